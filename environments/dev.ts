@@ -1,0 +1,40 @@
+import { defineEnvironment } from "./schema";
+
+/** Development: one account shared by every product team for integration work. */
+export default defineEnvironment({
+  name: "dev",
+  accountId: "123456789012",
+  region: "ap-northeast-1",
+  repository: "example-org/edge-delivery",
+  logRetentionDays: 14,
+  backend: {
+    type: "s3",
+    bucket: "example-org-tfstate-dev",
+    key: "edge-delivery/dev.tfstate",
+    region: "ap-northeast-1",
+  },
+  tags: { "cost-center": "platform-dev" },
+  products: [
+    { sid: "shop", description: "Online shop storefront" },
+    { sid: "media", description: "Owned media and campaign pages" },
+  ],
+  sites: [
+    {
+      name: "web",
+      sid: "shop",
+      distribution: {
+        id: "E1DEVSHOPWEB01",
+        comment: "dev shop storefront",
+        behaviors: [
+          { pathPattern: "/api/*", cachePolicy: "CachingDisabled" },
+          { pathPattern: "/assets/*" },
+        ],
+      },
+    },
+    {
+      name: "lp",
+      sid: "media",
+      distribution: { id: "E1DEVMEDIALP01", comment: "dev campaign landing pages" },
+    },
+  ],
+});

@@ -1,0 +1,46 @@
+import { defineEnvironment } from "./schema";
+
+/** Production: its own account, long log retention, KMS-encrypted state with a legacy lock table. */
+export default defineEnvironment({
+  name: "prod",
+  accountId: "345678901234",
+  region: "ap-northeast-1",
+  repository: "example-org/edge-delivery",
+  logRetentionDays: 90,
+  backend: {
+    type: "s3",
+    bucket: "example-org-tfstate-prod",
+    key: "edge-delivery/prod.tfstate",
+    region: "ap-northeast-1",
+    kmsKeyId: "arn:aws:kms:ap-northeast-1:345678901234:alias/tfstate",
+    dynamodbTable: "example-org-tfstate-lock",
+  },
+  tags: { "cost-center": "platform-prod" },
+  products: [
+    { sid: "shop", description: "Online shop storefront" },
+    { sid: "media", description: "Owned media and campaign pages" },
+  ],
+  sites: [
+    {
+      name: "web",
+      sid: "shop",
+      distribution: {
+        id: "E3PRODSHOPWEB1",
+        comment: "prod shop storefront",
+        aliases: ["www.example.com"],
+        certificateArn: "arn:aws:acm:us-east-1:345678901234:certificate/0d3f8a1e-5b7c-4e2a-9c61-2f4b8e7a9d10",
+        priceClass: "PriceClass_All",
+        logging: { bucket: "example-org-prod-cloudfront-logs", prefix: "shop-web/" },
+        behaviors: [
+          { pathPattern: "/api/*", cachePolicy: "CachingDisabled" },
+          { pathPattern: "/assets/*" },
+        ],
+      },
+    },
+    {
+      name: "lp",
+      sid: "media",
+      distribution: { id: "E3PRODMEDIALP1", comment: "prod campaign landing pages" },
+    },
+  ],
+});

@@ -1,0 +1,227 @@
+/**
+ * The shape of one environment file (environments/<name>.ts), validated with zod before any construct exists.
+ *
+ * Every rule here mirrors a limit that AWS or Terraform would otherwise report at apply time, so a typo fails in
+ * `npm run synth` with the file, entry and field named instead of half-way through a deploy.
+ */
+import { z } from "zod";
+
+/** Regions where this project may place its main resources (commercial partition). */
+export const AWS_REGIONS = [
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  "af-south-1", "ap-east-1", "ap-south-1", "ap-south-2",
+  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+  "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+  "ca-central-1", "ca-west-1",
+  "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1",
+  "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
+] as const;
+
+/** The values CloudWatch Logs accepts for retention_in_days (0, "never expire", is deliberately not offered). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Managed cache policies by name; the ids are AWS's fixed ids for these policies. */
+export const MANAGED_CACHE_POLICIES = {
+  CachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+  CachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  CachingOptimizedForUncompressedObjects: "b2884449-e4de-46a7-ac36-70bc7f1ddd6d",
+} as const;
+export type ManagedCachePolicy = keyof typeof MANAGED_CACHE_POLICIES;
+
+export const PRICE_CLASSES = ["PriceClass_All", "PriceClass_200", "PriceClass_100"] as const;
+
+/**
+ * Function names are `<env>-<sid>-<name>` and at most 64 characters, so env and sid stay short and lowercase.
+ * The principal-tag roles match on exactly that prefix.
+ */
+export const ENV_NAME = /^[a-z][a-z0-9]{1,9}$/;
+export const SID = /^[a-z][a-z0-9]{1,15}$/;
+export const RESOURCE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+const retention = z
+  .number()
+  .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+    message: `must be a CloudWatch Logs retention value: one of ${LOG_RETENTION_DAYS.join(", ")}`,
+  });
+
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id, as a string");
+
+/** S3 bucket naming rules that matter in practice: 3-63 chars, lowercase, digits, dots, hyphens, no IP form. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `must be 3-63 characters (is ${name.length})`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    return "may contain only lowercase letters, digits, dots and hyphens, and must start and end with a letter or digit";
+  if (/\.\.|\.-|-\./.test(name)) return "must not contain '..', '.-' or '-.'";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not look like an IP address";
+  if (name.includes(".")) return "must not contain dots (TLS to <bucket>.s3.amazonaws.com breaks with dotted names)";
+  return undefined;
+}
+const bucketName = z.string().superRefine((name, ctx) => {
+  const problem = bucketNameProblem(name);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const tagKey = z.string().min(1).max(128).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, "tag keys allow letters, digits, spaces and _ . : / = + - @");
+const tagValue = z.string().max(256).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, "tag values allow letters, digits, spaces and _ . : / = + - @");
+const RESERVED_TAGS = ["environment", "managed-by", "repository", "sid"];
+const tags = z
+  .record(tagKey, tagValue)
+  .superRefine((t, ctx) => {
+    for (const k of Object.keys(t)) {
+      if (RESERVED_TAGS.includes(k))
+        ctx.addIssue({ code: "custom", path: [k], message: `tag "${k}" is set by the project itself; reserved: ${RESERVED_TAGS.join(", ")}` });
+      if (k.toLowerCase().startsWith("aws:")) ctx.addIssue({ code: "custom", path: [k], message: 'tag keys must not start with "aws:"' });
+    }
+    if (Object.keys(t).length > 40) ctx.addIssue({ code: "custom", message: "at most 40 tags (AWS allows 50; the project adds its own)" });
+  });
+
+const backend = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("s3"),
+      bucket: bucketName,
+      key: z.string().min(1).regex(/^[^/].*\.tfstate$/, "must be a relative object key ending in .tfstate"),
+      region: z.enum(AWS_REGIONS),
+      encrypt: z.literal(true, { message: "state holds secrets in plain text: encrypt must be true" }).default(true),
+      kmsKeyId: z.string().regex(/^arn:aws:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, "must be a KMS key or alias ARN").optional(),
+      /** S3-native locking (Terraform >= 1.10). */
+      useLockfile: z.boolean().default(true),
+      /** Optional legacy DynamoDB lock table, for teams still on Terraform < 1.10. */
+      dynamodbTable: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)").optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal("local"), path: z.string().min(1).optional() }).strict(),
+]);
+
+const product = z
+  .object({
+    /** Product (system) id used in names, tags and the principal-tag roles. */
+    sid: z.string().regex(SID, "must be 2-16 lowercase letters or digits, starting with a letter"),
+    /** Human description shown in tags and docs. */
+    description: z.string().min(1).max(256),
+  })
+  .strict();
+
+const behavior = z
+  .object({
+    /** CloudFront path pattern, e.g. "/api/*". */
+    pathPattern: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[A-Za-z0-9_\-.*$/~"'@:+&?]+$/, "allows A-Z a-z 0-9 _ - . * $ / ~ \" ' @ : + & ? only")
+      .refine((p) => p !== "*" && p !== "/*", "\"*\" is the default behavior; declare it as defaultBehavior"),
+    cachePolicy: z.enum(Object.keys(MANAGED_CACHE_POLICIES) as [ManagedCachePolicy, ...ManagedCachePolicy[]]).default("CachingOptimized"),
+    compress: z.boolean().default(true),
+  })
+  .strict();
+
+const distribution = z
+  .object({
+    /** The distribution id once it exists; tickets may name it by ARN. Required with adopt. */
+    id: z.string().regex(/^E[A-Z0-9]{7,15}$/, "must be a CloudFront distribution id like E2QWRUHAPOMQZL").optional(),
+    /** Import an existing distribution (created outside this project) instead of creating one. */
+    adopt: z.boolean().default(false),
+    comment: z.string().max(128, "CloudFront allows at most 128 characters").optional(),
+    aliases: z.array(z.string().regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a lowercase DNS name")).default([]),
+    /** ACM certificate in us-east-1; required when aliases are set. */
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)")
+      .optional(),
+    priceClass: z.enum(PRICE_CLASSES).default("PriceClass_200"),
+    defaultRootObject: z.string().min(1).default("index.html"),
+    defaultBehavior: behavior.omit({ pathPattern: true }).default({ cachePolicy: "CachingOptimized", compress: true }),
+    /** Ordered cache behaviors, evaluated in this order. */
+    behaviors: z.array(behavior).default([]),
+    /** Standard access logs to an existing log bucket (must allow ACLs for CloudFront). */
+    logging: z
+      .object({ bucket: bucketName, prefix: z.string().max(256).default("") })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.aliases.length > 0 && !d.certificateArn)
+      ctx.addIssue({ code: "custom", path: ["certificateArn"], message: "is required when aliases are set (CloudFront needs a certificate for them)" });
+    if (d.adopt && !d.id) ctx.addIssue({ code: "custom", path: ["id"], message: "is required when adopt is true (the id to import)" });
+    const seen = new Set<string>();
+    d.behaviors.forEach((b, i) => {
+      if (seen.has(b.pathPattern))
+        ctx.addIssue({ code: "custom", path: ["behaviors", i, "pathPattern"], message: `duplicate path pattern "${b.pathPattern}"` });
+      seen.add(b.pathPattern);
+    });
+  });
+
+const site = z
+  .object({
+    /** Site name, unique in the environment; used in resource names. */
+    name: z.string().regex(RESOURCE_NAME, "must be 2-32 lowercase letters, digits or hyphens, starting with a letter"),
+    /** The product that owns the site; must be one of this environment's products. */
+    sid: z.string(),
+    /** Origin bucket name; defaults to <env>-<sid>-<name>-<accountId>. */
+    bucketName: bucketName.optional(),
+    distribution,
+  })
+  .strict();
+
+export const environmentSchema = z
+  .object({
+    /** Environment name; must equal the file name (dev.ts -> "dev"). */
+    name: z.string().regex(ENV_NAME, "must be 2-10 lowercase letters or digits, starting with a letter"),
+    accountId,
+    /** Main region for regional resources; CloudFront Function logs always go to us-east-1. */
+    region: z.enum(AWS_REGIONS),
+    /** owner/name of the repository that manages this environment, for the repository tag. */
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"'),
+    /** Default retention for every log group this environment creates. */
+    logRetentionDays: retention,
+    backend,
+    tags: tags.default({}),
+    products: z.array(product).min(1, "declare at least one product"),
+    sites: z.array(site).default([]),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    const sids = new Set<string>();
+    env.products.forEach((p, i) => {
+      if (sids.has(p.sid)) ctx.addIssue({ code: "custom", path: ["products", i, "sid"], message: `duplicate sid "${p.sid}"` });
+      sids.add(p.sid);
+    });
+    const siteNames = new Set<string>();
+    const ids = new Set<string>();
+    env.sites.forEach((s, i) => {
+      if (siteNames.has(s.name)) ctx.addIssue({ code: "custom", path: ["sites", i, "name"], message: `duplicate site name "${s.name}"` });
+      siteNames.add(s.name);
+      if (!sids.has(s.sid))
+        ctx.addIssue({ code: "custom", path: ["sites", i, "sid"], message: `"${s.sid}" is not a product of this environment; declared: ${[...sids].join(", ")}` });
+      const id = s.distribution.id;
+      if (id && ids.has(id)) ctx.addIssue({ code: "custom", path: ["sites", i, "distribution", "id"], message: `distribution id ${id} is declared twice` });
+      if (id) ids.add(id);
+      if (!s.bucketName) {
+        const generated = defaultBucketName(env.name, s.sid, s.name, env.accountId);
+        const problem = bucketNameProblem(generated);
+        if (problem)
+          ctx.addIssue({ code: "custom", path: ["sites", i, "name"], message: `the generated bucket name "${generated}" ${problem}; set bucketName or shorten the name` });
+      }
+    });
+  });
+
+export function defaultBucketName(env: string, sid: string, site: string, accountId: string): string {
+  return `${env}-${sid}-${site}-${accountId}`;
+}
+
+/** What an environment file exports (defaults may be omitted). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** A validated environment, defaults filled in. */
+export type Environment = z.output<typeof environmentSchema>;
+export type Site = Environment["sites"][number];
+export type Product = Environment["products"][number];
+export type Backend = Environment["backend"];
+
+/** Identity helper so environment files get types and editor completion. */
+export function defineEnvironment(input: EnvironmentInput): EnvironmentInput {
+  return input;
+}

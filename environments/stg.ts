@@ -1,0 +1,40 @@
+import { defineEnvironment } from "./schema";
+
+/** Staging: production-like, for release rehearsal and acceptance tests. */
+export default defineEnvironment({
+  name: "stg",
+  accountId: "234567890123",
+  region: "ap-northeast-1",
+  repository: "example-org/edge-delivery",
+  logRetentionDays: 30,
+  backend: {
+    type: "s3",
+    bucket: "example-org-tfstate-stg",
+    key: "edge-delivery/stg.tfstate",
+    region: "ap-northeast-1",
+  },
+  tags: { "cost-center": "platform-stg" },
+  products: [
+    { sid: "shop", description: "Online shop storefront" },
+    { sid: "media", description: "Owned media and campaign pages" },
+  ],
+  sites: [
+    {
+      name: "web",
+      sid: "shop",
+      distribution: {
+        id: "E2STGSHOPWEB01",
+        comment: "stg shop storefront",
+        behaviors: [
+          { pathPattern: "/api/*", cachePolicy: "CachingDisabled" },
+          { pathPattern: "/assets/*" },
+        ],
+      },
+    },
+    {
+      name: "lp",
+      sid: "media",
+      distribution: { id: "E2STGMEDIALP01", comment: "stg campaign landing pages" },
+    },
+  ],
+});

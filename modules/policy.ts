@@ -1,0 +1,34 @@
+/**
+ * IAM policy documents as typed data, rendered to JSON that survives Terraform.
+ *
+ * cdktf passes `${...}` and `%{...}` to Terraform as template syntax (FACTS.md), so an IAM policy variable such as
+ * `${aws:PrincipalTag/sid}` must reach the JSON as `$${aws:PrincipalTag/sid}`. cdktf's own tokens
+ * (`${TfToken[...]}`) are references and must stay as they are.
+ */
+export interface PolicyStatement {
+  /** Statement id, for readers of the policy. */
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Principal?: "*" | Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+/** Escapes Terraform template sequences in literal text, leaving cdktf tokens alone. */
+export function escapeTerraformTemplates(text: string): string {
+  // Replacer functions, because the replacement string "$${" would itself collapse to "${".
+  return text.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+/** JSON for a policy attribute (policy, assume_role_policy), with template sequences escaped. */
+export function policyJson(doc: PolicyDocument): string {
+  return escapeTerraformTemplates(JSON.stringify(doc));
+}

@@ -1,0 +1,92 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { FunctionEventType, StaticSite, type StaticSiteProps } from "./static-site";
+
+const baseProps: StaticSiteProps = {
+  envName: "dev",
+  accountId: "123456789012",
+  sid: "shop",
+  siteName: "web",
+  bucketName: "dev-shop-web-123456789012",
+  aliases: [],
+  priceClass: "PriceClass_200",
+  defaultRootObject: "index.html",
+  defaultBehavior: { cachePolicy: "CachingOptimized", compress: true },
+  behaviors: [{ pathPattern: "/api/*", cachePolicy: "CachingDisabled", compress: true }],
+};
+
+function synth(props: Partial<StaticSiteProps> = {}, extra?: (site: StaticSite) => void) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+  const site = new StaticSite(stack, "site", { ...baseProps, ...props });
+  extra?.(site);
+  return JSON.parse(Testing.synth(stack));
+}
+
+const only = (json: any, type: string) => Object.values<any>(json.resource[type])[0];
+
+test("the bucket policy admits the distribution (and registered readers) and denies non-TLS access", () => {
+  const json = synth({}, (site) => site.allowDistributionRead("arn:aws:cloudfront::123456789012:distribution/ESTAGING"));
+  const policy = JSON.parse(only(json, "aws_s3_bucket_policy").policy);
+  expect(policy.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  expect(policy.Statement[1]).toMatchObject({
+    Effect: "Allow",
+    Principal: { Service: "cloudfront.amazonaws.com" },
+    Action: "s3:GetObject",
+    Resource: "arn:aws:s3:::dev-shop-web-123456789012/*",
+  });
+  expect(policy.Statement[1].Condition.StringEquals["AWS:SourceArn"]).toEqual([
+    expect.stringMatching(/^\$\{aws_cloudfront_distribution\.site_distribution_[0-9A-F]+\.arn\}$/),
+    "arn:aws:cloudfront::123456789012:distribution/ESTAGING",
+  ]);
+});
+
+test("the origin is private: OAC, all public access blocked, SSE, versioning", () => {
+  const json = synth();
+  expect(only(json, "aws_cloudfront_distribution").origin[0].origin_access_control_id).toMatch(/aws_cloudfront_origin_access_control/);
+  expect(only(json, "aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+  expect(only(json, "aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
+  expect(only(json, "aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
+});
+
+test("function associations land on their behavior", () => {
+  const json = synth({
+    functionAssociations: [
+      { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, functionArn: "arn:a" },
+      { behavior: "/api/*", eventType: FunctionEventType.VIEWER_RESPONSE, functionArn: "arn:b" },
+    ],
+  });
+  const d = only(json, "aws_cloudfront_distribution");
+  expect(d.default_cache_behavior.function_association).toEqual([{ event_type: "viewer-request", function_arn: "arn:a" }]);
+  expect(d.ordered_cache_behavior[0].function_association).toEqual([{ event_type: "viewer-response", function_arn: "arn:b" }]);
+});
+
+test("two functions on one event of one behavior are rejected", () => {
+  const a = { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, functionArn: "arn:a" };
+  expect(() => synth({ functionAssociations: [a, { ...a, functionArn: "arn:b" }] })).toThrow(
+    'dev-shop-web: two functions on viewer-request of behavior "default"; CloudFront allows one per event type per behavior',
+  );
+});
+
+test("an association to an unknown behavior is rejected with the known ones", () => {
+  expect(() => synth({ functionAssociations: [{ behavior: "/img/*", eventType: FunctionEventType.VIEWER_REQUEST, functionArn: "arn:a" }] })).toThrow(
+    'dev-shop-web: no cache behavior "/img/*"; known: default, /api/*',
+  );
+});
+
+test("adopting an existing distribution imports it by id", () => {
+  const json = synth({ adoptDistributionId: "E1EXISTING0001" });
+  expect(json.import).toEqual([{ id: "E1EXISTING0001", to: expect.stringMatching(/^aws_cloudfront_distribution\.site_distribution_/) }]);
+});
+
+test("every taggable resource carries the sid tag", () => {
+  const json = synth();
+  for (const type of ["aws_s3_bucket", "aws_cloudfront_distribution"]) expect(only(json, type).tags).toEqual({ sid: "shop" });
+});
+
+test("a certificate brings TLS 1.2 minimum and SNI; without one the CloudFront certificate is used", () => {
+  const withCert = only(synth({ aliases: ["www.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" }), "aws_cloudfront_distribution");
+  expect(withCert.viewer_certificate).toEqual({ acm_certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x", minimum_protocol_version: "TLSv1.2_2021", ssl_support_method: "sni-only" });
+  expect(only(synth(), "aws_cloudfront_distribution").viewer_certificate).toEqual({ cloudfront_default_certificate: true });
+});

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: prints figures, asserts nothing. Each section measures whole processes the way users run them.
+ *   synth    median wall time and peak memory of `npm run synth`'s process, for the example environments and for
+ *            generated configurations of growing size (so growth with size is visible)
+ * Usage: npm run bench [-- --runs 7] [-- --only synth]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt);
+const RUNS = Number(opt("runs", 7));
+const ONLY = opt("only", undefined);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs a node script RUNS times; returns median wall ms and max peak RSS MB. */
+export function measureNode(script, env = {}, runs = RUNS) {
+  const times = [];
+  const rss = [];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  for (let i = 0; i < runs; i++) {
+    const rssFile = path.join(tmp, "rss");
+    const started = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ["--require", path.join(root, "scripts", "bench-rss.cjs"), script], {
+      cwd: root,
+      env: { ...process.env, ...env, CDKTF_OUTDIR: path.join(tmp, "out"), BENCH_RSS_FILE: rssFile },
+      encoding: "utf8",
+    });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.status !== 0) throw new Error(`${script} failed:\n${r.stderr}`);
+    times.push(ms);
+    rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  return { medianMs: median(times), minMs: Math.min(...times), peakMb: Math.max(...rss) };
+}
+
+/** Writes `envCount` environments with `sitesPerEnv` sites each, as JSON environment files. */
+function generateEnvironments(dir, envCount, sitesPerEnv) {
+  for (let e = 0; e < envCount; e++) {
+    const name = `env${e}`;
+    const sites = Array.from({ length: sitesPerEnv }, (_, s) => ({
+      name: `site${s}`,
+      sid: `prod${s % 5}`,
+      distribution: { behaviors: [{ pathPattern: "/api/*", cachePolicy: "CachingDisabled" }, { pathPattern: "/assets/*" }] },
+    }));
+    const env = {
+      name,
+      accountId: String(100000000000 + e),
+      region: "ap-northeast-1",
+      repository: "example-org/edge-delivery",
+      logRetentionDays: 30,
+      backend: { type: "local" },
+      products: Array.from({ length: 5 }, (_, p) => ({ sid: `prod${p}`, description: `product ${p}` })),
+      sites,
+    };
+    writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(env));
+  }
+}
+
+const row = (label, m) => console.log(`  ${label.padEnd(44)} median ${m.medianMs.toFixed(0).padStart(5)} ms   min ${m.minMs.toFixed(0).padStart(5)} ms   peak ${m.peakMb.toFixed(0).padStart(4)} MB`);
+
+function benchSynth() {
+  console.log(`synth: whole process (node scripts/app.mjs: transpile + validate + synth + write), ${RUNS} runs each`);
+  const app = path.join(root, "scripts", "app.mjs");
+  row("example environments (dev, stg, prod)", measureNode(app));
+  for (const sites of [10, 50, 100]) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bench-envs-"));
+    generateEnvironments(dir, 3, sites);
+    row(`generated: 3 environments x ${sites} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: dir }));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const SECTIONS = { synth: benchSynth };
+console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`);
+for (const [name, fn] of Object.entries(SECTIONS)) if (!ONLY || ONLY === name) fn();

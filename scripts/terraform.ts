@@ -1,0 +1,320 @@
+/**
+ * Terraform as the judge, offline: validate and plan synthesized stacks with the local hashicorp/aws mirror,
+ * dummy credentials and a local backend, and hand the plan to tests as JSON (`terraform show -json`).
+ *
+ * Used by `npm run validate` and by tests that assert what Terraform will send to AWS, including drift checks
+ * against a crafted state (`stateFromPlan`).
+ */
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** The provider version `@cdktf/provider-aws@20.1.0` binds; the only one these checks can use offline. */
+export const AWS_PROVIDER_VERSION = "5.100.0";
+const AWS_SOURCE = "registry.terraform.io/hashicorp/aws";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** Work directories, plan files and caches of the offline checks. */
+export const VALIDATE_DIR = path.join(PROJECT_ROOT, ".validate");
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function platform(): string {
+  const arch = { x64: "amd64", arm64: "arm64", ia32: "386" }[process.arch as string] ?? process.arch;
+  return `${process.platform}_${arch}`;
+}
+
+/** The terraform binary: $TERRAFORM_BIN, or the first `terraform` on PATH. */
+export function findTerraform(): string | undefined {
+  if (process.env.TERRAFORM_BIN) return existsSync(process.env.TERRAFORM_BIN) ? process.env.TERRAFORM_BIN : undefined;
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "terraform");
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * A provider mirror root holding hashicorp/aws 5.100.0 for this platform: $TF_PROVIDER_MIRROR, or one of the usual
+ * plugin locations.
+ */
+export function findProviderMirror(): string | undefined {
+  const home = os.homedir();
+  const candidates = [
+    process.env.TF_PROVIDER_MIRROR,
+    "/opt/tf-plugins",
+    path.join(home, ".terraform.d", "plugins"),
+    path.join(home, ".local", "share", "terraform", "plugins"),
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+    process.env.TF_PLUGIN_CACHE_DIR,
+  ].filter((c): c is string => Boolean(c));
+  return candidates.find((root) => existsSync(path.join(root, AWS_SOURCE, AWS_PROVIDER_VERSION, platform())));
+}
+
+/** Why the offline checks cannot run here, or undefined when they can. */
+export function offlineUnavailableReason(): string | undefined {
+  if (!findTerraform()) return "terraform is not on PATH (set TERRAFORM_BIN or install Terraform >= 1.10)";
+  if (!findProviderMirror())
+    return `no provider mirror with ${AWS_SOURCE} ${AWS_PROVIDER_VERSION} for ${platform()} (set TF_PROVIDER_MIRROR to its root)`;
+  return undefined;
+}
+
+/** A CLI config that installs only from the mirror and links providers from a cache instead of copying 700 MB. */
+function cliConfigFile(): string {
+  const mirror = findProviderMirror()!;
+  const cache = path.join(VALIDATE_DIR, "plugin-cache");
+  mkdirSync(cache, { recursive: true });
+  const file = path.join(VALIDATE_DIR, "terraformrc");
+  const text = [
+    "provider_installation {",
+    `  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["${AWS_SOURCE}"]\n  }`,
+    "}",
+    `plugin_cache_dir = ${JSON.stringify(cache)}`,
+    "plugin_cache_may_break_dependency_lock_file = true",
+    "",
+  ].join("\n");
+  if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileSync(file, text);
+  return file;
+}
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs terraform in a directory with the offline CLI config. */
+export function terraform(cwd: string, args: string[]): RunResult {
+  const bin = findTerraform();
+  if (!bin) throw new Error(offlineUnavailableReason());
+  const r = spawnSync(bin, args, {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024,
+    env: {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: cliConfigFile(),
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      AWS_ACCESS_KEY_ID: "offline",
+      AWS_SECRET_ACCESS_KEY: "offline",
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
+  });
+  return { status: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+function must(r: RunResult, what: string): RunResult {
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
+  return r;
+}
+
+export interface OfflineConfig {
+  /** The stack JSON rewritten for an offline check. */
+  config: Json;
+  /** What the rewrite removed that the real plan would do (shown by `npm run validate`). */
+  notes: string[];
+}
+
+/**
+ * Rewrites a synthesized stack for an offline check: local backend, dummy credentials and the provider skip flags,
+ * no account allow-list (it needs an AWS call), and no `import` blocks (they read the real resource).
+ */
+export function toOfflineConfig(stackJson: Json): OfflineConfig {
+  const config: Json = JSON.parse(JSON.stringify(stackJson));
+  const notes: string[] = [];
+  config.terraform = { ...(config.terraform ?? {}), backend: { local: { path: "terraform.tfstate" } } };
+  const providers = config.provider?.aws ?? [];
+  for (const p of Array.isArray(providers) ? providers : [providers]) {
+    delete p.allowed_account_ids;
+    delete p.assume_role;
+    Object.assign(p, {
+      access_key: "offline",
+      secret_key: "offline",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+    });
+  }
+  if (config.import) {
+    for (const i of config.import) notes.push(`import of ${i.to} (id ${i.id}) skipped offline: it reads the real resource`);
+    delete config.import;
+  }
+  return { config, notes };
+}
+
+/** Prepares (or reuses) a work directory for a stack and runs `terraform init` once. */
+export function prepareWorkdir(name: string, stackJson: Json, state?: Json): { dir: string; notes: string[] } {
+  const dir = path.join(VALIDATE_DIR, name);
+  mkdirSync(dir, { recursive: true });
+  const { config, notes } = toOfflineConfig(stackJson);
+  writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
+  for (const f of ["terraform.tfstate", "terraform.tfstate.backup", "plan.bin", "plan.json"]) rmSync(path.join(dir, f), { force: true });
+  if (state) writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state, null, 2));
+  if (!existsSync(path.join(dir, ".terraform", "providers"))) must(terraform(dir, ["init", "-input=false", "-no-color"]), `terraform init in ${dir}`);
+  return { dir, notes };
+}
+
+export interface ValidateResult {
+  valid: boolean;
+  diagnostics: { severity: string; summary: string; detail?: string }[];
+}
+
+export function terraformValidate(dir: string): ValidateResult {
+  const r = terraform(dir, ["validate", "-json", "-no-color"]);
+  const out = JSON.parse(r.stdout || "{}");
+  return { valid: Boolean(out.valid), diagnostics: out.diagnostics ?? [] };
+}
+
+export interface PlanResult {
+  /** 0 = no changes, 2 = changes (with detailed exit codes). */
+  exitCode: number;
+  /** `terraform show -json` of the saved plan. */
+  plan: Json;
+  /** Human-readable plan output, for failure messages. */
+  text: string;
+}
+
+/** `terraform plan` (saved, then shown as JSON). Throws with Terraform's own message when planning fails. */
+export function terraformPlan(dir: string, opts: { refresh?: boolean } = {}): PlanResult {
+  const args = ["plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode", "-out=plan.bin"];
+  if (opts.refresh === false) args.push("-refresh=false");
+  const r = terraform(dir, args);
+  if (r.status !== 0 && r.status !== 2) throw new Error(`terraform plan in ${dir} failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
+  const shown = must(terraform(dir, ["show", "-json", "plan.bin"]), `terraform show in ${dir}`);
+  writeFileSync(path.join(dir, "plan.json"), shown.stdout);
+  return { exitCode: r.status, plan: JSON.parse(shown.stdout), text: r.stdout };
+}
+
+/** Validates and plans one synthesized stack from scratch (empty state). */
+export function checkStack(name: string, stackJson: Json): { validate: ValidateResult; plan?: PlanResult; notes: string[] } {
+  const { dir, notes } = prepareWorkdir(name, stackJson);
+  const validate = terraformValidate(dir);
+  if (!validate.valid) return { validate, notes };
+  return { validate, plan: terraformPlan(dir), notes };
+}
+
+/** Resource changes of a plan that are not no-ops, as "address: actions" lines. */
+export function changedResources(plan: Json): string[] {
+  return (plan.resource_changes ?? [])
+    .filter((rc: Json) => !(rc.change.actions.length === 1 && ["no-op", "read"].includes(rc.change.actions[0])))
+    .map((rc: Json) => `${rc.address}: ${rc.change.actions.join("+")}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Crafted state: what the world looks like after apply (and after someone else changed things), without AWS.
+
+let providerSchemaCache: Json | undefined;
+
+/** The aws provider's schema (`terraform providers schema -json`), cached on disk per provider version. */
+export function awsProviderSchema(dir: string): Json {
+  if (providerSchemaCache) return providerSchemaCache;
+  const file = path.join(VALIDATE_DIR, `aws-${AWS_PROVIDER_VERSION}-schema.json`);
+  if (!existsSync(file)) {
+    const r = must(terraform(dir, ["providers", "schema", "-json"]), "terraform providers schema");
+    const all = JSON.parse(r.stdout);
+    const key = Object.keys(all.provider_schemas).find((k) => k.endsWith("hashicorp/aws"))!;
+    writeFileSync(file, JSON.stringify(all.provider_schemas[key].resource_schemas));
+  }
+  providerSchemaCache = JSON.parse(readFileSync(file, "utf8"));
+  return providerSchemaCache!;
+}
+
+/** A value of the attribute's type standing in for what AWS would have returned. */
+function placeholder(type: unknown, name: string, address: string): unknown {
+  if (type === "string") return `${address}.${name}`.replace(/[^A-Za-z0-9._/-]/g, "_");
+  if (type === "number") return 0;
+  if (type === "bool") return false;
+  if (Array.isArray(type) && (type[0] === "list" || type[0] === "set")) return [];
+  if (Array.isArray(type) && type[0] === "map") return {};
+  return null;
+}
+
+/** Fills unknown values in a planned object using the block schema. */
+function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, block: Json, address: string): Json {
+  const out: Json = { ...(value ?? {}) };
+  for (const [name, attr] of Object.entries<Json>(block.attributes ?? {})) {
+    const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
+    if (u === true) out[name] = placeholder(attr.type, name, address);
+    else if (!(name in out)) out[name] = null;
+  }
+  for (const [name, nested] of Object.entries<Json>(block.block_types ?? {})) {
+    const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
+    const v = out[name];
+    if (nested.nesting_mode === "single" || nested.nesting_mode === "group") {
+      out[name] = v ? fillUnknown(v, u, nested.block, address) : null;
+    } else {
+      const items: Json[] = Array.isArray(v) ? v : [];
+      out[name] = items.map((item, i) => fillUnknown(item, Array.isArray(u) ? u[i] : undefined, nested.block, address));
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds a Terraform state (format 4) in which every resource the plan creates exists as planned, unknown values
+ * replaced by placeholders. `mutate` may then change attributes to reflect changes made outside Terraform (an app
+ * team's published function code, a promoted distribution). Plan against it with `refresh: false`.
+ */
+export function stateFromPlan(plan: Json, dir: string, mutate?: (address: string, attributes: Json) => void): Json {
+  const schemas = awsProviderSchema(dir);
+  const byResource = new Map<string, Json>();
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode !== "managed" || !rc.change.actions.includes("create")) continue;
+    const schema = schemas[rc.type];
+    if (!schema) throw new Error(`no provider schema for ${rc.type}`);
+    const attributes = fillUnknown(rc.change.after, rc.change.after_unknown, schema.block, rc.address);
+    if (attributes.id === null || attributes.id === undefined) attributes.id = rc.address;
+    mutate?.(rc.address, attributes);
+    const key = `${rc.module_address ?? ""}|${rc.type}|${rc.name}`;
+    const entry = byResource.get(key) ?? {
+      ...(rc.module_address ? { module: rc.module_address } : {}),
+      mode: "managed",
+      type: rc.type,
+      name: rc.name,
+      provider: providerAddress(plan, rc),
+      instances: [],
+    };
+    entry.instances.push({
+      ...(rc.index !== undefined ? { index_key: rc.index } : {}),
+      schema_version: schema.version ?? 0,
+      attributes,
+      sensitive_attributes: [],
+    });
+    byResource.set(key, entry);
+  }
+  return {
+    version: 4,
+    terraform_version: "1.11.0",
+    serial: 1,
+    lineage: randomUUID(),
+    outputs: {},
+    resources: [...byResource.values()],
+    check_results: null,
+  };
+}
+
+/** The provider address as state records it, including an alias (provider["..."].us_east_1). */
+function providerAddress(plan: Json, rc: Json): string {
+  const cfg = (plan.configuration?.root_module?.resources ?? []).find((r: Json) => r.address === rc.address.replace(/\[[^\]]*\]$/, ""));
+  const key: string = cfg?.provider_config_key ?? "aws";
+  const alias = key.includes(".") ? key.split(".")[1] : undefined;
+  return `provider["${AWS_SOURCE}"]${alias ? `.${alias}` : ""}`;
+}
+
+/**
+ * Plans a stack against a crafted state reflecting changes made outside Terraform; the drift proof used by the
+ * ownership tests: exit code 0 means the next plan leaves those changes alone.
+ */
+export function planAgainstState(name: string, stackJson: Json, mutate: (address: string, attributes: Json) => void): PlanResult {
+  const fresh = prepareWorkdir(name, stackJson);
+  const created = terraformPlan(fresh.dir);
+  const state = stateFromPlan(created.plan, fresh.dir, mutate);
+  const { dir } = prepareWorkdir(name, stackJson, state);
+  return terraformPlan(dir, { refresh: false });
+}

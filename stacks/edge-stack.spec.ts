@@ -1,0 +1,44 @@
+import { validateEnvironments } from "../environments/load";
+import dev from "../environments/dev";
+import prod from "../environments/prod";
+import { synthesize } from "../test/support/synth";
+
+const envOf = (input: object, file: string) => validateEnvironments([{ file, input }])[0];
+
+test("S3 backend with S3-native locking; prod adds KMS and the legacy lock table", () => {
+  const stacks = synthesize([envOf(dev, "environments/dev.ts"), envOf(prod, "environments/prod.ts")]);
+  expect(stacks.dev.terraform.backend.s3).toEqual({
+    bucket: "example-org-tfstate-dev",
+    key: "edge-delivery/dev.tfstate",
+    region: "ap-northeast-1",
+    encrypt: true,
+    use_lockfile: true,
+  });
+  expect(stacks.prod.terraform.backend.s3).toMatchObject({
+    kms_key_id: "arn:aws:kms:ap-northeast-1:345678901234:alias/tfstate",
+    dynamodb_table: "example-org-tfstate-lock",
+    use_lockfile: true,
+  });
+});
+
+test("local backend when configured", () => {
+  const stacks = synthesize([envOf({ ...dev, backend: { type: "local" } }, "environments/dev.ts")]);
+  expect(stacks.dev.terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
+});
+
+test("a main-region provider and a us-east-1 alias, both pinned to the account and tagging everything", () => {
+  const { dev: stack } = synthesize([envOf(dev, "environments/dev.ts")]);
+  const tags = { "cost-center": "platform-dev", environment: "dev", "managed-by": "cdktf", repository: "example-org/edge-delivery" };
+  expect(stack.provider.aws).toEqual([
+    { region: "ap-northeast-1", allowed_account_ids: ["123456789012"], default_tags: [{ tags }] },
+    { region: "us-east-1", alias: "us_east_1", allowed_account_ids: ["123456789012"], default_tags: [{ tags }] },
+  ]);
+  expect(stack.terraform.required_providers.aws).toEqual({ source: "aws", version: "5.100.0" });
+});
+
+test("one site per configured site, each with its distribution", () => {
+  const { dev: stack } = synthesize([envOf(dev, "environments/dev.ts")]);
+  const buckets = Object.values<any>(stack.resource.aws_s3_bucket).map((b) => b.bucket).sort();
+  expect(buckets).toEqual(["dev-media-lp-123456789012", "dev-shop-web-123456789012"]);
+  expect(Object.keys(stack.resource.aws_cloudfront_distribution)).toHaveLength(2);
+});

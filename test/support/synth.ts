@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadEnvironments } from "../../environments/load";
+import type { Environment } from "../../environments/schema";
+import { buildApp } from "../../stacks/app";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type StackJson = Record<string, any>;
+
+/** Synthesizes environments into a temporary directory and returns each stack's cdk.tf.json. */
+export function synthesize(envs: Environment[]): Record<string, StackJson> {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-synth-"));
+  try {
+    const { app } = buildApp(envs, outdir);
+    app.synth();
+    const stacksDir = path.join(outdir, "stacks");
+    return Object.fromEntries(
+      readdirSync(stacksDir).map((s) => [s, JSON.parse(readFileSync(path.join(stacksDir, s, "cdk.tf.json"), "utf8"))]),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+let examples: Record<string, StackJson> | undefined;
+
+/** The example environments (environments/*.ts), synthesized once per test file. */
+export function synthesizeExamples(): Record<string, StackJson> {
+  examples ??= synthesize(loadEnvironments(path.join(__dirname, "..", "..", "environments")));
+  return examples;
+}
+
+/** All resources of one type in a stack, by logical name. */
+export function resourcesOfType(stack: StackJson, type: string): Record<string, StackJson> {
+  return stack.resource?.[type] ?? {};
+}

@@ -1,0 +1,34 @@
+import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { synthesizeExamples } from "./support/synth";
+import { describeWithTerraform } from "./support/terraform";
+
+const stacks = synthesizeExamples();
+
+describeWithTerraform("terraform validate and plan, offline, every example stack", () => {
+  const plans: Record<string, any> = {};
+
+  // `npm run validate` also runs `terraform validate`; plan validates the configuration as well.
+  test.each(Object.keys(stacks))("%s plans", (name) => {
+    const { dir } = prepareWorkdir(`test-${name}`, stacks[name]);
+    const plan = terraformPlan(dir);
+    expect(plan.exitCode).toBe(2); // changes: everything is created on an empty state
+    expect(changedResources(plan.plan).every((c) => c.endsWith(": create"))).toBe(true);
+    plans[name] = plan.plan;
+  });
+
+  test("what Terraform will send for prod's shop site: TLS 1.2, HTTP/2, managed cache policies, logging", () => {
+    const dist = plans.prod.resource_changes.find((rc: any) => rc.address.startsWith("aws_cloudfront_distribution.site-web_distribution"));
+    expect(dist).toBeDefined();
+    const after = dist.change.after;
+    expect(after.http_version).toBe("http2");
+    expect(after.viewer_certificate[0]).toMatchObject({ minimum_protocol_version: "TLSv1.2_2021", ssl_support_method: "sni-only" });
+    expect(after.aliases).toEqual(["www.example.com"]);
+    expect(after.default_cache_behavior[0]).toMatchObject({ cache_policy_id: "658327ea-f89d-4fab-a63d-7e88639e58f6", viewer_protocol_policy: "redirect-to-https" });
+    expect(after.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.cache_policy_id])).toEqual([
+      ["/api/*", "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"],
+      ["/assets/*", "658327ea-f89d-4fab-a63d-7e88639e58f6"],
+    ]);
+    expect(after.logging_config[0]).toMatchObject({ bucket: "example-org-prod-cloudfront-logs.s3.amazonaws.com", prefix: "shop-web/" });
+    expect(after.tags_all).toMatchObject({ environment: "prod", sid: "shop", "managed-by": "cdktf", repository: "example-org/edge-delivery" });
+  });
+});
