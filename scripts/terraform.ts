@@ -6,7 +6,7 @@
  * against a crafted state (`stateFromPlan`).
  */
 import { spawnSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -257,15 +257,15 @@ function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, bl
 }
 
 /**
- * Builds a Terraform state (format 4) in which every resource the plan creates exists as planned, unknown values
- * replaced by placeholders. `mutate` may then change attributes to reflect changes made outside Terraform (an app
- * team's published function code, a promoted distribution). Plan against it with `refresh: false`.
+ * Builds a Terraform state (format 4) from a plan: every managed resource as the plan leaves it, unknown values
+ * replaced by placeholders of the right type. `mutate` may change attributes to reflect changes made outside
+ * Terraform.
  */
 export function stateFromPlan(plan: Json, dir: string, mutate?: (address: string, attributes: Json) => void): Json {
   const schemas = awsProviderSchema(dir);
   const byResource = new Map<string, Json>();
   for (const rc of plan.resource_changes ?? []) {
-    if (rc.mode !== "managed" || !rc.change.actions.includes("create")) continue;
+    if (rc.mode !== "managed" || rc.change.after === null) continue; // deleted, or only read
     const schema = schemas[rc.type];
     if (!schema) throw new Error(`no provider schema for ${rc.type}`);
     const attributes = fillUnknown(rc.change.after, rc.change.after_unknown, schema.block, rc.address);
@@ -308,13 +308,35 @@ function providerAddress(plan: Json, rc: Json): string {
 }
 
 /**
- * Plans a stack against a crafted state reflecting changes made outside Terraform; the drift proof used by the
+ * The state an apply of this stack would leave, without AWS: plan on an empty state, turn the plan into a state,
+ * and plan again against it (-refresh=false) until nothing changes, so values that flow between resources
+ * (an id into a bucket policy) and provider defaults settle. Each round costs one plan.
+ */
+export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json {
+  const cacheFile = path.join(VALIDATE_DIR, name, `applied-${createHash("sha256").update(JSON.stringify(stackJson)).digest("hex").slice(0, 16)}.json`);
+  if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8"));
+  let { dir } = prepareWorkdir(name, stackJson);
+  let plan = terraformPlan(dir);
+  for (let round = 0; round < maxRounds; round++) {
+    const state = stateFromPlan(plan.plan, dir);
+    ({ dir } = prepareWorkdir(name, stackJson, state));
+    plan = terraformPlan(dir, { refresh: false });
+    if (plan.exitCode === 0) {
+      writeFileSync(cacheFile, JSON.stringify(state));
+      return state;
+    }
+  }
+  throw new Error(`applied state of ${name} did not settle after ${maxRounds} rounds; still changing:\n${changedResources(plan.plan).join("\n")}\n${plan.text}`);
+}
+
+/**
+ * Plans a stack against the state an apply would leave, after `mutate` applied changes made outside Terraform
+ * (an app team's published function code, a promoted distribution). This is the drift proof used by the
  * ownership tests: exit code 0 means the next plan leaves those changes alone.
  */
 export function planAgainstState(name: string, stackJson: Json, mutate: (address: string, attributes: Json) => void): PlanResult {
-  const fresh = prepareWorkdir(name, stackJson);
-  const created = terraformPlan(fresh.dir);
-  const state = stateFromPlan(created.plan, fresh.dir, mutate);
-  const { dir } = prepareWorkdir(name, stackJson, state);
+  const applied = appliedState(name, stackJson);
+  for (const r of applied.resources) for (const i of r.instances) mutate(`${r.type}.${r.name}${i.index_key !== undefined ? `[${JSON.stringify(i.index_key)}]` : ""}`, i.attributes);
+  const { dir } = prepareWorkdir(name, stackJson, applied);
   return terraformPlan(dir, { refresh: false });
 }
