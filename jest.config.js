@@ -1,7 +1,9 @@
 /** Tests are transpiled by @swc/jest (no type-check: `npm run typecheck` does that, once, for everything). */
+const { existsSync } = require("node:fs");
+
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/test", "<rootDir>/modules", "<rootDir>/functions", "<rootDir>/environments", "<rootDir>/stacks"],
+  roots: ["test", "modules", "functions", "environments", "stacks", "scripts"].filter((d) => existsSync(`${__dirname}/${d}`)).map((d) => `<rootDir>/${d}`),
   testMatch: ["**/*.test.ts", "**/*.spec.ts"],
   transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   transformIgnorePatterns: ["/node_modules/"],
