@@ -235,22 +235,30 @@ function placeholder(type: unknown, name: string, address: string): unknown {
   return null;
 }
 
-/** Fills unknown values in a planned object using the block schema. */
-function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, block: Json, address: string): Json {
+/**
+ * Fills unknown values in a planned object using the block schema. An unknown value whose configuration is a plain
+ * reference to another resource's attribute gets that attribute's placeholder, so values that flow between
+ * resources agree from the first round on.
+ */
+function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, block: Json, address: string, expressions?: Json): Json {
   const out: Json = { ...(value ?? {}) };
   for (const [name, attr] of Object.entries<Json>(block.attributes ?? {})) {
     const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
-    if (u === true) out[name] = placeholder(attr.type, name, address);
-    else if (!(name in out)) out[name] = null;
+    if (u === true) {
+      const ref: string | undefined = expressions?.[name]?.references?.[0];
+      const m = ref?.match(/^((?:data\.)?[a-z0-9_]+\.[^.]+)\.([a-z0-9_]+)$/);
+      out[name] = m && attr.type === "string" ? placeholder("string", m[2], m[1]) : placeholder(attr.type, name, address);
+    } else if (!(name in out)) out[name] = null;
   }
   for (const [name, nested] of Object.entries<Json>(block.block_types ?? {})) {
     const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
     const v = out[name];
+    const e = expressions?.[name];
     if (nested.nesting_mode === "single" || nested.nesting_mode === "group") {
-      out[name] = v ? fillUnknown(v, u, nested.block, address) : null;
+      out[name] = v ? fillUnknown(v, u, nested.block, address, Array.isArray(e) ? e[0] : e) : null;
     } else {
       const items: Json[] = Array.isArray(v) ? v : [];
-      out[name] = items.map((item, i) => fillUnknown(item, Array.isArray(u) ? u[i] : undefined, nested.block, address));
+      out[name] = items.map((item, i) => fillUnknown(item, Array.isArray(u) ? u[i] : undefined, nested.block, address, Array.isArray(e) ? e[i] : undefined));
     }
   }
   return out;
@@ -268,7 +276,7 @@ export function stateFromPlan(plan: Json, dir: string, mutate?: (address: string
     if (rc.mode !== "managed" || rc.change.after === null) continue; // deleted, or only read
     const schema = schemas[rc.type];
     if (!schema) throw new Error(`no provider schema for ${rc.type}`);
-    const attributes = fillUnknown(rc.change.after, rc.change.after_unknown, schema.block, rc.address);
+    const attributes = fillUnknown(rc.change.after, rc.change.after_unknown, schema.block, rc.address, configOf(plan, rc)?.expressions);
     if (attributes.id === null || attributes.id === undefined) attributes.id = rc.address;
     mutate?.(rc.address, attributes);
     const key = `${rc.module_address ?? ""}|${rc.type}|${rc.name}`;
@@ -299,10 +307,14 @@ export function stateFromPlan(plan: Json, dir: string, mutate?: (address: string
   };
 }
 
+/** The configuration block of a resource change (root module). */
+function configOf(plan: Json, rc: Json): Json | undefined {
+  return (plan.configuration?.root_module?.resources ?? []).find((r: Json) => r.address === rc.address.replace(/\[[^\]]*\]$/, ""));
+}
+
 /** The provider address as state records it, including an alias (provider["..."].us_east_1). */
 function providerAddress(plan: Json, rc: Json): string {
-  const cfg = (plan.configuration?.root_module?.resources ?? []).find((r: Json) => r.address === rc.address.replace(/\[[^\]]*\]$/, ""));
-  const key: string = cfg?.provider_config_key ?? "aws";
+  const key: string = configOf(plan, rc)?.provider_config_key ?? "aws";
   const alias = key.includes(".") ? key.split(".")[1] : undefined;
   return `provider["${AWS_SOURCE}"]${alias ? `.${alias}` : ""}`;
 }
@@ -321,6 +333,7 @@ export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json
     const state = stateFromPlan(plan.plan, dir);
     ({ dir } = prepareWorkdir(name, stackJson, state));
     plan = terraformPlan(dir, { refresh: false });
+    if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${name}: round ${round + 1}: ${changedResources(plan.plan).join(", ") || "settled"}\n`);
     if (plan.exitCode === 0) {
       writeFileSync(cacheFile, JSON.stringify(state));
       return state;
