@@ -187,12 +187,11 @@ export const providersSetDefaultTags: Guardrail = (stackName, stack) =>
  */
 export const noSessionTagsInTrust: Guardrail = (stackName, stack) => {
   const violations: string[] = [];
-  for (const [name, r] of Object.entries<StackJson>(stack.resource?.aws_iam_role ?? {})) {
-    if (typeof r.assume_role_policy !== "string" || !r.assume_role_policy.trim().startsWith("{")) continue;
-    for (const s of list<Statement>(JSON.parse(r.assume_role_policy).Statement)) {
+  for (const doc of policyDocuments(stack).filter((d) => d.where.endsWith(".assume_role_policy"))) {
+    for (const s of doc.statements) {
       if (s.Effect !== "Allow") continue;
       const tags = list(s.Action).filter((a) => /^(\*|sts:\*|sts:TagSession)$/i.test(a));
-      if (tags.length > 0) violations.push(`${stackName}: aws_iam_role.${name}: trust allows ${tags.join(", ")} (sts:TagSession would let callers override the role's tags)`);
+      if (tags.length > 0) violations.push(`${stackName}: ${doc.where}: trust allows ${tags.join(", ")} (sts:TagSession would let callers override the role's tags)`);
     }
   }
   return violations;
