@@ -15,9 +15,25 @@ export default defineEnvironment({
   },
   tags: { "cost-center": "platform-dev" },
   products: [
-    { sid: "shop", description: "Online shop storefront" },
-    { sid: "media", description: "Owned media and campaign pages" },
+    {
+      sid: "shop",
+      description: "Online shop storefront",
+      access: {
+        maintenance: { permissionSets: ["ShopDeveloper"] },
+        cicd: { repository: "example-org/shop-edge-functions", environment: "dev" },
+      },
+    },
+    {
+      sid: "media",
+      description: "Owned media and campaign pages",
+      access: {
+        maintenance: { permissionSets: ["MediaDeveloper", "MediaOperator"] },
+        cicd: { repository: "example-org/media-edge-functions", environment: "dev" },
+      },
+    },
   ],
+  // The dev account has no GitHub OIDC provider yet: this stack creates it.
+  githubOidc: {},
   sites: [
     {
       name: "web",

@@ -93,6 +93,17 @@ function crossEnvironmentProblems(envs: Environment[], sources: EnvironmentSourc
       else buckets.set(bucket, where.replace(/: entry /, " "));
     });
   }
+  // IAM allows one OIDC provider per issuer and account: only one environment of an account may create it.
+  const oidcCreators = new Map<string, string>();
+  for (const env of envs) {
+    if (!env.githubOidc || env.githubOidc.existingProviderArn) continue;
+    const other = oidcCreators.get(env.accountId);
+    if (other)
+      problems.push(
+        `${fileOf(env)}: field "githubOidc": ${other} already creates the GitHub OIDC provider of account ${env.accountId} (one per account); set existingProviderArn: "arn:aws:iam::${env.accountId}:oidc-provider/token.actions.githubusercontent.com"`,
+      );
+    else oidcCreators.set(env.accountId, fileOf(env));
+  }
   return problems;
 }
 

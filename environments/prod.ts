@@ -17,9 +17,22 @@ export default defineEnvironment({
   },
   tags: { "cost-center": "platform-prod" },
   products: [
-    { sid: "shop", description: "Online shop storefront" },
-    { sid: "media", description: "Owned media and campaign pages" },
+    {
+      sid: "shop",
+      description: "Online shop storefront",
+      access: {
+        maintenance: { permissionSets: ["ShopOperator"] },
+        // The production workflow watches the published function for a while before it finishes.
+        cicd: { repository: "example-org/shop-edge-functions", environment: "production", maxSessionHours: 2 },
+      },
+    },
+    {
+      sid: "media",
+      description: "Owned media and campaign pages",
+      access: { maintenance: { permissionSets: ["MediaOperator"] } },
+    },
   ],
+  githubOidc: {},
   sites: [
     {
       name: "web",

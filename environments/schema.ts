@@ -95,12 +95,61 @@ const backend = z.discriminatedUnion("type", [
   z.object({ type: z.literal("local"), path: z.string().min(1).optional() }).strict(),
 ]);
 
+/**
+ * Application-team access to a product's CloudFront Functions and their logs (modules/app-team-roles.ts).
+ * Names end up in IAM condition values matched with ArnLike/StringEquals, so `*` and `?` are never allowed.
+ */
+const sessionHours = z.number().int().min(1, "must be 1-12 hours (IAM MaxSessionDuration)").max(12, "must be 1-12 hours (IAM MaxSessionDuration)");
+const productAccess = z
+  .object({
+    /** Maintenance role for the console: assumable by these IAM Identity Center permission sets (by name). */
+    maintenance: z
+      .object({
+        permissionSets: z
+          .array(z.string().regex(/^[\w+=,.@-]{1,32}$/, "must be an IAM Identity Center permission set name: 1-32 of letters, digits and _ + = , . @ -"))
+          .min(1, "name at least one permission set whose users may switch to the maintenance role"),
+        /** Maximum session length; AWS caps sessions switched to from a single sign-on session at 1 hour anyway. */
+        maxSessionHours: sessionHours.default(1),
+      })
+      .strict()
+      .optional(),
+    /** CI/CD role for GitHub Actions (OIDC): only jobs of this repository running in this GitHub environment. */
+    cicd: z
+      .object({
+        repository: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9_.-]{1,100}$/, 'must be a GitHub repository "owner/name"'),
+        environment: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be a GitHub environment name: 1-255 of letters, digits and _ . - (the job's environment:, part of the OIDC subject)"),
+        maxSessionHours: sessionHours.default(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((a) => a.maintenance || a.cicd, "declare maintenance, cicd or both (or remove access)");
+
+/** The account's IAM OIDC provider for GitHub Actions: created by this stack, or an existing one referenced. */
+const githubOidc = z
+  .object({
+    /** ARN of a provider that already exists in the account (IAM allows one per URL); omit to create it here. */
+    existingProviderArn: z
+      .string()
+      .regex(
+        /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+        "must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+      )
+      .optional(),
+  })
+  .strict();
+
 const product = z
   .object({
     /** Product (system) id used in names, tags and the principal-tag roles. */
     sid: z.string().regex(SID, "must be 2-16 lowercase letters or digits, starting with a letter"),
     /** Human description shown in tags and docs. */
     description: z.string().min(1).max(256),
+    /** Maintenance and CI/CD roles for the product's application team. */
+    access: productAccess.optional(),
   })
   .strict();
 
@@ -182,6 +231,8 @@ export const environmentSchema = z
     tags: tags.default({}),
     products: z.array(product).min(1, "declare at least one product"),
     sites: z.array(site).default([]),
+    /** GitHub Actions OIDC provider; required when a product has access.cicd. */
+    githubOidc: githubOidc.optional(),
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -189,7 +240,12 @@ export const environmentSchema = z
     env.products.forEach((p, i) => {
       if (sids.has(p.sid)) ctx.addIssue({ code: "custom", path: ["products", i, "sid"], message: `duplicate sid "${p.sid}"` });
       sids.add(p.sid);
+      if (p.access?.cicd && !env.githubOidc)
+        ctx.addIssue({ code: "custom", path: ["products", i, "access", "cicd"], message: "needs the environment's githubOidc: {} (create the provider) or { existingProviderArn }" });
     });
+    const oidcArn = env.githubOidc?.existingProviderArn;
+    if (oidcArn && !oidcArn.startsWith(`arn:aws:iam::${env.accountId}:`))
+      ctx.addIssue({ code: "custom", path: ["githubOidc", "existingProviderArn"], message: `must be in this environment's account ${env.accountId}` });
     const siteNames = new Set<string>();
     const ids = new Set<string>();
     env.sites.forEach((s, i) => {
@@ -220,6 +276,7 @@ export type Environment = z.output<typeof environmentSchema>;
 export type Site = Environment["sites"][number];
 export type Product = Environment["products"][number];
 export type Backend = Environment["backend"];
+export type ProductAccess = NonNullable<Product["access"]>;
 
 /** Identity helper so environment files get types and editor completion. */
 export function defineEnvironment(input: EnvironmentInput): EnvironmentInput {

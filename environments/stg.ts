@@ -15,9 +15,18 @@ export default defineEnvironment({
   },
   tags: { "cost-center": "platform-stg" },
   products: [
-    { sid: "shop", description: "Online shop storefront" },
+    {
+      sid: "shop",
+      description: "Online shop storefront",
+      access: {
+        maintenance: { permissionSets: ["ShopDeveloper"] },
+        cicd: { repository: "example-org/shop-edge-functions", environment: "stg" },
+      },
+    },
     { sid: "media", description: "Owned media and campaign pages" },
   ],
+  // Another project created the stg account's GitHub OIDC provider; reference it.
+  githubOidc: { existingProviderArn: "arn:aws:iam::234567890123:oidc-provider/token.actions.githubusercontent.com" },
   sites: [
     {
       name: "web",

@@ -3,6 +3,9 @@ import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { defaultBucketName, type Environment } from "../environments/schema";
 import { StaticSite } from "../modules/static-site";
+import { AppTeamPolicy } from "../modules/app-team-policy";
+import { AppTeamRoles } from "../modules/app-team-roles";
+import { GithubOidcProvider } from "../modules/github-oidc-provider";
 
 /** Tags the provider puts on every taggable resource of an environment. */
 export function defaultTags(env: Environment): Record<string, string> {
@@ -20,6 +23,8 @@ export class EdgeStack extends TerraformStack {
   readonly usEast1: AwsProvider;
   /** Sites by name. */
   readonly sites = new Map<string, StaticSite>();
+  /** Application-team roles by sid (products with `access`). */
+  readonly appTeamRoles = new Map<string, AppTeamRoles>();
 
   constructor(scope: Construct, readonly env: Environment) {
     super(scope, env.name);
@@ -50,6 +55,29 @@ export class EdgeStack extends TerraformStack {
           adoptDistributionId: d.adopt ? d.id : undefined,
         }),
       );
+    }
+
+    // Application-team access: one shared ABAC policy, a maintenance and/or CI/CD role per product. IAM is global,
+    // so the main provider serves.
+    const teams = env.products.filter((p) => p.access);
+    if (teams.length > 0) {
+      const policy = new AppTeamPolicy(this, "app-team-policy", { envName: env.name, accountId: env.accountId });
+      const oidc = env.githubOidc && new GithubOidcProvider(this, "github-oidc", { accountId: env.accountId, ...env.githubOidc });
+      for (const p of teams) {
+        const { maintenance, cicd } = p.access!;
+        this.appTeamRoles.set(
+          p.sid,
+          new AppTeamRoles(this, `app-team-${p.sid}`, {
+            envName: env.name,
+            accountId: env.accountId,
+            sid: p.sid,
+            policyArn: policy.arn,
+            policy: policy.policy,
+            maintenance,
+            cicd: cicd && oidc ? { ...cicd, oidcProviderArn: oidc.arn, oidcProvider: oidc.resource } : undefined,
+          }),
+        );
+      }
     }
   }
 }

@@ -26,12 +26,15 @@ export function policyDocuments(stack: StackJson): { where: string; statements: 
   for (const [type, resources] of Object.entries<StackJson>(stack.resource ?? {})) {
     for (const [name, r] of Object.entries<StackJson>(resources)) {
       for (const attr of policyAttributes) {
-        const raw = r[attr];
-        if (typeof raw !== "string" || !raw.trim().startsWith("{")) continue;
-        try {
-          docs.push({ where: `${type}.${name}.${attr}`, statements: list(JSON.parse(raw).Statement) });
-        } catch (err) {
-          docs.push({ where: `${type}.${name}.${attr} (unparseable: ${(err as Error).message})`, statements: [] });
+        // aws_iam_role's inline_policy is a list of { name, policy } blocks.
+        const values: [string, unknown][] = Array.isArray(r[attr]) ? r[attr].map((b: StackJson, i: number) => [`${attr}[${i}]`, b?.policy]) : [[attr, r[attr]]];
+        for (const [where, raw] of values) {
+          if (typeof raw !== "string" || !raw.trim().startsWith("{")) continue;
+          try {
+            docs.push({ where: `${type}.${name}.${where}`, statements: list(JSON.parse(raw).Statement) });
+          } catch (err) {
+            docs.push({ where: `${type}.${name}.${where} (unparseable: ${(err as Error).message})`, statements: [] });
+          }
         }
       }
     }
@@ -178,6 +181,34 @@ export const providersSetDefaultTags: Guardrail = (stackName, stack) =>
     .filter((p) => !["environment", "managed-by", "repository"].every((k) => p.default_tags?.[0]?.tags?.[k]))
     .map((p) => `${stackName}: provider aws${p.alias ? `.${p.alias}` : ""} lacks default tags environment, managed-by, repository`);
 
+/**
+ * Principal tags are the boundary between environments and products (modules/app-team-policy.ts), and a session
+ * tag overrides a role tag: no trust policy may let a caller set session tags.
+ */
+export const noSessionTagsInTrust: Guardrail = (stackName, stack) => {
+  const violations: string[] = [];
+  for (const doc of policyDocuments(stack).filter((d) => d.where.endsWith(".assume_role_policy"))) {
+    for (const s of doc.statements) {
+      if (s.Effect !== "Allow") continue;
+      const tags = list(s.Action).filter((a) => /^(\*|sts:\*|sts:TagSession)$/i.test(a));
+      if (tags.length > 0) violations.push(`${stackName}: ${doc.where}: trust allows ${tags.join(", ")} (sts:TagSession would let callers override the role's tags)`);
+    }
+  }
+  return violations;
+};
+
+/** A policy that scopes by aws:PrincipalTag also denies changing role tags, or a role could re-tag itself. */
+export const abacPoliciesDenyRetagging: Guardrail = (stackName, stack) => {
+  const violations: string[] = [];
+  for (const doc of policyDocuments(stack)) {
+    if (!JSON.stringify(doc.statements.filter((s) => s.Effect === "Allow")).includes("aws:PrincipalTag/")) continue;
+    const denied = new Set(doc.statements.filter((s) => s.Effect === "Deny").flatMap((s) => list(s.Action)));
+    const missing = ["iam:TagRole", "iam:UntagRole"].filter((a) => !denied.has(a));
+    if (missing.length > 0) violations.push(`${stackName}: ${doc.where}: uses aws:PrincipalTag but does not deny ${missing.join(", ")}`);
+  }
+  return violations;
+};
+
 export const GUARDRAILS: Record<string, Guardrail> = {
   "no Resource \"*\" unless the action supports nothing else": noStarResourceUnlessRequired,
   "only real IAM actions": onlyRealActions,
@@ -185,4 +216,6 @@ export const GUARDRAILS: Record<string, Guardrail> = {
   "buckets block public access, are encrypted and deny non-TLS": bucketsAreLockedDown,
   "no unescaped ${ or %{ in values": noUnescapedTemplates,
   "providers set default tags": providersSetDefaultTags,
+  "no trust policy allows sts:TagSession": noSessionTagsInTrust,
+  "principal-tag policies deny re-tagging roles": abacPoliciesDenyRetagging,
 };

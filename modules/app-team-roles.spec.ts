@@ -1,0 +1,75 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { AppTeamRoles, type AppTeamRolesProps } from "./app-team-roles";
+
+const base: AppTeamRolesProps = {
+  envName: "dev",
+  accountId: "123456789012",
+  sid: "shop",
+  policyArn: "arn:aws:iam::123456789012:policy/dev-cf2-app-team",
+};
+const OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+
+function synth(props: Partial<AppTeamRolesProps>, withProvider = false) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+  const provider = withProvider ? new IamOpenidConnectProvider(stack, "oidc", { url: "https://token.actions.githubusercontent.com", clientIdList: ["sts.amazonaws.com"] }) : undefined;
+  const cicd = props.cicd && { ...props.cicd, oidcProvider: provider };
+  new AppTeamRoles(stack, "team", { ...base, ...props, cicd });
+  const json = JSON.parse(Testing.synth(stack));
+  const roles = Object.values<any>(json.resource.aws_iam_role);
+  return { json, role: (name: string) => roles.find((r) => r.name === name), roles };
+}
+
+test("the maintenance role trusts the named permission sets by ArnLike on aws:PrincipalArn, never session tags", () => {
+  const { role } = synth({ maintenance: { permissionSets: ["ShopDeveloper", "ShopOperator"], maxSessionHours: 1 } });
+  const r = role("dev-shop-cf2-maintenance");
+  expect(JSON.parse(r.assume_role_policy).Statement).toEqual([
+    {
+      Sid: "SingleSignOnPermissionSets",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::123456789012:root" },
+      Action: "sts:AssumeRole",
+      Condition: {
+        ArnLike: {
+          "aws:PrincipalArn": [
+            "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_ShopDeveloper_*",
+            "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_ShopOperator_*",
+          ],
+        },
+      },
+    },
+  ]);
+  expect(r.assume_role_policy).not.toContain("TagSession");
+  expect(r.tags).toEqual({ environment: "dev", sid: "shop" });
+  expect(r.max_session_duration).toBe(3600);
+});
+
+test("the CI/CD role trusts one repository's jobs in one GitHub environment, after the provider exists", () => {
+  const { role } = synth({ cicd: { repository: "example-org/shop-edge", environment: "production", maxSessionHours: 2, oidcProviderArn: OIDC_ARN } }, true);
+  const r = role("dev-shop-cf2-cicd");
+  expect(JSON.parse(r.assume_role_policy).Statement[0]).toMatchObject({
+    Principal: { Federated: OIDC_ARN },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-org/shop-edge:environment:production" } },
+  });
+  expect(r.max_session_duration).toBe(7200);
+  expect(r.depends_on).toEqual([expect.stringMatching(/^aws_iam_openid_connect_provider\.oidc$/)]);
+  expect(r.tags).toEqual({ environment: "dev", sid: "shop" });
+});
+
+test("each role attaches the shared policy; a product gets only the roles it asks for", () => {
+  const { json, roles } = synth({ maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 } });
+  expect(roles.map((r) => r.name)).toEqual(["dev-shop-cf2-maintenance"]);
+  expect(Object.values<any>(json.resource.aws_iam_role_policy_attachment)).toEqual([
+    expect.objectContaining({ policy_arn: base.policyArn, role: expect.stringMatching(/^\$\{aws_iam_role\.team_maintenance_\w+\.name\}$/) }),
+  ]);
+});
+
+test("a session length IAM does not accept is rejected with the role named", () => {
+  expect(() => synth({ maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 13 } })).toThrow(
+    "dev-shop-cf2-maintenance: maxSessionHours must be a whole number of hours from 1 to 12, is 13",
+  );
+});

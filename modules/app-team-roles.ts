@@ -1,0 +1,154 @@
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./github-oidc-provider";
+import { policyJson, type PolicyDocument } from "./policy";
+
+/** The two kinds of application-team role. */
+export enum AppTeamRoleKind {
+  MAINTENANCE = "maintenance",
+  CICD = "cicd",
+}
+
+export function appTeamRoleName(envName: string, sid: string, kind: AppTeamRoleKind): string {
+  return `${envName}-${sid}-cf2-${kind}`;
+}
+
+/**
+ * IAM Identity Center creates one role per permission set and account, named
+ * `AWSReservedSSO_<PermissionSet>_<random suffix>` under `aws-reserved/sso.amazonaws.com/` (plus a region segment
+ * in some accounts). The suffix changes when the permission set is re-provisioned, hence ArnLike, never the exact ARN.
+ */
+export function ssoRoleArnPattern(accountId: string, permissionSet: string): string {
+  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`;
+}
+
+/**
+ * Trust for the maintenance role: principals of this account whose ARN is one of the permission-set roles.
+ * The account root as principal means the permission set must also allow sts:AssumeRole on this role (README).
+ * No sts:TagSession: a session tag would override the role's own environment/sid tags.
+ */
+export function maintenanceTrustPolicy(accountId: string, permissionSets: string[]): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "SingleSignOnPermissionSets",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: "sts:AssumeRole",
+        Condition: { ArnLike: { "aws:PrincipalArn": permissionSets.map((ps) => ssoRoleArnPattern(accountId, ps)) } },
+      },
+    ],
+  };
+}
+
+/** The OIDC subject GitHub puts in a token of a job that declares `environment: <name>`. */
+export function githubSubject(repository: string, environment: string): string {
+  return `repo:${repository}:environment:${environment}`;
+}
+
+/**
+ * Trust for the CI/CD role: GitHub Actions jobs of one repository running in one GitHub environment (so the
+ * environment's protection rules, e.g. required reviewers, gate every use). Exact match on subject and audience.
+ */
+export function cicdTrustPolicy(oidcProviderArn: string, repository: string, environment: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "GithubActionsEnvironment",
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(repository, environment),
+          },
+        },
+      },
+    ],
+  };
+}
+
+export interface AppTeamRolesProps {
+  /** Environment name: the `environment` tag and the first part of the role names. */
+  envName: string;
+  /** The account of the roles. */
+  accountId: string;
+  /** Product id: the `sid` tag. */
+  sid: string;
+  /** ARN of the shared attribute-based policy (modules/app-team-policy.ts) both roles attach. */
+  policyArn: string;
+  /** The policy resource when the same stack creates it, so attachments wait for it. */
+  policy?: ITerraformDependable;
+  /** Maintenance role for console users; omitted = no maintenance role. */
+  maintenance?: { permissionSets: string[]; maxSessionHours: number };
+  /** CI/CD role for GitHub Actions; omitted = no CI/CD role. */
+  cicd?: { repository: string; environment: string; maxSessionHours: number; oidcProviderArn: string; oidcProvider?: ITerraformDependable };
+}
+
+/** IAM role names: 1-64 characters of letters, digits and + = , . @ _ -. */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * A product's application-team roles in one environment: a maintenance role for console users (single sign-on,
+ * then switch role) and a CI/CD role for GitHub Actions. Both carry the tags `environment` and `sid` on the role
+ * itself (switch-role and GitHub OIDC carry no session tags), and both attach the shared policy, whose
+ * `${aws:PrincipalTag/...}` resources those tags fill in.
+ *
+ * Owns: each role's name, trust policy, session length, tags and policy attachment. Application teams cannot
+ * change any of them (the shared policy denies role changes).
+ */
+export class AppTeamRoles extends Construct {
+  readonly roles = new Map<AppTeamRoleKind, IamRole>();
+
+  constructor(scope: Construct, id: string, props: AppTeamRolesProps) {
+    super(scope, id);
+    if (props.maintenance) {
+      this.role(props, AppTeamRoleKind.MAINTENANCE, {
+        description: `Console maintenance of ${props.envName}-${props.sid}-* CloudFront Functions and their logs (switch role from single sign-on)`,
+        trust: maintenanceTrustPolicy(props.accountId, props.maintenance.permissionSets),
+        maxSessionHours: props.maintenance.maxSessionHours,
+      });
+    }
+    if (props.cicd) {
+      this.role(props, AppTeamRoleKind.CICD, {
+        description: `GitHub Actions (${githubSubject(props.cicd.repository, props.cicd.environment)}) deploys ${props.envName}-${props.sid}-* CloudFront Functions`,
+        trust: cicdTrustPolicy(props.cicd.oidcProviderArn, props.cicd.repository, props.cicd.environment),
+        maxSessionHours: props.cicd.maxSessionHours,
+        // IAM rejects a trust policy naming a provider that does not exist yet.
+        dependsOn: props.cicd.oidcProvider ? [props.cicd.oidcProvider] : undefined,
+      });
+    }
+  }
+
+  private role(
+    props: AppTeamRolesProps,
+    kind: AppTeamRoleKind,
+    o: { description: string; trust: PolicyDocument; maxSessionHours: number; dependsOn?: ITerraformDependable[] },
+  ): void {
+    const name = appTeamRoleName(props.envName, props.sid, kind);
+    if (!ROLE_NAME.test(name))
+      throw new Error(`${props.envName}/${props.sid}: role name "${name}" must be 1-64 of letters, digits and + = , . @ _ - (is ${name.length} characters)`);
+    if (!Number.isInteger(o.maxSessionHours) || o.maxSessionHours < 1 || o.maxSessionHours > 12)
+      throw new Error(`${name}: maxSessionHours must be a whole number of hours from 1 to 12, is ${o.maxSessionHours}`);
+    const role = new IamRole(this, kind, {
+      name,
+      description: o.description,
+      assumeRolePolicy: policyJson(o.trust),
+      maxSessionDuration: o.maxSessionHours * 3600,
+      // On the role, not the session: ${aws:PrincipalTag/...} in the shared policy reads these.
+      tags: { environment: props.envName, sid: props.sid },
+      dependsOn: o.dependsOn,
+    });
+    new IamRolePolicyAttachment(this, `${kind}-policy`, {
+      role: role.name,
+      policyArn: props.policyArn,
+      dependsOn: props.policy ? [props.policy] : undefined,
+    });
+    this.roles.set(kind, role);
+  }
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { loadEnvironments } from "../environments/load";
+import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
+import { renderAccessTable, TABLE_BEGIN, TABLE_END, TABLE_ENVIRONMENT } from "../scripts/access-table";
+import { rolesOf } from "../scripts/synthesized-iam";
+import { synthesizeExamples } from "./support/synth";
+
+const root = path.join(__dirname, "..");
+const stacks = synthesizeExamples();
+const readme = readFileSync(path.join(root, "README.md"), "utf8");
+
+test("the README's table of what each role may do equals the synthesized policies", () => {
+  const table = renderAccessTable(stacks[TABLE_ENVIRONMENT]);
+  expect(readme).toContain(`${TABLE_BEGIN}\n${table}\n${TABLE_END}`);
+  // The table is complete: every statement of the shared policy is a row.
+  const [role] = rolesOf(stacks[TABLE_ENVIRONMENT]).filter((r) => r.tags.sid);
+  expect(table.split("\n")).toHaveLength(2 + role.attached[0].document.Statement.length);
+});
+
+test("a changed policy makes the table differ (the check can fail)", () => {
+  const stack = JSON.parse(JSON.stringify(stacks[TABLE_ENVIRONMENT]));
+  const policy = Object.values<any>(stack.resource.aws_iam_policy)[0];
+  policy.policy = policy.policy.replace('"logs:GetQueryResults",', "");
+  expect(readme).not.toContain(`${TABLE_BEGIN}\n${renderAccessTable(stack)}\n${TABLE_END}`);
+});
+
+describe("the example GitHub Actions workflow", () => {
+  const workflow = readFileSync(path.join(root, "examples", "github-actions", "publish-cf2.yml"), "utf8");
+  const one = (re: RegExp) => {
+    const m = re.exec(workflow);
+    if (!m) throw new Error(`publish-cf2.yml: nothing matches ${re}`);
+    return m[1];
+  };
+  const roleArn = one(/role-to-assume:\s*(\S+)/);
+  const jobEnvironment = one(/^\s+environment:\s*(\S+)/m);
+  const functionName = one(/FUNCTION_NAME:\s*(\S+)/);
+  const env = loadEnvironments(path.join(root, "environments")).find((e) => roleArn.startsWith(`arn:aws:iam::${e.accountId}:role/`))!;
+  const product = env?.products.find((p) => roleArn === `arn:aws:iam::${env.accountId}:role/${appTeamRoleName(env.name, p.sid, AppTeamRoleKind.CICD)}`);
+
+  test("assumes a configured CI/CD role from the GitHub environment that role trusts, with an OIDC token", () => {
+    expect(product?.access?.cicd?.environment).toBe(jobEnvironment);
+    expect(functionName.startsWith(`${env.name}-${product!.sid}-`)).toBe(true);
+    expect(workflow).toMatch(/id-token:\s*write/);
+  });
+
+  const commands = [...new Set([...workflow.matchAll(/aws cloudfront ([a-z-]+)/g)].map((m) => m[1]))];
+  test("runs describe, update, test and publish", () => {
+    expect(commands.sort()).toEqual(["describe-function", "publish-function", "test-function", "update-function"]);
+  });
+
+  test.each(commands)("aws cloudfront %s is allowed for the role on its function", async (command) => {
+    const role = rolesOf(stacks[env.name]).find((r) => r.arn === roleArn)!;
+    const action = `cloudfront:${command.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
+    const r = await runSimulation(
+      {
+        request: {
+          principal: role.arn,
+          action,
+          resource: { resource: `arn:aws:cloudfront::${env.accountId}:function/${functionName}`, accountId: env.accountId },
+          contextVariables: { "aws:PrincipalTag/environment": role.tags.environment, "aws:PrincipalTag/sid": role.tags.sid },
+        },
+        identityPolicies: role.attached.map((p) => ({ name: p.name, policy: p.document })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      },
+      {},
+    );
+    expect(r.resultType === "error" ? r.errors.message : `${action}: ${r.overallResult}`).toBe(`${action}: Allowed`);
+  });
+});
