@@ -36,7 +36,7 @@ beforeEach(() => {
   process.env.INVALIDATOR_CONFIG = config("wildcard");
   logs = [];
   for (const level of ["info", "warn", "error"] as const)
-    jest.spyOn(console, level).mockImplementation((fields?: any) => void logs.push({ level, fields }));
+    jest.spyOn(console, level).mockImplementation((...args: any[]) => void logs.push({ level, fields: args[0] }));
 });
 afterEach(() => jest.restoreAllMocks());
 
