@@ -4,7 +4,8 @@
  *  - same CallerReference + same paths returns the existing invalidation; other paths -> InvalidationBatchAlreadyExists;
  *  - per distribution at most 15 wildcard paths and 3,000 paths in progress -> TooManyInvalidationsInProgress;
  *  - scripted failures per distribution (Throttling, 503, ...), in CloudFront's error XML.
- * Invalidations stay InProgress until `completeAll()`.
+ * Invalidations stay InProgress until `completeAll()`, or, with `completesAfterSeconds`, until that much time on
+ * the server's clock (`now`, seconds; a simulated clock in the bench) has passed.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -20,6 +21,8 @@ export interface FakeInvalidation {
   callerReference: string;
   paths: string[];
   status: "InProgress" | "Completed";
+  /** Server clock (seconds) at creation. */
+  createdAt?: number;
 }
 
 /** A scripted answer instead of the normal one. */
@@ -47,6 +50,14 @@ export class FakeCloudFront {
   private nextId = 1;
   url = "";
 
+  constructor(private readonly opts: { now?: () => number; completesAfterSeconds?: number } = {}) {}
+
+  private inProgress(inv: FakeInvalidation): boolean {
+    if (inv.status === "Completed") return false;
+    const { now, completesAfterSeconds } = this.opts;
+    return completesAfterSeconds === undefined || !now || now() - (inv.createdAt ?? 0) < completesAfterSeconds;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
@@ -66,6 +77,13 @@ export class FakeCloudFront {
   }
 
   clearFailures(): void {
+    this.scripted.clear();
+  }
+
+  /** Forgets every invalidation, request and scripted failure (the server keeps its address). */
+  reset(): void {
+    this.invalidations.length = 0;
+    this.requests.length = 0;
     this.scripted.clear();
   }
 
@@ -108,14 +126,14 @@ export class FakeCloudFront {
       log(201);
       return this.created(res, existing);
     }
-    const inProgress = this.invalidations.filter((i) => i.distributionId === distributionId && i.status === "InProgress");
+    const inProgress = this.invalidations.filter((i) => i.distributionId === distributionId && this.inProgress(i));
     const wildcards = inProgress.flatMap((i) => i.paths).filter((p) => p.endsWith("*")).length + paths.filter((p) => p.endsWith("*")).length;
     const total = inProgress.reduce((n, i) => n + i.paths.length, 0) + paths.length;
     if (wildcards > WILDCARD_QUOTA || total > PATH_QUOTA) {
       log(400, "TooManyInvalidationsInProgress");
       return this.error(res, 400, "TooManyInvalidationsInProgress", "Processing your request will cause you to exceed the maximum number of in-progress invalidations.");
     }
-    const inv: FakeInvalidation = { id: `I${String(this.nextId++).padStart(13, "0")}`, distributionId, callerReference, paths, status: "InProgress" };
+    const inv: FakeInvalidation = { id: `I${String(this.nextId++).padStart(13, "0")}`, distributionId, callerReference, paths, status: "InProgress", createdAt: this.opts.now?.() };
     this.invalidations.push(inv);
     log(201);
     return this.created(res, inv);
