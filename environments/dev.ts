@@ -46,6 +46,8 @@ export default defineEnvironment({
           { pathPattern: "/assets/*" },
         ],
       },
+      // Every deploy invalidates the changed pages (directory forms included); removed pages too.
+      invalidation: { events: ["created", "removed"], paths: "changed", maxPaths: 50 },
     },
     {
       name: "lp",

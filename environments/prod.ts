@@ -49,6 +49,8 @@ export default defineEnvironment({
           { pathPattern: "/assets/*" },
         ],
       },
+      // The vendor's build account replicates artifacts into this bucket (seed 001); each deploy invalidates /*.
+      invalidation: { replicationSourceRoleArn: "arn:aws:iam::456789012345:role/vendor-artifacts-replication" },
     },
     {
       name: "lp",

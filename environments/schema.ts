@@ -204,6 +204,40 @@ const distribution = z
     });
   });
 
+/** S3 events that trigger an invalidation: objects created (uploads, replication) and, optionally, removed. */
+export const INVALIDATION_EVENTS = ["created", "removed"] as const;
+/** "wildcard" invalidates /* (one billed path); "changed" invalidates the changed objects' paths. */
+export const INVALIDATION_PATH_MODES = ["wildcard", "changed"] as const;
+
+/** Automatic CloudFront invalidation when the site's bucket changes (modules/site-invalidator.ts). */
+const invalidation = z
+  .object({
+    events: z
+      .array(z.enum(INVALIDATION_EVENTS))
+      .min(1, 'list at least one of "created", "removed"')
+      .refine((e) => new Set(e).size === e.length, "lists an event twice")
+      .default(["created"]),
+    /** Only keys starting with this (no leading "/"). */
+    prefix: z.string().min(1).max(1024).refine((p) => !p.startsWith("/"), 'S3 keys have no leading "/"; write "assets/", not "/assets/"').optional(),
+    /** Only keys ending with this, e.g. ".html". */
+    suffix: z.string().min(1).max(1024).optional(),
+    paths: z.enum(INVALIDATION_PATH_MODES).default("wildcard"),
+    /** With paths "changed": above this many paths per distribution and batch, send /* instead. */
+    maxPaths: z.number().int().min(1).max(3000, "CloudFront allows at most 3000 paths in progress per distribution").default(50),
+    /** How long Lambda gathers messages into one batch (one invalidation per distribution per batch). */
+    batchingWindowSeconds: z.number().int().min(1, "at least 1 (batches of more than 10 messages need a window)").max(300, "Lambda allows at most 300").default(30),
+    /** Receives before a message moves to the dead-letter queue. */
+    maxReceiveCount: z.number().int().min(1).max(1000, "SQS allows 1-1000").default(5),
+    /** Other sites of this environment whose distributions also serve this bucket's objects; the site's own is always included. */
+    alsoInvalidate: z.array(z.string()).default([]),
+    /** IAM role of another account that replicates into this bucket; the bucket policy admits it. */
+    replicationSourceRoleArn: z
+      .string()
+      .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+      .optional(),
+  })
+  .strict();
+
 const site = z
   .object({
     /** Site name, unique in the environment; used in resource names. */
@@ -213,6 +247,8 @@ const site = z
     /** Origin bucket name; defaults to <env>-<sid>-<name>-<accountId>. */
     bucketName: bucketName.optional(),
     distribution,
+    /** Invalidate the distribution(s) when objects in the bucket change. */
+    invalidation: invalidation.optional(),
   })
   .strict();
 
@@ -256,6 +292,7 @@ export const environmentSchema = z
       const id = s.distribution.id;
       if (id && ids.has(id)) ctx.addIssue({ code: "custom", path: ["sites", i, "distribution", "id"], message: `distribution id ${id} is declared twice` });
       if (id) ids.add(id);
+      if (s.invalidation) invalidationProblems(env, s, i).forEach((issue) => ctx.addIssue(issue));
       if (!s.bucketName) {
         const generated = defaultBucketName(env.name, s.sid, s.name, env.accountId);
         const problem = bucketNameProblem(generated);
@@ -264,6 +301,31 @@ export const environmentSchema = z
       }
     });
   });
+
+/** Cross-field rules of a site's invalidation block (linked sites, names, accounts). */
+function invalidationProblems(env: { name: string; accountId: string; sites: { name: string; sid: string }[] }, s: z.output<typeof site>, i: number) {
+  const inv = s.invalidation!;
+  const issues: { code: "custom"; path: (string | number)[]; message: string }[] = [];
+  const names = env.sites.map((x) => x.name);
+  inv.alsoInvalidate.forEach((other, j) => {
+    const path = ["sites", i, "invalidation", "alsoInvalidate", j];
+    if (other === s.name) issues.push({ code: "custom", path, message: "the site's own distribution is always invalidated; list only other sites" });
+    else if (!names.includes(other)) issues.push({ code: "custom", path, message: `"${other}" is not a site of this environment; declared: ${names.join(", ")}` });
+    else if (inv.alsoInvalidate.indexOf(other) !== j) issues.push({ code: "custom", path, message: `"${other}" is listed twice` });
+  });
+  const role = inv.replicationSourceRoleArn;
+  if (role && role.split(":")[4] === env.accountId)
+    issues.push({ code: "custom", path: ["sites", i, "invalidation", "replicationSourceRoleArn"], message: "is in this environment's own account; only replication from another account needs the bucket policy" });
+  const functionName = invalidatorFunctionName(env.name, s.sid, s.name);
+  if (functionName.length > 64)
+    issues.push({ code: "custom", path: ["sites", i, "name"], message: `the invalidator function name "${functionName}" is ${functionName.length} characters; Lambda allows 64: shorten the site name` });
+  return issues;
+}
+
+/** Name of a site's invalidator function and role (modules/site-invalidator.ts). */
+export function invalidatorFunctionName(env: string, sid: string, site: string): string {
+  return `${env}-${sid}-${site}-invalidator`;
+}
 
 export function defaultBucketName(env: string, sid: string, site: string, accountId: string): string {
   return `${env}-${sid}-${site}-${accountId}`;
@@ -274,6 +336,7 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** A validated environment, defaults filled in. */
 export type Environment = z.output<typeof environmentSchema>;
 export type Site = Environment["sites"][number];
+export type SiteInvalidation = NonNullable<Site["invalidation"]>;
 export type Product = Environment["products"][number];
 export type Backend = Environment["backend"];
 export type ProductAccess = NonNullable<Product["access"]>;

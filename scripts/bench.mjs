@@ -3,10 +3,12 @@
  * `npm run bench`: prints figures, asserts nothing. Each section measures whole processes the way users run them.
  *   synth    median wall time and peak memory of `npm run synth`'s process, for the example environments and for
  *            generated configurations of growing size (so growth with size is visible)
+ *   invalidator  the Lambda bundle's size, its cold module-initialisation time (fresh Node processes), and a simulated
+ *            1,000-object deployment: CreateInvalidation calls and billed paths, seed 001's handler against ours
  * Usage: npm run bench [-- --runs 7] [-- --only synth]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,6 +80,27 @@ function benchSynth() {
   }
 }
 
-const SECTIONS = { synth: benchSynth };
+function benchInvalidator() {
+  const tsx = path.join(root, "node_modules", ".bin", "tsx");
+  const build = spawnSync(tsx, [path.join(root, "scripts", "build.ts")], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
+  const file = path.join(root, "dist", "invalidator", "index.js");
+  const zip = path.join(root, "dist", "invalidator.zip");
+  console.log(`invalidator: bundle dist/invalidator/index.js ${(statSync(file).size / 1024).toFixed(0)} KiB (zip ${(statSync(zip).size / 1024).toFixed(0)} KiB; limit 1024 KiB)`);
+  // Module initialisation as Lambda pays it on a cold start: require() of the bundle (SDK client created at load).
+  const probe = `const t = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+  const runs = Math.max(RUNS, 11);
+  const times = Array.from({ length: runs }, () => {
+    const r = spawnSync(process.execPath, ["-e", probe], { env: { PATH: process.env.PATH, NODE_NO_WARNINGS: "1", AWS_REGION: "us-east-1" }, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return Number(r.stdout);
+  });
+  console.log(`  cold module initialisation, ${runs} fresh node processes: median ${median(times).toFixed(0)} ms   min ${Math.min(...times).toFixed(0)} ms   (limit 150 ms)`);
+  const sim = spawnSync(tsx, [path.join(root, "scripts", "bench-invalidator.ts")], { cwd: root, encoding: "utf8" });
+  if (sim.status !== 0) throw new Error(`simulation failed:\n${sim.stderr}`);
+  process.stdout.write(sim.stdout);
+}
+
+const SECTIONS = { synth: benchSynth, invalidator: benchInvalidator };
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`);
 for (const [name, fn] of Object.entries(SECTIONS)) if (!ONLY || ONLY === name) fn();

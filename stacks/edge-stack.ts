@@ -6,6 +6,7 @@ import { StaticSite } from "../modules/static-site";
 import { AppTeamPolicy } from "../modules/app-team-policy";
 import { AppTeamRoles } from "../modules/app-team-roles";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
+import { InvalidationEvent, InvalidationPaths, SiteInvalidator } from "../modules/site-invalidator";
 
 /** Tags the provider puts on every taggable resource of an environment. */
 export function defaultTags(env: Environment): Record<string, string> {
@@ -25,6 +26,8 @@ export class EdgeStack extends TerraformStack {
   readonly sites = new Map<string, StaticSite>();
   /** Application-team roles by sid (products with `access`). */
   readonly appTeamRoles = new Map<string, AppTeamRoles>();
+  /** Invalidators by site name (sites with an `invalidation` block). */
+  readonly invalidators = new Map<string, SiteInvalidator>();
 
   constructor(scope: Construct, readonly env: Environment) {
     super(scope, env.name);
@@ -78,6 +81,36 @@ export class EdgeStack extends TerraformStack {
           }),
         );
       }
+    }
+
+    // After every site exists: an invalidator may also invalidate other sites' distributions.
+    for (const site of env.sites) {
+      const inv = site.invalidation;
+      if (!inv) continue;
+      const own = this.sites.get(site.name)!;
+      this.invalidators.set(
+        site.name,
+        new SiteInvalidator(this, `invalidator-${site.name}`, {
+          envName: env.name,
+          accountId: env.accountId,
+          region: env.region,
+          sid: site.sid,
+          siteName: site.name,
+          site: own,
+          bucketName: site.bucketName ?? defaultBucketName(env.name, site.sid, site.name, env.accountId),
+          alsoInvalidate: inv.alsoInvalidate.map((name) => ({ id: this.sites.get(name)!.distribution.id, arn: this.sites.get(name)!.distribution.arn })),
+          events: inv.events.map((e) => e as InvalidationEvent),
+          prefix: inv.prefix,
+          suffix: inv.suffix,
+          paths: inv.paths as InvalidationPaths,
+          maxPaths: inv.maxPaths,
+          indexDocument: site.distribution.defaultRootObject,
+          batchingWindowSeconds: inv.batchingWindowSeconds,
+          maxReceiveCount: inv.maxReceiveCount,
+          logRetentionDays: env.logRetentionDays,
+          replicationSourceRoleArn: inv.replicationSourceRoleArn,
+        }),
+      );
     }
   }
 }

@@ -1,0 +1,135 @@
+/**
+ * Part of `npm run bench` (section "invalidator"): a simulated deployment against a local CloudFront API
+ * (test/support/fake-cloudfront.ts, with the 15-wildcards-in-progress quota and a simulated clock), run through
+ * the seed's handler logic and through the built bundle (dist/invalidator/index.js).
+ *
+ * Deployment: 1,000 objects, 20 of them index.html, replicated into the bucket evenly over DEPLOY_SECONDS; S3
+ * delivers 1% of the events twice (at least once). Invalidations complete COMPLETES_AFTER seconds after creation.
+ * Prints one line per strategy; asserts nothing.
+ */
+import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
+import type { SQSEvent } from "aws-lambda";
+import { bundleLambda } from "../modules/lambda-bundle";
+import { FakeCloudFront } from "../test/support/fake-cloudfront";
+import { s3Notification, sqsEvent } from "../test/support/s3-events";
+
+const OBJECTS = 1000;
+const INDEX_FILES = 20;
+const DEPLOY_SECONDS = 120;
+const COMPLETES_AFTER = 90;
+const WINDOW = 30;
+const BUCKET = "prod-shop-web-345678901234";
+const DISTRIBUTION = "E3PRODSHOPWEB1";
+
+interface S3Delivery {
+  at: number;
+  body: object;
+  key: string;
+}
+
+/** The deployment's S3 deliveries in arrival order (duplicates included). */
+function deliveries(): S3Delivery[] {
+  const out: S3Delivery[] = [];
+  for (let i = 0; i < OBJECTS; i++) {
+    const key = i % (OBJECTS / INDEX_FILES) === OBJECTS / INDEX_FILES - 1 ? `page${i}/index.html` : `assets/chunk-${i}.js`;
+    const at = (i * DEPLOY_SECONDS) / OBJECTS;
+    const body = s3Notification(BUCKET, [{ key, sequencer: `00${i.toString(16).padStart(8, "0")}` }]);
+    out.push({ at, body, key });
+    if (i % 100 === 49) out.push({ at: at + 0.05, body, key }); // delivered twice
+  }
+  return out;
+}
+
+interface Outcome {
+  calls: number;
+  created: number;
+  billedPaths: number;
+  rejected: number;
+  lost: number;
+}
+
+function outcome(cf: FakeCloudFront, lost: number): Outcome {
+  return {
+    calls: cf.requests.length,
+    created: cf.invalidations.length,
+    billedPaths: cf.billedPaths(),
+    rejected: cf.requests.filter((r) => r.status >= 400).length,
+    lost,
+  };
+}
+
+/** Seed 001's handler: Records[0] only, "/*" per index.html event, Date.now() reference, errors logged and dropped. */
+async function seed(): Promise<Outcome> {
+  clock = 0;
+  const cf = await new FakeCloudFront({ now: () => clock, completesAfterSeconds: COMPLETES_AFTER }).start();
+  const client = new CloudFrontClient({ region: "us-east-1", endpoint: cf.url, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+  let lost = 0;
+  for (const d of deliveries()) {
+    clock = d.at;
+    const record = (d.body as any).Records[0];
+    if (!record.s3.object.key.includes("index.html")) continue;
+    try {
+      await client.send(new CreateInvalidationCommand({ DistributionId: DISTRIBUTION, InvalidationBatch: { CallerReference: String(Date.now()), Paths: { Items: ["/*"], Quantity: 1 } } }));
+    } catch {
+      lost++; // the seed's errorHandler logs and returns "": Lambda never retries
+    }
+  }
+  await cf.stop();
+  return outcome(cf, lost);
+}
+
+/** Ours: SQS batches closed every WINDOW seconds, the built bundle, failed messages redelivered in a later batch. */
+let clock = 0;
+/** One server for every run of the bundle: its SDK client keeps the endpoint it resolved first. */
+const server = new FakeCloudFront({ now: () => clock, completesAfterSeconds: COMPLETES_AFTER });
+
+async function ours(paths: "wildcard" | "changed", opts: { redeliverBatch?: number } = {}): Promise<Outcome & { batches: number }> {
+  clock = 0;
+  const cf = server;
+  cf.reset();
+  process.env.AWS_ENDPOINT_URL_CLOUDFRONT = cf.url;
+  process.env.INVALIDATOR_CONFIG = JSON.stringify({ links: [{ bucket: BUCKET, distributionIds: [DISTRIBUTION] }], paths, maxPaths: 50 });
+  const { handler } = require(bundleLambda("invalidator").file) as { handler: (e: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }> };
+  let pending = deliveries();
+  let batches = 0;
+  for (let windowEnd = WINDOW; pending.length > 0; windowEnd += WINDOW) {
+    if (windowEnd > 100 * WINDOW) throw new Error(`messages still failing after ${windowEnd} s: ${pending.length}`);
+    clock = windowEnd;
+    const batch = pending.filter((d) => d.at < windowEnd);
+    pending = pending.filter((d) => d.at >= windowEnd);
+    if (batch.length === 0) continue;
+    const event = sqsEvent(batch.map((d) => d.body), `w${windowEnd}-`);
+    const runs = batches === opts.redeliverBatch ? 2 : 1; // e.g. the function timed out after CloudFront accepted
+    for (let r = 0; r < runs; r++) {
+      const { batchItemFailures } = await handler(event);
+      const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+      // Failed messages come back after the visibility timeout (390 s) in a later batch.
+      if (r === runs - 1) event.Records.forEach((m, i) => failed.has(m.messageId) && pending.push({ ...batch[i], at: windowEnd + 390 }));
+    }
+    batches++;
+  }
+  return { ...outcome(cf, 0), batches };
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_REGION = "us-east-1";
+  process.env.AWS_ACCESS_KEY_ID = "bench";
+  process.env.AWS_SECRET_ACCESS_KEY = "bench";
+  for (const level of ["log", "info", "warn", "error"] as const) console[level] = () => {};
+  await server.start();
+  const rows: [string, Outcome & { batches?: number }][] = [
+    ["seed (Records[0], /* per index.html)", await seed()],
+    ["ours, wildcard", await ours("wildcard")],
+    ["ours, changed (maxPaths 50)", await ours("changed")],
+    ["ours, wildcard, one batch redelivered", await ours("wildcard", { redeliverBatch: 1 })],
+  ];
+  await server.stop();
+  const out = process.stdout;
+  out.write(`  deployment: ${OBJECTS} objects (${INDEX_FILES} index.html) over ${DEPLOY_SECONDS} s, 1% delivered twice; ${WINDOW} s batching window; invalidations complete after ${COMPLETES_AFTER} s; 1 distribution\n`);
+  for (const [label, o] of rows)
+    out.write(
+      `  ${label.padEnd(40)} CreateInvalidation calls ${String(o.calls).padStart(3)}   invalidations ${String(o.created).padStart(3)}   billed paths ${String(o.billedPaths).padStart(4)}   rejected ${String(o.rejected).padStart(2)}   lost ${o.lost}${o.batches !== undefined ? `   batches ${o.batches}` : ""}\n`,
+    );
+}
+
+void main();
