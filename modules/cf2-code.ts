@@ -113,7 +113,7 @@ export function checkFunctionCode(code: string, runtime: Cf2Runtime, file: strin
   const problems: string[] = [];
   const at = (node: Node, message: string) => problems.push(`${file}: line ${node.loc?.start.line ?? "?"}: ${message}`);
   const v2only = (node: Node, feature: string) => {
-    if (runtime !== Cf2Runtime.JS_2_0) at(node, `${feature} needs runtime cloudfront-js-2.0 (this function uses ${runtime})`);
+    if (runtime !== Cf2Runtime.JS_2_0) at(node, `${feature}: only cloudfront-js-2.0 supports it (this function uses ${runtime})`);
   };
 
   let program: Node & { body: AnyNode[] };
@@ -125,7 +125,8 @@ export function checkFunctionCode(code: string, runtime: Cf2Runtime, file: strin
     return [`${file}: line ${e.loc?.line ?? "?"}: syntax error (strict mode): ${e.message.replace(/ \(\d+:\d+\)$/, "")}`];
   }
 
-  const handler = program.body.find((s) => s.type === "FunctionDeclaration" && s.id?.name === "handler");
+  // An exported handler is reported as "export", not also as missing.
+  const handler = program.body.map((s) => (s.type === "ExportNamedDeclaration" ? s.declaration ?? s : s)).find((s) => s.type === "FunctionDeclaration" && s.id?.name === "handler");
   if (!handler) problems.push(`${file}: no top-level "function handler(event)"; CloudFront calls that function and nothing else`);
 
   full(program, (n) => {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
-import { buildFunctionCode } from "../../modules/cf2-code";
+import { buildFunctionCode, Cf2Runtime } from "../../modules/cf2-code";
 import { manifestSchema, type FunctionManifest } from "./manifest";
 
 export const MANIFEST_FILE = "manifest.json";
@@ -95,6 +95,9 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
     const result = schema.safeParse(input);
     if (!result.success) {
       for (const issue of result.error.issues) problems.push(describeIssue(file, input, issue));
+      // The code's problems too, so one run lists everything (checked for the runtime the manifest names, if valid).
+      const runtime = (input as { runtime?: unknown }).runtime;
+      problems.push(...buildFunctionCode(source.codeFile, runtime === Cf2Runtime.JS_1_0 ? Cf2Runtime.JS_1_0 : Cf2Runtime.JS_2_0, source.shownCodeFile).problems);
       continue;
     }
     const manifest = result.data;

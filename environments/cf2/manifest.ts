@@ -82,6 +82,15 @@ export function manifestSchema(envs: Environment[]) {
     const comment = functionComment(m);
     if (comment.length > MAX_COMMENT_LENGTH)
       ctx.addIssue({ code: "custom", path: ["comment"], message: `with the ticket key the function comment is ${comment.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}` });
+    // A problem that repeats in several environments is reported once, naming them all.
+    const perEnv = new Map<string, { path: (string | number)[]; message: string; envs: string[] }>();
+    const envIssue = (envName: string, path: (string | number)[], message: (env: string) => string) => {
+      const key = `${path.join(".")} ${message("\u0000")}`;
+      const entry = perEnv.get(key) ?? { path, message: "", envs: [] };
+      entry.envs.push(envName);
+      entry.message = message(entry.envs.length === 1 ? `environment ${entry.envs[0]}` : `environments ${entry.envs.join(", ")}`);
+      perEnv.set(key, entry);
+    };
     const seenEnvs = new Set<string>();
     m.environments.forEach((envName, i) => {
       if (seenEnvs.has(envName)) ctx.addIssue({ code: "custom", path: ["environments", i], message: `"${envName}" is listed twice` });
@@ -91,24 +100,25 @@ export function manifestSchema(envs: Environment[]) {
         ctx.addIssue({ code: "custom", path: ["environments", i], message: `"${envName}" is not an environment; known: ${[...byName.keys()].join(", ")}` });
         return;
       }
-      if (!env.products.some((p) => p.sid === m.sid))
-        ctx.addIssue({ code: "custom", path: ["sid"], message: `"${m.sid}" is not a product of environment ${envName}; its products: ${env.products.map((p) => p.sid).join(", ")}` });
+      const sidKnown = env.products.some((p) => p.sid === m.sid);
+      if (!sidKnown) envIssue(envName, ["sid"], (e) => `"${m.sid}" is not a product of ${e}; products: ${env.products.map((p) => p.sid).join(", ")}`);
       const name = functionName(envName, m.sid, m.name);
       if (name.length > MAX_FUNCTION_NAME_LENGTH)
         ctx.addIssue({ code: "custom", path: ["name"], message: `the function name "${name}" is ${name.length} characters; AWS allows at most ${MAX_FUNCTION_NAME_LENGTH}: shorten the name` });
       m.associations.forEach((a, j) => {
         const site = env.sites.find((s) => s.name === a.site);
         if (!site) {
-          ctx.addIssue({ code: "custom", path: ["associations", j, "site"], message: `"${a.site}" is not a site of environment ${envName}; its sites: ${env.sites.map((s) => s.name).join(", ") || "(none)"}` });
+          envIssue(envName, ["associations", j, "site"], (e) => `"${a.site}" is not a site of ${e}; sites: ${env.sites.map((s) => s.name).join(", ") || "(none)"}`);
           return;
         }
-        if (site.sid !== m.sid)
-          ctx.addIssue({ code: "custom", path: ["associations", j, "site"], message: `site "${a.site}" of environment ${envName} belongs to product "${site.sid}", not "${m.sid}"; a function attaches only to its own product's sites` });
+        if (sidKnown && site.sid !== m.sid)
+          envIssue(envName, ["associations", j, "site"], (e) => `site "${a.site}" of ${e} belongs to product "${site.sid}", not "${m.sid}"; a function attaches only to its own product's sites`);
         const behaviors = ["default", ...site.distribution.behaviors.map((b) => b.pathPattern)];
         if (!behaviors.includes(a.behavior))
-          ctx.addIssue({ code: "custom", path: ["associations", j, "behavior"], message: `site "${a.site}" of environment ${envName} has no cache behavior "${a.behavior}"; its behaviors: ${behaviors.join(", ")}` });
+          envIssue(envName, ["associations", j, "behavior"], (e) => `site "${a.site}" of ${e} has no cache behavior "${a.behavior}"; its behaviors: ${behaviors.join(", ")}`);
       });
     });
+    for (const { path, message } of perEnv.values()) ctx.addIssue({ code: "custom", path, message });
     const seen = new Set<string>();
     m.associations.forEach((a, j) => {
       const key = `${a.site} ${a.behavior} ${a.eventType}`;
