@@ -31,7 +31,7 @@ export interface Ticket {
   environments: string[];
   /** Distribution ARNs or site names, as written. */
   distributions: string[];
-  rows: { behavior: string; events: EventType[]; line: number }[];
+  rows: { behavior: string; events: EventType[]; line: number; invalidMark?: boolean }[];
   owner?: string;
   runtime?: string;
   retentionDays?: number;
@@ -68,9 +68,18 @@ const YES = new Set(["○", "◯", "〇", "●", "✓", "✔", "✅", "yes", "y"
 const NO = new Set(["", "-", "－", "−", "ー", "—", "–", "no", "n", "false", "off", "無", "なし"]);
 const DEFAULT_BEHAVIOR = new Set(["default", "デフォルト", "*", "default (*)", "default(*)", "デフォルト(*)"]);
 
-/** Parses a ticket body. Throws TicketError with every problem of the text itself. */
-export function parseTicket(text: string, file: string): Ticket {
-  const problems: string[] = [];
+/**
+ * What is wrong with a ticket so far. `settled` names the manifest fields whose problem is already reported in
+ * ticket terms, so the manifest validation does not report its consequences again.
+ */
+export interface TicketProblems {
+  problems: string[];
+  settled: Set<"ticket" | "name" | "environments" | "sid" | "site" | "associations">;
+}
+
+/** Parses a ticket body; problems of the text itself are added to `p`. */
+export function parseTicket(text: string, p: TicketProblems = { problems: [], settled: new Set() }): Ticket {
+  const { problems, settled } = p;
   const t: Ticket = { environments: [], distributions: [], rows: [] };
   const seen = new Set<string>();
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
@@ -136,16 +145,26 @@ export function parseTicket(text: string, file: string): Ticket {
       }
       const behavior = cells[0] ?? "";
       const events: EventType[] = [];
+      let invalidMark = false;
       for (const [eventType, col] of [["viewer-request", columns.request], ["viewer-response", columns.response]] as const) {
         const mark = (cells[col] ?? "").trim().toLowerCase();
         if (YES.has(mark)) events.push(eventType);
-        else if (!NO.has(mark)) problems.push(`line ${i + 1}: "${cells[col]}" in the ${eventType === "viewer-request" ? "ビューワーリクエスト" : "ビューワーレスポンス"} column is not a mark; use ○ to run the function there or - not to`);
+        else if (!NO.has(mark)) {
+          settled.add("associations");
+          invalidMark = true;
+          problems.push(`line ${i + 1}: "${cells[col]}" in the ${eventType === "viewer-request" ? "ビューワーリクエスト" : "ビューワーレスポンス"} column is not a mark; use ○ to run the function there or - not to`);
+        }
       }
-      t.rows.push({ behavior: DEFAULT_BEHAVIOR.has(behavior.toLowerCase()) ? "default" : behavior, events, line: i + 1 });
+      t.rows.push({ behavior: DEFAULT_BEHAVIOR.has(behavior.toLowerCase()) ? "default" : behavior, events, line: i + 1, invalidMark });
       continue;
     }
     problems.push(`line ${i + 1}: "${line.slice(0, 60)}" is not part of the template (CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN, the cache behavior table)`);
   }
+  if (!t.name) settled.add("name");
+  if (t.environments.length === 0) settled.add("environments");
+  if (t.distributions.length === 0) settled.add("sid").add("site");
+  if (tableLine === 0 || t.rows.some((r) => !r.behavior || r.events.length === 0 || r.invalidMark)) settled.add("associations");
+  if (problems.some((m) => / needs one cell per column/.test(m))) settled.add("associations");
   if (!t.name) problems.push(`no function name: add "CF2の命名: <name>" (Function name)`);
   if (t.environments.length === 0) problems.push(`no environments: add "構築する環境一覧: dev, stg, prod" (Environments)`);
   if (t.distributions.length === 0) problems.push(`no distribution: add "関連づけるCloudfFrontのARN: arn:aws:cloudfront::<account>:distribution/<id>" (or the site name)`);
@@ -153,9 +172,8 @@ export function parseTicket(text: string, file: string): Ticket {
   else if (t.rows.length === 0) problems.push(`line ${tableLine}: the cache behavior table has no rows`);
   for (const row of t.rows) {
     if (!row.behavior) problems.push(`line ${row.line}: the cache behavior cell is empty; write "default" or a path pattern such as /api/*`);
-    else if (row.events.length === 0) problems.push(`line ${row.line}: cache behavior "${row.behavior}": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○`);
+    else if (row.events.length === 0 && !row.invalidMark) problems.push(`line ${row.line}: cache behavior "${row.behavior}": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○`);
   }
-  if (problems.length > 0) throw new TicketError(file, problems);
   return t;
 }
 
@@ -184,15 +202,19 @@ const ARN = /^arn:aws:cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/;
  * Resolves what the ticket says against the configuration into a manifest. Problems that only the configuration
  * can decide (unknown environment, behavior of no site, taken event) are left to the manifest validation.
  */
-export function manifestFromTicket(t: Ticket, envs: Environment[], opts: { owner?: string; ticket?: string; file: string }): { manifest: FunctionManifestInput; problems: string[] } {
-  const problems: string[] = [];
+export function manifestFromTicket(t: Ticket, envs: Environment[], opts: { owner?: string; ticket?: string; file: string }, p: TicketProblems): FunctionManifestInput {
+  const { problems, settled } = p;
+  const before = problems.length;
   const ticket = opts.ticket ?? t.ticket ?? /([A-Z][A-Z0-9_]+-[1-9][0-9]*)/.exec(path.basename(opts.file))?.[1];
   if (!ticket) problems.push(`no Jira key: add "チケット: SHOP-1234" (Ticket), name the file after the key, or pass --ticket`);
   else if (!TICKET_KEY.test(ticket)) problems.push(`"${ticket}" is not a Jira issue key like "SHOP-1234"`);
+  if (problems.length > before) settled.add("ticket");
+  if (t.name && !FUNCTION_NAME.test(t.name)) settled.add("name");
   if (t.name && !FUNCTION_NAME.test(t.name))
     problems.push(`CF2の命名 (function name) "${t.name}" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-${t.name})`);
 
   const sites = new Set<string>();
+  const beforeSites = problems.length;
   for (const d of t.distributions) {
     if (!d.startsWith("arn:")) {
       sites.add(d);
@@ -218,8 +240,10 @@ export function manifestFromTicket(t: Ticket, envs: Environment[], opts: { owner
     sites.add(site.name);
   }
   if (sites.size > 1) problems.push(`the distributions name different sites (${[...sites].join(", ")}); one ticket attaches a function to one site`);
+  if (problems.length > beforeSites) settled.add("sid").add("site");
   const site = [...sites][0] ?? "";
   const sid = envs.flatMap((e) => e.sites).find((s) => s.name === site)?.sid ?? "";
+  if (!sid) settled.add("sid"); // the site's problem is reported (by the ticket or the manifest), not its missing product
 
   const owner = (opts.owner ?? t.owner ?? FunctionOwner.APP).toLowerCase().replace(/^(アプリ|application)$/, "app").replace(/^(インフラ|infrastructure)$/, "infra");
   const manifest: FunctionManifestInput = {
@@ -233,7 +257,7 @@ export function manifestFromTicket(t: Ticket, envs: Environment[], opts: { owner
     ...(t.retentionDays !== undefined ? { retentionDays: t.retentionDays } : {}),
     ...(t.comment ? { comment: t.comment } : {}),
   };
-  return { manifest, problems };
+  return manifest;
 }
 
 /** The pass-through the function starts as (seed 000): returns what it received, for every event it runs on. */
@@ -290,9 +314,11 @@ export function ticketToFunction(ticketFile: string, opts: { owner?: string; tic
   } catch (err) {
     throw new TicketError(shownTicket, [`cannot be read (${(err as NodeJS.ErrnoException).code})`]);
   }
-  const parsed = parseTicket(text, shownTicket);
+  const found: TicketProblems = { problems: [], settled: new Set() };
+  const parsed = parseTicket(text, found);
   const envs = loadEnvironments(opts.envDir ?? process.env.EDGE_ENVIRONMENTS_DIR ?? path.join(projectRoot(), "environments"));
-  const { manifest, problems } = manifestFromTicket(parsed, envs, { owner: opts.owner, ticket: opts.ticket, file: ticketFile });
+  const manifest = manifestFromTicket(parsed, envs, { owner: opts.owner, ticket: opts.ticket, file: ticketFile }, found);
+  const { problems, settled } = found;
 
   const dir = opts.functionsDir ?? functionsDir();
   const root = projectRoot();
@@ -325,8 +351,9 @@ export function ticketToFunction(ticketFile: string, opts: { owner?: string; tic
       validateFunctions([...others, staged], envs);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      const mine = err.problems.filter((p) => !(nameOk === false && /field "name"/.test(p)));
-      problems.push(...mine);
+      // Consequences of a problem already reported in the ticket's own terms are left out.
+      const settledField = (p: string) => [...settled].some((f) => p.includes(`field "${f}"`) || p.includes(`entry ${f}[`));
+      problems.push(...err.problems.filter((p) => !settledField(p)));
     }
     if (problems.length > 0) throw new TicketError(shownTicket, problems);
 
