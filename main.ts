@@ -4,12 +4,15 @@
  */
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "./environments/load";
+import { loadFunctions } from "./environments/cf2/load";
 import { buildApp } from "./stacks/app";
 
 function main(): void {
   const dir = process.env.EDGE_ENVIRONMENTS_DIR ?? path.join(__dirname, "environments");
   const envs = loadEnvironments(dir);
-  const { app } = buildApp(envs);
+  // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), validated against the environments.
+  const functions = loadFunctions(envs);
+  const { app } = buildApp(envs, undefined, functions);
   app.synth();
 }
 

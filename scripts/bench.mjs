@@ -3,12 +3,13 @@
  * `npm run bench`: prints figures, asserts nothing. Each section measures whole processes the way users run them.
  *   synth    median wall time and peak memory of `npm run synth`'s process, for the example environments and for
  *            generated configurations of growing size (so growth with size is visible)
+ *   functions the same with 100, 200 and 300 generated CloudFront Functions in 3 environments
  *   invalidator  the Lambda bundle's size, its cold module-initialisation time (fresh Node processes), and a simulated
  *            1,000-object deployment: CreateInvalidation calls and billed paths, seed 001's handler against ours
  * Usage: npm run bench [-- --runs 7] [-- --only synth]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,7 +76,10 @@ function benchSynth() {
   for (const sites of [10, 50, 100]) {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bench-envs-"));
     generateEnvironments(dir, 3, sites);
-    row(`generated: 3 environments x ${sites} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: dir }));
+    // No functions: the repository's manifests name dev/stg/prod, which the generated environments are not.
+    const noFunctions = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
+    row(`generated: 3 environments x ${sites} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: dir, EDGE_FUNCTIONS_DIR: noFunctions }));
+    rmSync(noFunctions, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -101,6 +105,48 @@ function benchInvalidator() {
   process.stdout.write(sim.stdout);
 }
 
-const SECTIONS = { synth: benchSynth, invalidator: benchInvalidator };
+
+/**
+ * Writes `count` CloudFront Functions listing every environment, six per site (default, /api/*, /assets/* x viewer
+ * request and response), each a realistic ~1 KB redirect function with a template literal.
+ */
+function generateFunctions(dir, envNames, count) {
+  for (let i = 0; i < count; i++) {
+    const site = Math.floor(i / 6);
+    const slot = i % 6;
+    const name = `fn${i}`;
+    const manifest = {
+      ticket: `BENCH-${i + 1}`,
+      name,
+      sid: `prod${site % 5}`,
+      environments: envNames,
+      associations: [{ site: `site${site}`, behavior: ["default", "/api/*", "/assets/*"][slot % 3], eventType: slot < 3 ? "viewer-request" : "viewer-response" }],
+      runtime: "cloudfront-js-2.0",
+      owner: i % 2 === 0 ? "app" : "infra",
+    };
+    const moved = Array.from({ length: 20 }, (_, k) => `  '/old/${i}/${k}': '/new/${i}/${k}',`).join("\n");
+    const code = `var MOVED = {\n${moved}\n};\nfunction handler(event) {\n  var r = event.request;\n  var to = MOVED[r.uri];\n  if (to === undefined) { return event.response || r; }\n  return { statusCode: 301, headers: { location: { value: \`https://\${r.headers.host.value}\${to}\` } } };\n}\n`;
+    mkdirSync(path.join(dir, name));
+    writeFileSync(path.join(dir, name, "manifest.json"), JSON.stringify(manifest));
+    writeFileSync(path.join(dir, name, "index.js"), code);
+  }
+}
+
+function benchFunctions() {
+  console.log(`functions: whole synth process with N CloudFront Functions x 3 environments (N/6 sites per environment), ${RUNS} runs each`);
+  const app = path.join(root, "scripts", "app.mjs");
+  for (const count of [100, 200, 300]) {
+    const envDir = mkdtempSync(path.join(os.tmpdir(), "bench-envs-"));
+    const fnDir = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
+    generateEnvironments(envDir, 3, Math.ceil(count / 6));
+    generateFunctions(fnDir, ["env0", "env1", "env2"], count);
+    row(`generated: ${count} functions x 3 envs, ${Math.ceil(count / 6)} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir }));
+    rmSync(envDir, { recursive: true, force: true });
+    rmSync(fnDir, { recursive: true, force: true });
+  }
+}
+
+
+const SECTIONS = { synth: benchSynth, functions: benchFunctions, invalidator: benchInvalidator };
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`);
 for (const [name, fn] of Object.entries(SECTIONS)) if (!ONLY || ONLY === name) fn();

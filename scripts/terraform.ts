@@ -247,6 +247,9 @@ export function awsProviderSchema(dir: string): Json {
 
 /** A value of the attribute's type standing in for what AWS would have returned. */
 function placeholder(type: unknown, name: string, address: string): unknown {
+  // Providers parse ARNs they receive (a function ARN in a distribution's function_association), so ARNs must look like ARNs.
+  if (type === "string" && (name === "arn" || name.endsWith("_arn")))
+    return `arn:aws:${address.split("_")[1] ?? "service"}::000000000000:${address}.${name}`.replace(/[^A-Za-z0-9._/:-]/g, "_");
   if (type === "string") return `${address}.${name}`.replace(/[^A-Za-z0-9._/-]/g, "_");
   if (type === "number") return 0;
   if (type === "bool") return false;

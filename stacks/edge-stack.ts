@@ -7,6 +7,9 @@ import { AppTeamPolicy } from "../modules/app-team-policy";
 import { AppTeamRoles } from "../modules/app-team-roles";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
 import { InvalidationEvent, InvalidationPaths, SiteInvalidator } from "../modules/site-invalidator";
+import type { CloudFrontFunction } from "../modules/cloudfront-function";
+import type { Cf2Function } from "../environments/cf2/load";
+import { addFunctions } from "./edge-functions";
 
 /** Tags the provider puts on every taggable resource of an environment. */
 export function defaultTags(env: Environment): Record<string, string> {
@@ -28,14 +31,20 @@ export class EdgeStack extends TerraformStack {
   readonly appTeamRoles = new Map<string, AppTeamRoles>();
   /** Invalidators by site name (sites with an `invalidation` block). */
   readonly invalidators = new Map<string, SiteInvalidator>();
+  /** CloudFront Functions by manifest name (functions/cf2/<name>). */
+  readonly functions: Map<string, CloudFrontFunction>;
 
-  constructor(scope: Construct, readonly env: Environment) {
+  /** `functions`: every validated function manifest; the stack creates those that list this environment. */
+  constructor(scope: Construct, readonly env: Environment, functions: Cf2Function[] = []) {
     super(scope, env.name);
     configureBackend(this, env);
 
     const common = { allowedAccountIds: [env.accountId], defaultTags: [{ tags: defaultTags(env) }] };
     this.provider = new AwsProvider(this, "aws", { region: env.region, ...common });
     this.usEast1 = new AwsProvider(this, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1", ...common });
+
+    const cf2 = addFunctions(this, env, functions, this.usEast1);
+    this.functions = cf2.functions;
 
     for (const site of env.sites) {
       const d = site.distribution;
@@ -56,6 +65,7 @@ export class EdgeStack extends TerraformStack {
           behaviors: d.behaviors,
           logging: d.logging,
           adoptDistributionId: d.adopt ? d.id : undefined,
+          functionAssociations: cf2.associationsBySite.get(site.name),
         }),
       );
     }

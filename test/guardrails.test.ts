@@ -1,4 +1,4 @@
-import { GUARDRAILS, bucketsAreLockedDown, logGroupsHaveRetention, noStarResourceUnlessRequired, noUnescapedTemplates, onlyRealActions, unescapedTemplates } from "./support/guardrails";
+import { GUARDRAILS, bucketsAreLockedDown, functionsHaveLogGroups, logGroupsHaveRetention, noStarResourceUnlessRequired, noUnescapedTemplates, onlyRealActions, unescapedTemplates } from "./support/guardrails";
 import { synthesizeExamples } from "./support/synth";
 
 const stacks = synthesizeExamples();
@@ -32,6 +32,17 @@ describe("guardrails catch violations", () => {
   test("actions that do not exist are reported (the seed's *FunctionTestEvent)", async () => {
     const bad = await onlyRealActions("t", policy({ Effect: "Allow", Action: ["cloudfront:CreateFunctionTestEvent", "cloudfront:TestFunction"], Resource: "*" }));
     expect(bad).toEqual([expect.stringContaining('"cloudfront:CreateFunctionTestEvent" is not an IAM action')]);
+  });
+
+  test("a CloudFront Function without its log group, or not depending on it, is reported", () => {
+    const fn = { name: "dev-shop-x", depends_on: ["aws_cloudwatch_log_group.g"] };
+    expect(functionsHaveLogGroups("t", { resource: { aws_cloudfront_function: { f: fn } } })).toEqual(["t: aws_cloudfront_function.f has no log group /aws/cloudfront/function/dev-shop-x"]);
+    const group = { name: "/aws/cloudfront/function/dev-shop-x", provider: "aws.us_east_1", retention_in_days: 14 };
+    expect(functionsHaveLogGroups("t", { resource: { aws_cloudfront_function: { f: fn }, aws_cloudwatch_log_group: { g: group } } })).toEqual([]);
+    expect(functionsHaveLogGroups("t", { resource: { aws_cloudfront_function: { f: { ...fn, depends_on: [] } }, aws_cloudwatch_log_group: { g: { ...group, provider: undefined } } } })).toEqual([
+      "t: log group /aws/cloudfront/function/dev-shop-x is not in us-east-1 (provider aws.us_east_1)",
+      "t: aws_cloudfront_function.f does not depend on its log group",
+    ]);
   });
 
   test("a log group without retention is reported", () => {

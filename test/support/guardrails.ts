@@ -209,6 +209,23 @@ export const abacPoliciesDenyRetagging: Guardrail = (stackName, stack) => {
   return violations;
 };
 
+/**
+ * Every CloudFront Function depends on its log group `/aws/cloudfront/function/<name>` in us-east-1 (with a
+ * retention, checked above); otherwise CloudFront creates the group on the first log line, without expiry.
+ */
+export const functionsHaveLogGroups: Guardrail = (stackName, stack) => {
+  const groups = stack.resource?.aws_cloudwatch_log_group ?? {};
+  return Object.entries<StackJson>(stack.resource?.aws_cloudfront_function ?? {}).flatMap(([id, fn]) => {
+    const expected = `/aws/cloudfront/function/${fn.name}`;
+    const group = Object.entries<StackJson>(groups).find(([, g]) => g.name === expected);
+    if (!group) return [`${stackName}: aws_cloudfront_function.${id} has no log group ${expected}`];
+    const problems: string[] = [];
+    if (group[1].provider !== "aws.us_east_1") problems.push(`${stackName}: log group ${expected} is not in us-east-1 (provider aws.us_east_1)`);
+    if (!(fn.depends_on ?? []).includes(`aws_cloudwatch_log_group.${group[0]}`)) problems.push(`${stackName}: aws_cloudfront_function.${id} does not depend on its log group`);
+    return problems;
+  });
+};
+
 export const GUARDRAILS: Record<string, Guardrail> = {
   "no Resource \"*\" unless the action supports nothing else": noStarResourceUnlessRequired,
   "only real IAM actions": onlyRealActions,
@@ -218,4 +235,5 @@ export const GUARDRAILS: Record<string, Guardrail> = {
   "providers set default tags": providersSetDefaultTags,
   "no trust policy allows sts:TagSession": noSessionTagsInTrust,
   "principal-tag policies deny re-tagging roles": abacPoliciesDenyRetagging,
+  "CloudFront Functions log to a us-east-1 group created first": functionsHaveLogGroups,
 };

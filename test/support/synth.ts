@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../environments/load";
+import { loadFunctions, type Cf2Function } from "../../environments/cf2/load";
 import type { Environment } from "../../environments/schema";
 import { buildApp } from "../../stacks/app";
 
@@ -9,10 +10,10 @@ import { buildApp } from "../../stacks/app";
 export type StackJson = Record<string, any>;
 
 /** Synthesizes environments into a temporary directory and returns each stack's cdk.tf.json. */
-export function synthesize(envs: Environment[]): Record<string, StackJson> {
+export function synthesize(envs: Environment[], functions: Cf2Function[] = []): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-synth-"));
   try {
-    const { app } = buildApp(envs, outdir);
+    const { app } = buildApp(envs, outdir, functions);
     app.synth();
     const stacksDir = path.join(outdir, "stacks");
     return Object.fromEntries(
@@ -25,9 +26,12 @@ export function synthesize(envs: Environment[]): Record<string, StackJson> {
 
 let examples: Record<string, StackJson> | undefined;
 
-/** The example environments (environments/*.ts), synthesized once per test file. */
+/** The example environments (environments/*.ts) with the repository's functions (functions/cf2), synthesized once per test file. */
 export function synthesizeExamples(): Record<string, StackJson> {
-  examples ??= synthesize(loadEnvironments(path.join(__dirname, "..", "..", "environments")));
+  if (!examples) {
+    const envs = loadEnvironments(path.join(__dirname, "..", "..", "environments"));
+    examples = synthesize(envs, loadFunctions(envs, path.join(__dirname, "..", "..", "functions", "cf2")));
+  }
   return examples;
 }
 

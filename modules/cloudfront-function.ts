@@ -1,0 +1,92 @@
+import { Aspects, type TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { CloudfrontFunction } from "@cdktf/provider-aws/lib/cloudfront-function";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { Cf2Runtime } from "./cf2-code";
+import { escapeTerraformTemplates } from "./policy";
+import { SidTags } from "./sid-tags";
+
+/** Arguments of aws_cloudfront_function that a lifecycle ignore list may name. */
+export type FunctionAttribute = "code" | "comment" | "runtime" | "publish" | "key_value_store_associations";
+
+/**
+ * What Terraform leaves alone on a function the application team owns (FACTS.md, "CloudFront Functions"):
+ * - `code`: the team updates DEVELOPMENT and publishes it; state reads DEVELOPMENT, so Terraform would revert it.
+ * - `comment`, `runtime`: the provider's update calls UpdateFunction and then, with publish = true, PublishFunction,
+ *   which would push the team's untested DEVELOPMENT code to LIVE. Ignoring them leaves no update at all.
+ * - `publish`: flipping it would also be an update (and so a publish).
+ * - `key_value_store_associations`: unset in config, Terraform would drop a key value store the team associated.
+ * What Terraform still owns: the name (a new name replaces the function) and the log group.
+ */
+export const APP_OWNED_IGNORED_ATTRIBUTES: readonly FunctionAttribute[] = ["code", "comment", "runtime", "publish", "key_value_store_associations"];
+/** An infrastructure-owned function: the repository's code is the truth; changes made elsewhere are reverted. */
+export const INFRA_OWNED_IGNORED_ATTRIBUTES: readonly FunctionAttribute[] = [];
+
+export interface CloudFrontFunctionProps {
+  /** AWS name, `<env>-<sid>-<name>` ([a-zA-Z0-9-_], at most 64); the principal-tag roles match on this prefix. */
+  functionName: string;
+  /** The code to upload, exactly as built and checked (modules/cf2-code.ts); escaped for Terraform here. */
+  code: string;
+  /** JavaScript runtime. */
+  runtime: Cf2Runtime;
+  /** Function comment (at most 128 characters), starting with the ticket key. */
+  comment: string;
+  /** Jira ticket key that requested the function; tagged on the log group as `ticket`. */
+  ticket: string;
+  /** Product id, tagged as `sid` on every taggable resource. */
+  sid: string;
+  /** Retention of the function's log group, in days. */
+  logRetentionDays: number;
+  /** The us-east-1 provider: CloudFront Functions log only there. */
+  logProvider: TerraformProvider;
+  /** Attributes Terraform ignores after creation: APP_OWNED_IGNORED_ATTRIBUTES or INFRA_OWNED_IGNORED_ATTRIBUTES. */
+  ignoreChanges: readonly FunctionAttribute[];
+}
+
+/**
+ * A CloudFront Function and its log group.
+ *
+ * The log group `/aws/cloudfront/function/<name>` is created first, in us-east-1, with a retention: otherwise
+ * CloudFront creates it on the first log line without expiry. The function is published on creation (a cache
+ * behavior can only use a LIVE function).
+ *
+ * Owns: the name, the log group (name, retention, tags), and every function argument not in `ignoreChanges`.
+ * Leaves alone: the attributes in `ignoreChanges` (for app-owned functions: code, comment, runtime, publish, key
+ * value store associations, so no later plan updates or publishes the function).
+ */
+export class CloudFrontFunction extends Construct {
+  readonly function: CloudfrontFunction;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: CloudFrontFunctionProps) {
+    super(scope, id);
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(props.functionName))
+      throw new Error(`CloudFront Function name "${props.functionName}" must be 1-64 of [a-zA-Z0-9-_]`);
+    if (props.comment.length > 128) throw new Error(`${props.functionName}: comment is ${props.comment.length} characters; CloudFront allows at most 128`);
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      provider: props.logProvider,
+      name: `/aws/cloudfront/function/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+      tags: { ticket: props.ticket },
+    });
+
+    this.function = new CloudfrontFunction(this, "function", {
+      name: props.functionName,
+      runtime: props.runtime,
+      comment: props.comment,
+      code: escapeTerraformTemplates(props.code),
+      publish: true,
+      // The group must exist before the function can log, or CloudFront creates one that never expires.
+      dependsOn: [this.logGroup],
+      lifecycle: props.ignoreChanges.length > 0 ? { ignoreChanges: [...props.ignoreChanges] } : undefined,
+    });
+
+    Aspects.of(this).add(new SidTags(props.sid));
+  }
+
+  /** ARN of the function; associations run its LIVE stage. */
+  get arn(): string {
+    return this.function.arn;
+  }
+}

@@ -1,0 +1,144 @@
+/** Function manifests (functions/cf2/<name>/manifest.json): validation against the environments, and the stacks they produce. */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError, loadEnvironments } from "../environments/load";
+import { readManifestSources, validateFunctions } from "../environments/cf2/load";
+import { resourcesOfType, synthesizeExamples } from "./support/synth";
+
+const envs = loadEnvironments(path.join(__dirname, "..", "environments"));
+const PASS = "function handler(event) {\n  return event.request;\n}\n";
+const good = {
+  ticket: "SHOP-1",
+  name: "fn",
+  sid: "shop",
+  environments: ["dev", "stg"],
+  associations: [{ site: "web", behavior: "/api/*", eventType: "viewer-request" }],
+  runtime: "cloudfront-js-2.0",
+  owner: "app",
+};
+
+/** Writes functions into a temporary functions directory: name -> manifest (object or raw text) and code. */
+function functionsDir(fns: Record<string, { manifest: object | string | null; code?: string }>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "cf2-manifests-"));
+  for (const [name, { manifest, code }] of Object.entries(fns)) {
+    mkdirSync(path.join(dir, name));
+    if (manifest !== null) writeFileSync(path.join(dir, name, "manifest.json"), typeof manifest === "string" ? manifest : JSON.stringify(manifest));
+    writeFileSync(path.join(dir, name, "index.js"), code ?? PASS);
+  }
+  return dir;
+}
+
+function problemsOf(dir: string): string[] {
+  try {
+    validateFunctions(readManifestSources(dir), envs);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // Temporary directories are shown by their full path; compare from the function directory on.
+    return err.problems.map((p) => p.split(dir).join("<dir>"));
+  }
+}
+
+const M = "<dir>/fn/manifest.json";
+const cases: [string, object, string][] = [
+  ["unknown environment", { environments: ["dev", "qa"] }, `${M}: entry environments[1]: "qa" is not an environment; known: dev, prod, stg`],
+  ["sid that is no product", { sid: "blog" }, `${M}: field "sid": "blog" is not a product of environments dev, stg; products: shop, media`],
+  ["site the environment lacks", { associations: [{ site: "www", behavior: "default", eventType: "viewer-request" }] }, `${M}: entry associations[0], field "site": "www" is not a site of environments dev, stg; sites: web, lp`],
+  ["site of another product", { associations: [{ site: "lp", behavior: "default", eventType: "viewer-request" }] }, `${M}: entry associations[0], field "site": site "lp" of environments dev, stg belongs to product "media", not "shop"; a function attaches only to its own product's sites`],
+  ["behavior the site lacks", { associations: [{ site: "web", behavior: "/img/*", eventType: "viewer-request" }] }, `${M}: entry associations[0], field "behavior": site "web" of environments dev, stg has no cache behavior "/img/*"; its behaviors: default, /api/*, /assets/*`],
+  ["origin event type", { associations: [{ site: "web", behavior: "default", eventType: "origin-request" }] }, `${M}: entry associations[0], field "eventType": Invalid option: expected one of "viewer-request"|"viewer-response"`],
+  ["same event twice", { associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }, { site: "web", behavior: "default", eventType: "viewer-request" }] }, `${M}: entry associations[1]: viewer-request of behavior "default" of site "web" is listed twice`],
+  ["no association", { associations: [] }, `${M}: field "associations": attach the function to at least one cache behavior`],
+  ["unknown runtime", { runtime: "cloudfront-js-3.0" }, `${M}: field "runtime": Invalid option: expected one of "cloudfront-js-1.0"|"cloudfront-js-2.0"`],
+  ["owner missing", { owner: undefined }, `${M}: field "owner": Invalid option: expected one of "app"|"infra"`],
+  ["ticket that is no Jira key", { ticket: "shop 1" }, `${M}: field "ticket": must be a Jira issue key like "EDGE-123"`],
+  ["name other than the directory", { name: "other" }, `${M}: field "name": is "other" but must equal its directory name "fn"`],
+  ["retention CloudWatch does not offer", { retentionDays: 10 }, `${M}: field "retentionDays": must be a CloudWatch Logs retention value: one of 1, 3, 5`],
+  ["comment too long with the ticket key", { comment: "x".repeat(125) }, `${M}: field "comment": with the ticket key the function comment is 132 characters; CloudFront allows at most 128`],
+  ["unknown field", { retention: 7 }, `${M}: Unrecognized key: "retention"`],
+];
+
+describe("a bad manifest gets the file, field and what is allowed", () => {
+  test.each(cases)("%s", (_name, change, message) => {
+    const manifest = { ...good, ...change };
+    expect(problemsOf(functionsDir({ fn: { manifest } }))).toEqual([expect.stringContaining(message)]);
+  });
+
+  test("a name that makes the function name longer than 64 characters in one environment", () => {
+    const name = "a".repeat(56); // dev-shop- + 56 = 65
+    expect(problemsOf(functionsDir({ [name]: { manifest: { ...good, name } } }))).toEqual([
+      `<dir>/${name}/manifest.json: field "name": the function name "dev-shop-${name}" is 65 characters; AWS allows at most 64: shorten the name`,
+      `<dir>/${name}/manifest.json: field "name": the function name "stg-shop-${name}" is 65 characters; AWS allows at most 64: shorten the name`,
+    ]);
+  });
+
+  test("a directory without manifest, and a manifest that is not JSON", () => {
+    expect(problemsOf(functionsDir({ a: { manifest: null }, b: { manifest: "{ ticket: " } }))).toEqual([
+      "<dir>/a/manifest.json: is missing (every directory under functions/cf2 is one function)",
+      expect.stringMatching(/^<dir>\/b\/manifest\.json: is not valid JSON: /),
+    ]);
+  });
+
+  test("code the runtime cannot run is reported with the manifest's problems", () => {
+    expect(problemsOf(functionsDir({ fn: { manifest: { ...good, runtime: "cloudfront-js-1.0" }, code: "const x = 1;\nfunction handler(event) {\n  return event.request;\n}\n" } }))).toEqual([
+      '<dir>/fn/index.js: line 1: "const": only cloudfront-js-2.0 supports it (this function uses cloudfront-js-1.0)',
+    ]);
+  });
+});
+
+test("two manifests on the same event of one behavior: the second names the first", () => {
+  const dir = functionsDir({ aa: { manifest: { ...good, name: "aa" } }, bb: { manifest: { ...good, name: "bb", environments: ["stg", "prod"] } } });
+  expect(problemsOf(dir)).toEqual([
+    '<dir>/bb/manifest.json: entry associations[0], field "eventType": viewer-request of behavior "/api/*" of site "web" in stg is already taken by <dir>/aa/manifest.json; CloudFront allows one function per event type per behavior',
+  ]);
+});
+
+test("every problem of every manifest is reported at once", () => {
+  const dir = functionsDir({
+    aa: { manifest: { ...good, name: "aa", ticket: "x" } },
+    bb: { manifest: { ...good, name: "bb", environments: ["qa"] }, code: "function main() {}\n" },
+  });
+  expect(problemsOf(dir)).toEqual([
+    expect.stringMatching(/^<dir>\/aa\/manifest\.json: field "ticket"/),
+    expect.stringMatching(/^<dir>\/bb\/manifest\.json: entry environments\[0\]: "qa" is not an environment/),
+    expect.stringMatching(/^<dir>\/bb\/index\.js: no top-level "function handler\(event\)"/),
+  ]);
+});
+
+test("a bad manifest stops the synth before anything is written", () => {
+  const dir = functionsDir({ fn: { manifest: { ...good, environments: ["qa"] } } });
+  const outdir = path.join(dir, "out");
+  const r = spawnSync(process.execPath, [path.join(__dirname, "..", "scripts", "app.mjs")], {
+    env: { ...process.env, EDGE_FUNCTIONS_DIR: dir, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain(`Invalid configuration (1 problem); nothing was synthesized:\n  - ${dir}/fn/manifest.json: entry environments[0]: "qa" is not an environment; known: dev, prod, stg`);
+  expect(existsSync(outdir)).toBe(false);
+});
+
+describe("the example environments pick up every manifest that lists them", () => {
+  const stacks = synthesizeExamples();
+
+  test.each(["dev", "stg", "prod"])("%s: functions, their us-east-1 log groups with retention, and associations", (env) => {
+    const stack = stacks[env];
+    const fns = Object.values(resourcesOfType(stack, "aws_cloudfront_function"));
+    expect(fns.map((f) => f.name).sort()).toEqual([`${env}-shop-legacy-redirect`, `${env}-shop-response-headers`]);
+    const groups = Object.values(resourcesOfType(stack, "aws_cloudwatch_log_group"));
+    const retention = { dev: 14, stg: 30, prod: expect.any(Number) }[env];
+    expect(groups).toEqual(
+      expect.arrayContaining(
+        fns.map((f) =>
+          expect.objectContaining({ name: `/aws/cloudfront/function/${f.name}`, provider: "aws.us_east_1", retention_in_days: retention, tags: expect.objectContaining({ sid: "shop", ticket: expect.stringMatching(/^SHOP-/) }) }),
+        ),
+      ),
+    );
+    const web = Object.values(resourcesOfType(stack, "aws_cloudfront_distribution")).find((d) => d.comment.includes("shop storefront"))!;
+    expect(web.default_cache_behavior.function_association).toEqual([
+      { event_type: "viewer-request", function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\.cf2-legacy-redirect_function_\w+\.arn\}$/) },
+      { event_type: "viewer-response", function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\.cf2-response-headers_function_\w+\.arn\}$/) },
+    ]);
+  });
+});
