@@ -140,9 +140,11 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
   return cases;
 }
 
+// The roles that attach the shared app-team policy (other roles, e.g. an invalidator's, carry a sid tag too).
+const isAppTeamRole = (r: SynthesizedRole) => r.attached.some((p) => p.name.endsWith("-cf2-app-team"));
 const matrix: Case[] = envs.flatMap((env) =>
   rolesOf(stacks[env.name])
-    .filter((r) => r.tags.sid)
+    .filter(isAppTeamRole)
     .flatMap((role) => casesFor(env, role)),
 );
 
