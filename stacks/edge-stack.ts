@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { defaultBucketName, type Environment } from "../environments/schema";
 import { StaticSite } from "../modules/static-site";
+import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 
 /** Tags the provider puts on every taggable resource of an environment. */
 export function defaultTags(env: Environment): Record<string, string> {
@@ -20,6 +21,8 @@ export class EdgeStack extends TerraformStack {
   readonly usEast1: AwsProvider;
   /** Sites by name. */
   readonly sites = new Map<string, StaticSite>();
+  /** Continuous deployments by site name (sites with `continuousDeployment`). */
+  readonly continuousDeployments = new Map<string, ContinuousDeployment>();
 
   constructor(scope: Construct, readonly env: Environment) {
     super(scope, env.name);
@@ -48,8 +51,24 @@ export class EdgeStack extends TerraformStack {
           behaviors: d.behaviors,
           logging: d.logging,
           adoptDistributionId: d.adopt ? d.id : undefined,
+          distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
         }),
       );
+      if (site.continuousDeployment) {
+        this.continuousDeployments.set(
+          site.name,
+          new ContinuousDeployment(this, `cd-${site.name}`, {
+            envName: env.name,
+            accountId: env.accountId,
+            region: env.region,
+            sid: site.sid,
+            site: this.sites.get(site.name)!,
+            siteName: site.name,
+            logRetentionDays: env.logRetentionDays,
+            config: site.continuousDeployment,
+          }),
+        );
+      }
     }
   }
 }
