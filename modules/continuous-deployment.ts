@@ -136,7 +136,8 @@ export class ContinuousDeployment extends Construct {
         name,
         accountId: props.accountId,
         region: props.region,
-        siteBucketName: props.site.bucket.bucket,
+        // The literal name (not a reference), so plans and policies show it.
+        siteBucketName: props.site.bucket.bucketInput ?? props.site.bucket.bucket,
         releaseVersionParameter: names.releaseVersion,
         configureStateMachine: this.stateMachines.configure,
         promoteStateMachine: this.stateMachines.promote,
