@@ -4,9 +4,12 @@ import { changedResources, planAgainstState } from "../scripts/terraform";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
-// One environment with one site that uses continuous deployment (header policy, CodeStar pipeline): only the
-// resources under test, so each plan stays quick.
-const env = validateEnvironments([{ file: "environments/stg.ts", input: { ...stg, sites: [stg.sites![0]] } }])[0];
+// One environment with one site that uses continuous deployment (header policy), without the pipeline, which the
+// release flow does not change: only the resources under test, so each plan stays quick.
+const site = stg.sites![0];
+const env = validateEnvironments([
+  { file: "environments/stg.ts", input: { ...stg, sites: [{ ...site, continuousDeployment: { traffic: site.continuousDeployment!.traffic } }] } },
+])[0];
 const stack = synthesize([env]).stg;
 const WORKDIR = "test-cd-drift";
 
