@@ -86,7 +86,8 @@ const S3_ORIGIN_ID = "s3-origin";
  * A static site: a private S3 origin behind a CloudFront distribution through origin access control.
  *
  * Owns: the bucket and its public-access block, encryption, versioning, ownership controls and policy; the origin
- * access control; the distribution's whole configuration. The bucket policy admits every distribution registered
+ * access control; the distribution's whole configuration, except `distributionIgnoreChanges` (with continuous
+ * deployment: the origin, which promotion owns). The bucket policy admits every distribution registered
  * with `allowDistributionRead` (the primary here; a staging distribution may add itself) and denies non-TLS access.
  */
 export class StaticSite extends Construct {
