@@ -51,6 +51,15 @@ export default defineEnvironment({
       },
       // The vendor's build account replicates artifacts into this bucket (seed 001); each deploy invalidates /*.
       invalidation: { replicationSourceRoleArn: "arn:aws:iam::456789012345:role/vendor-artifacts-replication" },
+      continuousDeployment: {
+        // 5% of viewers see the candidate, each kept on one side for up to an hour.
+        traffic: { type: "weight", weight: 0.05, sessionStickiness: { idleTtlSeconds: 600, maximumTtlSeconds: 3600 } },
+        pipeline: {
+          // The shop team uploads a zip of the built site; the object version names the release.
+          source: { type: "s3", bucket: "example-org-prod-shop-web-releases", key: "shop-web/site.zip" },
+          buildspec: "buildspec.release.yml",
+        },
+      },
     },
     {
       name: "lp",

@@ -238,6 +238,90 @@ const invalidation = z
   })
   .strict();
 
+/**
+ * Continuous deployment of a site (seed 004): a staging distribution, a continuous deployment policy that routes
+ * testers (by header) or a small share of viewers (by weight) to it, Configure/Promote state machines and,
+ * optionally, a release pipeline. Limits are CloudFront's: header names start with aws-cf-cd-, weight 0-0.15,
+ * session stickiness 300-3600 s, one staging distribution per policy, no HTTP/3 (sites use HTTP/2).
+ */
+export const CD_HEADER_PREFIX = "aws-cf-cd-";
+/** CloudFront allows 20 continuous deployment policies (and 20 staging distributions) per account. */
+export const MAX_CONTINUOUS_DEPLOYMENTS = 20;
+const stickinessTtl = z
+  .number()
+  .int("must be a whole number of seconds")
+  .min(300, "must be 300-3600 seconds (CloudFront's session stickiness range)")
+  .max(3600, "must be 300-3600 seconds (CloudFront's session stickiness range)");
+const continuousDeployment = z
+  .object({
+    /** How viewers reach staging: a header testers send, or a share of all viewers. */
+    traffic: z.discriminatedUnion("type", [
+      z
+        .object({
+          type: z.literal("header"),
+          /** Request header name; CloudFront only routes headers named aws-cf-cd-*. */
+          header: z.string().superRefine((h, ctx) => {
+            if (!h.startsWith(CD_HEADER_PREFIX))
+              ctx.addIssue({ code: "custom", message: `must start with "${CD_HEADER_PREFIX}" (CloudFront routes only such headers to staging), e.g. "${CD_HEADER_PREFIX}release"` });
+            else if (!/^aws-cf-cd-[a-z0-9][a-z0-9-]{0,80}$/.test(h))
+              ctx.addIssue({ code: "custom", message: `after "${CD_HEADER_PREFIX}" allows 1-81 lowercase letters, digits or hyphens` });
+          }),
+          /** Header value that selects staging. */
+          value: z.string().regex(/^[A-Za-z0-9_.~-]{1,128}$/, "must be 1-128 of A-Z a-z 0-9 _ . ~ -"),
+        })
+        .strict(),
+      z
+        .object({
+          type: z.literal("weight"),
+          /** Share of viewers sent to staging. */
+          weight: z.number().min(0, "must be 0-0.15 (CloudFront sends at most 15% to staging)").max(0.15, "must be 0-0.15 (CloudFront sends at most 15% to staging)"),
+          /** Keep a viewer on the distribution it first reached. */
+          sessionStickiness: z.object({ idleTtlSeconds: stickinessTtl, maximumTtlSeconds: stickinessTtl }).strict().optional(),
+        })
+        .strict()
+        .superRefine((w, ctx) => {
+          const s = w.sessionStickiness;
+          if (s && s.idleTtlSeconds > s.maximumTtlSeconds)
+            ctx.addIssue({ code: "custom", path: ["sessionStickiness", "idleTtlSeconds"], message: `must not exceed maximumTtlSeconds (${s.maximumTtlSeconds}): a session cannot idle longer than it lasts` });
+        }),
+    ]),
+    /** Release pipeline (Source, Build, Deploy, Configure, Approve, Promote); without it, release with npm run promote. */
+    pipeline: z
+      .object({
+        source: z.discriminatedUnion("type", [
+          z
+            .object({
+              type: z.literal("codestar"),
+              /** CodeStar (CodeConnections) connection, created and authorized outside this project. */
+              connectionArn: z
+                .string()
+                .regex(/^arn:aws:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, "must be a CodeStar connection ARN (arn:aws:codestar-connections:<region>:<account>:connection/<uuid>, or codeconnections)"),
+              /** owner/name of the site's repository. */
+              repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"'),
+              branch: z.string().min(1).max(255),
+            })
+            .strict(),
+          z
+            .object({
+              type: z.literal("s3"),
+              /** Versioned bucket holding the source zip; the object version becomes the release version. */
+              bucket: bucketName,
+              key: z.string().min(1).max(1024).regex(/\.zip$/, "must be the key of a .zip object"),
+            })
+            .strict(),
+        ]),
+        /** Path of the build's buildspec in the repository; its artifact is the site's files. */
+        buildspec: z.string().regex(/^[A-Za-z0-9_./-]+\.ya?ml$/, "must be a relative path to a .yml or .yaml file").default("buildspec.yml"),
+        /** CodeBuild image for Build and Deploy. */
+        buildImage: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+        /** SNS topic notified when a release waits for approval. */
+        approvalTopicArn: z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN").optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 const site = z
   .object({
     /** Site name, unique in the environment; used in resource names. */
@@ -249,6 +333,8 @@ const site = z
     distribution,
     /** Invalidate the distribution(s) when objects in the bucket change. */
     invalidation: invalidation.optional(),
+    /** Release through a staging distribution and a continuous deployment policy. */
+    continuousDeployment: continuousDeployment.optional(),
   })
   .strict();
 
@@ -300,6 +386,15 @@ export const environmentSchema = z
           ctx.addIssue({ code: "custom", path: ["sites", i, "name"], message: `the generated bucket name "${generated}" ${problem}; set bucketName or shorten the name` });
       }
     });
+  })
+  .superRefine((env, ctx) => {
+    const withCd = env.sites.flatMap((s, i) => (s.continuousDeployment ? [i] : []));
+    if (withCd.length > MAX_CONTINUOUS_DEPLOYMENTS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["sites", withCd[MAX_CONTINUOUS_DEPLOYMENTS], "continuousDeployment"],
+        message: `at most ${MAX_CONTINUOUS_DEPLOYMENTS} sites per account may use continuous deployment (CloudFront's staging distribution and policy quota); ${withCd.length} do`,
+      });
   });
 
 /** Cross-field rules of a site's invalidation block (linked sites, names, accounts). */
@@ -340,6 +435,7 @@ export type SiteInvalidation = NonNullable<Site["invalidation"]>;
 export type Product = Environment["products"][number];
 export type Backend = Environment["backend"];
 export type ProductAccess = NonNullable<Product["access"]>;
+export type ContinuousDeploymentConfig = NonNullable<Site["continuousDeployment"]>;
 
 /** Identity helper so environment files get types and editor completion. */
 export function defineEnvironment(input: EnvironmentInput): EnvironmentInput {

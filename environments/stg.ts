@@ -39,6 +39,19 @@ export default defineEnvironment({
           { pathPattern: "/assets/*" },
         ],
       },
+      continuousDeployment: {
+        // Testers reach staging with this header; everyone else sees the primary.
+        traffic: { type: "header", header: "aws-cf-cd-release", value: "candidate" },
+        pipeline: {
+          source: {
+            type: "codestar",
+            connectionArn: "arn:aws:codestar-connections:ap-northeast-1:234567890123:connection/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+            repository: "example-org/shop-web",
+            branch: "main",
+          },
+          approvalTopicArn: "arn:aws:sns:ap-northeast-1:234567890123:stg-shop-release-approvals",
+        },
+      },
     },
     {
       name: "lp",

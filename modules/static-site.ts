@@ -2,6 +2,7 @@ import { Aspects, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import {
   CloudfrontDistribution,
+  type CloudfrontDistributionConfig,
   CloudfrontDistributionOrderedCacheBehavior,
 } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
@@ -72,6 +73,11 @@ export interface StaticSiteProps {
   adoptDistributionId?: string;
   /** CloudFront Functions to attach; at most one per event type per behavior. */
   functionAssociations?: FunctionAssociation[];
+  /**
+   * Distribution attributes that something outside Terraform owns and plans must leave alone; continuous
+   * deployment passes PROMOTION_OWNED_ATTRIBUTES (modules/continuous-deployment.ts). Default: none.
+   */
+  distributionIgnoreChanges?: string[];
 }
 
 const S3_ORIGIN_ID = "s3-origin";
@@ -80,12 +86,15 @@ const S3_ORIGIN_ID = "s3-origin";
  * A static site: a private S3 origin behind a CloudFront distribution through origin access control.
  *
  * Owns: the bucket and its public-access block, encryption, versioning, ownership controls and policy; the origin
- * access control; the distribution's whole configuration. The bucket policy admits every distribution registered
+ * access control; the distribution's whole configuration, except `distributionIgnoreChanges` (with continuous
+ * deployment: the origin, which promotion owns). The bucket policy admits every distribution registered
  * with `allowDistributionRead` (the primary here; a staging distribution may add itself) and denies non-TLS access.
  */
 export class StaticSite extends Construct {
   readonly bucket: S3Bucket;
   readonly distribution: CloudfrontDistribution;
+  /** The distribution's configuration, so a staging distribution can be built with the same behaviors and functions. */
+  readonly distributionConfig: CloudfrontDistributionConfig;
   readonly originAccessControl: CloudfrontOriginAccessControl;
   private readonly readerDistributionArns: string[] = [];
   private readonly extraBucketStatements: PolicyStatement[] = [];
@@ -130,7 +139,7 @@ export class StaticSite extends Construct {
         .filter((a) => a.behavior === behavior)
         .map((a) => ({ eventType: a.eventType, functionArn: a.functionArn }));
 
-    this.distribution = new CloudfrontDistribution(this, "distribution", {
+    this.distributionConfig = {
       enabled: true,
       comment: props.comment ?? name,
       aliases: props.aliases.length > 0 ? props.aliases : undefined,
@@ -174,6 +183,10 @@ export class StaticSite extends Construct {
       loggingConfig: props.logging
         ? { bucket: `${props.logging.bucket}.s3.amazonaws.com`, prefix: props.logging.prefix, includeCookies: false }
         : undefined,
+    };
+    this.distribution = new CloudfrontDistribution(this, "distribution", {
+      ...this.distributionConfig,
+      lifecycle: props.distributionIgnoreChanges?.length ? { ignoreChanges: props.distributionIgnoreChanges } : undefined,
     });
     if (props.adoptDistributionId) this.distribution.importFrom(props.adoptDistributionId);
     this.allowDistributionRead(this.distribution.arn);

@@ -250,6 +250,7 @@ function placeholder(type: unknown, name: string, address: string): unknown {
   // Providers parse ARNs they receive (a function ARN in a distribution's function_association), so ARNs must look like ARNs.
   if (type === "string" && (name === "arn" || name.endsWith("_arn")))
     return `arn:aws:${address.split("_")[1] ?? "service"}::000000000000:${address}.${name}`.replace(/[^A-Za-z0-9._/:-]/g, "_");
+  if (type === "string" && name.endsWith("_time")) return "2026-01-01T00:00:00Z";
   if (type === "string") return `${address}.${name}`.replace(/[^A-Za-z0-9._/-]/g, "_");
   if (type === "number") return 0;
   if (type === "bool") return false;
@@ -287,6 +288,14 @@ function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, bl
   return out;
 }
 
+/** A plan's `after_sensitive` marks as state paths (`[[{type: "get_attr", value: "value"}]]`). */
+function sensitivePaths(marks: unknown, prefix: Json[] = []): Json[][] {
+  if (marks === true) return [prefix];
+  if (Array.isArray(marks)) return marks.flatMap((m, i) => sensitivePaths(m, [...prefix, { type: "index", value: { value: i, type: "number" } }]));
+  if (marks && typeof marks === "object") return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...prefix, { type: "get_attr", value: k }]));
+  return [];
+}
+
 /**
  * Builds a Terraform state (format 4) from a plan: every managed resource as the plan leaves it, unknown values
  * replaced by placeholders of the right type. `mutate` may change attributes to reflect changes made outside
@@ -315,7 +324,8 @@ export function stateFromPlan(plan: Json, dir: string, mutate?: (address: string
       ...(rc.index !== undefined ? { index_key: rc.index } : {}),
       schema_version: schema.version ?? 0,
       attributes,
-      sensitive_attributes: [],
+      // Terraform plans an update when only the sensitivity marks differ (aws_ssm_parameter's value).
+      sensitive_attributes: sensitivePaths(rc.change.after_sensitive),
     });
     byResource.set(key, entry);
   }
@@ -349,6 +359,40 @@ function providerAddress(plan: Json, rc: Json): string {
 }
 
 /**
+ * Renders top-level string attributes that were unknown in the plan only because they interpolate other resources'
+ * attributes (`"${aws_x.y.id}"` inside a state machine definition), from the values those resources have in the
+ * crafted state. Without this, the next round would plan an update of the placeholder, and some updates call AWS
+ * while planning (aws_sfn_state_machine validates a known definition with ValidateStateMachineDefinition).
+ */
+function resolveReferences(state: Json, config: Json): Json {
+  const values = new Map<string, Json>();
+  for (const r of state.resources) if (r.instances.length === 1) values.set(`${r.type}.${r.name}`, r.instances[0].attributes);
+  const lookup = (ref: string): string | undefined => {
+    const m = /^([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)$/.exec(ref);
+    const v = m ? values.get(m[1])?.[m[2]] : undefined;
+    return typeof v === "string" ? v : undefined;
+  };
+  for (const r of state.resources) {
+    const configured = config.resource?.[r.type]?.[r.name];
+    if (!configured || r.instances.length !== 1) continue;
+    const attrs = r.instances[0].attributes;
+    for (const [name, template] of Object.entries(configured)) {
+      if (typeof template !== "string" || !/(^|[^$])\$\{/.test(template)) continue;
+      if (attrs[name] !== placeholder("string", name, `${r.type}.${r.name}`)) continue; // known in the plan already
+      let complete = true;
+      const rendered = template.replace(/(\$+)\{([^}]*)\}/g, (whole, dollars: string, ref: string) => {
+        if (dollars.length % 2 === 0) return whole;
+        const v = lookup(ref);
+        if (v === undefined) complete = false;
+        return `${dollars.slice(1)}${v ?? ""}`;
+      });
+      if (complete) attrs[name] = rendered.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+    }
+  }
+  return state;
+}
+
+/**
  * The state an apply of this stack would leave, without AWS: plan on an empty state, turn the plan into a state,
  * and plan again against it (-refresh=false) until nothing changes, so values that flow between resources
  * (an id into a bucket policy) and provider defaults settle. Each round costs one plan.
@@ -359,7 +403,7 @@ export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json
   let { dir } = prepareWorkdir(name, stackJson);
   let plan = terraformPlan(dir);
   for (let round = 0; round < maxRounds; round++) {
-    const state = stateFromPlan(plan.plan, dir);
+    const state = resolveReferences(stateFromPlan(plan.plan, dir), toOfflineConfig(stackJson).config);
     ({ dir } = prepareWorkdir(name, stackJson, state));
     plan = terraformPlan(dir, { refresh: false });
     if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${name}: round ${round + 1}: ${changedResources(plan.plan).join(", ") || "settled"}\n`);

@@ -10,6 +10,7 @@ import { InvalidationEvent, InvalidationPaths, SiteInvalidator } from "../module
 import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import type { Cf2Function } from "../environments/cf2/load";
 import { addFunctions } from "./edge-functions";
+import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 
 /** Tags the provider puts on every taggable resource of an environment. */
 export function defaultTags(env: Environment): Record<string, string> {
@@ -33,6 +34,8 @@ export class EdgeStack extends TerraformStack {
   readonly invalidators = new Map<string, SiteInvalidator>();
   /** CloudFront Functions by manifest name (functions/cf2/<name>). */
   readonly functions: Map<string, CloudFrontFunction>;
+  /** Continuous deployments by site name (sites with `continuousDeployment`). */
+  readonly continuousDeployments = new Map<string, ContinuousDeployment>();
 
   /** `functions`: every validated function manifest; the stack creates those that list this environment. */
   constructor(scope: Construct, readonly env: Environment, functions: Cf2Function[] = []) {
@@ -66,8 +69,24 @@ export class EdgeStack extends TerraformStack {
           logging: d.logging,
           adoptDistributionId: d.adopt ? d.id : undefined,
           functionAssociations: cf2.associationsBySite.get(site.name),
+          distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
         }),
       );
+      if (site.continuousDeployment) {
+        this.continuousDeployments.set(
+          site.name,
+          new ContinuousDeployment(this, `cd-${site.name}`, {
+            envName: env.name,
+            accountId: env.accountId,
+            region: env.region,
+            sid: site.sid,
+            site: this.sites.get(site.name)!,
+            siteName: site.name,
+            logRetentionDays: env.logRetentionDays,
+            config: site.continuousDeployment,
+          }),
+        );
+      }
     }
 
     // Application-team access: one shared ABAC policy, a maintenance and/or CI/CD role per product. IAM is global,

@@ -1,0 +1,176 @@
+import { Aspects } from "cdktf";
+import { Construct } from "constructs";
+import {
+  CloudfrontContinuousDeploymentPolicy,
+  type CloudfrontContinuousDeploymentPolicyTrafficConfig,
+} from "@cdktf/provider-aws/lib/cloudfront-continuous-deployment-policy";
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import type { ContinuousDeploymentConfig } from "../environments/schema";
+import { ReleasePipeline } from "./release-pipeline";
+import { ReleaseStateMachines } from "./release-state-machines";
+import { SidTags } from "./sid-tags";
+import type { StaticSite } from "./static-site";
+
+/**
+ * Primary distribution attributes that promotion owns. UpdateDistributionWithStagingConfig copies the staging
+ * configuration onto the primary, keeping only its aliases and policy id. The staging distribution is built from the
+ * primary's own configuration (same behaviors, functions, certificate, logging, comment), so after a promote the only
+ * difference from what Terraform declared is the origin: its path points at the promoted release. Pass this as
+ * StaticSite's `distributionIgnoreChanges` for sites with continuous deployment, and only for them.
+ * (continuous_deployment_policy_id needs no entry: it is optional and computed, and Terraform never sets it.)
+ */
+export const PROMOTION_OWNED_ATTRIBUTES = ["origin"];
+
+/** Staging distribution attributes that the Configure step owns: it points the origin path at each release. */
+export const CONFIGURE_OWNED_STAGING_ATTRIBUTES = ["origin"];
+
+/** Policy attributes that Configure (enables) and promotion (disables) own. */
+export const RELEASE_OWNED_POLICY_ATTRIBUTES = ["enabled"];
+
+/** Value of the release-version parameter until the first release writes a version. */
+export const UNRELEASED = "unreleased";
+
+/** SSM parameter names of a site's release, shared by the module, the state machines and `npm run promote`. */
+export function releaseParameterNames(envName: string, sid: string, siteName: string) {
+  const base = `/edge/${envName}/${sid}/${siteName}`;
+  return {
+    /** The release (version prefix in the bucket) staging points at; written by Deploy, read by Configure. */
+    releaseVersion: `${base}/release-version`,
+    primaryDistributionId: `${base}/primary-distribution-id`,
+    stagingDistributionId: `${base}/staging-distribution-id`,
+    policyId: `${base}/continuous-deployment-policy-id`,
+  };
+}
+
+export interface ContinuousDeploymentProps {
+  /** Environment name, the first part of every resource name. */
+  envName: string;
+  /** AWS account id, for ARNs and trust conditions. */
+  accountId: string;
+  /** Main region (SSM parameters, state machines, pipeline). */
+  region: string;
+  /** Product id; tagged on every resource. */
+  sid: string;
+  /** The site whose distribution becomes the primary; it must have been built with PROMOTION_OWNED_ATTRIBUTES ignored. */
+  site: StaticSite;
+  /** Site name, unique in the environment. */
+  siteName: string;
+  /** Retention of the pipeline's log groups. */
+  logRetentionDays: number;
+  /** The site's continuous deployment configuration (traffic, optional pipeline). */
+  config: ContinuousDeploymentConfig;
+}
+
+/**
+ * Continuous deployment for one site (seed 004): a staging distribution with the primary's behaviors and function
+ * associations, a continuous deployment policy (disabled until a release is configured), SSM parameters for the
+ * release version and the distribution and policy ids, the Configure/Promote state machines and, when configured,
+ * the release pipeline. The site's bucket policy admits the staging distribution.
+ *
+ * Owns: everything it creates, except what the release flow changes: the staging distribution's origin
+ * (CONFIGURE_OWNED_STAGING_ATTRIBUTES), the policy's `enabled` (RELEASE_OWNED_POLICY_ATTRIBUTES) and the
+ * release-version parameter's value. On the primary, promotion owns PROMOTION_OWNED_ATTRIBUTES and the policy
+ * attachment (Configure attaches the policy on the first release, because CloudFront refuses a policy at creation).
+ */
+export class ContinuousDeployment extends Construct {
+  readonly staging: CloudfrontDistribution;
+  readonly policy: CloudfrontContinuousDeploymentPolicy;
+  readonly releaseVersion: SsmParameter;
+  readonly stateMachines: ReleaseStateMachines;
+  readonly pipeline?: ReleasePipeline;
+
+  constructor(scope: Construct, id: string, props: ContinuousDeploymentProps) {
+    super(scope, id);
+    const name = `${props.envName}-${props.sid}-${props.siteName}`;
+    const primaryIgnores = props.site.distribution.lifecycle?.ignoreChanges;
+    if (!Array.isArray(primaryIgnores) || !PROMOTION_OWNED_ATTRIBUTES.every((a) => primaryIgnores.includes(a)))
+      throw new Error(`${name}: the primary distribution must ignore ${PROMOTION_OWNED_ATTRIBUTES.join(", ")} (StaticSite distributionIgnoreChanges), or every plan after a promote reverts it`);
+
+    // Same configuration as the primary, so promotion changes nothing but the origin path. Staging distributions
+    // cannot have aliases; the certificate stays, so the primary keeps serving its aliases after a promote.
+    this.staging = new CloudfrontDistribution(this, "staging", {
+      ...props.site.distributionConfig,
+      aliases: undefined,
+      staging: true,
+      lifecycle: { ignoreChanges: CONFIGURE_OWNED_STAGING_ATTRIBUTES },
+    });
+    props.site.allowDistributionRead(this.staging.arn);
+
+    this.policy = new CloudfrontContinuousDeploymentPolicy(this, "policy", {
+      // Disabled until Configure enables it for a release; promotion disables it again.
+      enabled: false,
+      stagingDistributionDnsNames: [{ quantity: 1, items: [this.staging.domainName] }],
+      trafficConfig: [trafficConfig(props.config.traffic)],
+      lifecycle: { ignoreChanges: RELEASE_OWNED_POLICY_ATTRIBUTES },
+    });
+
+    const names = releaseParameterNames(props.envName, props.sid, props.siteName);
+    this.releaseVersion = new SsmParameter(this, "release-version", {
+      name: names.releaseVersion,
+      description: `${name}: release (version prefix in the bucket) the staging distribution serves; written by each release`,
+      type: "String",
+      value: UNRELEASED,
+      // The release flow writes the value (FACTS.md: own the parameter with a placeholder, ignore its value).
+      lifecycle: { ignoreChanges: ["value"] },
+    });
+    const idParameter = (id: string, paramName: string, value: string, what: string) =>
+      new SsmParameter(this, id, { name: paramName, description: `${name}: ${what}`, type: "String", value });
+    idParameter("primary-id", names.primaryDistributionId, props.site.distribution.id, "primary distribution id");
+    idParameter("staging-id", names.stagingDistributionId, this.staging.id, "staging distribution id");
+    idParameter("policy-id", names.policyId, this.policy.id, "continuous deployment policy id");
+
+    this.stateMachines = new ReleaseStateMachines(this, "state-machines", {
+      name,
+      accountId: props.accountId,
+      region: props.region,
+      primaryDistribution: { id: props.site.distribution.id, arn: props.site.distribution.arn },
+      stagingDistribution: { id: this.staging.id, arn: this.staging.arn },
+      policyId: this.policy.id,
+      releaseVersionParameter: names.releaseVersion,
+      unreleasedValue: UNRELEASED,
+    });
+
+    if (props.config.pipeline) {
+      this.pipeline = new ReleasePipeline(this, "pipeline", {
+        name,
+        accountId: props.accountId,
+        region: props.region,
+        // The literal name (not a reference), so plans and policies show it.
+        siteBucketName: props.site.bucket.bucketInput ?? props.site.bucket.bucket,
+        releaseVersionParameter: names.releaseVersion,
+        configureStateMachine: this.stateMachines.configure,
+        promoteStateMachine: this.stateMachines.promote,
+        logRetentionDays: props.logRetentionDays,
+        config: props.config.pipeline,
+        approvalMessage: approvalMessage(props.config.traffic, this.staging.domainName),
+      });
+    }
+
+    Aspects.of(this).add(new SidTags(props.sid));
+  }
+}
+
+function trafficConfig(traffic: ContinuousDeploymentConfig["traffic"]): CloudfrontContinuousDeploymentPolicyTrafficConfig {
+  if (traffic.type === "header")
+    return { type: "SingleHeader", singleHeaderConfig: [{ header: traffic.header, value: traffic.value }] };
+  const s = traffic.sessionStickiness;
+  return {
+    type: "SingleWeight",
+    singleWeightConfig: [
+      {
+        weight: traffic.weight,
+        sessionStickinessConfig: s ? [{ idleTtl: s.idleTtlSeconds, maximumTtl: s.maximumTtlSeconds }] : undefined,
+      },
+    ],
+  };
+}
+
+/** What the approver is told: how to reach staging before approving. */
+function approvalMessage(traffic: ContinuousDeploymentConfig["traffic"], stagingDomain: string): string {
+  const how =
+    traffic.type === "header"
+      ? `send the header "${traffic.header}: ${traffic.value}" to the site`
+      : `${Math.round(traffic.weight * 1000) / 10}% of viewers already see it`;
+  return `Staging serves the new release: ${how} (staging domain ${stagingDomain}). Approve to promote it to the primary, reject to stop.`;
+}

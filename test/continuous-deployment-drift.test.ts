@@ -1,0 +1,70 @@
+import { validateEnvironments } from "../environments/load";
+import stg from "../environments/stg";
+import { changedResources, planAgainstState } from "../scripts/terraform";
+import { synthesize } from "./support/synth";
+import { describeWithTerraform } from "./support/terraform";
+
+// One environment with one site that uses continuous deployment (header policy), without the pipeline, which the
+// release flow does not change: only the resources under test, so each plan stays quick.
+const site = stg.sites![0];
+const env = validateEnvironments([
+  { file: "environments/stg.ts", input: { ...stg, sites: [{ ...site, continuousDeployment: { traffic: site.continuousDeployment!.traffic } }] } },
+])[0];
+const stack = synthesize([env]).stg;
+const WORKDIR = "test-cd-drift";
+
+type Attrs = Record<string, any>;
+const isPrimary = (address: string) => address.startsWith("aws_cloudfront_distribution.site-web_distribution_");
+const isStaging = (address: string) => address.startsWith("aws_cloudfront_distribution.cd-web_staging_");
+const isPolicy = (address: string) => address.startsWith("aws_cloudfront_continuous_deployment_policy.");
+const isReleaseVersion = (address: string) => address.startsWith("aws_ssm_parameter.cd-web_release-version_");
+
+/** What the Deploy stage and the Configure state machine leave behind for release "3f9c2ab". */
+function afterConfigure(address: string, attrs: Attrs): void {
+  if (isReleaseVersion(address)) Object.assign(attrs, { value: "3f9c2ab", version: 2 });
+  if (isStaging(address)) {
+    attrs.origin[0].origin_path = "/3f9c2ab";
+    Object.assign(attrs, { etag: "E2STAGING2", last_modified_time: "2026-11-22T10:00:00Z" });
+  }
+  // The first release attaches the policy (CloudFront refuses it at creation).
+  if (isPrimary(address)) Object.assign(attrs, { continuous_deployment_policy_id: "a1b2c3d4-policy", etag: "E2PRIMARY2" });
+  if (isPolicy(address)) Object.assign(attrs, { enabled: true, etag: "E2POLICY2" });
+}
+
+/** What UpdateDistributionWithStagingConfig leaves: the staging configuration on the primary, the policy disabled. */
+function afterPromote(address: string, attrs: Attrs): void {
+  afterConfigure(address, attrs);
+  if (isPrimary(address)) {
+    attrs.origin[0].origin_path = "/3f9c2ab";
+    Object.assign(attrs, { etag: "E2PRIMARY3", last_modified_time: "2026-11-22T10:30:00Z" });
+  }
+  if (isPolicy(address)) Object.assign(attrs, { enabled: false, etag: "E2POLICY3" });
+}
+
+describeWithTerraform("continuous deployment: the release flow is not drift", () => {
+  test("after Configure (staging repointed, policy attached and enabled, new release version) the plan is empty", () => {
+    const plan = planAgainstState(WORKDIR, stack, afterConfigure);
+    expect(changedResources(plan.plan)).toEqual([]);
+    expect(plan.exitCode).toBe(0);
+  });
+
+  test("after Promote (primary carries the staging configuration, policy disabled) the plan is empty", () => {
+    let touched = 0;
+    const plan = planAgainstState(WORKDIR, stack, (address, attrs) => {
+      afterPromote(address, attrs);
+      if (isPrimary(address) || isStaging(address) || isPolicy(address) || isReleaseVersion(address)) touched++;
+    });
+    expect(touched).toBe(4); // the mutation really reached the four resources the release flow changes
+    expect(changedResources(plan.plan)).toEqual([]);
+    expect(plan.exitCode).toBe(0);
+  });
+
+  test("a console edit of something the release flow does not own is still drift, and only that", () => {
+    const plan = planAgainstState(WORKDIR, stack, (address, attrs) => {
+      afterPromote(address, attrs);
+      if (isPrimary(address)) attrs.default_root_object = "home.html";
+    });
+    expect(plan.exitCode).toBe(2);
+    expect(changedResources(plan.plan)).toEqual([expect.stringMatching(/^aws_cloudfront_distribution\.site-web_distribution_\w+: update$/)]);
+  });
+});
