@@ -259,30 +259,22 @@ function placeholder(type: unknown, name: string, address: string): unknown {
   return null;
 }
 
-/**
- * Fills unknown values in a planned object using the block schema. An unknown value whose configuration is a plain
- * reference to another resource's attribute gets that attribute's placeholder, so values that flow between
- * resources agree from the first round on.
- */
-function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, block: Json, address: string, expressions?: Json): Json {
+/** Fills unknown values in a planned object using the block schema. */
+function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, block: Json, address: string): Json {
   const out: Json = { ...(value ?? {}) };
   for (const [name, attr] of Object.entries<Json>(block.attributes ?? {})) {
     const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
-    if (u === true) {
-      const ref: string | undefined = expressions?.[name]?.references?.[0];
-      const m = ref?.match(/^((?:data\.)?[a-z0-9_]+\.[^.]+)\.([a-z0-9_]+)$/);
-      out[name] = m && attr.type === "string" ? placeholder("string", m[2], m[1]) : placeholder(attr.type, name, address);
-    } else if (!(name in out)) out[name] = null;
+    if (u === true) out[name] = placeholder(attr.type, name, address);
+    else if (!(name in out)) out[name] = null;
   }
   for (const [name, nested] of Object.entries<Json>(block.block_types ?? {})) {
     const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
     const v = out[name];
-    const e = expressions?.[name];
     if (nested.nesting_mode === "single" || nested.nesting_mode === "group") {
-      out[name] = v ? fillUnknown(v, u, nested.block, address, Array.isArray(e) ? e[0] : e) : null;
+      out[name] = v ? fillUnknown(v, u, nested.block, address) : null;
     } else {
       const items: Json[] = Array.isArray(v) ? v : [];
-      out[name] = items.map((item, i) => fillUnknown(item, Array.isArray(u) ? u[i] : undefined, nested.block, address, Array.isArray(e) ? e[i] : undefined));
+      out[name] = items.map((item, i) => fillUnknown(item, Array.isArray(u) ? u[i] : undefined, nested.block, address));
     }
   }
   return out;
@@ -308,7 +300,7 @@ export function stateFromPlan(plan: Json, dir: string, mutate?: (address: string
     if (rc.mode !== "managed" || rc.change.after === null) continue; // deleted, or only read
     const schema = schemas[rc.type];
     if (!schema) throw new Error(`no provider schema for ${rc.type}`);
-    const attributes = fillUnknown(rc.change.after, rc.change.after_unknown, schema.block, rc.address, configOf(plan, rc)?.expressions);
+    const attributes = fillUnknown(rc.change.after, rc.change.after_unknown, schema.block, rc.address);
     if (attributes.id === null || attributes.id === undefined) attributes.id = rc.address;
     mutate?.(rc.address, attributes);
     const key = `${rc.module_address ?? ""}|${rc.type}|${rc.name}`;
