@@ -174,32 +174,64 @@ export function terraformValidate(dir: string): ValidateResult {
 export interface PlanResult {
   /** 0 = no changes, 2 = changes (with detailed exit codes). */
   exitCode: number;
-  /** `terraform show -json` of the saved plan. */
-  plan: Json;
-  /** Human-readable plan output, for failure messages. */
-  text: string;
+  /** Resources the plan changes, as "address: actions" (like changedResources), read from `plan -json`. */
+  changes: string[];
+  /** `terraform show -json` of the saved plan; computed on first use (a drift check that only needs `changes` skips it). */
+  readonly plan: Json;
+  /** Human-readable plan, for failure messages; computed on first use. */
+  readonly text: string;
 }
 
-/** `terraform plan` (saved, then shown as JSON). Throws with Terraform's own message when planning fails. */
+const PLAN_ACTIONS: Record<string, string | undefined> = { create: "create", update: "update", delete: "delete", replace: "delete+create" };
+
+/**
+ * `terraform plan`, saved. Throws with Terraform's own diagnostics when planning fails. The plan's JSON and text
+ * come from `terraform show` only when asked for: showing loads the provider schema again (about 2 s).
+ */
 export function terraformPlan(dir: string, opts: { refresh?: boolean } = {}): PlanResult {
-  const args = ["plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode", "-out=plan.bin"];
+  const args = ["plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode", "-json", "-out=plan.bin"];
   if (opts.refresh === false) args.push("-refresh=false");
   // A plan is a pure function of configuration, state and provider here (offline, dummy credentials), so the same
   // inputs planned by `npm run validate` or another test are not planned twice.
-  const cacheFile = path.join(VALIDATE_DIR, "plan-cache", `${planKey(dir, args)}.json`);
-  if (existsSync(cacheFile)) {
-    const cached: PlanResult = JSON.parse(readFileSync(cacheFile, "utf8"));
-    writeFileSync(path.join(dir, "plan.json"), JSON.stringify(cached.plan));
-    return cached;
+  const cacheBase = path.join(VALIDATE_DIR, "plan-cache", planKey(dir, args));
+  let summary: { exitCode: number; changes: string[] };
+  if (existsSync(`${cacheBase}.json`)) {
+    summary = JSON.parse(readFileSync(`${cacheBase}.json`, "utf8"));
+  } else {
+    const r = terraform(dir, args);
+    const messages = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Json);
+    if (r.status !== 0 && r.status !== 2) {
+      const errors = messages.filter((m) => m.type === "diagnostic" && m.diagnostic.severity === "error").map((m) => `${m.diagnostic.summary}: ${m.diagnostic.detail ?? ""}${m.diagnostic.address ? ` (${m.diagnostic.address})` : ""}`);
+      throw new Error(`terraform plan in ${dir} failed (exit ${r.status}):\n${errors.join("\n") || r.stderr || r.stdout}`);
+    }
+    const changes = messages
+      .filter((m) => m.type === "planned_change" && PLAN_ACTIONS[m.change.action])
+      .map((m) => `${m.change.resource.addr}: ${PLAN_ACTIONS[m.change.action]}`)
+      .sort();
+    summary = { exitCode: r.status, changes };
+    mkdirSync(path.dirname(cacheBase), { recursive: true });
+    // Keep the plan file beside its summary: the work directory's plan.bin is overwritten by the next plan there.
+    writeFileSync(`${cacheBase}.bin`, readFileSync(path.join(dir, "plan.bin")));
+    writeFileSync(`${cacheBase}.json`, JSON.stringify(summary));
   }
-  const r = terraform(dir, args);
-  if (r.status !== 0 && r.status !== 2) throw new Error(`terraform plan in ${dir} failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
-  const shown = must(terraform(dir, ["show", "-json", "plan.bin"]), `terraform show in ${dir}`);
-  writeFileSync(path.join(dir, "plan.json"), shown.stdout);
-  const result: PlanResult = { exitCode: r.status, plan: JSON.parse(shown.stdout), text: r.stdout };
-  mkdirSync(path.dirname(cacheFile), { recursive: true });
-  writeFileSync(cacheFile, JSON.stringify(result));
-  return result;
+  let plan: Json | undefined;
+  let text: string | undefined;
+  return {
+    ...summary,
+    get plan() {
+      if (plan) return plan;
+      if (!existsSync(`${cacheBase}.plan.json`)) {
+        const shown = must(terraform(dir, ["show", "-json", `${cacheBase}.bin`]), `terraform show in ${dir}`);
+        writeFileSync(`${cacheBase}.plan.json`, shown.stdout);
+      }
+      plan = JSON.parse(readFileSync(`${cacheBase}.plan.json`, "utf8"));
+      return plan!;
+    },
+    get text() {
+      text ??= must(terraform(dir, ["show", "-no-color", `${cacheBase}.bin`]), `terraform show in ${dir}`).stdout;
+      return text!;
+    },
+  };
 }
 
 /** Identifies a plan's inputs: configuration, state, arguments, Terraform binary and provider version. */
@@ -216,7 +248,9 @@ export function checkStack(name: string, stackJson: Json): { validate: ValidateR
   const { dir, notes } = prepareWorkdir(name, stackJson);
   const validate = terraformValidate(dir);
   if (!validate.valid) return { validate, notes };
-  return { validate, plan: terraformPlan(dir), notes };
+  const plan = terraformPlan(dir);
+  writeFileSync(path.join(dir, "plan.json"), JSON.stringify(plan.plan));
+  return { validate, plan, notes };
 }
 
 /** Resource changes of a plan that are not no-ops, as "address: actions" lines. */
@@ -398,13 +432,13 @@ export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json
     const state = resolveReferences(stateFromPlan(plan.plan, dir), toOfflineConfig(stackJson).config);
     ({ dir } = prepareWorkdir(name, stackJson, state));
     plan = terraformPlan(dir, { refresh: false });
-    if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${name}: round ${round + 1}: ${changedResources(plan.plan).join(", ") || "settled"}\n`);
+    if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${name}: round ${round + 1}: ${plan.changes.join(", ") || "settled"}\n`);
     if (plan.exitCode === 0) {
       writeFileSync(cacheFile, JSON.stringify(state));
       return state;
     }
   }
-  throw new Error(`applied state of ${name} did not settle after ${maxRounds} rounds; still changing:\n${changedResources(plan.plan).join("\n")}\n${plan.text}`);
+  throw new Error(`applied state of ${name} did not settle after ${maxRounds} rounds; still changing:\n${plan.changes.join("\n")}\n${plan.text}`);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { changedResources, checkStack, offlineUnavailableReason, PROJECT_ROOT } from "./terraform";
+import { checkStack, offlineUnavailableReason, PROJECT_ROOT } from "./terraform";
 import { spawnSync } from "node:child_process";
 
 function main(): number {
@@ -31,7 +31,7 @@ function main(): number {
         for (const d of validate.diagnostics) console.log(`  ${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}`);
         continue;
       }
-      const changes = changedResources(plan!.plan);
+      const changes = plan!.changes;
       console.log(`ok   ${stack}: valid; plan: ${changes.length} resources to change (${((Date.now() - started) / 1000).toFixed(1)} s) -> .validate/${stack}/plan.json`);
     } catch (err) {
       failed++;

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { validateEnvironments } from "../environments/load";
 import { readManifestSources, validateFunctions, type Cf2Function } from "../environments/cf2/load";
 import dev from "../environments/dev";
-import { appliedState, changedResources, planAgainstState, prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { appliedState, planAgainstState, prepareWorkdir, terraformPlan } from "../scripts/terraform";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -69,7 +69,7 @@ describeWithTerraform("CloudFront Functions under Terraform", () => {
       attrs.live_stage_etag = "ETVPDKIK61AWE";
       attrs.key_value_store_associations = ["arn:aws:cloudfront::123456789012:key-value-store/8aa76c93-4b5b-4c8e-a5d3-8d9e2bca1c55"];
     });
-    expect(changedResources(plan.plan)).toEqual([]);
+    expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
@@ -81,7 +81,7 @@ describeWithTerraform("CloudFront Functions under Terraform", () => {
     const { dir } = prepareWorkdir(NAME, changed, state);
     const plan = terraformPlan(dir, { refresh: false });
     // The same runtime change does update (and publish) the infra-owned function: only the app-owned one is left alone.
-    expect(changedResources(plan.plan)).toEqual([expect.stringMatching(/^aws_cloudfront_function\.cf2-lp-infra_function_\w+: update$/)]);
+    expect(plan.changes).toEqual([expect.stringMatching(/^aws_cloudfront_function\.cf2-lp-infra_function_\w+: update$/)]);
   });
 
   test("infra-owned: code changed outside Terraform is reverted to the repository's code (and published)", () => {
@@ -89,7 +89,7 @@ describeWithTerraform("CloudFront Functions under Terraform", () => {
       if (isFunction("infra")(address)) attrs.code = "function handler(event) { return event.request; } // edited in the console";
     });
     expect(plan.exitCode).toBe(2);
-    expect(changedResources(plan.plan)).toEqual([expect.stringMatching(/^aws_cloudfront_function\.cf2-lp-infra_function_\w+: update$/)]);
+    expect(plan.changes).toEqual([expect.stringMatching(/^aws_cloudfront_function\.cf2-lp-infra_function_\w+: update$/)]);
     const change = plan.plan.resource_changes.find((rc: any) => isFunction("infra")(rc.address)).change;
     expect(change.after).toMatchObject({ code: INFRA_CODE, publish: true });
   });

@@ -1,6 +1,6 @@
 import { validateEnvironments } from "../environments/load";
 import stg from "../environments/stg";
-import { changedResources, planAgainstState } from "../scripts/terraform";
+import { planAgainstState } from "../scripts/terraform";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -44,7 +44,7 @@ function afterPromote(address: string, attrs: Attrs): void {
 describeWithTerraform("continuous deployment: the release flow is not drift", () => {
   test("after Configure (staging repointed, policy attached and enabled, new release version) the plan is empty", () => {
     const plan = planAgainstState(WORKDIR, stack, afterConfigure);
-    expect(changedResources(plan.plan)).toEqual([]);
+    expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
@@ -55,7 +55,7 @@ describeWithTerraform("continuous deployment: the release flow is not drift", ()
       if (isPrimary(address) || isStaging(address) || isPolicy(address) || isReleaseVersion(address)) touched++;
     });
     expect(touched).toBe(4); // the mutation really reached the four resources the release flow changes
-    expect(changedResources(plan.plan)).toEqual([]);
+    expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
@@ -65,6 +65,6 @@ describeWithTerraform("continuous deployment: the release flow is not drift", ()
       if (isPrimary(address)) attrs.default_root_object = "home.html";
     });
     expect(plan.exitCode).toBe(2);
-    expect(changedResources(plan.plan)).toEqual([expect.stringMatching(/^aws_cloudfront_distribution\.site-web_distribution_\w+: update$/)]);
+    expect(plan.changes).toEqual([expect.stringMatching(/^aws_cloudfront_distribution\.site-web_distribution_\w+: update$/)]);
   });
 });

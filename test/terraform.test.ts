@@ -1,4 +1,4 @@
-import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { prepareWorkdir, terraformPlan } from "../scripts/terraform";
 import { synthesizeExamples } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -12,7 +12,7 @@ describeWithTerraform("terraform validate and plan, offline, every example stack
     const { dir } = prepareWorkdir(`test-${name}`, stacks[name]);
     const plan = terraformPlan(dir);
     expect(plan.exitCode).toBe(2); // changes: everything is created on an empty state
-    expect(changedResources(plan.plan).every((c) => c.endsWith(": create"))).toBe(true);
+    expect(plan.changes.every((c) => c.endsWith(": create"))).toBe(true);
     plans[name] = plan.plan;
   });
 
