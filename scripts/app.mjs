@@ -19,6 +19,9 @@ const walk = (dir) =>
     e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [path.join(dir, e.name)] : [],
   );
 
+// cdktf records a stack trace for every token; source-mapping those costs a quarter of the synth, so maps are opt-in.
+const sourceMaps = process.env.EDGE_SOURCE_MAPS === "1";
+
 // A stale .build would keep a deleted environment file alive, so start clean.
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -28,8 +31,8 @@ await build({
   format: "cjs",
   platform: "node",
   target: "node20",
-  sourcemap: "inline",
+  sourcemap: sourceMaps ? "inline" : false,
   logLevel: "warning",
 });
-process.setSourceMapsEnabled(true);
+if (sourceMaps) process.setSourceMapsEnabled(true);
 createRequire(import.meta.url)(path.join(outdir, "main.js"));
