@@ -1,19 +1,10 @@
+import { problemsAfter as check } from "./support/config";
 import { ConfigError, validateEnvironments } from "../environments/load";
 import dev from "../environments/dev";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
-function problemsAfter(mutate: (env: any) => void): string[] {
-  const env = clone(dev) as any;
-  mutate(env);
-  try {
-    validateEnvironments([{ file: "environments/dev.ts", input: env }]);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.problems;
-  }
-}
+const problemsAfter = (mutate: (env: any) => void) => check(dev, "environments/dev.ts", mutate);
 
 const cases: [string, (env: any) => void, string][] = [
   ["permission set with a wildcard", (e) => (e.products[0].access.maintenance.permissionSets = ["Shop*"]), 'environments/dev.ts: entry products[0] "shop", field "access.maintenance.permissionSets[0]": must be an IAM Identity Center permission set name: 1-32 of letters, digits'],

@@ -1,25 +1,15 @@
+import { problemsAfter as check } from "./support/config";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadEnvironments, validateEnvironments } from "../environments/load";
-import type { EnvironmentInput } from "../environments/schema";
 import dev from "../environments/dev";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 /** Validates the dev example after `mutate`, returning the problems (or [] when valid). */
-function problemsAfter(mutate: (env: EnvironmentInput & Record<string, any>) => void, file = "environments/dev.ts"): string[] {
-  const env = clone(dev) as EnvironmentInput & Record<string, any>;
-  mutate(env);
-  try {
-    validateEnvironments([{ file, input: env }]);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.problems;
-  }
-}
+const problemsAfter = (mutate: (env: any) => void) => check(dev, "environments/dev.ts", mutate);
 
 test("the example environments are valid", () => {
   expect(loadEnvironments(path.join(__dirname, "..", "environments")).map((e) => e.name)).toEqual(["dev", "prod", "stg"]);

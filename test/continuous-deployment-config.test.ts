@@ -1,20 +1,11 @@
-import { ConfigError, validateEnvironments } from "../environments/load";
+import { problemsAfter as check } from "./support/config";
+import { validateEnvironments } from "../environments/load";
 import stg from "../environments/stg";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 /** Validates the stg example (whose "web" site uses continuous deployment) after `mutate`. */
-function problemsAfter(mutate: (cd: any, env: any) => void): string[] {
-  const env = clone(stg) as any;
-  mutate(env.sites[0].continuousDeployment, env);
-  try {
-    validateEnvironments([{ file: "environments/stg.ts", input: env }]);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.problems;
-  }
-}
+const problemsAfter = (mutate: (cd: any, env: any) => void) => check(stg, "environments/stg.ts", (env) => mutate(env.sites[0].continuousDeployment, env));
 
 const where = 'environments/stg.ts: entry sites[0] "web", field "continuousDeployment.';
 const weight = (w: object) => (cd: any) => (cd.traffic = { type: "weight", ...w });

@@ -1,19 +1,10 @@
-import { ConfigError, validateEnvironments } from "../environments/load";
+import { problemsAfter as check } from "./support/config";
+import { validateEnvironments } from "../environments/load";
 import dev from "../environments/dev";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
-function problemsAfter(mutate: (env: any) => void): string[] {
-  const env = clone(dev) as any;
-  mutate(env);
-  try {
-    validateEnvironments([{ file: "environments/dev.ts", input: env }]);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.problems;
-  }
-}
+const problemsAfter = (mutate: (env: any) => void) => check(dev, "environments/dev.ts", mutate);
 
 const inv = (e: any, patch: object) => Object.assign((e.sites[0].invalidation ??= {}), patch);
 const where = 'environments/dev.ts: entry sites[0] "web", field';
