@@ -2,43 +2,75 @@
  * `npm run validate`: synthesize every environment, then for each stack run `terraform init` from the local
  * provider mirror, `terraform validate` and `terraform plan` offline. Plans are kept as JSON in
  * .validate/<stack>/plan.json. Skips (exit 0) with the reason when Terraform or the mirror is missing.
+ *
+ * Stacks are checked in parallel, one process per core: each terraform run is mostly the provider starting up.
+ * `--stack <name>` checks one synthesized stack (what each parallel process runs).
  */
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { checkStack, offlineUnavailableReason, PROJECT_ROOT } from "./terraform";
-import { spawnSync } from "node:child_process";
+import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT } from "./terraform";
 
-function main(): number {
+const STACKS_DIR = path.join(PROJECT_ROOT, "cdktf.out", "stacks");
+const stackJson = (stack: string) => JSON.parse(readFileSync(path.join(STACKS_DIR, stack, "cdk.tf.json"), "utf8"));
+
+/** Checks one stack; prints its result lines; returns whether it passed. */
+function checkOne(stack: string): boolean {
+  const started = Date.now();
+  try {
+    const { validate, plan, notes } = checkStack(stack, stackJson(stack));
+    for (const note of notes) console.log(`  note: ${note}`);
+    if (!validate.valid) {
+      console.log(`FAIL ${stack}: terraform validate`);
+      for (const d of validate.diagnostics) console.log(`  ${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}`);
+      return false;
+    }
+    console.log(`ok   ${stack}: valid; plan: ${plan!.changes.length} resources to change (${((Date.now() - started) / 1000).toFixed(1)} s) -> .validate/${stack}/plan.json`);
+    return true;
+  } catch (err) {
+    console.log(`FAIL ${stack}: ${(err as Error).message}`);
+    return false;
+  }
+}
+
+/** Runs `--stack <name>` in a child process; resolves with its exit code and output. */
+function checkInChild(stack: string): Promise<{ status: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [__filename, "--stack", stack], { cwd: PROJECT_ROOT });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (status) => resolve({ status: status ?? 1, output }));
+  });
+}
+
+async function main(): Promise<number> {
+  const only = process.argv.indexOf("--stack");
+  if (only >= 0) return checkOne(process.argv[only + 1]) ? 0 : 1;
+
   const synth = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "app.mjs")], { cwd: PROJECT_ROOT, stdio: "inherit" });
   if (synth.status !== 0) return synth.status ?? 1;
-
   const reason = offlineUnavailableReason();
   if (reason) {
     console.log(`SKIPPED terraform validate/plan: ${reason}`);
     return 0;
   }
-  const stacksDir = path.join(PROJECT_ROOT, "cdktf.out", "stacks");
-  let failed = 0;
-  for (const stack of readdirSync(stacksDir).sort()) {
-    const started = Date.now();
-    const json = JSON.parse(readFileSync(path.join(stacksDir, stack, "cdk.tf.json"), "utf8"));
-    try {
-      const { validate, plan, notes } = checkStack(stack, json);
-      for (const note of notes) console.log(`  note: ${note}`);
-      if (!validate.valid) {
-        failed++;
-        console.log(`FAIL ${stack}: terraform validate`);
-        for (const d of validate.diagnostics) console.log(`  ${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}`);
-        continue;
-      }
-      const changes = plan!.changes;
-      console.log(`ok   ${stack}: valid; plan: ${changes.length} resources to change (${((Date.now() - started) / 1000).toFixed(1)} s) -> .validate/${stack}/plan.json`);
-    } catch (err) {
-      failed++;
-      console.log(`FAIL ${stack}: ${(err as Error).message}`);
+  const stacks = readdirSync(STACKS_DIR).sort();
+  // terraform init one at a time: the shared plugin cache is not safe for concurrent installs.
+  for (const stack of stacks) prepareWorkdir(stack, stackJson(stack));
+
+  const results: { status: number; output: string }[] = new Array(stacks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < stacks.length) {
+      const i = next++;
+      results[i] = await checkInChild(stacks[i]);
     }
-  }
-  return failed > 0 ? 1 : 0;
+  };
+  await Promise.all(Array.from({ length: Math.min(os.cpus().length, stacks.length) }, worker));
+  for (const r of results) process.stdout.write(r.output);
+  return results.some((r) => r.status !== 0) ? 1 : 0;
 }
 
-process.exitCode = main();
+main().then((code) => (process.exitCode = code));
