@@ -73,3 +73,12 @@ test("a session length IAM does not accept is rejected with the role named", () 
     "dev-shop-cf2-maintenance: maxSessionHours must be a whole number of hours from 1 to 12, is 13",
   );
 });
+
+test("role ARNs and the switch-role link are outputs with stable names", () => {
+  const { json } = synth({ maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 }, cicd: { repository: "example-org/shop-edge", environment: "dev", maxSessionHours: 1, oidcProviderArn: OIDC_ARN } }, true);
+  expect(json.output.shop_maintenance_role_arn.value).toBe("arn:aws:iam::123456789012:role/dev-shop-cf2-maintenance");
+  expect(json.output.shop_cicd_role_arn.value).toBe("arn:aws:iam::123456789012:role/dev-shop-cf2-cicd");
+  expect(json.output.shop_switch_role_url.value).toBe(
+    "https://signin.aws.amazon.com/switchrole?roleName=dev-shop-cf2-maintenance&account=123456789012&displayName=dev-shop-cf2-maintenance",
+  );
+});

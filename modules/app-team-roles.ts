@@ -1,4 +1,4 @@
-import type { ITerraformDependable } from "cdktf";
+import { TerraformOutput, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -150,5 +150,13 @@ export class AppTeamRoles extends Construct {
       dependsOn: props.policy ? [props.policy] : undefined,
     });
     this.roles.set(kind, role);
+    // What the team needs after a deploy, by stable names: `cdktf output <env>` lists them.
+    const arn = `arn:aws:iam::${props.accountId}:role/${name}`;
+    new TerraformOutput(this, `${kind}-role-arn`, { value: arn, description: `${name}: role ARN` }).overrideLogicalId(`${props.sid}_${kind}_role_arn`);
+    if (kind === AppTeamRoleKind.MAINTENANCE)
+      new TerraformOutput(this, "switch-role-url", {
+        value: `https://signin.aws.amazon.com/switchrole?roleName=${name}&account=${props.accountId}&displayName=${name}`,
+        description: `${name}: console switch-role link (after single sign-on)`,
+      }).overrideLogicalId(`${props.sid}_switch_role_url`);
   }
 }

@@ -90,3 +90,9 @@ test("a certificate brings TLS 1.2 minimum and SNI; without one the CloudFront c
   expect(withCert.viewer_certificate).toEqual({ acm_certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x", minimum_protocol_version: "TLSv1.2_2021", ssl_support_method: "sni-only" });
   expect(only(synth(), "aws_cloudfront_distribution").viewer_certificate).toEqual({ cloudfront_default_certificate: true });
 });
+
+test("the distribution's id and domain name are outputs with stable names", () => {
+  const json = synth();
+  expect(json.output.web_distribution_id.value).toMatch(/^\$\{aws_cloudfront_distribution\.site_distribution_\w+\.id\}$/);
+  expect(json.output.web_distribution_domain_name.value).toMatch(/^\$\{aws_cloudfront_distribution\.site_distribution_\w+\.domain_name\}$/);
+});

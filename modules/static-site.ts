@@ -1,4 +1,4 @@
-import { Aspects, Lazy } from "cdktf";
+import { Aspects, Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import {
   CloudfrontDistribution,
@@ -189,6 +189,10 @@ export class StaticSite extends Construct {
       lifecycle: props.distributionIgnoreChanges?.length ? { ignoreChanges: props.distributionIgnoreChanges } : undefined,
     });
     if (props.adoptDistributionId) this.distribution.importFrom(props.adoptDistributionId);
+    // The ids a ticket names and the domain DNS points at, by stable names (`cdktf output <env>`).
+    const outputName = props.siteName.replace(/-/g, "_");
+    new TerraformOutput(this, "distribution-id", { value: this.distribution.id, description: `${name}: distribution id` }).overrideLogicalId(`${outputName}_distribution_id`);
+    new TerraformOutput(this, "distribution-domain-name", { value: this.distribution.domainName, description: `${name}: CloudFront domain name` }).overrideLogicalId(`${outputName}_distribution_domain_name`);
     this.allowDistributionRead(this.distribution.arn);
 
     new S3BucketPolicy(this, "policy", {

@@ -361,10 +361,25 @@ export function stateFromPlan(plan: Json, dir: string, mutate?: (address: string
     serial: 1,
     // Derived from the content, so the same state has the same bytes and its plans can be cached.
     lineage: lineageOf(byResource),
-    outputs: {},
+    outputs: outputsFromPlan(plan),
     resources: [...byResource.values()],
     check_results: null,
   };
+}
+
+/**
+ * Root outputs as the plan leaves them; an unknown value gets a placeholder that the next round replaces. Only scalar
+ * outputs are carried (a state output needs its type); others would show as changes.
+ */
+function outputsFromPlan(plan: Json): Json {
+  const outputs: Json = {};
+  for (const [name, change] of Object.entries<Json>(plan.output_changes ?? {})) {
+    if (change.actions?.includes("delete")) continue;
+    const value = change.after_unknown === true ? `output.${name}` : change.after;
+    const type = { string: "string", number: "number", boolean: "bool" }[typeof value as string];
+    if (type) outputs[name] = { value, type, ...(change.after_sensitive === true ? { sensitive: true } : {}) };
+  }
+  return outputs;
 }
 
 function lineageOf(resources: Map<string, Json>): string {
