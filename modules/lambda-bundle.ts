@@ -3,14 +3,14 @@
  * process and only when its inputs changed, so `npm run synth` stays fast however many sites use the function.
  *
  * Why not cdktf's AssetType.ARCHIVE: it spawns a Node process per asset per stack on every synth (~0.3 s each here)
- * and its zips carry timestamps. The zip written here holds one file with a fixed timestamp, so equal bundles give
- * equal zips; the asset hash (the Lambda's source_code_hash) is the bundle's SHA-256 either way.
+ * and its zips carry timestamps. The zip written here (fflate) holds one file with a fixed timestamp, so equal bundles
+ * give equal zips; the asset hash (the Lambda's source_code_hash) is the bundle's SHA-256 either way.
  */
 import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { crc32, deflateRawSync } from "node:zlib";
+import { zipSync } from "fflate";
 
 /** The repository root: the first directory above this file with a package.json (this file may run from .build/). */
 const ROOT = (() => {
@@ -98,44 +98,10 @@ function atomicWrite(file: string, data: Buffer): void {
   renameSync(tmp, file);
 }
 
-/** A zip archive (PKZIP 2.0, deflate) holding one file, with a fixed 1980-01-01 timestamp. */
+/**
+ * A zip holding one file, with a fixed timestamp and regular-file mode, so equal bundles give equal zips.
+ * (fflate writes the DOS timestamp in local time: equal per machine, which is all the reuse above needs.)
+ */
 export function zipSingleFile(name: string, data: Buffer): Buffer {
-  const fileName = Buffer.from(name, "utf8");
-  const compressed = deflateRawSync(data, { level: 9 });
-  const crc = crc32(data);
-  const DOS_TIME = 0;
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4); // version needed
-  local.writeUInt16LE(0x0800, 6); // UTF-8 names
-  local.writeUInt16LE(8, 8); // deflate
-  local.writeUInt16LE(DOS_TIME, 10);
-  local.writeUInt16LE(DOS_DATE, 12);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(compressed.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  local.writeUInt16LE(0, 28);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, 2.0 (so the mode below is honoured)
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(0x0800, 8);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt16LE(DOS_TIME, 12);
-  central.writeUInt16LE(DOS_DATE, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(compressed.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // regular file, rw-r--r--
-  central.writeUInt32LE(0, 42); // offset of the local header
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + fileName.length, 12);
-  end.writeUInt32LE(local.length + fileName.length + compressed.length, 16);
-  return Buffer.concat([local, fileName, compressed, central, fileName, end]);
+  return Buffer.from(zipSync({ [name]: [data, { level: 9, mtime: new Date(1980, 0, 1), os: 3, attrs: (0o100644 << 16) >>> 0 }] }));
 }
