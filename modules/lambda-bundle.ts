@@ -11,13 +11,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { zipSync } from "fflate";
+import { projectRoot } from "./project-root";
 
-/** The repository root: the first directory above this file with a package.json (this file may run from .build/). */
-const ROOT = (() => {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-})();
+const ROOT = projectRoot();
 /** Where `npm run build` and the synth put bundles (gitignored). */
 export const DIST_DIR = path.join(ROOT, "dist");
 

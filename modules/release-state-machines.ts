@@ -1,14 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { escapeTerraformTemplates } from "./policy";
+import { projectRoot } from "./project-root";
 import { ServiceRole } from "./service-role";
 
-// Source runs from the repository root's modules/, the synth build from .build/modules/: find the definitions from either.
-const DEFINITIONS_DIR = [path.join(__dirname, "..", "functions", "state-machines"), path.join(__dirname, "..", "..", "functions", "state-machines")].find(
-  (d) => existsSync(path.join(d, "configure.asl.json")),
-);
+const DEFINITIONS_DIR = path.join(projectRoot(), "functions", "state-machines");
 
 /** The state machines, by definition file (functions/state-machines/<name>.asl.json). */
 export type ReleaseStep = "configure" | "promote";
@@ -16,7 +14,6 @@ export type ReleaseStep = "configure" | "promote";
 const sources = new Map<ReleaseStep, string>();
 /** The definition file's text, read once per process however many sites use it. */
 export function definitionSource(step: ReleaseStep): string {
-  if (!DEFINITIONS_DIR) throw new Error("functions/state-machines/ not found next to modules/ or .build/modules/");
   let text = sources.get(step);
   if (text === undefined) {
     text = readFileSync(path.join(DEFINITIONS_DIR, `${step}.asl.json`), "utf8");

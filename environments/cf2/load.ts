@@ -9,25 +9,14 @@ import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
 import { buildFunctionCode, Cf2Runtime } from "../../modules/cf2-code";
+import { projectRoot } from "../../modules/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
 
 export const MANIFEST_FILE = "manifest.json";
 export const CODE_FILE = "index.js";
 export const TESTS_DIR = "tests";
 
-/**
- * The repository root: the nearest ancestor holding package.json. The app runs from .build/ (scripts/app.mjs), so
- * function files are read from the root, not from beside the transpiled code.
- */
-export function projectRoot(from: string = __dirname): string {
-  let dir = from;
-  while (!existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
+export { projectRoot };
 
 /** functions/cf2 of the repository, or $EDGE_FUNCTIONS_DIR (the benchmark points it at generated functions). */
 export function functionsDir(): string {
