@@ -8,6 +8,7 @@ module.exports = {
   transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   transformIgnorePatterns: ["/node_modules/"],
   modulePathIgnorePatterns: ["<rootDir>/.build/", "<rootDir>/cdktf.out/", "<rootDir>/.validate/", "<rootDir>/dist/"],
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
   testTimeout: 180000,
   // Terraform suites wait on the terraform process, so use every core (jest's default leaves one idle).
   maxWorkers: "100%",

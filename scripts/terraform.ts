@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -20,6 +20,16 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const VALIDATE_DIR = path.join(PROJECT_ROOT, ".validate");
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Write-then-rename, for files other processes may read while they are written: test workers share the plan cache,
+ * the provider schema and the crafted states, and a reader must never see half a file.
+ */
+function writeAtomic(file: string, data: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
 
 function platform(): string {
   const arch = { x64: "amd64", arm64: "arm64", ia32: "386" }[process.arch as string] ?? process.arch;
@@ -76,7 +86,7 @@ function cliConfigFile(): string {
     "plugin_cache_may_break_dependency_lock_file = true",
     "",
   ].join("\n");
-  if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileSync(file, text);
+  if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeAtomic(file, text);
   return file;
 }
 
@@ -148,10 +158,53 @@ export function toOfflineConfig(stackJson: Json): OfflineConfig {
   return { config, notes };
 }
 
+/** Whether a process with this pid still runs (EPERM: it runs as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A work directory holds one configuration and state at a time, so two processes (test workers) planning in the
+ * same one would swap files under each other. Each process claims its directories until it exits; a second live
+ * claimant gets an error naming the holder instead of a plan of someone else's stack.
+ */
+function claimWorkdir(dir: string, name: string): void {
+  const file = path.join(dir, ".claimed-by");
+  const holder = Number(existsSync(file) ? readFileSync(file, "utf8") : 0);
+  if (holder === process.pid) return;
+  if (holder && alive(holder))
+    throw new Error(`work directory ${name} (.validate/${name}) is in use by process ${holder}; give each test file its own work directory name`);
+  writeAtomic(file, String(process.pid));
+}
+
+/** Gives up this process's claim on a work directory, so a child process may plan there. */
+export function releaseWorkdir(name: string): void {
+  const file = path.join(VALIDATE_DIR, name, ".claimed-by");
+  if (existsSync(file) && Number(readFileSync(file, "utf8")) === process.pid) rmSync(file, { force: true });
+}
+
+/**
+ * Installs the provider into the shared plugin cache once, before parallel work starts: concurrent `terraform init`s
+ * that all find the cache empty would each write the 700 MB provider into it at the same time. Once it is there,
+ * init only links it, which is safe in parallel.
+ */
+export function warmPluginCache(): void {
+  if (offlineUnavailableReason()) return;
+  const name = "plugin-cache-warmup";
+  prepareWorkdir(name, { terraform: { required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION } } } });
+  releaseWorkdir(name);
+}
+
 /** Prepares (or reuses) a work directory for a stack and runs `terraform init` once. */
 export function prepareWorkdir(name: string, stackJson: Json, state?: Json): { dir: string; notes: string[] } {
   const dir = path.join(VALIDATE_DIR, name);
   mkdirSync(dir, { recursive: true });
+  claimWorkdir(dir, name);
   const { config, notes } = toOfflineConfig(stackJson);
   writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   for (const f of ["terraform.tfstate", "terraform.tfstate.backup", "plan.bin", "plan.json"]) rmSync(path.join(dir, f), { force: true });
@@ -211,8 +264,9 @@ export function terraformPlan(dir: string, opts: { refresh?: boolean } = {}): Pl
     summary = { exitCode: r.status, changes };
     mkdirSync(path.dirname(cacheBase), { recursive: true });
     // Keep the plan file beside its summary: the work directory's plan.bin is overwritten by the next plan there.
-    writeFileSync(`${cacheBase}.bin`, readFileSync(path.join(dir, "plan.bin")));
-    writeFileSync(`${cacheBase}.json`, JSON.stringify(summary));
+    // The summary last: its presence is what marks the entry complete.
+    writeAtomic(`${cacheBase}.bin`, readFileSync(path.join(dir, "plan.bin")));
+    writeAtomic(`${cacheBase}.json`, JSON.stringify(summary));
   }
   let plan: Json | undefined;
   let text: string | undefined;
@@ -222,7 +276,7 @@ export function terraformPlan(dir: string, opts: { refresh?: boolean } = {}): Pl
       if (plan) return plan;
       if (!existsSync(`${cacheBase}.plan.json`)) {
         const shown = must(terraform(dir, ["show", "-json", `${cacheBase}.bin`]), `terraform show in ${dir}`);
-        writeFileSync(`${cacheBase}.plan.json`, shown.stdout);
+        writeAtomic(`${cacheBase}.plan.json`, shown.stdout);
       }
       plan = JSON.parse(readFileSync(`${cacheBase}.plan.json`, "utf8"));
       return plan!;
@@ -273,7 +327,7 @@ export function awsProviderSchema(dir: string): Json {
     const r = must(terraform(dir, ["providers", "schema", "-json"]), "terraform providers schema");
     const all = JSON.parse(r.stdout);
     const key = Object.keys(all.provider_schemas).find((k) => k.endsWith("hashicorp/aws"))!;
-    writeFileSync(file, JSON.stringify(all.provider_schemas[key].resource_schemas));
+    writeAtomic(file, JSON.stringify(all.provider_schemas[key].resource_schemas));
   }
   providerSchemaCache = JSON.parse(readFileSync(file, "utf8"));
   return providerSchemaCache!;
@@ -449,7 +503,7 @@ export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json
     plan = terraformPlan(dir, { refresh: false });
     if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${name}: round ${round + 1}: ${plan.changes.join(", ") || "settled"}\n`);
     if (plan.exitCode === 0) {
-      writeFileSync(cacheFile, JSON.stringify(state));
+      writeAtomic(cacheFile, JSON.stringify(state));
       return state;
     }
   }

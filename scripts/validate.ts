@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT } from "./terraform";
+import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT, releaseWorkdir } from "./terraform";
 
 const STACKS_DIR = path.join(PROJECT_ROOT, "cdktf.out", "stacks");
 const stackJson = (stack: string) => JSON.parse(readFileSync(path.join(STACKS_DIR, stack, "cdk.tf.json"), "utf8"));
@@ -58,7 +58,11 @@ async function main(): Promise<number> {
   }
   const stacks = readdirSync(STACKS_DIR).sort();
   // terraform init one at a time: the shared plugin cache is not safe for concurrent installs.
-  for (const stack of stacks) prepareWorkdir(stack, stackJson(stack));
+  // Each child plans in the directory prepared here, so hand it over.
+  for (const stack of stacks) {
+    prepareWorkdir(stack, stackJson(stack));
+    releaseWorkdir(stack);
+  }
 
   const results: { status: number; output: string }[] = new Array(stacks.length);
   let next = 0;

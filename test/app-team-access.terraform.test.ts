@@ -2,14 +2,15 @@ import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/terr
 import { synthesizeExamples } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
-// The dev example (both products with both roles): `npm run validate` has usually planned it already (plan cache).
+// The dev example (both products with both roles): `npm run validate` has usually planned it already (the plan cache
+// is keyed by content, so this suite's own work directory reuses that plan).
 const stack = synthesizeExamples().dev;
 const isAppTeam = (r: any) => /-cf2-(app-team|maintenance|cicd)$/.test(r.name ?? r.role ?? "");
 
 describeWithTerraform("application-team access, as Terraform will send it (offline plan)", () => {
   let plan: any;
   const after = (prefix: string) => {
-    plan ??= terraformPlan(prepareWorkdir("test-dev", stack).dir).plan;
+    plan ??= terraformPlan(prepareWorkdir("test-app-team-dev", stack).dir).plan;
     return plan.resource_changes.filter((rc: any) => rc.address.startsWith(prefix)).map((rc: any) => rc.change.after);
   };
 

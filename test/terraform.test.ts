@@ -1,4 +1,6 @@
-import { prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../scripts/terraform";
 import { synthesizeExamples } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -31,4 +33,17 @@ describeWithTerraform("terraform validate and plan, offline, every example stack
     expect(after.logging_config[0]).toMatchObject({ bucket: "example-org-prod-cloudfront-logs.s3.amazonaws.com", prefix: "shop-web/" });
     expect(after.tags_all).toMatchObject({ environment: "prod", sid: "shop", "managed-by": "cdktf", repository: "example-org/edge-delivery" });
   });
+});
+
+test("a work directory another live process plans in is refused with the holder named, not shared", () => {
+  const name = "test-claimed-elsewhere";
+  const dir = path.join(VALIDATE_DIR, name);
+  mkdirSync(dir, { recursive: true });
+  // Jest's parent process stands in for another test worker: it is alive for the whole run.
+  writeFileSync(path.join(dir, ".claimed-by"), String(process.ppid));
+  try {
+    expect(() => prepareWorkdir(name, stacks.dev)).toThrow(`work directory ${name} (.validate/${name}) is in use by process ${process.ppid}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
