@@ -454,12 +454,15 @@ function providerAddress(plan: Json, rc: Json): string {
 }
 
 /**
- * Renders top-level string attributes that were unknown in the plan only because they interpolate other resources'
- * attributes (`"${aws_x.y.id}"` inside a state machine definition), from the values those resources have in the
- * crafted state. Without this, the next round would plan an update of the placeholder, and some updates call AWS
- * while planning (aws_sfn_state_machine validates a known definition with ValidateStateMachineDefinition).
+ * Renders the references a plan on an empty state cannot know (`${aws_s3_bucket.x.arn}`) from the other resources'
+ * crafted values, at any depth (a distribution's origin domain, its function associations) and in outputs, so the
+ * state is what a second plan round would compute and appliedState usually settles in one round. It also matters
+ * for correctness: some updates call AWS while planning (aws_sfn_state_machine validates a known definition with
+ * ValidateStateMachineDefinition), so a placeholder must not survive into a plan that updates it. A value is only
+ * replaced while it still holds its placeholder; references to values that are not plain strings are left to the
+ * next round.
  */
-function resolveReferences(state: Json, config: Json): Json {
+export function resolveReferences(state: Json, config: Json): Json {
   const values = new Map<string, Json>();
   for (const r of state.resources) if (r.instances.length === 1) values.set(`${r.type}.${r.name}`, r.instances[0].attributes);
   const lookup = (ref: string): string | undefined => {
@@ -467,22 +470,54 @@ function resolveReferences(state: Json, config: Json): Json {
     const v = m ? values.get(m[1])?.[m[2]] : undefined;
     return typeof v === "string" ? v : undefined;
   };
+  const isTemplate = (v: unknown): v is string => typeof v === "string" && /(^|[^$])\$\{/.test(v);
+  /** The template with every reference rendered, or undefined when one cannot be yet. */
+  const render = (template: string): string | undefined => {
+    let complete = true;
+    const rendered = template.replace(/(\$+)\{([^}]*)\}/g, (whole, dollars: string, ref: string) => {
+      if (dollars.length % 2 === 0) return whole;
+      const v = lookup(ref);
+      if (v === undefined) complete = false;
+      return `${dollars.slice(1)}${v ?? ""}`;
+    });
+    return complete ? rendered.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{") : undefined;
+  };
+  const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+  // A configured block and its planned instance agree on every literal scalar the configuration gives.
+  const sameBlock = (configured: Json, planned: Json) =>
+    Object.entries(configured).every(([k, v]) => typeof v === "object" || isTemplate(v) || String(planned?.[k]) === String(v));
+  /** The planned value with the configuration's references rendered where it still holds a placeholder. */
+  const resolve = (configured: unknown, planned: unknown, name: string, address: string): unknown => {
+    if (isTemplate(configured)) return planned === placeholder("string", name, address) ? (render(configured) ?? planned) : planned;
+    if (isObject(configured) && isObject(planned)) {
+      for (const [k, v] of Object.entries(configured)) if (k in planned) planned[k] = resolve(v, planned[k], k, address);
+      return planned;
+    }
+    if (Array.isArray(planned) && Array.isArray(configured) && configured.some(isTemplate) && configured.length === planned.length) {
+      // A list of strings with unknown elements: the plan shows those as null.
+      return planned.map((v, i) => (v === null && isTemplate(configured[i]) ? (render(configured[i]) ?? v) : v));
+    }
+    if (Array.isArray(planned) && (isObject(configured) || Array.isArray(configured))) {
+      // Blocks: cdktf writes one as an object, several as a list; set blocks come back in any order, so pair by content.
+      const unpaired = new Set(planned.keys());
+      for (const block of Array.isArray(configured) ? configured : [configured]) {
+        if (!isObject(block)) continue;
+        const i = [...unpaired].find((j) => sameBlock(block, planned[j]));
+        if (i === undefined) continue;
+        unpaired.delete(i);
+        planned[i] = resolve(block, planned[i], name, address);
+      }
+    }
+    return planned;
+  };
   for (const r of state.resources) {
     const configured = config.resource?.[r.type]?.[r.name];
     if (!configured || r.instances.length !== 1) continue;
-    const attrs = r.instances[0].attributes;
-    for (const [name, template] of Object.entries(configured)) {
-      if (typeof template !== "string" || !/(^|[^$])\$\{/.test(template)) continue;
-      if (attrs[name] !== placeholder("string", name, `${r.type}.${r.name}`)) continue; // known in the plan already
-      let complete = true;
-      const rendered = template.replace(/(\$+)\{([^}]*)\}/g, (whole, dollars: string, ref: string) => {
-        if (dollars.length % 2 === 0) return whole;
-        const v = lookup(ref);
-        if (v === undefined) complete = false;
-        return `${dollars.slice(1)}${v ?? ""}`;
-      });
-      if (complete) attrs[name] = rendered.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
-    }
+    resolve(configured, r.instances[0].attributes, "", `${r.type}.${r.name}`);
+  }
+  for (const [name, output] of Object.entries<Json>(state.outputs ?? {})) {
+    const template = config.output?.[name]?.value;
+    if (isTemplate(template) && output.value === `output.${name}`) output.value = render(template) ?? output.value;
   }
   return state;
 }
