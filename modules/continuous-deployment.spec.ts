@@ -123,7 +123,7 @@ describe("least-privilege roles", () => {
 
   test("Promote may promote and invalidate only this site", () => {
     expect(rolePolicy(json, "cd_state-machines_promote-role")).toEqual([
-      { Sid: "Promote", Effect: "Allow", Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistributionWithStagingConfig"], Resource: [PRIMARY, STAGING] },
+      { Sid: "Promote", Effect: "Allow", Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistribution", "cloudfront:UpdateDistributionWithStagingConfig"], Resource: [PRIMARY, STAGING] },
       { Sid: "Invalidate", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: PRIMARY },
     ]);
   });

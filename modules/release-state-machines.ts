@@ -125,7 +125,9 @@ export class ReleaseStateMachines extends Construct {
         {
           Sid: "Promote",
           Effect: "Allow",
-          Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistributionWithStagingConfig"],
+          // The API reference lists GetDistribution and UpdateDistribution as permissions the promote call itself
+          // requires: without UpdateDistribution it is denied although UpdateDistributionWithStagingConfig is allowed.
+          Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistribution", "cloudfront:UpdateDistributionWithStagingConfig"],
           Resource: [primary.arn, staging.arn],
         },
         { Sid: "Invalidate", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: primary.arn },
