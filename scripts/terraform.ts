@@ -462,7 +462,7 @@ function providerAddress(plan: Json, rc: Json): string {
  * replaced while it still holds its placeholder; references to values that are not plain strings are left to the
  * next round.
  */
-export function resolveReferences(state: Json, config: Json): Json {
+function resolveReferences(state: Json, config: Json): Json {
   const values = new Map<string, Json>();
   for (const r of state.resources) if (r.instances.length === 1) values.set(`${r.type}.${r.name}`, r.instances[0].attributes);
   const lookup = (ref: string): string | undefined => {

@@ -18,7 +18,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "../environments/load";
 import type { Environment } from "../environments/schema";
-import { CODE_FILE, MANIFEST_FILE, TESTS_DIR, functionsDir, projectRoot, readManifestSources, sourceOf, validateFunctions } from "../environments/cf2/load";
+import { CODE_FILE, MANIFEST_FILE, TESTS_DIR, functionsDir, readManifestSources, sourceOf, validateFunctions } from "../environments/cf2/load";
+import { projectRoot } from "../modules/project-root";
 import { FUNCTION_NAME, FunctionOwner, TICKET_KEY, type FunctionManifestInput } from "../environments/cf2/manifest";
 import { Cf2Runtime } from "../modules/cf2-code";
 

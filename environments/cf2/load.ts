@@ -16,8 +16,6 @@ export const MANIFEST_FILE = "manifest.json";
 export const CODE_FILE = "index.js";
 export const TESTS_DIR = "tests";
 
-export { projectRoot };
-
 /** functions/cf2 of the repository, or $EDGE_FUNCTIONS_DIR (the benchmark points it at generated functions). */
 export function functionsDir(): string {
   return process.env.EDGE_FUNCTIONS_DIR ?? path.join(projectRoot(), "functions", "cf2");
