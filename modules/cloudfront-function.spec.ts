@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Cf2Runtime } from "./cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
 import { APP_OWNED_IGNORED_ATTRIBUTES, CloudFrontFunction, INFRA_OWNED_IGNORED_ATTRIBUTES, type CloudFrontFunctionProps } from "./cloudfront-function";
 
 function synth(props: Partial<CloudFrontFunctionProps> = {}) {

@@ -2,7 +2,7 @@ import { Aspects, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudfrontFunction } from "@cdktf/provider-aws/lib/cloudfront-function";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Cf2Runtime } from "./cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
 import { escapeTerraformTemplates } from "./policy";
 import { SidTags } from "./sid-tags";
 
@@ -25,7 +25,7 @@ export const INFRA_OWNED_IGNORED_ATTRIBUTES: readonly FunctionAttribute[] = [];
 export interface CloudFrontFunctionProps {
   /** AWS name, `<env>-<sid>-<name>` ([a-zA-Z0-9-_], at most 64); the principal-tag roles match on this prefix. */
   functionName: string;
-  /** The code to upload, exactly as built and checked (modules/cf2-code.ts); escaped for Terraform here. */
+  /** The code to upload, exactly as built and checked (environments/cf2/code.ts); escaped for Terraform here. */
   code: string;
   /** JavaScript runtime. */
   runtime: Cf2Runtime;

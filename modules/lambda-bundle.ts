@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { zipSync } from "fflate";
-import { projectRoot } from "./project-root";
+import { projectRoot } from "../model/project-root";
 
 const ROOT = projectRoot();
 /** Where `npm run build` and the synth put bundles (gitignored). */

@@ -9,7 +9,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import type { ContinuousDeploymentConfig } from "../environments/schema";
-import { boundedName } from "./names";
+import { boundedName } from "../model/names";
 import { escapeTerraformTemplates, policyJson, type PolicyStatement } from "./policy";
 import { ServiceRole } from "./service-role";
 

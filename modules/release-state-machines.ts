@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { escapeTerraformTemplates } from "./policy";
-import { projectRoot } from "./project-root";
+import { projectRoot } from "../model/project-root";
 import { ServiceRole } from "./service-role";
 
 const DEFINITIONS_DIR = path.join(projectRoot(), "functions", "state-machines");

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { boundedName } from "./names";
+import { boundedName } from "../model/names";
 import { policyJson, type PolicyStatement } from "./policy";
 
 export interface ServiceRoleProps {

@@ -19,9 +19,9 @@ import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "../environments/load";
 import type { Environment } from "../environments/schema";
 import { CODE_FILE, MANIFEST_FILE, TESTS_DIR, functionsDir, readManifestSources, sourceOf, validateFunctions } from "../environments/cf2/load";
-import { projectRoot } from "../modules/project-root";
+import { projectRoot } from "../model/project-root";
 import { FUNCTION_NAME, FunctionOwner, TICKET_KEY, type FunctionManifestInput } from "../environments/cf2/manifest";
-import { Cf2Runtime } from "../modules/cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
 
 type EventType = "viewer-request" | "viewer-response";
 
