@@ -131,9 +131,9 @@ export function appTeamPolicyDocument(accountId: string, policyName: string): Po
 
 export interface AppTeamPolicyProps {
   /** Environment name, for the policy name. */
-  envName: string;
+  readonly envName: string;
   /** The account that holds the functions, log groups and roles. */
-  accountId: string;
+  readonly accountId: string;
 }
 
 /**

@@ -75,19 +75,19 @@ export function cicdTrustPolicy(oidcProviderArn: string, repository: string, env
 
 export interface AppTeamRolesProps {
   /** Environment name: the `environment` tag and the first part of the role names. */
-  envName: string;
+  readonly envName: string;
   /** The account of the roles. */
-  accountId: string;
+  readonly accountId: string;
   /** Product id: the `sid` tag. */
-  sid: string;
+  readonly sid: string;
   /** ARN of the shared attribute-based policy (modules/app-team-policy.ts) both roles attach. */
-  policyArn: string;
+  readonly policyArn: string;
   /** The policy resource when the same stack creates it, so attachments wait for it. */
-  policy?: ITerraformDependable;
+  readonly policy?: ITerraformDependable;
   /** Maintenance role for console users; omitted = no maintenance role. */
-  maintenance?: { permissionSets: string[]; maxSessionHours: number };
+  readonly maintenance?: { permissionSets: string[]; maxSessionHours: number };
   /** CI/CD role for GitHub Actions; omitted = no CI/CD role. */
-  cicd?: { repository: string; environment: string; maxSessionHours: number; oidcProviderArn: string; oidcProvider?: ITerraformDependable };
+  readonly cicd?: { repository: string; environment: string; maxSessionHours: number; oidcProviderArn: string; oidcProvider?: ITerraformDependable };
 }
 
 /** IAM role names: 1-64 characters of letters, digits and + = , . @ _ -. */

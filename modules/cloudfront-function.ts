@@ -24,23 +24,23 @@ export const INFRA_OWNED_IGNORED_ATTRIBUTES: readonly FunctionAttribute[] = [];
 
 export interface CloudFrontFunctionProps {
   /** AWS name, `<env>-<sid>-<name>` ([a-zA-Z0-9-_], at most 64); the principal-tag roles match on this prefix. */
-  functionName: string;
+  readonly functionName: string;
   /** The code to upload, exactly as built and checked (environments/cf2/code.ts); escaped for Terraform here. */
-  code: string;
+  readonly code: string;
   /** JavaScript runtime. */
-  runtime: Cf2Runtime;
+  readonly runtime: Cf2Runtime;
   /** Function comment (at most 128 characters), starting with the ticket key. */
-  comment: string;
+  readonly comment: string;
   /** Jira ticket key that requested the function; tagged on the log group as `ticket`. */
-  ticket: string;
+  readonly ticket: string;
   /** Product id, tagged as `sid` on every taggable resource. */
-  sid: string;
+  readonly sid: string;
   /** Retention of the function's log group, in days. */
-  logRetentionDays: number;
+  readonly logRetentionDays: number;
   /** The us-east-1 provider: CloudFront Functions log only there. */
-  logProvider: TerraformProvider;
+  readonly logProvider: TerraformProvider;
   /** Attributes Terraform ignores after creation: APP_OWNED_IGNORED_ATTRIBUTES or INFRA_OWNED_IGNORED_ATTRIBUTES. */
-  ignoreChanges: readonly FunctionAttribute[];
+  readonly ignoreChanges: readonly FunctionAttribute[];
 }
 
 /**

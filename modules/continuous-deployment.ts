@@ -45,21 +45,21 @@ export function releaseParameterNames(envName: string, sid: string, siteName: st
 
 export interface ContinuousDeploymentProps {
   /** Environment name, the first part of every resource name. */
-  envName: string;
+  readonly envName: string;
   /** AWS account id, for ARNs and trust conditions. */
-  accountId: string;
+  readonly accountId: string;
   /** Main region (SSM parameters, state machines, pipeline). */
-  region: string;
+  readonly region: string;
   /** Product id; tagged on every resource. */
-  sid: string;
+  readonly sid: string;
   /** The site whose distribution becomes the primary; it must have been built with PROMOTION_OWNED_ATTRIBUTES ignored. */
-  site: StaticSite;
+  readonly site: StaticSite;
   /** Site name, unique in the environment. */
-  siteName: string;
+  readonly siteName: string;
   /** Retention of the pipeline's log groups. */
-  logRetentionDays: number;
+  readonly logRetentionDays: number;
   /** The site's continuous deployment configuration (traffic, optional pipeline). */
-  config: ContinuousDeploymentConfig;
+  readonly config: ContinuousDeploymentConfig;
 }
 
 /**

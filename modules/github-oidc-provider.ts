@@ -11,9 +11,9 @@ export function githubOidcProviderArn(accountId: string): string {
 
 export interface GithubOidcProviderProps {
   /** The environment's account. */
-  accountId: string;
+  readonly accountId: string;
   /** ARN of a provider that already exists in the account; when set, nothing is created. */
-  existingProviderArn?: string;
+  readonly existingProviderArn?: string;
 }
 
 /**

@@ -49,21 +49,21 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
 
 export interface ReleaseStateMachinesProps {
   /** `<env>-<sid>-<site>`: state machine and role names start with it. */
-  name: string;
+  readonly name: string;
   /** AWS account id, for ARNs and trust conditions. */
-  accountId: string;
+  readonly accountId: string;
   /** Region of the state machines and the SSM parameter. */
-  region: string;
+  readonly region: string;
   /** The site's primary distribution. */
-  primaryDistribution: { id: string; arn: string };
+  readonly primaryDistribution: { id: string; arn: string };
   /** The staging distribution. */
-  stagingDistribution: { id: string; arn: string };
+  readonly stagingDistribution: { id: string; arn: string };
   /** The continuous deployment policy's id. */
-  policyId: string;
+  readonly policyId: string;
   /** Name of the SSM parameter holding the release version. */
-  releaseVersionParameter: string;
+  readonly releaseVersionParameter: string;
   /** The parameter's value before the first release; Configure stops on it. */
-  unreleasedValue: string;
+  readonly unreleasedValue: string;
 }
 
 /**

@@ -6,15 +6,15 @@ import { policyJson, type PolicyStatement } from "./policy";
 
 export interface ServiceRoleProps {
   /** Role name base (`<env>-<sid>-<site>`); the suffix says what the role is for. */
-  name: string;
+  readonly name: string;
   /** What the role is for, appended to the name ("configure", "pipeline", ...). */
-  suffix: string;
+  readonly suffix: string;
   /** Service principal that assumes the role, e.g. "states.amazonaws.com". */
-  service: string;
+  readonly service: string;
   /** Account the service must act for (aws:SourceAccount), against the confused deputy problem. */
-  accountId: string;
+  readonly accountId: string;
   /** The role's whole permission set: an inline policy, each statement naming its resources. */
-  statements: PolicyStatement[];
+  readonly statements: PolicyStatement[];
 }
 
 /** A role one AWS service assumes on behalf of this account, with one inline policy. Owns the role and the policy. */

@@ -39,43 +39,43 @@ export interface LinkedDistribution {
 
 export interface SiteInvalidatorProps {
   /** Environment name, the first part of every resource name. */
-  envName: string;
+  readonly envName: string;
   /** AWS account of the bucket, queue and function. */
-  accountId: string;
+  readonly accountId: string;
   /** The environment's main region (the bucket's region; S3 notifies only queues in it). */
-  region: string;
+  readonly region: string;
   /** Product id; tagged on every resource. */
-  sid: string;
+  readonly sid: string;
   /** Site name, unique in the environment. */
-  siteName: string;
+  readonly siteName: string;
   /** The site whose bucket is watched; its own distribution is always invalidated. */
-  site: StaticSite;
+  readonly site: StaticSite;
   /** The bucket's name as a literal (ARNs in policies stay readable in the plan). */
-  bucketName: string;
+  readonly bucketName: string;
   /** Other distributions that serve this bucket's objects (other sites of the environment). */
-  alsoInvalidate: LinkedDistribution[];
+  readonly alsoInvalidate: LinkedDistribution[];
   /** S3 events to react to. */
-  events: InvalidationEvent[];
+  readonly events: InvalidationEvent[];
   /** Only keys with this prefix. */
-  prefix?: string;
+  readonly prefix?: string;
   /** Only keys with this suffix. */
-  suffix?: string;
+  readonly suffix?: string;
   /** Path mode. */
-  paths: InvalidationPaths;
+  readonly paths: InvalidationPaths;
   /** With CHANGED: above this many paths per distribution and batch, send "/*". */
-  maxPaths: number;
+  readonly maxPaths: number;
   /** The object directory URLs serve (the distribution's default root object). */
-  indexDocument: string;
+  readonly indexDocument: string;
   /** Seconds Lambda gathers messages into one batch (1-300). */
-  batchingWindowSeconds: number;
+  readonly batchingWindowSeconds: number;
   /** Receives before a message moves to the dead-letter queue (1-1000). */
-  maxReceiveCount: number;
+  readonly maxReceiveCount: number;
   /** Retention of the function's log group. */
-  logRetentionDays: number;
+  readonly logRetentionDays: number;
   /** A role of another account that replicates into the bucket; admitted by the bucket policy. */
-  replicationSourceRoleArn?: string;
+  readonly replicationSourceRoleArn?: string;
   /** The handler bundle; defaults to functions/invalidator bundled once per process. */
-  bundle?: LambdaBundle;
+  readonly bundle?: LambdaBundle;
 }
 
 /** Seconds the function may run; invalidation calls take well under a second, the SDK's retries a few more. */
