@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { continuousDeploymentPolicyArn, ssmParameterArn } from "../model/names";
+import { invalidationStatement } from "./grants";
 import { escapeTerraformTemplates } from "./policy";
 import { projectRoot } from "../model/project-root";
 import { ServiceRole } from "./service-role";
@@ -79,8 +81,8 @@ export class ReleaseStateMachines extends Construct {
     super(scope, id);
     const primary = props.primaryDistribution;
     const staging = props.stagingDistribution;
-    const policyArn = `arn:aws:cloudfront::${props.accountId}:continuous-deployment-policy/${props.policyId}`;
-    const parameterArn = `arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.releaseVersionParameter}`;
+    const policyArn = continuousDeploymentPolicyArn(props.accountId, props.policyId);
+    const parameterArn = ssmParameterArn(props.region, props.accountId, props.releaseVersionParameter);
 
     const configureRole = new ServiceRole(this, "configure-role", {
       name: props.name,
@@ -130,7 +132,7 @@ export class ReleaseStateMachines extends Construct {
           Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistribution", "cloudfront:UpdateDistributionWithStagingConfig"],
           Resource: [primary.arn, staging.arn],
         },
-        { Sid: "Invalidate", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: primary.arn },
+        invalidationStatement("Invalidate", primary.arn),
       ],
     });
     this.promote = new SfnStateMachine(this, "promote", {

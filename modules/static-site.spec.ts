@@ -62,19 +62,6 @@ test("function associations land on their behavior", () => {
   expect(d.ordered_cache_behavior[0].function_association).toEqual([{ event_type: "viewer-response", function_arn: "arn:b" }]);
 });
 
-test("two functions on one event of one behavior are rejected", () => {
-  const a = { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, functionArn: "arn:a" };
-  expect(() => synth({ functionAssociations: [a, { ...a, functionArn: "arn:b" }] })).toThrow(
-    'dev-shop-web: two functions on viewer-request of behavior "default"; CloudFront allows one per event type per behavior',
-  );
-});
-
-test("an association to an unknown behavior is rejected with the known ones", () => {
-  expect(() => synth({ functionAssociations: [{ behavior: "/img/*", eventType: FunctionEventType.VIEWER_REQUEST, functionArn: "arn:a" }] })).toThrow(
-    'dev-shop-web: no cache behavior "/img/*"; known: default, /api/*',
-  );
-});
-
 test("adopting an existing distribution imports it by id", () => {
   const json = synth({ adoptDistributionId: "E1EXISTING0001" });
   expect(json.import).toEqual([{ id: "E1EXISTING0001", to: expect.stringMatching(/^aws_cloudfront_distribution\.site_distribution_/) }]);
