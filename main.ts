@@ -4,7 +4,7 @@
  * Nothing is written unless everything is valid. A user's error (ConfigError, ConstructError) is printed without a
  * stack trace and exits 1.
  */
-import { userFacingMessage } from "./model/errors";
+import { runReportingUserErrors } from "./model/errors";
 import { environmentsDir, loadEnvironments } from "./environments/load";
 import { loadFunctions } from "./environments/cf2/load";
 import { buildApp } from "./stacks/app";
@@ -17,11 +17,4 @@ function main(): void {
   buildApp(envs, { functions }).app.synth();
 }
 
-try {
-  main();
-} catch (err) {
-  const message = userFacingMessage(err);
-  if (message === undefined) throw err;
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
+runReportingUserErrors(main);

@@ -104,7 +104,8 @@ function loadModule(file: string, dir: string, repoDir: string): { default?: unk
   const out = buildSync({ entryPoints: [file], bundle: true, write: false, format: "cjs", platform: "node", packages: "external", logLevel: "silent" });
   const m = new Module(file, module);
   m.filename = file;
-  m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+  // Packages (zod) resolve from the file's directory first, then from the project's node_modules.
+  m.paths = [...(Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file)), ...module.paths];
   (m as unknown as { _compile(code: string, file: string): void })._compile(out.outputFiles[0].text, file);
   return m.exports;
 }

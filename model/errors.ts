@@ -35,3 +35,18 @@ export function userFacingMessage(err: unknown): string | undefined {
   if (err instanceof ConstructError) return `Error in ${err.message}; nothing was synthesized`;
   return undefined;
 }
+
+/**
+ * Runs a CLI's main function: an error a user can cause is printed as its message alone (no stack trace) and the
+ * process exits 1; anything else is a bug and keeps its stack trace.
+ */
+export function runReportingUserErrors(main: () => void, prefix = ""): void {
+  try {
+    main();
+  } catch (err) {
+    const message = userFacingMessage(err);
+    if (message === undefined) throw err;
+    process.stderr.write(`${prefix}${message}\n`);
+    process.exit(1);
+  }
+}

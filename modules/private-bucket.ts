@@ -6,6 +6,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { ConstructError } from "../model/errors";
 import { s3BucketArn } from "../model/names";
 import { policyJson, type PolicyStatement } from "./policy";
 
@@ -68,7 +69,7 @@ export class PrivateBucket {
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
     });
     if (props.versioning) {
-      if (!ids.versioning) throw new TypeError("PrivateBucket: versioning needs ids.versioning");
+      if (!ids.versioning) ConstructError.fail(scope, "PrivateBucket: versioning needs ids.versioning");
       new S3BucketVersioningA(scope, ids.versioning, { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     }
     this.policy = new S3BucketPolicy(scope, ids.policy, {

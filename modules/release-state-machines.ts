@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { ConstructError } from "../model/errors";
 import { continuousDeploymentPolicyArn, ssmParameterArn } from "../model/names";
 import { invalidationStatement } from "./grants";
 import { escapeTerraformTemplates } from "./policy";
@@ -35,7 +36,7 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
   const substitute = (value: unknown): unknown => {
     if (typeof value === "string")
       return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => {
-        if (!(key in substitutions)) throw new Error(`${file}: no value for placeholder \${${key}}; known: ${Object.keys(substitutions).join(", ")}`);
+        if (!(key in substitutions)) throw new ConstructError(file, `no value for placeholder \${${key}}; known: ${Object.keys(substitutions).join(", ")}`);
         used.add(key);
         return substitutions[key];
       });
@@ -45,7 +46,7 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
   };
   const rendered = substitute(JSON.parse(definitionSource(step)));
   const unused = Object.keys(substitutions).filter((k) => !used.has(k));
-  if (unused.length > 0) throw new Error(`${file}: placeholders ${unused.map((k) => `\${${k}}`).join(", ")} are not used`);
+  if (unused.length > 0) throw new ConstructError(file, `placeholders ${unused.map((k) => `\${${k}}`).join(", ")} are not used`);
   return escapeTerraformTemplates(JSON.stringify(rendered));
 }
 
