@@ -3,21 +3,29 @@
  * (ConstructError) reach the terminal as their message alone, with exit code 1, and nothing is synthesized.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { buildSync } from "esbuild";
 import * as os from "node:os";
 import * as path from "node:path";
 import dev from "../environments/dev";
 import { CASES } from "./fixtures/construct-errors/app";
 
 const ROOT = path.join(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const STACK_FRAME = /^\s+at .+\(.+:\d+:\d+\)$|^\s+at .+:\d+:\d+$/m;
 
-/** Runs one case in its own process (each exits); all cases start together so the file costs one tsx start-up. */
+/**
+ * The fixture app, bundled once with esbuild (like scripts/app.mjs, no type-check) into .build/<pid>/ inside the
+ * repository, where the code finds the project root; removed after the file's tests.
+ */
+const BUILD_DIR = path.join(ROOT, ".build", String(process.pid));
+const APP = path.join(BUILD_DIR, "construct-errors.js");
+afterAll(() => rmSync(BUILD_DIR, { recursive: true, force: true }));
+
+/** Runs one case in its own process (each exits); all cases start together. */
 function runCase(name: string): Promise<{ status: number | null; stderr: string; outdir: string }> {
   const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), "construct-error-")), "out");
   return new Promise((resolve) => {
-    const child = spawn(TSX, [path.join(__dirname, "fixtures", "construct-errors", "app.ts"), name], { env: { ...process.env, CDKTF_OUTDIR: outdir } });
+    const child = spawn(process.execPath, [APP, name], { env: { ...process.env, CDKTF_OUTDIR: outdir } });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (status) => resolve({ status, stderr, outdir }));
@@ -26,6 +34,7 @@ function runCase(name: string): Promise<{ status: number | null; stderr: string;
 
 const runs = new Map<string, Promise<{ status: number | null; stderr: string; outdir: string }>>();
 beforeAll(() => {
+  buildSync({ entryPoints: [path.join(__dirname, "fixtures", "construct-errors", "app.ts")], outfile: APP, bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", logLevel: "warning" });
   for (const name of Object.keys(CASES)) runs.set(name, runCase(name));
 });
 
