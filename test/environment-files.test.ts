@@ -13,11 +13,12 @@ import { environmentFiles, loadEnvironments } from "../environments/load";
 const ROOT = path.join(__dirname, "..");
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
-function synth(envDir: string) {
+/** Runs the synth on an environment directory; functions come from the repository only for the repository's environments. */
+function synth(envDir: string, functionsDir = mkdtempSync(path.join(os.tmpdir(), "edge-no-functions-"))) {
   const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), "edge-out-")), "out");
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.mjs")], {
     encoding: "utf8",
-    env: { ...process.env, EDGE_ENVIRONMENTS_DIR: envDir, CDKTF_OUTDIR: outdir },
+    env: { ...process.env, EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: functionsDir, CDKTF_OUTDIR: outdir },
   });
   const stacksDir = path.join(outdir, "stacks");
   return { ...r, stacks: existsSync(stacksDir) ? readdirSync(stacksDir).sort() : [] };
@@ -28,7 +29,7 @@ const asJson = (name: string, accountId = "123456789012") => JSON.stringify({ ..
 
 test("EDGE_ENVIRONMENTS_DIR may name the repository's own environments/: the synth sees what the loader sees", () => {
   const dir = path.join(ROOT, "environments");
-  const r = synth(dir);
+  const r = synth(dir, path.join(ROOT, "functions", "cf2"));
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   const names = loadEnvironments(dir).map((e) => e.name).sort();
