@@ -416,10 +416,7 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** A validated environment, defaults filled in. */
 export type Environment = z.output<typeof environmentSchema>;
 export type Site = Environment["sites"][number];
-export type SiteInvalidation = NonNullable<Site["invalidation"]>;
 export type Product = Environment["products"][number];
-export type Backend = Environment["backend"];
-export type ProductAccess = NonNullable<Product["access"]>;
 export type ContinuousDeploymentConfig = NonNullable<Site["continuousDeployment"]>;
 
 /** Identity helper so environment files get types and editor completion. */

@@ -49,10 +49,6 @@ export const INVALIDATION_PATH_MODES = values(InvalidationPaths);
 export const AppTeamRoleKind = { MAINTENANCE: "maintenance", CICD: "cicd" } as const;
 export type AppTeamRoleKind = (typeof AppTeamRoleKind)[keyof typeof AppTeamRoleKind];
 
-/** How viewers reach a staging distribution. */
-export const TrafficType = { HEADER: "header", WEIGHT: "weight" } as const;
-export type TrafficType = (typeof TrafficType)[keyof typeof TrafficType];
-
 /** CloudFront price classes. */
 export const PRICE_CLASSES = ["PriceClass_All", "PriceClass_200", "PriceClass_100"] as const;
 export type PriceClass = (typeof PRICE_CLASSES)[number];
