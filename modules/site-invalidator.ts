@@ -1,8 +1,7 @@
 import { Aspects, AssetType, TerraformAsset, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
@@ -13,6 +12,7 @@ import { invalidationQueueNames, lambdaLogGroupName, s3BucketArn, siteBaseName, 
 import type { ResolvedInvalidation } from "../model/resolved";
 import { InvalidationEvent, InvalidationPaths } from "../model/vocabulary";
 import { invalidationStatement, writeLogsStatement } from "./grants";
+import { ServiceRole } from "./service-role";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { escapeTerraformTemplates, policyJson } from "./policy";
 import { SidTags } from "./sid-tags";
@@ -145,31 +145,23 @@ export class SiteInvalidator extends Construct {
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: c.logRetentionDays });
 
-    this.role = new IamRole(this, "role", {
-      name: functionName,
+    const { role, policy: rolePolicy } = ServiceRole.resources(this, { role: "role", policy: "role-policy" }, {
+      name: base,
+      suffix: "invalidator",
+      roleName: functionName,
+      service: "lambda.amazonaws.com",
+      accountId: props.accountId,
+      sourceAccountCondition: false,
       description: `Invalidates ${base}'s CloudFront distributions when its bucket changes`,
-      assumeRolePolicy: policyJson({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      policyName: "invalidate-linked-distributions",
+      policyRoleAttribute: "name",
+      statements: [
+        invalidationStatement("InvalidateLinkedDistributions", distributions.map((d) => d.arn)),
+        { Sid: "ConsumeOwnQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queueArn },
+        writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName),
+      ],
     });
-    const rolePolicy = new IamRolePolicy(this, "role-policy", {
-      role: this.role.name,
-      name: "invalidate-linked-distributions",
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          invalidationStatement("InvalidateLinkedDistributions", distributions.map((d) => d.arn)),
-          {
-            Sid: "ConsumeOwnQueue",
-            Effect: "Allow",
-            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-            Resource: queueArn,
-          },
-          writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName),
-        ],
-      }),
-    });
+    this.role = role;
 
     const bundle = props.bundle ?? bundleLambda("invalidator");
     const code = codeAsset(this, bundle);
