@@ -20,8 +20,8 @@ const siteProps: StaticSiteProps = {
   defaultBehavior: { cachePolicy: "CachingOptimized", compress: true },
   behaviors: [{ pathPattern: "/api/*", cachePolicy: "CachingDisabled", compress: true }],
   functionAssociations: [
-    { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, functionArn: "arn:aws:cloudfront::234567890123:function/stg-shop-rewrite" },
-    { behavior: "/api/*", eventType: FunctionEventType.VIEWER_RESPONSE, functionArn: "arn:aws:cloudfront::234567890123:function/stg-shop-headers" },
+    { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, function: { arn: "arn:aws:cloudfront::234567890123:function/stg-shop-rewrite" } },
+    { behavior: "/api/*", eventType: FunctionEventType.VIEWER_RESPONSE, function: { arn: "arn:aws:cloudfront::234567890123:function/stg-shop-headers" } },
   ],
   distributionIgnoreChanges: PROMOTION_OWNED_ATTRIBUTES,
 };

@@ -53,8 +53,8 @@ test("the origin is private: OAC, all public access blocked, SSE, versioning", (
 test("function associations land on their behavior", () => {
   const json = synth({
     functionAssociations: [
-      { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, functionArn: "arn:a" },
-      { behavior: "/api/*", eventType: FunctionEventType.VIEWER_RESPONSE, functionArn: "arn:b" },
+      { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, function: { arn: "arn:a" } },
+      { behavior: "/api/*", eventType: FunctionEventType.VIEWER_RESPONSE, function: { arn: "arn:b" } },
     ],
   });
   const d = only(json, "aws_cloudfront_distribution");

@@ -11,6 +11,7 @@ import { siteBaseName } from "../model/names";
 import type { BehaviorConfig, DistributionConfig } from "../model/resolved";
 import { DEFAULT_BEHAVIOR, FunctionEventType, MANAGED_CACHE_POLICIES, type PriceClass } from "../model/vocabulary";
 import type { PolicyStatement } from "./policy";
+import type { CloudFrontFunction } from "./cloudfront-function";
 import { PrivateBucket } from "./private-bucket";
 import { SidTags } from "./sid-tags";
 
@@ -22,8 +23,8 @@ export interface FunctionAssociation {
   readonly behavior: string;
   /** The viewer event the function runs on. */
   readonly eventType: FunctionEventType;
-  /** ARN of the function (its LIVE stage runs): a CloudFrontFunction's `arn`. */
-  readonly functionArn: string;
+  /** The function (its LIVE stage runs): a CloudFrontFunction, or anything with its ARN. */
+  readonly function: Pick<CloudFrontFunction, "arn">;
 }
 
 /** A cache behavior of the distribution. */
@@ -122,7 +123,7 @@ export class StaticSite extends Construct {
     const associationsFor = (behavior: string) =>
       (props.functionAssociations ?? [])
         .filter((a) => a.behavior === behavior)
-        .map((a) => ({ eventType: a.eventType, functionArn: a.functionArn }));
+        .map((a) => ({ eventType: a.eventType, functionArn: a.function.arn }));
 
     this.distributionConfig = {
       enabled: true,

@@ -62,7 +62,7 @@ export class EdgeStack extends TerraformStack {
         logging: d.logging,
         adoptDistributionId: d.adopt ? d.id : undefined,
         functionAssociations: site.functionAssociations.length
-          ? site.functionAssociations.map((a) => ({ behavior: a.behavior, eventType: a.eventType, functionArn: this.functions.get(a.function)!.arn }))
+          ? site.functionAssociations.map((a) => ({ behavior: a.behavior, eventType: a.eventType, function: this.functions.get(a.function)! }))
           : undefined,
         distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
       });
