@@ -129,7 +129,7 @@ export class ContinuousDeployment extends Construct {
         accountId: props.accountId,
         region: props.region,
         // The literal name (not a reference), so plans and policies show it.
-        siteBucketName: props.site.bucket.bucketInput ?? props.site.bucket.bucket,
+        siteBucketName: props.site.bucketName,
         releaseVersionParameter: names.releaseVersion,
         configureStateMachine: this.stateMachines.configure,
         promoteStateMachine: this.stateMachines.promote,
