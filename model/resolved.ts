@@ -7,7 +7,6 @@
  */
 import type { ReleaseParameterNames } from "./names";
 import type {
-  AppTeamRoleKind,
   AwsRegion,
   Cf2Runtime,
   FunctionEventType,
@@ -171,5 +170,3 @@ export interface ResolvedEnvironment {
   /** The GitHub OIDC provider: created (`{}`) or referenced; undefined when no product needs it. */
   readonly githubOidc?: { readonly existingProviderArn?: string };
 }
-
-export type { AppTeamRoleKind };
