@@ -100,7 +100,7 @@ function benchInvalidator() {
     return Number(r.stdout);
   });
   console.log(`  cold module initialisation, ${runs} fresh node processes: median ${median(times).toFixed(0)} ms   min ${Math.min(...times).toFixed(0)} ms   (limit 150 ms)`);
-  const sim = spawnSync(tsx, [path.join(root, "scripts", "bench-invalidator.ts")], { cwd: root, encoding: "utf8" });
+  const sim = spawnSync(tsx, [path.join(root, "test", "bench", "invalidator-simulation.ts")], { cwd: root, encoding: "utf8" });
   if (sim.status !== 0) throw new Error(`simulation failed:\n${sim.stderr}`);
   process.stdout.write(sim.stdout);
 }

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT, releaseWorkdir } from "./terraform";
+import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT, releaseWorkdir } from "./lib/terraform";
 
 const STACKS_DIR = path.join(PROJECT_ROOT, "cdktf.out", "stacks");
 const stackJson = (stack: string) => JSON.parse(readFileSync(path.join(STACKS_DIR, stack, "cdk.tf.json"), "utf8"));

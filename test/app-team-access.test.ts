@@ -11,7 +11,7 @@ import { AppTeamRoleKind, appTeamRoleName, githubSubject } from "../modules/app-
 import { githubOidcProviderArn } from "../modules/github-oidc-provider";
 import type { PolicyDocument } from "../modules/policy";
 import { abacPoliciesDenyRetagging, noSessionTagsInTrust, onlyRealActions } from "./support/guardrails";
-import { accountOf, rolesOf, type SynthesizedRole } from "../scripts/synthesized-iam";
+import { accountOf, rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
 import { synthesizeExamples } from "./support/synth";
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "InvalidAction";

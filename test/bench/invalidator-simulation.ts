@@ -9,9 +9,9 @@
  */
 import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
 import type { SQSEvent } from "aws-lambda";
-import { bundleLambda } from "../modules/lambda-bundle";
-import { FakeCloudFront } from "../test/support/fake-cloudfront";
-import { s3Notification, sqsEvent } from "../test/support/s3-events";
+import { bundleLambda } from "../../modules/lambda-bundle";
+import { FakeCloudFront } from "../support/fake-cloudfront";
+import { s3Notification, sqsEvent } from "../support/s3-events";
 
 const OBJECTS = 1000;
 const INDEX_FILES = 20;
