@@ -10,7 +10,8 @@ import type { Environment } from "../environments/schema";
 import { AppTeamRoleKind, appTeamRoleName, githubSubject } from "../modules/app-team-roles";
 import { githubOidcProviderArn } from "../modules/github-oidc-provider";
 import type { PolicyDocument } from "../modules/policy";
-import { abacPoliciesDenyRetagging, noSessionTagsInTrust, onlyRealActions } from "./support/guardrails";
+import { abacPoliciesDenyRetagging, noSessionTagsInTrust, onlyRealActions } from "../guardrails/rules/iam";
+import type { Rule } from "../guardrails";
 import { accountOf, rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
 import { synthesizeExamples } from "./support/synth";
 
@@ -176,8 +177,8 @@ describe("permissions matrix of the application-team roles (IAM policy simulator
 
   test("the seed's own policy is rejected for its nonexistent actions; ours passes the same check", async () => {
     const asStack = (doc: PolicyDocument) => ({ resource: { aws_iam_policy: { p: { policy: JSON.stringify(doc) } } } });
-    expect(await onlyRealActions("seed", asStack(seedPolicy("123456789012", false)))).toHaveLength(3);
-    expect(await onlyRealActions("ours", stacks.dev)).toEqual([]);
+    expect(await check(onlyRealActions, asStack(seedPolicy("123456789012", false)))).toHaveLength(3);
+    expect(await check(onlyRealActions, stacks.dev)).toEqual([]);
   });
 });
 
@@ -261,26 +262,29 @@ describe("who may assume the CI/CD roles (GitHub OIDC trust)", () => {
   });
 });
 
+/** A guardrail's findings as "address: message" lines. */
+const check = async (rule: Rule, stack: object) => (await rule.check(stack)).map((f) => `${f.address}: ${f.message}`);
+
 describe("principal-tag guardrails catch what they claim to", () => {
   const stackWith = (resource: object) => ({ resource });
-  test("sts:TagSession in a trust policy is reported, also through a wildcard", () => {
+  test("sts:TagSession in a trust policy is reported, also through a wildcard", async () => {
     const trust = (Action: string | string[]) =>
       stackWith({ aws_iam_role: { r: { assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action }] }) } } });
-    expect(noSessionTagsInTrust("t", trust(["sts:AssumeRole", "sts:TagSession"]))).toEqual([expect.stringContaining("sts:TagSession")]);
-    expect(noSessionTagsInTrust("t", trust("sts:*"))).toHaveLength(1);
-    expect(noSessionTagsInTrust("t", trust("sts:AssumeRole"))).toEqual([]);
+    expect(await check(noSessionTagsInTrust, trust(["sts:AssumeRole", "sts:TagSession"]))).toEqual([expect.stringContaining("sts:TagSession")]);
+    expect(await check(noSessionTagsInTrust, trust("sts:*"))).toHaveLength(1);
+    expect(await check(noSessionTagsInTrust, trust("sts:AssumeRole"))).toEqual([]);
   });
 
-  test("a principal-tag policy without a deny on re-tagging roles is reported", () => {
+  test("a principal-tag policy without a deny on re-tagging roles is reported", async () => {
     const policy = (statements: object[]) => stackWith({ aws_iam_policy: { p: { policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } } });
     const allow = { Effect: "Allow", Action: "cloudfront:UpdateFunction", Resource: "arn:aws:cloudfront::1:function/$${aws:PrincipalTag/sid}-*" };
-    expect(abacPoliciesDenyRetagging("t", policy([allow]))).toEqual([expect.stringContaining("iam:TagRole, iam:UntagRole")]);
-    expect(abacPoliciesDenyRetagging("t", policy([allow, { Effect: "Deny", Action: ["iam:TagRole", "iam:UntagRole"], Resource: "*" }]))).toEqual([]);
-    expect(abacPoliciesDenyRetagging("t", policy([{ ...allow, Resource: "arn:aws:cloudfront::1:function/x" }]))).toEqual([]);
+    expect(await check(abacPoliciesDenyRetagging, policy([allow]))).toEqual([expect.stringContaining("iam:TagRole, iam:UntagRole")]);
+    expect(await check(abacPoliciesDenyRetagging, policy([allow, { Effect: "Deny", Action: ["iam:TagRole", "iam:UntagRole"], Resource: "*" }]))).toEqual([]);
+    expect(await check(abacPoliciesDenyRetagging, policy([{ ...allow, Resource: "arn:aws:cloudfront::1:function/x" }]))).toEqual([]);
   });
 
   test("roles' inline policies are read too", async () => {
     const stack = stackWith({ aws_iam_role: { r: { inline_policy: [{ name: "x", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "cloudfront:CreateFunctionTestEvent", Resource: "*" }] }) }] } } });
-    expect(await onlyRealActions("t", stack)).toEqual([expect.stringContaining("aws_iam_role.r.inline_policy[0]")]);
+    expect(await check(onlyRealActions, stack)).toEqual([expect.stringContaining("aws_iam_role.r: inline_policy[0]")]);
   });
 });
