@@ -5,7 +5,8 @@
  *            generated configurations of growing size (so growth with size is visible)
  *   functions the same with 100, 200 and 300 generated CloudFront Functions in 3 environments
  *   invalidator  the Lambda bundle's size, its cold module-initialisation time (fresh Node processes), and a simulated
- *            1,000-object deployment: CreateInvalidation calls and billed paths, seed 001's handler against ours
+ *            1,000-object deployment: CreateInvalidation calls and billed paths, a naive handler (first record only,
+ *            one "/*" per index.html event, Date.now() as caller reference) against ours
  * Usage: npm run bench [-- --runs 7] [-- --only synth]
  */
 import { spawnSync } from "node:child_process";

@@ -46,7 +46,7 @@ interface Case {
   resource: string;
   /** The role's own tags unless a case removes them. */
   tags?: Record<string, string>;
-  /** Policies other than the role's attached ones (the seed's, for comparison). */
+  /** Policies other than the role's attached ones (the naive policy, for comparison). */
   identity?: PolicyDocument[];
   expected: Decision;
 }
@@ -54,8 +54,15 @@ interface Case {
 const fn = (account: string, name: string) => `arn:aws:cloudfront::${account}:function/${name}`;
 const logGroup = (account: string, fnName: string) => `arn:aws:logs:us-east-1:${account}:log-group:/aws/cloudfront/function/${fnName}`;
 
-/** The seed's policy (000), as published: nonexistent *FunctionTestEvent actions, no GetQueryResults, a log-stream-only ARN. */
-function seedPolicy(account: string, valid: boolean): PolicyDocument {
+/**
+ * A naive principal-tag policy of the kind published for this setup, with three mistakes: *FunctionTestEvent actions,
+ * which do not exist (testing is cloudfront:TestFunction:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html); no
+ * logs:GetQueryResults, which Logs Insights needs to read a query's results; and a log-stream-only ARN, which does not
+ * match the log-group ARN that StartQuery and FilterLogEvents are authorized on
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+ */
+function naivePolicy(account: string, valid: boolean): PolicyDocument {
   const invalid = ["cloudfront:ListFunctionTestEvent", "cloudfront:DeleteFunctionTestEvent", "cloudfront:CreateFunctionTestEvent"];
   return {
     Version: "2012-10-17",
@@ -81,7 +88,7 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
   const own = `${env.name}-${sid}-redirect`;
   const ownGroup = logGroup(account, own);
   const c = (action: string, resource: string, expected: Decision, extra: Partial<Case> = {}): Case => ({
-    label: `${role.name}: ${action} on ${resource.replace(`:${account}:`, ":<own account>:")}${extra.tags ? ` with tags ${JSON.stringify(extra.tags)}` : ""}${extra.identity ? " (seed policy)" : ""}`,
+    label: `${role.name}: ${action} on ${resource.replace(`:${account}:`, ":<own account>:")}${extra.tags ? ` with tags ${JSON.stringify(extra.tags)}` : ""}${extra.identity ? " (naive policy)" : ""}`,
     role,
     action,
     resource,
@@ -132,11 +139,11 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
     ...["iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy"].map((a) => c(a, role.arn, "ExplicitlyDenied")),
     ...role.attached.map((p) => c("iam:CreatePolicyVersion", `arn:aws:iam::${account}:policy/${p.name}`, "ExplicitlyDenied")),
 
-    // The seed's pitfalls: actions that do not exist, Insights results it could not read, a log ARN that misses.
+    // The naive policy's pitfalls: actions that do not exist, Insights results it could not read, a log ARN that misses.
     ...["cloudfront:CreateFunctionTestEvent", "cloudfront:ListFunctionTestEvent", "cloudfront:DeleteFunctionTestEvent"].map((a) => c(a, fn(account, own), "InvalidAction")),
-    c("logs:GetQueryResults", ownGroup, "ImplicitlyDenied", { identity: [seedPolicy(account, true)] }),
-    c("logs:StartQuery", ownGroup, "ImplicitlyDenied", { identity: [seedPolicy(account, true)] }),
-    c("logs:FilterLogEvents", ownGroup, "ImplicitlyDenied", { identity: [seedPolicy(account, true)] }),
+    c("logs:GetQueryResults", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
+    c("logs:StartQuery", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
+    c("logs:FilterLogEvents", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
   ];
   return cases;
 }
@@ -175,9 +182,9 @@ describe("permissions matrix of the application-team roles (IAM policy simulator
     expect(decision).toBe(expected);
   });
 
-  test("the seed's own policy is rejected for its nonexistent actions; ours passes the same check", async () => {
+  test("the naive policy is rejected for its nonexistent actions; ours passes the same check", async () => {
     const asStack = (doc: PolicyDocument) => ({ resource: { aws_iam_policy: { p: { policy: JSON.stringify(doc) } } } });
-    expect(await check(onlyRealActions, asStack(seedPolicy("123456789012", false)))).toHaveLength(3);
+    expect(await check(onlyRealActions, asStack(naivePolicy("123456789012", false)))).toHaveLength(3);
     expect(await check(onlyRealActions, stacks.dev)).toEqual([]);
   });
 });
