@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
-import { buildFunctionCode, Cf2Runtime } from "../../modules/cf2-code";
+import { Cf2Runtime } from "../../modules/cf2-code";
+import { buildFunctionCode } from "../../modules/cf2-code-cache";
 import { projectRoot } from "../../modules/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
 
