@@ -70,13 +70,12 @@ export async function runGuardrails(stacks: Record<string, StackJson>, opts: { r
       }
     }
   }
+  const ids = new Set(rules.map((r) => r.id));
   for (const s of configured)
-    if (!used.has(s) && RULES_BY_ID(rules).has(s.rule) && s.reason?.trim())
+    if (!used.has(s) && ids.has(s.rule) && s.reason?.trim())
       problems.push(`guardrails/suppressions.ts: suppression of ${s.rule} on ${s.stack ?? "*"} ${s.address} matches no finding; remove it`);
   return { findings, suppressed, suppressionProblems: problems };
 }
-
-const RULES_BY_ID = (rules: readonly Rule[]) => new Map(rules.map((r) => [r.id, r]));
 
 /** Whether the report fails the run: any error-level finding or any problem with a suppression. */
 export function failed(report: GuardrailReport): boolean {
