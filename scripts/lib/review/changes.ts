@@ -93,7 +93,27 @@ export const SENSITIVE = "(sensitive)";
 function shown(value: unknown, sensitiveMark: unknown, unknownMark?: unknown): Shown {
   if (unknownMark === true) return { kind: "unknown" };
   if (sensitiveMark === true) return { kind: "sensitive" };
-  return { kind: "known", value: maskSensitive(value, sensitiveMark) };
+  const masked = maskSensitive(value, sensitiveMark);
+  // Blocks and maps without their empty defaults; a scalar as it is (0 and false can be the change).
+  return { kind: "known", value: masked !== null && typeof masked === "object" ? (withoutEmpty(masked) ?? null) : masked };
+}
+
+/**
+ * A value without the empty leaves providers fill in for unset arguments (null, "", false, 0, [], {}): the crafted
+ * state and AWS's answers differ only there, and a reviewer never needs them. Array positions are kept (null), so
+ * sensitivity marks still line up; undefined when nothing is left.
+ */
+export function withoutEmpty(value: unknown): unknown {
+  if (value === null || value === undefined || value === "" || value === false || value === 0) return undefined;
+  if (Array.isArray(value)) {
+    const items = value.map(withoutEmpty);
+    return items.every((i) => i === undefined) ? undefined : items.map((i) => (i === undefined ? null : i));
+  }
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Json).map(([k, v]) => [k, withoutEmpty(v)] as const).filter(([, v]) => v !== undefined);
+    return entries.length ? Object.fromEntries(entries) : undefined;
+  }
+  return value;
 }
 
 const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0);
@@ -149,8 +169,7 @@ export function readResourceChange(rc: Json): ResourceChange | undefined {
     const bs = markOf(c.before_sensitive, name);
     const as = markOf(c.after_sensitive, name);
     const unknownInside = anyMarked(unknown);
-    if (!unknownInside && stableJson(b) === stableJson(a) && anyMarked(bs) === anyMarked(as)) continue;
-    if (!unknownInside && isEmpty(b) && isEmpty(a)) continue;
+    if (!unknownInside && stableJson(withoutEmpty(b)) === stableJson(withoutEmpty(a)) && anyMarked(bs) === anyMarked(as)) continue;
     attributes.push({ name, before: shown(b, bs), after: unknownInside ? { kind: "unknown" } : shown(a, as) });
   }
   return {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpath
 import * as os from "node:os";
 import * as path from "node:path";
 import { appliedState, PROJECT_ROOT, prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../../terraform";
-import type { Json } from "./changes";
+import { stableJson, type Json } from "./changes";
 import { PlanSource, type StackPlan } from "./markdown";
 
 /** A problem the user can fix (bad ref, synth failure); the CLI prints its message without a stack trace. */
@@ -86,6 +86,9 @@ function emptied(stack: Json): Json {
  */
 export function planAgainstBase(workdir: string, base: Json | undefined, head: Json | undefined): Json {
   if (!base && !head) throw new Error("planAgainstBase: neither a base nor a head stack");
+  // The applied state is built until the base configuration plans no changes against it, so an unchanged stack
+  // needs no plan at all: a review of a one-environment change plans one environment.
+  if (base && head && stableJson(base) === stableJson(head)) return { format_version: "1.2", resource_changes: [] };
   const state = base ? appliedState(workdir, base) : undefined;
   const { dir } = prepareWorkdir(workdir, head ?? emptied(base!), state);
   return terraformPlan(dir, { refresh: false }).plan;
