@@ -5,6 +5,7 @@
  * `npm run synth` with the file, entry and field named instead of half-way through a deploy.
  */
 import { z } from "zod";
+import { deployEnvironments, deployRolesSchema } from "./deploy-roles";
 
 /** Regions where this project may place its main resources (commercial partition). */
 export const AWS_REGIONS = [
@@ -355,6 +356,8 @@ export const environmentSchema = z
     sites: z.array(site).default([]),
     /** GitHub Actions OIDC provider; required when a product has access.cicd. */
     githubOidc: githubOidc.optional(),
+    /** The infrastructure team's plan and apply roles for GitHub Actions (environments/deploy-roles.ts). */
+    deployRoles: deployRolesSchema.optional(),
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -365,6 +368,9 @@ export const environmentSchema = z
       if (p.access?.cicd && !env.githubOidc)
         ctx.addIssue({ code: "custom", path: ["products", i, "access", "cicd"], message: "needs the environment's githubOidc: {} (create the provider) or { existingProviderArn }" });
     });
+    if (env.deployRoles && !env.githubOidc) ctx.addIssue({ code: "custom", path: ["deployRoles"], message: "needs the environment's githubOidc: {} (create the provider) or { existingProviderArn }" });
+    if (env.deployRoles && deployEnvironments(env.name, env.deployRoles).plan === deployEnvironments(env.name, env.deployRoles).apply)
+      ctx.addIssue({ code: "custom", path: ["deployRoles", "planEnvironment"], message: "must differ from applyEnvironment: its reviewers would gate every pull request's plan" });
     const oidcArn = env.githubOidc?.existingProviderArn;
     if (oidcArn && !oidcArn.startsWith(`arn:aws:iam::${env.accountId}:`))
       ctx.addIssue({ code: "custom", path: ["githubOidc", "existingProviderArn"], message: `must be in this environment's account ${env.accountId}` });

@@ -1,0 +1,35 @@
+import type { TerraformStack } from "cdktf";
+import { deployEnvironments } from "../environments/deploy-roles";
+import type { Environment } from "../environments/schema";
+import { GithubOidcProvider } from "../modules/github-oidc-provider";
+import { InfraDeployRoles } from "../modules/infra-deploy-roles";
+
+/**
+ * The infrastructure team's plan and apply roles (`deployRoles` in the environment), trusting the account's GitHub
+ * OIDC provider: the one the application-team roles already use when the stack has it, otherwise created here from
+ * `githubOidc` the same way.
+ */
+export function addDeployRoles(stack: TerraformStack, env: Environment): InfraDeployRoles | undefined {
+  const r = env.deployRoles;
+  if (!r || !env.githubOidc) return undefined;
+  const oidc =
+    (stack.node.tryFindChild("github-oidc") as GithubOidcProvider | undefined) ??
+    new GithubOidcProvider(stack, "github-oidc", { accountId: env.accountId, ...env.githubOidc });
+  const environments = deployEnvironments(env.name, r);
+  const b = env.backend;
+  return new InfraDeployRoles(stack, "infra-deploy-roles", {
+    envName: env.name,
+    accountId: env.accountId,
+    region: env.region,
+    repository: env.repository,
+    repositoryId: r.repositoryId,
+    ownerId: r.ownerId,
+    planEnvironment: environments.plan,
+    applyEnvironment: environments.apply,
+    oidcProviderArn: oidc.arn,
+    oidcProvider: oidc.resource,
+    state: b.type === "s3" ? { bucket: b.bucket, key: b.key, kmsKeyId: b.kmsKeyId, dynamodbTable: b.dynamodbTable, useLockfile: b.useLockfile, region: b.region } : undefined,
+    planLocks: r.planLocks,
+    maxSessionHours: r.maxSessionHours,
+  });
+}
