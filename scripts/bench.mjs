@@ -6,6 +6,7 @@
  *   functions the same with 100, 200 and 300 generated CloudFront Functions in 3 environments
  *   invalidator  the Lambda bundle's size, its cold module-initialisation time (fresh Node processes), and a simulated
  *            1,000-object deployment: CreateInvalidation calls and billed paths, seed 001's handler against ours
+ *   review   `npm run review` of a one-environment change, cold and with the base state cached (scripts/bench-review.ts)
  * Usage: npm run bench [-- --runs 7] [-- --only synth]
  */
 import { spawnSync } from "node:child_process";
@@ -147,6 +148,11 @@ function benchFunctions() {
 }
 
 
-const SECTIONS = { synth: benchSynth, functions: benchFunctions, invalidator: benchInvalidator };
+function benchReview() {
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "bench-review.ts")], { cwd: root, encoding: "utf8", stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error("review benchmark failed");
+}
+
+const SECTIONS = { synth: benchSynth, functions: benchFunctions, invalidator: benchInvalidator, review: benchReview };
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`);
 for (const [name, fn] of Object.entries(SECTIONS)) if (!ONLY || ONLY === name) fn();
