@@ -368,7 +368,6 @@ export const environmentSchema = z
       if (p.access?.cicd && !env.githubOidc)
         ctx.addIssue({ code: "custom", path: ["products", i, "access", "cicd"], message: "needs the environment's githubOidc: {} (create the provider) or { existingProviderArn }" });
     });
-    if (env.deployRoles && !env.githubOidc) ctx.addIssue({ code: "custom", path: ["deployRoles"], message: "needs the environment's githubOidc: {} (create the provider) or { existingProviderArn }" });
     if (env.deployRoles && deployEnvironments(env.name, env.deployRoles).plan === deployEnvironments(env.name, env.deployRoles).apply)
       ctx.addIssue({ code: "custom", path: ["deployRoles", "planEnvironment"], message: "must differ from applyEnvironment: its reviewers would gate every pull request's plan" });
     const oidcArn = env.githubOidc?.existingProviderArn;

@@ -1,20 +1,21 @@
 import type { TerraformStack } from "cdktf";
 import { deployEnvironments } from "../environments/deploy-roles";
 import type { Environment } from "../environments/schema";
-import { GithubOidcProvider } from "../modules/github-oidc-provider";
+import { GithubOidcProvider, githubOidcProviderArn } from "../modules/github-oidc-provider";
 import { InfraDeployRoles } from "../modules/infra-deploy-roles";
 
 /**
  * The infrastructure team's plan and apply roles (`deployRoles` in the environment), trusting the account's GitHub
- * OIDC provider: the one the application-team roles already use when the stack has it, otherwise created here from
- * `githubOidc` the same way.
+ * OIDC provider: the one the application-team roles already use when the stack has it, otherwise made here from
+ * `githubOidc` the same way; without `githubOidc`, the account's provider is expected to exist already (IAM allows
+ * one per URL and account, so its ARN is known).
  */
 export function addDeployRoles(stack: TerraformStack, env: Environment): InfraDeployRoles | undefined {
   const r = env.deployRoles;
-  if (!r || !env.githubOidc) return undefined;
+  if (!r) return undefined;
   const oidc =
     (stack.node.tryFindChild("github-oidc") as GithubOidcProvider | undefined) ??
-    new GithubOidcProvider(stack, "github-oidc", { accountId: env.accountId, ...env.githubOidc });
+    new GithubOidcProvider(stack, "github-oidc", { accountId: env.accountId, existingProviderArn: env.githubOidc ? env.githubOidc.existingProviderArn : githubOidcProviderArn(env.accountId) });
   const environments = deployEnvironments(env.name, r);
   const b = env.backend;
   return new InfraDeployRoles(stack, "infra-deploy-roles", {

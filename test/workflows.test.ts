@@ -70,7 +70,7 @@ describe("roles the workflows assume", () => {
   /** Checks the deploy targets of synthesized stacks against their configuration. */
   function checkTargets(envs: ReturnType<typeof loadEnvironments>, stacks: Record<string, Json>): number {
     const targets = deployMatrix(stacks);
-    const withRoles = envs.filter((e) => e.deployRoles && e.githubOidc);
+    const withRoles = envs.filter((e) => e.deployRoles);
     expect(targets.map((t) => t.env)).toEqual(withRoles.map((e) => e.name).sort());
     for (const env of withRoles) {
       const t = targets.find((x) => x.env === env.name)!;
@@ -108,7 +108,7 @@ describe("roles the workflows assume", () => {
     if (n === 0) console.warn("no example environment sets deployRoles; only the built environment below is checked"); // eslint-disable-line no-console
   });
 
-  test("in a built environment with its own GitHub environments and an existing OIDC provider", () => {
+  test("in a built environment with its own GitHub environments and the account's existing OIDC provider", () => {
     const env = validateEnvironments([
       {
         file: "environments/qa.json",
@@ -120,7 +120,6 @@ describe("roles the workflows assume", () => {
           logRetentionDays: 30,
           backend: { type: "s3", bucket: "acme-tfstate", key: "edge/qa.tfstate", region: "eu-west-1" },
           products: [{ sid: "web", description: "Web" }],
-          githubOidc: { existingProviderArn: githubOidcProviderArn("444455556666") },
           deployRoles: { repositoryId: "42", ownerId: "7", planEnvironment: "qa-readonly", applyEnvironment: "qa-deploy" },
         },
       },
@@ -131,8 +130,8 @@ describe("roles the workflows assume", () => {
   test("a plan and apply role in one GitHub environment is refused with the field named", () => {
     const input = { name: "qa", accountId: "444455556666", region: "eu-west-1", repository: "acme/edge", logRetentionDays: 30, backend: { type: "local" }, products: [{ sid: "web", description: "Web" }], githubOidc: {}, deployRoles: { repositoryId: "42", ownerId: "7", planEnvironment: "qa" } };
     expect(() => validateEnvironments([{ file: "environments/qa.json", input }])).toThrow(/environments\/qa.json: field "deployRoles.planEnvironment": must differ from applyEnvironment/);
-    const noOidc = { ...input, githubOidc: undefined, deployRoles: { repositoryId: "x42", ownerId: "7" } };
-    expect(() => validateEnvironments([{ file: "environments/qa.json", input: noOidc }])).toThrow(/field "deployRoles.repositoryId": must be the repository's numeric GitHub id[\s\S]*field "deployRoles": needs the environment's githubOidc/);
+    const badIds = { ...input, deployRoles: { repositoryId: "x42", ownerId: "acme" } };
+    expect(() => validateEnvironments([{ file: "environments/qa.json", input: badIds }])).toThrow(/field "deployRoles.repositoryId": must be the repository's numeric GitHub id[\s\S]*field "deployRoles.ownerId": must be the owner's numeric GitHub id/);
   });
 });
 

@@ -130,8 +130,6 @@ export function tagDifferences(changes: ResourceChange[]): string[] {
   return [...lines].sort();
 }
 
-const list = (addresses: string[]) => addresses.map((a) => `\`${a}\``).join(", ");
-
 /** Every flag of one stack's changes. */
 export function flagsOf(changes: ResourceChange[], own: Ownership): Flag[] {
   const flags: Flag[] = [];
@@ -189,5 +187,3 @@ function nameOf(c: ResourceChange): string {
   const v = c.before?.name ?? c.after?.name;
   return typeof v === "string" ? ` (${v})` : "";
 }
-
-export { list as addressList };

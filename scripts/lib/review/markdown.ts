@@ -60,8 +60,8 @@ const SHORT = 100;
 export function inline(v: Shown): string {
   if (v.kind === "unknown") return "_(known after apply)_";
   if (v.kind === "sensitive") return "_(sensitive)_";
-  const text = typeof v.value === "string" ? JSON.stringify(v.value) : JSON.stringify(v.value) ?? "null";
-  return text.length <= SHORT ? code(text) : `${code(`${text.slice(0, SHORT - 1)}…`)}`;
+  const text = JSON.stringify(v.value) ?? "null";
+  return code(text.length <= SHORT ? text : `${text.slice(0, SHORT - 1)}…`);
 }
 
 /** Inline code that survives backticks in the value. */

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { appliedState, PROJECT_ROOT, prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../../terraform";
@@ -64,8 +64,9 @@ export function baseStacks(ref: string, opts: { cache?: boolean } = {}): { commi
     delete env.EDGE_FUNCTIONS_DIR;
     const stacks = synthesizeTree(tree, env);
     mkdirSync(path.dirname(cacheFile), { recursive: true });
+    // Write, then rename: a concurrent review never reads half a file.
     writeFileSync(`${cacheFile}.${process.pid}.tmp`, JSON.stringify(stacks));
-    run("mv", [`${cacheFile}.${process.pid}.tmp`, cacheFile], PROJECT_ROOT);
+    renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
     return { commit, stacks, cached: false };
   } finally {
     spawnSync("git", ["worktree", "remove", "--force", tree], { cwd: PROJECT_ROOT });
