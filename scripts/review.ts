@@ -87,11 +87,12 @@ export function parseArgs(argv: string[]): { args: ReviewArgs; problems: string[
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** `what` names the file for the message (`--plan dev=plan.json`). */
 function readJson(file: string, what: string): Record<string, unknown> {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new ReviewError(`${what} ${file}: not JSON (${(err as Error).message}); pass the output of terraform show -json`);
+    throw new ReviewError(`${what}: not JSON (${(err as Error).message.split("\n")[0]})`);
   }
 }
 
@@ -113,7 +114,7 @@ function offline(args: ReviewArgs): StackPlan[] {
 function real(args: ReviewArgs): StackPlan[] {
   const stacksDir = args.stacksDir ?? path.join(PROJECT_ROOT, "cdktf.out", "stacks");
   return args.plans.map(({ env, file }) => {
-    const plan = readJson(file, `--plan ${env}=`);
+    const plan = readJson(file, `--plan ${env}=${file} (pass terraform show -json <planfile>)`);
     if (!Array.isArray(plan.resource_changes) && !plan.format_version)
       throw new ReviewError(`--plan ${env}=${file}: not a Terraform plan (no format_version or resource_changes); pass terraform show -json <planfile>`);
     const synthesized = path.join(stacksDir, env, "cdk.tf.json");
@@ -121,7 +122,7 @@ function real(args: ReviewArgs): StackPlan[] {
       env,
       plan,
       source: PlanSource.AWS,
-      headStack: existsSync(synthesized) ? readJson(synthesized, "synthesized stack") : undefined,
+      headStack: existsSync(synthesized) ? readJson(synthesized, `synthesized stack ${synthesized}`) : undefined,
     };
   });
 }
