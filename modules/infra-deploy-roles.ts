@@ -117,7 +117,10 @@ function scope(p: InfraDeployRolesProps) {
 
 const inAccount = (accountId: string) => ({ StringEquals: { "s3:ResourceAccount": accountId } });
 
-/** Reading the state (both roles); writing it and its lock (apply, or plan with planLocks). */
+/**
+ * Reading the state (both roles); writing it and its lock (apply, or plan with planLocks). The permissions the S3
+ * backend documents: https://developer.hashicorp.com/terraform/language/backend/s3#permissions-required
+ */
 function stateStatements(state: StateLocation | undefined, accountId: string, write: boolean, lock: boolean): PolicyStatement[] {
   if (!state) return [];
   const object = `arn:aws:s3:::${state.bucket}/${state.key}`;
