@@ -96,15 +96,21 @@ function readJson(file: string, what: string): Record<string, unknown> {
   }
 }
 
-function offline(args: ReviewArgs): StackPlan[] {
+async function offline(args: ReviewArgs): Promise<StackPlan[]> {
   const why = offlineUnavailableReason();
   if (why) throw new ReviewError(`the offline review needs Terraform and the provider mirror: ${why}`);
   let t = Date.now();
-  const base = baseStacks(args.base!, { cache: args.cache });
-  log(`base ${args.base} (${base.commit.slice(0, 12)}): ${Object.keys(base.stacks).length} stacks, ${base.cached ? "cached" : "synthesized in a temporary worktree"} in ${seconds(t)}`);
-  t = Date.now();
-  const head = synthesizeTree(PROJECT_ROOT);
-  log(`head (working tree): ${Object.keys(head).length} stacks synthesized in ${seconds(t)}`);
+  // Base and head synthesize side by side (two processes); the plans need both.
+  const [base, head] = await Promise.all([
+    baseStacks(args.base!, { cache: args.cache }).then((b) => {
+      log(`base ${args.base} (${b.commit.slice(0, 12)}): ${Object.keys(b.stacks).length} stacks, ${b.cached ? "cached" : "synthesized in a temporary worktree"} in ${seconds(t)}`);
+      return b;
+    }),
+    synthesizeTree(PROJECT_ROOT).then((h) => {
+      log(`head (working tree): ${Object.keys(h).length} stacks synthesized in ${seconds(t)}`);
+      return h;
+    }),
+  ]);
   t = Date.now();
   const plans = offlineReview({ base: base.stacks, head, envs: args.envs.length ? args.envs : undefined, baseRef: args.base });
   log(`planned ${plans.map((p) => p.env).join(", ")} against the base's applied state in ${seconds(t)}`);
@@ -127,14 +133,14 @@ function real(args: ReviewArgs): StackPlan[] {
   });
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const { args, problems } = parseArgs(argv);
   if (problems.length) {
     log(`npm run review: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}\n${USAGE}`);
     return 2;
   }
   try {
-    const review = renderReview(args.base ? offline(args) : real(args));
+    const review = renderReview(args.base ? await offline(args) : real(args));
     if (args.outDir) {
       mkdirSync(args.outDir, { recursive: true });
       for (const s of review.stacks) writeFileSync(path.join(args.outDir, `${s.env}.md`), `${s.markdown}\n`);
@@ -153,4 +159,4 @@ export function main(argv: string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

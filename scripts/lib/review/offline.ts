@@ -4,7 +4,7 @@
  * configuration against it without AWS. Base stacks and their applied states are cached by their inputs, so a second
  * review of the same base only synthesizes and plans the head.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -24,12 +24,23 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return r.stdout;
 }
 
+/** Runs a command to completion without blocking (so the base and the head synthesize at the same time). */
+function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", (err) => reject(new ReviewError(`${cmd} (in ${cwd}): ${err.message}`)));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new ReviewError(`synth in ${cwd} failed (exit ${code}):\n${stderr.trim()}`))));
+  });
+}
+
 /** Synthesizes every environment of a source tree with its own `scripts/app.mjs`; returns cdk.tf.json by stack. */
-export function synthesizeTree(root: string, env: NodeJS.ProcessEnv = process.env): Stacks {
+export async function synthesizeTree(root: string, env: NodeJS.ProcessEnv = process.env): Promise<Stacks> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-review-synth-"));
   try {
     if (!existsSync(path.join(root, "scripts", "app.mjs"))) throw new ReviewError(`${root} has no scripts/app.mjs: is it this project at a ref that predates it?`);
-    run(process.execPath, [path.join(root, "scripts", "app.mjs")], root, { ...env, CDKTF_OUTDIR: outdir });
+    await runAsync(process.execPath, [path.join(root, "scripts", "app.mjs")], root, { ...env, CDKTF_OUTDIR: outdir });
     const dir = path.join(outdir, "stacks");
     if (!existsSync(dir)) return {};
     return Object.fromEntries(readdirSync(dir).map((s) => [s, JSON.parse(readFileSync(path.join(dir, s, "cdk.tf.json"), "utf8"))]));
@@ -49,7 +60,7 @@ export function resolveRef(ref: string, repo = PROJECT_ROOT): string {
  * The base's stacks: synthesized in a temporary `git worktree` of the commit (node_modules linked from this
  * checkout), cached in .validate/review/ by commit. The worktree is removed afterwards, whatever happens.
  */
-export function baseStacks(ref: string, opts: { cache?: boolean } = {}): { commit: string; stacks: Stacks; cached: boolean } {
+export async function baseStacks(ref: string, opts: { cache?: boolean } = {}): Promise<{ commit: string; stacks: Stacks; cached: boolean }> {
   const commit = resolveRef(ref);
   const cacheFile = path.join(VALIDATE_DIR, "review", `base-${commit}.json`);
   if (opts.cache !== false && existsSync(cacheFile)) return { commit, stacks: JSON.parse(readFileSync(cacheFile, "utf8")), cached: true };
@@ -62,7 +73,7 @@ export function baseStacks(ref: string, opts: { cache?: boolean } = {}): { commi
     const env = { ...process.env };
     delete env.EDGE_ENVIRONMENTS_DIR;
     delete env.EDGE_FUNCTIONS_DIR;
-    const stacks = synthesizeTree(tree, env);
+    const stacks = await synthesizeTree(tree, env);
     mkdirSync(path.dirname(cacheFile), { recursive: true });
     // Write, then rename: a concurrent review never reads half a file.
     writeFileSync(`${cacheFile}.${process.pid}.tmp`, JSON.stringify(stacks));
