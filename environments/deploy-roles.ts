@@ -3,6 +3,7 @@
  * used by .github/workflows/pr.yml (plan) and apply.yml (apply). Hooked into environments/schema.ts as `deployRoles`.
  */
 import { z } from "zod";
+import { defaultDeployEnvironment, InfraRoleKind, type ResolvedDeployRoles } from "../model/deploy-roles";
 
 /** A GitHub environment name as it appears in the OIDC subject (`repo:<owner>/<name>:environment:<environment>`). */
 const githubEnvironment = z
@@ -33,5 +34,21 @@ export type DeployRolesConfig = z.output<typeof deployRolesSchema>;
 
 /** The GitHub environments the roles trust, defaults applied. */
 export function deployEnvironments(envName: string, r: Pick<DeployRolesConfig, "planEnvironment" | "applyEnvironment">): { plan: string; apply: string } {
-  return { plan: r.planEnvironment ?? `${envName}-plan`, apply: r.applyEnvironment ?? envName };
+  return { plan: r.planEnvironment ?? defaultDeployEnvironment(envName, InfraRoleKind.PLAN), apply: r.applyEnvironment ?? defaultDeployEnvironment(envName, InfraRoleKind.APPLY) };
+}
+
+/** The resolve step's part (environments/resolve.ts): defaults applied once. */
+export function resolveDeployRoles(env: { name: string; repository: string; deployRoles?: DeployRolesConfig }): ResolvedDeployRoles | undefined {
+  const r = env.deployRoles;
+  if (!r) return undefined;
+  const environments = deployEnvironments(env.name, r);
+  return {
+    repository: env.repository,
+    repositoryId: r.repositoryId,
+    ownerId: r.ownerId,
+    planEnvironment: environments.plan,
+    applyEnvironment: environments.apply,
+    planLocks: r.planLocks,
+    maxSessionHours: r.maxSessionHours,
+  };
 }

@@ -2,21 +2,12 @@ import { TerraformOutput, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./github-oidc-provider";
-import { githubSubject } from "./app-team-roles";
+import { InfraRoleKind, infraRoleName } from "../model/deploy-roles";
+import { ConstructError } from "../model/errors";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubSubject } from "../model/names";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "./policy";
 
-/** The infrastructure team's two roles per environment. */
-export enum InfraRoleKind {
-  /** Read-only: `terraform plan -lock=false` in pull requests. */
-  PLAN = "plan",
-  /** `terraform apply` on merge to main, behind the GitHub environment's required reviewers. */
-  APPLY = "apply",
-}
-
-export function infraRoleName(envName: string, kind: InfraRoleKind): string {
-  return `${envName}-edge-infra-${kind}`;
-}
+export { InfraRoleKind, infraRoleName };
 
 /** Where the stack's state lives (the environment's S3 backend). */
 export interface StateLocation {
@@ -218,9 +209,9 @@ export class InfraDeployRoles extends Construct {
   constructor(scope: Construct, id: string, props: InfraDeployRolesProps) {
     super(scope, id);
     const hours = props.maxSessionHours ?? 1;
-    if (!Number.isInteger(hours) || hours < 1 || hours > 12) throw new Error(`${props.envName}: deploy roles' maxSessionHours must be a whole number from 1 to 12, is ${hours}`);
+    if (!Number.isInteger(hours) || hours < 1 || hours > 12) throw new ConstructError(this.node.path, `deploy roles' maxSessionHours must be a whole number from 1 to 12, is ${hours}`);
     if (props.planEnvironment === props.applyEnvironment)
-      throw new Error(`${props.envName}: the plan and apply roles must trust different GitHub environments (both are "${props.planEnvironment}")`);
+      throw new ConstructError(this.node.path, `the plan and apply roles must trust different GitHub environments (both are "${props.planEnvironment}")`);
     const make = (kind: InfraRoleKind, environment: string, policy: PolicyDocument, description: string) => {
       const name = infraRoleName(props.envName, kind);
       const role = new IamRole(this, kind, {

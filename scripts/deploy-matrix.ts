@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { infraRoleName, InfraRoleKind } from "../modules/infra-deploy-roles";
+import { infraRoleName, InfraRoleKind } from "../model/deploy-roles";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;

@@ -1,7 +1,7 @@
 import type { TerraformStack } from "cdktf";
-import { deployEnvironments } from "../environments/deploy-roles";
-import type { Environment } from "../environments/schema";
-import { GithubOidcProvider, githubOidcProviderArn } from "../modules/github-oidc-provider";
+import type { ResolvedEnvironment } from "../model/resolved";
+import { githubOidcProviderArn } from "../model/names";
+import { GithubOidcProvider } from "../modules/github-oidc-provider";
 import { InfraDeployRoles } from "../modules/infra-deploy-roles";
 
 /**
@@ -10,27 +10,20 @@ import { InfraDeployRoles } from "../modules/infra-deploy-roles";
  * `githubOidc` the same way; without `githubOidc`, the account's provider is expected to exist already (IAM allows
  * one per URL and account, so its ARN is known).
  */
-export function addDeployRoles(stack: TerraformStack, env: Environment): InfraDeployRoles | undefined {
+export function addDeployRoles(stack: TerraformStack, env: ResolvedEnvironment): InfraDeployRoles | undefined {
   const r = env.deployRoles;
   if (!r) return undefined;
   const oidc =
     (stack.node.tryFindChild("github-oidc") as GithubOidcProvider | undefined) ??
     new GithubOidcProvider(stack, "github-oidc", { accountId: env.accountId, existingProviderArn: env.githubOidc ? env.githubOidc.existingProviderArn : githubOidcProviderArn(env.accountId) });
-  const environments = deployEnvironments(env.name, r);
   const b = env.backend;
   return new InfraDeployRoles(stack, "infra-deploy-roles", {
     envName: env.name,
     accountId: env.accountId,
     region: env.region,
-    repository: env.repository,
-    repositoryId: r.repositoryId,
-    ownerId: r.ownerId,
-    planEnvironment: environments.plan,
-    applyEnvironment: environments.apply,
+    ...r,
     oidcProviderArn: oidc.arn,
     oidcProvider: oidc.resource,
     state: b.type === "s3" ? { bucket: b.bucket, key: b.key, kmsKeyId: b.kmsKeyId, dynamodbTable: b.dynamodbTable, useLockfile: b.useLockfile, region: b.region } : undefined,
-    planLocks: r.planLocks,
-    maxSessionHours: r.maxSessionHours,
   });
 }
