@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { defaultBucketName, environmentSchema, type Environment } from "./schema";
 
 /** Files in environments/ that are code, not environments. */
-const NOT_ENVIRONMENTS = new Set(["schema", "load"]);
+const NOT_ENVIRONMENTS = new Set(["schema", "load", "security"]);
 
 export interface EnvironmentSource {
   /** Path shown in messages, relative to the repository root (environments/dev.ts). */

@@ -5,6 +5,7 @@
  * `npm run synth` with the file, entry and field named instead of half-way through a deploy.
  */
 import { z } from "zod";
+import { alarms, cicdIdentity, security, securityProblems } from "./security";
 
 /** Regions where this project may place its main resources (commercial partition). */
 export const AWS_REGIONS = [
@@ -121,6 +122,7 @@ const productAccess = z
           .string()
           .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be a GitHub environment name: 1-255 of letters, digits and _ . - (the job's environment:, part of the OIDC subject)"),
         maxSessionHours: sessionHours.default(1),
+        ...cicdIdentity,
       })
       .strict()
       .optional(),
@@ -235,6 +237,8 @@ const invalidation = z
       .string()
       .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
       .optional(),
+    /** Folder of the bucket the replication source may write (e.g. "vendor/"); required with continuous deployment. */
+    replicationPrefix: z.string().optional(),
   })
   .strict();
 
@@ -355,8 +359,13 @@ export const environmentSchema = z
     sites: z.array(site).default([]),
     /** GitHub Actions OIDC provider; required when a product has access.cicd. */
     githubOidc: githubOidc.optional(),
+    /** Safeguards: certificate and logging required, deletion protection, no LIVE changes from the console. */
+    security: security.prefault({}),
+    /** Where failures page someone (environments/security.ts); omit for no alarms. */
+    alarms: alarms.optional(),
   })
   .strict()
+  .superRefine((env, ctx) => securityProblems(env).forEach((issue) => ctx.addIssue(issue)))
   .superRefine((env, ctx) => {
     const sids = new Set<string>();
     env.products.forEach((p, i) => {

@@ -20,7 +20,7 @@ export default defineEnvironment({
       description: "Online shop storefront",
       access: {
         maintenance: { permissionSets: ["ShopDeveloper"] },
-        cicd: { repository: "example-org/shop-edge-functions", environment: "stg" },
+        cicd: { repository: "example-org/shop-edge-functions", repositoryId: "712345601", ownerId: "81234567", environment: "stg" },
       },
     },
     { sid: "media", description: "Owned media and campaign pages" },
