@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { infraFunctionDenyStatement } from "./app-team-guards";
 import { policyJson, type PolicyDocument } from "./policy";
 
 /**
@@ -81,7 +82,12 @@ export function appTeamPolicyName(envName: string): string {
  * product: the caller's role tags `environment` and `sid` fill in `${aws:PrincipalTag/...}`, so one policy serves
  * every product, and a role without those tags matches nothing.
  */
-export function appTeamPolicyDocument(accountId: string, policyName: string): PolicyDocument {
+export function appTeamPolicyDocument(
+  accountId: string,
+  policyName: string,
+  guards: { infraOwnedFunctionNames?: readonly string[]; otherProtectedPolicyNames?: readonly string[] } = {},
+): PolicyDocument {
+  const infraDeny = infraFunctionDenyStatement(accountId, guards.infraOwnedFunctionNames ?? []);
   const logGroup = `arn:aws:logs:us-east-1:${accountId}:log-group:/aws/cloudfront/function/${PRINCIPAL_PREFIX}-*`;
   return {
     Version: "2012-10-17",
@@ -92,6 +98,7 @@ export function appTeamPolicyDocument(accountId: string, policyName: string): Po
         Action: [...FUNCTION_ACTIONS],
         Resource: `arn:aws:cloudfront::${accountId}:function/${PRINCIPAL_PREFIX}-*`,
       },
+      ...(infraDeny ? [infraDeny] : []),
       {
         // Both spellings: log-group actions are checked against the group ARN, and historically against the
         // group ARN with ":*" (":log-stream:"); GetLogEvents against the stream ARN.
@@ -123,7 +130,7 @@ export function appTeamPolicyDocument(accountId: string, policyName: string): Po
         Sid: "NoChangesToThisPolicy",
         Effect: "Deny",
         Action: [...POLICY_CHANGE_ACTIONS],
-        Resource: `arn:aws:iam::${accountId}:policy/${policyName}`,
+        Resource: [policyName, ...(guards.otherProtectedPolicyNames ?? [])].map((name) => `arn:aws:iam::${accountId}:policy/${name}`),
       },
     ],
   };
@@ -134,6 +141,10 @@ export interface AppTeamPolicyProps {
   envName: string;
   /** The account that holds the functions, log groups and roles. */
   accountId: string;
+  /** AWS names of the environment's infrastructure-owned functions (manifests with owner "infra"); denied to teams. @default none */
+  infraOwnedFunctionNames?: readonly string[];
+  /** Other policies attached to the team roles (e.g. the console restriction) that the roles may not change either. @default none */
+  otherProtectedPolicyNames?: readonly string[];
 }
 
 /**
@@ -156,7 +167,7 @@ export class AppTeamPolicy extends Construct {
       name,
       description: `CloudFront Functions and their logs of the caller's own environment and sid (principal tags)`,
       // policyJson escapes ${aws:PrincipalTag/...} as $${...}, which Terraform turns back into ${...}.
-      policy: policyJson(appTeamPolicyDocument(props.accountId, name)),
+      policy: policyJson(appTeamPolicyDocument(props.accountId, name, props)),
     });
   }
 }

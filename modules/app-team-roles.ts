@@ -2,7 +2,7 @@ import { TerraformOutput, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./github-oidc-provider";
+import { githubSubject, githubTrustConditions, type GithubJobIdentity } from "./github-oidc-trust";
 import { policyJson, type PolicyDocument } from "./policy";
 
 /** The two kinds of application-team role. */
@@ -44,16 +44,15 @@ export function maintenanceTrustPolicy(accountId: string, permissionSets: string
   };
 }
 
-/** The OIDC subject GitHub puts in a token of a job that declares `environment: <name>`. */
-export function githubSubject(repository: string, environment: string): string {
-  return `repo:${repository}:environment:${environment}`;
-}
+export { githubSubject };
 
 /**
  * Trust for the CI/CD role: GitHub Actions jobs of one repository running in one GitHub environment (so the
- * environment's protection rules, e.g. required reviewers, gate every use). Exact match on subject and audience.
+ * environment's protection rules, e.g. required reviewers, gate every use). Exact match on audience and subject, and
+ * on the repository's and owner's numeric ids (names survive a rename, transfer or re-creation; ids do not), plus the
+ * workflow when pinned (modules/github-oidc-trust.ts).
  */
-export function cicdTrustPolicy(oidcProviderArn: string, repository: string, environment: string): PolicyDocument {
+export function cicdTrustPolicy(oidcProviderArn: string, job: GithubJobIdentity): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -62,12 +61,7 @@ export function cicdTrustPolicy(oidcProviderArn: string, repository: string, env
         Effect: "Allow",
         Principal: { Federated: oidcProviderArn },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-            [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(repository, environment),
-          },
-        },
+        Condition: { StringEquals: githubTrustConditions(job) },
       },
     ],
   };
@@ -86,8 +80,10 @@ export interface AppTeamRolesProps {
   policy?: ITerraformDependable;
   /** Maintenance role for console users; omitted = no maintenance role. */
   maintenance?: { permissionSets: string[]; maxSessionHours: number };
+  /** Further policies the maintenance role attaches (the console restriction of modules/app-team-guards.ts). @default none */
+  maintenancePolicies?: { arn: string; resource?: ITerraformDependable }[];
   /** CI/CD role for GitHub Actions; omitted = no CI/CD role. */
-  cicd?: { repository: string; environment: string; maxSessionHours: number; oidcProviderArn: string; oidcProvider?: ITerraformDependable };
+  cicd?: GithubJobIdentity & { maxSessionHours: number; oidcProviderArn: string; oidcProvider?: ITerraformDependable };
 }
 
 /** IAM role names: 1-64 characters of letters, digits and + = , . @ _ -. */
@@ -113,11 +109,18 @@ export class AppTeamRoles extends Construct {
         trust: maintenanceTrustPolicy(props.accountId, props.maintenance.permissionSets),
         maxSessionHours: props.maintenance.maxSessionHours,
       });
+      (props.maintenancePolicies ?? []).forEach((p, i) =>
+        new IamRolePolicyAttachment(this, `maintenance-extra-policy-${i}`, {
+          role: this.roles.get(AppTeamRoleKind.MAINTENANCE)!.name,
+          policyArn: p.arn,
+          dependsOn: p.resource ? [p.resource] : undefined,
+        }),
+      );
     }
     if (props.cicd) {
       this.role(props, AppTeamRoleKind.CICD, {
         description: `GitHub Actions (${githubSubject(props.cicd.repository, props.cicd.environment)}) deploys ${props.envName}-${props.sid}-* CloudFront Functions`,
-        trust: cicdTrustPolicy(props.cicd.oidcProviderArn, props.cicd.repository, props.cicd.environment),
+        trust: cicdTrustPolicy(props.cicd.oidcProviderArn, props.cicd),
         maxSessionHours: props.cicd.maxSessionHours,
         // IAM rejects a trust policy naming a provider that does not exist yet.
         dependsOn: props.cicd.oidcProvider ? [props.cicd.oidcProvider] : undefined,

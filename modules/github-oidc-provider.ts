@@ -1,7 +1,9 @@
 import { Construct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+import { GITHUB_OIDC_HOST } from "../model/hardening";
+
+export { GITHUB_OIDC_HOST };
 /** The audience GitHub's aws-actions/configure-aws-credentials asks for. */
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 

@@ -11,6 +11,7 @@ import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import type { Cf2Function } from "../environments/cf2/load";
 import { addFunctions } from "./edge-functions";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
+import { appTeamGuards } from "./safeguards";
 
 /** Tags the provider puts on every taggable resource of an environment. */
 export function defaultTags(env: Environment): Record<string, string> {
@@ -93,7 +94,8 @@ export class EdgeStack extends TerraformStack {
     // so the main provider serves.
     const teams = env.products.filter((p) => p.access);
     if (teams.length > 0) {
-      const policy = new AppTeamPolicy(this, "app-team-policy", { envName: env.name, accountId: env.accountId });
+      const guards = appTeamGuards(this, env, functions);
+      const policy = new AppTeamPolicy(this, "app-team-policy", { envName: env.name, accountId: env.accountId, ...guards.policy });
       const oidc = env.githubOidc && new GithubOidcProvider(this, "github-oidc", { accountId: env.accountId, ...env.githubOidc });
       for (const p of teams) {
         const { maintenance, cicd } = p.access!;
@@ -106,6 +108,7 @@ export class EdgeStack extends TerraformStack {
             policyArn: policy.arn,
             policy: policy.policy,
             maintenance,
+            maintenancePolicies: guards.maintenancePolicies,
             cicd: cicd && oidc ? { ...cicd, oidcProviderArn: oidc.arn, oidcProvider: oidc.resource } : undefined,
           }),
         );
