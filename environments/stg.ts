@@ -27,6 +27,8 @@ export default defineEnvironment({
   ],
   // Another project created the stg account's GitHub OIDC provider; reference it.
   githubOidc: { existingProviderArn: "arn:aws:iam::234567890123:oidc-provider/token.actions.githubusercontent.com" },
+  // Alarms go to the platform team's existing topic (its policy admits CloudWatch and EventBridge; README "Alarms").
+  alarms: { topicArn: "arn:aws:sns:ap-northeast-1:234567890123:stg-platform-alerts" },
   sites: [
     {
       name: "web",

@@ -109,6 +109,10 @@ export class SiteInvalidator extends Construct {
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly notification: S3BucketNotification;
+  /** The dead-letter queue's name, literal (alarms watch it). */
+  readonly deadLetterQueueName: string;
+  /** The function's name, literal (alarms watch it). */
+  readonly functionName: string;
 
   constructor(scope: Construct, id: string, props: SiteInvalidatorProps) {
     super(scope, id);
@@ -117,6 +121,8 @@ export class SiteInvalidator extends Construct {
     const functionName = invalidatorFunctionName(props.envName, props.sid, props.siteName);
     const queueName = `${base}-invalidation`;
     const dlqName = `${queueName}-dlq`;
+    this.deadLetterQueueName = dlqName;
+    this.functionName = functionName;
     const logGroupName = `/aws/lambda/${functionName}`;
     // Literal ARNs (not references) so the plan shows every policy whole.
     const arn = (service: string, resource: string) => `arn:aws:${service}:${props.region}:${props.accountId}:${resource}`;

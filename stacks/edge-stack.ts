@@ -12,6 +12,8 @@ import type { Cf2Function } from "../environments/cf2/load";
 import { addFunctions } from "./edge-functions";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 import { appTeamGuards } from "./safeguards";
+import { addAlarms } from "./alarms";
+import type { Alarms } from "../modules/alarms";
 
 /** Tags the provider puts on every taggable resource of an environment. */
 export function defaultTags(env: Environment): Record<string, string> {
@@ -37,6 +39,8 @@ export class EdgeStack extends TerraformStack {
   readonly functions: Map<string, CloudFrontFunction>;
   /** Continuous deployments by site name (sites with `continuousDeployment`). */
   readonly continuousDeployments = new Map<string, ContinuousDeployment>();
+  /** The environment's alarms (`alarms` configured); modules built later register theirs with its watch methods. */
+  readonly alarms?: Alarms;
 
   /** `functions`: every validated function manifest; the stack creates those that list this environment. */
   constructor(scope: Construct, readonly env: Environment, functions: Cf2Function[] = []) {
@@ -144,6 +148,8 @@ export class EdgeStack extends TerraformStack {
         }),
       );
     }
+
+    this.alarms = addAlarms(this, env, this);
   }
 }
 
