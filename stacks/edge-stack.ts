@@ -1,4 +1,4 @@
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { defaultBucketName, type Environment } from "../environments/schema";
@@ -14,6 +14,7 @@ import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/con
 import { appTeamGuards } from "./safeguards";
 import { addAlarms } from "./alarms";
 import type { Alarms } from "../modules/alarms";
+import { DeletionProtection } from "../modules/deletion-protection";
 
 /** Tags the provider puts on every taggable resource of an environment. */
 export function defaultTags(env: Environment): Record<string, string> {
@@ -150,6 +151,7 @@ export class EdgeStack extends TerraformStack {
     }
 
     this.alarms = addAlarms(this, env, this);
+    if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
   }
 }
 
