@@ -62,7 +62,7 @@ interface EnvironmentView {
   alarms?: z.output<typeof alarms>;
   products: { access?: { cicd?: { repository: string; workflowRef?: string } } }[];
   sites: {
-    distribution: { aliases: string[]; certificateArn?: string; logging?: unknown };
+    distribution: { aliases: string[]; certificateArn?: string; logging?: unknown; behaviors: { pathPattern: string }[] };
     invalidation?: { paths: string; prefix?: string; replicationSourceRoleArn?: string; replicationPrefix?: string };
     continuousDeployment?: { pipeline?: { source: { type: "codestar" | "s3" } } };
   }[];
@@ -144,6 +144,14 @@ export function securityProblems(env: EnvironmentView): Issue[] {
       return;
     }
     const folder = inv.replicationPrefix.replace(/\/$/, "");
+    const served = `/${inv.replicationPrefix}*`;
+    const clash = d.behaviors.findIndex((b) => b.pathPattern === served);
+    if (clash >= 0)
+      issues.push({
+        code: "custom",
+        path: ["sites", i, "distribution", "behaviors", clash, "pathPattern"],
+        message: `"${served}" is the behavior that serves the replication source's folder outside the release (added for invalidation.replicationPrefix); remove it here`,
+      });
     const source = cd.pipeline?.source.type ?? "manual";
     if (couldBeReleaseVersion(folder, source))
       issues.push({

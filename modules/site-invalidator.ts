@@ -74,6 +74,8 @@ export interface SiteInvalidatorProps {
   logRetentionDays: number;
   /** A role of another account that replicates into the bucket; admitted by the bucket policy. */
   replicationSourceRoleArn?: string;
+  /** The folder ("vendor/") the replication role may write; the grant covers only it. @default the whole bucket */
+  replicationPrefix?: string;
   /** The handler bundle; defaults to functions/invalidator bundled once per process. */
   bundle?: LambdaBundle;
 }
@@ -261,7 +263,8 @@ export class SiteInvalidator extends Construct {
         Effect: "Allow",
         Principal: { AWS: props.replicationSourceRoleArn },
         Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
-        Resource: `${bucketArn}/*`,
+        // One owner per key: with a prefix the source cannot write into release folders (or anything else).
+        Resource: `${bucketArn}/${props.replicationPrefix ?? ""}*`,
       });
       props.site.addBucketPolicyStatement({
         Sid: "AllowReplicationVersioningCheck",
@@ -305,6 +308,7 @@ function validate(props: SiteInvalidatorProps): void {
   if (!Number.isInteger(props.maxPaths) || props.maxPaths < 1 || props.maxPaths > 3000) fail(`maxPaths must be 1-3000 (is ${props.maxPaths})`);
   if (props.indexDocument === "" || props.indexDocument.includes("/")) fail(`indexDocument must be a file name such as index.html (is "${props.indexDocument}")`);
   if (props.prefix?.startsWith("/")) fail('prefix must not start with "/" (S3 keys have no leading slash)');
+  if (props.replicationPrefix !== undefined && !props.replicationSourceRoleArn) fail("replicationPrefix needs replicationSourceRoleArn");
   const functionName = invalidatorFunctionName(props.envName, props.sid, props.siteName);
   if (functionName.length > 64) fail(`function name "${functionName}" exceeds Lambda's 64 characters`);
 }

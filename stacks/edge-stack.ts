@@ -76,6 +76,8 @@ export class EdgeStack extends TerraformStack {
           adoptDistributionId: d.adopt ? d.id : undefined,
           functionAssociations: cf2.associationsBySite.get(site.name),
           distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
+          // The replication source's folder stays reachable whatever release the primary serves.
+          unversionedPrefix: site.continuousDeployment ? site.invalidation?.replicationPrefix : undefined,
         }),
       );
       if (site.continuousDeployment) {
@@ -137,7 +139,8 @@ export class EdgeStack extends TerraformStack {
           bucketName: site.bucketName ?? defaultBucketName(env.name, site.sid, site.name, env.accountId),
           alsoInvalidate: inv.alsoInvalidate.map((name) => ({ id: this.sites.get(name)!.distribution.id, arn: this.sites.get(name)!.distribution.arn })),
           events: inv.events.map((e) => e as InvalidationEvent),
-          prefix: inv.prefix,
+          // Under continuous deployment only the replication source's folder triggers: releases belong to the release flow.
+          prefix: inv.prefix ?? (site.continuousDeployment ? inv.replicationPrefix : undefined),
           suffix: inv.suffix,
           paths: inv.paths as InvalidationPaths,
           maxPaths: inv.maxPaths,
@@ -146,6 +149,7 @@ export class EdgeStack extends TerraformStack {
           maxReceiveCount: inv.maxReceiveCount,
           logRetentionDays: env.logRetentionDays,
           replicationSourceRoleArn: inv.replicationSourceRoleArn,
+          replicationPrefix: inv.replicationPrefix,
         }),
       );
     }

@@ -81,6 +81,11 @@ const prodCases: [string, (env: any) => void, string][] = [
     (e) => delete plainSite(e).distribution.logging,
     'entry sites[1] "lp", field "distribution.logging": is required in this environment (security.requireLogging)',
   ],
+  [
+    "a cache behavior on the replication folder (served outside the release by its own behavior)",
+    (e) => cdSite(e).distribution.behaviors.push({ pathPattern: "/vendor/*" }),
+    'field "distribution.behaviors[2].pathPattern": "/vendor/*" is the behavior that serves the replication source\'s folder outside the release',
+  ],
   ["security flag that is not a boolean", (e) => (e.security.protectFromDeletion = "yes"), 'field "security.protectFromDeletion": Invalid input: expected boolean'],
   ["unknown security flag", (e) => (e.security.requireWaf = true), 'field "security": Unrecognized key: "requireWaf"'],
   ["repository id with letters", (e) => (e.products[0].access.cicd.repositoryId = "shop-edge"), 'entry products[0] "shop", field "access.cicd.repositoryId": must be the repository\'s numeric id as a string of digits'],
