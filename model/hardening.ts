@@ -4,8 +4,7 @@
  * Imports neither environments/ nor modules/.
  */
 
-/** The GitHub Actions OIDC issuer; IAM condition keys are `<host>:<claim>`. */
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+import { GITHUB_OIDC_HOST } from "./names";
 
 /**
  * GitHub OIDC claims the CI/CD trust policy compares with StringEquals. Names (`sub`, owner/repo) survive a rename,

@@ -7,6 +7,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { AlarmKind, alarmName, alarmTopicName, MAX_ALARM_NAME_LENGTH, pipelineFailureRuleName, RUNBOOK_ANCHOR } from "../model/alarms";
+import { ConstructError } from "../model/errors";
 import { policyJson, type PolicyStatement } from "./policy";
 
 export interface AlarmsProps {
@@ -144,7 +145,8 @@ export class Alarms extends Construct {
     metric: { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string },
   ): WatchedAlarm {
     const name = alarmName(resourceName, kind);
-    if (name.length > MAX_ALARM_NAME_LENGTH) throw new Error(`alarm name "${name}" exceeds CloudWatch's ${MAX_ALARM_NAME_LENGTH} characters`);
+    // Names come from resource names the schema bounds; a caller passing something longer is a wiring bug.
+    if (name.length > MAX_ALARM_NAME_LENGTH) ConstructError.fail(this, `alarm name "${name}" exceeds CloudWatch's ${MAX_ALARM_NAME_LENGTH} characters`);
     const topic = this.topicFor(o);
     const alarm = new CloudwatchMetricAlarm(this, id, {
       provider: o.provider,

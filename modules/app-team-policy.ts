@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { infraFunctionDenyStatement } from "./app-team-guards";
+import { appTeamPolicyName, iamPolicyArn } from "../model/names";
 import { policyJson, type PolicyDocument } from "./policy";
+
+export { appTeamPolicyName };
 
 /**
  * The name prefix every application-team resource carries, written with the principal tags of the caller. Function
@@ -73,10 +76,6 @@ export const POLICY_CHANGE_ACTIONS = [
   "iam:UntagPolicy",
 ] as const;
 
-export function appTeamPolicyName(envName: string): string {
-  return `${envName}-cf2-app-team`;
-}
-
 /**
  * The attribute-based policy every application-team role of an environment shares. It names no environment or
  * product: the caller's role tags `environment` and `sid` fill in `${aws:PrincipalTag/...}`, so one policy serves
@@ -138,13 +137,13 @@ export function appTeamPolicyDocument(
 
 export interface AppTeamPolicyProps {
   /** Environment name, for the policy name. */
-  envName: string;
+  readonly envName: string;
   /** The account that holds the functions, log groups and roles. */
-  accountId: string;
+  readonly accountId: string;
   /** AWS names of the environment's infrastructure-owned functions (manifests with owner "infra"); denied to teams. @default none */
-  infraOwnedFunctionNames?: readonly string[];
+  readonly infraOwnedFunctionNames?: readonly string[];
   /** Other policies attached to the team roles (e.g. the console restriction) that the roles may not change either. @default none */
-  otherProtectedPolicyNames?: readonly string[];
+  readonly otherProtectedPolicyNames?: readonly string[];
 }
 
 /**
@@ -162,7 +161,7 @@ export class AppTeamPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AppTeamPolicyProps) {
     super(scope, id);
     const name = appTeamPolicyName(props.envName);
-    this.arn = `arn:aws:iam::${props.accountId}:policy/${name}`;
+    this.arn = iamPolicyArn(props.accountId, name);
     this.policy = new IamPolicy(this, "policy", {
       name,
       description: `CloudFront Functions and their logs of the caller's own environment and sid (principal tags)`,

@@ -1,5 +1,5 @@
-import { GITHUB_NUMERIC_ID, GithubOidcClaim, githubConditionKey, JOB_WORKFLOW_REF } from "../model/hardening";
-import { GITHUB_OIDC_AUDIENCE } from "./github-oidc-provider";
+import { GithubOidcClaim, githubConditionKey } from "../model/hardening";
+import { GITHUB_OIDC_AUDIENCE, githubSubject } from "../model/names";
 
 /** Which GitHub Actions jobs may assume a CI/CD role. */
 export interface GithubJobIdentity {
@@ -15,21 +15,12 @@ export interface GithubJobIdentity {
   readonly workflowRef?: string;
 }
 
-/** The OIDC subject GitHub puts in a token of a job that declares `environment: <name>`. */
-export function githubSubject(repository: string, environment: string): string {
-  return `repo:${repository}:environment:${environment}`;
-}
-
 /**
  * The StringEquals conditions of a CI/CD trust: audience and subject (names) plus the repository's and owner's
- * immutable ids and, optionally, the workflow. All exact: a value with `*` or `?` would be a pattern under
- * StringLike and is refused here, as the schema refuses it.
+ * immutable ids and, optionally, the workflow. All exact (the schema admits digits for the ids and no wildcard in
+ * the workflow ref).
  */
 export function githubTrustConditions(job: GithubJobIdentity): Record<string, string> {
-  for (const [field, value] of [["repositoryId", job.repositoryId], ["ownerId", job.ownerId]] as const)
-    if (!GITHUB_NUMERIC_ID.test(value)) throw new Error(`GitHub trust of ${job.repository}: ${field} must be a numeric id, is "${value}"`);
-  if (job.workflowRef !== undefined && !JOB_WORKFLOW_REF.test(job.workflowRef))
-    throw new Error(`GitHub trust of ${job.repository}: workflowRef "${job.workflowRef}" is not <owner>/<repo>/.github/workflows/<file>@refs/...`);
   return {
     [githubConditionKey(GithubOidcClaim.AUDIENCE)]: GITHUB_OIDC_AUDIENCE,
     [githubConditionKey(GithubOidcClaim.SUBJECT)]: githubSubject(job.repository, job.environment),

@@ -3,7 +3,7 @@
  * every release's Configure and Promote state machines and every release pipeline. Called from stacks/edge-stack.ts
  * after those modules exist; other modules register their own with the returned Alarms (`stack.alarms`).
  */
-import type { Environment } from "../environments/schema";
+import type { ResolvedEnvironment } from "../model/resolved";
 import { Alarms } from "../modules/alarms";
 import type { ContinuousDeployment } from "../modules/continuous-deployment";
 import type { SiteInvalidator } from "../modules/site-invalidator";
@@ -16,7 +16,7 @@ export interface Watched {
 }
 
 /** The environment's Alarms, or undefined when it configures none (`alarms` omitted). */
-export function addAlarms(stack: EdgeStack, env: Environment, watched: Watched): Alarms | undefined {
+export function addAlarms(stack: EdgeStack, env: ResolvedEnvironment, watched: Watched): Alarms | undefined {
   if (!env.alarms) return undefined;
   const alarms = new Alarms(stack, "alarms", {
     envName: env.name,

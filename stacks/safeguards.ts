@@ -1,19 +1,18 @@
 /**
- * Stack wiring of the environment safeguards (environments/security.ts): the application-team guards generated from
+ * Stack wiring of the environment safeguards (environments/security-schema.ts): the application-team guards generated from
  * the CloudFront Function manifests. Called from stacks/edge-stack.ts.
  */
 import type { Construct } from "constructs";
-import { functionsOf, type Cf2Function } from "../environments/cf2/load";
-import { FunctionOwner, functionName } from "../environments/cf2/manifest";
-import type { Environment } from "../environments/schema";
+import type { ResolvedEnvironment } from "../model/resolved";
+import { FunctionOwner } from "../model/vocabulary";
 import { ConsoleRestrictionPolicy } from "../modules/app-team-guards";
 
 /** What AppTeamPolicy and AppTeamRoles take from the safeguards. */
 export interface AppTeamGuards {
   /** Props for AppTeamPolicy: the infra-owned functions to deny and the other policies the roles may not change. */
-  readonly policy: { infraOwnedFunctionNames: string[]; otherProtectedPolicyNames: string[] };
+  readonly policy: { readonly infraOwnedFunctionNames: readonly string[]; readonly otherProtectedPolicyNames: readonly string[] };
   /** Policies every maintenance role attaches besides the shared one. */
-  readonly maintenancePolicies: { arn: string; resource?: ConsoleRestrictionPolicy["policy"] }[];
+  readonly maintenancePolicies: readonly { readonly arn: string; readonly resource?: ConsoleRestrictionPolicy["policy"] }[];
 }
 
 /**
@@ -21,10 +20,8 @@ export interface AppTeamGuards {
  * function is covered by its own pull request) and, with `security.liveChangesOnlyThroughCicd`, the console
  * restriction policy for the maintenance roles.
  */
-export function appTeamGuards(scope: Construct, env: Environment, functions: Cf2Function[]): AppTeamGuards {
-  const infraOwnedFunctionNames = functionsOf(env.name, functions)
-    .filter((f) => f.manifest.owner === FunctionOwner.INFRA)
-    .map((f) => functionName(env.name, f.manifest.sid, f.manifest.name));
+export function appTeamGuards(scope: Construct, env: ResolvedEnvironment): AppTeamGuards {
+  const infraOwnedFunctionNames = env.functions.filter((f) => f.owner === FunctionOwner.INFRA).map((f) => f.functionName);
   if (!env.security.liveChangesOnlyThroughCicd) return { policy: { infraOwnedFunctionNames, otherProtectedPolicyNames: [] }, maintenancePolicies: [] };
   const console = new ConsoleRestrictionPolicy(scope, "app-team-console-restriction", { envName: env.name, accountId: env.accountId });
   return {
