@@ -1,4 +1,4 @@
-import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import * as path from "node:path";
 import { synthesizeExamples } from "./support/synth";
 import { loadEnvironments } from "../environments/load";

@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { protectedDeletions } from "../scripts/check-deletions";
-import { appliedState, planAgainstState, prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
+import { appliedState, planAgainstState } from "./support/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
