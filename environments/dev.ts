@@ -20,7 +20,7 @@ export default defineEnvironment({
       description: "Online shop storefront",
       access: {
         maintenance: { permissionSets: ["ShopDeveloper"] },
-        cicd: { repository: "example-org/shop-edge-functions", environment: "dev" },
+        cicd: { repository: "example-org/shop-edge-functions", repositoryId: "712345601", ownerId: "81234567", environment: "dev" },
       },
     },
     {
@@ -28,7 +28,7 @@ export default defineEnvironment({
       description: "Owned media and campaign pages",
       access: {
         maintenance: { permissionSets: ["MediaDeveloper", "MediaOperator"] },
-        cicd: { repository: "example-org/media-edge-functions", environment: "dev" },
+        cicd: { repository: "example-org/media-edge-functions", repositoryId: "712345602", ownerId: "81234567", environment: "dev" },
       },
     },
   ],

@@ -23,7 +23,15 @@ export default defineEnvironment({
       access: {
         maintenance: { permissionSets: ["ShopOperator"] },
         // The production workflow watches the published function for a while before it finishes.
-        cicd: { repository: "example-org/shop-edge-functions", environment: "production", maxSessionHours: 2 },
+        // Pinned by id (a re-created repository of the same name gets a new id) and to the reviewed workflow on main.
+        cicd: {
+          repository: "example-org/shop-edge-functions",
+          repositoryId: "712345601",
+          ownerId: "81234567",
+          environment: "production",
+          workflowRef: "example-org/shop-edge-functions/.github/workflows/publish-cf2.yml@refs/heads/main",
+          maxSessionHours: 2,
+        },
       },
     },
     {
@@ -36,6 +44,11 @@ export default defineEnvironment({
   // The infrastructure team's plan/apply roles for .github/workflows (README, Pull-request review and delivery):
   // example-org/edge-delivery's numeric repository and owner ids.
   deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
+  // Production tier: certificates (TLSv1.2_2021) and access logs on every distribution, deletion protection, and
+  // LIVE function changes only through the reviewed CI/CD role (README "Production safeguards").
+  security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true },
+  // Failed invalidations, release executions and pipelines page the on-call mailbox (README "Alarms").
+  alarms: { emails: ["edge-oncall@example.com"] },
   sites: [
     {
       name: "web",
@@ -52,8 +65,12 @@ export default defineEnvironment({
           { pathPattern: "/assets/*" },
         ],
       },
-      // The vendor's build account replicates artifacts into this bucket (S3 replication fires s3:ObjectCreated:*, so each replicated deploy invalidates /*).
-      invalidation: { replicationSourceRoleArn: "arn:aws:iam::456789012345:role/vendor-artifacts-replication" },
+      // The vendor's build account replicates its artifacts into vendor/ only (the release pipeline owns every other
+      // prefix); each replicated batch invalidates the primary. Releases are invalidated by the release flow.
+      invalidation: {
+        replicationSourceRoleArn: "arn:aws:iam::456789012345:role/vendor-artifacts-replication",
+        replicationPrefix: "vendor/",
+      },
       continuousDeployment: {
         // 5% of viewers see the candidate, each kept on one side for up to an hour.
         traffic: { type: "weight", weight: 0.05, sessionStickiness: { idleTtlSeconds: 600, maximumTtlSeconds: 3600 } },
@@ -67,7 +84,13 @@ export default defineEnvironment({
     {
       name: "lp",
       sid: "media",
-      distribution: { id: "E3PRODMEDIALP1", comment: "prod campaign landing pages" },
+      distribution: {
+        id: "E3PRODMEDIALP1",
+        comment: "prod campaign landing pages",
+        aliases: ["campaign.example.com"],
+        certificateArn: "arn:aws:acm:us-east-1:345678901234:certificate/5a7c9e1b-3d2f-4b6a-8c0e-9f1d2b3c4a5e",
+        logging: { bucket: "example-org-prod-cloudfront-logs", prefix: "media-lp/" },
+      },
     },
   ],
 });

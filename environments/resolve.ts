@@ -67,6 +67,8 @@ export function resolveEnvironment(env: Environment, functions: readonly Cf2Func
     // The provider only matters to stacks with application-team or deploy roles.
     githubOidc: appTeams.length > 0 || env.deployRoles ? env.githubOidc : undefined,
     deployRoles: resolveDeployRoles(env),
+    security: env.security,
+    alarms: env.alarms,
   };
 }
 
@@ -91,6 +93,8 @@ function resolveSite(env: Environment, site: Site, functionAssociations: Resolve
     functionAssociations,
     invalidation: inv && {
       ...inv,
+      // Under continuous deployment only the replication source's folder triggers: releases belong to the release flow.
+      prefix: inv.prefix ?? (cd ? inv.replicationPrefix : undefined),
       functionName: invalidatorFunctionName(env.name, site.sid, site.name),
       indexDocument: site.distribution.defaultRootObject,
       logRetentionDays: env.logRetentionDays,
@@ -101,5 +105,7 @@ function resolveSite(env: Environment, site: Site, functionAssociations: Resolve
       parameterNames: releaseParameterNames(env.name, site.sid, site.name),
       logRetentionDays: env.logRetentionDays,
     },
+    // The replication source's folder stays reachable whatever release the primary serves.
+    unversionedPrefix: cd ? inv?.replicationPrefix : undefined,
   };
 }

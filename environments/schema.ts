@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { deployEnvironments, deployRolesSchema } from "./deploy-roles";
+import { alarms, cicdIdentity, security, securityProblems } from "./security-schema";
 
 import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
 import { defaultBucketName, invalidatorFunctionName } from "../model/names";
@@ -108,6 +109,7 @@ const productAccess = z
           .string()
           .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be a GitHub environment name: 1-255 of letters, digits and _ . - (the job's environment:, part of the OIDC subject)"),
         maxSessionHours: sessionHours.default(1),
+        ...cicdIdentity,
       })
       .strict()
       .optional(),
@@ -224,6 +226,8 @@ const invalidation = z
       .string()
       .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
       .optional(),
+    /** Folder of the bucket the replication source may write (e.g. "vendor/"); required with continuous deployment. */
+    replicationPrefix: z.string().optional(),
   })
   .strict();
 
@@ -343,8 +347,13 @@ export const environmentSchema = z
     githubOidc: githubOidc.optional(),
     /** The infrastructure team's plan and apply roles for GitHub Actions (environments/deploy-roles.ts). */
     deployRoles: deployRolesSchema.optional(),
+    /** Safeguards: certificate and logging required, deletion protection, no LIVE changes from the console. */
+    security: security.prefault({}),
+    /** Where failures page someone (environments/security-schema.ts); omit for no alarms. */
+    alarms: alarms.optional(),
   })
   .strict()
+  .superRefine((env, ctx) => securityProblems(env).forEach((issue) => ctx.addIssue(issue)))
   .superRefine((env, ctx) => {
     const sids = new Set<string>();
     env.products.forEach((p, i) => {

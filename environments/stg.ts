@@ -20,7 +20,7 @@ export default defineEnvironment({
       description: "Online shop storefront",
       access: {
         maintenance: { permissionSets: ["ShopDeveloper"] },
-        cicd: { repository: "example-org/shop-edge-functions", environment: "stg" },
+        cicd: { repository: "example-org/shop-edge-functions", repositoryId: "712345601", ownerId: "81234567", environment: "stg" },
       },
     },
     { sid: "media", description: "Owned media and campaign pages" },
@@ -30,6 +30,8 @@ export default defineEnvironment({
   // The infrastructure team's plan/apply roles for .github/workflows (README, Pull-request review and delivery):
   // example-org/edge-delivery's numeric repository and owner ids.
   deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
+  // Alarms go to the platform team's existing topic (its policy admits CloudWatch and EventBridge; README "Alarms").
+  alarms: { topicArn: "arn:aws:sns:ap-northeast-1:234567890123:stg-platform-alerts" },
   sites: [
     {
       name: "web",

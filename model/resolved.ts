@@ -76,6 +76,8 @@ export interface ResolvedInvalidation {
   /** Other sites of the environment (by name, each known to exist) whose distributions also serve the bucket. */
   readonly alsoInvalidate: readonly string[];
   readonly replicationSourceRoleArn?: string;
+  /** The only folder ("vendor/") the replication role may write; absent = the whole bucket. */
+  readonly replicationPrefix?: string;
   /** The Lambda function's (and its role's) name. */
   readonly functionName: string;
   /** The object directory URLs serve: the distribution's defaultRootObject. */
@@ -115,6 +117,8 @@ export interface ResolvedSite {
   readonly functionAssociations: readonly ResolvedAssociation[];
   readonly invalidation?: ResolvedInvalidation;
   readonly continuousDeployment?: ResolvedContinuousDeployment;
+  /** A bucket folder served outside the release origin path (a replication source's, under continuous deployment). */
+  readonly unversionedPrefix?: string;
 }
 
 /** A CloudFront Function of one environment. */
@@ -139,7 +143,16 @@ export interface ResolvedFunction {
 export interface ResolvedAppTeam {
   readonly sid: string;
   readonly maintenance?: { readonly permissionSets: readonly string[]; readonly maxSessionHours: number };
-  readonly cicd?: { readonly repository: string; readonly environment: string; readonly maxSessionHours: number };
+  readonly cicd?: {
+    readonly repository: string;
+    readonly environment: string;
+    readonly maxSessionHours: number;
+    /** The repository's and its owner's numeric ids, pinned in the trust. */
+    readonly repositoryId: string;
+    readonly ownerId: string;
+    /** `job_workflow_ref` the trust pins, if any. */
+    readonly workflowRef?: string;
+  };
 }
 
 export type BackendConfig =
@@ -172,4 +185,26 @@ export interface ResolvedEnvironment {
   readonly githubOidc?: { readonly existingProviderArn?: string };
   /** The infrastructure team's plan and apply roles (environments/deploy-roles.ts); undefined when not configured. */
   readonly deployRoles?: ResolvedDeployRoles;
+  /** Safeguards (environments/security-schema.ts), every flag set. */
+  readonly security: SecuritySettings;
+  /** Where alarms go; undefined = no alarms. */
+  readonly alarms?: AlarmsConfig;
+}
+
+/** An environment's safeguards. */
+export interface SecuritySettings {
+  /** Every distribution has a certificate (TLSv1.2_2021) and an alias (checked by the schema). */
+  readonly requireCertificate: boolean;
+  /** Every distribution writes standard logs (checked by the schema). */
+  readonly requireLogging: boolean;
+  /** prevent_destroy / skip_destroy on what must survive a mistaken plan (modules/deletion-protection.ts). */
+  readonly protectFromDeletion: boolean;
+  /** Maintenance (console) roles may not update or publish functions (modules/app-team-guards.ts). */
+  readonly liveChangesOnlyThroughCicd: boolean;
+}
+
+/** The alarm topic: an existing one, or one created with these e-mail subscriptions. */
+export interface AlarmsConfig {
+  readonly topicArn?: string;
+  readonly emails: readonly string[];
 }

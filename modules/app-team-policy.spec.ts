@@ -42,5 +42,25 @@ test("the synthesized policy escapes the policy variables for Terraform and has 
   expect(p.policy).toContain("function/$${aws:PrincipalTag/environment}-$${aws:PrincipalTag/sid}-*");
   expect(p.policy).not.toMatch(/[^$]\$\{aws:/);
   expect(policy.arn).toBe("arn:aws:iam::123456789012:policy/dev-cf2-app-team");
-  expect(JSON.parse(p.policy.replace(/\$\$\{/g, "${")).Statement.find((s: any) => s.Sid === "NoChangesToThisPolicy").Resource).toBe(policy.arn);
+  expect(JSON.parse(p.policy.replace(/\$\$\{/g, "${")).Statement.find((s: any) => s.Sid === "NoChangesToThisPolicy").Resource).toEqual([policy.arn]);
+});
+
+test("infrastructure-owned functions get an explicit deny on update, publish and test, named one by one", () => {
+  const doc = appTeamPolicyDocument("123456789012", "dev-cf2-app-team", { infraOwnedFunctionNames: ["dev-shop-legacy-redirect", "dev-media-geo", "dev-shop-legacy-redirect"] });
+  expect(doc.Statement.find((s) => s.Sid === "InfrastructureOwnedFunctions")).toEqual({
+    Sid: "InfrastructureOwnedFunctions",
+    Effect: "Deny",
+    Action: ["cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:TestFunction"],
+    Resource: ["arn:aws:cloudfront::123456789012:function/dev-media-geo", "arn:aws:cloudfront::123456789012:function/dev-shop-legacy-redirect"],
+  });
+  // IAM rejects a statement without resources: no infra function, no statement.
+  expect(appTeamPolicyDocument("123456789012", "p").Statement.map((s) => s.Sid)).not.toContain("InfrastructureOwnedFunctions");
+});
+
+test("the roles may change neither the shared policy nor the other protected policies", () => {
+  const doc = appTeamPolicyDocument("123456789012", "dev-cf2-app-team", { otherProtectedPolicyNames: ["dev-cf2-console-no-live-changes"] });
+  expect(doc.Statement.find((s) => s.Sid === "NoChangesToThisPolicy")!.Resource).toEqual([
+    "arn:aws:iam::123456789012:policy/dev-cf2-app-team",
+    "arn:aws:iam::123456789012:policy/dev-cf2-console-no-live-changes",
+  ]);
 });

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { infraFunctionDenyStatement } from "./app-team-guards";
 import { appTeamPolicyName, iamPolicyArn } from "../model/names";
 import { policyJson, type PolicyDocument } from "./policy";
 
@@ -80,7 +81,12 @@ export const POLICY_CHANGE_ACTIONS = [
  * product: the caller's role tags `environment` and `sid` fill in `${aws:PrincipalTag/...}`, so one policy serves
  * every product, and a role without those tags matches nothing.
  */
-export function appTeamPolicyDocument(accountId: string, policyName: string): PolicyDocument {
+export function appTeamPolicyDocument(
+  accountId: string,
+  policyName: string,
+  guards: { infraOwnedFunctionNames?: readonly string[]; otherProtectedPolicyNames?: readonly string[] } = {},
+): PolicyDocument {
+  const infraDeny = infraFunctionDenyStatement(accountId, guards.infraOwnedFunctionNames ?? []);
   const logGroup = `arn:aws:logs:us-east-1:${accountId}:log-group:/aws/cloudfront/function/${PRINCIPAL_PREFIX}-*`;
   return {
     Version: "2012-10-17",
@@ -91,6 +97,7 @@ export function appTeamPolicyDocument(accountId: string, policyName: string): Po
         Action: [...FUNCTION_ACTIONS],
         Resource: `arn:aws:cloudfront::${accountId}:function/${PRINCIPAL_PREFIX}-*`,
       },
+      ...(infraDeny ? [infraDeny] : []),
       {
         // Both spellings: log-group actions are checked against the group ARN, and historically against the
         // group ARN with ":*" (":log-stream:"); GetLogEvents against the stream ARN.
@@ -122,7 +129,7 @@ export function appTeamPolicyDocument(accountId: string, policyName: string): Po
         Sid: "NoChangesToThisPolicy",
         Effect: "Deny",
         Action: [...POLICY_CHANGE_ACTIONS],
-        Resource: `arn:aws:iam::${accountId}:policy/${policyName}`,
+        Resource: [policyName, ...(guards.otherProtectedPolicyNames ?? [])].map((name) => `arn:aws:iam::${accountId}:policy/${name}`),
       },
     ],
   };
@@ -133,6 +140,10 @@ export interface AppTeamPolicyProps {
   readonly envName: string;
   /** The account that holds the functions, log groups and roles. */
   readonly accountId: string;
+  /** AWS names of the environment's infrastructure-owned functions (manifests with owner "infra"); denied to teams. @default none */
+  readonly infraOwnedFunctionNames?: readonly string[];
+  /** Other policies attached to the team roles (e.g. the console restriction) that the roles may not change either. @default none */
+  readonly otherProtectedPolicyNames?: readonly string[];
 }
 
 /**
@@ -155,7 +166,7 @@ export class AppTeamPolicy extends Construct {
       name,
       description: `CloudFront Functions and their logs of the caller's own environment and sid (principal tags)`,
       // policyJson escapes ${aws:PrincipalTag/...} as $${...}, which Terraform turns back into ${...}.
-      policy: policyJson(appTeamPolicyDocument(props.accountId, name)),
+      policy: policyJson(appTeamPolicyDocument(props.accountId, name, props)),
     });
   }
 }

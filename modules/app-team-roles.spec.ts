@@ -48,12 +48,19 @@ test("the maintenance role trusts the named permission sets by ArnLike on aws:Pr
 });
 
 test("the CI/CD role trusts one repository's jobs in one GitHub environment, after the provider exists", () => {
-  const { role } = synth({ cicd: { repository: "example-org/shop-edge", environment: "production", maxSessionHours: 2, oidcProviderArn: OIDC_ARN } }, true);
+  const { role } = synth({ cicd: { repository: "example-org/shop-edge", repositoryId: "712345601", ownerId: "81234567", environment: "production", maxSessionHours: 2, oidcProviderArn: OIDC_ARN } }, true);
   const r = role("dev-shop-cf2-cicd");
   expect(JSON.parse(r.assume_role_policy).Statement[0]).toMatchObject({
     Principal: { Federated: OIDC_ARN },
     Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-org/shop-edge:environment:production" } },
+    Condition: {
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": "repo:example-org/shop-edge:environment:production",
+        "token.actions.githubusercontent.com:repository_id": "712345601",
+        "token.actions.githubusercontent.com:repository_owner_id": "81234567",
+      },
+    },
   });
   expect(r.max_session_duration).toBe(7200);
   expect(r.depends_on).toEqual([expect.stringMatching(/^aws_iam_openid_connect_provider\.oidc$/)]);
@@ -69,10 +76,32 @@ test("each role attaches the shared policy; a product gets only the roles it ask
 });
 
 test("role ARNs and the switch-role link are outputs with stable names", () => {
-  const { json } = synth({ maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 }, cicd: { repository: "example-org/shop-edge", environment: "dev", maxSessionHours: 1, oidcProviderArn: OIDC_ARN } }, true);
+  const { json } = synth({ maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 }, cicd: { repository: "example-org/shop-edge", repositoryId: "712345601", ownerId: "81234567", environment: "dev", maxSessionHours: 1, oidcProviderArn: OIDC_ARN } }, true);
   expect(json.output.shop_maintenance_role_arn.value).toBe("arn:aws:iam::123456789012:role/dev-shop-cf2-maintenance");
   expect(json.output.shop_cicd_role_arn.value).toBe("arn:aws:iam::123456789012:role/dev-shop-cf2-cicd");
   expect(json.output.shop_switch_role_url.value).toBe(
     "https://signin.aws.amazon.com/switchrole?roleName=dev-shop-cf2-maintenance&account=123456789012&displayName=dev-shop-cf2-maintenance",
   );
+});
+
+test("a pinned workflow adds job_workflow_ref to the trust; without a pin there is no such key", () => {
+  const workflowRef = "example-org/shop-edge/.github/workflows/publish-cf2.yml@refs/heads/main";
+  const trust = (pin?: string) => {
+    const { role } = synth({ cicd: { repository: "example-org/shop-edge", repositoryId: "712345601", ownerId: "81234567", environment: "production", workflowRef: pin, maxSessionHours: 1, oidcProviderArn: OIDC_ARN } });
+    return JSON.parse(role("dev-shop-cf2-cicd").assume_role_policy).Statement[0].Condition;
+  };
+  expect(trust(workflowRef).StringEquals["token.actions.githubusercontent.com:job_workflow_ref"]).toBe(workflowRef);
+  expect(Object.keys(trust().StringEquals)).not.toContain("token.actions.githubusercontent.com:job_workflow_ref");
+  expect(Object.keys(trust())).toEqual(["StringEquals"]);
+});
+
+test("further maintenance policies (the console restriction) attach to the maintenance role only", () => {
+  const extra = "arn:aws:iam::123456789012:policy/dev-cf2-console-no-live-changes";
+  const { json } = synth({
+    maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 },
+    maintenancePolicies: [{ arn: extra }],
+    cicd: { repository: "example-org/shop-edge", repositoryId: "712345601", ownerId: "81234567", environment: "dev", maxSessionHours: 1, oidcProviderArn: OIDC_ARN },
+  });
+  const attachments = Object.values<any>(json.resource.aws_iam_role_policy_attachment);
+  expect(attachments.filter((a) => a.policy_arn === extra)).toEqual([expect.objectContaining({ role: expect.stringMatching(/team_maintenance_/) })]);
 });

@@ -2,8 +2,9 @@ import { TerraformOutput, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { appTeamRoleName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubSubject, iamRoleArn, ssoRoleArnPattern } from "../model/names";
+import { appTeamRoleName, githubSubject, iamRoleArn, ssoRoleArnPattern } from "../model/names";
 import { AppTeamRoleKind } from "../model/vocabulary";
+import { githubTrustConditions, type GithubJobIdentity } from "./github-oidc-trust";
 import { policyJson, type PolicyDocument } from "./policy";
 
 // Re-exported: the naming lives in model/, callers read it from here too.
@@ -31,9 +32,11 @@ export function maintenanceTrustPolicy(accountId: string, permissionSets: readon
 
 /**
  * Trust for the CI/CD role: GitHub Actions jobs of one repository running in one GitHub environment (so the
- * environment's protection rules, e.g. required reviewers, gate every use). Exact match on subject and audience.
+ * environment's protection rules, e.g. required reviewers, gate every use). Exact match on audience and subject, and
+ * on the repository's and owner's numeric ids (names survive a rename, transfer or re-creation; ids do not), plus the
+ * workflow when pinned (modules/github-oidc-trust.ts).
  */
-export function cicdTrustPolicy(oidcProviderArn: string, repository: string, environment: string): PolicyDocument {
+export function cicdTrustPolicy(oidcProviderArn: string, job: GithubJobIdentity): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -42,12 +45,7 @@ export function cicdTrustPolicy(oidcProviderArn: string, repository: string, env
         Effect: "Allow",
         Principal: { Federated: oidcProviderArn },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-            [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(repository, environment),
-          },
-        },
+        Condition: { StringEquals: githubTrustConditions(job) },
       },
     ],
   };
@@ -66,8 +64,10 @@ export interface AppTeamRolesProps {
   readonly policy?: ITerraformDependable;
   /** Maintenance role for console users; omitted = no maintenance role. */
   readonly maintenance?: { readonly permissionSets: readonly string[]; readonly maxSessionHours: number };
+  /** Further policies the maintenance role attaches (the console restriction of modules/app-team-guards.ts). @default none */
+  readonly maintenancePolicies?: readonly { readonly arn: string; readonly resource?: ITerraformDependable }[];
   /** CI/CD role for GitHub Actions; omitted = no CI/CD role. */
-  readonly cicd?: { repository: string; environment: string; maxSessionHours: number; oidcProviderArn: string; oidcProvider?: ITerraformDependable };
+  readonly cicd?: GithubJobIdentity & { readonly maxSessionHours: number; readonly oidcProviderArn: string; readonly oidcProvider?: ITerraformDependable };
 }
 
 /**
@@ -90,11 +90,18 @@ export class AppTeamRoles extends Construct {
         trust: maintenanceTrustPolicy(props.accountId, props.maintenance.permissionSets),
         maxSessionHours: props.maintenance.maxSessionHours,
       });
+      (props.maintenancePolicies ?? []).forEach((p, i) =>
+        new IamRolePolicyAttachment(this, `maintenance-extra-policy-${i}`, {
+          role: this.roles.get(AppTeamRoleKind.MAINTENANCE)!.name,
+          policyArn: p.arn,
+          dependsOn: p.resource ? [p.resource] : undefined,
+        }),
+      );
     }
     if (props.cicd) {
       this.role(props, AppTeamRoleKind.CICD, {
         description: `GitHub Actions (${githubSubject(props.cicd.repository, props.cicd.environment)}) deploys ${props.envName}-${props.sid}-* CloudFront Functions`,
-        trust: cicdTrustPolicy(props.cicd.oidcProviderArn, props.cicd.repository, props.cicd.environment),
+        trust: cicdTrustPolicy(props.cicd.oidcProviderArn, props.cicd),
         maxSessionHours: props.cicd.maxSessionHours,
         // IAM rejects a trust policy naming a provider that does not exist yet.
         dependsOn: props.cicd.oidcProvider ? [props.cicd.oidcProvider] : undefined,

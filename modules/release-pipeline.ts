@@ -75,10 +75,13 @@ phases:
 export class ReleasePipeline extends Construct {
   readonly pipeline: Codepipeline;
   readonly artifacts: S3Bucket;
+  /** The pipeline's name, literal (alarms watch its failed executions). */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: ReleasePipelineProps) {
     super(scope, id);
     const { name, config } = props;
+    this.name = `${name}-release`;
     const logGroupArn = (group: string) => regionalArn("logs", props.region, props.accountId, `log-group:${group}`);
     const siteBucketArn = s3BucketArn(props.siteBucketName);
     const parameterArn = ssmParameterArn(props.region, props.accountId, props.releaseVersionParameter);
@@ -178,7 +181,7 @@ export class ReleasePipeline extends Construct {
       configuration: { StateMachineArn: sm.arn, InputType: "Literal", Input: "{}" },
     });
     this.pipeline = new Codepipeline(this, "pipeline", {
-      name: `${name}-release`,
+      name: this.name,
       roleArn: role.arn,
       pipelineType: "V2",
       executionMode: "QUEUED",

@@ -77,9 +77,15 @@ export interface ReleaseStateMachinesProps {
 export class ReleaseStateMachines extends Construct {
   readonly configure: SfnStateMachine;
   readonly promote: SfnStateMachine;
+  /** The Configure state machine's name, literal (alarms watch it). */
+  readonly configureName: string;
+  /** The Promote state machine's name, literal (alarms watch it). */
+  readonly promoteName: string;
 
   constructor(scope: Construct, id: string, props: ReleaseStateMachinesProps) {
     super(scope, id);
+    this.configureName = `${props.name}-configure`;
+    this.promoteName = `${props.name}-promote`;
     const primary = props.primaryDistribution;
     const staging = props.stagingDistribution;
     const policyArn = continuousDeploymentPolicyArn(props.accountId, props.policyId);
@@ -108,7 +114,7 @@ export class ReleaseStateMachines extends Construct {
       ],
     });
     this.configure = new SfnStateMachine(this, "configure", {
-      name: `${props.name}-configure`,
+      name: this.configureName,
       roleArn: configureRole.arn,
       definition: renderDefinition("configure", {
         ReleaseVersionParameter: props.releaseVersionParameter,
@@ -137,7 +143,7 @@ export class ReleaseStateMachines extends Construct {
       ],
     });
     this.promote = new SfnStateMachine(this, "promote", {
-      name: `${props.name}-promote`,
+      name: this.promoteName,
       roleArn: promoteRole.arn,
       definition: renderDefinition("promote", { StagingDistributionId: staging.id, PrimaryDistributionId: primary.id }),
     });

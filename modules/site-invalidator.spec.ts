@@ -150,6 +150,12 @@ test("a replication role of another account is admitted by the bucket policy; wi
   expect(bucketPolicy(synth())).toHaveLength(2);
 });
 
+test("with a replication prefix the source may write only that folder (one owner per key)", () => {
+  const role = "arn:aws:iam::456789012345:role/vendor-replication";
+  const statements = JSON.parse(one(synth({ replicationSourceRoleArn: role, replicationPrefix: "vendor/" }), "aws_s3_bucket_policy", "site-web").policy).Statement;
+  expect(statements.find((s: any) => s.Sid === "AllowReplicationFromSourceAccount").Resource).toBe("arn:aws:s3:::dev-shop-web-123456789012/vendor/*");
+});
+
 test("invalidators in one stack share one code asset (the bundle is copied once per stack, not per site)", () => {
   const json = synth({}, (stack, sites) => {
     new SiteInvalidator(stack, "invalidator-lp", {

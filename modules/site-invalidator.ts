@@ -73,6 +73,10 @@ export class SiteInvalidator extends Construct {
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly notification: S3BucketNotification;
+  /** The dead-letter queue's name, literal (alarms watch it). */
+  readonly deadLetterQueueName: string;
+  /** The function's name, literal (alarms watch it). */
+  readonly functionName: string;
 
   constructor(scope: Construct, id: string, props: SiteInvalidatorProps) {
     super(scope, id);
@@ -81,6 +85,8 @@ export class SiteInvalidator extends Construct {
     const functionName = c.functionName;
     const { queue: queueName, deadLetterQueue: dlqName } = invalidationQueueNames(base);
     const logGroupName = lambdaLogGroupName(functionName);
+    this.deadLetterQueueName = dlqName;
+    this.functionName = functionName;
     // Literal ARNs (not references) so the plan shows every policy whole.
     const queueArn = sqsQueueArn(props.region, props.accountId, queueName);
     const dlqArn = sqsQueueArn(props.region, props.accountId, dlqName);
@@ -200,7 +206,8 @@ export class SiteInvalidator extends Construct {
         Effect: "Allow",
         Principal: { AWS: c.replicationSourceRoleArn },
         Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
-        Resource: `${bucketArn}/*`,
+        // One owner per key: with a prefix the source cannot write into release folders (or anything else).
+        Resource: `${bucketArn}/${c.replicationPrefix ?? ""}*`,
       });
       props.site.addBucketPolicyStatement({
         Sid: "AllowReplicationVersioningCheck",

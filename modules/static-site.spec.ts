@@ -83,3 +83,14 @@ test("the distribution's id and domain name are outputs with stable names", () =
   expect(json.output.web_distribution_id.value).toMatch(/^\$\{aws_cloudfront_distribution\.site_distribution_\w+\.id\}$/);
   expect(json.output.web_distribution_domain_name.value).toMatch(/^\$\{aws_cloudfront_distribution\.site_distribution_\w+\.domain_name\}$/);
 });
+
+test("an unversioned folder gets a second origin without origin path and the first cache behavior", () => {
+  const d = only(synth({ unversionedPrefix: "vendor/" }), "aws_cloudfront_distribution");
+  expect(d.origin.map((o: any) => [o.origin_id, o.origin_path])).toEqual([["s3-origin", undefined], ["s3-unversioned", undefined]]);
+  expect(d.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.target_origin_id])).toEqual([
+    ["/vendor/*", "s3-unversioned"],
+    ["/api/*", "s3-origin"],
+  ]);
+  // Without it, one origin as before.
+  expect(only(synth(), "aws_cloudfront_distribution").origin).toHaveLength(1);
+});

@@ -66,9 +66,17 @@ export interface StaticSiteProps {
    * deployment passes PROMOTION_OWNED_ATTRIBUTES (modules/continuous-deployment.ts). @default none
    */
   readonly distributionIgnoreChanges?: readonly string[];
+  /**
+   * A bucket folder ("vendor/") served as it is, outside the release origin path: with continuous deployment the
+   * first origin points at `/<release>`, so a replication source's folder gets its own origin (same bucket, no origin
+   * path) and a first cache behavior `/<folder>*`. @default none
+   */
+  readonly unversionedPrefix?: string;
 }
 
 const S3_ORIGIN_ID = "s3-origin";
+/** The origin of the unversioned folder: after the release origin, which Configure addresses as Origins.Items[0]. */
+const UNVERSIONED_ORIGIN_ID = "s3-unversioned";
 
 /**
  * A static site: a private S3 origin behind a CloudFront distribution through origin access control.
@@ -140,6 +148,9 @@ export class StaticSite extends Construct {
           domainName: this.bucket.bucketRegionalDomainName,
           originAccessControlId: this.originAccessControl.id,
         },
+        ...(props.unversionedPrefix
+          ? [{ originId: UNVERSIONED_ORIGIN_ID, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: this.originAccessControl.id }]
+          : []),
       ],
       defaultCacheBehavior: {
         targetOriginId: S3_ORIGIN_ID,
@@ -150,7 +161,21 @@ export class StaticSite extends Construct {
         compress: props.defaultBehavior.compress,
         functionAssociation: associationsFor(DEFAULT_BEHAVIOR),
       },
-      orderedCacheBehavior: props.behaviors.map(
+      orderedCacheBehavior: [
+        ...(props.unversionedPrefix
+          ? [
+              {
+                pathPattern: `/${props.unversionedPrefix}*`,
+                targetOriginId: UNVERSIONED_ORIGIN_ID,
+                viewerProtocolPolicy: "redirect-to-https",
+                allowedMethods: ["GET", "HEAD", "OPTIONS"],
+                cachedMethods: ["GET", "HEAD"],
+                cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
+                compress: props.defaultBehavior.compress,
+              },
+            ]
+          : []),
+        ...props.behaviors.map(
         (b): CloudfrontDistributionOrderedCacheBehavior => ({
           pathPattern: b.pathPattern!,
           targetOriginId: S3_ORIGIN_ID,
@@ -161,7 +186,8 @@ export class StaticSite extends Construct {
           compress: b.compress,
           functionAssociation: associationsFor(b.pathPattern!),
         }),
-      ),
+        ),
+      ],
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: props.certificateArn
         ? { acmCertificateArn: props.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }

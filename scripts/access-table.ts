@@ -14,8 +14,13 @@ type StackJson = Record<string, any>;
 
 export const TABLE_BEGIN = "<!-- app-team-access-table:begin (npx tsx scripts/access-table.ts --write) -->";
 export const TABLE_END = "<!-- app-team-access-table:end -->";
-/** The example environment the table is rendered from: it has both kinds of role. */
-export const TABLE_ENVIRONMENT = "dev";
+/** The example environment the table is rendered from: it has both kinds of role and every safeguard on. */
+export const TABLE_ENVIRONMENT = "prod";
+
+/** Statements whose resources come from the manifests: one row describes them, whatever functions exist today. */
+const GENERATED_RESOURCES: Record<string, string> = {
+  InfrastructureOwnedFunctions: '`arn:aws:cloudfront::<account>:function/<env>-<sid>-<name>` of every function whose manifest says `owner: "infra"`',
+};
 
 const KIND_COLUMNS: [AppTeamRoleKind, string][] = [
   [AppTeamRoleKind.MAINTENANCE, "maintenance role"],
@@ -31,7 +36,9 @@ export function renderAccessTable(stack: StackJson): string {
   const roles = rolesOf(stack).filter((r) => r.tags.sid);
   const envName = roles[0]?.tags.environment;
   const general = (s: string) => s.split(account).join("<account>").replace(`:policy/${envName}-`, ":policy/<env>-");
-  const policies = [...new Set(roles.flatMap((r) => r.attached.map((p) => p.name)))];
+  const policyName = (name: string) => name.replace(`${envName}-`, "<env>-");
+  // The shared policy first, then what some roles add.
+  const policies = [...new Set(roles.flatMap((r) => r.attached.map((p) => p.name)))].sort((a, b) => Number(!a.endsWith("-cf2-app-team")) - Number(!b.endsWith("-cf2-app-team")));
   const rows = [
     `| policy / statement | effect | actions | resources | ${KIND_COLUMNS.map(([, title]) => title).join(" | ")} |`,
     `| --- | --- | --- | --- | ${KIND_COLUMNS.map(() => "---").join(" | ")} |`,
@@ -41,10 +48,10 @@ export function renderAccessTable(stack: StackJson): string {
     const kinds = KIND_COLUMNS.map(([kind]) => roles.some((r) => r.name.endsWith(`-${kind}`) && r.attached.some((p) => p.name === name)));
     for (const s of doc.Statement) {
       const cells = [
-        `\`${name.replace(`${envName}-`, "<env>-")}\` / ${s.Sid ?? "(no Sid)"}`,
+        `\`${policyName(name)}\` / ${s.Sid ?? "(no Sid)"}`,
         s.Effect,
         code(list(s.Action)),
-        code(list(s.Resource).map(general)),
+        (s.Sid && GENERATED_RESOURCES[s.Sid]) || code(list(s.Resource).map(general)),
         ...kinds.map((has) => (has ? (s.Effect === "Allow" ? "allowed" : "denied") : "-")),
       ];
       rows.push(`| ${cells.join(" | ")} |`);

@@ -1,4 +1,4 @@
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { BackendConfig, ResolvedEnvironment } from "../model/resolved";
@@ -11,6 +11,10 @@ import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import { addFunctions } from "./edge-functions";
 import { addDeployRoles } from "./deploy-roles";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
+import { appTeamGuards } from "./safeguards";
+import { addAlarms } from "./alarms";
+import type { Alarms } from "../modules/alarms";
+import { DeletionProtection } from "../modules/deletion-protection";
 
 export { defaultTags } from "../environments/resolve";
 
@@ -33,6 +37,8 @@ export class EdgeStack extends TerraformStack {
   readonly functions: Map<string, CloudFrontFunction>;
   /** Continuous deployments by site name (sites with `continuousDeployment`). */
   readonly continuousDeployments = new Map<string, ContinuousDeployment>();
+  /** The environment's alarms (`alarms` configured); modules built later register theirs with its watch methods. */
+  readonly alarms?: Alarms;
 
   /** `env`: the resolved environment (environments/resolve.ts): defaults applied, names computed, references checked. */
   constructor(scope: Construct, readonly env: ResolvedEnvironment) {
@@ -66,6 +72,8 @@ export class EdgeStack extends TerraformStack {
           ? site.functionAssociations.map((a) => ({ behavior: a.behavior, eventType: a.eventType, function: this.functions.get(a.function)! }))
           : undefined,
         distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
+        // The replication source's folder stays reachable whatever release the primary serves.
+        unversionedPrefix: site.unversionedPrefix,
       });
       this.sites.set(site.name, staticSite);
       if (site.continuousDeployment) {
@@ -87,7 +95,8 @@ export class EdgeStack extends TerraformStack {
     // Application-team access: one shared ABAC policy, a maintenance and/or CI/CD role per product. IAM is global,
     // so the main provider serves.
     if (env.appTeams.length > 0) {
-      const policy = new AppTeamPolicy(this, "app-team-policy", { envName: env.name, accountId: env.accountId });
+      const guards = appTeamGuards(this, env);
+      const policy = new AppTeamPolicy(this, "app-team-policy", { envName: env.name, accountId: env.accountId, ...guards.policy });
       const oidc = env.githubOidc && new GithubOidcProvider(this, "github-oidc", { accountId: env.accountId, ...env.githubOidc });
       for (const team of env.appTeams) {
         const { maintenance, cicd } = team;
@@ -100,6 +109,7 @@ export class EdgeStack extends TerraformStack {
             policyArn: policy.arn,
             policy: policy.policy,
             maintenance,
+            maintenancePolicies: guards.maintenancePolicies,
             cicd: cicd && oidc ? { ...cicd, oidcProviderArn: oidc.arn, oidcProvider: oidc.resource } : undefined,
           }),
         );
@@ -125,6 +135,8 @@ export class EdgeStack extends TerraformStack {
     }
 
     addDeployRoles(this, env);
+    this.alarms = addAlarms(this, env, this);
+    if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
   }
 }
 

@@ -1,10 +1,16 @@
 import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
+import * as path from "node:path";
 import { synthesizeExamples } from "./support/synth";
+import { loadEnvironments } from "../environments/load";
+import { loadFunctions } from "../environments/cf2/load";
+import { FunctionOwner } from "../model/vocabulary";
+import { functionName } from "../model/names";
 import { describeWithTerraform } from "./support/terraform";
 
 // The dev example (both products with both roles): `npm run validate` has usually planned it already (the plan cache
 // is keyed by content, so this suite's own work directory reuses that plan).
 const stack = synthesizeExamples().dev;
+const functions = loadFunctions(loadEnvironments(path.join(__dirname, "..", "environments")), path.join(__dirname, "..", "functions", "cf2"));
 const isAppTeam = (r: any) => /-cf2-(app-team|maintenance|cicd)$/.test(r.name ?? r.role ?? "");
 
 describeWithTerraform("application-team access, as Terraform will send it (offline plan)", () => {
@@ -18,11 +24,33 @@ describeWithTerraform("application-team access, as Terraform will send it (offli
     const [policy] = after("aws_iam_policy.").filter(isAppTeam);
     expect(policy.policy).not.toContain("$${");
     const doc = JSON.parse(policy.policy);
-    expect(doc.Statement[0].Resource).toBe("arn:aws:cloudfront::123456789012:function/${aws:PrincipalTag/environment}-${aws:PrincipalTag/sid}-*");
-    expect(doc.Statement[1].Resource).toEqual([
+    const statement = (sid: string) => doc.Statement.find((s: any) => s.Sid === sid);
+    expect(statement("OwnFunctions").Resource).toBe("arn:aws:cloudfront::123456789012:function/${aws:PrincipalTag/environment}-${aws:PrincipalTag/sid}-*");
+    expect(statement("OwnFunctionLogs").Resource).toEqual([
       "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/function/${aws:PrincipalTag/environment}-${aws:PrincipalTag/sid}-*",
       "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/function/${aws:PrincipalTag/environment}-${aws:PrincipalTag/sid}-*:*",
     ]);
+  });
+
+  test("the explicit deny names every infra-owned function of the environment, from the manifests", () => {
+    const [policy] = after("aws_iam_policy.").filter(isAppTeam);
+    const deny = JSON.parse(policy.policy).Statement.find((s: any) => s.Sid === "InfrastructureOwnedFunctions");
+    const expected = functions
+      .filter((f) => f.manifest.owner === FunctionOwner.INFRA && f.manifest.environments.includes("dev"))
+      .map((f) => `arn:aws:cloudfront::123456789012:function/${functionName("dev", f.manifest.sid, f.manifest.name)}`)
+      .sort();
+    if (expected.length === 0) expect(deny).toBeUndefined();
+    else expect(deny).toEqual({ Sid: "InfrastructureOwnedFunctions", Effect: "Deny", Action: ["cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:TestFunction"], Resource: expected });
+  });
+
+  test("the CI/CD trust Terraform creates pins the repository and owner ids", () => {
+    const cicd = after("aws_iam_role.").filter((r: any) => /-cf2-cicd$/.test(r.name));
+    expect(cicd.length).toBeGreaterThan(0);
+    for (const r of cicd) {
+      const conditions = JSON.parse(r.assume_role_policy).Statement[0].Condition.StringEquals;
+      expect(conditions["token.actions.githubusercontent.com:repository_id"]).toMatch(/^\d+$/);
+      expect(conditions["token.actions.githubusercontent.com:repository_owner_id"]).toMatch(/^\d+$/);
+    }
   });
 
   test("both roles carry environment and sid on the role, attach the policy, and the OIDC provider is created", () => {

@@ -3,6 +3,8 @@
  * evaluated by an IAM policy simulator (@cloud-copilot/iam-simulate, AGPL: a dev dependency used only here).
  * Cases are generated from the example environments, so a new product or environment is covered without edits.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../environments/load";
@@ -13,12 +15,19 @@ import type { PolicyDocument } from "../modules/policy";
 import { abacPoliciesDenyRetagging, noSessionTagsInTrust, onlyRealActions } from "../guardrails/rules/iam";
 import type { Rule } from "../guardrails";
 import { accountOf, rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
-import { synthesizeExamples } from "./support/synth";
+import { synthesize, synthesizeExamples } from "./support/synth";
+import { loadFunctions, type Cf2Function } from "../environments/cf2/load";
+import { FunctionOwner } from "../model/vocabulary";
+import { functionName } from "../model/names";
+import { validateEnvironments } from "../environments/load";
+import dev from "../environments/dev";
+import { CONSOLE_DENIED_ACTIONS } from "../model/hardening";
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "InvalidAction";
 
 const envs = loadEnvironments(path.join(__dirname, "..", "environments"));
 const stacks = synthesizeExamples();
+const functions = loadFunctions(envs, path.join(__dirname, "..", "functions", "cf2"));
 
 async function decide(s: { principal: string; action: string; resource: string; account: string; context?: Record<string, string>; identity: PolicyDocument[]; resourcePolicy?: PolicyDocument }): Promise<Decision> {
   const simulation: Simulation = {
@@ -82,22 +91,54 @@ function naivePolicy(account: string, valid: boolean): PolicyDocument {
   };
 }
 
-function casesFor(env: Environment, role: SynthesizedRole): Case[] {
+/**
+ * The manifests' functions of this role's environment and sid, by owner: infra-owned ones are denied to the team
+ * (update, publish, test); on a console role of an environment with liveChangesOnlyThroughCicd, updating and
+ * publishing are denied on every function.
+ */
+function ownershipCases(env: Environment, role: SynthesizedRole, fns: Cf2Function[], c: (action: string, resource: string, expected: Decision) => Case): Case[] {
   const account = env.accountId;
   const sid = role.tags.sid;
+  const consoleRestricted = env.security.liveChangesOnlyThroughCicd && role.name.endsWith(`-cf2-${AppTeamRoleKind.MAINTENANCE}`);
+  const mine = fns.filter((f) => f.manifest.environments.includes(env.name) && f.manifest.sid === sid);
+  return mine.flatMap((f) => {
+    const arn = fn(account, functionName(env.name, sid, f.manifest.name));
+    const reads = ["cloudfront:DescribeFunction", "cloudfront:GetFunction"].map((a) => c(a, arn, "Allowed"));
+    if (f.manifest.owner === FunctionOwner.INFRA)
+      return [...reads, ...["cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:TestFunction"].map((a) => c(a, arn, "ExplicitlyDenied"))];
+    return [
+      ...reads,
+      c("cloudfront:TestFunction", arn, "Allowed"),
+      ...["cloudfront:UpdateFunction", "cloudfront:PublishFunction"].map((a) => c(a, arn, consoleRestricted ? "ExplicitlyDenied" : "Allowed")),
+    ];
+  });
+}
+
+function casesFor(env: Environment, role: SynthesizedRole, fns: Cf2Function[] = functions): Case[] {
+  const account = env.accountId;
+  const sid = role.tags.sid;
+  const consoleRestricted = env.security.liveChangesOnlyThroughCicd && role.name.endsWith(`-cf2-${AppTeamRoleKind.MAINTENANCE}`);
   const own = `${env.name}-${sid}-redirect`;
   const ownGroup = logGroup(account, own);
+  // The console restriction denies UpdateFunction/PublishFunction on every function of the account: what the
+  // shared policy never allowed becomes an explicit deny too.
+  const restricted = (action: string, resource: string) =>
+    consoleRestricted && (CONSOLE_DENIED_ACTIONS as readonly string[]).includes(action) && resource.startsWith(`arn:aws:cloudfront::${account}:function/`);
   const c = (action: string, resource: string, expected: Decision, extra: Partial<Case> = {}): Case => ({
     label: `${role.name}: ${action} on ${resource.replace(`:${account}:`, ":<own account>:")}${extra.tags ? ` with tags ${JSON.stringify(extra.tags)}` : ""}${extra.identity ? " (naive policy)" : ""}`,
     role,
     action,
     resource,
-    expected,
+    expected: expected === "ImplicitlyDenied" && !extra.identity && restricted(action, resource) ? "ExplicitlyDenied" : expected,
     ...extra,
   });
   const cases: Case[] = [
     // Own environment and sid: the whole self-service workflow.
-    ...["cloudfront:DescribeFunction", "cloudfront:GetFunction", "cloudfront:UpdateFunction", "cloudfront:TestFunction", "cloudfront:PublishFunction"].map((a) => c(a, fn(account, own), "Allowed")),
+    ...["cloudfront:DescribeFunction", "cloudfront:GetFunction", "cloudfront:TestFunction"].map((a) => c(a, fn(account, own), "Allowed")),
+    // A console role of a production-tier environment reads and tests; LIVE changes go through CI/CD.
+    ...["cloudfront:UpdateFunction", "cloudfront:PublishFunction"].map((a) => c(a, fn(account, own), consoleRestricted ? "ExplicitlyDenied" : "Allowed")),
+    // Functions of the manifests: infra-owned ones are out of reach although the <env>-<sid>- prefix matches them.
+    ...ownershipCases(env, role, fns, c),
     c("cloudfront:ListFunctions", "*", "Allowed"),
     ...["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields", "logs:GetLogRecord"].map((a) => c(a, ownGroup, "Allowed")),
     // The historical form log-group actions were authorized against.
@@ -123,7 +164,7 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
     ]),
 
     // A session without the tags gets nothing from the policy.
-    c("cloudfront:UpdateFunction", fn(account, own), "ImplicitlyDenied", { tags: {} }),
+    c("cloudfront:TestFunction", fn(account, own), "ImplicitlyDenied", { tags: {} }),
     c("cloudfront:PublishFunction", fn(account, own), "ImplicitlyDenied", { tags: { environment: env.name } }),
     c("logs:StartQuery", ownGroup, "ImplicitlyDenied", { tags: { sid } }),
 
@@ -186,6 +227,59 @@ describe("permissions matrix of the application-team roles (IAM policy simulator
     const asStack = (doc: PolicyDocument) => ({ resource: { aws_iam_policy: { p: { policy: JSON.stringify(doc) } } } });
     expect(await check(onlyRealActions, asStack(naivePolicy("123456789012", false)))).toHaveLength(3);
     expect(await check(onlyRealActions, stacks.dev)).toEqual([]);
+  });
+});
+
+/**
+ * The same matrix on a fixture that does not depend on the repository's manifests or example flags: a copy of the dev
+ * environment with the console restriction on and one infra-owned and one app-owned function per product, written
+ * to a temporary functions directory and loaded like the real ones.
+ */
+describe("infra-owned functions and the console restriction (fixture environment, simulated)", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "edge-cf2-access-"));
+  const input = JSON.parse(JSON.stringify(dev));
+  input.security = { liveChangesOnlyThroughCicd: true };
+  const [fixtureEnv] = validateEnvironments([{ file: "environments/dev.ts", input }]);
+  for (const p of fixtureEnv.products) {
+    const site = fixtureEnv.sites.find((s) => s.sid === p.sid);
+    if (!site) continue;
+    for (const [owner, eventType] of [[FunctionOwner.INFRA, "viewer-request"], [FunctionOwner.APP, "viewer-response"]] as const) {
+      const name = `fixture-${owner}`;
+      mkdirSync(path.join(dir, `${p.sid}-${name}`));
+      writeFileSync(
+        path.join(dir, `${p.sid}-${name}`, "manifest.json"),
+        JSON.stringify({ ticket: "EDGE-1", name: `${p.sid}-${name}`, sid: p.sid, environments: [fixtureEnv.name], associations: [{ site: site.name, behavior: "default", eventType }], owner }),
+      );
+      writeFileSync(path.join(dir, `${p.sid}-${name}`, "index.js"), eventType === "viewer-request" ? "function handler(event) { return event.request; }\n" : "function handler(event) { return event.response; }\n");
+    }
+  }
+  const fixtureFunctions = loadFunctions([fixtureEnv], dir);
+  const stack = synthesize([fixtureEnv], fixtureFunctions)[fixtureEnv.name];
+  const fixtureCases = rolesOf(stack)
+    .filter(isAppTeamRole)
+    .flatMap((role) => casesFor(fixtureEnv, role, fixtureFunctions));
+
+  test("covers an infra and an app function of every product with a site, for both kinds of role", () => {
+    const infra = fixtureCases.filter((c) => c.resource.includes("-fixture-infra") && c.expected === "ExplicitlyDenied");
+    const consoleDenied = fixtureCases.filter((c) => c.role.name.endsWith("-maintenance") && c.resource.includes("-fixture-app") && c.expected === "ExplicitlyDenied");
+    const cicdAllowed = fixtureCases.filter((c) => c.role.name.endsWith("-cicd") && c.resource.includes("-fixture-app") && c.action === "cloudfront:PublishFunction" && c.expected === "Allowed");
+    const products = fixtureEnv.products.filter((p) => p.access && fixtureEnv.sites.some((s) => s.sid === p.sid));
+    expect(products.length).toBeGreaterThan(0);
+    expect(new Set(infra.map((c) => c.role.name)).size).toBe(products.reduce((n, p) => n + (p.access!.maintenance ? 1 : 0) + (p.access!.cicd ? 1 : 0), 0));
+    expect(consoleDenied.length).toBeGreaterThan(0);
+    expect(cicdAllowed.length).toBe(products.filter((p) => p.access!.cicd).length);
+  });
+
+  test.each(fixtureCases.map((c) => [c.label, c.expected, c] as const))("%s -> %s", async (_label, expected, c) => {
+    const decision = await decide({
+      principal: c.role.arn,
+      action: c.action,
+      resource: c.resource,
+      account: accountOf(stack),
+      context: principalTags(c.tags ?? c.role.tags),
+      identity: c.identity ?? c.role.attached.map((p) => p.document),
+    });
+    expect(decision).toBe(expected);
   });
 });
 
@@ -260,12 +354,51 @@ describe("who may assume the CI/CD roles (GitHub OIDC trust)", () => {
           StringEquals: {
             "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
             "token.actions.githubusercontent.com:sub": githubSubject(cfg.repository, cfg.environment),
+            "token.actions.githubusercontent.com:repository_id": cfg.repositoryId,
+            "token.actions.githubusercontent.com:repository_owner_id": cfg.ownerId,
+            ...(cfg.workflowRef ? { "token.actions.githubusercontent.com:job_workflow_ref": cfg.workflowRef } : {}),
           },
         },
       },
     ]);
-    expect(githubSubject(cfg.repository, cfg.environment)).not.toMatch(/[*?]/);
+    for (const value of Object.values(role.trust.Statement[0].Condition!.StringEquals)) expect(value).not.toMatch(/[*?]/);
     expect(role.maxSessionDuration).toBe(cfg.maxSessionHours * 3600);
+  });
+
+  /**
+   * Tokens of jobs that must and must not get in, judged against the synthesized trust as data (every StringEquals
+   * key present in the token and equal; the trust has no other operator). The names stay the same in each bad token:
+   * only what a rename, transfer, re-creation or another workflow changes differs.
+   */
+  const claimsOf = (cfg: (typeof cicd)[number][2]) => ({
+    aud: "sts.amazonaws.com",
+    sub: githubSubject(cfg.repository, cfg.environment),
+    repository: cfg.repository,
+    repository_id: cfg.repositoryId,
+    repository_owner_id: cfg.ownerId,
+    job_workflow_ref: cfg.workflowRef ?? `${cfg.repository}/.github/workflows/any.yml@refs/heads/main`,
+  });
+  const tokenCases = cicd.flatMap(([name, env, cfg]) => {
+    const good = claimsOf(cfg);
+    const t = (label: string, claims: Record<string, string>, allowed: boolean) => [`${name}: ${label}`, allowed, env, name, claims] as const;
+    return [
+      t("the configured repository's job in the configured environment", good, true),
+      t("a re-created repository of the same name (new repository id)", { ...good, repository_id: `${good.repository_id}9` }, false),
+      t("the same name under a re-created or transferred owner (new owner id)", { ...good, repository_owner_id: `${good.repository_owner_id}9` }, false),
+      t("another GitHub environment of the repository", { ...good, sub: githubSubject(cfg.repository, `${cfg.environment}-x`) }, false),
+      t("a token for another audience", { ...good, aud: `https://github.com/${cfg.repository.split("/")[0]}` }, false),
+      t("a token without the id claims", { aud: good.aud, sub: good.sub }, false),
+      ...(cfg.workflowRef
+        ? [t("another workflow of the same repository", { ...good, job_workflow_ref: cfg.workflowRef.replace(/@.*$/, "@refs/heads/feature") }, false)]
+        : [t("any workflow of the repository (no workflow pin)", good, true)]),
+    ];
+  });
+  test.each(tokenCases)("%s -> allowed %s", (_label, allowed, env, name, claims) => {
+    const [statement] = rolesOf(stacks[env.name]).find((r) => r.name === name)!.trust.Statement;
+    expect(Object.keys(statement.Condition!)).toEqual(["StringEquals"]);
+    const conditions = statement.Condition!.StringEquals as Record<string, string>;
+    const token = Object.fromEntries(Object.entries(claims).map(([k, v]) => [`token.actions.githubusercontent.com:${k}`, v]));
+    expect(Object.entries(conditions).every(([key, value]) => token[key] === value)).toBe(allowed);
   });
 });
 

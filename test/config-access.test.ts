@@ -30,7 +30,7 @@ test("defaults: one-hour sessions; access and githubOidc are optional", () => {
   const [env] = validateEnvironments([{ file: "environments/dev.ts", input: dev }]);
   expect(env.products[0].access).toEqual({
     maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 },
-    cicd: { repository: "example-org/shop-edge-functions", environment: "dev", maxSessionHours: 1 },
+    cicd: { repository: "example-org/shop-edge-functions", repositoryId: "712345601", ownerId: "81234567", environment: "dev", maxSessionHours: 1 },
   });
   const bare = clone(dev) as any;
   for (const p of bare.products) delete p.access;

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../scripts/lib/terraform";
 import { synthesizeExamples } from "./support/synth";
+import { loadEnvironments } from "../environments/load";
 import { describeWithTerraform } from "./support/terraform";
 
 const stacks = synthesizeExamples();
@@ -26,12 +27,32 @@ describeWithTerraform("terraform validate and plan, offline, every example stack
     expect(after.viewer_certificate[0]).toMatchObject({ minimum_protocol_version: "TLSv1.2_2021", ssl_support_method: "sni-only" });
     expect(after.aliases).toEqual(["www.example.com"]);
     expect(after.default_cache_behavior[0]).toMatchObject({ cache_policy_id: "658327ea-f89d-4fab-a63d-7e88639e58f6", viewer_protocol_policy: "redirect-to-https" });
-    expect(after.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.cache_policy_id])).toEqual([
-      ["/api/*", "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"],
-      ["/assets/*", "658327ea-f89d-4fab-a63d-7e88639e58f6"],
+    expect(after.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.cache_policy_id, b.target_origin_id])).toEqual([
+      // The replication source's folder, served outside the release origin path (invalidation.replicationPrefix).
+      ["/vendor/*", "658327ea-f89d-4fab-a63d-7e88639e58f6", "s3-unversioned"],
+      ["/api/*", "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", "s3-origin"],
+      ["/assets/*", "658327ea-f89d-4fab-a63d-7e88639e58f6", "s3-origin"],
     ]);
     expect(after.logging_config[0]).toMatchObject({ bucket: "example-org-prod-cloudfront-logs.s3.amazonaws.com", prefix: "shop-web/" });
     expect(after.tags_all).toMatchObject({ environment: "prod", sid: "shop", "managed-by": "cdktf", repository: "example-org/edge-delivery" });
+  });
+
+  test("every distribution of an environment that requires them gets a certificate with TLSv1.2_2021 and access logs", () => {
+    const envs = loadEnvironments(path.join(__dirname, "..", "environments"));
+    let checked = 0;
+    for (const env of envs) {
+      const distributions = plans[env.name].resource_changes.filter((rc: any) => rc.type === "aws_cloudfront_distribution");
+      for (const d of distributions) {
+        const after = d.change.after;
+        if (env.security.requireCertificate) {
+          expect([d.address, after.viewer_certificate[0].minimum_protocol_version, Boolean(after.viewer_certificate[0].acm_certificate_arn), Boolean(after.viewer_certificate[0].cloudfront_default_certificate)]).toEqual([d.address, "TLSv1.2_2021", true, false]);
+          checked++;
+        }
+        if (env.security.requireLogging) expect([d.address, after.logging_config.length]).toEqual([d.address, 1]);
+      }
+    }
+    // Holds vacuously when no example requires them; config-security.test.ts covers the schema side either way.
+    if (envs.some((e) => e.security.requireCertificate)) expect(checked).toBeGreaterThan(0);
   });
 });
 

@@ -1,0 +1,38 @@
+/**
+ * Stack wiring of the environment's alarms (modules/alarms.ts): every invalidator's dead-letter queue and function,
+ * every release's Configure and Promote state machines and every release pipeline. Called from stacks/edge-stack.ts
+ * after those modules exist; other modules register their own with the returned Alarms (`stack.alarms`).
+ */
+import type { ResolvedEnvironment } from "../model/resolved";
+import { Alarms } from "../modules/alarms";
+import type { ContinuousDeployment } from "../modules/continuous-deployment";
+import type { SiteInvalidator } from "../modules/site-invalidator";
+import type { EdgeStack } from "./edge-stack";
+
+/** What the alarms watch, by site name. */
+export interface Watched {
+  readonly invalidators: ReadonlyMap<string, SiteInvalidator>;
+  readonly continuousDeployments: ReadonlyMap<string, ContinuousDeployment>;
+}
+
+/** The environment's Alarms, or undefined when it configures none (`alarms` omitted). */
+export function addAlarms(stack: EdgeStack, env: ResolvedEnvironment, watched: Watched): Alarms | undefined {
+  if (!env.alarms) return undefined;
+  const alarms = new Alarms(stack, "alarms", {
+    envName: env.name,
+    accountId: env.accountId,
+    region: env.region,
+    existingTopicArn: env.alarms.topicArn,
+    emails: env.alarms.emails,
+  });
+  for (const [site, inv] of watched.invalidators) {
+    alarms.watchQueue(`invalidator-${site}-dlq`, inv.deadLetterQueueName, { what: `the invalidation dead-letter queue of site ${site}` });
+    alarms.watchFunction(`invalidator-${site}`, inv.functionName, { what: `the invalidator of site ${site}` });
+  }
+  for (const [site, cd] of watched.continuousDeployments) {
+    alarms.watchStateMachine(`configure-${site}`, cd.stateMachines.configureName, { what: `the Configure state machine of site ${site}` });
+    alarms.watchStateMachine(`promote-${site}`, cd.stateMachines.promoteName, { what: `the Promote state machine of site ${site}` });
+    if (cd.pipeline) alarms.watchPipeline(cd.pipeline.name);
+  }
+  return alarms;
+}
