@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
 import { defaultBucketName, environmentSchema, type Environment } from "./schema";
+import { changeRecorderProblems } from "./change-recorder";
 
 /** Files in environments/ that are code, not environments. */
 const NOT_ENVIRONMENTS = new Set(["schema", "load"]);
@@ -104,6 +105,7 @@ function crossEnvironmentProblems(envs: Environment[], sources: EnvironmentSourc
       );
     else oidcCreators.set(env.accountId, fileOf(env));
   }
+  problems.push(...changeRecorderProblems(envs, fileOf));
   return problems;
 }
 

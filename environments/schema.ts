@@ -5,6 +5,7 @@
  * `npm run synth` with the file, entry and field named instead of half-way through a deploy.
  */
 import { z } from "zod";
+import { changeRecorderSchema } from "./change-recorder";
 
 /** Regions where this project may place its main resources (commercial partition). */
 export const AWS_REGIONS = [
@@ -355,6 +356,8 @@ export const environmentSchema = z
     sites: z.array(site).default([]),
     /** GitHub Actions OIDC provider; required when a product has access.cicd. */
     githubOidc: githubOidc.optional(),
+    /** Record changes made outside this repository and raise them as GitHub issues; one environment per account. */
+    changeRecorder: changeRecorderSchema(AWS_REGIONS).optional(),
   })
   .strict()
   .superRefine((env, ctx) => {

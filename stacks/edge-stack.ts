@@ -10,6 +10,7 @@ import { InvalidationEvent, InvalidationPaths, SiteInvalidator } from "../module
 import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import type { Cf2Function } from "../environments/cf2/load";
 import { addFunctions } from "./edge-functions";
+import { addChangeRecorder } from "./change-recorder";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 
 /** Tags the provider puts on every taggable resource of an environment. */
@@ -141,6 +142,8 @@ export class EdgeStack extends TerraformStack {
         }),
       );
     }
+
+    addChangeRecorder(this, functions);
   }
 }
 
