@@ -11,6 +11,7 @@ import dev from "../environments/dev";
 import { problemsAfter as check } from "./support/config";
 import { resourcesOfType, synthesize } from "./support/synth";
 
+const devSites = dev.sites ?? [];
 const RECORDER = { repository: "example-org/edge-delivery", tokenParameter: "/edge/change-recorder/github-token" };
 const problemsAfter = (mutate: (env: any) => void) => check(dev, "environments/dev.ts", (e) => ((e.changeRecorder = { ...RECORDER }), mutate(e)));
 
@@ -88,12 +89,12 @@ describe("the recorder watches every environment of its account", () => {
   test("names: both environments' function, role and policy prefixes and buckets; distributions: own by reference, the peer's by id", () => {
     expect(config.watch.functionPrefixes).toEqual(["dev-", "qa-"]);
     expect(config.watch.iamNamePrefixes).toEqual(["dev-", "qa-"]);
-    expect(config.watch.buckets).toEqual(dev.sites.map((s) => `dev-${s.sid}-${s.name}-${dev.accountId}`).concat([`qa-shop-web-${dev.accountId}`]));
-    expect(config.watch.distributionIds).toEqual([...dev.sites.map(() => expect.stringMatching(/^\$\{aws_cloudfront_distribution\.site-.*\.id\}$/)), "E2QASHOPWEB001"]);
+    expect(config.watch.buckets).toEqual(devSites.map((s) => `dev-${s.sid}-${s.name}-${dev.accountId}`).concat([`qa-shop-web-${dev.accountId}`]));
+    expect(config.watch.distributionIds).toEqual([...devSites.map(() => expect.stringMatching(/^\$\{aws_cloudfront_distribution\.site-.*\.id\}$/)), "E2QASHOPWEB001"]);
   });
 
   test("automation: the configured deploy role, this stack's service roles by ARN, the peer's by naming pattern; never an app-team role", () => {
-    const ownInvalidators = dev.sites.filter((s) => s.invalidation).map((s) => `arn:aws:iam::${dev.accountId}:role/dev-${s.sid}-${s.name}-invalidator`);
+    const ownInvalidators = devSites.filter((s) => s.invalidation).map((s) => `arn:aws:iam::${dev.accountId}:role/dev-${s.sid}-${s.name}-invalidator`);
     expect(config.automationPrincipals).toEqual(expect.arrayContaining([`arn:aws:iam::${dev.accountId}:role/edge-delivery-deploy`, ...ownInvalidators, `arn:aws:iam::${dev.accountId}:role/qa-*-invalidator`, `arn:aws:iam::${dev.accountId}:role/qa-*-cd-promote`]));
     expect(config.automationPrincipals.filter((a: string) => /cf2-(maintenance|cicd)/.test(a))).toEqual([]);
     expect(config.appTeamPrincipals).toEqual(expect.arrayContaining([`arn:aws:iam::${dev.accountId}:role/dev-shop-cf2-cicd`, `arn:aws:iam::${dev.accountId}:role/qa-*-cf2-cicd`]));
