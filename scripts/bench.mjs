@@ -6,6 +6,7 @@
  *   functions the same with 100, 200 and 300 generated CloudFront Functions in 3 environments
  *   invalidator  the Lambda bundle's size, its cold module-initialisation time (fresh Node processes), and a simulated
  *            1,000-object deployment: CreateInvalidation calls and billed paths, seed 001's handler against ours
+ *   recorder the change recorder's bundle size, cold initialisation, and a burst of console edits (scripts/bench-change-recorder.ts)
  * Usage: npm run bench [-- --runs 7] [-- --only synth]
  */
 import { spawnSync } from "node:child_process";
@@ -147,6 +148,12 @@ function benchFunctions() {
 }
 
 
-const SECTIONS = { synth: benchSynth, functions: benchFunctions, invalidator: benchInvalidator };
+// The change recorder's figures come from scripts/bench-change-recorder.ts (bundle, cold start, a burst of edits).
+function benchRecorder() {
+  const r = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "bench-change-recorder.ts")], { cwd: root, encoding: "utf8", env: { ...process.env, BENCH_RUNS: String(Math.max(RUNS, 11)) } });
+  if (r.status !== 0) throw new Error(`scripts/bench-change-recorder.ts failed:\n${r.stderr}`);
+  process.stdout.write(r.stdout);
+}
+const SECTIONS = { synth: benchSynth, functions: benchFunctions, invalidator: benchInvalidator, recorder: benchRecorder };
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`);
 for (const [name, fn] of Object.entries(SECTIONS)) if (!ONLY || ONLY === name) fn();
