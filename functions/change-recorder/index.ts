@@ -13,7 +13,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { ChangeKind, classify, type Classification } from "./classify";
+import { ChangeKind, classify } from "./classify";
 import { parseConfig, type RecorderConfig } from "./config";
 import { GitHub, GitHubError } from "./github";
 import { commentBody, eventMarker, issueBody, issueTitle, resourceMarker } from "./issue";
@@ -57,7 +57,7 @@ export async function handler(event: unknown): Promise<RecorderResult> {
   if (classification.kind !== ChangeKind.MANUAL) return result;
 
   try {
-    return { ...result, ...(await raise(config, record, classification, key, stored)) };
+    return { ...result, ...(await raise(config, record, key, stored)) };
   } catch (err) {
     if (err instanceof GitHubError && err.status === 401) forgetToken();
     log("error", { msg: "GitHub issue not raised; the invocation fails and is retried (the record is kept)", ...base, key, error: (err as Error).message, httpStatus: (err as GitHubError).status });
@@ -65,7 +65,7 @@ export async function handler(event: unknown): Promise<RecorderResult> {
   }
 }
 
-async function raise(config: RecorderConfig, record: ChangeRecord, _c: Classification, key: string, stored: StoreOutcome): Promise<Partial<RecorderResult>> {
+async function raise(config: RecorderConfig, record: ChangeRecord, key: string, stored: StoreOutcome): Promise<Partial<RecorderResult>> {
   const token = await githubToken(ssm, config.tokenParameter);
   const github = new GitHub({
     apiUrl: config.githubApiUrl,
