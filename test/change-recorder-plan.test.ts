@@ -4,6 +4,7 @@
  * retries and the dead-letter queue, the function's permissions exactly its prefix and its parameter, and the
  * forwarder in the main region.
  */
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { validateEnvironments } from "../environments/load";
 import dev from "../environments/dev";
 import { CLOUDFRONT_EVENT_PREFIXES, IAM_EVENT_NAMES, S3_EVENT_NAMES } from "../model/change-recorder";
@@ -106,6 +107,38 @@ describeWithTerraform("change recorder: the offline plan", () => {
       { Sid: "DeadLetterFailedInvocations", Effect: "Allow", Action: "sqs:SendMessage", Resource: DLQ },
     ]);
     expect(plan.resource_changes.filter((r: any) => r.address.startsWith("aws_iam_role_policy_attachment.change-recorder_"))).toEqual([]);
+  });
+
+  test("evaluated by an IAM policy simulator: writes only below records/, reads nothing, only its own token", async () => {
+    const policy = JSON.parse(after("aws_iam_role_policy.change-recorder_").policy);
+    const decide = async (action: string, resource: string) => {
+      const r = await runSimulation(
+        {
+          request: { principal: `arn:aws:sts::${ACCOUNT}:assumed-role/dev-change-recorder/dev-change-recorder`, action, resource: { resource, accountId: ACCOUNT }, contextVariables: {} },
+          identityPolicies: [{ name: "record-changes", policy }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+        },
+        {},
+      );
+      if (r.resultType === "error") throw new Error(JSON.stringify(r.errors));
+      return r.overallResult;
+    };
+    const obj = (key: string) => `arn:aws:s3:::${BUCKET}/${key}`;
+    const param = (name: string) => `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/${name}`;
+    const cases: [string, string, string][] = [
+      ["s3:PutObject", obj("records/2026/11/30/0f4c5d2e.json"), "Allowed"],
+      ["s3:PutObject", obj("elsewhere/x.json"), "ImplicitlyDenied"],
+      ["s3:PutObject", `arn:aws:s3:::dev-shop-web-${ACCOUNT}/records/x.json`, "ImplicitlyDenied"],
+      ["s3:GetObject", obj("records/2026/11/30/0f4c5d2e.json"), "ImplicitlyDenied"],
+      ["s3:DeleteObject", obj("records/2026/11/30/0f4c5d2e.json"), "ImplicitlyDenied"],
+      ["s3:DeleteObjectVersion", obj("records/2026/11/30/0f4c5d2e.json"), "ImplicitlyDenied"],
+      ["ssm:GetParameter", param("edge/change-recorder/github-token"), "Allowed"],
+      ["ssm:GetParameter", param("edge/change-recorder/github-token-old"), "ImplicitlyDenied"],
+      ["ssm:GetParameters", param("edge/change-recorder/github-token"), "ImplicitlyDenied"],
+      ["ssm:PutParameter", param("edge/change-recorder/github-token"), "ImplicitlyDenied"],
+    ];
+    for (const [action, resource, expected] of cases) expect([action, resource, await decide(action, resource)]).toEqual([action, resource, expected]);
   });
 
   test("the records bucket: versioned, private, encrypted, TLS only, with lifecycle; the log group exists before the function", () => {
