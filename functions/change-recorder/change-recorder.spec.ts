@@ -158,6 +158,10 @@ describe("issue text", () => {
     expect(as("DeleteDistribution2020_05_31")).toMatch(/create this resource again/);
     expect(as("CreateDistribution2020_05_31")).toMatch(/does not know this resource/);
     expect(as("CreateInvalidation2020_05_31")).toMatch(/nothing to revert/);
+    // An app-owned function edited by someone else: Terraform ignores its code, so nothing will revert it.
+    const fn = normalize(trailEvent("app-maintenance-update-infra-function"));
+    expect(consequence(fn, true)).toMatch(/ignores this function's code/);
+    expect(consequence(fn, false)).toBe("Terraform will revert this at the next apply unless the code is changed.");
   });
 });
 

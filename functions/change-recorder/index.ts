@@ -78,6 +78,7 @@ async function raise(config: RecorderConfig, record: ChangeRecord, key: string, 
     onRetry: (info) => log("warn", { msg: "GitHub call retried", eventId: record.eventId, ...info }),
   });
   const recordUri = `s3://${config.bucket}/${key}`;
+  const appOwned = record.resource.type === "function" && config.appOwnedFunctions.includes(record.resource.id);
   const marker = eventMarker(record.eventId);
   const existing = await github.findOpenIssue(config.label, resourceMarker(resourceKey(record)));
   if (existing) {
@@ -87,11 +88,11 @@ async function raise(config: RecorderConfig, record: ChangeRecord, key: string, 
       log("info", { msg: "issue already reports this change", eventId: record.eventId, issueNumber: existing.number });
       return { issue: "already-posted", issueNumber: existing.number, issueUrl: existing.html_url };
     }
-    const comment = await github.comment(existing.number, commentBody(record, recordUri));
+    const comment = await github.comment(existing.number, commentBody(record, recordUri, appOwned));
     log("info", { msg: "change added to the resource's open issue", eventId: record.eventId, issueNumber: existing.number, commentUrl: comment.html_url });
     return { issue: "commented", issueNumber: existing.number, issueUrl: existing.html_url };
   }
-  const issue = await github.createIssue(issueTitle(record, config.environment), issueBody(record, resourceKey(record), recordUri), [config.label]);
+  const issue = await github.createIssue(issueTitle(record, config.environment), issueBody(record, resourceKey(record), recordUri, appOwned), [config.label]);
   const labelled = (issue.labels ?? []).some((l) => (typeof l === "string" ? l : l.name) === config.label);
   if (!labelled)
     // GitHub drops labels silently for tokens without push access; the next change would then open a second issue.

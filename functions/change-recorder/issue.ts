@@ -28,9 +28,11 @@ export function describeResource(r: ChangeRecord): string {
   return `${TYPE_NAMES[r.resource.type] ?? r.resource.type} ${r.resource.id}`;
 }
 
-/** The next plan's consequence, in one sentence. */
-export function consequence(r: ChangeRecord): string {
+/** The next plan's consequence, in one sentence. `appOwned`: the function's code is the application team's. */
+export function consequence(r: ChangeRecord, appOwned = false): string {
   const op = r.operation;
+  if (appOwned && ["UpdateFunction", "PublishFunction"].includes(op))
+    return "Terraform ignores this function's code (owned by the application team), so the change stays: the team must know and keep it in their repository.";
   if (op === "CreateInvalidation") return "No configuration changed, so Terraform has nothing to revert; invalidation paths beyond the monthly free 1,000 are billed.";
   if (r.resource.type === "function" && op === "PublishFunction")
     return "The published code now serves viewers; Terraform will publish the code in this repository again at the next apply unless the change is copied into it.";
@@ -49,7 +51,7 @@ export function describeActor(r: ChangeRecord): string {
   return `${a.type} ${a.principalArn ?? ""}`.trim();
 }
 
-function details(r: ChangeRecord, recordUri: string): string {
+function details(r: ChangeRecord, recordUri: string, appOwned: boolean): string {
   const a = r.actor;
   const rows = [
     ["What", `\`${r.operation}\` on ${describeResource(r)}`],
@@ -57,7 +59,7 @@ function details(r: ChangeRecord, recordUri: string): string {
     ["Principal", a.principalArn ? `\`${a.principalArn}\`` : a.type],
     ["When", `${r.eventTime} (${r.region}, account ${r.account})`],
     ["From", `${a.sourceIp ?? "?"}${a.console ? ", AWS console" : ""}${a.userAgent ? ` — \`${a.userAgent.slice(0, 120)}\`` : ""}`],
-    ["Next plan", consequence(r)],
+    ["Next plan", consequence(r, appOwned)],
     ["Record", `\`${recordUri}\` (event ${r.eventId})`],
   ];
   const table = ["| | |", "| --- | --- |", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|")} |`)].join("\n");
@@ -70,18 +72,18 @@ export function issueTitle(r: ChangeRecord, environment?: string): string {
   return `Manual change${environment ? ` in ${environment}` : ""}: ${describeResource(r)}`;
 }
 
-export function issueBody(r: ChangeRecord, key: string, recordUri: string): string {
+export function issueBody(r: ChangeRecord, key: string, recordUri: string, appOwned = false): string {
   return [
     resourceMarker(key),
     `${describeActor(r)} changed ${describeResource(r)} outside this repository.`,
     "",
-    details(r, recordUri),
+    details(r, recordUri, appOwned),
     "",
     "**Please answer in this issue:** why was this change made? Then either change the code in this repository to match (link the pull request) or confirm that the next apply may revert it, and close the issue. Later changes to the same resource are added below as comments while this issue is open.",
     eventMarker(r.eventId),
   ].join("\n");
 }
 
-export function commentBody(r: ChangeRecord, recordUri: string): string {
-  return [`Another change to ${describeResource(r)} by ${describeActor(r)}:`, "", details(r, recordUri), eventMarker(r.eventId)].join("\n");
+export function commentBody(r: ChangeRecord, recordUri: string, appOwned = false): string {
+  return [`Another change to ${describeResource(r)} by ${describeActor(r)}:`, "", details(r, recordUri, appOwned), eventMarker(r.eventId)].join("\n");
 }
