@@ -1,7 +1,8 @@
 /**
- * Vocabulary, limits and names of the change recorder (modules/change-recorder.ts, functions/change-recorder/).
- * Imports nothing from environments/ or modules/.
+ * Vocabulary, limits, names and the resolved configuration of the change recorder (modules/change-recorder.ts,
+ * functions/change-recorder/). Imports nothing from environments/ or modules/.
  */
+import type { AwsRegion } from "./vocabulary";
 
 /** Where CloudFront and IAM deliver their CloudTrail events to EventBridge, so where the recorder runs. */
 export const RECORDER_REGION = "us-east-1";
@@ -116,7 +117,38 @@ export function changeRecorderNames(envName: string, accountId: string) {
   };
 }
 
-/** Role ARN from a literal role name (roles the stacks create have the default path "/"). */
-export function roleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
+/**
+ * The recorder of an account, resolved from the environment that enables it and the other environments of its
+ * account (environments/change-recorder.ts). What the stack knows only as references (its own distributions,
+ * policies and service roles) the stack adds; everything here is literal.
+ */
+export interface ResolvedChangeRecorder {
+  /** `owner/name` of the repository that receives the issues. */
+  readonly repository: string;
+  readonly githubApiUrl: string;
+  /** SSM SecureString (us-east-1) holding the GitHub token. */
+  readonly tokenParameter: string;
+  /** Customer managed KMS key of the parameter, if any. */
+  readonly tokenKmsKeyArn?: string;
+  readonly label: string;
+  readonly alarmTopicArn?: string;
+  readonly prefix: string;
+  readonly noncurrentVersionDays: number;
+  /** Days records are kept; undefined keeps them forever. */
+  readonly recordRetentionDays?: number;
+  readonly logRetentionDays: number;
+  /** The configured automation plus the other environments' service roles (by naming pattern). */
+  readonly automationPrincipals: readonly string[];
+  /** Application-team roles of every environment of the account (this one's exactly, the others' by pattern). */
+  readonly appTeamPrincipals: readonly string[];
+  /** App-owned CloudFront Functions of every environment of the account. */
+  readonly appOwnedFunctions: readonly string[];
+  /** `<env>-` of every environment of the account: functions, roles, policies, key value stores. */
+  readonly namePrefixes: readonly string[];
+  /** Site buckets of every environment of the account. */
+  readonly buckets: readonly string[];
+  /** Configured distribution ids of the account's other environments (this stack's come as references). */
+  readonly otherDistributionIds: readonly string[];
+  /** Regions whose site-bucket events are forwarded to us-east-1. */
+  readonly forwardRegions: readonly AwsRegion[];
 }

@@ -8,6 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { RECORDER_LIMITS, RECORDER_REGION, changeRecorderNames } from "../model/change-recorder";
+import { ConstructError } from "../model/errors";
 import { escapeTerraformTemplates, policyJson } from "./policy";
 
 export interface ChangeRecorderForwarderProps {
@@ -39,7 +40,7 @@ export class ChangeRecorderForwarder extends Construct {
 
   constructor(scope: Construct, id: string, props: ChangeRecorderForwarderProps) {
     super(scope, id);
-    if (props.region === RECORDER_REGION) throw new Error(`${this.node.path}: events in ${RECORDER_REGION} reach the recorder's own rules; no forwarder is needed`);
+    if (props.region === RECORDER_REGION) ConstructError.fail(this, `events in ${RECORDER_REGION} reach the recorder's own rules; no forwarder is needed`);
     const names = changeRecorderNames(props.envName, props.accountId);
     const provider = props.provider;
     const ruleName = names.forwarderRuleName(props.region);

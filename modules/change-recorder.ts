@@ -1,4 +1,4 @@
-import { AssetType, TerraformAsset, type TerraformProvider } from "cdktf";
+import { AssetType, TerraformAsset, type TerraformProvider, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -9,13 +9,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import {
@@ -28,7 +22,10 @@ import {
   WatchedService,
   changeRecorderNames,
 } from "../model/change-recorder";
+import { s3BucketArn } from "../model/names";
+import { writeLogsStatement } from "./grants";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { PrivateBucket } from "./private-bucket";
 import { escapeTerraformTemplates, policyJson, type PolicyStatement } from "./policy";
 
 /** What the recorder treats as this project's resources (functions/change-recorder/config.ts, `watch`). */
@@ -146,7 +143,7 @@ export function recorderEventPatterns(accountId: string, watch: Pick<WatchedReso
  * Leaves alone: the token parameter (created outside Terraform so the token never reaches state) and the objects.
  */
 export class ChangeRecorder extends Construct {
-  readonly bucket: S3Bucket;
+  readonly bucket: PrivateBucket["bucket"];
   readonly deadLetterQueue: SqsQueue;
   readonly function: LambdaFunction;
   readonly role: IamRole;
@@ -159,31 +156,22 @@ export class ChangeRecorder extends Construct {
     const names = changeRecorderNames(props.envName, props.accountId);
     const provider = props.provider;
     const arn = (service: string, resource: string) => `arn:aws:${service}:${RECORDER_REGION}:${props.accountId}:${resource}`;
-    const bucketArn = `arn:aws:s3:::${names.bucketName}`;
+    const bucketArn = s3BucketArn(names.bucketName);
     const dlqArn = arn("sqs", names.deadLetterQueueName);
     const parameterArn = arn("ssm", `parameter/${props.tokenParameter.replace(/^\//, "")}`);
     const patterns = recorderEventPatterns(props.accountId, props.watch);
     const services = (Object.keys(patterns) as WatchedService[]).filter((s) => patterns[s] !== undefined);
     const ruleArns = services.map((s) => arn("events", `rule/${names.ruleName(s)}`));
 
-    // --- records bucket: private, encrypted, versioned, TLS only, lifecycle
-    this.bucket = new S3Bucket(this, "bucket", { provider, bucket: names.bucketName });
-    new S3BucketOwnershipControls(this, "ownership", { provider, bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
+    // --- records bucket: private, encrypted, TLS only (PrivateBucket), versioned, with lifecycle
+    const records = new PrivateBucket(this, {
       provider,
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
+      bucket: names.bucketName,
+      // Versioning keeps every version a writer could have replaced; the function itself never overwrites (If-None-Match).
+      versioning: true,
+      ids: { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", policy: "policy", versioning: "versioning" },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      provider,
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    });
-    // Versioning keeps every version a writer could have replaced; the function itself never overwrites (If-None-Match).
-    const versioning = new S3BucketVersioningA(this, "versioning", { provider, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+    this.bucket = records.bucket;
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       provider,
       bucket: this.bucket.id,
@@ -203,26 +191,8 @@ export class ChangeRecorder extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
         },
       ],
-      // S3 requires versioning to be configured before noncurrent-version rules apply.
-      dependsOn: [versioning],
-    });
-    new S3BucketPolicy(this, "policy", {
-      provider,
-      bucket: this.bucket.id,
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyNonTlsAccess",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-      dependsOn: [publicAccess],
+      // As the provider's documentation advises for versioned buckets: versioning first, then noncurrent-version rules.
+      dependsOn: [this.node.findChild("versioning") as TerraformResource],
     });
 
     // --- dead-letter queue for events EventBridge could not deliver and invocations Lambda gave up on
@@ -288,7 +258,7 @@ export class ChangeRecorder extends Construct {
       // PutObject only: the function never reads, lists or deletes; If-None-Match needs nothing more.
       { Sid: "WriteRecords", Effect: "Allow", Action: "s3:PutObject", Resource: `${bucketArn}/${props.prefix}*` },
       { Sid: "ReadGitHubToken", Effect: "Allow", Action: "ssm:GetParameter", Resource: parameterArn },
-      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arn("logs", `log-group:${names.logGroupName}`), arn("logs", `log-group:${names.logGroupName}:*`)] },
+      writeLogsStatement("WriteOwnLogs", RECORDER_REGION, props.accountId, names.logGroupName),
       // Lambda's on-failure destination sends with the function's role.
       { Sid: "DeadLetterFailedInvocations", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlqArn },
     ];
