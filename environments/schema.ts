@@ -5,7 +5,6 @@
  * `npm run synth` with the file, entry and field named instead of half-way through a deploy.
  */
 import { z } from "zod";
-import { changeRecorderSchema } from "./change-recorder";
 
 import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
 import { defaultBucketName, invalidatorFunctionName } from "../model/names";
@@ -20,6 +19,7 @@ import {
 
 // Re-exported for code that read them from here before the model layer existed.
 import { MANAGED_CACHE_POLICIES } from "../model/vocabulary";
+import { changeRecorderSchema } from "./change-recorder";
 export { AWS_REGIONS, CD_HEADER_PREFIX, ENV_NAME, INVALIDATION_EVENTS, INVALIDATION_PATH_MODES, LOG_RETENTION_DAYS, MANAGED_CACHE_POLICIES, PRICE_CLASSES, RESOURCE_NAME, SID };
 export { defaultBucketName, invalidatorFunctionName };
 export type { ManagedCachePolicy };
