@@ -16,10 +16,10 @@ import {
   PRICE_CLASSES,
   type ManagedCachePolicy,
 } from "../model/vocabulary";
+import { changeRecorderSchema } from "./change-recorder";
 
 // Re-exported for code that read them from here before the model layer existed.
 import { MANAGED_CACHE_POLICIES } from "../model/vocabulary";
-import { changeRecorderSchema } from "./change-recorder";
 export { AWS_REGIONS, CD_HEADER_PREFIX, ENV_NAME, INVALIDATION_EVENTS, INVALIDATION_PATH_MODES, LOG_RETENTION_DAYS, MANAGED_CACHE_POLICIES, PRICE_CLASSES, RESOURCE_NAME, SID };
 export { defaultBucketName, invalidatorFunctionName };
 export type { ManagedCachePolicy };
