@@ -97,6 +97,8 @@ export const RECORDER_LIMITS = {
   /** Longest age of an event Lambda keeps retrying, and EventBridge keeps trying to deliver (seconds). */
   lambdaMaxEventAgeSeconds: 21600,
   eventBridgeMaxEventAgeSeconds: 86400,
+  /** Lambda's limit on all environment variables of a function together (keys and values): 4 KB. */
+  lambdaEnvironmentBytes: 4096,
 } as const;
 
 /** Names of one environment's recorder resources. */

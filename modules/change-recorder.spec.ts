@@ -82,3 +82,9 @@ test("a forwarder refuses us-east-1, where the recorder's own rules see the even
   const p = new AwsProvider(stack, "aws", { region: "us-east-1" });
   expect(() => new ChangeRecorderForwarder(stack, "fwd", { envName: "dev", accountId: ACCOUNT, region: "us-east-1", provider: p, eventPattern: {} })).toThrow(/no forwarder is needed/);
 });
+
+test("a configuration too large for Lambda's 4 KB of environment variables fails at synth with advice", () => {
+  const many = Array.from({ length: 80 }, (_, i) => `arn:aws:iam::${ACCOUNT}:role/team-deploy-role-number-${i}`);
+  expect(() => synth({ automationPrincipals: many })).toThrow(/test\/change-recorder: RECORDER_CONFIG would take about \d+ bytes, more than the 4096 bytes/);
+  expect(() => synth({ automationPrincipals: many.slice(0, 10) })).not.toThrow();
+});

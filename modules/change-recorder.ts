@@ -22,6 +22,7 @@ import {
   WatchedService,
   changeRecorderNames,
 } from "../model/change-recorder";
+import { ConstructError } from "../model/errors";
 import { s3BucketArn } from "../model/names";
 import { writeLogsStatement } from "./grants";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
@@ -277,6 +278,17 @@ export class ChangeRecorder extends Construct {
       policy: policyJson({ Version: "2012-10-17", Statement: statements }),
     });
 
+    const config = recorderConfig(props);
+    // Terraform fills in the references (distribution and policy ids, at most ~20 characters each); Lambda refuses
+    // more than 4 KB of environment variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
+    const bytes = "RECORDER_CONFIG".length + Buffer.byteLength(config.replace(/\$\{TfToken\[[^\]]*\]\}/g, "E".repeat(20)));
+    if (bytes > RECORDER_LIMITS.lambdaEnvironmentBytes)
+      ConstructError.fail(
+        this,
+        `RECORDER_CONFIG would take about ${bytes} bytes, more than the ${RECORDER_LIMITS.lambdaEnvironmentBytes} bytes Lambda allows for environment variables: ` +
+          `name automation roles with "*" patterns in changeRecorder.automationPrincipals, or split the account's environments`,
+      );
+
     const bundle = props.bundle ?? bundleLambda("change-recorder");
     const code = new TerraformAsset(this, "code", { path: bundle.zip, type: AssetType.FILE, assetHash: bundle.hash });
     this.function = new LambdaFunction(this, "function", {
@@ -293,7 +305,7 @@ export class ChangeRecorder extends Construct {
       timeout: FUNCTION_TIMEOUT_SECONDS,
       // One at a time: two edits of one resource a second apart must find each other's issue, not open two.
       reservedConcurrentExecutions: 1,
-      environment: { variables: { RECORDER_CONFIG: recorderConfig(props) } },
+      environment: { variables: { RECORDER_CONFIG: config } },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
       dependsOn: [this.logGroup, rolePolicy],
     });
