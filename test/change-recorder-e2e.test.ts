@@ -5,9 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { bundleLambda } from "../modules/lambda-bundle";
-import { trailEvent, variant } from "../scripts/support/cloudtrail";
-import { FakeGitHub } from "../scripts/support/fake-github";
-import { FakeS3, FakeSsm } from "../scripts/support/fake-recorder-aws";
+import { trailEvent, variant } from "./support/cloudtrail";
+import { FakeGitHub } from "./support/fake-github";
+import { FakeS3, FakeSsm } from "./support/fake-recorder-aws";
 import { runBundle } from "./support/run-bundle";
 
 const bundle = bundleLambda("change-recorder");

@@ -8,7 +8,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { validateEnvironments } from "../environments/load";
 import dev from "../environments/dev";
 import { CLOUDFRONT_EVENT_PREFIXES, IAM_EVENT_NAMES, S3_EVENT_NAMES } from "../model/change-recorder";
-import { prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 

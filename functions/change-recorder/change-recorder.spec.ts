@@ -1,4 +1,4 @@
-import { CLOUDTRAIL_FIXTURES, trailEvent, trailFixtureNames, variant } from "../../scripts/support/cloudtrail";
+import { CLOUDTRAIL_FIXTURES, trailEvent, trailFixtureNames, variant } from "../../test/support/cloudtrail";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ChangeKind, classify, matchesAny } from "./classify";

@@ -2,14 +2,14 @@
  * Part of `npm run bench` (section "recorder"): the change recorder's bundle (dist/change-recorder/index.js, built by
  * `npm run build`), its size, its cold module initialisation in fresh Node processes (what Lambda pays on a cold
  * start before the first event), and a burst of console edits replayed through one execution environment against
- * local S3, SSM and GitHub fakes (scripts/support): records, issues, comments and GitHub calls. Prints; asserts nothing.
+ * local S3, SSM and GitHub fakes (test/support): records, issues, comments and GitHub calls. Prints; asserts nothing.
  */
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
-import { bundleLambda } from "../modules/lambda-bundle";
-import { variant } from "./support/cloudtrail";
-import { FakeGitHub } from "./support/fake-github";
-import { FakeS3, FakeSsm } from "./support/fake-recorder-aws";
+import { bundleLambda } from "../../modules/lambda-bundle";
+import { variant } from "../support/cloudtrail";
+import { FakeGitHub } from "../support/fake-github";
+import { FakeS3, FakeSsm } from "../support/fake-recorder-aws";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 
-export const CLOUDTRAIL_FIXTURES = path.join(__dirname, "..", "..", "test", "fixtures", "cloudtrail");
+export const CLOUDTRAIL_FIXTURES = path.join(__dirname, "..", "fixtures", "cloudtrail");
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TrailEvent = Record<string, any>;
