@@ -11,6 +11,7 @@ import { ConfigError } from "../model/errors";
 import { defaultBucketName } from "../model/names";
 import { projectRoot } from "../model/project-root";
 import { environmentSchema, type Environment } from "./schema";
+import { changeRecorderProblems } from "./change-recorder";
 
 export { ConfigError };
 
@@ -163,6 +164,7 @@ function crossEnvironmentProblems(envs: Environment[], sources: EnvironmentSourc
       );
     else oidcCreators.set(env.accountId, fileOf(env));
   }
+  problems.push(...changeRecorderProblems(envs, fileOf));
   return problems;
 }
 

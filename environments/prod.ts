@@ -49,6 +49,13 @@ export default defineEnvironment({
   security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true },
   // Failed invalidations, release executions and pipelines page the on-call mailbox (README "Alarms").
   alarms: { emails: ["edge-oncall@example.com"] },
+  // Console and CLI changes to what this account's stacks manage become records and GitHub issues.
+  changeRecorder: {
+    repository: "example-org/edge-delivery",
+    tokenParameter: "/edge/change-recorder/github-token",
+    // The role the deploy workflow assumes for `cdktf deploy`.
+    automationPrincipals: ["arn:aws:iam::345678901234:role/edge-delivery-deploy"],
+  },
   sites: [
     {
       name: "web",

@@ -20,6 +20,7 @@ import type {
 } from "../model/resolved";
 import { functionsOf, type Cf2Function } from "./cf2/load";
 import { resolveDeployRoles } from "./deploy-roles";
+import { resolveChangeRecorder } from "./change-recorder";
 import type { Environment, Site } from "./schema";
 
 /** Tags the providers put on every taggable resource of an environment. */
@@ -29,11 +30,11 @@ export function defaultTags(env: Pick<Environment, "tags" | "name" | "repository
 
 /** Resolves every environment with the functions that list it. */
 export function resolveEnvironments(envs: readonly Environment[], functions: readonly Cf2Function[] = []): ResolvedEnvironment[] {
-  return envs.map((env) => resolveEnvironment(env, functions));
+  return envs.map((env) => resolveEnvironment(env, functions, envs));
 }
 
-/** One environment, ready for its stack. */
-export function resolveEnvironment(env: Environment, functions: readonly Cf2Function[] = []): ResolvedEnvironment {
+/** One environment, ready for its stack. `all`: every environment validated with it (the change recorder watches its account's). */
+export function resolveEnvironment(env: Environment, functions: readonly Cf2Function[] = [], all: readonly Environment[] = [env]): ResolvedEnvironment {
   const ownFunctions = functionsOf(env.name, [...functions]);
   const resolvedFunctions = ownFunctions.map(({ manifest: m, code }): ResolvedFunction => ({
     name: m.name,
@@ -69,6 +70,7 @@ export function resolveEnvironment(env: Environment, functions: readonly Cf2Func
     deployRoles: resolveDeployRoles(env),
     security: env.security,
     alarms: env.alarms,
+    changeRecorder: resolveChangeRecorder(env, all, functions),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   PRICE_CLASSES,
   type ManagedCachePolicy,
 } from "../model/vocabulary";
+import { changeRecorderSchema } from "./change-recorder";
 
 // Re-exported for code that read them from here before the model layer existed.
 import { MANAGED_CACHE_POLICIES } from "../model/vocabulary";
@@ -351,6 +352,8 @@ export const environmentSchema = z
     security: security.prefault({}),
     /** Where failures page someone (environments/security-schema.ts); omit for no alarms. */
     alarms: alarms.optional(),
+    /** Record changes made outside this repository and raise them as GitHub issues; one environment per account. */
+    changeRecorder: changeRecorderSchema.optional(),
   })
   .strict()
   .superRefine((env, ctx) => securityProblems(env).forEach((issue) => ctx.addIssue(issue)))

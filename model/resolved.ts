@@ -6,6 +6,7 @@
  * configuration; the schema's output is checked against these types at compile time in environments/resolve.ts.
  */
 import type { ResolvedDeployRoles } from "./deploy-roles";
+import type { ResolvedChangeRecorder } from "./change-recorder";
 import type { ReleaseParameterNames } from "./names";
 import type {
   AwsRegion,
@@ -189,6 +190,8 @@ export interface ResolvedEnvironment {
   readonly security: SecuritySettings;
   /** Where alarms go; undefined = no alarms. */
   readonly alarms?: AlarmsConfig;
+  /** The account's change recorder, when this environment enables it (model/change-recorder.ts). */
+  readonly changeRecorder?: ResolvedChangeRecorder;
 }
 
 /** An environment's safeguards. */

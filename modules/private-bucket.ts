@@ -1,4 +1,4 @@
-import { Lazy } from "cdktf";
+import { Lazy, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
@@ -35,6 +35,8 @@ export interface PrivateBucketProps {
    * the Terraform addresses of buckets that existed before this building block stay the same.
    */
   readonly ids: PrivateBucketIds;
+  /** Provider of another region (e.g. us-east-1). @default the scope's default provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -53,11 +55,12 @@ export class PrivateBucket {
   private readonly statements: PolicyStatement[] = [];
 
   constructor(scope: Construct, props: PrivateBucketProps) {
-    const { ids } = props;
-    this.bucket = new S3Bucket(scope, ids.bucket, { bucket: props.bucket, bucketPrefix: props.bucketPrefix, forceDestroy: props.forceDestroy });
+    const { ids, provider } = props;
+    this.bucket = new S3Bucket(scope, ids.bucket, { provider, bucket: props.bucket, bucketPrefix: props.bucketPrefix, forceDestroy: props.forceDestroy });
     this.arn = props.bucket ? s3BucketArn(props.bucket) : this.bucket.arn;
-    new S3BucketOwnershipControls(scope, ids.ownership, { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketOwnershipControls(scope, ids.ownership, { provider, bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
     const publicAccess = new S3BucketPublicAccessBlock(scope, ids.publicAccess, {
+      provider,
       bucket: this.bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -65,14 +68,16 @@ export class PrivateBucket {
       restrictPublicBuckets: true,
     });
     new S3BucketServerSideEncryptionConfigurationA(scope, ids.encryption, {
+      provider,
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
     });
     if (props.versioning) {
       if (!ids.versioning) ConstructError.fail(scope, "PrivateBucket: versioning needs ids.versioning");
-      new S3BucketVersioningA(scope, ids.versioning, { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+      new S3BucketVersioningA(scope, ids.versioning, { provider, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     }
     this.policy = new S3BucketPolicy(scope, ids.policy, {
+      provider,
       bucket: this.bucket.id,
       // Rendered at synth time, after other constructs have added their statements.
       policy: Lazy.stringValue({ produce: () => this.renderPolicy() }),

@@ -7,11 +7,12 @@
  *   invalidator  the Lambda bundle's size, its cold module-initialisation time (fresh Node processes), and a simulated
  *            1,000-object deployment: CreateInvalidation calls and billed paths, a naive handler (first record only,
  *            one "/*" per index.html event, Date.now() as caller reference) against ours
+ *   recorder the change recorder's bundle size, cold initialisation, and a burst of console edits (test/bench/change-recorder.ts)
  *   cdktf    our synth against plain cdktf making the same resources (scripts/bench-raw-cdktf.mjs), as a CPU-time
  *            ratio, for the example environments and for the largest generated function count
  *   review   `npm run review` of a one-environment change, cold and with the base state cached (scripts/bench-review.ts)
  *   test     (only with --only test; minutes) npm run validate, then a cold npm test
- * Usage: npm run bench [-- --runs 7] [-- --only synth|functions|cdktf|invalidator|review|test] [-- --functions 100,200,300]
+ * Usage: npm run bench [-- --runs 7] [-- --only synth|functions|cdktf|invalidator|recorder|review|test] [-- --functions 100,200,300]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -231,9 +232,15 @@ function benchReview() {
   if (r.status !== 0) throw new Error("review benchmark failed");
 }
 
-const SECTIONS = { synth: benchSynth, functions: benchFunctions, cdktf: benchCdktf, invalidator: benchInvalidator, review: benchReview, test: benchTest };
+// The change recorder's figures come from test/bench/change-recorder.ts (bundle, cold start, a burst of edits).
+function benchRecorder() {
+  const r = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "test", "bench", "change-recorder.ts")], { cwd: root, encoding: "utf8", env: { ...process.env, BENCH_RUNS: String(Math.max(RUNS, 11)) } });
+  if (r.status !== 0) throw new Error(`test/bench/change-recorder.ts failed:\n${r.stderr}`);
+  process.stdout.write(r.stdout);
+}
+const SECTIONS = { synth: benchSynth, functions: benchFunctions, cdktf: benchCdktf, invalidator: benchInvalidator, recorder: benchRecorder, review: benchReview, test: benchTest };
 /** Sections that run without --only; "test" takes minutes and runs only when asked for. */
-const DEFAULT_SECTIONS = ["synth", "functions", "cdktf", "invalidator", "review"];
+const DEFAULT_SECTIONS = ["synth", "functions", "cdktf", "invalidator", "recorder", "review"];
 if (ONLY && !SECTIONS[ONLY]) {
   console.error(`--only ${ONLY}: unknown section; sections: ${Object.keys(SECTIONS).join(", ")}`);
   process.exit(1);

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { bundleLambda } from "../modules/lambda-bundle";
 
 /** Handlers bundled for Lambda (functions/<name>/index.ts). */
-const HANDLERS = ["invalidator"];
+const HANDLERS = ["invalidator", "change-recorder"];
 
 for (const name of HANDLERS) {
   const b = bundleLambda(name, { force: true });

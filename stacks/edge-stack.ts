@@ -10,6 +10,7 @@ import { SiteInvalidator } from "../modules/site-invalidator";
 import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import { addFunctions } from "./edge-functions";
 import { addDeployRoles } from "./deploy-roles";
+import { addChangeRecorder } from "./change-recorder";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 import { appTeamGuards } from "./safeguards";
 import { addAlarms } from "./alarms";
@@ -137,6 +138,7 @@ export class EdgeStack extends TerraformStack {
     addDeployRoles(this, env);
     this.alarms = addAlarms(this, env, this);
     if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
+    addChangeRecorder(this);
   }
 }
 

@@ -1,0 +1,89 @@
+/**
+ * What the GitHub issue (first change to a resource) and its comments (later changes) say: what changed, who, when,
+ * what the next plan will do about it, and a request for the reason. Hidden markers tie the issue to its resource and
+ * each issue or comment to the event it reports, so redeliveries can tell what was already posted.
+ */
+import type { ChangeRecord } from "./normalize";
+
+const TYPE_NAMES: Record<string, string> = {
+  distribution: "CloudFront distribution",
+  function: "CloudFront Function",
+  "continuous-deployment-policy": "CloudFront continuous deployment policy",
+  "key-value-store": "CloudFront KeyValueStore",
+  bucket: "S3 bucket",
+  role: "IAM role",
+  policy: "IAM policy",
+  unknown: "resource",
+};
+
+export function resourceMarker(key: string): string {
+  return `<!-- change-recorder:resource=${key} -->`;
+}
+
+export function eventMarker(eventId: string): string {
+  return `<!-- change-recorder:event=${eventId} -->`;
+}
+
+export function describeResource(r: ChangeRecord): string {
+  return `${TYPE_NAMES[r.resource.type] ?? r.resource.type} ${r.resource.id}`;
+}
+
+/** The next plan's consequence, in one sentence. `appOwned`: the function's code is the application team's. */
+export function consequence(r: ChangeRecord, appOwned = false): string {
+  const op = r.operation;
+  if (appOwned && ["UpdateFunction", "PublishFunction"].includes(op))
+    return "Terraform ignores this function's code (owned by the application team), so the change stays: the team must know and keep it in their repository.";
+  if (op === "CreateInvalidation") return "No configuration changed, so Terraform has nothing to revert; invalidation paths beyond the monthly free 1,000 are billed.";
+  if (r.resource.type === "function" && op === "PublishFunction")
+    return "The published code now serves viewers; Terraform will publish the code in this repository again at the next apply unless the change is copied into it.";
+  if (/^Delete/.test(op)) return "Terraform will create this resource again at the next apply (a distribution with a new id and domain name) unless it is removed from the code.";
+  if (/^(Create|Copy)/.test(op)) return "Terraform does not know this resource: it stays as it is, unmanaged, until it is imported into or deleted from the code.";
+  return "Terraform will revert this at the next apply unless the code is changed.";
+}
+
+/** The actor in words, most telling name first. */
+export function describeActor(r: ChangeRecord): string {
+  const a = r.actor;
+  if (a.type === "Root") return `the account's **root user** (${a.principalArn ?? r.account})`;
+  if (a.ssoUser) return `single sign-on user **${a.ssoUser}**${a.permissionSet ? ` (permission set ${a.permissionSet})` : ""}`;
+  if (a.type === "IAMUser") return `IAM user **${a.userName ?? a.principalArn}**${a.accessKeyId ? ` with access key ${a.accessKeyId}` : ""}`;
+  if (a.sessionIssuer) return `role **${a.sessionIssuer}**${a.sessionName ? ` (session ${a.sessionName})` : ""}`;
+  return `${a.type} ${a.principalArn ?? ""}`.trim();
+}
+
+function details(r: ChangeRecord, recordUri: string, appOwned: boolean): string {
+  const a = r.actor;
+  const rows = [
+    ["What", `\`${r.operation}\` on ${describeResource(r)}`],
+    ["Who", describeActor(r)],
+    ["Principal", a.principalArn ? `\`${a.principalArn}\`` : a.type],
+    ["When", `${r.eventTime} (${r.region}, account ${r.account})`],
+    ["From", `${a.sourceIp ?? "?"}${a.console ? ", AWS console" : ""}${a.userAgent ? ` — \`${a.userAgent.slice(0, 120)}\`` : ""}`],
+    ["Next plan", consequence(r, appOwned)],
+    ["Record", `\`${recordUri}\` (event ${r.eventId})`],
+  ];
+  const table = ["| | |", "| --- | --- |", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|")} |`)].join("\n");
+  const params = JSON.stringify(r.requestParameters, null, 2) ?? "null";
+  const shown = params.length > 20000 ? `${params.slice(0, 20000)}\n... (truncated; the record holds all of it)` : params;
+  return `${table}\n\n<details><summary>Request parameters</summary>\n\n\`\`\`json\n${shown}\n\`\`\`\n</details>`;
+}
+
+export function issueTitle(r: ChangeRecord, environment?: string): string {
+  return `Manual change${environment ? ` in ${environment}` : ""}: ${describeResource(r)}`;
+}
+
+export function issueBody(r: ChangeRecord, key: string, recordUri: string, appOwned = false): string {
+  return [
+    resourceMarker(key),
+    `${describeActor(r)} changed ${describeResource(r)} outside this repository.`,
+    "",
+    details(r, recordUri, appOwned),
+    "",
+    "**Please answer in this issue:** why was this change made? Then either change the code in this repository to match (link the pull request) or confirm that the next apply may revert it, and close the issue. Later changes to the same resource are added below as comments while this issue is open.",
+    eventMarker(r.eventId),
+  ].join("\n");
+}
+
+export function commentBody(r: ChangeRecord, recordUri: string, appOwned = false): string {
+  return [`Another change to ${describeResource(r)} by ${describeActor(r)}:`, "", details(r, recordUri, appOwned), eventMarker(r.eventId)].join("\n");
+}

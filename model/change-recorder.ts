@@ -1,0 +1,156 @@
+/**
+ * Vocabulary, limits, names and the resolved configuration of the change recorder (modules/change-recorder.ts,
+ * functions/change-recorder/). Imports nothing from environments/ or modules/.
+ */
+import type { AwsRegion } from "./vocabulary";
+
+/** Where CloudFront and IAM deliver their CloudTrail events to EventBridge, so where the recorder runs. */
+export const RECORDER_REGION = "us-east-1";
+
+/**
+ * CloudFront write operations the rule matches, by prefix: CloudFront logs names with the API version appended
+ * (UpdateDistribution2020_05_31), and a prefix also matches the variants (CreateDistributionWithTags,
+ * UpdateDistributionWithStagingConfig, which the handler classifies as a promotion).
+ */
+export const CLOUDFRONT_EVENT_PREFIXES = [
+  "CreateDistribution",
+  "UpdateDistribution",
+  "DeleteDistribution",
+  "CopyDistribution",
+  "AssociateAlias",
+  "CreateInvalidation",
+  "CreateFunction",
+  "UpdateFunction",
+  "PublishFunction",
+  "DeleteFunction",
+  "TestFunction",
+  "CreateContinuousDeploymentPolicy",
+  "UpdateContinuousDeploymentPolicy",
+  "DeleteContinuousDeploymentPolicy",
+  "CreateKeyValueStore",
+  "UpdateKeyValueStore",
+  "DeleteKeyValueStore",
+] as const;
+
+/** Bucket configuration the site modules own (policy, notification, public access, and the rest of StaticSite). */
+export const S3_EVENT_NAMES = [
+  "PutBucketPolicy",
+  "DeleteBucketPolicy",
+  "PutBucketNotification",
+  "PutBucketPublicAccessBlock",
+  "DeleteBucketPublicAccessBlock",
+  "PutBucketOwnershipControls",
+  "DeleteBucketOwnershipControls",
+  "PutBucketEncryption",
+  "DeleteBucketEncryption",
+  "PutBucketVersioning",
+  "PutBucketAcl",
+  "DeleteBucket",
+] as const;
+
+/** Changes to roles and customer-managed policies. */
+export const IAM_EVENT_NAMES = [
+  "CreateRole",
+  "DeleteRole",
+  "UpdateRole",
+  "UpdateRoleDescription",
+  "UpdateAssumeRolePolicy",
+  "PutRolePolicy",
+  "DeleteRolePolicy",
+  "AttachRolePolicy",
+  "DetachRolePolicy",
+  "PutRolePermissionsBoundary",
+  "DeleteRolePermissionsBoundary",
+  "TagRole",
+  "UntagRole",
+  "CreatePolicy",
+  "CreatePolicyVersion",
+  "DeletePolicyVersion",
+  "SetDefaultPolicyVersion",
+  "DeletePolicy",
+  "TagPolicy",
+  "UntagPolicy",
+] as const;
+
+export const CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
+
+/** Watched services, one EventBridge rule each. */
+export enum WatchedService {
+  CLOUDFRONT = "cloudfront",
+  IAM = "iam",
+  S3 = "s3",
+}
+
+export const RECORDER_DEFAULTS = {
+  prefix: "records/",
+  label: "change-recorder",
+  githubApiUrl: "https://api.github.com",
+  noncurrentVersionDays: 30,
+  recordRetentionDays: 731,
+} as const;
+
+export const RECORDER_LIMITS = {
+  /** S3 lifecycle days are positive integers; ten years is plenty for superseded versions. */
+  maxNoncurrentVersionDays: 3650,
+  /** Lambda's asynchronous invocation retries (0-2). */
+  maxLambdaRetries: 2,
+  /** Longest age of an event Lambda keeps retrying, and EventBridge keeps trying to deliver (seconds). */
+  lambdaMaxEventAgeSeconds: 21600,
+  eventBridgeMaxEventAgeSeconds: 86400,
+  /** Lambda's limit on all environment variables of a function together (keys and values): 4 KB. */
+  lambdaEnvironmentBytes: 4096,
+} as const;
+
+/** Names of one environment's recorder resources. */
+export function changeRecorderNames(envName: string, accountId: string) {
+  const base = `${envName}-change-recorder`;
+  return {
+    base,
+    functionName: base,
+    roleName: base,
+    logGroupName: `/aws/lambda/${base}`,
+    bucketName: `${envName}-change-records-${accountId}`,
+    deadLetterQueueName: `${base}-dlq`,
+    alarmName: `${base}-dead-letters`,
+    ruleName: (service: WatchedService) => `${base}-${service}`,
+    forwarderRoleName: `${base}-forward`,
+    forwarderRuleName: (region: string) => `${base}-forward-${region}`,
+    forwarderDeadLetterQueueName: `${base}-forward-dlq`,
+  };
+}
+
+/**
+ * The recorder of an account, resolved from the environment that enables it and the other environments of its
+ * account (environments/change-recorder.ts). What the stack knows only as references (its own distributions,
+ * policies and service roles) the stack adds; everything here is literal.
+ */
+export interface ResolvedChangeRecorder {
+  /** `owner/name` of the repository that receives the issues. */
+  readonly repository: string;
+  readonly githubApiUrl: string;
+  /** SSM SecureString (us-east-1) holding the GitHub token. */
+  readonly tokenParameter: string;
+  /** Customer managed KMS key of the parameter, if any. */
+  readonly tokenKmsKeyArn?: string;
+  readonly label: string;
+  readonly alarmTopicArn?: string;
+  readonly prefix: string;
+  readonly noncurrentVersionDays: number;
+  /** Days records are kept; undefined keeps them forever. */
+  readonly recordRetentionDays?: number;
+  readonly logRetentionDays: number;
+  /** The configured automation plus the other environments' service roles (by naming pattern). */
+  readonly automationPrincipals: readonly string[];
+  /** Application-team roles of every environment of the account (this one's exactly, the others' by pattern). */
+  readonly appTeamPrincipals: readonly string[];
+  /** App-owned CloudFront Functions of every environment of the account. */
+  readonly appOwnedFunctions: readonly string[];
+  /** `<env>-` of every environment of the account: functions, roles, policies, key value stores. */
+  readonly namePrefixes: readonly string[];
+  /** Site buckets of every environment of the account. */
+  readonly buckets: readonly string[];
+  /** Configured distribution ids of the account's other environments (this stack's come as references). */
+  readonly otherDistributionIds: readonly string[];
+  /** Regions whose site-bucket events are forwarded to us-east-1. */
+  readonly forwardRegions: readonly AwsRegion[];
+}

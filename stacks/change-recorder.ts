@@ -1,0 +1,88 @@
+import { Token } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { WatchedService } from "../model/change-recorder";
+import { iamRoleArn } from "../model/names";
+import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/change-recorder";
+import { ChangeRecorderForwarder } from "../modules/change-recorder-forwarder";
+import type { EdgeStack } from "./edge-stack";
+
+/**
+ * The environment's change recorder (`changeRecorder`, resolved in environments/change-recorder.ts), watching every
+ * environment of its account: this stack's distributions, continuous deployment policies and service roles by
+ * reference, the rest by the resolved names. Called last by EdgeStack, when every other construct exists.
+ */
+export function addChangeRecorder(stack: EdgeStack): ChangeRecorder | undefined {
+  const env = stack.env;
+  const r = env.changeRecorder;
+  if (!r) return undefined;
+
+  const watch: WatchedResources = {
+    distributionIds: [
+      ...[...stack.sites.values()].map((s) => s.distribution.id),
+      ...[...stack.continuousDeployments.values()].map((cd) => cd.staging.id),
+      ...r.otherDistributionIds,
+    ],
+    continuousDeploymentPolicyIds: [...stack.continuousDeployments.values()].map((cd) => cd.policy.id),
+    functionPrefixes: [...r.namePrefixes],
+    keyValueStorePrefixes: [...r.namePrefixes],
+    iamNamePrefixes: [...r.namePrefixes],
+    buckets: [...r.buckets],
+  };
+
+  const recorder = new ChangeRecorder(stack, "change-recorder", {
+    envName: env.name,
+    accountId: env.accountId,
+    provider: stack.usEast1,
+    repository: r.repository,
+    githubApiUrl: r.githubApiUrl,
+    tokenParameter: r.tokenParameter,
+    tokenKmsKeyArn: r.tokenKmsKeyArn,
+    label: r.label,
+    automationPrincipals: [...r.automationPrincipals, ...serviceRoleArns(stack)],
+    appTeamPrincipals: [...r.appTeamPrincipals],
+    appOwnedFunctions: [...r.appOwnedFunctions],
+    watch,
+    prefix: r.prefix,
+    noncurrentVersionDays: r.noncurrentVersionDays,
+    recordRetentionDays: r.recordRetentionDays,
+    logRetentionDays: r.logRetentionDays,
+    alarmTopicArn: r.alarmTopicArn,
+  });
+
+  // S3 events arrive in the buckets' regions: forward them to us-east-1.
+  const s3Pattern = recorderEventPatterns(env.accountId, watch)[WatchedService.S3];
+  if (s3Pattern)
+    for (const region of r.forwardRegions) {
+      const provider =
+        region === env.region
+          ? stack.provider
+          : new AwsProvider(stack, `aws-change-recorder-${region}`, {
+              region,
+              alias: `change_recorder_${region.replace(/-/g, "_")}`,
+              allowedAccountIds: stack.provider.allowedAccountIds,
+              defaultTags: stack.provider.defaultTags,
+            });
+      new ChangeRecorderForwarder(stack, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern: s3Pattern });
+    }
+  return recorder;
+}
+
+/**
+ * Roles of this stack that only an AWS service can assume: the invalidators, Configure/Promote, the pipelines and
+ * builds. (Application-team roles trust people and GitHub; they are never automation.)
+ */
+function serviceRoleArns(stack: EdgeStack): string[] {
+  return stack.node
+    .findAll()
+    .filter((c): c is IamRole => c instanceof IamRole)
+    .filter((role) => {
+      const trust = role.assumeRolePolicyInput;
+      return typeof trust === "string" && /"Service":/.test(trust) && !/"Federated":|"AWS":/.test(trust);
+    })
+    .map((role) => {
+      // A literal ARN when the name is literal (readable in plans), else Terraform's reference.
+      const name = role.nameInput;
+      return typeof name === "string" && !Token.isUnresolved(name) ? iamRoleArn(stack.env.accountId, name) : role.arn;
+    });
+}
