@@ -64,7 +64,12 @@ export default defineEnvironment({
     {
       name: "lp",
       sid: "media",
-      distribution: { id: "E3PRODMEDIALP1", comment: "prod campaign landing pages" },
+      distribution: {
+        id: "E3PRODMEDIALP1",
+        comment: "prod campaign landing pages",
+        // Served by the container function functions/lambda/thumbnailer (its manifest's origin).
+        behaviors: [{ pathPattern: "/thumbnails/*", cachePolicy: "CachingOptimized" }],
+      },
     },
   ],
 });

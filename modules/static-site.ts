@@ -42,6 +42,29 @@ export interface SiteBehavior {
   compress: boolean;
 }
 
+/**
+ * Extension point: a cache behavior the site declares (its place in the evaluation order and its cache policy are
+ * the environment's) served by another origin than the bucket, e.g. a Lambda function URL
+ * (modules/function-url-origin.ts). The behavior then accepts every method and forwards the viewer's headers,
+ * cookies and query string except Host (the managed origin request policy AllViewerExceptHostHeader: a function URL
+ * answers only to its own host name).
+ */
+export interface BehaviorOrigin {
+  /** Path pattern of one of the site's `behaviors`. */
+  pathPattern: string;
+  /** Origin id, unique in the distribution. */
+  originId: string;
+  /** The origin's host name. */
+  domainName: string;
+  /** Origin access control CloudFront signs requests with. */
+  originAccessControlId: string;
+  /** Seconds CloudFront waits for a response (1-60). */
+  readTimeoutSeconds: number;
+}
+
+/** AWS's fixed id of the managed origin request policy AllViewerExceptHostHeader. */
+export const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+
 export interface StaticSiteProps {
   /** Environment name, the first part of every resource name. */
   envName: string;
@@ -78,6 +101,8 @@ export interface StaticSiteProps {
    * deployment passes PROMOTION_OWNED_ATTRIBUTES (modules/continuous-deployment.ts). Default: none.
    */
   distributionIgnoreChanges?: string[];
+  /** Behaviors served by another origin than the bucket (see BehaviorOrigin). @default none */
+  readonly behaviorOrigins?: BehaviorOrigin[];
 }
 
 const S3_ORIGIN_ID = "s3-origin";
@@ -103,6 +128,8 @@ export class StaticSite extends Construct {
     super(scope, id);
     const name = `${props.envName}-${props.sid}-${props.siteName}`;
     validateAssociations(name, props);
+    validateBehaviorOrigins(name, props);
+    const routed = new Map((props.behaviorOrigins ?? []).map((o) => [o.pathPattern, o]));
 
     this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName });
     new S3BucketOwnershipControls(this, "ownership", {
@@ -154,6 +181,18 @@ export class StaticSite extends Construct {
           domainName: this.bucket.bucketRegionalDomainName,
           originAccessControlId: this.originAccessControl.id,
         },
+        ...(props.behaviorOrigins ?? []).map((o) => ({
+          originId: o.originId,
+          domainName: o.domainName,
+          originAccessControlId: o.originAccessControlId,
+          customOriginConfig: {
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: "https-only",
+            originSslProtocols: ["TLSv1.2"],
+            originReadTimeout: o.readTimeoutSeconds,
+          },
+        })),
       ],
       defaultCacheBehavior: {
         targetOriginId: S3_ORIGIN_ID,
@@ -164,18 +203,20 @@ export class StaticSite extends Construct {
         compress: props.defaultBehavior.compress,
         functionAssociation: associationsFor("default"),
       },
-      orderedCacheBehavior: props.behaviors.map(
-        (b): CloudfrontDistributionOrderedCacheBehavior => ({
+      orderedCacheBehavior: props.behaviors.map((b): CloudfrontDistributionOrderedCacheBehavior => {
+        const other = routed.get(b.pathPattern!);
+        return {
           pathPattern: b.pathPattern!,
-          targetOriginId: S3_ORIGIN_ID,
+          targetOriginId: other?.originId ?? S3_ORIGIN_ID,
           viewerProtocolPolicy: "redirect-to-https",
-          allowedMethods: ["GET", "HEAD", "OPTIONS"],
+          allowedMethods: other ? ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] : ["GET", "HEAD", "OPTIONS"],
           cachedMethods: ["GET", "HEAD"],
           cachePolicyId: MANAGED_CACHE_POLICIES[b.cachePolicy],
+          originRequestPolicyId: other ? ALL_VIEWER_EXCEPT_HOST_HEADER : undefined,
           compress: b.compress,
           functionAssociation: associationsFor(b.pathPattern!),
-        }),
-      ),
+        };
+      }),
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: props.certificateArn
         ? { acmCertificateArn: props.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
@@ -256,5 +297,15 @@ function validateAssociations(name: string, props: StaticSiteProps): void {
     if (seen.has(key))
       throw new Error(`${name}: two functions on ${a.eventType} of behavior "${a.behavior}"; CloudFront allows one per event type per behavior`);
     seen.add(key);
+  }
+}
+
+function validateBehaviorOrigins(name: string, props: StaticSiteProps): void {
+  const known = new Set(props.behaviors.map((b) => b.pathPattern!));
+  const seen = new Set<string>();
+  for (const o of props.behaviorOrigins ?? []) {
+    if (!known.has(o.pathPattern)) throw new Error(`${name}: no cache behavior "${o.pathPattern}" for origin ${o.originId}; declared: ${[...known].join(", ") || "(none)"}`);
+    if (seen.has(o.pathPattern)) throw new Error(`${name}: two origins for behavior "${o.pathPattern}"; a behavior has one origin`);
+    seen.add(o.pathPattern);
   }
 }

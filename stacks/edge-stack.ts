@@ -10,6 +10,8 @@ import { InvalidationEvent, InvalidationPaths, SiteInvalidator } from "../module
 import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import type { Cf2Function } from "../environments/cf2/load";
 import { addFunctions } from "./edge-functions";
+import type { LambdaFunctionSpec } from "../environments/lambda/load";
+import { addLambdaFunctions } from "./lambda-functions";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 
 /** Tags the provider puts on every taggable resource of an environment. */
@@ -38,7 +40,8 @@ export class EdgeStack extends TerraformStack {
   readonly continuousDeployments = new Map<string, ContinuousDeployment>();
 
   /** `functions`: every validated function manifest; the stack creates those that list this environment. */
-  constructor(scope: Construct, readonly env: Environment, functions: Cf2Function[] = []) {
+  /** `lambdaFunctions`: every validated container-function manifest; likewise. */
+  constructor(scope: Construct, readonly env: Environment, functions: Cf2Function[] = [], lambdaFunctions: LambdaFunctionSpec[] = []) {
     super(scope, env.name);
     configureBackend(this, env);
 
@@ -48,6 +51,7 @@ export class EdgeStack extends TerraformStack {
 
     const cf2 = addFunctions(this, env, functions, this.usEast1);
     this.functions = cf2.functions;
+    const lambdas = addLambdaFunctions(this, env, lambdaFunctions);
 
     for (const site of env.sites) {
       const d = site.distribution;
@@ -70,6 +74,7 @@ export class EdgeStack extends TerraformStack {
           adoptDistributionId: d.adopt ? d.id : undefined,
           functionAssociations: cf2.associationsBySite.get(site.name),
           distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
+          behaviorOrigins: lambdas.originsBySite.get(site.name),
         }),
       );
       if (site.continuousDeployment) {
@@ -111,6 +116,8 @@ export class EdgeStack extends TerraformStack {
         );
       }
     }
+
+    lambdas.connect(this.sites, this.appTeamRoles);
 
     // After every site exists: an invalidator may also invalidate other sites' distributions.
     for (const site of env.sites) {
