@@ -31,14 +31,17 @@ const retention = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly numbe
 
 const environmentVariables = z
   .record(
-    z.string().regex(ENVIRONMENT_VARIABLE_NAME, "names start with a letter and hold only letters, digits and _"),
+    z.string(),
     z.string({ message: "values are strings" }),
   )
   .superRefine((vars, ctx) => {
     for (const k of Object.keys(vars)) {
-      if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(k))
+      if (!ENVIRONMENT_VARIABLE_NAME.test(k))
+        ctx.addIssue({ code: "custom", path: [k], message: "names start with a letter and hold only letters, digits and _" });
+      else if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(k))
         ctx.addIssue({ code: "custom", path: [k], message: `"${k}" is reserved by the Lambda runtime` });
     }
+    // Lambda measures the variables as the JSON it stores.
     const bytes = Buffer.byteLength(JSON.stringify(vars));
     if (bytes > LAMBDA_LIMITS.environmentBytes)
       ctx.addIssue({ code: "custom", message: `are ${bytes} bytes together; Lambda allows ${LAMBDA_LIMITS.environmentBytes}` });
