@@ -19,8 +19,11 @@ export const REPOSITORY_ACTIONS = [
   "ecr:DescribeImageScanFindings",
 ] as const;
 
-/** Reading the team's container functions (the example workflow's `aws lambda wait` polls these). */
-export const FUNCTION_READ_ACTIONS = ["lambda:GetFunction", "lambda:GetFunctionConfiguration"] as const;
+/**
+ * Reading the team's container functions: `aws lambda wait` polls GetFunction/GetFunctionConfiguration, and
+ * GetFunction returns the tags (the workflow reads `image-owner`) only to callers allowed lambda:ListTags.
+ */
+export const FUNCTION_READ_ACTIONS = ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:ListTags"] as const;
 
 /** Reading the team's function logs (resource type `log-group`, GetLogEvents `log-stream`). */
 export const FUNCTION_LOG_ACTIONS = ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults"] as const;

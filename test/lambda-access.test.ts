@@ -70,6 +70,7 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
     c("lambda:UpdateFunctionCode", fn(env.name, sid), "Allowed", tag("app"), "image-owner app"),
     c("lambda:GetFunction", fn(env.name, sid), "Allowed", tag("app"), "image-owner app"),
     c("lambda:GetFunctionConfiguration", fn(env.name, sid), "Allowed", tag("infra"), "image-owner infra"),
+    c("lambda:ListTags", fn(env.name, sid), "Allowed", tag("infra"), "image-owner infra"),
     c("ssm:PutParameter", param(env.name, sid), "Allowed", overwrite("true"), "overwrite"),
     c("ssm:GetParameter", param(env.name, sid), "Allowed"),
     c("logs:FilterLogEvents", `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/${fnName(env.name, sid)}`, "Allowed"),
