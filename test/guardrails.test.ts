@@ -1,4 +1,4 @@
-import { GUARDRAILS, bucketsAreLockedDown, functionsHaveLogGroups, logGroupsHaveRetention, noStarResourceUnlessRequired, noUnescapedTemplates, onlyRealActions, unescapedTemplates } from "./support/guardrails";
+import { GUARDRAILS, bucketsAreLockedDown, ecrRepositoriesAreLockedDown, lambdasHaveLogGroups, functionsHaveLogGroups, logGroupsHaveRetention, noStarResourceUnlessRequired, noUnescapedTemplates, onlyRealActions, unescapedTemplates } from "./support/guardrails";
 import { synthesizeExamples } from "./support/synth";
 
 const stacks = synthesizeExamples();
@@ -62,5 +62,33 @@ describe("guardrails catch violations", () => {
     expect(unescapedTemplates("var s = `${a + b}`")).toEqual(["${a + b}"]);
     expect(unescapedTemplates("100%{")).toEqual(["%{..."]);
     expect(noUnescapedTemplates("t", { resource: { x: { y: { code: "`${x}`" } } } })).toHaveLength(1);
+  });
+
+  test("a mutable, unscanned repository without lifecycle, or with a policy open to everyone or all functions, is reported", () => {
+    const policy = (Statement: object) => ({ repository: "${aws_ecr_repository.r.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [Statement] }) });
+    const lambdaPull = { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "ecr:BatchGetImage" };
+    const stack = (over: object) => ({
+      resource: {
+        aws_ecr_repository: { r: { image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } } },
+        aws_ecr_lifecycle_policy: { l: { repository: "${aws_ecr_repository.r.name}", policy: JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "sinceImagePushed" } }] }) } },
+        aws_ecr_repository_policy: { p: policy({ ...lambdaPull, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:lambda:r:1:function:dev-shop-x" } } }) },
+        ...over,
+      },
+    });
+    expect(ecrRepositoriesAreLockedDown("t", stack({}))).toEqual([]);
+    expect(ecrRepositoriesAreLockedDown("t", stack({ aws_ecr_repository: { r: {} }, aws_ecr_lifecycle_policy: {} }))).toHaveLength(3);
+    const byAge = { l: { repository: "${aws_ecr_repository.r.name}", policy: JSON.stringify({ rules: [{ rulePriority: 2, selection: { tagStatus: "any", countType: "sinceImagePushed" } }] }) } };
+    expect(ecrRepositoriesAreLockedDown("t", stack({ aws_ecr_lifecycle_policy: byAge }))).toEqual([expect.stringContaining("expires tagged images by age")]);
+    expect(ecrRepositoriesAreLockedDown("t", stack({ aws_ecr_repository_policy: { p: policy({ ...lambdaPull, Principal: "*" }) } }))).toEqual([expect.stringContaining("not a service")]);
+    expect(ecrRepositoriesAreLockedDown("t", stack({ aws_ecr_repository_policy: { p: policy(lambdaPull) } }))).toEqual([expect.stringContaining("not limited to named functions")]);
+    const all = policy({ ...lambdaPull, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:lambda:r:1:function:*" } } });
+    expect(ecrRepositoriesAreLockedDown("t", stack({ aws_ecr_repository_policy: { p: all } }))).toEqual([expect.stringContaining("not limited to named functions")]);
+  });
+
+  test("a Lambda function without its log group, or not depending on it, is reported", () => {
+    const fn = { logging_config: { log_group: "${aws_cloudwatch_log_group.g.name}" }, depends_on: ["aws_cloudwatch_log_group.g"] };
+    expect(lambdasHaveLogGroups("t", { resource: { aws_lambda_function: { f: fn } } })).toEqual([]);
+    expect(lambdasHaveLogGroups("t", { resource: { aws_lambda_function: { f: { ...fn, depends_on: [] } } } })).toEqual(["t: aws_lambda_function.f does not depend on its log group"]);
+    expect(lambdasHaveLogGroups("t", { resource: { aws_lambda_function: { f: {} } } })).toHaveLength(1);
   });
 });

@@ -226,6 +226,46 @@ export const functionsHaveLogGroups: Guardrail = (stackName, stack) => {
   });
 };
 
+/**
+ * Container images (modules/container-function.ts): repositories keep tags immutable and scan on push; their
+ * lifecycle never expires tagged images by age (a function whose image expires stops with ImageDeleted); a
+ * repository policy admits only a service principal and only for named functions (aws:SourceArn without a wildcard
+ * name), never "*".
+ */
+export const ecrRepositoriesAreLockedDown: Guardrail = (stackName, stack) => {
+  const violations: string[] = [];
+  const repos = stack.resource?.aws_ecr_repository ?? {};
+  for (const [id, r] of Object.entries<StackJson>(repos)) {
+    if (r.image_tag_mutability !== "IMMUTABLE") violations.push(`${stackName}: aws_ecr_repository.${id} does not make tags IMMUTABLE`);
+    if (r.image_scanning_configuration?.scan_on_push !== true) violations.push(`${stackName}: aws_ecr_repository.${id} does not scan on push`);
+    const ref = `\${aws_ecr_repository.${id}.name}`;
+    const lifecycle = Object.values<StackJson>(stack.resource?.aws_ecr_lifecycle_policy ?? {}).find((l) => l.repository === ref);
+    if (!lifecycle) violations.push(`${stackName}: aws_ecr_repository.${id} has no lifecycle policy`);
+    for (const rule of lifecycle ? JSON.parse(lifecycle.policy).rules : [])
+      if (rule.selection.tagStatus !== "untagged" && rule.selection.countType === "sinceImagePushed")
+        violations.push(`${stackName}: aws_ecr_repository.${id}: lifecycle rule ${rule.rulePriority} expires tagged images by age`);
+  }
+  for (const [id, p] of Object.entries<StackJson>(stack.resource?.aws_ecr_repository_policy ?? {})) {
+    for (const st of list<StackJson>(JSON.parse(p.policy).Statement)) {
+      if (st.Effect !== "Allow") continue;
+      const service = typeof st.Principal === "object" ? st.Principal.Service : undefined;
+      const arns = list<string>(st.Condition?.ArnLike?.["aws:SourceArn"] ?? st.Condition?.ArnEquals?.["aws:SourceArn"]);
+      if (!service) violations.push(`${stackName}: aws_ecr_repository_policy.${id}: ${st.Sid ?? "a statement"} admits ${JSON.stringify(st.Principal)}, not a service`);
+      else if (arns.length === 0 || arns.some((a) => /:function:[^:]*\*/.test(a)))
+        violations.push(`${stackName}: aws_ecr_repository_policy.${id}: ${st.Sid ?? "a statement"} is not limited to named functions (aws:SourceArn)`);
+    }
+  }
+  return violations;
+};
+
+/** Every Lambda function logs into a log group of this stack that it depends on (so the group, with retention, exists first). */
+export const lambdasHaveLogGroups: Guardrail = (stackName, stack) =>
+  Object.entries<StackJson>(stack.resource?.aws_lambda_function ?? {}).flatMap(([id, fn]) => {
+    const m = /^\$\{aws_cloudwatch_log_group\.([^.]+)\.name\}$/.exec(fn.logging_config?.log_group ?? "");
+    if (!m) return [`${stackName}: aws_lambda_function.${id} does not log into a log group of this stack (logging_config.log_group)`];
+    return (fn.depends_on ?? []).includes(`aws_cloudwatch_log_group.${m[1]}`) ? [] : [`${stackName}: aws_lambda_function.${id} does not depend on its log group`];
+  });
+
 export const GUARDRAILS: Record<string, Guardrail> = {
   "no Resource \"*\" unless the action supports nothing else": noStarResourceUnlessRequired,
   "only real IAM actions": onlyRealActions,
@@ -236,4 +276,6 @@ export const GUARDRAILS: Record<string, Guardrail> = {
   "no trust policy allows sts:TagSession": noSessionTagsInTrust,
   "principal-tag policies deny re-tagging roles": abacPoliciesDenyRetagging,
   "CloudFront Functions log to a us-east-1 group created first": functionsHaveLogGroups,
+  "ECR repositories: immutable tags, scan on push, no expiry of tagged images by age, policies scoped to named functions": ecrRepositoriesAreLockedDown,
+  "Lambda functions log to a group of the stack created first": lambdasHaveLogGroups,
 };
