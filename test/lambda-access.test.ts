@@ -51,8 +51,8 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
   const fn = (e: string, s: string, acct = account) => `arn:aws:lambda:${region}:${acct}:function:${fnName(e, s)}`;
   const repo = (e: string, s: string, acct = account) => `arn:aws:ecr:${region}:${acct}:repository/${fnName(e, s)}`;
   const param = (e: string, s: string, acct = account) => `arn:aws:ssm:${region}:${acct}:parameter${imageTagParameterName(e, s, `${FN}-${s}`)}`;
-  const tag = (owner?: string) => (owner ? { [`aws:ResourceTag/${IMAGE_OWNER_TAG}`]: owner } : {});
-  const overwrite = (v?: string) => (v ? { "ssm:Overwrite": v } : {});
+  const tag = (owner?: string): Record<string, string> => (owner ? { [`aws:ResourceTag/${IMAGE_OWNER_TAG}`]: owner } : {});
+  const overwrite = (v?: string): Record<string, string> => (v ? { "ssm:Overwrite": v } : {});
   const c = (action: string, resource: string, expected: Decision, context: Record<string, string> = {}, what = ""): Case => ({
     label: `${role.name}: ${action} on ${resource.replace(`:${account}:`, ":<own account>:")}${what ? ` (${what})` : ""}`,
     role,
