@@ -31,7 +31,8 @@ export function renderAccessTable(stack: StackJson): string {
   const roles = rolesOf(stack).filter((r) => r.tags.sid);
   const envName = roles[0]?.tags.environment;
   const general = (s: string) => s.split(account).join("<account>").replace(`:policy/${envName}-`, ":policy/<env>-");
-  const policies = [...new Set(roles.flatMap((r) => r.attached.map((p) => p.name)))];
+  // By name, so the table does not depend on which role attaches what first (<env>-cf2-... before <env>-lambda-...).
+  const policies = [...new Set(roles.flatMap((r) => r.attached.map((p) => p.name)))].sort();
   const rows = [
     `| policy / statement | effect | actions | resources | ${KIND_COLUMNS.map(([, title]) => title).join(" | ")} |`,
     `| --- | --- | --- | --- | ${KIND_COLUMNS.map(() => "---").join(" | ")} |`,
