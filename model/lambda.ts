@@ -131,12 +131,15 @@ export function lambdaAppTeamPolicyName(env: string): string {
 }
 
 /**
- * Names the stack already gives other roles and functions of `<env>-<sid>-...`; a manifest name that produced one
- * would collide with them (IAM role names and function names are unique per account).
+ * Names the stack already gives other resources of `<env>-<sid>-...`; a manifest name that produced one would
+ * collide with them (IAM role, Lambda function and origin access control names are unique per account). A site's
+ * resources are `<env>-<sid>-<site>` (its origin access control) and `<env>-<sid>-<site>-...` (invalidator function
+ * and role, release roles and state machines), so a function name may neither equal a site of the product nor
+ * start with one followed by "-".
  */
 export function reservedLambdaNameProblem(name: string, siteNames: string[]): string | undefined {
-  if (name === "cf2-maintenance" || name === "cf2-cicd") return `is the name of the product's application-team role`;
-  const site = siteNames.find((s) => name === `${s}-invalidator`);
-  if (site) return `is the name of site "${site}"'s invalidator function`;
+  if (name === "cf2-maintenance" || name === "cf2-cicd") return "is the name of the product's application-team role";
+  const site = siteNames.find((s) => name === s || name.startsWith(`${s}-`));
+  if (site) return `is in the name space of site "${site}" (its origin access control, invalidator and release resources are named after it)`;
   return undefined;
 }
