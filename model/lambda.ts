@@ -5,21 +5,22 @@
  */
 
 /** Who decides which image runs after the function exists. */
-export enum ImageOwner {
+export const ImageOwner = {
   /**
    * The application team: its pipeline pushes, calls UpdateFunctionCode and writes the tag parameter. Terraform never
    * changes the image; creating or re-creating the function uses the tag the parameter names.
    */
-  APP = "app",
+  APP: "app",
   /** The parameter is the truth: the next apply deploys the tag it names and reverts a code update made elsewhere. */
-  INFRA = "infra",
-}
+  INFRA: "infra",
+} as const;
+export type ImageOwner = (typeof ImageOwner)[keyof typeof ImageOwner];
+export const IMAGE_OWNERS = [ImageOwner.APP, ImageOwner.INFRA] as const;
 
 /** Instruction set of the image; the pipeline must build for the same one. */
-export enum LambdaArchitecture {
-  ARM64 = "arm64",
-  X86_64 = "x86_64",
-}
+export const LambdaArchitecture = { ARM64: "arm64", X86_64: "x86_64" } as const;
+export type LambdaArchitecture = (typeof LambdaArchitecture)[keyof typeof LambdaArchitecture];
+export const LAMBDA_ARCHITECTURES = [LambdaArchitecture.ARM64, LambdaArchitecture.X86_64] as const;
 
 /** The `docker buildx --platform` value of each architecture (used by the example workflow and the runbook). */
 export const DOCKER_PLATFORM: Record<LambdaArchitecture, string> = {
@@ -49,12 +50,12 @@ export const LAMBDA_LIMITS = {
 } as const;
 
 /** Defaults applied once, by the schema. */
-export const LAMBDA_DEFAULTS = {
+export const LAMBDA_DEFAULTS: { memoryMb: number; timeoutSeconds: number; architecture: LambdaArchitecture; imagesToKeep: number } = {
   memoryMb: 512,
   timeoutSeconds: 30,
   architecture: LambdaArchitecture.ARM64,
   imagesToKeep: 10,
-} as const;
+};
 
 /**
  * Manifest names: lowercase words joined by single hyphens, so that `<env>-<sid>-<name>` is a valid function name,
@@ -142,4 +143,30 @@ export function reservedLambdaNameProblem(name: string, siteNames: string[]): st
   const site = siteNames.find((s) => name === s || name.startsWith(`${s}-`));
   if (site) return `is in the name space of site "${site}" (its origin access control, invalidator and release resources are named after it)`;
   return undefined;
+}
+
+/** A container function of one environment, resolved (environments/lambda/resolve.ts): defaults applied, names computed. */
+export interface ResolvedContainerFunction {
+  /** The manifest (directory) name. */
+  readonly name: string;
+  /** `<env>-<sid>-<name>`: the function's and its role's name. */
+  readonly functionName: string;
+  readonly repositoryName: string;
+  /** `/edge/<env>/<sid>/<name>/image-tag`. */
+  readonly parameterName: string;
+  readonly sid: string;
+  readonly ticket: string;
+  readonly owner: ImageOwner;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly architecture: LambdaArchitecture;
+  readonly imagesToKeep: number;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly reservedConcurrency?: number;
+  /** The manifest's retentionDays, or the environment's logRetentionDays. */
+  readonly logRetentionDays: number;
+  /** The image while the parameter is still INITIAL_IMAGE_TAG. */
+  readonly bootstrapImageUri: string;
+  /** The site behavior that routes to the function (checked to exist on a site without continuous deployment). */
+  readonly origin?: { readonly site: string; readonly pathPattern: string };
 }

@@ -12,11 +12,10 @@ import {
   IMAGE_OWNER_TAG,
   INITIAL_IMAGE_TAG,
   ImageOwner,
-  LAMBDA_LIMITS,
-  LambdaArchitecture,
   lambdaFunctionArn,
   lambdaLogGroupName,
   registryHost,
+  type ResolvedContainerFunction,
 } from "../model/lambda";
 import { policyJson } from "./policy";
 import { SidTags } from "./sid-tags";
@@ -40,42 +39,15 @@ export const PARAMETER_IGNORED_ATTRIBUTES: readonly string[] = ["insecure_value"
 /** The ECR actions Lambda needs on the repository to pull an image (AWS Lambda developer guide, "Amazon ECR permissions"). */
 export const LAMBDA_PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] as const;
 
-export interface ContainerFunctionProps {
-  /** `<env>-<sid>-<name>`, at most 64 characters; also the role's and the repository's name. */
-  functionName: string;
-  /** The ECR repository's name. */
-  repositoryName: string;
-  /** The SSM parameter that names the image tag (`/edge/<env>/<sid>/<name>/image-tag`). */
-  parameterName: string;
+/**
+ * A resolved container function (model/lambda.ts ResolvedContainerFunction: defaults applied, names computed) and
+ * where it lives.
+ */
+export interface ContainerFunctionProps extends Omit<ResolvedContainerFunction, "name" | "origin"> {
   /** The environment's account. */
-  accountId: string;
+  readonly accountId: string;
   /** The environment's main region (the function, repository, parameter and log group live there). */
-  region: string;
-  /** Product id, tagged as `sid` on every taggable resource. */
-  sid: string;
-  /** Ticket that requested the function, tagged as `ticket`. */
-  ticket: string;
-  /** Who decides which image runs after creation. */
-  owner: ImageOwner;
-  /** Memory in MB (128-10,240). */
-  memoryMb: number;
-  /** Timeout in seconds (1-900). */
-  timeoutSeconds: number;
-  /** Instruction set of the images. */
-  architecture: LambdaArchitecture;
-  /** Tagged images the lifecycle policy keeps (newest first); untagged images expire after a day. */
-  imagesToKeep: number;
-  /** Environment variables of the function. @default {} */
-  readonly environmentVariables?: Record<string, string>;
-  /** Reserved concurrency. @default none (the account's unreserved pool) */
-  readonly reservedConcurrency?: number;
-  /** Retention of the function's log group, in days. */
-  logRetentionDays: number;
-  /**
-   * The image the function runs while the parameter still holds INITIAL_IMAGE_TAG (model/lambda.ts
-   * bootstrapImageUri): the application team has not shipped yet.
-   */
-  bootstrapImageUri: string;
+  readonly region: string;
 }
 
 /**
@@ -110,7 +82,6 @@ export class ContainerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerFunctionProps) {
     super(scope, id);
-    validate(props);
     const name = props.functionName;
     this.functionArn = lambdaFunctionArn(props.region, props.accountId, name);
     this.repositoryUrl = `${registryHost(props.accountId, props.region)}/${props.repositoryName}`;
@@ -178,7 +149,7 @@ export class ContainerFunction extends Construct {
     // While the parameter still says "initial" the team has shipped nothing: run the bootstrap image. lookup() keeps
     // this one function call (no literal template text); the default is the team's tag in this repository.
     const imageUri = Fn.lookup({ [INITIAL_IMAGE_TAG]: props.bootstrapImageUri }, this.parameter.insecureValue, `${this.repositoryUrl}:${this.parameter.insecureValue}`);
-    const variables = props.environmentVariables ?? {};
+    const variables = props.environmentVariables;
     this.function = new LambdaFunction(this, "function", {
       functionName: name,
       description: `${props.ticket} ${name}: container image shipped by the ${props.owner === ImageOwner.APP ? "application team" : "tag parameter at apply"}`,
@@ -222,14 +193,4 @@ export function lifecyclePolicy(keep: number) {
       },
     ],
   };
-}
-
-function validate(p: ContainerFunctionProps): void {
-  const problems: string[] = [];
-  if (!/^[a-zA-Z0-9-_]{1,64}$/.test(p.functionName)) problems.push(`function name must be 1-64 of [a-zA-Z0-9-_] (is ${p.functionName.length} characters)`);
-  const { memoryMb, timeoutSeconds, imagesToKeep } = LAMBDA_LIMITS;
-  if (p.memoryMb < memoryMb.min || p.memoryMb > memoryMb.max) problems.push(`memory must be ${memoryMb.min}-${memoryMb.max} MB`);
-  if (p.timeoutSeconds < timeoutSeconds.min || p.timeoutSeconds > timeoutSeconds.max) problems.push(`timeout must be ${timeoutSeconds.min}-${timeoutSeconds.max} s`);
-  if (p.imagesToKeep < imagesToKeep.min) problems.push(`keep at least ${imagesToKeep.min} images (the running one and one to roll back to)`);
-  if (problems.length > 0) throw new Error(`${p.functionName}: ${problems.join("; ")}`);
 }

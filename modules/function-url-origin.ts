@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { ConstructError } from "../model/errors";
 import type { BehaviorOrigin } from "./static-site";
 
 export interface FunctionUrlOriginProps {
@@ -11,7 +12,7 @@ export interface FunctionUrlOriginProps {
   name: string;
   /** The function's region, for the URL's host name. */
   region: string;
-  /** Seconds CloudFront waits for the function (1-60): its timeout. */
+  /** Seconds CloudFront waits for the function: its timeout (the manifest schema keeps it within CloudFront's 1-60). */
   readTimeoutSeconds: number;
 }
 
@@ -43,8 +44,6 @@ export class FunctionUrlOrigin extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionUrlOriginProps) {
     super(scope, id);
-    if (props.readTimeoutSeconds < 1 || props.readTimeoutSeconds > 60)
-      throw new Error(`${props.name}: CloudFront waits 1-60 seconds for an origin; the function's timeout is ${props.readTimeoutSeconds}`);
     this.props = props;
     this.url = new LambdaFunctionUrl(this, "url", { functionName: props.functionName, authorizationType: "AWS_IAM", invokeMode: "BUFFERED" });
     this.domainName = `${this.url.urlId}.lambda-url.${props.region}.on.aws`;
@@ -59,7 +58,7 @@ export class FunctionUrlOrigin extends Construct {
 
   /** Admits a distribution: both permissions, source = the distribution. `key` names it in resource ids. */
   allowDistribution(key: string, distributionArn: string): void {
-    if (this.granted.has(key)) throw new Error(`${this.props.name}: distribution "${key}" is admitted twice`);
+    if (this.granted.has(key)) ConstructError.fail(this, `distribution "${key}" is admitted twice`);
     this.granted.add(key);
     new LambdaPermission(this, `invoke-url-${key}`, {
       functionName: this.props.functionName,

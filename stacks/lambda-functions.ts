@@ -1,8 +1,6 @@
 import type { Construct } from "constructs";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import type { Environment } from "../environments/schema";
-import { lambdaFunctionsOf, type LambdaFunctionSpec } from "../environments/lambda/load";
-import { bootstrapImageUri, imageTagParameterName, lambdaFunctionName, lambdaRepositoryName } from "../model/lambda";
+import type { ResolvedEnvironment } from "../model/resolved";
 import { AppTeamLambdaPolicy } from "../modules/app-team-lambda-policy";
 import type { AppTeamRoles } from "../modules/app-team-roles";
 import { ContainerFunction } from "../modules/container-function";
@@ -22,37 +20,19 @@ export interface LambdaFunctions {
   connect(sites: Map<string, StaticSite>, appTeamRoles: Map<string, AppTeamRoles>): void;
 }
 
-/** Creates the container functions whose manifests (functions/lambda/<name>/manifest.json) list this environment. */
-export function addLambdaFunctions(scope: Construct, env: Environment, specs: LambdaFunctionSpec[]): LambdaFunctions {
+/** Creates the environment's container functions (functions/lambda/<name>/manifest.json that list it). */
+export function addLambdaFunctions(scope: Construct, env: ResolvedEnvironment): LambdaFunctions {
   const functions = new Map<string, ContainerFunction>();
   const origins: { site: string; origin: FunctionUrlOrigin }[] = [];
   const originsBySite = new Map<string, BehaviorOrigin[]>();
-  const mine = lambdaFunctionsOf(env.name, specs);
-  for (const { manifest: m } of mine) {
-    const name = lambdaFunctionName(env.name, m.sid, m.name);
-    const fn = new ContainerFunction(scope, `lambda-${m.name}`, {
-      functionName: name,
-      repositoryName: lambdaRepositoryName(env.name, m.sid, m.name),
-      parameterName: imageTagParameterName(env.name, m.sid, m.name),
-      accountId: env.accountId,
-      region: env.region,
-      sid: m.sid,
-      ticket: m.ticket,
-      owner: m.owner,
-      memoryMb: m.memory,
-      timeoutSeconds: m.timeout,
-      architecture: m.architecture,
-      imagesToKeep: m.imagesToKeep,
-      environmentVariables: m.environmentVariables,
-      reservedConcurrency: m.reservedConcurrency,
-      logRetentionDays: m.retentionDays ?? env.logRetentionDays,
-      bootstrapImageUri: bootstrapImageUri(env.accountId, env.region, m.architecture),
-    });
-    functions.set(m.name, fn);
-    if (m.origin) {
-      const origin = new FunctionUrlOrigin(fn, "origin", { functionName: fn.function.functionName, name, region: env.region, readTimeoutSeconds: m.timeout });
-      origins.push({ site: m.origin.site, origin });
-      originsBySite.set(m.origin.site, [...(originsBySite.get(m.origin.site) ?? []), origin.behaviorOrigin(m.origin.pathPattern)]);
+  for (const f of env.containerFunctions) {
+    const { name: _name, origin: route, ...config } = f;
+    const fn = new ContainerFunction(scope, `lambda-${f.name}`, { ...config, accountId: env.accountId, region: env.region });
+    functions.set(f.name, fn);
+    if (route) {
+      const origin = new FunctionUrlOrigin(fn, "origin", { functionName: fn.function.functionName, name: f.functionName, region: env.region, readTimeoutSeconds: f.timeoutSeconds });
+      origins.push({ site: route.site, origin });
+      originsBySite.set(route.site, [...(originsBySite.get(route.site) ?? []), origin.behaviorOrigin(route.pathPattern)]);
     }
   }
 
@@ -62,7 +42,7 @@ export function addLambdaFunctions(scope: Construct, env: Environment, specs: La
     connect(sites, appTeamRoles) {
       // Sites with continuous deployment are refused by the manifest schema, so each origin serves one distribution.
       for (const { site, origin } of origins) origin.allowDistribution(site, sites.get(site)!.distribution.arn);
-      const owners = [...new Set(mine.map((s) => s.manifest.sid))].filter((sid) => appTeamRoles.has(sid));
+      const owners = [...new Set(env.containerFunctions.map((f) => f.sid))].filter((sid) => appTeamRoles.has(sid));
       if (owners.length === 0) return;
       const policy = new AppTeamLambdaPolicy(scope, "app-team-lambda-policy", { envName: env.name, accountId: env.accountId, region: env.region });
       for (const sid of owners) {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
-import { projectRoot } from "../../modules/project-root";
+import { projectRoot } from "../../model/project-root";
 import { lambdaManifestSchema, type LambdaManifest } from "./manifest";
 
 export const LAMBDA_MANIFEST_FILE = "manifest.json";

@@ -4,15 +4,15 @@
  * repository and pipeline, never here. Validated with zod against the environments before any construct exists.
  */
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, type Environment } from "../schema";
-import { TICKET_KEY } from "../cf2/manifest";
+import { TICKET_KEY } from "../../model/limits";
+import { retention, type Environment } from "../schema";
 import {
   ENVIRONMENT_VARIABLE_NAME,
-  ImageOwner,
+  IMAGE_OWNERS,
+  LAMBDA_ARCHITECTURES,
   LAMBDA_DEFAULTS,
   LAMBDA_LIMITS,
   LAMBDA_NAME,
-  LambdaArchitecture,
   RESERVED_ENVIRONMENT_VARIABLES,
   lambdaFunctionName,
   reservedLambdaNameProblem,
@@ -24,10 +24,6 @@ const range = (what: string, { min, max }: { min: number; max: number }, unit: s
     .int(`must be a whole number of ${unit}`)
     .min(min, `${what} must be ${min}-${max} ${unit}`)
     .max(max, `${what} must be ${min}-${max} ${unit}`);
-
-const retention = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-  message: `must be a CloudWatch Logs retention value: one of ${LOG_RETENTION_DAYS.join(", ")}`,
-});
 
 const environmentVariables = z
   .record(
@@ -70,13 +66,13 @@ export const lambdaManifestShape = z
     /** The environments whose stacks create the function. */
     environments: z.array(z.string()).min(1, "list at least one environment"),
     /** Who decides which image runs: "app" (the team's pipeline) or "infra" (the tag parameter, at every apply). */
-    owner: z.enum(ImageOwner, { message: 'must be "app" or "infra"' }),
+    owner: z.enum(IMAGE_OWNERS, { message: 'must be "app" or "infra"' }),
     /** Memory in MB. */
     memory: range("memory", LAMBDA_LIMITS.memoryMb, "MB").default(LAMBDA_DEFAULTS.memoryMb),
     /** Timeout in seconds. */
     timeout: range("timeout", LAMBDA_LIMITS.timeoutSeconds, "seconds").default(LAMBDA_DEFAULTS.timeoutSeconds),
     /** Instruction set the image is built for. */
-    architecture: z.enum(LambdaArchitecture, { message: 'must be "arm64" or "x86_64"' }).default(LAMBDA_DEFAULTS.architecture),
+    architecture: z.enum(LAMBDA_ARCHITECTURES, { message: 'must be "arm64" or "x86_64"' }).default(LAMBDA_DEFAULTS.architecture),
     /** Tagged images the repository keeps (newest by push time); older ones and every untagged image expire. */
     imagesToKeep: range("imagesToKeep", LAMBDA_LIMITS.imagesToKeep, "images").default(LAMBDA_DEFAULTS.imagesToKeep),
     /** Environment variables (plain text in the function configuration: never secrets). */

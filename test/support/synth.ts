@@ -14,7 +14,7 @@ export type StackJson = Record<string, any>;
 export function synthesize(envs: Environment[], functions: Cf2Function[] = [], lambdaFunctions: LambdaFunctionSpec[] = []): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-synth-"));
   try {
-    const { app } = buildApp(envs, outdir, functions, lambdaFunctions);
+    const { app } = buildApp(envs, { outdir, functions, lambdaFunctions });
     app.synth();
     const stacksDir = path.join(outdir, "stacks");
     return Object.fromEntries(
@@ -27,7 +27,7 @@ export function synthesize(envs: Environment[], functions: Cf2Function[] = [], l
 
 let examples: Record<string, StackJson> | undefined;
 
-/** The example environments (environments/*.ts) with the repository's functions (functions/cf2), synthesized once per test file. */
+/** The example environments (environments/*.ts) with the repository's functions (functions/cf2, functions/lambda), synthesized once per test file. */
 export function synthesizeExamples(): Record<string, StackJson> {
   if (!examples) {
     const envs = loadEnvironments(path.join(__dirname, "..", "..", "environments"));
