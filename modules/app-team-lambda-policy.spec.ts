@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { terraformLiteral } from "../scripts/synthesized-iam";
+import { terraformLiteral } from "../scripts/lib/synthesized-iam";
 import { AppTeamLambdaPolicy, LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, appTeamLambdaPolicyDocument } from "./app-team-lambda-policy";
 
 function synth() {

@@ -12,7 +12,7 @@ import { loadEnvironments } from "../environments/load";
 import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
 import { DOCKER_PLATFORM, IMAGE_OWNER_TAG, LAMBDA_DEFAULTS, imageTagParameterName, lambdaRepositoryName, registryHost } from "../model/lambda";
 import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
-import { rolesOf } from "../scripts/synthesized-iam";
+import { rolesOf } from "../scripts/lib/synthesized-iam";
 import { synthesize } from "./support/synth";
 
 const root = path.join(__dirname, "..");

@@ -14,8 +14,8 @@ import type { Environment } from "../environments/schema";
 import { IMAGE_OWNER_TAG, imageTagParameterName, lambdaAppTeamPolicyName, lambdaFunctionName } from "../model/lambda";
 import { LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, REPOSITORY_ACTIONS } from "../modules/app-team-lambda-policy";
 import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
-import { rolesOf, type SynthesizedRole } from "../scripts/synthesized-iam";
-import { abacPoliciesDenyRetagging, noStarResourceUnlessRequired, onlyRealActions } from "./support/guardrails";
+import { rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
+import { abacPoliciesDenyRetagging, noStarResourceUnlessRequired, onlyRealActions } from "../guardrails/rules/iam";
 import { synthesize } from "./support/synth";
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
@@ -155,10 +155,7 @@ describe("container functions: permissions matrix of the application-team roles 
   });
 
   test("the policy passes the project's IAM guardrails", async () => {
-    for (const [name, stack] of Object.entries(stacks)) {
-      expect(await onlyRealActions(name, stack)).toEqual([]);
-      expect(await noStarResourceUnlessRequired(name, stack)).toEqual([]);
-      expect(abacPoliciesDenyRetagging(name, stack)).toEqual([]);
-    }
+    for (const stack of Object.values(stacks))
+      for (const rule of [onlyRealActions, noStarResourceUnlessRequired, abacPoliciesDenyRetagging]) expect(await rule.check(stack)).toEqual([]);
   });
 });

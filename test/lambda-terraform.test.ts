@@ -11,7 +11,8 @@ import { validateEnvironments } from "../environments/load";
 import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
 import dev from "../environments/dev";
 import { LambdaArchitecture, bootstrapImageUri, registryHost } from "../model/lambda";
-import { appliedState, planAgainstState, prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
+import { appliedState, planAgainstState } from "./support/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
