@@ -190,7 +190,8 @@ function benchCdktf() {
       const fnDir = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
       generateEnvironments(envDir, 3, Math.ceil(count / 6));
       generateFunctions(fnDir, ["env0", "env1", "env2"], count);
-      return { env: { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir }, cleanup: () => [envDir, fnDir].forEach((d) => rmSync(d, { recursive: true, force: true })) };
+      const noLambdas = mkdtempSync(path.join(os.tmpdir(), "bench-lambdas-"));
+      return { env: { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir, EDGE_LAMBDA_DIR: noLambdas }, cleanup: () => [envDir, fnDir, noLambdas].forEach((d) => rmSync(d, { recursive: true, force: true })) };
     }]);
   }
   for (const [label, setup] of cases) {
