@@ -4,17 +4,37 @@
  * Nothing is written unless everything is valid. A user's error (ConfigError, ConstructError) is printed without a
  * stack trace and exits 1.
  */
-import { runReportingUserErrors } from "./model/errors";
+import { ConfigError, runReportingUserErrors } from "./model/errors";
 import { environmentsDir, loadEnvironments } from "./environments/load";
 import { loadFunctions } from "./environments/cf2/load";
+import { loadLambdaFunctions } from "./environments/lambda/load";
 import { buildApp } from "./stacks/app";
 
 function main(): void {
   // The repository's environments/ (or $EDGE_ENVIRONMENTS_DIR): the same files the ticket tool, promote and the tests read.
   const envs = loadEnvironments(environmentsDir());
   // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), validated against the environments.
-  const functions = loadFunctions(envs);
-  buildApp(envs, { functions }).app.synth();
+  // Container-image Lambda manifests (functions/lambda, or $EDGE_LAMBDA_DIR): their problems are listed together
+  // with the CloudFront Functions' in one message.
+  const [functions, lambdaFunctions] = collectProblems(() => loadFunctions(envs), () => loadLambdaFunctions(envs));
+  buildApp(envs, { functions, lambdaFunctions }).app.synth();
+}
+
+/** Runs both loaders and throws one ConfigError with all their problems, or returns their results. */
+function collectProblems<A, B>(a: () => A, b: () => B): [A, B] {
+  const problems: string[] = [];
+  const run = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const results = [run(a), run(b)] as [A, B];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results;
 }
 
 runReportingUserErrors(main);

@@ -55,7 +55,12 @@ export default defineEnvironment({
     {
       name: "lp",
       sid: "media",
-      distribution: { id: "E1DEVMEDIALP01", comment: "dev campaign landing pages" },
+      distribution: {
+        id: "E1DEVMEDIALP01",
+        comment: "dev campaign landing pages",
+        // Served by the container function functions/lambda/thumbnailer (its manifest's origin).
+        behaviors: [{ pathPattern: "/thumbnails/*", cachePolicy: "CachingOptimized" }],
+      },
     },
   ],
 });

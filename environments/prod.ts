@@ -97,6 +97,8 @@ export default defineEnvironment({
         aliases: ["campaign.example.com"],
         certificateArn: "arn:aws:acm:us-east-1:345678901234:certificate/5a7c9e1b-3d2f-4b6a-8c0e-9f1d2b3c4a5e",
         logging: { bucket: "example-org-prod-cloudfront-logs", prefix: "media-lp/" },
+        // Served by the container function functions/lambda/thumbnailer (its manifest's origin).
+        behaviors: [{ pathPattern: "/thumbnails/*", cachePolicy: "CachingOptimized" }],
       },
     },
   ],

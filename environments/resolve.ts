@@ -21,6 +21,8 @@ import type {
 import { functionsOf, type Cf2Function } from "./cf2/load";
 import { resolveDeployRoles } from "./deploy-roles";
 import { resolveChangeRecorder } from "./change-recorder";
+import type { LambdaFunctionSpec } from "./lambda/load";
+import { resolveContainerFunctions } from "./lambda/resolve";
 import type { Environment, Site } from "./schema";
 
 /** Tags the providers put on every taggable resource of an environment. */
@@ -29,12 +31,20 @@ export function defaultTags(env: Pick<Environment, "tags" | "name" | "repository
 }
 
 /** Resolves every environment with the functions that list it. */
-export function resolveEnvironments(envs: readonly Environment[], functions: readonly Cf2Function[] = []): ResolvedEnvironment[] {
-  return envs.map((env) => resolveEnvironment(env, functions, envs));
+export function resolveEnvironments(envs: readonly Environment[], functions: readonly Cf2Function[] = [], lambdaFunctions: readonly LambdaFunctionSpec[] = []): ResolvedEnvironment[] {
+  return envs.map((env) => resolveEnvironment(env, functions, lambdaFunctions, envs));
 }
 
-/** One environment, ready for its stack. `all`: every environment validated with it (the change recorder watches its account's). */
-export function resolveEnvironment(env: Environment, functions: readonly Cf2Function[] = [], all: readonly Environment[] = [env]): ResolvedEnvironment {
+/**
+ * One environment, ready for its stack. `lambdaFunctions`: every container-function manifest; `all`: every
+ * environment validated with it (the change recorder watches its account's).
+ */
+export function resolveEnvironment(
+  env: Environment,
+  functions: readonly Cf2Function[] = [],
+  lambdaFunctions: readonly LambdaFunctionSpec[] = [],
+  all: readonly Environment[] = [env],
+): ResolvedEnvironment {
   const ownFunctions = functionsOf(env.name, [...functions]);
   const resolvedFunctions = ownFunctions.map(({ manifest: m, code }): ResolvedFunction => ({
     name: m.name,
@@ -64,6 +74,7 @@ export function resolveEnvironment(env: Environment, functions: readonly Cf2Func
     logRetentionDays: env.logRetentionDays,
     sites: env.sites.map((site) => resolveSite(env, site, associations.get(site.name) ?? [])),
     functions: resolvedFunctions,
+    containerFunctions: resolveContainerFunctions(env, lambdaFunctions),
     appTeams,
     // The provider only matters to stacks with application-team or deploy roles.
     githubOidc: appTeams.length > 0 || env.deployRoles ? env.githubOidc : undefined,

@@ -61,7 +61,12 @@ export default defineEnvironment({
     {
       name: "lp",
       sid: "media",
-      distribution: { id: "E2STGMEDIALP01", comment: "stg campaign landing pages" },
+      distribution: {
+        id: "E2STGMEDIALP01",
+        comment: "stg campaign landing pages",
+        // Served by the container function functions/lambda/thumbnailer (its manifest's origin).
+        behaviors: [{ pathPattern: "/thumbnails/*", cachePolicy: "CachingOptimized" }],
+      },
     },
   ],
 });

@@ -5,6 +5,7 @@
  */
 import { abacPoliciesDenyRetagging, noSessionTagsInTrust, noStarResourceUnlessRequired, onlyRealActions } from "./rules/iam";
 import { functionsHaveLogGroups, logGroupsHaveRetention } from "./rules/logs";
+import { lambdasHaveLogGroups, repositoriesAreImmutableAndScanned, repositoriesKeepTaggedImages, repositoryPoliciesNameFunctions } from "./rules/lambda";
 import { bucketsAreEncrypted, bucketsBlockPublicAccess, bucketsDenyInsecureTransport } from "./rules/s3";
 import { noUnescapedTemplates, providersSetDefaultTags } from "./rules/terraform";
 import { Level, type Finding, type Rule, type StackJson } from "./rule";
@@ -25,6 +26,10 @@ export const RULES: readonly Rule[] = [
   bucketsDenyInsecureTransport,
   noUnescapedTemplates,
   providersSetDefaultTags,
+  repositoriesAreImmutableAndScanned,
+  repositoriesKeepTaggedImages,
+  repositoryPoliciesNameFunctions,
+  lambdasHaveLogGroups,
 ];
 
 /** A finding located in a stack, with the rule that made it. */

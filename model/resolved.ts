@@ -7,6 +7,7 @@
  */
 import type { ResolvedDeployRoles } from "./deploy-roles";
 import type { ResolvedChangeRecorder } from "./change-recorder";
+import type { ResolvedContainerFunction } from "./lambda";
 import type { ReleaseParameterNames } from "./names";
 import type {
   AwsRegion,
@@ -180,6 +181,8 @@ export interface ResolvedEnvironment {
   readonly logRetentionDays: number;
   readonly sites: readonly ResolvedSite[];
   readonly functions: readonly ResolvedFunction[];
+  /** Container-image Lambda functions (functions/lambda/<name>) that list this environment. */
+  readonly containerFunctions: readonly ResolvedContainerFunction[];
   /** Products with application-team access. */
   readonly appTeams: readonly ResolvedAppTeam[];
   /** The GitHub OIDC provider: created (`{}`) or referenced; undefined when no product needs it. */

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { FunctionEventType, StaticSite, type StaticSiteProps } from "./static-site";
+import { ALL_VIEWER_EXCEPT_HOST_HEADER, FunctionEventType, StaticSite, type StaticSiteProps } from "./static-site";
 
 const baseProps: StaticSiteProps = {
   envName: "dev",
@@ -93,4 +93,23 @@ test("an unversioned folder gets a second origin without origin path and the fir
   ]);
   // Without it, one origin as before.
   expect(only(synth(), "aws_cloudfront_distribution").origin).toHaveLength(1);
+});
+
+describe("behaviorOrigins: a declared behavior served by another origin (e.g. a function URL)", () => {
+  const origin = { pathPattern: "/api/*", originId: "lambda-dev-shop-api", domainName: "abc.lambda-url.ap-northeast-1.on.aws", originAccessControlId: "E2OAC", readTimeoutSeconds: 20 };
+
+  test("adds the origin (HTTPS only, the read timeout) and routes only that behavior to it, with every method and the viewer's request but Host", () => {
+    const d = only(synth({ behaviors: [...baseProps.behaviors, { pathPattern: "/assets/*", cachePolicy: "CachingOptimized", compress: true }], behaviorOrigins: [origin] }), "aws_cloudfront_distribution");
+    expect(d.origin[1]).toMatchObject({ origin_id: "lambda-dev-shop-api", domain_name: origin.domainName, origin_access_control_id: "E2OAC", custom_origin_config: { origin_protocol_policy: "https-only", origin_read_timeout: 20 } });
+    const [api, assets] = d.ordered_cache_behavior;
+    expect(api).toMatchObject({ target_origin_id: "lambda-dev-shop-api", origin_request_policy_id: ALL_VIEWER_EXCEPT_HOST_HEADER });
+    expect(api.allowed_methods).toEqual(expect.arrayContaining(["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]));
+    expect(assets).toMatchObject({ target_origin_id: "s3-origin", allowed_methods: ["GET", "HEAD", "OPTIONS"] });
+    expect(assets.origin_request_policy_id).toBeUndefined();
+  });
+
+  test("a behavior the site does not declare, or two origins for one behavior, is refused", () => {
+    expect(() => synth({ behaviorOrigins: [{ ...origin, pathPattern: "/img/*" }] })).toThrow('test/site: no cache behavior "/img/*" for origin lambda-dev-shop-api; declared: /api/*');
+    expect(() => synth({ behaviorOrigins: [origin, { ...origin, originId: "other" }] })).toThrow('test/site: two origins for behavior "/api/*"; a behavior has one origin');
+  });
 });

@@ -7,6 +7,7 @@ import {
 } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { ConstructError } from "../model/errors";
 import { siteBaseName } from "../model/names";
 import type { BehaviorConfig, DistributionConfig } from "../model/resolved";
 import { DEFAULT_BEHAVIOR, FunctionEventType, MANAGED_CACHE_POLICIES, type PriceClass } from "../model/vocabulary";
@@ -29,6 +30,29 @@ export interface FunctionAssociation {
 
 /** A cache behavior of the distribution. */
 export type SiteBehavior = BehaviorConfig;
+
+/**
+ * Extension point: a cache behavior the site declares (its place in the evaluation order and its cache policy are
+ * the environment's) served by another origin than the bucket, e.g. a Lambda function URL
+ * (modules/function-url-origin.ts). The behavior then accepts every method and forwards the viewer's headers,
+ * cookies and query string except Host (the managed origin request policy AllViewerExceptHostHeader: a function URL
+ * answers only to its own host name).
+ */
+export interface BehaviorOrigin {
+  /** Path pattern of one of the site's `behaviors`. */
+  pathPattern: string;
+  /** Origin id, unique in the distribution. */
+  originId: string;
+  /** The origin's host name. */
+  domainName: string;
+  /** Origin access control CloudFront signs requests with. */
+  originAccessControlId: string;
+  /** Seconds CloudFront waits for a response (1-60). */
+  readTimeoutSeconds: number;
+}
+
+/** AWS's fixed id of the managed origin request policy AllViewerExceptHostHeader. */
+export const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 
 export interface StaticSiteProps {
   /** Environment name, the first part of every resource name. */
@@ -72,6 +96,8 @@ export interface StaticSiteProps {
    * path) and a first cache behavior `/<folder>*`. @default none
    */
   readonly unversionedPrefix?: string;
+  /** Behaviors served by another origin than the bucket (see BehaviorOrigin). @default none */
+  readonly behaviorOrigins?: readonly BehaviorOrigin[];
 }
 
 const S3_ORIGIN_ID = "s3-origin";
@@ -102,6 +128,8 @@ export class StaticSite extends Construct {
     super(scope, id);
     this.bucketName = props.bucketName;
     const name = siteBaseName(props.envName, props.sid, props.siteName);
+    checkBehaviorOrigins(this, props);
+    const routed = new Map((props.behaviorOrigins ?? []).map((o) => [o.pathPattern, o]));
 
     // Versioning lets a bad deploy be rolled back and is required for replication into the bucket.
     this.privateBucket = new PrivateBucket(this, {
@@ -151,6 +179,18 @@ export class StaticSite extends Construct {
         ...(props.unversionedPrefix
           ? [{ originId: UNVERSIONED_ORIGIN_ID, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: this.originAccessControl.id }]
           : []),
+        ...(props.behaviorOrigins ?? []).map((o) => ({
+          originId: o.originId,
+          domainName: o.domainName,
+          originAccessControlId: o.originAccessControlId,
+          customOriginConfig: {
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: "https-only",
+            originSslProtocols: ["TLSv1.2"],
+            originReadTimeout: o.readTimeoutSeconds,
+          },
+        })),
       ],
       defaultCacheBehavior: {
         targetOriginId: S3_ORIGIN_ID,
@@ -175,18 +215,20 @@ export class StaticSite extends Construct {
               },
             ]
           : []),
-        ...props.behaviors.map(
-        (b): CloudfrontDistributionOrderedCacheBehavior => ({
+        ...props.behaviors.map((b): CloudfrontDistributionOrderedCacheBehavior => {
+          const other = routed.get(b.pathPattern!);
+          return {
           pathPattern: b.pathPattern!,
-          targetOriginId: S3_ORIGIN_ID,
+          targetOriginId: other?.originId ?? S3_ORIGIN_ID,
           viewerProtocolPolicy: "redirect-to-https",
-          allowedMethods: ["GET", "HEAD", "OPTIONS"],
+          allowedMethods: other ? ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] : ["GET", "HEAD", "OPTIONS"],
           cachedMethods: ["GET", "HEAD"],
           cachePolicyId: MANAGED_CACHE_POLICIES[b.cachePolicy],
+          originRequestPolicyId: other ? ALL_VIEWER_EXCEPT_HOST_HEADER : undefined,
           compress: b.compress,
           functionAssociation: associationsFor(b.pathPattern!),
+          };
         }),
-        ),
       ],
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: props.certificateArn
@@ -218,5 +260,16 @@ export class StaticSite extends Construct {
   /** Adds a statement to the bucket policy (e.g. for a replication role of another account). */
   addBucketPolicyStatement(statement: PolicyStatement): void {
     this.privateBucket.addToResourcePolicy(statement);
+  }
+}
+
+/** Wiring invariant (the manifest schema checks what users write): a routed behavior exists and has one origin. */
+function checkBehaviorOrigins(scope: Construct, props: StaticSiteProps): void {
+  const known = new Set(props.behaviors.map((b) => b.pathPattern!));
+  const seen = new Set<string>();
+  for (const o of props.behaviorOrigins ?? []) {
+    if (!known.has(o.pathPattern)) ConstructError.fail(scope, `no cache behavior "${o.pathPattern}" for origin ${o.originId}; declared: ${[...known].join(", ") || "(none)"}`);
+    if (seen.has(o.pathPattern)) ConstructError.fail(scope, `two origins for behavior "${o.pathPattern}"; a behavior has one origin`);
+    seen.add(o.pathPattern);
   }
 }

@@ -37,8 +37,8 @@ export function renderAccessTable(stack: StackJson): string {
   const envName = roles[0]?.tags.environment;
   const general = (s: string) => s.split(account).join("<account>").replace(`:policy/${envName}-`, ":policy/<env>-");
   const policyName = (name: string) => name.replace(`${envName}-`, "<env>-");
-  // The shared policy first, then what some roles add.
-  const policies = [...new Set(roles.flatMap((r) => r.attached.map((p) => p.name)))].sort((a, b) => Number(!a.endsWith("-cf2-app-team")) - Number(!b.endsWith("-cf2-app-team")));
+  // By name, so the table does not depend on which role attaches what first (<env>-cf2-... before <env>-lambda-...).
+  const policies = [...new Set(roles.flatMap((r) => r.attached.map((p) => p.name)))].sort();
   const rows = [
     `| policy / statement | effect | actions | resources | ${KIND_COLUMNS.map(([, title]) => title).join(" | ")} |`,
     `| --- | --- | --- | --- | ${KIND_COLUMNS.map(() => "---").join(" | ")} |`,

@@ -90,7 +90,7 @@ function benchSynth() {
     generateEnvironments(dir, 3, sites);
     // No functions: the repository's manifests name dev/stg/prod, which the generated environments are not.
     const noFunctions = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
-    row(`generated: 3 environments x ${sites} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: dir, EDGE_FUNCTIONS_DIR: noFunctions }));
+    row(`generated: 3 environments x ${sites} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: dir, EDGE_FUNCTIONS_DIR: noFunctions, EDGE_LAMBDA_DIR: noFunctions }));
     rmSync(noFunctions, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }
@@ -152,7 +152,10 @@ function benchFunctions() {
     const fnDir = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
     generateEnvironments(envDir, 3, Math.ceil(count / 6));
     generateFunctions(fnDir, ["env0", "env1", "env2"], count);
-    row(`generated: ${count} functions x 3 envs, ${Math.ceil(count / 6)} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir }));
+    // No container functions: the repository's manifests name dev/stg/prod (an empty directory: fnDir holds CloudFront Functions).
+    const noLambdas = mkdtempSync(path.join(os.tmpdir(), "bench-lambdas-"));
+    row(`generated: ${count} functions x 3 envs, ${Math.ceil(count / 6)} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir, EDGE_LAMBDA_DIR: noLambdas }));
+    rmSync(noLambdas, { recursive: true, force: true });
     rmSync(envDir, { recursive: true, force: true });
     rmSync(fnDir, { recursive: true, force: true });
   }
@@ -189,7 +192,8 @@ function benchCdktf() {
       const fnDir = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
       generateEnvironments(envDir, 3, Math.ceil(count / 6));
       generateFunctions(fnDir, ["env0", "env1", "env2"], count);
-      return { env: { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir }, cleanup: () => [envDir, fnDir].forEach((d) => rmSync(d, { recursive: true, force: true })) };
+      const noLambdas = mkdtempSync(path.join(os.tmpdir(), "bench-lambdas-"));
+      return { env: { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir, EDGE_LAMBDA_DIR: noLambdas }, cleanup: () => [envDir, fnDir, noLambdas].forEach((d) => rmSync(d, { recursive: true, force: true })) };
     }]);
   }
   for (const [label, setup] of cases) {

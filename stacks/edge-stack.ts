@@ -11,6 +11,7 @@ import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import { addFunctions } from "./edge-functions";
 import { addDeployRoles } from "./deploy-roles";
 import { addChangeRecorder } from "./change-recorder";
+import { addLambdaFunctions } from "./lambda-functions";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 import { appTeamGuards } from "./safeguards";
 import { addAlarms } from "./alarms";
@@ -51,6 +52,7 @@ export class EdgeStack extends TerraformStack {
     this.usEast1 = new AwsProvider(this, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1", ...common });
 
     this.functions = addFunctions(this, env.functions, this.usEast1);
+    const lambdas = addLambdaFunctions(this, env);
 
     for (const site of env.sites) {
       const d = site.distribution;
@@ -75,6 +77,7 @@ export class EdgeStack extends TerraformStack {
         distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
         // The replication source's folder stays reachable whatever release the primary serves.
         unversionedPrefix: site.unversionedPrefix,
+        behaviorOrigins: lambdas.originsBySite.get(site.name),
       });
       this.sites.set(site.name, staticSite);
       if (site.continuousDeployment) {
@@ -116,6 +119,8 @@ export class EdgeStack extends TerraformStack {
         );
       }
     }
+
+    lambdas.connect(this.sites, this.appTeamRoles);
 
     // After every site exists: an invalidator may also invalidate other sites' distributions.
     for (const site of env.sites) {

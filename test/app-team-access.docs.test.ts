@@ -17,7 +17,7 @@ test("the README's table of what each role may do equals the synthesized policie
   // The table is complete: every statement of every policy an application-team role attaches is a row.
   const policies = new Map(
     rolesOf(stacks[TABLE_ENVIRONMENT])
-      .filter((r) => r.attached.some((p) => p.name.endsWith("-cf2-app-team")))
+      .filter((r) => r.attached.some((p) => /-(cf2|lambda)-app-team$/.test(p.name)))
       .flatMap((r) => r.attached.map((p) => [p.name, p.document.Statement.length] as const)),
   );
   expect(table.split("\n")).toHaveLength(2 + [...policies.values()].reduce((a, b) => a + b, 0));

@@ -18,7 +18,8 @@ function synth(envDir: string, functionsDir = mkdtempSync(path.join(os.tmpdir(),
   const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), "edge-out-")), "out");
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.mjs")], {
     encoding: "utf8",
-    env: { ...process.env, EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: functionsDir, CDKTF_OUTDIR: outdir },
+    // No container functions either: the repository's manifests name the example environments.
+    env: { ...process.env, EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: functionsDir, EDGE_LAMBDA_DIR: mkdtempSync(path.join(os.tmpdir(), "edge-no-lambdas-")), CDKTF_OUTDIR: outdir },
   });
   const stacksDir = path.join(outdir, "stacks");
   return { ...r, stacks: existsSync(stacksDir) ? readdirSync(stacksDir).sort() : [] };

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../environments/load";
 import { loadFunctions, type Cf2Function } from "../../environments/cf2/load";
+import { loadLambdaFunctions, type LambdaFunctionSpec } from "../../environments/lambda/load";
 import type { Environment } from "../../environments/schema";
 import { buildApp } from "../../stacks/app";
 
@@ -10,10 +11,10 @@ import { buildApp } from "../../stacks/app";
 export type StackJson = Record<string, any>;
 
 /** Synthesizes environments into a temporary directory and returns each stack's cdk.tf.json. */
-export function synthesize(envs: Environment[], functions: Cf2Function[] = []): Record<string, StackJson> {
+export function synthesize(envs: Environment[], functions: Cf2Function[] = [], lambdaFunctions: LambdaFunctionSpec[] = []): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-synth-"));
   try {
-    const { app } = buildApp(envs, { outdir, functions });
+    const { app } = buildApp(envs, { outdir, functions, lambdaFunctions });
     app.synth();
     const stacksDir = path.join(outdir, "stacks");
     return Object.fromEntries(
@@ -26,11 +27,12 @@ export function synthesize(envs: Environment[], functions: Cf2Function[] = []): 
 
 let examples: Record<string, StackJson> | undefined;
 
-/** The example environments (environments/*.ts) with the repository's functions (functions/cf2), synthesized once per test file. */
+/** The example environments (environments/*.ts) with the repository's functions (functions/cf2, functions/lambda), synthesized once per test file. */
 export function synthesizeExamples(): Record<string, StackJson> {
   if (!examples) {
     const envs = loadEnvironments(path.join(__dirname, "..", "..", "environments"));
-    examples = synthesize(envs, loadFunctions(envs, path.join(__dirname, "..", "..", "functions", "cf2")));
+    const functions = path.join(__dirname, "..", "..", "functions");
+    examples = synthesize(envs, loadFunctions(envs, path.join(functions, "cf2")), loadLambdaFunctions(envs, path.join(functions, "lambda")));
   }
   return examples;
 }

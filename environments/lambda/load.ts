@@ -1,0 +1,112 @@
+/**
+ * Finds and validates every container-image Lambda manifest under functions/lambda/. Like the environments and the
+ * CloudFront Function manifests, all problems of all manifests are collected and thrown together before any
+ * construct exists.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { ConfigError, describeIssue } from "../load";
+import type { Environment } from "../schema";
+import { projectRoot } from "../../model/project-root";
+import { lambdaManifestSchema, type LambdaManifest } from "./manifest";
+
+export const LAMBDA_MANIFEST_FILE = "manifest.json";
+
+/** functions/lambda of the repository, or $EDGE_LAMBDA_DIR (tests and the benchmark point it elsewhere). */
+export function lambdaFunctionsDir(): string {
+  return process.env.EDGE_LAMBDA_DIR ?? path.join(projectRoot(), "functions", "lambda");
+}
+
+export interface LambdaManifestSource {
+  /** The manifest's path as shown in messages (functions/lambda/<dir>/manifest.json). */
+  file: string;
+  /** Name of the function's directory; must equal the manifest's name. */
+  dirName: string;
+  /** The parsed manifest, or why it could not be read. */
+  input: unknown;
+}
+
+/** A validated container function, shared by every environment that lists it. */
+export interface LambdaFunctionSpec {
+  manifest: LambdaManifest;
+  /** The manifest's path as shown in messages. */
+  file: string;
+}
+
+/** Reads every functions/lambda/<name>/manifest.json (files directly in the directory are ignored). */
+export function readLambdaManifestSources(dir: string = lambdaFunctionsDir()): LambdaManifestSource[] {
+  if (!existsSync(dir)) return [];
+  const root = projectRoot();
+  const shownDir = path.relative(root, dir).startsWith("..") ? dir : path.relative(root, dir);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => {
+      const file = `${shownDir}/${name}/${LAMBDA_MANIFEST_FILE}`;
+      let input: unknown;
+      try {
+        input = JSON.parse(readFileSync(path.join(dir, name, LAMBDA_MANIFEST_FILE), "utf8"));
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        input = new Error(e.code === "ENOENT" ? "is missing (every directory under functions/lambda is one function)" : `is not valid JSON: ${e.message}`);
+      }
+      return { file, dirName: name, input };
+    });
+}
+
+/** Validates manifests against the environments; throws one ConfigError listing every problem. */
+export function validateLambdaFunctions(sources: LambdaManifestSource[], envs: Environment[]): LambdaFunctionSpec[] {
+  const schema = lambdaManifestSchema(envs);
+  const problems: string[] = [];
+  const specs: LambdaFunctionSpec[] = [];
+  for (const { file, dirName, input } of sources) {
+    if (input instanceof Error) {
+      problems.push(`${file}: ${input.message}`);
+      continue;
+    }
+    if (input === null || typeof input !== "object" || Array.isArray(input)) {
+      problems.push(`${file}: must be a JSON object with ticket, name, sid, environments and owner`);
+      continue;
+    }
+    const result = schema.safeParse(input);
+    if (!result.success) {
+      for (const issue of result.error.issues) problems.push(describeIssue(file, input, issue));
+      continue;
+    }
+    if (result.data.name !== dirName) problems.push(`${file}: field "name": is "${result.data.name}" but must equal its directory name "${dirName}"`);
+    specs.push({ manifest: result.data, file });
+  }
+  problems.push(...crossManifestProblems(specs));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return specs;
+}
+
+/** Loads every container function for these (already validated) environments. */
+export function loadLambdaFunctions(envs: Environment[], dir: string = lambdaFunctionsDir()): LambdaFunctionSpec[] {
+  return validateLambdaFunctions(readLambdaManifestSources(dir), envs);
+}
+
+/** One cache behavior routes to one origin: the second manifest that claims a behavior is told about the first. */
+function crossManifestProblems(specs: LambdaFunctionSpec[]): string[] {
+  const problems: string[] = [];
+  const taken = new Map<string, string>();
+  for (const { manifest: m, file } of specs) {
+    if (!m.origin) continue;
+    for (const envName of m.environments) {
+      const key = `${envName} ${m.origin.site} ${m.origin.pathPattern}`;
+      const other = taken.get(key);
+      if (other)
+        problems.push(
+          `${file}: field "origin.pathPattern": behavior "${m.origin.pathPattern}" of site "${m.origin.site}" in ${envName} already routes to the function of ${other}; a behavior has one origin`,
+        );
+      else taken.set(key, file);
+    }
+  }
+  return problems;
+}
+
+/** The container functions an environment's stack creates. */
+export function lambdaFunctionsOf(envName: string, specs: LambdaFunctionSpec[]): LambdaFunctionSpec[] {
+  return specs.filter((s) => s.manifest.environments.includes(envName));
+}

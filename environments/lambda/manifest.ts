@@ -1,0 +1,157 @@
+/**
+ * The manifest of one container-image Lambda function (functions/lambda/<name>/manifest.json), written by the
+ * infrastructure team and reviewed in a pull request. The image itself is the application team's: it lives in their
+ * repository and pipeline, never here. Validated with zod against the environments before any construct exists.
+ */
+import { z } from "zod";
+import { TICKET_KEY } from "../../model/limits";
+import { retention, type Environment } from "../schema";
+import {
+  ENVIRONMENT_VARIABLE_NAME,
+  IMAGE_OWNERS,
+  LAMBDA_ARCHITECTURES,
+  LAMBDA_DEFAULTS,
+  LAMBDA_LIMITS,
+  LAMBDA_NAME,
+  RESERVED_ENVIRONMENT_VARIABLES,
+  lambdaFunctionName,
+  reservedLambdaNameProblem,
+} from "../../model/lambda";
+
+const range = (what: string, { min, max }: { min: number; max: number }, unit: string) =>
+  z
+    .number({ message: `must be a number of ${unit}` })
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `${what} must be ${min}-${max} ${unit}`)
+    .max(max, `${what} must be ${min}-${max} ${unit}`);
+
+const environmentVariables = z
+  .record(
+    z.string(),
+    z.string({ message: "values are strings" }),
+  )
+  .superRefine((vars, ctx) => {
+    for (const k of Object.keys(vars)) {
+      if (!ENVIRONMENT_VARIABLE_NAME.test(k))
+        ctx.addIssue({ code: "custom", path: [k], message: "names start with a letter and hold only letters, digits and _" });
+      else if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(k))
+        ctx.addIssue({ code: "custom", path: [k], message: `"${k}" is reserved by the Lambda runtime` });
+    }
+    // Lambda measures the variables as the JSON it stores.
+    const bytes = Buffer.byteLength(JSON.stringify(vars));
+    if (bytes > LAMBDA_LIMITS.environmentBytes)
+      ctx.addIssue({ code: "custom", message: `are ${bytes} bytes together; Lambda allows ${LAMBDA_LIMITS.environmentBytes}` });
+  });
+
+const origin = z
+  .object({
+    /** The site's name in the environment configuration (sites[].name). */
+    site: z.string().min(1),
+    /**
+     * Path pattern of a cache behavior the site already declares (distribution.behaviors[].pathPattern): the
+     * environment owns the behavior's place in the evaluation order and its cache policy; the manifest routes it.
+     */
+    pathPattern: z.string().min(1),
+  })
+  .strict();
+
+export const lambdaManifestShape = z
+  .object({
+    /** The ticket that requested the function; tagged on every resource. */
+    ticket: z.string().regex(TICKET_KEY, 'must be a Jira issue key like "SHOP-1300"'),
+    /** Function name, equal to its directory name under functions/lambda/; the AWS name is `<env>-<sid>-<name>`. */
+    name: z.string().regex(LAMBDA_NAME, "must be lowercase letters and digits in words joined by single hyphens, starting with a letter"),
+    /** The product that owns the function; a product of every environment listed. */
+    sid: z.string().min(1),
+    /** The environments whose stacks create the function. */
+    environments: z.array(z.string()).min(1, "list at least one environment"),
+    /** Who decides which image runs: "app" (the team's pipeline) or "infra" (the tag parameter, at every apply). */
+    owner: z.enum(IMAGE_OWNERS, { message: 'must be "app" or "infra"' }),
+    /** Memory in MB. */
+    memory: range("memory", LAMBDA_LIMITS.memoryMb, "MB").default(LAMBDA_DEFAULTS.memoryMb),
+    /** Timeout in seconds. */
+    timeout: range("timeout", LAMBDA_LIMITS.timeoutSeconds, "seconds").default(LAMBDA_DEFAULTS.timeoutSeconds),
+    /** Instruction set the image is built for. */
+    architecture: z.enum(LAMBDA_ARCHITECTURES, { message: 'must be "arm64" or "x86_64"' }).default(LAMBDA_DEFAULTS.architecture),
+    /** Tagged images the repository keeps (newest by push time); older ones and every untagged image expire. */
+    imagesToKeep: range("imagesToKeep", LAMBDA_LIMITS.imagesToKeep, "images").default(LAMBDA_DEFAULTS.imagesToKeep),
+    /** Environment variables (plain text in the function configuration: never secrets). */
+    environmentVariables: environmentVariables.default({}),
+    /** Reserved concurrency; omitted = the account's unreserved pool. */
+    reservedConcurrency: range("reservedConcurrency", LAMBDA_LIMITS.reservedConcurrency, "executions").optional(),
+    /** Log retention in days; defaults to the environment's logRetentionDays. */
+    retentionDays: retention.optional(),
+    /** Serve the function through a cache behavior of a site (function URL with IAM auth behind origin access control). */
+    origin: origin.optional(),
+  })
+  .strict();
+
+export type LambdaManifestInput = z.input<typeof lambdaManifestShape>;
+export type LambdaManifest = z.output<typeof lambdaManifestShape>;
+
+/** The manifest schema with the rules that need the environment configuration. */
+export function lambdaManifestSchema(envs: Environment[]) {
+  const byName = new Map(envs.map((e) => [e.name, e]));
+  return lambdaManifestShape.superRefine((m, ctx) => {
+    if (m.origin && m.timeout > LAMBDA_LIMITS.originTimeoutSeconds)
+      ctx.addIssue({
+        code: "custom",
+        path: ["timeout"],
+        message: `is ${m.timeout} seconds, but CloudFront waits at most ${LAMBDA_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${LAMBDA_LIMITS.originTimeoutSeconds} with an origin`,
+      });
+    // A problem that repeats in several environments is reported once, naming them all.
+    const perEnv = new Map<string, { path: (string | number)[]; message: string; envs: string[] }>();
+    const envIssue = (envName: string, path: (string | number)[], message: (env: string) => string) => {
+      const key = `${path.join(".")} ${message("\u0000")}`;
+      const entry = perEnv.get(key) ?? { path, message: "", envs: [] };
+      entry.envs.push(envName);
+      entry.message = message(entry.envs.length === 1 ? `environment ${entry.envs[0]}` : `environments ${entry.envs.join(", ")}`);
+      perEnv.set(key, entry);
+    };
+    const seen = new Set<string>();
+    m.environments.forEach((envName, i) => {
+      if (seen.has(envName)) ctx.addIssue({ code: "custom", path: ["environments", i], message: `"${envName}" is listed twice` });
+      seen.add(envName);
+      const env = byName.get(envName);
+      if (!env) {
+        ctx.addIssue({ code: "custom", path: ["environments", i], message: `"${envName}" is not an environment; known: ${[...byName.keys()].join(", ")}` });
+        return;
+      }
+      const sidKnown = env.products.some((p) => p.sid === m.sid);
+      if (!sidKnown) envIssue(envName, ["sid"], (e) => `"${m.sid}" is not a product of ${e}; products: ${env.products.map((p) => p.sid).join(", ")}`);
+      const fn = lambdaFunctionName(envName, m.sid, m.name);
+      if (fn.length > LAMBDA_LIMITS.functionNameLength)
+        ctx.addIssue({
+          code: "custom",
+          path: ["name"],
+          message: `the function name "${fn}" is ${fn.length} characters; Lambda allows at most ${LAMBDA_LIMITS.functionNameLength}: shorten the name by ${fn.length - LAMBDA_LIMITS.functionNameLength}`,
+        });
+      const reserved = reservedLambdaNameProblem(m.name, env.sites.filter((s) => s.sid === m.sid).map((s) => s.name));
+      if (reserved) envIssue(envName, ["name"], (e) => `"${fn.slice(envName.length + 1)}" ${reserved} in ${e}; choose another name`);
+      if (!m.origin) return;
+      const site = env.sites.find((s) => s.name === m.origin!.site);
+      if (!site) {
+        envIssue(envName, ["origin", "site"], (e) => `"${m.origin!.site}" is not a site of ${e}; sites: ${env.sites.map((s) => s.name).join(", ") || "(none)"}`);
+        return;
+      }
+      if (sidKnown && site.sid !== m.sid)
+        envIssue(envName, ["origin", "site"], (e) => `site "${site.name}" of ${e} belongs to product "${site.sid}", not "${m.sid}"; a function serves only its own product's sites`);
+      if (site.continuousDeployment)
+        envIssue(
+          envName,
+          ["origin", "site"],
+          (e) =>
+            `site "${site.name}" of ${e} uses continuous deployment, whose release flow owns both distributions' origins (Configure rewrites the first origin, promotion copies staging onto the primary); serve the function from a site without continuousDeployment`,
+        );
+      const patterns = site.distribution.behaviors.map((b) => b.pathPattern);
+      if (!patterns.includes(m.origin.pathPattern))
+        envIssue(
+          envName,
+          ["origin", "pathPattern"],
+          (e) =>
+            `site "${site.name}" of ${e} has no cache behavior "${m.origin!.pathPattern}" to route to the function; declare it in the site's distribution.behaviors (its place and cache policy are the environment's); declared: ${patterns.join(", ") || "(none)"}`,
+        );
+    });
+    for (const { path, message } of perEnv.values()) ctx.addIssue({ code: "custom", path, message });
+  });
+}

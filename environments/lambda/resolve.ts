@@ -1,0 +1,34 @@
+/**
+ * The resolve step for container functions: the validated manifests that list an environment become
+ * ResolvedContainerFunctions (model/lambda.ts), with every default applied and every name computed once.
+ */
+import {
+  bootstrapImageUri,
+  imageTagParameterName,
+  lambdaFunctionName,
+  lambdaRepositoryName,
+  type ResolvedContainerFunction,
+} from "../../model/lambda";
+import type { Environment } from "../schema";
+import { lambdaFunctionsOf, type LambdaFunctionSpec } from "./load";
+
+export function resolveContainerFunctions(env: Environment, specs: readonly LambdaFunctionSpec[] = []): ResolvedContainerFunction[] {
+  return lambdaFunctionsOf(env.name, [...specs]).map(({ manifest: m }) => ({
+    name: m.name,
+    functionName: lambdaFunctionName(env.name, m.sid, m.name),
+    repositoryName: lambdaRepositoryName(env.name, m.sid, m.name),
+    parameterName: imageTagParameterName(env.name, m.sid, m.name),
+    sid: m.sid,
+    ticket: m.ticket,
+    owner: m.owner,
+    memoryMb: m.memory,
+    timeoutSeconds: m.timeout,
+    architecture: m.architecture,
+    imagesToKeep: m.imagesToKeep,
+    environmentVariables: m.environmentVariables,
+    reservedConcurrency: m.reservedConcurrency,
+    logRetentionDays: m.retentionDays ?? env.logRetentionDays,
+    bootstrapImageUri: bootstrapImageUri(env.accountId, env.region, m.architecture),
+    origin: m.origin,
+  }));
+}
