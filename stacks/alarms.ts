@@ -1,6 +1,6 @@
 /**
  * Stack wiring of the environment's alarms (modules/alarms.ts): every invalidator's dead-letter queue and function,
- * every release's Configure and Promote state machines and every release pipeline. Called from stacks/edge-stack.ts
+ * every container function, every release's Configure and Promote state machines and every release pipeline. Called from stacks/edge-stack.ts
  * after those modules exist; other modules register their own with the returned Alarms (`stack.alarms`).
  */
 import type { ResolvedEnvironment } from "../model/resolved";
@@ -29,6 +29,7 @@ export function addAlarms(stack: EdgeStack, env: ResolvedEnvironment, watched: W
     alarms.watchQueue(`invalidator-${site}-dlq`, inv.deadLetterQueueName, { what: `the invalidation dead-letter queue of site ${site}` });
     alarms.watchFunction(`invalidator-${site}`, inv.functionName, { what: `the invalidator of site ${site}` });
   }
+  for (const f of env.containerFunctions) alarms.watchFunction(`lambda-${f.name}`, f.functionName, { what: `the container function ${f.name}` });
   for (const [site, cd] of watched.continuousDeployments) {
     alarms.watchStateMachine(`configure-${site}`, cd.stateMachines.configureName, { what: `the Configure state machine of site ${site}` });
     alarms.watchStateMachine(`promote-${site}`, cd.stateMachines.promoteName, { what: `the Promote state machine of site ${site}` });

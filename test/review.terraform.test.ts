@@ -31,7 +31,7 @@ const BASE: Input = {
       description: "Shop",
       access: {
         maintenance: { permissionSets: ["ShopDeveloper"] },
-        cicd: { repository: "example-org/shop-edge-functions", environment: ENV },
+        cicd: { repository: "example-org/shop-edge-functions", repositoryId: "712345601", ownerId: "81234567", environment: ENV },
       },
     },
   ],
