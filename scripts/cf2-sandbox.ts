@@ -126,7 +126,7 @@ function casingProblems(v: unknown, at: string[]): string[] {
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (!dataMap) {
       const known = KNOWN_KEYS.find((n) => n !== k && n.toLowerCase() === k.toLowerCase());
-      if (known) out.push(`field "${[...at, k].join(".")}": unknown key; did you mean "${known}"?`);
+      if (known) out.push(`field "${[...at, k].join(".")}": did you mean "${known}"? (keys are case-sensitive)`);
     }
     out.push(...casingProblems(x, [...at, k]));
   }
