@@ -201,8 +201,13 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
   // Remove every global the runtime's page does not list ("eval" stays: calling it fails as dynamic code evaluation does).
   const allowed = new Set([...CF2_GLOBALS[runtime], "eval"]);
   vm.runInContext(`(function (g) { for (const n of Object.getOwnPropertyNames(g)) if (!${JSON.stringify([...allowed])}.includes(n)) { try { delete g[n]; } catch (e) {} } })(globalThis)`, context);
-  if (runtime === Cf2Runtime.JS_1_0) vm.runInContext(V1_STRING_METHODS, context);
   const global = vm.runInContext("this", context) as Record<string, unknown>;
+  if (runtime === Cf2Runtime.JS_1_0) {
+    // String.bytesFrom(..., "base64"|"base64url") decodes to a byte string (one character per byte).
+    Object.defineProperty(global, "__b64", { value: (s: string) => Buffer.from(s, "base64").toString("latin1"), configurable: true });
+    vm.runInContext(V1_STRING_METHODS, context);
+    delete global.__b64;
+  }
   const hidden = (name: string, value: unknown) => Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
   hidden("console", { log: (...args: unknown[]) => logs.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")) });
   hidden("require", (name: string) => {
@@ -380,7 +385,7 @@ function keyValueStore(data: Record<string, string>) {
 
 /** Runtime 1.0's non-standard string methods (functions-javascript-runtime-10, "String"); byte strings hold one byte per character. */
 const V1_STRING_METHODS = `
-(function () {
+(function (__b64) {
   var def = function (o, n, f) { Object.defineProperty(o, n, { value: f, writable: true, configurable: true }); };
   var hex = function (n) { return (n < 16 ? "0" : "") + n.toString(16); };
   def(String.prototype, "toUTF8", function () {
@@ -400,9 +405,10 @@ const V1_STRING_METHODS = `
   def(String, "bytesFrom", function (data, encoding) {
     if (Array.isArray(data)) return data.map(function (b) { return String.fromCharCode(b & 255); }).join("");
     if (encoding === "hex") { var out = ""; for (var i = 0; i + 1 < data.length; i += 2) out += String.fromCharCode(parseInt(data.substr(i, 2), 16)); return out; }
-    throw new TypeError("String.bytesFrom: pass an array of octets or a hex string");
+    if (encoding === "base64" || encoding === "base64url") return __b64(String(data));
+    throw new TypeError("String.bytesFrom: pass an array of octets, or a string encoded as hex, base64 or base64url");
   });
-})();
+})(__b64);
 `;
 
 /** `import x from "m"` / `import * as x from "m"` -> `var x = __cf2_modules__["m"]`, keeping line numbers. */
