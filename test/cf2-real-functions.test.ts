@@ -22,8 +22,10 @@ interface RealFunction {
   cases: Case[];
 }
 
-const req = (request: object, viewerIp?: string) => buildEvent({ eventType: "viewer-request", request, viewerIp });
-const res = (request: object, response: object) => buildEvent({ eventType: "viewer-response", request, response });
+type Req = Parameters<typeof buildEvent>[0]["request"];
+type Res = Parameters<typeof buildEvent>[0]["response"];
+const req = (request: Req, viewerIp?: string) => buildEvent({ eventType: "viewer-request", request, viewerIp });
+const res = (request: Req, response: Res) => buildEvent({ eventType: "viewer-response", request, response });
 const jwt = (payload: object, secret = "test-secret") => {
   const head = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
   const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
