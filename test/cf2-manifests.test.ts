@@ -4,10 +4,12 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "../environments/load";
-import { readManifestSources, validateFunctions } from "../environments/cf2/load";
-import { resourcesOfType, synthesizeExamples } from "./support/synth";
+import { functionsDir as repoFunctionsDir, loadFunctions, readManifestSources, validateFunctions } from "../environments/cf2/load";
+import { functionName } from "../environments/cf2/manifest";
+import { resourcesOfType, synthesizeExamples, type StackJson } from "./support/synth";
 
-const envs = loadEnvironments(path.join(__dirname, "..", "environments"));
+// Frozen fixture environments: the messages below name their environments, sites and behaviors.
+const envs = loadEnvironments(path.join(__dirname, "fixtures", "environments"));
 const PASS = "function handler(event) {\n  return event.request;\n}\n";
 const good = {
   ticket: "SHOP-1",
@@ -114,31 +116,45 @@ test("a bad manifest stops the synth before anything is written", () => {
     env: { ...process.env, EDGE_FUNCTIONS_DIR: dir, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
   });
+  // The synth reads the repository's environments: the list of known ones comes from there.
+  const known = loadEnvironments(path.join(__dirname, "..", "environments")).map((e) => e.name).sort().join(", ");
   expect(r.status).toBe(1);
-  expect(r.stderr).toContain(`Invalid configuration (1 problem); nothing was synthesized:\n  - ${dir}/fn/manifest.json: entry environments[0]: "qa" is not an environment; known: dev, prod, stg`);
+  expect(r.stderr).toContain(`Invalid configuration (1 problem); nothing was synthesized:\n  - ${dir}/fn/manifest.json: entry environments[0]: "qa" is not an environment; known: ${known}`);
   expect(existsSync(outdir)).toBe(false);
 });
 
-describe("the example environments pick up every manifest that lists them", () => {
+describe("each example environment creates exactly the functions whose manifests list it (whatever functions there are)", () => {
   const stacks = synthesizeExamples();
+  const repoEnvs = loadEnvironments(path.join(__dirname, "..", "environments"));
+  const functions = loadFunctions(repoEnvs, repoFunctionsDir());
 
-  test.each(["dev", "stg", "prod"])("%s: functions, their us-east-1 log groups with retention, and associations", (env) => {
-    const stack = stacks[env];
+  test.each(repoEnvs.map((e) => [e.name, e] as const))("%s: functions, their us-east-1 log groups with retention, and associations", (_name, env) => {
+    const stack = stacks[env.name];
+    const mine = functions.filter((f) => f.manifest.environments.includes(env.name)).map((f) => f.manifest);
     const fns = Object.values(resourcesOfType(stack, "aws_cloudfront_function"));
-    expect(fns.map((f) => f.name).sort()).toEqual([`${env}-shop-legacy-redirect`, `${env}-shop-response-headers`]);
+    expect(fns.map((f) => f.name).sort()).toEqual(mine.map((m) => functionName(env.name, m.sid, m.name)).sort());
     const groups = Object.values(resourcesOfType(stack, "aws_cloudwatch_log_group"));
-    const retention = { dev: 14, stg: 30, prod: expect.any(Number) }[env];
-    expect(groups).toEqual(
-      expect.arrayContaining(
-        fns.map((f) =>
-          expect.objectContaining({ name: `/aws/cloudfront/function/${f.name}`, provider: "aws.us_east_1", retention_in_days: retention, tags: expect.objectContaining({ sid: "shop", ticket: expect.stringMatching(/^SHOP-/) }) }),
-        ),
-      ),
-    );
-    const web = Object.values(resourcesOfType(stack, "aws_cloudfront_distribution")).find((d) => d.comment.includes("shop storefront"))!;
-    expect(web.default_cache_behavior.function_association).toEqual([
-      { event_type: "viewer-request", function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\.cf2-legacy-redirect_function_\w+\.arn\}$/) },
-      { event_type: "viewer-response", function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\.cf2-response-headers_function_\w+\.arn\}$/) },
-    ]);
+    for (const m of mine)
+      expect(groups).toContainEqual(
+        expect.objectContaining({
+          name: `/aws/cloudfront/function/${functionName(env.name, m.sid, m.name)}`,
+          provider: "aws.us_east_1",
+          retention_in_days: m.retentionDays ?? env.logRetentionDays,
+          tags: expect.objectContaining({ sid: m.sid, ticket: m.ticket }),
+        }),
+      );
+    // Every association of every manifest is on its site's distribution, on its behavior and event, and nothing else.
+    const distributions = resourcesOfType(stack, "aws_cloudfront_distribution");
+    for (const site of env.sites) {
+      // StaticSite's distribution of site <name> (construct path site-<name>/distribution).
+      const dist = Object.entries(distributions).find(([id]) => id.startsWith(`site-${site.name}_distribution_`))?.[1];
+      expect([site.name, dist !== undefined]).toEqual([site.name, true]);
+      const actual = [
+        ...(dist!.default_cache_behavior.function_association ?? []).map((a: StackJson) => `default ${a.event_type} ${/cf2-([\w-]+?)_function_/.exec(a.function_arn)?.[1]}`),
+        ...(dist!.ordered_cache_behavior ?? []).flatMap((b: StackJson) => (b.function_association ?? []).map((a: StackJson) => `${b.path_pattern} ${a.event_type} ${/cf2-([\w-]+?)_function_/.exec(a.function_arn)?.[1]}`)),
+      ].sort();
+      const expected = mine.flatMap((m) => m.associations.filter((a) => a.site === site.name).map((a) => `${a.behavior} ${a.eventType} ${m.name}`)).sort();
+      expect([site.name, actual]).toEqual([site.name, expected]);
+    }
   });
 });

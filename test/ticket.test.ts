@@ -11,12 +11,15 @@ import { TicketError, ticketToFunction } from "../scripts/ticket";
 
 const ROOT = path.join(__dirname, "..");
 const TICKETS = path.join(__dirname, "fixtures", "tickets");
-const ENVS = path.join(ROOT, "environments");
+// Frozen fixtures, never the repository's own environments and functions: a ticket someone adds to the repository
+// must not turn these tests red (test/fixtures/README.md).
+const ENVS = path.join(__dirname, "fixtures", "environments");
+const FUNCTIONS = path.join(__dirname, "fixtures", "cf2-functions");
 
-/** A copy of the repository's functions, so the ticket meets the real existing manifests. */
+/** A copy of the fixture functions (legacy-redirect on web's default viewer-request, response-headers on its viewer-response). */
 function functionsCopy(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "cf2-ticket-fns-"));
-  cpSync(path.join(ROOT, "functions", "cf2"), dir, { recursive: true });
+  cpSync(FUNCTIONS, dir, { recursive: true });
   return dir;
 }
 
@@ -76,7 +79,7 @@ describe("tickets in the template become a function directory", () => {
     ["media-lp-english.md (English labels, Markdown table, retention)", "media-lp-english.md", "lp-ab-test", { ticket: "MEDIA-77", sid: "media", environments: ["dev", "stg"], retentionDays: 7, associations: [{ site: "lp", behavior: "default", eventType: "viewer-request" }] }],
   ])("%s", async (_title, file, name, expected) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "cf2-ticket-fns-"));
-    if (file !== "SHOP-1234.txt") cpSync(path.join(ROOT, "functions", "cf2"), dir, { recursive: true }); // SHOP-1234 made response-headers
+    if (file !== "SHOP-1234.txt") cpSync(FUNCTIONS, dir, { recursive: true }); // SHOP-1234 made response-headers
     const r = ticketToFunction(path.join(TICKETS, file), { envDir: ENVS, functionsDir: dir });
     const manifest = JSON.parse(readFileSync(path.join(dir, name, "manifest.json"), "utf8"));
     expect(manifest).toEqual({ sid: "shop", name, runtime: "cloudfront-js-2.0", owner: "app", ...expected });
@@ -154,12 +157,12 @@ describe("the command", () => {
   test("exits 1 with every problem and writes nothing; exits 0 and writes the function when the ticket is good", () => {
     const dir = functionsCopy();
     const before = snapshot(dir);
-    const badRun = run([ticketFile(ticket({ name: "legacy-redirect", arn: "arn:aws:cloudfront::1:distribution/E1" }))], { EDGE_FUNCTIONS_DIR: dir });
+    const badRun = run([ticketFile(ticket({ name: "legacy-redirect", arn: "arn:aws:cloudfront::1:distribution/E1" }))], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });
     expect(badRun.status).toBe(1);
     expect(badRun.stderr).toMatch(/ticket\.txt: 2 problems; nothing was written:\n  - "arn:aws:cloudfront::1:distribution\/E1" is not a CloudFront distribution ARN.*\n  - function name "legacy-redirect" is already taken/);
     expect(snapshot(dir)).toEqual(before);
 
-    const goodRun = run([path.join(TICKETS, "SHOP-1300-jira.txt")], { EDGE_FUNCTIONS_DIR: dir });
+    const goodRun = run([path.join(TICKETS, "SHOP-1300-jira.txt")], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });
     expect(goodRun.stderr).toBe("");
     expect(goodRun.status).toBe(0);
     expect(goodRun.stdout).toContain("api-cors/ (manifest.json, index.js, tests/pass-through-viewer-request.json, tests/pass-through-viewer-response.json) for SHOP-1300");

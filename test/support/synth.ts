@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../environments/load";
-import { loadFunctions, type Cf2Function } from "../../environments/cf2/load";
+import { functionsDir, loadFunctions, type Cf2Function } from "../../environments/cf2/load";
 import type { Environment } from "../../environments/schema";
 import { buildApp } from "../../stacks/app";
 
@@ -26,11 +26,11 @@ export function synthesize(envs: Environment[], functions: Cf2Function[] = []): 
 
 let examples: Record<string, StackJson> | undefined;
 
-/** The example environments (environments/*.ts) with the repository's functions (functions/cf2), synthesized once per test file. */
+/** The example environments (environments/*.ts) with the repository's functions (functions/cf2, or $EDGE_FUNCTIONS_DIR), synthesized once per test file. */
 export function synthesizeExamples(): Record<string, StackJson> {
   if (!examples) {
     const envs = loadEnvironments(path.join(__dirname, "..", "..", "environments"));
-    examples = synthesize(envs, loadFunctions(envs, path.join(__dirname, "..", "..", "functions", "cf2")));
+    examples = synthesize(envs, loadFunctions(envs, functionsDir()));
   }
   return examples;
 }
