@@ -443,8 +443,7 @@ export interface FunctionTestFile {
  *   passing when the handler returns a request or response without throwing, as TestFunction reports it.
  * Event formats are converted by testCaseFromTestFunctionEvent.
  */
-export function readTestCases(functionDir: string): FunctionTestFile[] {
-  const dir = path.join(functionDir, "tests");
+export function readTestCases(functionDir: string, dir: string = path.join(functionDir, "tests")): FunctionTestFile[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
