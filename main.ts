@@ -11,7 +11,7 @@ function main(): void {
   const dir = process.env.EDGE_ENVIRONMENTS_DIR ?? path.join(__dirname, "environments");
   const envs = loadEnvironments(dir);
   // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), validated against the environments.
-  const functions = loadFunctions(envs);
+  const functions = loadFunctions(envs, undefined, (w) => process.stderr.write(`warning: ${w}\n`));
   const { app } = buildApp(envs, undefined, functions);
   app.synth();
 }

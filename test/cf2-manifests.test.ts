@@ -44,6 +44,8 @@ function problemsOf(dir: string): string[] {
 }
 
 const M = "<dir>/fn/manifest.json";
+const KVS = `arn:aws:cloudfront::${envs.find((e) => e.name === "dev")!.accountId}:key-value-store`;
+const STG_ACCOUNT = envs.find((e) => e.name === "stg")!.accountId;
 const cases: [string, object, string][] = [
   ["unknown environment", { environments: ["dev", "qa"] }, `${M}: entry environments[1]: "qa" is not an environment; known: dev, prod, stg`],
   ["sid that is no product", { sid: "blog" }, `${M}: field "sid": "blog" is not a product of environments dev, stg; products: shop, media`],
@@ -60,6 +62,12 @@ const cases: [string, object, string][] = [
   ["retention CloudWatch does not offer", { retentionDays: 10 }, `${M}: field "retentionDays": must be a CloudWatch Logs retention value: one of 1, 3, 5`],
   ["comment too long with the ticket key", { comment: "x".repeat(125) }, `${M}: field "comment": with the ticket key the function comment is 132 characters; CloudFront allows at most 128`],
   ["unknown field", { retention: 7 }, `${M}: Unrecognized key: "retention"`],
+  ["key value store on runtime 1.0", { runtime: "cloudfront-js-1.0", keyValueStore: { name: "flags" } }, `${M}: field "keyValueStore": key value stores need runtime cloudfront-js-2.0 (this function uses cloudfront-js-1.0)`],
+  ["store name AWS would refuse", { keyValueStore: { name: "Flags!" } }, `${M}: field "keyValueStore.name": must be lowercase letters, digits, '-' or '_', starting with a letter`],
+  ["store ARN missing for an environment", { keyValueStore: { arn: { dev: `${KVS}/3f2a-1` } } }, `${M}: field "keyValueStore.arn": no ARN for environment stg; give one per environment listed`],
+  ["store ARN of another account", { keyValueStore: { arn: { dev: `${KVS}/3f2a-1`, stg: "arn:aws:cloudfront::999999999999:key-value-store/3f2a-2" } } }, `${M}: field "keyValueStore.arn.stg": the store is in account 999999999999, but stg deploys to ${STG_ACCOUNT}; a function can only use stores of its own account`],
+  ["store ARN for an environment the function is not in", { keyValueStore: { arn: { dev: `${KVS}/3f2a-1`, stg: `arn:aws:cloudfront::${STG_ACCOUNT}:key-value-store/3f2a-2`, prod: `${KVS}/3f2a-3` } } }, `${M}: field "keyValueStore.arn.prod": prod is not one of the function's environments (dev, stg)`],
+  ["not a store ARN", { keyValueStore: { arn: { dev: "arn:aws:s3:::flags", stg: `arn:aws:cloudfront::${STG_ACCOUNT}:key-value-store/x` } } }, `${M}: field "keyValueStore.arn.dev": must be a key value store ARN: arn:aws:cloudfront::<account>:key-value-store/<id>`],
 ];
 
 describe("a bad manifest gets the file, field and what is allowed", () => {
@@ -88,6 +96,14 @@ describe("a bad manifest gets the file, field and what is allowed", () => {
       '<dir>/fn/index.js: line 1: "const": only cloudfront-js-2.0 supports it (this function uses cloudfront-js-1.0)',
     ]);
   });
+});
+
+test("code that calls cf.kvs() without a declared store is an error at synth; with one it passes", () => {
+  const code = "import cf from 'cloudfront';\nconst kvs = cf.kvs();\nasync function handler(event) {\n  return (await kvs.exists(event.request.uri)) ? { statusCode: 404 } : event.request;\n}\n";
+  expect(problemsOf(functionsDir({ fn: { manifest: good, code } }))).toEqual([
+    `<dir>/fn/index.js: line 2: cf.kvs() reads a key value store, but ${M} declares none: add "keyValueStore": { "name": "<store>" } (created in each environment) or { "arn": { "<env>": "<store ARN>" } }`,
+  ]);
+  expect(problemsOf(functionsDir({ fn: { manifest: { ...good, keyValueStore: { name: "blocked-paths" } }, code } }))).toEqual([]);
 });
 
 test("two manifests on the same event of one behavior: the second names the first", () => {

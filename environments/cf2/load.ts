@@ -41,6 +41,8 @@ export interface Cf2Function {
   file: string;
   /** The code exactly as it is to be uploaded (not escaped for Terraform). */
   code: string;
+  /** The checker's warnings about the code (printed by the synth; they do not stop it). */
+  warnings: string[];
 }
 
 /** Reads every functions/cf2/<name>/manifest.json (files directly in the directory, such as a README, are ignored). */
@@ -92,16 +94,22 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
       problems.push(`${file}: field "name": is "${manifest.name}" but must equal its directory name "${source.dirName}"`);
     const built = buildFunctionCode(source.codeFile, manifest.runtime, source.shownCodeFile);
     problems.push(...built.problems);
-    functions.push({ manifest, file, code: built.code });
+    if (built.kvsCalls.length > 0 && !manifest.keyValueStore)
+      problems.push(
+        `${source.shownCodeFile}: line ${built.kvsCalls[0]}: cf.kvs() reads a key value store, but ${file} declares none: add "keyValueStore": { "name": "<store>" } (created in each environment) or { "arn": { "<env>": "<store ARN>" } }`,
+      );
+    functions.push({ manifest, file, code: built.code, warnings: built.warnings });
   }
   problems.push(...crossManifestProblems(functions));
   if (problems.length > 0) throw new ConfigError(problems);
   return functions;
 }
 
-/** Loads every function for these (already validated) environments. */
-export function loadFunctions(envs: Environment[], dir: string = functionsDir()): Cf2Function[] {
-  return validateFunctions(readManifestSources(dir), envs);
+/** Loads every function for these (already validated) environments; `warn` receives the checker's warnings. */
+export function loadFunctions(envs: Environment[], dir: string = functionsDir(), warn: (warning: string) => void = () => undefined): Cf2Function[] {
+  const functions = validateFunctions(readManifestSources(dir), envs);
+  for (const f of functions) for (const w of f.warnings) warn(w);
+  return functions;
 }
 
 /** CloudFront allows one function per event type per cache behavior: the second manifest is told about the first. */

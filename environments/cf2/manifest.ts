@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { LOG_RETENTION_DAYS, type Environment } from "../schema";
 import { Cf2Runtime } from "../../modules/cf2-code";
+import { KVS_ARN, KVS_LOCAL_NAME, KVS_MAX_NAME_LENGTH, keyValueStoreName } from "../../model/cf2-key-value-store";
 
 /** A Jira issue key, e.g. EDGE-123. */
 export const TICKET_KEY = /^[A-Z][A-Z0-9_]+-[1-9][0-9]*$/;
@@ -46,6 +47,16 @@ const association = z
   })
   .strict();
 
+/**
+ * The key value store the function reads with `cf.kvs()`: one this project creates in every environment listed
+ * (`<env>-<sid>-<name>`, shared by every function of the product that names it), or existing stores by ARN, one per
+ * environment listed.
+ */
+const keyValueStore = z.union([
+  z.object({ name: z.string().regex(KVS_LOCAL_NAME, "must be lowercase letters, digits, '-' or '_', starting with a letter"), comment: z.string().min(1).max(100).optional() }).strict(),
+  z.object({ arn: z.record(z.string(), z.string().regex(KVS_ARN, "must be a key value store ARN: arn:aws:cloudfront::<account>:key-value-store/<id>")) }).strict(),
+]);
+
 const retention = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
   message: `must be a CloudWatch Logs retention value: one of ${LOG_RETENTION_DAYS.join(", ")}`,
 });
@@ -69,6 +80,8 @@ export const manifestShape = z
     retentionDays: retention.optional(),
     /** Free text after the ticket key in the function's comment. */
     comment: z.string().min(1).optional(),
+    /** The key value store the code reads (cloudfront-js-2.0 only): `{ "name": ... }` created here, or `{ "arn": { "<env>": ... } }`. */
+    keyValueStore: keyValueStore.optional(),
   })
   .strict();
 
@@ -119,6 +132,25 @@ export function manifestSchema(envs: Environment[]) {
       });
     });
     for (const { path, message } of perEnv.values()) ctx.addIssue({ code: "custom", path, message });
+    const kvs = m.keyValueStore;
+    if (kvs && m.runtime !== Cf2Runtime.JS_2_0)
+      ctx.addIssue({ code: "custom", path: ["keyValueStore"], message: `key value stores need runtime cloudfront-js-2.0 (this function uses ${m.runtime})` });
+    if (kvs && "name" in kvs)
+      for (const envName of m.environments) {
+        const full = keyValueStoreName(envName, m.sid, kvs.name);
+        if (full.length > KVS_MAX_NAME_LENGTH)
+          ctx.addIssue({ code: "custom", path: ["keyValueStore", "name"], message: `the store name "${full}" is ${full.length} characters; AWS allows at most ${KVS_MAX_NAME_LENGTH}` });
+      }
+    if (kvs && "arn" in kvs) {
+      for (const envName of m.environments)
+        if (!(envName in kvs.arn)) ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn"], message: `no ARN for environment ${envName}; give one per environment listed` });
+      for (const [envName, arn] of Object.entries(kvs.arn)) {
+        const env = byName.get(envName);
+        if (!m.environments.includes(envName)) ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn", envName], message: `${envName} is not one of the function's environments (${m.environments.join(", ")})` });
+        else if (env && KVS_ARN.test(arn) && KVS_ARN.exec(arn)?.[1] !== env.accountId)
+          ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn", envName], message: `the store is in account ${KVS_ARN.exec(arn)?.[1]}, but ${envName} deploys to ${env.accountId}; a function can only use stores of its own account` });
+      }
+    }
     const seen = new Set<string>();
     m.associations.forEach((a, j) => {
       const key = `${a.site} ${a.behavior} ${a.eventType}`;
