@@ -75,6 +75,7 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
   const schema = manifestSchema(envs);
   const problems: string[] = [];
   const functions: Cf2Function[] = [];
+  const partial: Slots[] = [];
   for (const source of sources) {
     const { file, input } = source;
     if (input instanceof Error) {
@@ -84,6 +85,10 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
     const result = schema.safeParse(input);
     if (!result.success) {
       for (const issue of result.error.issues) problems.push(describeIssue(file, input, issue));
+      // Its well-formed associations still take part in the one-function-per-event check, so a taken event is
+      // reported in the same run as the manifest's other problems.
+      const slots = slotsOf(input);
+      if (slots) partial.push({ file, ...slots });
       // The code's problems too, so one run lists everything (checked for the runtime the manifest names, if valid).
       const runtime = (input as { runtime?: unknown }).runtime;
       problems.push(...buildFunctionCode(source.codeFile, runtime === Cf2Runtime.JS_1_0 ? Cf2Runtime.JS_1_0 : Cf2Runtime.JS_2_0, source.shownCodeFile).problems);
@@ -100,7 +105,7 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
       );
     functions.push({ manifest, file, code: built.code, warnings: built.warnings });
   }
-  problems.push(...crossManifestProblems(functions));
+  problems.push(...crossManifestProblems([...functions.map((f) => ({ file: f.file, environments: f.manifest.environments, associations: f.manifest.associations })), ...partial]));
   if (problems.length > 0) throw new ConfigError(problems);
   return functions;
 }
@@ -112,13 +117,30 @@ export function loadFunctions(envs: Environment[], dir: string = functionsDir(),
   return functions;
 }
 
+interface Slots {
+  file: string;
+  environments: string[];
+  associations: { site: string; behavior: string; eventType: string }[];
+}
+
+/** The environments and associations of a manifest that failed validation, where they are well-formed. */
+function slotsOf(input: unknown): Omit<Slots, "file"> | undefined {
+  const m = input as { environments?: unknown; associations?: unknown };
+  if (!Array.isArray(m?.environments) || !Array.isArray(m?.associations)) return undefined;
+  const environments = m.environments.filter((e): e is string => typeof e === "string");
+  const associations = m.associations.filter(
+    (a): a is Slots["associations"][number] => typeof a?.site === "string" && typeof a?.behavior === "string" && typeof a?.eventType === "string",
+  );
+  return { environments, associations };
+}
+
 /** CloudFront allows one function per event type per cache behavior: the second manifest is told about the first. */
-function crossManifestProblems(functions: Cf2Function[]): string[] {
+function crossManifestProblems(functions: Slots[]): string[] {
   const problems: string[] = [];
   const taken = new Map<string, string>();
-  for (const { manifest, file } of functions) {
-    for (const envName of manifest.environments) {
-      manifest.associations.forEach((a, i) => {
+  for (const { environments, associations, file } of functions) {
+    for (const envName of environments) {
+      associations.forEach((a, i) => {
         const key = `${envName} ${a.site} ${a.behavior} ${a.eventType}`;
         const other = taken.get(key);
         if (other && other !== file)
