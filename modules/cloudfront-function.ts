@@ -10,7 +10,9 @@ import { SidTags } from "./sid-tags";
 export type FunctionAttribute = "code" | "comment" | "runtime" | "publish" | "key_value_store_associations";
 
 /**
- * What Terraform leaves alone on a function the application team owns (FACTS.md, "CloudFront Functions"):
+ * What Terraform leaves alone on a function the application team owns (aws_cloudfront_function reads the DEVELOPMENT
+ * stage into state and, with publish = true, publishes after every update:
+ * https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudfront_function):
  * - `code`: the team updates DEVELOPMENT and publishes it; state reads DEVELOPMENT, so Terraform would revert it.
  * - `comment`, `runtime`: the provider's update calls UpdateFunction and then, with publish = true, PublishFunction,
  *   which would push the team's untested DEVELOPMENT code to LIVE. Ignoring them leaves no update at all.

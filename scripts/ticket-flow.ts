@@ -48,7 +48,7 @@ export function freeSlots(envs: Environment[], taken: Set<string>, count: number
   return slots;
 }
 
-/** Tickets for the slots, one per format the README documents: the seed's Japanese template, a Jira table, English Markdown. */
+/** Tickets for the slots, one per format the README documents: the Japanese request template, a Jira table, English Markdown. */
 function ticketsFor(slots: ReturnType<typeof freeSlots>): { file: string; text: string; name: string }[] {
   const mark = (eventType: string, col: string) => (eventType === col ? "○" : "-");
   return slots.map((s, i) => {

@@ -1,11 +1,14 @@
 /**
- * `npm run ticket -- <ticket-file> [--owner app|infra] [--ticket KEY]`: turns a Jira ticket written in the seed's
+ * `npm run ticket -- <ticket file | -> [--owner app|infra] [--ticket KEY]`: turns a Jira ticket written in the request
  * template into functions/cf2/<name>/ (manifest.json, a pass-through index.js, tests/), ready for a pull request.
+ * The ticket may be text (the template; Jira wiki markup; Markdown; a rendered Jira table copied from the browser,
+ * tab-separated) or the Jira REST issue JSON (key from `key`, the template in `fields.description` as wiki markup or
+ * Atlassian Document Format); `-` reads it from stdin. Exit 0 written, 1 bad ticket (nothing written), 2 usage.
  *
  * The ticket is validated against the environment configuration and every existing manifest exactly as the synth
  * will validate it; every problem is reported at once with a non-zero exit, and nothing is written.
  *
- * Template (Japanese labels as in the seed, English equivalents accepted; "e.g.)" lines are ignored):
+ * Template (Japanese labels as in the request template, English equivalents accepted; "e.g.)" lines are ignored):
  *   チケット: SHOP-1234                         (or the Jira key in the file name, or --ticket)
  *   CF2の命名: redirect-cf2
  *   構築する環境一覧: dev, stg, prod
@@ -51,7 +54,7 @@ export class TicketError extends Error {
   }
 }
 
-/** Field labels: the seed's Japanese labels (with its "CloudfFront" typo) and English equivalents. */
+/** Field labels: the request template's Japanese labels (with its "CloudfFront" typo) and English equivalents. */
 const LABELS: [keyof Ticket["lines"], RegExp][] = [
   ["ticket", /^(チケット(番号|キー)?|Jira(\s*(key|ticket))?|Ticket(\s*key)?|Issue(\s*key)?)$/i],
   ["name", /^(CF2\s*の命名|CF2\s*名|関数名|CF2\s*name|Function\s*name|Name)$/i],
@@ -98,7 +101,7 @@ export function parseTicket(text: string, p: TicketProblems = { problems: [], se
       continue;
     }
     if (TABLE_HEADER.test(line) && (REQUEST_COLUMN.test(line) || RESPONSE_COLUMN.test(line))) {
-      // With pipes the cells say where each column is; separated by spaces (as in the seed), the label "cache
+      // With pipes the cells say where each column is; separated by spaces (as in the template), the label "cache
       // behavior" itself has a space, so the two event columns follow the behavior column in header order.
       // Cells are known with pipes (Jira, Markdown) and tabs (a rendered Jira table copied from the browser).
       const cells = line.includes("|") || raw.includes("\t") ? splitRow(raw) : [];
@@ -270,7 +273,7 @@ export function manifestFromTicket(t: Ticket, envs: Environment[], opts: { owner
   return manifest;
 }
 
-/** The pass-through the function starts as (seed 000): returns what it received, for every event it runs on. */
+/** The pass-through the function starts as: returns what it received, for every event it runs on. */
 export function passThroughCode(events: EventType[], runtime: Cf2Runtime, owner: string = FunctionOwner.APP): string {
   const body =
     events.length > 1

@@ -18,7 +18,7 @@ export const MAX_COMMENT_LENGTH = 128;
 
 /** Who changes the function's code after creation. */
 export enum FunctionOwner {
-  /** The application team develops, tests and publishes it (seed 000); Terraform creates it as a pass-through. */
+  /** The application team develops, tests and publishes it; Terraform creates it as a pass-through. */
   APP = "app",
   /** The code in the repository is the truth; Terraform uploads and publishes it on every change. */
   INFRA = "infra",
