@@ -5,7 +5,7 @@
  * tests red, whatever functions the repository already has.
  *
  * Default (what `test/ticket-flow.test.ts` runs, to keep `npm test` affordable): `terraform validate` of every stack
- * the new functions land in, and the suites that read the functions directory (cf2-manifests, cf2-functions, ticket).
+ * the new functions land in, and the suites whose inputs include the functions (cf2-manifests, cf2-functions, guardrails).
  * `--full` (for CI): `npm run validate` (init, validate and offline plan of every stack) and the whole `npm test`.
  * The user's tree is never touched; the scratch copy is removed unless `--keep`.
  */
@@ -164,7 +164,9 @@ export function runTicketFlow(opts: { full?: boolean; keep?: boolean; log?: (lin
   }
   if (ok) {
     const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
-    const files = opts.full ? [] : ["test/cf2-manifests.test.ts", "test/cf2-functions.test.ts", "test/ticket.test.ts"];
+    // The suites whose inputs include the repository's functions: manifests and stacks, each function's own tests,
+    // and the guardrails over every synthesized stack. (ticket.test.ts uses frozen fixtures, so it cannot notice.)
+    const files = opts.full ? [] : ["test/cf2-manifests.test.ts", "test/cf2-functions.test.ts", "test/guardrails.test.ts"];
     ok = run(opts.full ? "npm test" : `npx jest ${files.join(" ")}`, process.execPath, [jest, "--ci", "--silent", ...files]).ok;
   }
   if (!opts.keep) rmSync(scratch, { recursive: true, force: true });
