@@ -1,7 +1,8 @@
 /**
  * The README's ticket flow, end to end, in a scratch copy of the repository (scripts/ticket-flow.ts): three tickets
  * (one per format) add functions on cache behavior events that are free in the current configuration, then synth,
- * `terraform validate` of the stacks they land in, and the suites that read the functions directory must pass.
+ * `terraform validate` of the stacks they land in, and the suites whose inputs include the functions (cf2-manifests,
+ * cf2-functions, guardrails) must pass against the copy.
  * `npm run check:ticket-flow -- --full` runs the whole `npm run validate` and `npm test` instead (minutes; CI).
  */
 import { runTicketFlow } from "../scripts/ticket-flow";
