@@ -174,3 +174,16 @@ describe("each example environment creates exactly the functions whose manifests
     }
   });
 });
+
+test("the synth prints the checker's warnings and still synthesizes", () => {
+  // The synth reads the repository's environments: attach to the first site there is.
+  const env = loadEnvironments(path.join(__dirname, "..", "environments")).find((e) => e.sites.length > 0)!;
+  const site = env.sites[0];
+  const manifest = { ...good, sid: site.sid, environments: [env.name], associations: [{ site: site.name, behavior: "default", eventType: "viewer-request" }] };
+  const dir = functionsDir({ fn: { manifest, code: "function handler(event) {\n  console.log('uri', event.request.uri);\n  return event.request;\n}\n" } });
+  const outdir = path.join(dir, "out");
+  const r = spawnSync(process.execPath, [path.join(__dirname, "..", "scripts", "app.mjs")], { env: { ...process.env, EDGE_FUNCTIONS_DIR: dir, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  expect(r.stderr).toContain(`warning: ${dir}/fn/index.js: line 2: console.log with 2 arguments: CloudFront Functions support one argument; build one string\n`);
+  expect(r.status).toBe(0);
+  expect(existsSync(path.join(outdir, "stacks", env.name, "cdk.tf.json"))).toBe(true);
+});
