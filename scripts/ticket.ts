@@ -1,5 +1,5 @@
 /**
- * `npm run ticket -- <ticket file | -> [--owner app|infra] [--ticket KEY]`: turns a Jira ticket written in the request
+ * `npm run ticket -- <ticket file | -> [--owner app|infra] [--ticket KEY] [--json]`: turns a Jira ticket written in the request
  * template into functions/cf2/<name>/ (manifest.json, a pass-through index.js, tests/), ready for a pull request.
  * The ticket may be text (the template; Jira wiki markup; Markdown; a rendered Jira table copied from the browser,
  * tab-separated) or the Jira REST issue JSON (key from `key`, the template in `fields.description` as wiki markup or
@@ -508,7 +508,16 @@ export function ticketToFunction(
   }
 }
 
-export const TICKET_USAGE = "usage: npm run ticket -- <ticket file | -> [--owner app|infra] [--ticket KEY]";
+export const TICKET_USAGE = "usage: npm run ticket -- <ticket file | -> [--owner app|infra] [--ticket KEY] [--json]";
+
+/**
+ * `--json` output, for workflows (one line on stdout): on success `{ ok: true, ticket, name, dir, files, branch,
+ * title, environments }`; on a bad ticket `{ ok: false, problems }` (and the usual message on stderr, exit 1).
+ */
+export function ticketJson(r: TicketResult) {
+  const m = r.manifest;
+  return { ok: true, ticket: m.ticket, name: m.name, dir: r.dir, files: r.files.map((f) => `${r.dir}/${f}`), branch: `${m.ticket}-${m.name}`, title: `${m.ticket}: CloudFront Function ${m.name}`, environments: m.environments };
+}
 
 /** What the command prints after writing a function; the README's "Add a function from a ticket" shows the same steps. */
 export function ticketSummary(r: TicketResult): string[] {
@@ -539,17 +548,21 @@ function main(argv: string[]): number {
   };
   const owner = flag("owner");
   const ticket = flag("ticket");
-  if (argv.length !== 1) {
+  const jsonAt = argv.indexOf("--json");
+  const json = jsonAt >= 0;
+  if (json) argv.splice(jsonAt, 1);
+  if (argv.length !== 1 || argv[0].startsWith("--")) {
     process.stderr.write(`${TICKET_USAGE}\n`);
     return 2;
   }
   try {
     // "-" reads the ticket from stdin (what a workflow passes on from a Jira automation payload).
     const r = argv[0] === "-" ? ticketToFunction("<stdin>", { owner, ticket, text: readFileSync(0, "utf8") }) : ticketToFunction(argv[0], { owner, ticket });
-    process.stdout.write(`${ticketSummary(r).join("\n")}\n`);
+    process.stdout.write(json ? `${JSON.stringify(ticketJson(r))}\n` : `${ticketSummary(r).join("\n")}\n`);
     return 0;
   } catch (err) {
     if (err instanceof TicketError || err instanceof ConfigError) {
+      if (json) process.stdout.write(`${JSON.stringify({ ok: false, problems: err.problems })}\n`);
       process.stderr.write(`${err.message}\n`);
       return 1;
     }
