@@ -1,6 +1,6 @@
 /**
  * What each CloudFront Functions JavaScript runtime provides, as the CloudFront Developer Guide lists it. The checker
- * (modules/cf2-code.ts) rejects what a runtime lacks and the local runner (scripts/cf2-sandbox.ts) offers exactly this.
+ * (environments/cf2/code.ts) rejects what a runtime lacks and the local runner (scripts/cf2-sandbox.ts) offers exactly this.
  *
  * The authority, one page per runtime (sections "Globals", "Built-in objects", "Built-in modules", "Restricted
  * features"):
@@ -15,9 +15,9 @@
  * This file is data only: it imports nothing from environments/ or modules/.
  */
 
-/** The runtime identifiers as CloudFront and Terraform spell them. */
-export const CF2_RUNTIMES = ["cloudfront-js-1.0", "cloudfront-js-2.0"] as const;
-export type Cf2RuntimeId = (typeof CF2_RUNTIMES)[number];
+import type { Cf2Runtime } from "./vocabulary";
+
+type Cf2RuntimeId = Cf2Runtime;
 
 /** ES built-in objects both pages list (Primitive objects, Built-in objects, Error types). */
 const ES_BUILT_INS = [

@@ -2,8 +2,11 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { ConstructError } from "../model/errors";
+import { continuousDeploymentPolicyArn, ssmParameterArn } from "../model/names";
+import { invalidationStatement } from "./grants";
 import { escapeTerraformTemplates } from "./policy";
-import { projectRoot } from "./project-root";
+import { projectRoot } from "../model/project-root";
 import { ServiceRole } from "./service-role";
 
 const DEFINITIONS_DIR = path.join(projectRoot(), "functions", "state-machines");
@@ -33,7 +36,7 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
   const substitute = (value: unknown): unknown => {
     if (typeof value === "string")
       return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => {
-        if (!(key in substitutions)) throw new Error(`${file}: no value for placeholder \${${key}}; known: ${Object.keys(substitutions).join(", ")}`);
+        if (!(key in substitutions)) throw new ConstructError(file, `no value for placeholder \${${key}}; known: ${Object.keys(substitutions).join(", ")}`);
         used.add(key);
         return substitutions[key];
       });
@@ -43,27 +46,27 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
   };
   const rendered = substitute(JSON.parse(definitionSource(step)));
   const unused = Object.keys(substitutions).filter((k) => !used.has(k));
-  if (unused.length > 0) throw new Error(`${file}: placeholders ${unused.map((k) => `\${${k}}`).join(", ")} are not used`);
+  if (unused.length > 0) throw new ConstructError(file, `placeholders ${unused.map((k) => `\${${k}}`).join(", ")} are not used`);
   return escapeTerraformTemplates(JSON.stringify(rendered));
 }
 
 export interface ReleaseStateMachinesProps {
   /** `<env>-<sid>-<site>`: state machine and role names start with it. */
-  name: string;
+  readonly name: string;
   /** AWS account id, for ARNs and trust conditions. */
-  accountId: string;
+  readonly accountId: string;
   /** Region of the state machines and the SSM parameter. */
-  region: string;
+  readonly region: string;
   /** The site's primary distribution. */
-  primaryDistribution: { id: string; arn: string };
+  readonly primaryDistribution: { id: string; arn: string };
   /** The staging distribution. */
-  stagingDistribution: { id: string; arn: string };
+  readonly stagingDistribution: { id: string; arn: string };
   /** The continuous deployment policy's id. */
-  policyId: string;
+  readonly policyId: string;
   /** Name of the SSM parameter holding the release version. */
-  releaseVersionParameter: string;
+  readonly releaseVersionParameter: string;
   /** The parameter's value before the first release; Configure stops on it. */
-  unreleasedValue: string;
+  readonly unreleasedValue: string;
 }
 
 /**
@@ -79,8 +82,8 @@ export class ReleaseStateMachines extends Construct {
     super(scope, id);
     const primary = props.primaryDistribution;
     const staging = props.stagingDistribution;
-    const policyArn = `arn:aws:cloudfront::${props.accountId}:continuous-deployment-policy/${props.policyId}`;
-    const parameterArn = `arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.releaseVersionParameter}`;
+    const policyArn = continuousDeploymentPolicyArn(props.accountId, props.policyId);
+    const parameterArn = ssmParameterArn(props.region, props.accountId, props.releaseVersionParameter);
 
     const configureRole = new ServiceRole(this, "configure-role", {
       name: props.name,
@@ -130,7 +133,7 @@ export class ReleaseStateMachines extends Construct {
           Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistribution", "cloudfront:UpdateDistributionWithStagingConfig"],
           Resource: [primary.arn, staging.arn],
         },
-        { Sid: "Invalidate", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: primary.arn },
+        invalidationStatement("Invalidate", primary.arn),
       ],
     });
     this.promote = new SfnStateMachine(this, "promote", {

@@ -17,7 +17,7 @@ import * as querystring from "node:querystring";
 import * as vm from "node:vm";
 import { parse } from "acorn";
 import { z } from "zod";
-import { Cf2Runtime } from "../modules/cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
 import {
   CF2_DIGEST_ENCODINGS,
   CF2_GLOBALS,

@@ -14,7 +14,8 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { buildFunctionCode, Cf2Runtime } from "../modules/cf2-code";
+import { buildFunctionCode } from "../environments/cf2/code";
+import { Cf2Runtime } from "../model/vocabulary";
 import { readTestCases, runTestCase, type FunctionTestFile, type TestCase } from "./cf2-sandbox";
 
 export const CF2_USAGE = "usage: npm run cf2 -- check|test <function dir>... [--runtime cloudfront-js-1.0|cloudfront-js-2.0] [--tests <dir of test events>]";

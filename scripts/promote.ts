@@ -20,7 +20,8 @@ import {
   waitUntilInvalidationCompleted,
 } from "@aws-sdk/client-cloudfront";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { ConfigError, loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../environments/load";
+import { userFacingMessage } from "../model/errors";
 import { releaseParameterNames } from "../modules/continuous-deployment";
 
 /** A failure the user can act on; printed without a stack trace. */
@@ -202,7 +203,8 @@ export function credentialProblem(err: unknown, envName: string, accountId: stri
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof PromoteError || err instanceof ConfigError) process.stderr.write(`promote: ${err.message}\n`);
+    const message = err instanceof PromoteError ? err.message : userFacingMessage(err);
+    if (message !== undefined) process.stderr.write(`promote: ${message}\n`);
     else process.stderr.write(`promote: ${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 1;
   });

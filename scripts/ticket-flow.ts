@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { loadEnvironments } from "../environments/load";
 import { readManifestSources } from "../environments/cf2/load";
 import type { Environment } from "../environments/schema";
-import { projectRoot } from "../modules/project-root";
+import { projectRoot } from "../model/project-root";
 import { offlineUnavailableReason, prepareWorkdir, releaseWorkdir, terraformValidate, VALIDATE_DIR } from "./terraform";
 
 export interface FlowStep {

@@ -1,60 +1,46 @@
 import type { Construct } from "constructs";
 import { TerraformOutput, type TerraformProvider } from "cdktf";
-import type { Environment } from "../environments/schema";
-import { functionsOf, type Cf2Function } from "../environments/cf2/load";
-import { FunctionOwner, functionComment, functionName } from "../environments/cf2/manifest";
+import type { ResolvedFunction } from "../model/resolved";
+import { FunctionOwner } from "../model/vocabulary";
 import { APP_OWNED_IGNORED_ATTRIBUTES, CloudFrontFunction, INFRA_OWNED_IGNORED_ATTRIBUTES } from "../modules/cloudfront-function";
-import { FunctionEventType, type FunctionAssociation } from "../modules/static-site";
 import { KeyValueStore } from "../modules/key-value-store";
-import { keyValueStoreName } from "../model/cf2-key-value-store";
 
 /**
- * Creates the CloudFront Functions whose manifests (functions/cf2/<name>/manifest.json) list this environment, and
- * returns their associations by site name for the sites' distributions.
+ * Creates an environment's CloudFront Functions (functions/cf2/<name>/manifest.json that list it), by manifest
+ * name; the sites attach them by reference (stacks/edge-stack.ts). Key value stores the manifests declare by name
+ * are created once per environment (shared by every function that names them) and output by ARN.
  */
-export function addFunctions(
-  scope: Construct,
-  env: Environment,
-  functions: Cf2Function[],
-  logProvider: TerraformProvider,
-): { functions: Map<string, CloudFrontFunction>; associationsBySite: Map<string, FunctionAssociation[]> } {
+export function addFunctions(scope: Construct, functions: readonly ResolvedFunction[], logProvider: TerraformProvider): Map<string, CloudFrontFunction> {
   const created = new Map<string, CloudFrontFunction>();
-  const associationsBySite = new Map<string, FunctionAssociation[]>();
-  // Stores created here, by AWS name: every function of the product that names a store shares it.
-  const stores = new Map<string, { store: KeyValueStore; readers: string[] }>();
-  const storeArn = (m: Cf2Function["manifest"]): string | undefined => {
-    const kvs = m.keyValueStore;
+  const stores = new Map<string, KeyValueStore>();
+  const storeArn = (f: ResolvedFunction): string | undefined => {
+    const kvs = f.keyValueStore;
     if (!kvs) return undefined;
-    if ("arn" in kvs) return kvs.arn[env.name];
-    const name = keyValueStoreName(env.name, m.sid, kvs.name);
-    let entry = stores.get(name);
-    if (!entry) {
-      entry = { store: new KeyValueStore(scope, `kvs-${m.sid}-${kvs.name}`, { name, comment: `${m.ticket} ${kvs.comment ?? `read by ${functionName(env.name, m.sid, m.name)}`}` }), readers: [] };
-      stores.set(name, entry);
+    if ("arn" in kvs) return kvs.arn;
+    let store = stores.get(kvs.name);
+    if (!store) {
+      store = new KeyValueStore(scope, `kvs-${kvs.localName}`, { name: kvs.name, comment: kvs.comment });
+      stores.set(kvs.name, store);
+      new TerraformOutput(scope, `kvs_${kvs.name.replace(/-/g, "_")}_arn`, { value: store.arn, description: `ARN of the key value store ${kvs.name} (write its keys with aws cloudfront-keyvaluestore put-key)` });
     }
-    entry.readers.push(m.name);
-    return entry.store.arn;
+    return store.arn;
   };
-  for (const { manifest: m, code } of functionsOf(env.name, functions)) {
-    const fn = new CloudFrontFunction(scope, `cf2-${m.name}`, {
-      functionName: functionName(env.name, m.sid, m.name),
-      code,
-      runtime: m.runtime,
-      comment: functionComment(m),
-      ticket: m.ticket,
-      sid: m.sid,
-      logRetentionDays: m.retentionDays ?? env.logRetentionDays,
-      logProvider,
-      ignoreChanges: m.owner === FunctionOwner.APP ? APP_OWNED_IGNORED_ATTRIBUTES : INFRA_OWNED_IGNORED_ATTRIBUTES,
-      keyValueStoreArn: storeArn(m),
-    });
-    created.set(m.name, fn);
-    for (const a of m.associations) {
-      const list = associationsBySite.get(a.site) ?? [];
-      list.push({ behavior: a.behavior, eventType: a.eventType as FunctionEventType, functionArn: fn.arn });
-      associationsBySite.set(a.site, list);
-    }
+  for (const f of functions) {
+    created.set(
+      f.name,
+      new CloudFrontFunction(scope, `cf2-${f.name}`, {
+        functionName: f.functionName,
+        code: f.code,
+        runtime: f.runtime,
+        comment: f.comment,
+        ticket: f.ticket,
+        sid: f.sid,
+        logRetentionDays: f.logRetentionDays,
+        logProvider,
+        ignoreChanges: f.owner === FunctionOwner.APP ? APP_OWNED_IGNORED_ATTRIBUTES : INFRA_OWNED_IGNORED_ATTRIBUTES,
+        keyValueStoreArn: storeArn(f),
+      }),
+    );
   }
-  for (const [name, { store }] of stores) new TerraformOutput(scope, `kvs_${name.replace(/-/g, "_")}_arn`, { value: store.arn, description: `ARN of the key value store ${name} (write its keys with aws cloudfront-keyvaluestore put-key)` });
-  return { functions: created, associationsBySite };
+  return created;
 }

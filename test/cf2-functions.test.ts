@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { functionsDir } from "../environments/cf2/load";
-import { buildFunctionCode, Cf2Runtime } from "../modules/cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
+import { buildFunctionCode } from "../environments/cf2/code";
 import { buildEvent, readTestCases, runFunction, runTestCase, testCaseFromJson, type TestCase } from "../scripts/cf2-sandbox";
 
 // Whatever functions there are ($EDGE_FUNCTIONS_DIR or functions/cf2): each one's own tests must pass.
@@ -38,7 +39,7 @@ describe.each(functionDirs.length ? functionDirs : ["(none)"])("functions/cf2/%s
 
 describe("the sandbox offers only what the runtime offers", () => {
   const request = buildEvent({ eventType: "viewer-request" });
-  const run = (body: string, runtime = Cf2Runtime.JS_2_0, kvs?: Record<string, string>) => runFunction(body, runtime, request, { kvs });
+  const run = (body: string, runtime: Cf2Runtime = Cf2Runtime.JS_2_0, kvs?: Record<string, string>) => runFunction(body, runtime, request, { kvs });
 
   test("the event has the documented shape", async () => {
     const { output } = await run("function handler(event) { return event; }");

@@ -6,7 +6,8 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { analyzeFunctionCode, Cf2Runtime } from "../modules/cf2-code";
+import { analyzeFunctionCode } from "../environments/cf2/code";
+import { Cf2Runtime } from "../model/vocabulary";
 import { buildEvent, runFunction, type RunOptions } from "../scripts/cf2-sandbox";
 
 const V1 = Cf2Runtime.JS_1_0;

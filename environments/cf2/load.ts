@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
-import { buildFunctionCode, Cf2Runtime } from "../../modules/cf2-code";
-import { projectRoot } from "../../modules/project-root";
+import { Cf2Runtime } from "../../model/vocabulary";
+import { buildFunctionCode } from "./code";
+import { projectRoot } from "../../model/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
 
 export const MANIFEST_FILE = "manifest.json";
@@ -41,8 +42,8 @@ export interface Cf2Function {
   file: string;
   /** The code exactly as it is to be uploaded (not escaped for Terraform). */
   code: string;
-  /** The checker's warnings about the code (printed by the synth; they do not stop it). */
-  warnings: string[];
+  /** The checker's warnings about the code (printed by the synth; they do not stop it). @default none */
+  warnings?: string[];
 }
 
 /** Reads every functions/cf2/<name>/manifest.json (files directly in the directory, such as a README, are ignored). */
@@ -113,7 +114,7 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
 /** Loads every function for these (already validated) environments; `warn` receives the checker's warnings. */
 export function loadFunctions(envs: Environment[], dir: string = functionsDir(), warn: (warning: string) => void = () => undefined): Cf2Function[] {
   const functions = validateFunctions(readManifestSources(dir), envs);
-  for (const f of functions) for (const w of f.warnings) warn(w);
+  for (const f of functions) for (const w of f.warnings ?? []) warn(w);
   return functions;
 }
 

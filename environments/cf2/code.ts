@@ -22,16 +22,15 @@ import {
   CF2_V1_STRING_METHODS,
   CF2_V2_ONLY_GLOBALS,
   type Cf2Module,
-} from "../model/cf2-runtime";
+} from "../../model/cf2-runtime";
 
-/** The CloudFront Functions JavaScript runtimes. */
-export enum Cf2Runtime {
-  JS_1_0 = "cloudfront-js-1.0",
-  JS_2_0 = "cloudfront-js-2.0",
-}
+import { LIMITS } from "../../model/limits";
+import { Cf2Runtime } from "../../model/vocabulary";
+
+export { Cf2Runtime };
 
 /** Maximum function code size (service quota, not adjustable). */
-export const CF2_MAX_CODE_BYTES = 10 * 1024;
+export const CF2_MAX_CODE_BYTES = LIMITS.cf2CodeBytes;
 
 const BOTH = "cloudfront-js-1.0 or cloudfront-js-2.0";
 
