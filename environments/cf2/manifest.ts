@@ -34,7 +34,7 @@ const association = z
  * environment listed.
  */
 const keyValueStore = z.union([
-  z.object({ name: z.string().regex(KVS_LOCAL_NAME, "must be lowercase letters, digits, '-' or '_', starting with a letter"), comment: z.string().min(1).max(100).optional() }).strict(),
+  z.object({ name: z.string().regex(KVS_LOCAL_NAME, "must be lowercase letters, digits, '-' or '_', starting with a letter"), comment: z.string().min(1).optional() }).strict(),
   z.object({ arn: z.record(z.string(), z.string().regex(KVS_ARN, "must be a key value store ARN: arn:aws:cloudfront::<account>:key-value-store/<id>")) }).strict(),
 ]);
 
@@ -112,6 +112,8 @@ export function manifestSchema(envs: Environment[]) {
     const kvs = m.keyValueStore;
     if (kvs && m.runtime !== Cf2Runtime.JS_2_0)
       ctx.addIssue({ code: "custom", path: ["keyValueStore"], message: `key value stores need runtime cloudfront-js-2.0 (this function uses ${m.runtime})` });
+    if (kvs && "name" in kvs && kvs.comment && `${m.ticket} ${kvs.comment}`.length > MAX_COMMENT_LENGTH)
+      ctx.addIssue({ code: "custom", path: ["keyValueStore", "comment"], message: `with the ticket key the store comment is ${`${m.ticket} ${kvs.comment}`.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}` });
     if (kvs && "name" in kvs)
       for (const envName of m.environments) {
         const full = keyValueStoreName(envName, m.sid, kvs.name);
