@@ -133,7 +133,7 @@ function casingProblems(v: unknown, at: string[]): string[] {
   return out;
 }
 
-/** The event CloudFront passes (version, context, viewer, request, response on viewer-response). */
+/** The event CloudFront passes: version, context, viewer, request, response on viewer-response (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html). */
 export function buildEvent(t: Pick<TestCase, "eventType" | "request" | "response" | "viewerIp">): Record<string, unknown> {
   const event: Record<string, unknown> = {
     version: "1.0",

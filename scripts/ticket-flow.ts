@@ -17,7 +17,7 @@ import { loadEnvironments } from "../environments/load";
 import { readManifestSources } from "../environments/cf2/load";
 import type { Environment } from "../environments/schema";
 import { projectRoot } from "../model/project-root";
-import { offlineUnavailableReason, prepareWorkdir, releaseWorkdir, terraformValidate, VALIDATE_DIR } from "./terraform";
+import { offlineUnavailableReason, prepareWorkdir, releaseWorkdir, terraformValidate, VALIDATE_DIR } from "./lib/terraform";
 
 export interface FlowStep {
   /** What ran, as a user would type it. */

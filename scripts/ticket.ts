@@ -274,7 +274,11 @@ export function manifestFromTicket(t: Ticket, envs: Environment[], opts: { owner
   return manifest;
 }
 
-/** The pass-through the function starts as: returns what it received, for every event it runs on. */
+/**
+ * The pass-through the function starts as: it returns what it received (the request on viewer-request, the response
+ * on viewer-response), which CloudFront treats as "continue unchanged"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/writing-function-code.html).
+ */
 export function passThroughCode(events: EventType[], runtime: Cf2Runtime, owner: string = FunctionOwner.APP): string {
   const body =
     events.length > 1
