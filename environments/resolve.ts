@@ -21,6 +21,7 @@ import type {
 } from "../model/resolved";
 import { keyValueStoreName } from "../model/cf2-key-value-store";
 import { functionsOf, type Cf2Function } from "./cf2/load";
+import { resolveDeployRoles } from "./deploy-roles";
 import type { Environment, Site } from "./schema";
 
 /** Tags the providers put on every taggable resource of an environment. */
@@ -73,8 +74,9 @@ export function resolveEnvironment(env: Environment, functions: readonly Cf2Func
     sites: env.sites.map((site) => resolveSite(env, site, associations.get(site.name) ?? [])),
     functions: resolvedFunctions,
     appTeams,
-    // The provider only matters to stacks with application-team roles.
-    githubOidc: appTeams.length > 0 ? env.githubOidc : undefined,
+    // The provider only matters to stacks with application-team or deploy roles.
+    githubOidc: appTeams.length > 0 || env.deployRoles ? env.githubOidc : undefined,
+    deployRoles: resolveDeployRoles(env),
   };
 }
 

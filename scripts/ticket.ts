@@ -521,7 +521,7 @@ export const TICKET_USAGE = "usage: npm run ticket -- <ticket file | -> [--owner
  */
 export function ticketJson(r: TicketResult) {
   const m = r.manifest;
-  return { ok: true, ticket: m.ticket, name: m.name, dir: r.dir, files: r.files.map((f) => `${r.dir}/${f}`), branch: `${m.ticket}-${m.name}`, title: `${m.ticket}: CloudFront Function ${m.name}`, environments: m.environments };
+  return { ok: true, ticket: m.ticket, name: m.name, dir: r.dir, files: r.files.map((f) => `${r.dir}/${f}`), branch: ticketBranch(m.ticket, m.name), title: `${m.ticket}: CloudFront Function ${m.name}`, environments: m.environments };
 }
 
 /** What the command prints after writing a function; the README's "Add a function from a ticket" shows the same steps. */
@@ -534,11 +534,16 @@ export function ticketSummary(r: TicketResult): string[] {
   ];
 }
 
+/** The branch a ticket's pull request comes from; the same the ticket workflow uses (scripts/ticket-branch.mjs). */
+export function ticketBranch(key: string, name: string): string {
+  return `ticket/${key.toLowerCase()}-${name}`;
+}
+
 /** The steps after `npm run ticket`, as the README lists them (a test keeps the two equal). */
 export function nextSteps(key: string, name: string): string[] {
   return [
     `Next: npm test && npm run validate`,
-    `      git switch -c ${key}-${name} && git add functions/cf2/${name} && git commit -m "${key}: CloudFront Function ${name}"`,
+    `      git switch -c ${ticketBranch(key, name)} && git add functions/cf2/${name} && git commit -m "${key}: CloudFront Function ${name}"`,
     `      open a pull request titled "${key}: CloudFront Function ${name}"; after merge, npx cdktf deploy <env> for each environment`,
   ];
 }

@@ -217,7 +217,7 @@ describe("the command", () => {
     const good = run(["--json", path.join(TICKETS, "MEDIA-88-issue-api-v3.json")], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });
     expect([good.status, JSON.parse(good.stdout)]).toEqual([
       0,
-      { ok: true, ticket: "MEDIA-88", name: "lp-geo", dir: `${dir}/lp-geo`, files: [`${dir}/lp-geo/manifest.json`, `${dir}/lp-geo/index.js`, `${dir}/lp-geo/tests/pass-through-viewer-request.json`], branch: "MEDIA-88-lp-geo", title: "MEDIA-88: CloudFront Function lp-geo", environments: ["dev", "stg"] },
+      { ok: true, ticket: "MEDIA-88", name: "lp-geo", dir: `${dir}/lp-geo`, files: [`${dir}/lp-geo/manifest.json`, `${dir}/lp-geo/index.js`, `${dir}/lp-geo/tests/pass-through-viewer-request.json`], branch: "ticket/media-88-lp-geo", title: "MEDIA-88: CloudFront Function lp-geo", environments: ["dev", "stg"] },
     ]);
     const bad = run(["--json", path.join(TICKETS, "MEDIA-88-issue-api-v3.json")], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });
     expect([bad.status, JSON.parse(bad.stdout)]).toEqual([1, { ok: false, problems: ['function name "lp-geo" is already taken by ' + `${dir}/lp-geo (ticket MEDIA-88); choose another name`] }]);
