@@ -16,7 +16,10 @@ function main(): void {
   // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), validated against the environments.
   // Container-image Lambda manifests (functions/lambda, or $EDGE_LAMBDA_DIR): their problems are listed together
   // with the CloudFront Functions' in one message.
-  const [functions, lambdaFunctions] = collectProblems(() => loadFunctions(envs), () => loadLambdaFunctions(envs));
+  const [functions, lambdaFunctions] = collectProblems(
+    () => loadFunctions(envs, undefined, (w) => process.stderr.write(`warning: ${w}\n`)),
+    () => loadLambdaFunctions(envs),
+  );
   buildApp(envs, { functions, lambdaFunctions }).app.synth();
 }
 

@@ -15,9 +15,11 @@ import type {
   ResolvedAssociation,
   ResolvedEnvironment,
   ResolvedFunction,
+  ResolvedKeyValueStore,
   ResolvedSite,
   TrafficConfig,
 } from "../model/resolved";
+import { keyValueStoreName } from "../model/cf2-key-value-store";
 import { functionsOf, type Cf2Function } from "./cf2/load";
 import { resolveDeployRoles } from "./deploy-roles";
 import { resolveChangeRecorder } from "./change-recorder";
@@ -28,6 +30,13 @@ import type { Environment, Site } from "./schema";
 /** Tags the providers put on every taggable resource of an environment. */
 export function defaultTags(env: Pick<Environment, "tags" | "name" | "repository">): Record<string, string> {
   return { ...env.tags, environment: env.name, "managed-by": "cdktf", repository: env.repository };
+}
+
+/** A manifest's key value store in one environment: created here (`<env>-<sid>-<name>`) or referenced by ARN. */
+function resolveKeyValueStore(envName: string, m: Cf2Function["manifest"]): ResolvedKeyValueStore {
+  const kvs = m.keyValueStore!;
+  if ("arn" in kvs) return { arn: kvs.arn[envName] };
+  return { name: keyValueStoreName(envName, m.sid, kvs.name), localName: `${m.sid}-${kvs.name}`, comment: `${m.ticket} ${kvs.comment ?? `read by ${functionName(envName, m.sid, m.name)}`}` };
 }
 
 /** Resolves every environment with the functions that list it. */
@@ -56,6 +65,7 @@ export function resolveEnvironment(
     comment: functionComment(m),
     code,
     logRetentionDays: m.retentionDays ?? env.logRetentionDays,
+    ...(m.keyValueStore ? { keyValueStore: resolveKeyValueStore(env.name, m) } : {}),
   }));
   const associations = new Map<string, ResolvedAssociation[]>();
   for (const { manifest: m } of ownFunctions)

@@ -139,7 +139,14 @@ export interface ResolvedFunction {
   readonly code: string;
   /** The manifest's retentionDays, or the environment's logRetentionDays. */
   readonly logRetentionDays: number;
+  /** The key value store the code reads: one this stack creates (by AWS name), or an existing one (by ARN). */
+  readonly keyValueStore?: ResolvedKeyValueStore;
 }
+
+/** A function's key value store (model/cf2-key-value-store.ts). */
+export type ResolvedKeyValueStore =
+  | { /** AWS name `<env>-<sid>-<name>`. */ readonly name: string; /** The manifest's name, for construct ids. */ readonly localName: string; readonly comment: string }
+  | { readonly arn: string };
 
 /** A product's application-team roles. */
 export interface ResolvedAppTeam {

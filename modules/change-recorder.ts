@@ -132,8 +132,8 @@ export function recorderEventPatterns(accountId: string, watch: Pick<WatchedReso
 }
 
 /**
- * Records every change to what this project manages and raises manual ones as GitHub issues (seed 003, made
- * reliable): CloudTrail -> EventBridge rules in us-east-1 -> Lambda (asynchronous: retries, then the dead-letter
+ * Records every change to what this project manages and raises manual ones as GitHub issues:
+ * CloudTrail -> EventBridge rules in us-east-1 -> Lambda (asynchronous: retries, then the dead-letter
  * queue) -> a record in a versioned bucket -> an issue per resource.
  *
  * It creates no trail: the account's (or organization's) trail must log management write events; without one

@@ -43,3 +43,10 @@ test("${ and %{ in the code are escaped for Terraform", () => {
   const { fn } = synth({ code: "function handler(event) {\n  return `${event.request.uri}%{x}`;\n}\n" });
   expect(fn.code).toBe("function handler(event) {\n  return `$${event.request.uri}%%{x}`;\n}\n");
 });
+
+test("a key value store: associated when given (for app-owned functions, the association it is created with), absent otherwise", () => {
+  const arn = "arn:aws:cloudfront::123456789012:key-value-store/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
+  expect(synth({ keyValueStoreArn: arn }).fn.key_value_store_associations).toEqual([arn]);
+  expect(synth({ keyValueStoreArn: arn, ignoreChanges: APP_OWNED_IGNORED_ATTRIBUTES }).fn).toMatchObject({ key_value_store_associations: [arn], lifecycle: { ignore_changes: expect.arrayContaining(["key_value_store_associations"]) } });
+  expect(synth().fn).not.toHaveProperty("key_value_store_associations");
+});

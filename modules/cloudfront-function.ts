@@ -45,6 +45,12 @@ export interface CloudFrontFunctionProps {
   readonly logProvider: TerraformProvider;
   /** Attributes Terraform ignores after creation: APP_OWNED_IGNORED_ATTRIBUTES or INFRA_OWNED_IGNORED_ATTRIBUTES. */
   readonly ignoreChanges: readonly FunctionAttribute[];
+  /**
+   * ARN of the key value store the code reads (at most one per function). With `key_value_store_associations`
+   * ignored (app-owned), this is the association the function is created with; later changes are the team's.
+   * @default none
+   */
+  readonly keyValueStoreArn?: string;
 }
 
 /**
@@ -78,6 +84,7 @@ export class CloudFrontFunction extends Construct {
       comment: props.comment,
       code: escapeTerraformTemplates(props.code),
       publish: true,
+      keyValueStoreAssociations: props.keyValueStoreArn ? [props.keyValueStoreArn] : undefined,
       // The group must exist before the function can log, or CloudFront creates one that never expires.
       dependsOn: [this.logGroup],
       lifecycle: props.ignoreChanges.length > 0 ? { ignoreChanges: [...props.ignoreChanges] } : undefined,

@@ -166,13 +166,39 @@ async function main(argv: string[]): Promise<void> {
   const site = env.sites.find((s) => s.name === values.site);
   if (!site) throw new PromoteError(`environments/${env.name}.ts has no site "${values.site}"; known: ${env.sites.map((s) => s.name).join(", ")}`);
   if (!site.continuousDeployment) throw new PromoteError(`environments/${env.name}.ts: site "${site.name}" has no continuousDeployment block, so it has no staging distribution`);
-  await promoteRelease({
-    cloudfront: new CloudFrontClient({ region: "us-east-1" }),
-    ssm: new SSMClient({ region: env.region }),
-    parameters: releaseParameterNames(env.name, site.sid, site.name),
-    dryRun: values["dry-run"],
-    maxWaitSeconds: timeout * 60,
-  });
+  try {
+    await promoteRelease({
+      cloudfront: new CloudFrontClient({ region: "us-east-1" }),
+      ssm: new SSMClient({ region: env.region }),
+      parameters: releaseParameterNames(env.name, site.sid, site.name),
+      dryRun: values["dry-run"],
+      maxWaitSeconds: timeout * 60,
+    });
+  } catch (err) {
+    const problem = credentialProblem(err, env.name, env.accountId, process.env.AWS_PROFILE);
+    throw problem ? new PromoteError(problem) : err;
+  }
+}
+
+/**
+ * One line for the credential failures people hit (none found, expired, invalid, or another account's), naming the
+ * account and profile the command needs; undefined for anything else.
+ */
+export function credentialProblem(err: unknown, envName: string, accountId: string, profile: string | undefined): string | undefined {
+  const e = err as { name?: string; message?: string; Code?: string };
+  const name = e?.name ?? e?.Code ?? "";
+  const message = e?.message ?? "";
+  const needs = `npm run promote needs credentials for account ${accountId} (environment ${envName})`;
+  const how = profile ? `the profile "${profile}" (AWS_PROFILE)` : "the default credentials (no AWS_PROFILE set)";
+  if (name === "CredentialsProviderError" || /Could not load credentials|Token is expired|SSO session .* (expired|invalid)|profile .* could not be found/i.test(message))
+    return `${needs}: ${how} gave none (${message.split("\n")[0]}). Set AWS_PROFILE to a profile for that account and log in (aws sso login --profile <profile>), or export its credentials`;
+  if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(name) || /security token included in the request is expired/i.test(message))
+    return `${needs}: the credentials of ${how} have expired; log in again (aws sso login${profile ? ` --profile ${profile}` : ""}) and rerun`;
+  if (/^(InvalidClientTokenId|UnrecognizedClientException|InvalidSignatureException|SignatureDoesNotMatch|IncompleteSignature)$/.test(name))
+    return `${needs}: AWS does not accept the credentials of ${how} (${name}); check the profile, or export fresh credentials`;
+  if (/^(AccessDenied|AccessDeniedException)$/.test(name))
+    return `${needs} with ssm:GetParameters on /edge/${envName}/... and CloudFront read/promote/invalidate on the site's distributions (README, "Continuous deployment"): ${how} was refused (${message.split("\n")[0]})`;
+  return undefined;
 }
 
 if (require.main === module) {

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { failed, formatReport, runGuardrails } from "../guardrails";
-import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT, releaseWorkdir } from "./lib/terraform";
+import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT, providerMirrorError, releaseWorkdir } from "./lib/terraform";
 
 const STACKS_DIR = path.join(PROJECT_ROOT, "cdktf.out", "stacks");
 const stackJson = (stack: string) => JSON.parse(readFileSync(path.join(STACKS_DIR, stack, "cdk.tf.json"), "utf8"));
@@ -50,6 +50,12 @@ function checkInChild(stack: string): Promise<{ status: number; output: string }
 async function main(): Promise<number> {
   const only = process.argv.indexOf("--stack");
   if (only >= 0) return checkOne(process.argv[only + 1]) ? 0 : 1;
+  // A mirror the user named but that is wrong is their mistake, not a missing tool: fail before anything runs.
+  const mirrorError = providerMirrorError();
+  if (mirrorError) {
+    console.log(`error: ${mirrorError}`);
+    return 1;
+  }
 
   const synth = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "app.mjs")], { cwd: PROJECT_ROOT, stdio: "inherit" });
   if (synth.status !== 0) return synth.status ?? 1;

@@ -4,10 +4,12 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "../environments/load";
-import { readManifestSources, validateFunctions } from "../environments/cf2/load";
-import { resourcesOfType, synthesizeExamples } from "./support/synth";
+import { functionsDir as repoFunctionsDir, loadFunctions, readManifestSources, validateFunctions } from "../environments/cf2/load";
+import { functionName } from "../environments/cf2/manifest";
+import { resourcesOfType, synthesizeExamples, type StackJson } from "./support/synth";
 
-const envs = loadEnvironments(path.join(__dirname, "..", "environments"));
+// Frozen fixture environments: the messages below name their environments, sites and behaviors.
+const envs = loadEnvironments(path.join(__dirname, "fixtures", "environments"));
 const PASS = "function handler(event) {\n  return event.request;\n}\n";
 const good = {
   ticket: "SHOP-1",
@@ -42,6 +44,8 @@ function problemsOf(dir: string): string[] {
 }
 
 const M = "<dir>/fn/manifest.json";
+const KVS = `arn:aws:cloudfront::${envs.find((e) => e.name === "dev")!.accountId}:key-value-store`;
+const STG_ACCOUNT = envs.find((e) => e.name === "stg")!.accountId;
 const cases: [string, object, string][] = [
   ["unknown environment", { environments: ["dev", "qa"] }, `${M}: entry environments[1]: "qa" is not an environment; known: dev, prod, stg`],
   ["sid that is no product", { sid: "blog" }, `${M}: field "sid": "blog" is not a product of environments dev, stg; products: shop, media`],
@@ -58,6 +62,12 @@ const cases: [string, object, string][] = [
   ["retention CloudWatch does not offer", { retentionDays: 10 }, `${M}: field "retentionDays": must be a CloudWatch Logs retention value: one of 1, 3, 5`],
   ["comment too long with the ticket key", { comment: "x".repeat(125) }, `${M}: field "comment": with the ticket key the function comment is 132 characters; CloudFront allows at most 128`],
   ["unknown field", { retention: 7 }, `${M}: Unrecognized key: "retention"`],
+  ["key value store on runtime 1.0", { runtime: "cloudfront-js-1.0", keyValueStore: { name: "flags" } }, `${M}: field "keyValueStore": key value stores need runtime cloudfront-js-2.0 (this function uses cloudfront-js-1.0)`],
+  ["store name AWS would refuse", { keyValueStore: { name: "Flags!" } }, `${M}: field "keyValueStore.name": must be lowercase letters, digits, '-' or '_', starting with a letter`],
+  ["store ARN missing for an environment", { keyValueStore: { arn: { dev: `${KVS}/3f2a-1` } } }, `${M}: field "keyValueStore.arn": no ARN for environment stg; give one per environment listed`],
+  ["store ARN of another account", { keyValueStore: { arn: { dev: `${KVS}/3f2a-1`, stg: "arn:aws:cloudfront::999999999999:key-value-store/3f2a-2" } } }, `${M}: field "keyValueStore.arn.stg": the store is in account 999999999999, but stg deploys to ${STG_ACCOUNT}; a function can only use stores of its own account`],
+  ["store ARN for an environment the function is not in", { keyValueStore: { arn: { dev: `${KVS}/3f2a-1`, stg: `arn:aws:cloudfront::${STG_ACCOUNT}:key-value-store/3f2a-2`, prod: `${KVS}/3f2a-3` } } }, `${M}: field "keyValueStore.arn.prod": prod is not one of the function's environments (dev, stg)`],
+  ["not a store ARN", { keyValueStore: { arn: { dev: "arn:aws:s3:::flags", stg: `arn:aws:cloudfront::${STG_ACCOUNT}:key-value-store/x` } } }, `${M}: field "keyValueStore.arn.dev": must be a key value store ARN: arn:aws:cloudfront::<account>:key-value-store/<id>`],
 ];
 
 describe("a bad manifest gets the file, field and what is allowed", () => {
@@ -88,6 +98,14 @@ describe("a bad manifest gets the file, field and what is allowed", () => {
   });
 });
 
+test("code that calls cf.kvs() without a declared store is an error at synth; with one it passes", () => {
+  const code = "import cf from 'cloudfront';\nconst kvs = cf.kvs();\nasync function handler(event) {\n  return (await kvs.exists(event.request.uri)) ? { statusCode: 404 } : event.request;\n}\n";
+  expect(problemsOf(functionsDir({ fn: { manifest: good, code } }))).toEqual([
+    `<dir>/fn/index.js: line 2: cf.kvs() reads a key value store, but ${M} declares none: add "keyValueStore": { "name": "<store>" } (created in each environment) or { "arn": { "<env>": "<store ARN>" } }`,
+  ]);
+  expect(problemsOf(functionsDir({ fn: { manifest: { ...good, keyValueStore: { name: "blocked-paths" } }, code } }))).toEqual([]);
+});
+
 test("two manifests on the same event of one behavior: the second names the first", () => {
   const dir = functionsDir({ aa: { manifest: { ...good, name: "aa" } }, bb: { manifest: { ...good, name: "bb", environments: ["stg", "prod"] } } });
   expect(problemsOf(dir)).toEqual([
@@ -114,31 +132,58 @@ test("a bad manifest stops the synth before anything is written", () => {
     env: { ...process.env, EDGE_FUNCTIONS_DIR: dir, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
   });
+  // The synth reads the repository's environments: the list of known ones comes from there.
+  const known = loadEnvironments(path.join(__dirname, "..", "environments")).map((e) => e.name).sort().join(", ");
   expect(r.status).toBe(1);
-  expect(r.stderr).toContain(`Invalid configuration (1 problem); nothing was synthesized:\n  - ${dir}/fn/manifest.json: entry environments[0]: "qa" is not an environment; known: dev, prod, stg`);
+  expect(r.stderr).toContain(`Invalid configuration (1 problem); nothing was synthesized:\n  - ${dir}/fn/manifest.json: entry environments[0]: "qa" is not an environment; known: ${known}`);
   expect(existsSync(outdir)).toBe(false);
 });
 
-describe("the example environments pick up every manifest that lists them", () => {
+describe("each example environment creates exactly the functions whose manifests list it (whatever functions there are)", () => {
   const stacks = synthesizeExamples();
+  const repoEnvs = loadEnvironments(path.join(__dirname, "..", "environments"));
+  const functions = loadFunctions(repoEnvs, repoFunctionsDir());
 
-  test.each(["dev", "stg", "prod"])("%s: functions, their us-east-1 log groups with retention, and associations", (env) => {
-    const stack = stacks[env];
+  test.each(repoEnvs.map((e) => [e.name, e] as const))("%s: functions, their us-east-1 log groups with retention, and associations", (_name, env) => {
+    const stack = stacks[env.name];
+    const mine = functions.filter((f) => f.manifest.environments.includes(env.name)).map((f) => f.manifest);
     const fns = Object.values(resourcesOfType(stack, "aws_cloudfront_function"));
-    expect(fns.map((f) => f.name).sort()).toEqual([`${env}-shop-legacy-redirect`, `${env}-shop-response-headers`]);
+    expect(fns.map((f) => f.name).sort()).toEqual(mine.map((m) => functionName(env.name, m.sid, m.name)).sort());
     const groups = Object.values(resourcesOfType(stack, "aws_cloudwatch_log_group"));
-    const retention = { dev: 14, stg: 30, prod: expect.any(Number) }[env];
-    expect(groups).toEqual(
-      expect.arrayContaining(
-        fns.map((f) =>
-          expect.objectContaining({ name: `/aws/cloudfront/function/${f.name}`, provider: "aws.us_east_1", retention_in_days: retention, tags: expect.objectContaining({ sid: "shop", ticket: expect.stringMatching(/^SHOP-/) }) }),
-        ),
-      ),
-    );
-    const web = Object.values(resourcesOfType(stack, "aws_cloudfront_distribution")).find((d) => d.comment.includes("shop storefront"))!;
-    expect(web.default_cache_behavior.function_association).toEqual([
-      { event_type: "viewer-request", function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\.cf2-legacy-redirect_function_\w+\.arn\}$/) },
-      { event_type: "viewer-response", function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\.cf2-response-headers_function_\w+\.arn\}$/) },
-    ]);
+    for (const m of mine)
+      expect(groups).toContainEqual(
+        expect.objectContaining({
+          name: `/aws/cloudfront/function/${functionName(env.name, m.sid, m.name)}`,
+          provider: "aws.us_east_1",
+          retention_in_days: m.retentionDays ?? env.logRetentionDays,
+          tags: expect.objectContaining({ sid: m.sid, ticket: m.ticket }),
+        }),
+      );
+    // Every association of every manifest is on its site's distribution, on its behavior and event, and nothing else.
+    const distributions = resourcesOfType(stack, "aws_cloudfront_distribution");
+    for (const site of env.sites) {
+      // StaticSite's distribution of site <name> (construct path site-<name>/distribution).
+      const dist = Object.entries(distributions).find(([id]) => id.startsWith(`site-${site.name}_distribution_`))?.[1];
+      expect([site.name, dist !== undefined]).toEqual([site.name, true]);
+      const actual = [
+        ...(dist!.default_cache_behavior.function_association ?? []).map((a: StackJson) => `default ${a.event_type} ${/cf2-([\w-]+?)_function_/.exec(a.function_arn)?.[1]}`),
+        ...(dist!.ordered_cache_behavior ?? []).flatMap((b: StackJson) => (b.function_association ?? []).map((a: StackJson) => `${b.path_pattern} ${a.event_type} ${/cf2-([\w-]+?)_function_/.exec(a.function_arn)?.[1]}`)),
+      ].sort();
+      const expected = mine.flatMap((m) => m.associations.filter((a) => a.site === site.name).map((a) => `${a.behavior} ${a.eventType} ${m.name}`)).sort();
+      expect([site.name, actual]).toEqual([site.name, expected]);
+    }
   });
+});
+
+test("the synth prints the checker's warnings and still synthesizes", () => {
+  // The synth reads the repository's environments: attach to the first site there is.
+  const env = loadEnvironments(path.join(__dirname, "..", "environments")).find((e) => e.sites.length > 0)!;
+  const site = env.sites[0];
+  const manifest = { ...good, sid: site.sid, environments: [env.name], associations: [{ site: site.name, behavior: "default", eventType: "viewer-request" }] };
+  const dir = functionsDir({ fn: { manifest, code: "function handler(event) {\n  console.log('uri', event.request.uri);\n  return event.request;\n}\n" } });
+  const outdir = path.join(dir, "out");
+  const r = spawnSync(process.execPath, [path.join(__dirname, "..", "scripts", "app.mjs")], { env: { ...process.env, EDGE_FUNCTIONS_DIR: dir, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  expect(r.stderr).toContain(`warning: ${dir}/fn/index.js: line 2: console.log with 2 arguments: CloudFront Functions support one argument; build one string\n`);
+  expect(r.status).toBe(0);
+  expect(existsSync(path.join(outdir, "stacks", env.name, "cdk.tf.json"))).toBe(true);
 });

@@ -29,6 +29,7 @@ const INFRA_CODE = [
   "",
 ].join("\n");
 const APP_CODE = "function handler(event) {\n  return event.response;\n}\n";
+const EXISTING_STORE = `arn:aws:cloudfront::${dev.accountId}:key-value-store/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`;
 
 function functionsFor(comment: string, runtime: string): Cf2Function[] {
   const dir = mkdtempSync(path.join(os.tmpdir(), "cf2-tf-"));
@@ -38,8 +39,10 @@ function functionsFor(comment: string, runtime: string): Cf2Function[] {
     writeFileSync(path.join(dir, name, "index.js"), code);
   };
   const base = { sid: "media", environments: ["dev"], runtime };
-  write("lp-app", { ...base, ticket: "MEDIA-1", name: "lp-app", owner: "app", comment, associations: [{ site: "lp", behavior: "default", eventType: "viewer-response" }] }, APP_CODE);
-  write("lp-infra", { ...base, ticket: "MEDIA-2", name: "lp-infra", owner: "infra", associations: [{ site: "lp", behavior: "default", eventType: "viewer-request" }] }, INFRA_CODE);
+  // The app-owned function reads a store this project creates; the infra-owned one an existing store, by ARN.
+  const kvs = runtime === "cloudfront-js-2.0";
+  write("lp-app", { ...base, ticket: "MEDIA-1", name: "lp-app", owner: "app", comment, associations: [{ site: "lp", behavior: "default", eventType: "viewer-response" }], ...(kvs ? { keyValueStore: { name: "lp-flags" } } : {}) }, APP_CODE);
+  write("lp-infra", { ...base, ticket: "MEDIA-2", name: "lp-infra", owner: "infra", associations: [{ site: "lp", behavior: "default", eventType: "viewer-request" }], ...(kvs ? { keyValueStore: { arn: { dev: EXISTING_STORE } } } : {}) }, INFRA_CODE);
   return validateFunctions(readManifestSources(dir), [env]);
 }
 
@@ -64,6 +67,19 @@ describeWithTerraform("CloudFront Functions under Terraform", () => {
     expect(cfg.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\.cf2-lp-app_log-group_/)]);
   });
 
+  test("key value stores: created per environment and associated at creation (app-owned), or referenced by ARN (infra-owned)", () => {
+    const { dir } = prepareWorkdir(NAME, stack);
+    const { plan } = terraformPlan(dir);
+    const store = plan.resource_changes.find((rc: any) => rc.type === "aws_cloudfront_key_value_store");
+    expect(store.change).toMatchObject({ actions: ["create"], after: { name: "dev-media-lp-flags", comment: "MEDIA-1 read by dev-media-lp-app" } });
+    const change = (kind: "app" | "infra") => plan.resource_changes.find((rc: any) => isFunction(kind)(rc.address)).change;
+    // The created store's ARN is known after apply: the association is planned as a reference to it.
+    expect(change("app").after_unknown.key_value_store_associations).toBe(true);
+    const cfg = plan.configuration.root_module.resources.find((r: any) => isFunction("app")(r.address));
+    expect(cfg.expressions.key_value_store_associations.references).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_cloudfront_key_value_store\.kvs-media-lp-flags_store_\w+\.arn$/)]));
+    expect(change("infra").after.key_value_store_associations).toEqual([EXISTING_STORE]);
+  });
+
   test("app-owned: after the team's update + publish (code, etag, live stage, a key value store), the plan is empty", () => {
     const plan = planAgainstState(NAME, stack, (address, attrs) => {
       if (!isFunction("app")(address)) return;
@@ -84,7 +100,12 @@ describeWithTerraform("CloudFront Functions under Terraform", () => {
     const { dir } = prepareWorkdir(NAME, changed, state);
     const plan = terraformPlan(dir, { refresh: false });
     // The same runtime change does update (and publish) the infra-owned function: only the app-owned one is left alone.
-    expect(plan.changes).toEqual([expect.stringMatching(/^aws_cloudfront_function\.cf2-lp-infra_function_\w+: update$/)]);
+    // Runtime 1.0 has no key value stores, so the manifests drop theirs: the created store goes, and the app-owned
+    // function's association is still not touched (it is the team's now).
+    expect(plan.changes.sort()).toEqual([
+      expect.stringMatching(/^aws_cloudfront_function\.cf2-lp-infra_function_\w+: update$/),
+      expect.stringMatching(/^aws_cloudfront_key_value_store\.kvs-media-lp-flags_store_\w+: delete$/),
+    ]);
   });
 
   test("infra-owned: code changed outside Terraform is reverted to the repository's code (and published)", () => {

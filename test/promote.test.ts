@@ -9,7 +9,12 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { releaseParameterNames } from "../modules/continuous-deployment";
-import { promoteRelease, type PromoteOptions } from "../scripts/promote";
+import { credentialProblem, promoteRelease, type PromoteOptions } from "../scripts/promote";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadEnvironments } from "../environments/load";
 
 const parameters = releaseParameterNames("stg", "shop", "web");
 const cloudfront = mockClient(CloudFrontClient);
@@ -129,4 +134,28 @@ test("missing parameters point at the deploy", async () => {
   await expect(run()).rejects.toThrow(
     "SSM parameters not found: /edge/stg/shop/web/primary-distribution-id, /edge/stg/shop/web/staging-distribution-id. Has the stack been deployed with continuousDeployment enabled for this site?",
   );
+});
+
+describe("credential failures are one line naming the account and profile needed", () => {
+  test.each([
+    [Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }), undefined, 'npm run promote needs credentials for account 234567890123 (environment stg): the default credentials (no AWS_PROFILE set) gave none (Could not load credentials from any providers). Set AWS_PROFILE to a profile for that account and log in (aws sso login --profile <profile>), or export its credentials'],
+    [Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredTokenException" }), "stg-admin", 'npm run promote needs credentials for account 234567890123 (environment stg): the credentials of the profile "stg-admin" (AWS_PROFILE) have expired; log in again (aws sso login --profile stg-admin) and rerun'],
+    [Object.assign(new Error("The security token included in the request is invalid."), { name: "UnrecognizedClientException" }), "stg-admin", 'npm run promote needs credentials for account 234567890123 (environment stg): AWS does not accept the credentials of the profile "stg-admin" (AWS_PROFILE) (UnrecognizedClientException); check the profile, or export fresh credentials'],
+  ])("%s", (err, profile, message) => {
+    expect(credentialProblem(err, "stg", "234567890123", profile)).toBe(message);
+  });
+
+  test("anything else is not mistaken for a credential problem", () => {
+    expect(credentialProblem(new Error("socket hang up"), "stg", "234567890123", undefined)).toBeUndefined();
+  });
+
+  test("the command without any credentials prints one line and exits 1", () => {
+    const stg = loadEnvironments().find((e) => e.sites.some((s) => s.continuousDeployment))!;
+    const site = stg.sites.find((s) => s.continuousDeployment)!;
+    const empty = mkdtempSync(path.join(os.tmpdir(), "no-aws-"));
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: empty, AWS_CONFIG_FILE: path.join(empty, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "credentials"), AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+    const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "scripts", "promote.ts"), "--env", stg.name, "--site", site.name], { encoding: "utf8", env, timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^promote: npm run promote needs credentials for account ${stg.accountId} \\(environment ${stg.name}\\): the default credentials \\(no AWS_PROFILE set\\) gave none`))]);
+  });
 });

@@ -42,6 +42,8 @@ export interface Cf2Function {
   file: string;
   /** The code exactly as it is to be uploaded (not escaped for Terraform). */
   code: string;
+  /** The checker's warnings about the code (printed by the synth; they do not stop it). @default none */
+  warnings?: string[];
 }
 
 /** Reads every functions/cf2/<name>/manifest.json (files directly in the directory, such as a README, are ignored). */
@@ -74,6 +76,7 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
   const schema = manifestSchema(envs);
   const problems: string[] = [];
   const functions: Cf2Function[] = [];
+  const partial: Slots[] = [];
   for (const source of sources) {
     const { file, input } = source;
     if (input instanceof Error) {
@@ -83,6 +86,10 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
     const result = schema.safeParse(input);
     if (!result.success) {
       for (const issue of result.error.issues) problems.push(describeIssue(file, input, issue));
+      // Its well-formed associations still take part in the one-function-per-event check, so a taken event is
+      // reported in the same run as the manifest's other problems.
+      const slots = slotsOf(input);
+      if (slots) partial.push({ file, ...slots });
       // The code's problems too, so one run lists everything (checked for the runtime the manifest names, if valid).
       const runtime = (input as { runtime?: unknown }).runtime;
       problems.push(...buildFunctionCode(source.codeFile, runtime === Cf2Runtime.JS_1_0 ? Cf2Runtime.JS_1_0 : Cf2Runtime.JS_2_0, source.shownCodeFile).problems);
@@ -93,25 +100,48 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
       problems.push(`${file}: field "name": is "${manifest.name}" but must equal its directory name "${source.dirName}"`);
     const built = buildFunctionCode(source.codeFile, manifest.runtime, source.shownCodeFile);
     problems.push(...built.problems);
-    functions.push({ manifest, file, code: built.code });
+    if (built.kvsCalls.length > 0 && !manifest.keyValueStore)
+      problems.push(
+        `${source.shownCodeFile}: line ${built.kvsCalls[0]}: cf.kvs() reads a key value store, but ${file} declares none: add "keyValueStore": { "name": "<store>" } (created in each environment) or { "arn": { "<env>": "<store ARN>" } }`,
+      );
+    functions.push({ manifest, file, code: built.code, warnings: built.warnings });
   }
-  problems.push(...crossManifestProblems(functions));
+  problems.push(...crossManifestProblems([...functions.map((f) => ({ file: f.file, environments: f.manifest.environments, associations: f.manifest.associations })), ...partial]));
   if (problems.length > 0) throw new ConfigError(problems);
   return functions;
 }
 
-/** Loads every function for these (already validated) environments. */
-export function loadFunctions(envs: Environment[], dir: string = functionsDir()): Cf2Function[] {
-  return validateFunctions(readManifestSources(dir), envs);
+/** Loads every function for these (already validated) environments; `warn` receives the checker's warnings. */
+export function loadFunctions(envs: Environment[], dir: string = functionsDir(), warn: (warning: string) => void = () => undefined): Cf2Function[] {
+  const functions = validateFunctions(readManifestSources(dir), envs);
+  for (const f of functions) for (const w of f.warnings ?? []) warn(w);
+  return functions;
+}
+
+interface Slots {
+  file: string;
+  environments: string[];
+  associations: { site: string; behavior: string; eventType: string }[];
+}
+
+/** The environments and associations of a manifest that failed validation, where they are well-formed. */
+function slotsOf(input: unknown): Omit<Slots, "file"> | undefined {
+  const m = input as { environments?: unknown; associations?: unknown };
+  if (!Array.isArray(m?.environments) || !Array.isArray(m?.associations)) return undefined;
+  const environments = m.environments.filter((e): e is string => typeof e === "string");
+  const associations = m.associations.filter(
+    (a): a is Slots["associations"][number] => typeof a?.site === "string" && typeof a?.behavior === "string" && typeof a?.eventType === "string",
+  );
+  return { environments, associations };
 }
 
 /** CloudFront allows one function per event type per cache behavior: the second manifest is told about the first. */
-function crossManifestProblems(functions: Cf2Function[]): string[] {
+function crossManifestProblems(functions: Slots[]): string[] {
   const problems: string[] = [];
   const taken = new Map<string, string>();
-  for (const { manifest, file } of functions) {
-    for (const envName of manifest.environments) {
-      manifest.associations.forEach((a, i) => {
+  for (const { environments, associations, file } of functions) {
+    for (const envName of environments) {
+      associations.forEach((a, i) => {
         const key = `${envName} ${a.site} ${a.behavior} ${a.eventType}`;
         const other = taken.get(key);
         if (other && other !== file)

@@ -7,6 +7,7 @@ import { FUNCTION_NAME, LIMITS, TICKET_KEY } from "../../model/limits";
 import { functionComment, functionName } from "../../model/names";
 import { CF2_RUNTIMES, Cf2Runtime, FUNCTION_EVENT_TYPES, FUNCTION_OWNERS, FunctionOwner } from "../../model/vocabulary";
 import { retention, type Environment } from "../schema";
+import { KVS_ARN, KVS_LOCAL_NAME, KVS_MAX_NAME_LENGTH, keyValueStoreName } from "../../model/cf2-key-value-store";
 
 // Re-exported for the ticket tool and tests, which read them from here.
 export { FUNCTION_NAME, FunctionOwner, TICKET_KEY, functionComment, functionName };
@@ -27,6 +28,16 @@ const association = z
   })
   .strict();
 
+/**
+ * The key value store the function reads with `cf.kvs()`: one this project creates in every environment listed
+ * (`<env>-<sid>-<name>`, shared by every function of the product that names it), or existing stores by ARN, one per
+ * environment listed.
+ */
+const keyValueStore = z.union([
+  z.object({ name: z.string().regex(KVS_LOCAL_NAME, "must be lowercase letters, digits, '-' or '_', starting with a letter"), comment: z.string().min(1).optional() }).strict(),
+  z.object({ arn: z.record(z.string(), z.string().regex(KVS_ARN, "must be a key value store ARN: arn:aws:cloudfront::<account>:key-value-store/<id>")) }).strict(),
+]);
+
 export const manifestShape = z
   .object({
     /** The Jira ticket that requested the function; in the comment and the log group's tags. */
@@ -46,6 +57,8 @@ export const manifestShape = z
     retentionDays: retention.optional(),
     /** Free text after the ticket key in the function's comment. */
     comment: z.string().min(1).optional(),
+    /** The key value store the code reads (cloudfront-js-2.0 only): `{ "name": ... }` created here, or `{ "arn": { "<env>": ... } }`. */
+    keyValueStore: keyValueStore.optional(),
   })
   .strict();
 
@@ -96,6 +109,27 @@ export function manifestSchema(envs: Environment[]) {
       });
     });
     for (const { path, message } of perEnv.values()) ctx.addIssue({ code: "custom", path, message });
+    const kvs = m.keyValueStore;
+    if (kvs && m.runtime !== Cf2Runtime.JS_2_0)
+      ctx.addIssue({ code: "custom", path: ["keyValueStore"], message: `key value stores need runtime cloudfront-js-2.0 (this function uses ${m.runtime})` });
+    if (kvs && "name" in kvs && kvs.comment && `${m.ticket} ${kvs.comment}`.length > MAX_COMMENT_LENGTH)
+      ctx.addIssue({ code: "custom", path: ["keyValueStore", "comment"], message: `with the ticket key the store comment is ${`${m.ticket} ${kvs.comment}`.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}` });
+    if (kvs && "name" in kvs)
+      for (const envName of m.environments) {
+        const full = keyValueStoreName(envName, m.sid, kvs.name);
+        if (full.length > KVS_MAX_NAME_LENGTH)
+          ctx.addIssue({ code: "custom", path: ["keyValueStore", "name"], message: `the store name "${full}" is ${full.length} characters; AWS allows at most ${KVS_MAX_NAME_LENGTH}` });
+      }
+    if (kvs && "arn" in kvs) {
+      for (const envName of m.environments)
+        if (!(envName in kvs.arn)) ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn"], message: `no ARN for environment ${envName}; give one per environment listed` });
+      for (const [envName, arn] of Object.entries(kvs.arn)) {
+        const env = byName.get(envName);
+        if (!m.environments.includes(envName)) ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn", envName], message: `${envName} is not one of the function's environments (${m.environments.join(", ")})` });
+        else if (env && KVS_ARN.test(arn) && KVS_ARN.exec(arn)?.[1] !== env.accountId)
+          ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn", envName], message: `the store is in account ${KVS_ARN.exec(arn)?.[1]}, but ${envName} deploys to ${env.accountId}; a function can only use stores of its own account` });
+      }
+    }
     const seen = new Set<string>();
     m.associations.forEach((a, j) => {
       const key = `${a.site} ${a.behavior} ${a.eventType}`;

@@ -53,9 +53,10 @@ export function findTerraform(): string | undefined {
  * plugin locations.
  */
 export function findProviderMirror(): string | undefined {
+  // A mirror the user names is the one to use: a wrong one is an error (providerMirrorError), never a fallback.
+  if (process.env.TF_PROVIDER_MIRROR) return providerMirrorError() ? undefined : process.env.TF_PROVIDER_MIRROR;
   const home = os.homedir();
   const candidates = [
-    process.env.TF_PROVIDER_MIRROR,
     "/opt/tf-plugins",
     path.join(home, ".terraform.d", "plugins"),
     path.join(home, ".local", "share", "terraform", "plugins"),
@@ -66,8 +67,20 @@ export function findProviderMirror(): string | undefined {
   return candidates.find((root) => existsSync(path.join(root, AWS_SOURCE, AWS_PROVIDER_VERSION, platform())));
 }
 
+/** What is wrong with $TF_PROVIDER_MIRROR when it is set but holds no usable provider; undefined otherwise. */
+export function providerMirrorError(): string | undefined {
+  const mirror = process.env.TF_PROVIDER_MIRROR;
+  if (!mirror) return undefined;
+  if (!existsSync(mirror)) return `TF_PROVIDER_MIRROR=${mirror}: no such directory (unset it to use the usual plugin locations)`;
+  const expected = path.join(mirror, AWS_SOURCE, AWS_PROVIDER_VERSION, platform());
+  if (!existsSync(expected)) return `TF_PROVIDER_MIRROR=${mirror}: holds no ${AWS_SOURCE} ${AWS_PROVIDER_VERSION} for ${platform()} (expected ${expected})`;
+  return undefined;
+}
+
 /** Why the offline checks cannot run here, or undefined when they can. */
 export function offlineUnavailableReason(): string | undefined {
+  const mirrorError = providerMirrorError();
+  if (mirrorError) return mirrorError;
   if (!findTerraform()) return "terraform is not on PATH (set TERRAFORM_BIN or install Terraform >= 1.10)";
   if (!findProviderMirror())
     return `no provider mirror with ${AWS_SOURCE} ${AWS_PROVIDER_VERSION} for ${platform()} (set TF_PROVIDER_MIRROR to its root)`;

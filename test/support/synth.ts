@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../environments/load";
-import { loadFunctions, type Cf2Function } from "../../environments/cf2/load";
+import { functionsDir, loadFunctions, type Cf2Function } from "../../environments/cf2/load";
 import { loadLambdaFunctions, type LambdaFunctionSpec } from "../../environments/lambda/load";
 import type { Environment } from "../../environments/schema";
 import { buildApp } from "../../stacks/app";
@@ -27,12 +27,12 @@ export function synthesize(envs: Environment[], functions: Cf2Function[] = [], l
 
 let examples: Record<string, StackJson> | undefined;
 
-/** The example environments (environments/*.ts) with the repository's functions (functions/cf2, functions/lambda), synthesized once per test file. */
+/** The example environments (environments/*.ts) with the repository's functions (functions/cf2 or $EDGE_FUNCTIONS_DIR, functions/lambda), synthesized once per test file. */
 export function synthesizeExamples(): Record<string, StackJson> {
   if (!examples) {
     const envs = loadEnvironments(path.join(__dirname, "..", "..", "environments"));
     const functions = path.join(__dirname, "..", "..", "functions");
-    examples = synthesize(envs, loadFunctions(envs, path.join(functions, "cf2")), loadLambdaFunctions(envs, path.join(functions, "lambda")));
+    examples = synthesize(envs, loadFunctions(envs, functionsDir()), loadLambdaFunctions(envs, path.join(functions, "lambda")));
   }
   return examples;
 }

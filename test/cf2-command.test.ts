@@ -1,0 +1,99 @@
+/** `npm run cf2 -- check|test <dir>`: the checker and runner as one command for application teams' pipelines. */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { cf2Command, CF2_USAGE } from "../scripts/cf2";
+
+const ROOT = path.join(__dirname, "..");
+
+/** A team's repository: cf2/<name>/index.js (+ manifest.json, tests/). */
+function repo(fns: Record<string, { code: string; manifest?: object; tests?: Record<string, object> }>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "cf2-team-"));
+  for (const [name, f] of Object.entries(fns)) {
+    mkdirSync(path.join(dir, "cf2", name, "tests"), { recursive: true });
+    writeFileSync(path.join(dir, "cf2", name, "index.js"), f.code);
+    if (f.manifest) writeFileSync(path.join(dir, "cf2", name, "manifest.json"), JSON.stringify(f.manifest));
+    for (const [t, body] of Object.entries(f.tests ?? {})) writeFileSync(path.join(dir, "cf2", name, "tests", t), JSON.stringify(body));
+  }
+  return dir;
+}
+
+const ADD_HEADER = "function handler(event) {\n  var r = event.response;\n  r.headers['x-frame-options'] = { value: 'DENY' };\n  return r;\n}\n";
+const consoleEvent = (eventType: string) => ({
+  version: "1.0",
+  context: { eventType },
+  viewer: { ip: "198.51.100.7" },
+  request: { method: "GET", uri: "/", querystring: {}, headers: {}, cookies: {} },
+  ...(eventType === "viewer-response" ? { response: { statusCode: 200, statusDescription: "OK", headers: {}, cookies: {} } } : {}),
+});
+
+test("test: checks, then runs each event (short form with expected, bare console event) and passes", async () => {
+  const dir = repo({
+    headers: {
+      code: ADD_HEADER,
+      tests: {
+        "a.json": { description: "adds the header", eventType: "viewer-response", expected: { statusCode: 200, statusDescription: "OK", headers: { "x-frame-options": { value: "DENY" } }, cookies: {} } },
+        "b.json": consoleEvent("viewer-response"),
+      },
+    },
+  });
+  expect(await cf2Command(["test", "cf2"], dir)).toEqual({
+    status: 0,
+    lines: ["cf2/headers (cloudfront-js-2.0): check passed", "  ok   cf2/headers/tests/a.json: adds the header", "  ok   cf2/headers/tests/b.json: b (no expected output: ran without error)"],
+  });
+});
+
+test("a wrong expectation fails with what differed; check problems stop before running", async () => {
+  const dir = repo({
+    headers: { code: ADD_HEADER, tests: { "a.json": { description: "adds the header", eventType: "viewer-response", expected: { statusCode: 204 } } } },
+    bad: { code: "function handler(event) {\n  return fetch(event.request.uri);\n}\n", tests: { "a.json": consoleEvent("viewer-request") } },
+  });
+  const r = await cf2Command(["test", "cf2"], dir);
+  expect(r.status).toBe(1);
+  expect(r.lines).toEqual([
+    "cf2/bad (cloudfront-js-2.0): 1 problem",
+    "  error: cf2/bad/index.js: line 2: fetch is not available in cloudfront-js-2.0: functions have no network access",
+    "cf2/headers (cloudfront-js-2.0): check passed",
+    "  FAIL cf2/headers/tests/a.json: adds the header",
+    `       returned {"statusCode":200,"statusDescription":"OK","headers":{"x-frame-options":{"value":"DENY"}},"cookies":{}}, expected {"statusCode":204}`,
+  ]);
+});
+
+test("the runtime comes from --runtime, else the manifest; a manifest without a key value store refuses cf.kvs()", async () => {
+  const kvsCode = "import cf from 'cloudfront';\nasync function handler(event) {\n  return (await cf.kvs().exists(event.request.uri)) ? { statusCode: 404 } : event.request;\n}\n";
+  const dir = repo({ lookup: { code: kvsCode, manifest: { runtime: "cloudfront-js-2.0" } } });
+  expect((await cf2Command(["check", "cf2/lookup"], dir)).lines).toEqual([
+    "cf2/lookup (cloudfront-js-2.0): 1 problem",
+    '  error: cf2/lookup/index.js: line 3: cf.kvs() reads a key value store, but cf2/lookup/manifest.json declares none (field "keyValueStore")',
+  ]);
+  const r = await cf2Command(["check", "cf2/lookup", "--runtime", "cloudfront-js-1.0"], dir);
+  expect(r.lines[0]).toBe("cf2/lookup (cloudfront-js-1.0): 4 problems");
+});
+
+test("warnings are printed and do not fail the check", async () => {
+  const dir = repo({ log: { code: "function handler(event) {\n  console.log('uri', event.request.uri);\n  return event.request;\n}\n" } });
+  expect(await cf2Command(["check", "cf2/log"], dir)).toEqual({
+    status: 0,
+    lines: ["cf2/log (cloudfront-js-2.0): check passed", "  warning: cf2/log/index.js: line 2: console.log with 2 arguments: CloudFront Functions support one argument; build one string"],
+  });
+});
+
+test.each([[[]], [["lint", "cf2"]], [["check"]]])("usage errors exit 2: %j", async (argv) => {
+  expect(await cf2Command(argv, os.tmpdir())).toEqual({ status: 2, lines: [CF2_USAGE] });
+});
+
+test("npm --prefix <this repository> run cf2 (as the example workflow runs it) resolves paths from the team's directory and sets the exit code", () => {
+  const dir = repo({ headers: { code: ADD_HEADER, tests: { "a.json": consoleEvent("viewer-response") } } });
+  const { INIT_CWD: _ignored, ...env } = process.env;
+  const r = spawnSync("npm", ["--prefix", ROOT, "run", "--silent", "cf2", "--", "test", "cf2/headers"], { cwd: dir, encoding: "utf8", env });
+  expect([r.status, r.stdout]).toEqual([0, "cf2/headers (cloudfront-js-2.0): check passed\n  ok   cf2/headers/tests/a.json: a (no expected output: ran without error)\n"]);
+});
+
+test("the example workflow runs the command before it updates or publishes the function", () => {
+  const workflow = readFileSync(path.join(ROOT, "examples", "github-actions", "publish-cf2.yml"), "utf8");
+  const at = (re: RegExp) => workflow.search(re);
+  expect(at(/run cf2 -- test /)).toBeGreaterThan(0);
+  expect(at(/run cf2 -- test /)).toBeLessThan(at(/aws cloudfront update-function/));
+  expect(at(/run cf2 -- test /)).toBeLessThan(at(/aws cloudfront publish-function/));
+});
