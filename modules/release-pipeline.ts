@@ -15,13 +15,18 @@ import { ServiceRole } from "./service-role";
 
 export type PipelineConfig = NonNullable<ContinuousDeploymentConfig["pipeline"]>;
 
-/** The pipeline's stages, in order (seed 004). */
+/**
+ * The pipeline's stages, in order. Sites with a weight canary get two decisions: Approve starts the canary,
+ * ApproveRelease promotes it; header sites go from Approve straight to Promote.
+ */
 export enum ReleaseStage {
   SOURCE = "Source",
   BUILD = "Build",
   DEPLOY = "Deploy",
   CONFIGURE = "Configure",
   APPROVE = "Approve",
+  CANARY = "Canary",
+  APPROVE_RELEASE = "ApproveRelease",
   PROMOTE = "Promote",
 }
 
@@ -38,14 +43,16 @@ export interface ReleasePipelineProps {
   releaseVersionParameter: string;
   /** Configure state machine, run by the Configure stage. */
   configureStateMachine: SfnStateMachine;
+  /** Canary state machine, run after the first approval; undefined for sites without a weight canary. */
+  canaryStateMachine?: SfnStateMachine;
   /** Promote state machine, run by the Promote stage. */
   promoteStateMachine: SfnStateMachine;
   /** Retention of the build log groups. */
   logRetentionDays: number;
   /** Source, buildspec, image and approval topic from the environment configuration. */
   config: PipelineConfig;
-  /** Text shown to (and mailed to) the approver. */
-  approvalMessage: string;
+  /** Text shown to (and mailed to) the approvers: before the canary (weight sites) and before promotion. */
+  approvalMessages: { canary?: string; release: string };
 }
 
 /** The release version: the commit (CodeStar source) or the object version (S3 source), from the Source action's variables. */
@@ -67,8 +74,10 @@ phases:
 /**
  * CodePipeline V2 in QUEUED mode (a newer commit waits instead of repointing staging while an older release awaits
  * approval): Source (CodeStar connection or S3), Build (CodeBuild, the repository's buildspec), Deploy (sync to the
- * release prefix, write the release version), Configure (Step Functions), Approve (manual, optional SNS), Promote
- * (Step Functions). An encrypted, private artifact bucket; one least-privilege role per service.
+ * release prefix, write the release version), Configure (Step Functions: staging repointed and invalidated, header test
+ * route only), Approve (manual, optional SNS), then for weight sites Canary (Step Functions: the weight starts) and
+ * ApproveRelease (the second decision), and Promote (Step Functions). Nothing reaches viewers other than testers before
+ * the first approval. An encrypted, private artifact bucket; one least-privilege role per service.
  * Owns: the pipeline, both build projects and their log groups, the artifact bucket and the roles.
  */
 export class ReleasePipeline extends Construct {
@@ -172,7 +181,8 @@ export class ReleasePipeline extends Construct {
     );
 
     const source = sourceAction(config.source);
-    const stateMachines = [props.configureStateMachine, props.promoteStateMachine];
+    const canary = props.canaryStateMachine;
+    const stateMachines = [props.configureStateMachine, ...(canary ? [canary] : []), props.promoteStateMachine];
     const executionArn = (sm: SfnStateMachine) => `arn:aws:states:${props.region}:${props.accountId}:execution:${sm.name}:*`;
     const role = new ServiceRole(this, "pipeline-role", {
       name,
@@ -198,6 +208,20 @@ export class ReleasePipeline extends Construct {
       version: "1",
       // Everything the state machines need is in their definitions; the input carries nothing.
       configuration: { StateMachineArn: sm.arn, InputType: "Literal", Input: "{}" },
+    });
+    // A rejection fails the pipeline execution, which rolls the release back (modules/release-rollback.ts).
+    const approval = (stage: ReleaseStage, message: string) => ({
+      name: stage,
+      action: [
+        {
+          name: stage,
+          category: "Approval",
+          owner: "AWS",
+          provider: "Manual",
+          version: "1",
+          configuration: { CustomData: message, ...(config.approvalTopicArn ? { NotificationArn: config.approvalTopicArn } : {}) },
+        },
+      ],
     });
     this.pipeline = new Codepipeline(this, "pipeline", {
       name: `${name}-release`,
@@ -229,19 +253,13 @@ export class ReleasePipeline extends Construct {
           ],
         },
         { name: ReleaseStage.CONFIGURE, action: [invoke(ReleaseStage.CONFIGURE, props.configureStateMachine)] },
-        {
-          name: ReleaseStage.APPROVE,
-          action: [
-            {
-              name: ReleaseStage.APPROVE,
-              category: "Approval",
-              owner: "AWS",
-              provider: "Manual",
-              version: "1",
-              configuration: { CustomData: props.approvalMessage, ...(config.approvalTopicArn ? { NotificationArn: config.approvalTopicArn } : {}) },
-            },
-          ],
-        },
+        ...(canary
+          ? [
+              approval(ReleaseStage.APPROVE, props.approvalMessages.canary ?? props.approvalMessages.release),
+              { name: ReleaseStage.CANARY, action: [invoke(ReleaseStage.CANARY, canary)] },
+              approval(ReleaseStage.APPROVE_RELEASE, props.approvalMessages.release),
+            ]
+          : [approval(ReleaseStage.APPROVE, props.approvalMessages.release)]),
         { name: ReleaseStage.PROMOTE, action: [invoke(ReleaseStage.PROMOTE, props.promoteStateMachine)] },
       ],
     });

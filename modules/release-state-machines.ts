@@ -2,14 +2,14 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
-import { escapeTerraformTemplates } from "./policy";
+import { escapeTerraformTemplates, type PolicyStatement } from "./policy";
 import { projectRoot } from "./project-root";
 import { ServiceRole } from "./service-role";
+import type { ReleaseStep } from "../model/release";
 
 const DEFINITIONS_DIR = path.join(projectRoot(), "functions", "state-machines");
 
-/** The state machines, by definition file (functions/state-machines/<name>.asl.json). */
-export type ReleaseStep = "configure" | "promote";
+export type { ReleaseStep };
 
 const sources = new Map<ReleaseStep, string>();
 /** The definition file's text, read once per process however many sites use it. */
@@ -22,21 +22,33 @@ export function definitionSource(step: ReleaseStep): string {
   return text;
 }
 
+/** A placeholder's value: text spliced into strings, or JSON data that replaces a string consisting of the placeholder alone. */
+export type Substitution = string | number | boolean | Record<string, unknown>;
+
 /**
  * Replaces `${Name}` placeholders in a definition's string values (like CloudFormation's DefinitionSubstitutions),
- * so ids known only to Terraform reach the state machine. Every placeholder must have a value and every value must be
- * used, so a renamed placeholder fails at synth instead of at run time.
+ * so ids known only to Terraform reach the state machine. A string that is exactly `"${Name}"` with a non-string value
+ * becomes that value (a traffic configuration object, say). Every placeholder must have a value and every value must
+ * be used, so a renamed placeholder fails at synth instead of at run time.
  */
-export function renderDefinition(step: ReleaseStep, substitutions: Record<string, string>): string {
+export function renderDefinition(step: ReleaseStep, substitutions: Record<string, Substitution>): string {
   const file = `functions/state-machines/${step}.asl.json`;
   const used = new Set<string>();
   const substitute = (value: unknown): unknown => {
-    if (typeof value === "string")
+    if (typeof value === "string") {
+      const whole = /^\$\{([A-Za-z0-9_]+)\}$/.exec(value);
+      if (whole && whole[1] in substitutions && typeof substitutions[whole[1]] !== "string") {
+        used.add(whole[1]);
+        return substitutions[whole[1]];
+      }
       return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => {
         if (!(key in substitutions)) throw new Error(`${file}: no value for placeholder \${${key}}; known: ${Object.keys(substitutions).join(", ")}`);
+        const v = substitutions[key];
+        if (typeof v === "object") throw new Error(`${file}: placeholder \${${key}} holds JSON data, so it must be a whole string value ("\${${key}}"), not part of one`);
         used.add(key);
-        return substitutions[key];
+        return String(v);
       });
+    }
     if (Array.isArray(value)) return value.map(substitute);
     if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
     return value;
@@ -46,6 +58,11 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
   if (unused.length > 0) throw new Error(`${file}: placeholders ${unused.map((k) => `\${${k}}`).join(", ")} are not used`);
   return escapeTerraformTemplates(JSON.stringify(rendered));
 }
+
+/** A continuous deployment policy's TrafficConfig as the CloudFront API spells it (what the state machines write). */
+export type ApiTrafficConfig =
+  | { Type: "SingleHeader"; SingleHeaderConfig: { Header: string; Value: string } }
+  | { Type: "SingleWeight"; SingleWeightConfig: { Weight: number; SessionStickinessConfig?: { IdleTTL: number; MaximumTTL: number } } };
 
 export interface ReleaseStateMachinesProps {
   /** `<env>-<sid>-<site>`: state machine and role names start with it. */
@@ -64,16 +81,23 @@ export interface ReleaseStateMachinesProps {
   releaseVersionParameter: string;
   /** The parameter's value before the first release; Configure stops on it. */
   unreleasedValue: string;
+  /** The header route testers use before approval; Configure opens it, rollback resets the policy to it (disabled). */
+  testRoute: ApiTrafficConfig & { Type: "SingleHeader" };
+  /** The weight canary started after the first approval; undefined for sites without one (no canary state machine). */
+  canaryTraffic?: ApiTrafficConfig & { Type: "SingleWeight" };
 }
 
 /**
- * The Configure and Promote state machines (functions/state-machines/*.asl.json) with AWS SDK integrations, and one
- * role each that may touch only this site's distributions, its policy and its release-version parameter.
+ * The release state machines (functions/state-machines/*.asl.json) with AWS SDK integrations: Configure, Canary
+ * (weight sites only), Promote and Rollback, and one role each that may touch only this site's distributions, its
+ * policy and its release-version parameter.
  * Owns: the state machines and their roles.
  */
 export class ReleaseStateMachines extends Construct {
   readonly configure: SfnStateMachine;
+  readonly canary?: SfnStateMachine;
   readonly promote: SfnStateMachine;
+  readonly rollback: SfnStateMachine;
 
   constructor(scope: Construct, id: string, props: ReleaseStateMachinesProps) {
     super(scope, id);
@@ -81,13 +105,20 @@ export class ReleaseStateMachines extends Construct {
     const staging = props.stagingDistribution;
     const policyArn = `arn:aws:cloudfront::${props.accountId}:continuous-deployment-policy/${props.policyId}`;
     const parameterArn = `arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.releaseVersionParameter}`;
+    const changePolicy = (sid: string) => ({
+      Sid: sid,
+      Effect: "Allow" as const,
+      Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"],
+      Resource: policyArn,
+    });
+    const machine = (step: ReleaseStep, statements: PolicyStatement[], substitutions: Record<string, Substitution>) => {
+      const role = new ServiceRole(this, `${step}-role`, { name: props.name, suffix: `cd-${step}`, service: "states.amazonaws.com", accountId: props.accountId, statements });
+      return new SfnStateMachine(this, step, { name: `${props.name}-${step}`, roleArn: role.arn, definition: renderDefinition(step, substitutions) });
+    };
 
-    const configureRole = new ServiceRole(this, "configure-role", {
-      name: props.name,
-      suffix: "cd-configure",
-      service: "states.amazonaws.com",
-      accountId: props.accountId,
-      statements: [
+    this.configure = machine(
+      "configure",
+      [
         { Sid: "ReadReleaseVersion", Effect: "Allow", Action: "ssm:GetParameter", Resource: parameterArn },
         {
           Sid: "PointStagingAndAttachPolicy",
@@ -96,32 +127,24 @@ export class ReleaseStateMachines extends Construct {
           Resource: [staging.arn, primary.arn],
         },
         { Sid: "WatchStaging", Effect: "Allow", Action: "cloudfront:GetDistribution", Resource: staging.arn },
-        {
-          Sid: "EnablePolicy",
-          Effect: "Allow",
-          Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"],
-          Resource: policyArn,
-        },
+        // Staging only: nothing a release does before approval touches the primary's cache.
+        { Sid: "InvalidateStaging", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: staging.arn },
+        changePolicy("TestRouteOnly"),
       ],
-    });
-    this.configure = new SfnStateMachine(this, "configure", {
-      name: `${props.name}-configure`,
-      roleArn: configureRole.arn,
-      definition: renderDefinition("configure", {
+      {
         ReleaseVersionParameter: props.releaseVersionParameter,
         UnreleasedPlaceholder: props.unreleasedValue,
         StagingDistributionId: staging.id,
         PrimaryDistributionId: primary.id,
         PolicyId: props.policyId,
-      }),
-    });
-
-    const promoteRole = new ServiceRole(this, "promote-role", {
-      name: props.name,
-      suffix: "cd-promote",
-      service: "states.amazonaws.com",
-      accountId: props.accountId,
-      statements: [
+        TestRouteTrafficConfig: props.testRoute,
+      },
+    );
+    if (props.canaryTraffic)
+      this.canary = machine("canary", [changePolicy("StartCanary")], { PolicyId: props.policyId, CanaryTrafficConfig: props.canaryTraffic });
+    this.promote = machine(
+      "promote",
+      [
         {
           Sid: "Promote",
           Effect: "Allow",
@@ -132,11 +155,13 @@ export class ReleaseStateMachines extends Construct {
         },
         { Sid: "Invalidate", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: primary.arn },
       ],
-    });
-    this.promote = new SfnStateMachine(this, "promote", {
-      name: `${props.name}-promote`,
-      roleArn: promoteRole.arn,
-      definition: renderDefinition("promote", { StagingDistributionId: staging.id, PrimaryDistributionId: primary.id }),
-    });
+      { StagingDistributionId: staging.id, PrimaryDistributionId: primary.id },
+    );
+    this.rollback = machine("rollback", [changePolicy("DisablePolicy")], { PolicyId: props.policyId, TestRouteTrafficConfig: props.testRoute });
+  }
+
+  /** The state machines whose failure must roll the release back (every one but Rollback itself). */
+  get releaseSteps(): SfnStateMachine[] {
+    return [this.configure, ...(this.canary ? [this.canary] : []), this.promote];
   }
 }
