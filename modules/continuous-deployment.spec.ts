@@ -213,7 +213,7 @@ describe("pipeline", () => {
           stateMachineArn: ["configure", "canary", "promote"].map((step) => expect.stringMatching(new RegExp(`^\\$\\{aws_sfn_state_machine\\.cd_state-machines_${step}_\\w+\\.arn\\}$`))),
         },
       },
-      { source: ["aws.codepipeline"], "detail-type": ["CodePipeline Pipeline Execution State Change"], detail: { pipeline: [expect.stringMatching(/cd_pipeline_pipeline_\w+\.name/)], state: ["FAILED", "STOPPED"] } },
+      { source: ["aws.codepipeline"], "detail-type": ["CodePipeline Pipeline Execution State Change"], detail: { pipeline: ["stg-shop-web-release"], state: ["FAILED", "STOPPED"] } },
     ]);
     for (const target of Object.values<any>(json.resource.aws_cloudwatch_event_target))
       expect(target).toMatchObject({ arn: expect.stringMatching(/cd_state-machines_rollback_\w+\.arn/), role_arn: expect.stringMatching(/cd_rollback_events-role/) });

@@ -159,7 +159,8 @@ export class ContinuousDeployment extends Construct {
       accountId: props.accountId,
       rollback: this.stateMachines.rollback,
       releaseSteps: this.stateMachines.releaseSteps,
-      pipelineName: this.pipeline?.pipeline.name,
+      // The literal name, so the rule reads as what it matches.
+      pipelineName: this.pipeline?.pipeline.nameInput,
     });
 
     Aspects.of(this).add(new SidTags(props.sid));
