@@ -199,7 +199,8 @@ export class SiteInvalidator extends Construct {
           {
             Sid: "InvalidateLinkedDistributions",
             Effect: "Allow",
-            Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+            // List and Get: the handler reads what is in progress to fit its paths into the quotas (functions/invalidator/budget.ts).
+            Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation", "cloudfront:ListInvalidations"],
             Resource: distributions.map((d) => d.arn),
           },
           {
