@@ -223,6 +223,15 @@ describe("Configure", () => {
     expect(f.policy.config.Enabled).toBe(false);
   });
 
+  test("a second origin (a replication source's folder served outside the release) is kept; only the release origin moves", () => {
+    const f = fake();
+    const unversioned = { Id: "s3-unversioned", DomainName: "site.s3.ap-northeast-1.amazonaws.com", OriginPath: "", OriginAccessControlId: "OAC1" };
+    const staging = f.configs[IDS.StagingDistributionId];
+    staging.Origins = { Quantity: 2, Items: [staging.Origins.Items[0], unversioned] };
+    expect(runStateMachine(configure, f.handler).status).toBe("SUCCEEDED");
+    expect(f.configs[IDS.StagingDistributionId].Origins).toEqual({ Quantity: 2, Items: [expect.objectContaining({ Id: "s3-origin", OriginPath: "/3f9c2ab" }), unversioned] });
+  });
+
   test("later releases leave the attached primary alone", () => {
     const f = fake();
     f.configs[IDS.PrimaryDistributionId].ContinuousDeploymentPolicyId = IDS.PolicyId;
