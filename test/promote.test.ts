@@ -2,14 +2,18 @@ import { mockClient } from "aws-sdk-client-mock";
 import {
   CloudFrontClient,
   CreateInvalidationCommand,
+  GetContinuousDeploymentPolicyCommand,
   GetDistributionCommand,
+  GetDistributionConfigCommand,
+  UpdateContinuousDeploymentPolicyCommand,
+  UpdateDistributionCommand,
   GetInvalidationCommand,
   PreconditionFailed,
   UpdateDistributionWithStagingConfigCommand,
 } from "@aws-sdk/client-cloudfront";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { releaseParameterNames } from "../modules/continuous-deployment";
-import { promoteRelease, type PromoteOptions } from "../scripts/promote";
+import { detachPolicy, promoteRelease, type PromoteOptions } from "../scripts/promote";
 
 const parameters = releaseParameterNames("stg", "shop", "web");
 const cloudfront = mockClient(CloudFrontClient);
@@ -129,4 +133,61 @@ test("missing parameters point at the deploy", async () => {
   await expect(run()).rejects.toThrow(
     "SSM parameters not found: /edge/stg/shop/web/primary-distribution-id, /edge/stg/shop/web/staging-distribution-id. Has the stack been deployed with continuousDeployment enabled for this site?",
   );
+});
+
+describe("--detach", () => {
+  /**
+   * The primary as CloudFront keeps it. UpdateDistribution follows what the public reports describe
+   * (aws-sdk-js-v3 #7417, terraform-provider-aws #34511): an omitted ContinuousDeploymentPolicyId keeps the policy
+   * attached, an empty string detaches it.
+   */
+  function cloudFrontPrimary(opts: { emptyStringIgnored?: boolean } = {}) {
+    const state = { etag: 1, config: { Comment: "shop", Origins: { Quantity: 1, Items: [] }, ContinuousDeploymentPolicyId: "policy-1" } as any, policyEnabled: true };
+    cloudfront.on(GetDistributionConfigCommand).callsFake(async () => ({ ETag: `EP${state.etag}`, DistributionConfig: structuredClone(state.config) }));
+    cloudfront.on(UpdateDistributionCommand).callsFake(async (input: any) => {
+      if (input.IfMatch !== `EP${state.etag}`) throw new PreconditionFailed({ message: "stale", $metadata: {} });
+      const sent = input.DistributionConfig.ContinuousDeploymentPolicyId;
+      const keep = sent === undefined || (opts.emptyStringIgnored && sent === "");
+      state.config = { ...input.DistributionConfig, ContinuousDeploymentPolicyId: keep ? state.config.ContinuousDeploymentPolicyId : sent };
+      state.etag++;
+      return { ETag: `EP${state.etag}` };
+    });
+    cloudfront.on(GetContinuousDeploymentPolicyCommand).callsFake(async () => ({
+      ETag: "EC1",
+      ContinuousDeploymentPolicy: { Id: "policy-1", LastModifiedTime: new Date(), ContinuousDeploymentPolicyConfig: { Enabled: state.policyEnabled, StagingDistributionDnsNames: { Quantity: 1, Items: ["d1.cloudfront.net"] } } },
+    }));
+    cloudfront.on(UpdateContinuousDeploymentPolicyCommand).callsFake(async (input: any) => {
+      state.policyEnabled = input.ContinuousDeploymentPolicyConfig.Enabled;
+      return {};
+    });
+    return state;
+  }
+  const detach = (dryRun = false) =>
+    detachPolicy({ cloudfront: new CloudFrontClient({ region: "us-east-1" }), ssm: new SSMClient({ region: "ap-northeast-1" }), parameters, dryRun, log: (l) => lines.push(l) });
+
+  test("disables the policy, sends ContinuousDeploymentPolicyId \"\" (omitting it would keep the policy) and checks the result", async () => {
+    const state = cloudFrontPrimary();
+    await expect(detach()).resolves.toBe(true);
+    expect(state.policyEnabled).toBe(false);
+    expect(state.config.ContinuousDeploymentPolicyId).toBe("");
+    expect(state.config.Comment).toBe("shop"); // the rest of the configuration is sent back unchanged
+    const update = cloudfront.commandCalls(UpdateDistributionCommand)[0].args[0].input;
+    expect(update).toMatchObject({ Id: "EPRIMARY", IfMatch: "EP1", DistributionConfig: { ContinuousDeploymentPolicyId: "" } });
+    expect(lines.at(-1)).toContain("detached: primary EPRIMARY has no continuous deployment policy");
+  });
+
+  test("a primary that still names the policy afterwards is reported, not claimed detached", async () => {
+    cloudFrontPrimary({ emptyStringIgnored: true });
+    await expect(detach()).rejects.toThrow("primary EPRIMARY still names policy policy-1 after the update; nothing else was changed");
+  });
+
+  test("nothing attached: nothing changes; dry run: says what it would send", async () => {
+    const state = cloudFrontPrimary();
+    await expect(detach(true)).resolves.toBe(true);
+    expect(cloudfront.commandCalls(UpdateDistributionCommand)).toHaveLength(0);
+    expect(lines.at(-1)).toBe('dry run: would disable policy policy-1, then update primary EPRIMARY (If-Match "EP1") with ContinuousDeploymentPolicyId ""');
+    state.config.ContinuousDeploymentPolicyId = "";
+    await expect(detach()).resolves.toBe(false);
+    expect(cloudfront.commandCalls(UpdateDistributionCommand)).toHaveLength(0);
+  });
 });
