@@ -160,7 +160,7 @@ export class ContinuousDeployment extends Construct {
       rollback: this.stateMachines.rollback,
       releaseSteps: this.stateMachines.releaseSteps,
       // The literal name, so the rule reads as what it matches.
-      pipelineName: this.pipeline?.pipeline.nameInput,
+      pipelineName: this.pipeline?.name,
     });
 
     Aspects.of(this).add(new SidTags(props.sid));

@@ -83,10 +83,13 @@ phases:
 export class ReleasePipeline extends Construct {
   readonly pipeline: Codepipeline;
   readonly artifacts: S3Bucket;
+  /** The pipeline's name, literal (rollback rules and alarms match it). */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: ReleasePipelineProps) {
     super(scope, id);
     const { name, config } = props;
+    this.name = `${name}-release`;
     const logGroupArn = (group: string) => `arn:aws:logs:${props.region}:${props.accountId}:log-group:${group}`;
     const siteBucketArn = `arn:aws:s3:::${props.siteBucketName}`;
     const parameterArn = `arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.releaseVersionParameter}`;
@@ -224,7 +227,7 @@ export class ReleasePipeline extends Construct {
       ],
     });
     this.pipeline = new Codepipeline(this, "pipeline", {
-      name: `${name}-release`,
+      name: this.name,
       roleArn: role.arn,
       pipelineType: "V2",
       executionMode: "QUEUED",

@@ -98,9 +98,19 @@ export class ReleaseStateMachines extends Construct {
   readonly canary?: SfnStateMachine;
   readonly promote: SfnStateMachine;
   readonly rollback: SfnStateMachine;
+  /** The state machines' names, literal (alarms watch them; `<name>-<step>`). */
+  readonly configureName: string;
+  readonly canaryName?: string;
+  readonly promoteName: string;
+  readonly rollbackName: string;
 
   constructor(scope: Construct, id: string, props: ReleaseStateMachinesProps) {
     super(scope, id);
+    const nameOf = (step: ReleaseStep) => `${props.name}-${step}`;
+    this.configureName = nameOf("configure");
+    this.canaryName = props.canaryTraffic ? nameOf("canary") : undefined;
+    this.promoteName = nameOf("promote");
+    this.rollbackName = nameOf("rollback");
     const primary = props.primaryDistribution;
     const staging = props.stagingDistribution;
     const policyArn = `arn:aws:cloudfront::${props.accountId}:continuous-deployment-policy/${props.policyId}`;
@@ -113,7 +123,7 @@ export class ReleaseStateMachines extends Construct {
     });
     const machine = (step: ReleaseStep, statements: PolicyStatement[], substitutions: Record<string, Substitution>) => {
       const role = new ServiceRole(this, `${step}-role`, { name: props.name, suffix: `cd-${step}`, service: "states.amazonaws.com", accountId: props.accountId, statements });
-      return new SfnStateMachine(this, step, { name: `${props.name}-${step}`, roleArn: role.arn, definition: renderDefinition(step, substitutions) });
+      return new SfnStateMachine(this, step, { name: nameOf(step), roleArn: role.arn, definition: renderDefinition(step, substitutions) });
     };
 
     this.configure = machine(
