@@ -1,27 +1,20 @@
 /**
- * Entry point for `npm run synth` and the cdktf CLI: validate every environment, then synthesize one stack per
- * environment into cdktf.out/stacks/<env>/cdk.tf.json. Nothing is written unless every environment is valid.
+ * Entry point for `npm run synth` and the cdktf CLI (synth, diff, deploy): validate every environment and function
+ * manifest, resolve them, then synthesize one stack per environment into cdktf.out/stacks/<env>/cdk.tf.json.
+ * Nothing is written unless everything is valid. A user's error (ConfigError, ConstructError) is printed without a
+ * stack trace and exits 1.
  */
-import * as path from "node:path";
-import { ConfigError, loadEnvironments } from "./environments/load";
+import { runReportingUserErrors } from "./model/errors";
+import { environmentsDir, loadEnvironments } from "./environments/load";
 import { loadFunctions } from "./environments/cf2/load";
 import { buildApp } from "./stacks/app";
 
 function main(): void {
-  const dir = process.env.EDGE_ENVIRONMENTS_DIR ?? path.join(__dirname, "environments");
-  const envs = loadEnvironments(dir);
+  // The repository's environments/ (or $EDGE_ENVIRONMENTS_DIR): the same files the ticket tool, promote and the tests read.
+  const envs = loadEnvironments(environmentsDir());
   // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), validated against the environments.
   const functions = loadFunctions(envs);
-  const { app } = buildApp(envs, undefined, functions);
-  app.synth();
+  buildApp(envs, { functions }).app.synth();
 }
 
-try {
-  main();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
+runReportingUserErrors(main);

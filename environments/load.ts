@@ -2,53 +2,112 @@
  * Finds, validates and cross-checks every environment file. All problems of all files are collected and thrown
  * together, before any construct is created, so a bad file never produces partial Terraform.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import Module from "node:module";
 import * as path from "node:path";
+import { buildSync } from "esbuild";
 import type { z } from "zod";
-import { defaultBucketName, environmentSchema, type Environment } from "./schema";
+import { ConfigError } from "../model/errors";
+import { defaultBucketName } from "../model/names";
+import { projectRoot } from "../model/project-root";
+import { environmentSchema, type Environment } from "./schema";
+
+export { ConfigError };
 
 /** Files in environments/ that are code, not environments. */
-const NOT_ENVIRONMENTS = new Set(["schema", "load"]);
+const NOT_ENVIRONMENTS = new Set(["schema", "load", "resolve"]);
+/** An environment file: `<name>.ts` or `<name>.json` (or `.js`, as the synth build transpiles `.ts`). */
+const ENVIRONMENT_FILE = /^[a-z][a-z0-9]*\.(ts|js|json)$/;
 
 export interface EnvironmentSource {
   /** Path shown in messages, relative to the repository root (environments/dev.ts). */
   file: string;
-  /** The file's default export, not yet validated. */
+  /** The file's default export, not yet validated, or why it could not be read. */
   input: unknown;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was synthesized:\n  - ${problems.join("\n  - ")}`);
-    this.name = "ConfigError";
-  }
+/**
+ * The directory every entry point reads environments from: $EDGE_ENVIRONMENTS_DIR, or the repository's
+ * environments/ (the source directory, never the synth build's copy, so `.json` files count everywhere).
+ */
+export function environmentsDir(): string {
+  return process.env.EDGE_ENVIRONMENTS_DIR ?? path.join(projectRoot(), "environments");
 }
 
-/** Lists the environment files in a directory: .ts sources (jest, tsx), transpiled .js (the app build), or .json. */
+/** Lists the environment files in a directory: .ts sources, transpiled .js, or .json. */
 export function environmentFiles(dir: string): string[] {
   return readdirSync(dir)
-    .filter((f) => /^[a-z][a-z0-9]*\.(ts|js|json)$/.test(f))
+    .filter((f) => ENVIRONMENT_FILE.test(f))
     .filter((f) => !NOT_ENVIRONMENTS.has(f.replace(/\.(ts|js|json)$/, "")))
     .sort();
 }
 
-/** Loads every environment file in `dir` and validates them together. */
-export function loadEnvironments(dir: string = __dirname): Environment[] {
-  const shown = path.resolve(dir) === path.resolve(__dirname) ? "environments" : dir;
-  const sources = environmentFiles(dir).map((f): EnvironmentSource => {
+/** JSON files whose names cannot be environment names would otherwise be skipped without a word. */
+function misnamedFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith(".json") && !ENVIRONMENT_FILE.test(f));
+}
+
+/**
+ * Loads every environment file in `dir` and validates them together. Every entry point (synth, cdktf, deploy, the
+ * ticket tool, promote, the tests) calls this with the same directory, so they all see the same environments; a
+ * file that cannot be read or loaded is a problem, never skipped.
+ */
+export function loadEnvironments(dir: string = environmentsDir()): Environment[] {
+  const repoDir = path.join(projectRoot(), "environments");
+  const shown = path.resolve(dir) === path.resolve(repoDir) ? "environments" : dir;
+  let files: string[];
+  try {
+    files = environmentFiles(dir);
+  } catch (err) {
+    throw new ConfigError([`${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+  }
+  const names = new Map<string, string>();
+  const problems = misnamedFiles(dir).map((f) => `${shown}/${f}: is not an environment file name: use <name>.json with 2-10 lowercase letters or digits`);
+  const sources = files.map((f): EnvironmentSource => {
     const file = `${shown}/${f.replace(/\.js$/, ".ts")}`;
-    if (f.endsWith(".json")) {
-      try {
-        return { file, input: JSON.parse(readFileSync(path.join(dir, f), "utf8")) };
-      } catch (err) {
-        return { file, input: new Error(`is not valid JSON: ${(err as Error).message}`) };
-      }
+    const base = f.replace(/\.(ts|js|json)$/, "");
+    const twin = names.get(base);
+    names.set(base, file);
+    if (twin) return { file, input: new Error(`${twin} defines environment "${base}" too; keep one file per environment`) };
+    try {
+      if (f.endsWith(".json")) return { file, input: JSON.parse(readFileSync(path.join(dir, f), "utf8")) };
+      return { file, input: loadModule(path.join(dir, f), dir, repoDir).default };
+    } catch (err) {
+      const message = err instanceof SyntaxError && f.endsWith(".json") ? `is not valid JSON: ${err.message}` : `cannot be loaded: ${String((err as Error).message ?? err).split("\n")[0]}`;
+      return { file, input: new Error(message) };
     }
-    const mod = require(path.join(dir, f));
-    return { file, input: mod.default };
   });
-  if (sources.length === 0) throw new ConfigError([`no environment files found in ${dir}`]);
-  return validateEnvironments(sources);
+  if (sources.length === 0) throw new ConfigError([...problems, `no environment files found in ${dir}`]);
+  let envs: Environment[];
+  try {
+    envs = validateEnvironments(sources);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError([...problems, ...err.problems]);
+    throw err;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return envs;
+}
+
+/**
+ * Loads an environment module. Under jest or tsx `.ts` loads directly. The synth runs transpiled JavaScript from
+ * .build/<pid>/ (scripts/app.mjs), where the repository's environment files exist as `.js` beside this file; files
+ * of any other directory are bundled with esbuild on the fly, so $EDGE_ENVIRONMENTS_DIR may hold `.ts` files too.
+ */
+function loadModule(file: string, dir: string, repoDir: string): { default?: unknown } {
+  const canLoadTs = ".ts" in require.extensions;
+  if (!file.endsWith(".ts") || canLoadTs) return require(file);
+  if (path.resolve(dir) === path.resolve(repoDir)) {
+    const built = path.join(__dirname, path.basename(file).replace(/\.ts$/, ".js"));
+    if (existsSync(built)) return require(built);
+  }
+  const out = buildSync({ entryPoints: [file], bundle: true, write: false, format: "cjs", platform: "node", packages: "external", logLevel: "silent" });
+  const m = new Module(file, module);
+  m.filename = file;
+  // Packages (zod) resolve from the file's directory first, then from the project's node_modules.
+  m.paths = [...(Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file)), ...module.paths];
+  (m as unknown as { _compile(code: string, file: string): void })._compile(out.outputFiles[0].text, file);
+  return m.exports;
 }
 
 /** Validates environment inputs; throws one ConfigError listing every problem. */

@@ -49,7 +49,7 @@ export default defineEnvironment({
           { pathPattern: "/assets/*" },
         ],
       },
-      // The vendor's build account replicates artifacts into this bucket (seed 001); each deploy invalidates /*.
+      // The vendor's build account replicates artifacts into this bucket (S3 replication fires s3:ObjectCreated:*, so each replicated deploy invalidates /*).
       invalidation: { replicationSourceRoleArn: "arn:aws:iam::456789012345:role/vendor-artifacts-replication" },
       continuousDeployment: {
         // 5% of viewers see the candidate, each kept on one side for up to an hour.

@@ -5,43 +5,29 @@
  * `npm run synth` with the file, entry and field named instead of half-way through a deploy.
  */
 import { z } from "zod";
-import { CD_HEADER_PREFIX, DEFAULT_TEST_ROUTE, INVALIDATION_QUOTAS, MAX_PATHS_PER_BATCH } from "../model/release";
+import { DEFAULT_TEST_ROUTE, INVALIDATION_QUOTAS, MAX_PATHS_PER_BATCH } from "../model/release";
 
-/** Regions where this project may place its main resources (commercial partition). */
-export const AWS_REGIONS = [
-  "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-  "af-south-1", "ap-east-1", "ap-south-1", "ap-south-2",
-  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
-  "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-  "ca-central-1", "ca-west-1",
-  "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1",
-  "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
-] as const;
+import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
+import { defaultBucketName, invalidatorFunctionName } from "../model/names";
+import {
+  AWS_REGIONS,
+  INVALIDATION_EVENTS,
+  INVALIDATION_PATH_MODES,
+  MANAGED_CACHE_POLICY_NAMES,
+  PRICE_CLASSES,
+  type ManagedCachePolicy,
+} from "../model/vocabulary";
 
-/** The values CloudWatch Logs accepts for retention_in_days (0, "never expire", is deliberately not offered). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+// Re-exported for code that read them from here before the model layer existed.
+import { MANAGED_CACHE_POLICIES } from "../model/vocabulary";
+export { AWS_REGIONS, CD_HEADER_PREFIX, ENV_NAME, INVALIDATION_EVENTS, INVALIDATION_PATH_MODES, LOG_RETENTION_DAYS, MANAGED_CACHE_POLICIES, PRICE_CLASSES, RESOURCE_NAME, SID };
+export { defaultBucketName, invalidatorFunctionName };
+export type { ManagedCachePolicy };
+/** CloudFront allows 20 continuous deployment policies (and 20 staging distributions) per account. */
+export const MAX_CONTINUOUS_DEPLOYMENTS = LIMITS.continuousDeploymentsPerAccount;
 
-/** Managed cache policies by name; the ids are AWS's fixed ids for these policies. */
-export const MANAGED_CACHE_POLICIES = {
-  CachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
-  CachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-  CachingOptimizedForUncompressedObjects: "b2884449-e4de-46a7-ac36-70bc7f1ddd6d",
-} as const;
-export type ManagedCachePolicy = keyof typeof MANAGED_CACHE_POLICIES;
-
-export const PRICE_CLASSES = ["PriceClass_All", "PriceClass_200", "PriceClass_100"] as const;
-
-/**
- * Function names are `<env>-<sid>-<name>` and at most 64 characters, so env and sid stay short and lowercase.
- * The principal-tag roles match on exactly that prefix.
- */
-export const ENV_NAME = /^[a-z][a-z0-9]{1,9}$/;
-export const SID = /^[a-z][a-z0-9]{1,15}$/;
-export const RESOURCE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-
-const retention = z
+/** A CloudWatch Logs retention value; shared with the CloudFront Function manifests. */
+export const retention = z
   .number()
   .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
     message: `must be a CloudWatch Logs retention value: one of ${LOG_RETENTION_DAYS.join(", ")}`,
@@ -163,7 +149,7 @@ const behavior = z
       .max(255)
       .regex(/^[A-Za-z0-9_\-.*$/~"'@:+&?]+$/, "allows A-Z a-z 0-9 _ - . * $ / ~ \" ' @ : + & ? only")
       .refine((p) => p !== "*" && p !== "/*", "\"*\" is the default behavior; declare it as defaultBehavior"),
-    cachePolicy: z.enum(Object.keys(MANAGED_CACHE_POLICIES) as [ManagedCachePolicy, ...ManagedCachePolicy[]]).default("CachingOptimized"),
+    cachePolicy: z.enum(MANAGED_CACHE_POLICY_NAMES).default("CachingOptimized"),
     compress: z.boolean().default(true),
   })
   .strict();
@@ -182,7 +168,13 @@ const distribution = z
       .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)")
       .optional(),
     priceClass: z.enum(PRICE_CLASSES).default("PriceClass_200"),
-    defaultRootObject: z.string().min(1).default("index.html"),
+    /** Object served for "/"; an object key without a leading "/" (CloudFront's DefaultRootObject). */
+    defaultRootObject: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((o) => !o.startsWith("/"), 'is an object key: no leading "/" (write "index.html", not "/index.html")')
+      .default("index.html"),
     defaultBehavior: behavior.omit({ pathPattern: true }).default({ cachePolicy: "CachingOptimized", compress: true }),
     /** Ordered cache behaviors, evaluated in this order. */
     behaviors: z.array(behavior).default([]),
@@ -205,10 +197,6 @@ const distribution = z
     });
   });
 
-/** S3 events that trigger an invalidation: objects created (uploads, replication) and, optionally, removed. */
-export const INVALIDATION_EVENTS = ["created", "removed"] as const;
-/** "wildcard" invalidates /* (one billed path); "changed" invalidates the changed objects' paths. */
-export const INVALIDATION_PATH_MODES = ["wildcard", "changed"] as const;
 
 /** Automatic CloudFront invalidation when the site's bucket changes (modules/site-invalidator.ts). */
 const invalidation = z
@@ -245,14 +233,11 @@ const invalidation = z
   .strict();
 
 /**
- * Continuous deployment of a site (seed 004): a staging distribution, a continuous deployment policy that routes
+ * Continuous deployment of a site (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/continuous-deployment.html): a staging distribution, a continuous deployment policy that routes
  * testers (by header) or a small share of viewers (by weight) to it, Configure/Promote state machines and,
  * optionally, a release pipeline. Limits are CloudFront's: header names start with aws-cf-cd-, weight 0-0.15,
  * session stickiness 300-3600 s, one staging distribution per policy, no HTTP/3 (sites use HTTP/2).
  */
-export { CD_HEADER_PREFIX };
-/** CloudFront allows 20 continuous deployment policies (and 20 staging distributions) per account. */
-export const MAX_CONTINUOUS_DEPLOYMENTS = 20;
 const stickinessTtl = z
   .number()
   .int("must be a whole number of seconds")
@@ -423,29 +408,26 @@ function invalidationProblems(env: { name: string; accountId: string; sites: { n
   if (role && role.split(":")[4] === env.accountId)
     issues.push({ code: "custom", path: ["sites", i, "invalidation", "replicationSourceRoleArn"], message: "is in this environment's own account; only replication from another account needs the bucket policy" });
   const functionName = invalidatorFunctionName(env.name, s.sid, s.name);
-  if (functionName.length > 64)
-    issues.push({ code: "custom", path: ["sites", i, "name"], message: `the invalidator function name "${functionName}" is ${functionName.length} characters; Lambda allows 64: shorten the site name` });
+  if (functionName.length > LIMITS.lambdaFunctionNameLength)
+    issues.push({ code: "custom", path: ["sites", i, "name"], message: `the invalidator function name "${functionName}" is ${functionName.length} characters; Lambda allows ${LIMITS.lambdaFunctionNameLength}: shorten the site name` });
+  // The invalidator turns a changed "<dir>/<index document>" into "<dir>/" and "<dir>": only a file name can be matched so.
+  const root = s.distribution.defaultRootObject;
+  if (root.includes("/"))
+    issues.push({
+      code: "custom",
+      path: ["sites", i, "distribution", "defaultRootObject"],
+      message: `is "${root}"; with invalidation it must be a file name such as index.html (no "/"): the invalidator matches it in every directory`,
+    });
   return issues;
 }
 
-/** Name of a site's invalidator function and role (modules/site-invalidator.ts). */
-export function invalidatorFunctionName(env: string, sid: string, site: string): string {
-  return `${env}-${sid}-${site}-invalidator`;
-}
-
-export function defaultBucketName(env: string, sid: string, site: string, accountId: string): string {
-  return `${env}-${sid}-${site}-${accountId}`;
-}
 
 /** What an environment file exports (defaults may be omitted). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** A validated environment, defaults filled in. */
 export type Environment = z.output<typeof environmentSchema>;
 export type Site = Environment["sites"][number];
-export type SiteInvalidation = NonNullable<Site["invalidation"]>;
 export type Product = Environment["products"][number];
-export type Backend = Environment["backend"];
-export type ProductAccess = NonNullable<Product["access"]>;
 export type ContinuousDeploymentConfig = NonNullable<Site["continuousDeployment"]>;
 
 /** Identity helper so environment files get types and editor completion. */

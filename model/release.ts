@@ -3,13 +3,11 @@
  * promotion, rollback) and the invalidation quotas both the invalidator and the release flow live within.
  * Pure data: imports nothing from environments/ or modules/.
  */
+import { CD_HEADER_PREFIX, LIMITS } from "./limits";
 
 /** The state machines of a release, by definition file (functions/state-machines/<step>.asl.json). */
 export const RELEASE_STEPS = ["configure", "canary", "promote", "rollback"] as const;
 export type ReleaseStep = (typeof RELEASE_STEPS)[number];
-
-/** Header names CloudFront routes to a staging distribution start with this. */
-export const CD_HEADER_PREFIX = "aws-cf-cd-";
 
 /**
  * The header route testers use before approval, for weight sites that do not name their own (`traffic.testRoute`).
@@ -22,7 +20,7 @@ export const DEFAULT_TEST_ROUTE = { header: `${CD_HEADER_PREFIX}release`, value:
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-invalidations).
  * A path containing `*` is a wildcard path and counts against both.
  */
-export const INVALIDATION_QUOTAS = { pathsInProgress: 3000, wildcardPathsInProgress: 15 } as const;
+export const INVALIDATION_QUOTAS = { pathsInProgress: LIMITS.invalidationPaths.max, wildcardPathsInProgress: 15 } as const;
 
 /**
  * Largest `maxPaths` a site may configure: three batches of this size fit in the 3,000-path quota together, so one

@@ -1,6 +1,9 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { appTeamPolicyName, iamPolicyArn } from "../model/names";
 import { policyJson, type PolicyDocument } from "./policy";
+
+export { appTeamPolicyName };
 
 /**
  * The name prefix every application-team resource carries, written with the principal tags of the caller. Function
@@ -72,10 +75,6 @@ export const POLICY_CHANGE_ACTIONS = [
   "iam:UntagPolicy",
 ] as const;
 
-export function appTeamPolicyName(envName: string): string {
-  return `${envName}-cf2-app-team`;
-}
-
 /**
  * The attribute-based policy every application-team role of an environment shares. It names no environment or
  * product: the caller's role tags `environment` and `sid` fill in `${aws:PrincipalTag/...}`, so one policy serves
@@ -131,9 +130,9 @@ export function appTeamPolicyDocument(accountId: string, policyName: string): Po
 
 export interface AppTeamPolicyProps {
   /** Environment name, for the policy name. */
-  envName: string;
+  readonly envName: string;
   /** The account that holds the functions, log groups and roles. */
-  accountId: string;
+  readonly accountId: string;
 }
 
 /**
@@ -151,7 +150,7 @@ export class AppTeamPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AppTeamPolicyProps) {
     super(scope, id);
     const name = appTeamPolicyName(props.envName);
-    this.arn = `arn:aws:iam::${props.accountId}:policy/${name}`;
+    this.arn = iamPolicyArn(props.accountId, name);
     this.policy = new IamPolicy(this, "policy", {
       name,
       description: `CloudFront Functions and their logs of the caller's own environment and sid (principal tags)`,

@@ -2,34 +2,19 @@ import { TerraformOutput, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./github-oidc-provider";
+import { appTeamRoleName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubSubject, iamRoleArn, ssoRoleArnPattern } from "../model/names";
+import { AppTeamRoleKind } from "../model/vocabulary";
 import { policyJson, type PolicyDocument } from "./policy";
 
-/** The two kinds of application-team role. */
-export enum AppTeamRoleKind {
-  MAINTENANCE = "maintenance",
-  CICD = "cicd",
-}
-
-export function appTeamRoleName(envName: string, sid: string, kind: AppTeamRoleKind): string {
-  return `${envName}-${sid}-cf2-${kind}`;
-}
-
-/**
- * IAM Identity Center creates one role per permission set and account, named
- * `AWSReservedSSO_<PermissionSet>_<random suffix>` under `aws-reserved/sso.amazonaws.com/` (plus a region segment
- * in some accounts). The suffix changes when the permission set is re-provisioned, hence ArnLike, never the exact ARN.
- */
-export function ssoRoleArnPattern(accountId: string, permissionSet: string): string {
-  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`;
-}
+// Re-exported: the naming lives in model/, callers read it from here too.
+export { AppTeamRoleKind, appTeamRoleName, githubSubject, ssoRoleArnPattern };
 
 /**
  * Trust for the maintenance role: principals of this account whose ARN is one of the permission-set roles.
  * The account root as principal means the permission set must also allow sts:AssumeRole on this role (README).
  * No sts:TagSession: a session tag would override the role's own environment/sid tags.
  */
-export function maintenanceTrustPolicy(accountId: string, permissionSets: string[]): PolicyDocument {
+export function maintenanceTrustPolicy(accountId: string, permissionSets: readonly string[]): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -42,11 +27,6 @@ export function maintenanceTrustPolicy(accountId: string, permissionSets: string
       },
     ],
   };
-}
-
-/** The OIDC subject GitHub puts in a token of a job that declares `environment: <name>`. */
-export function githubSubject(repository: string, environment: string): string {
-  return `repo:${repository}:environment:${environment}`;
 }
 
 /**
@@ -75,23 +55,20 @@ export function cicdTrustPolicy(oidcProviderArn: string, repository: string, env
 
 export interface AppTeamRolesProps {
   /** Environment name: the `environment` tag and the first part of the role names. */
-  envName: string;
+  readonly envName: string;
   /** The account of the roles. */
-  accountId: string;
+  readonly accountId: string;
   /** Product id: the `sid` tag. */
-  sid: string;
+  readonly sid: string;
   /** ARN of the shared attribute-based policy (modules/app-team-policy.ts) both roles attach. */
-  policyArn: string;
+  readonly policyArn: string;
   /** The policy resource when the same stack creates it, so attachments wait for it. */
-  policy?: ITerraformDependable;
+  readonly policy?: ITerraformDependable;
   /** Maintenance role for console users; omitted = no maintenance role. */
-  maintenance?: { permissionSets: string[]; maxSessionHours: number };
+  readonly maintenance?: { readonly permissionSets: readonly string[]; readonly maxSessionHours: number };
   /** CI/CD role for GitHub Actions; omitted = no CI/CD role. */
-  cicd?: { repository: string; environment: string; maxSessionHours: number; oidcProviderArn: string; oidcProvider?: ITerraformDependable };
+  readonly cicd?: { repository: string; environment: string; maxSessionHours: number; oidcProviderArn: string; oidcProvider?: ITerraformDependable };
 }
-
-/** IAM role names: 1-64 characters of letters, digits and + = , . @ _ -. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /**
  * A product's application-team roles in one environment: a maintenance role for console users (single sign-on,
@@ -131,10 +108,6 @@ export class AppTeamRoles extends Construct {
     o: { description: string; trust: PolicyDocument; maxSessionHours: number; dependsOn?: ITerraformDependable[] },
   ): void {
     const name = appTeamRoleName(props.envName, props.sid, kind);
-    if (!ROLE_NAME.test(name))
-      throw new Error(`${props.envName}/${props.sid}: role name "${name}" must be 1-64 of letters, digits and + = , . @ _ - (is ${name.length} characters)`);
-    if (!Number.isInteger(o.maxSessionHours) || o.maxSessionHours < 1 || o.maxSessionHours > 12)
-      throw new Error(`${name}: maxSessionHours must be a whole number of hours from 1 to 12, is ${o.maxSessionHours}`);
     const role = new IamRole(this, kind, {
       name,
       description: o.description,
@@ -151,7 +124,7 @@ export class AppTeamRoles extends Construct {
     });
     this.roles.set(kind, role);
     // What the team needs after a deploy, by stable names: `cdktf output <env>` lists them.
-    const arn = `arn:aws:iam::${props.accountId}:role/${name}`;
+    const arn = iamRoleArn(props.accountId, name);
     new TerraformOutput(this, `${kind}-role-arn`, { value: arn, description: `${name}: role ARN` }).overrideLogicalId(`${props.sid}_${kind}_role_arn`);
     if (kind === AppTeamRoleKind.MAINTENANCE)
       new TerraformOutput(this, "switch-role-url", {

@@ -2,7 +2,8 @@ import { Aspects, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudfrontFunction } from "@cdktf/provider-aws/lib/cloudfront-function";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Cf2Runtime } from "./cf2-code";
+import { cf2LogGroupName } from "../model/names";
+import type { Cf2Runtime } from "../model/vocabulary";
 import { escapeTerraformTemplates } from "./policy";
 import { SidTags } from "./sid-tags";
 
@@ -10,7 +11,10 @@ import { SidTags } from "./sid-tags";
 export type FunctionAttribute = "code" | "comment" | "runtime" | "publish" | "key_value_store_associations";
 
 /**
- * What Terraform leaves alone on a function the application team owns (FACTS.md, "CloudFront Functions"):
+ * What Terraform leaves alone on a function the application team owns. Facts it rests on: Terraform's state reads
+ * the function's DEVELOPMENT stage, and the provider calls PublishFunction after every update when publish = true
+ * (https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudfront_function, argument
+ * `publish`; stages: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/test-function.html):
  * - `code`: the team updates DEVELOPMENT and publishes it; state reads DEVELOPMENT, so Terraform would revert it.
  * - `comment`, `runtime`: the provider's update calls UpdateFunction and then, with publish = true, PublishFunction,
  *   which would push the team's untested DEVELOPMENT code to LIVE. Ignoring them leaves no update at all.
@@ -24,23 +28,23 @@ export const INFRA_OWNED_IGNORED_ATTRIBUTES: readonly FunctionAttribute[] = [];
 
 export interface CloudFrontFunctionProps {
   /** AWS name, `<env>-<sid>-<name>` ([a-zA-Z0-9-_], at most 64); the principal-tag roles match on this prefix. */
-  functionName: string;
-  /** The code to upload, exactly as built and checked (modules/cf2-code.ts); escaped for Terraform here. */
-  code: string;
+  readonly functionName: string;
+  /** The code to upload, exactly as built and checked (environments/cf2/code.ts); escaped for Terraform here. */
+  readonly code: string;
   /** JavaScript runtime. */
-  runtime: Cf2Runtime;
+  readonly runtime: Cf2Runtime;
   /** Function comment (at most 128 characters), starting with the ticket key. */
-  comment: string;
+  readonly comment: string;
   /** Jira ticket key that requested the function; tagged on the log group as `ticket`. */
-  ticket: string;
+  readonly ticket: string;
   /** Product id, tagged as `sid` on every taggable resource. */
-  sid: string;
+  readonly sid: string;
   /** Retention of the function's log group, in days. */
-  logRetentionDays: number;
+  readonly logRetentionDays: number;
   /** The us-east-1 provider: CloudFront Functions log only there. */
-  logProvider: TerraformProvider;
+  readonly logProvider: TerraformProvider;
   /** Attributes Terraform ignores after creation: APP_OWNED_IGNORED_ATTRIBUTES or INFRA_OWNED_IGNORED_ATTRIBUTES. */
-  ignoreChanges: readonly FunctionAttribute[];
+  readonly ignoreChanges: readonly FunctionAttribute[];
 }
 
 /**
@@ -60,13 +64,10 @@ export class CloudFrontFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudFrontFunctionProps) {
     super(scope, id);
-    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(props.functionName))
-      throw new Error(`CloudFront Function name "${props.functionName}" must be 1-64 of [a-zA-Z0-9-_]`);
-    if (props.comment.length > 128) throw new Error(`${props.functionName}: comment is ${props.comment.length} characters; CloudFront allows at most 128`);
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       provider: props.logProvider,
-      name: `/aws/cloudfront/function/${props.functionName}`,
+      name: cf2LogGroupName(props.functionName),
       retentionInDays: props.logRetentionDays,
       tags: { ticket: props.ticket },
     });

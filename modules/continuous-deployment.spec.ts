@@ -1,6 +1,9 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { ContinuousDeploymentConfig } from "../environments/schema";
+import { releaseParameterNames } from "../model/names";
+import type { PipelineConfig, TrafficConfig } from "../model/resolved";
+
+type ContinuousDeploymentConfig = { traffic: TrafficConfig; pipeline?: PipelineConfig };
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "./continuous-deployment";
 import { FunctionEventType, StaticSite, type StaticSiteProps } from "./static-site";
 
@@ -17,8 +20,8 @@ const siteProps: StaticSiteProps = {
   defaultBehavior: { cachePolicy: "CachingOptimized", compress: true },
   behaviors: [{ pathPattern: "/api/*", cachePolicy: "CachingDisabled", compress: true }],
   functionAssociations: [
-    { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, functionArn: "arn:aws:cloudfront::234567890123:function/stg-shop-rewrite" },
-    { behavior: "/api/*", eventType: FunctionEventType.VIEWER_RESPONSE, functionArn: "arn:aws:cloudfront::234567890123:function/stg-shop-headers" },
+    { behavior: "default", eventType: FunctionEventType.VIEWER_REQUEST, function: { arn: "arn:aws:cloudfront::234567890123:function/stg-shop-rewrite" } },
+    { behavior: "/api/*", eventType: FunctionEventType.VIEWER_RESPONSE, function: { arn: "arn:aws:cloudfront::234567890123:function/stg-shop-headers" } },
   ],
   distributionIgnoreChanges: PROMOTION_OWNED_ATTRIBUTES,
 };
@@ -41,7 +44,7 @@ function synth(config: ContinuousDeploymentConfig, site: Partial<StaticSiteProps
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
   const staticSite = new StaticSite(stack, "site", { ...siteProps, ...site });
-  new ContinuousDeployment(stack, "cd", { envName: "stg", accountId: "234567890123", region: "ap-northeast-1", sid: "shop", site: staticSite, siteName: "web", logRetentionDays: 30, config });
+  new ContinuousDeployment(stack, "cd", { envName: "stg", accountId: "234567890123", region: "ap-northeast-1", sid: "shop", site: staticSite, siteName: "web", config: { ...config, parameterNames: releaseParameterNames("stg", "shop", "web"), logRetentionDays: 30 } });
   return JSON.parse(Testing.synth(stack));
 }
 
@@ -108,7 +111,7 @@ describe("staging distribution and policy", () => {
 
   test("a primary that does not ignore what promotion owns is refused", () => {
     expect(() => synth(header, { distributionIgnoreChanges: undefined })).toThrow(
-      "stg-shop-web: the primary distribution must ignore origin (StaticSite distributionIgnoreChanges), or every plan after a promote reverts it",
+      "test/cd: the primary distribution must ignore origin (StaticSite distributionIgnoreChanges), or every plan after a promote reverts it",
     );
   });
 });

@@ -3,7 +3,9 @@ import { Construct } from "constructs";
 import { CloudfrontContinuousDeploymentPolicy } from "@cdktf/provider-aws/lib/cloudfront-continuous-deployment-policy";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import type { ContinuousDeploymentConfig } from "../environments/schema";
+import { siteBaseName } from "../model/names";
+import type { ResolvedContinuousDeployment, TrafficConfig } from "../model/resolved";
+import { ConstructError } from "../model/errors";
 import { ReleasePipeline } from "./release-pipeline";
 import { ReleaseRollback } from "./release-rollback";
 import { ReleaseStateMachines, type ApiTrafficConfig } from "./release-state-machines";
@@ -33,46 +35,36 @@ export const RELEASE_OWNED_POLICY_ATTRIBUTES = ["enabled", "traffic_config"];
 /** Value of the release-version parameter until the first release writes a version. */
 export const UNRELEASED = "unreleased";
 
-/** SSM parameter names of a site's release, shared by the module, the state machines and `npm run promote`. */
-export function releaseParameterNames(envName: string, sid: string, siteName: string) {
-  const base = `/edge/${envName}/${sid}/${siteName}`;
-  return {
-    /** The release (version prefix in the bucket) staging points at; written by Deploy, read by Configure. */
-    releaseVersion: `${base}/release-version`,
-    primaryDistributionId: `${base}/primary-distribution-id`,
-    stagingDistributionId: `${base}/staging-distribution-id`,
-    policyId: `${base}/continuous-deployment-policy-id`,
-  };
-}
+/** SSM parameter names of a site's release (model/names.ts), re-exported for `npm run promote` and the tests. */
+export { releaseParameterNames } from "../model/names";
 
 export interface ContinuousDeploymentProps {
   /** Environment name, the first part of every resource name. */
-  envName: string;
+  readonly envName: string;
   /** AWS account id, for ARNs and trust conditions. */
-  accountId: string;
+  readonly accountId: string;
   /** Main region (SSM parameters, state machines, pipeline). */
-  region: string;
+  readonly region: string;
   /** Product id; tagged on every resource. */
-  sid: string;
+  readonly sid: string;
   /** The site whose distribution becomes the primary; it must have been built with PROMOTION_OWNED_ATTRIBUTES ignored. */
-  site: StaticSite;
+  readonly site: StaticSite;
   /** Site name, unique in the environment. */
-  siteName: string;
-  /** Retention of the pipeline's log groups. */
-  logRetentionDays: number;
-  /** The site's continuous deployment configuration (traffic, optional pipeline). */
-  config: ContinuousDeploymentConfig;
+  readonly siteName: string;
+  /** The site's resolved continuous deployment: traffic, optional pipeline, parameter names, log retention. */
+  readonly config: ResolvedContinuousDeployment;
 }
 
 /**
- * Continuous deployment for one site (seed 004): a staging distribution with the primary's behaviors and function
- * associations, a continuous deployment policy (disabled until a release is configured), SSM parameters for the
- * release version and the distribution and policy ids, the Configure/Promote state machines and, when configured,
- * the release pipeline. The site's bucket policy admits the staging distribution.
+ * Continuous deployment for one site (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/continuous-deployment.html): a staging distribution with the primary's behaviors and function
+ * associations, a continuous deployment policy (disabled, on the header test route, until a release is configured),
+ * SSM parameters for the release version and the distribution and policy ids, the Configure/Canary/Promote/Rollback
+ * state machines, the rules that roll an unpromoted release back and, when configured, the release pipeline. The
+ * site's bucket policy admits the staging distribution.
  *
  * Owns: everything it creates, except what the release flow changes: the staging distribution's origin
- * (CONFIGURE_OWNED_STAGING_ATTRIBUTES), the policy's `enabled` (RELEASE_OWNED_POLICY_ATTRIBUTES) and the
- * release-version parameter's value. On the primary, promotion owns PROMOTION_OWNED_ATTRIBUTES and the policy
+ * (CONFIGURE_OWNED_STAGING_ATTRIBUTES), the policy's `enabled` and `traffic_config` (RELEASE_OWNED_POLICY_ATTRIBUTES)
+ * and the release-version parameter's value. On the primary, promotion owns PROMOTION_OWNED_ATTRIBUTES and the policy
  * attachment (Configure attaches the policy on the first release, because CloudFront refuses a policy at creation).
  */
 export class ContinuousDeployment extends Construct {
@@ -85,10 +77,10 @@ export class ContinuousDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: ContinuousDeploymentProps) {
     super(scope, id);
-    const name = `${props.envName}-${props.sid}-${props.siteName}`;
+    const name = siteBaseName(props.envName, props.sid, props.siteName);
     const primaryIgnores = props.site.distribution.lifecycle?.ignoreChanges;
     if (!Array.isArray(primaryIgnores) || !PROMOTION_OWNED_ATTRIBUTES.every((a) => primaryIgnores.includes(a)))
-      throw new Error(`${name}: the primary distribution must ignore ${PROMOTION_OWNED_ATTRIBUTES.join(", ")} (StaticSite distributionIgnoreChanges), or every plan after a promote reverts it`);
+      ConstructError.fail(this, `the primary distribution must ignore ${PROMOTION_OWNED_ATTRIBUTES.join(", ")} (StaticSite distributionIgnoreChanges), or every plan after a promote reverts it`);
 
     // Same configuration as the primary, so promotion changes nothing but the origin path. Staging distributions
     // cannot have aliases; the certificate stays, so the primary keeps serving its aliases after a promote.
@@ -109,13 +101,14 @@ export class ContinuousDeployment extends Construct {
       lifecycle: { ignoreChanges: RELEASE_OWNED_POLICY_ATTRIBUTES },
     });
 
-    const names = releaseParameterNames(props.envName, props.sid, props.siteName);
+    const names = props.config.parameterNames;
     this.releaseVersion = new SsmParameter(this, "release-version", {
       name: names.releaseVersion,
       description: `${name}: release (version prefix in the bucket) the staging distribution serves; written by each release`,
       type: "String",
       value: UNRELEASED,
-      // The release flow writes the value (FACTS.md: own the parameter with a placeholder, ignore its value).
+      // The release flow writes the value: Terraform creates the parameter with a placeholder (SSM requires a value,
+      // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html) and ignores it after.
       lifecycle: { ignoreChanges: ["value"] },
     });
     const idParameter = (id: string, paramName: string, value: string, what: string) =>
@@ -143,12 +136,12 @@ export class ContinuousDeployment extends Construct {
         accountId: props.accountId,
         region: props.region,
         // The literal name (not a reference), so plans and policies show it.
-        siteBucketName: props.site.bucket.bucketInput ?? props.site.bucket.bucket,
+        siteBucketName: props.site.bucketName,
         releaseVersionParameter: names.releaseVersion,
         configureStateMachine: this.stateMachines.configure,
         canaryStateMachine: this.stateMachines.canary,
         promoteStateMachine: this.stateMachines.promote,
-        logRetentionDays: props.logRetentionDays,
+        logRetentionDays: props.config.logRetentionDays,
         config: props.config.pipeline,
         approvalMessages: approvalMessages(props.config.traffic, this.staging.domainName),
       });
@@ -168,12 +161,12 @@ export class ContinuousDeployment extends Construct {
 }
 
 /** The header route that reaches staging before approval: the site's header, or a weight site's `testRoute`. */
-function testRouteOf(traffic: ContinuousDeploymentConfig["traffic"]): { header: string; value: string } {
+function testRouteOf(traffic: TrafficConfig): { header: string; value: string } {
   return traffic.type === "header" ? { header: traffic.header, value: traffic.value } : traffic.testRoute;
 }
 
 /** The weight canary the release flow starts after the first approval, in the API's spelling; none for header sites. */
-function canaryTrafficOf(traffic: ContinuousDeploymentConfig["traffic"]): (ApiTrafficConfig & { Type: "SingleWeight" }) | undefined {
+function canaryTrafficOf(traffic: TrafficConfig): (ApiTrafficConfig & { Type: "SingleWeight" }) | undefined {
   if (traffic.type !== "weight") return undefined;
   const s = traffic.sessionStickiness;
   return {
@@ -183,7 +176,7 @@ function canaryTrafficOf(traffic: ContinuousDeploymentConfig["traffic"]): (ApiTr
 }
 
 /** What the approvers are told at each decision: how to reach staging, and what approving does. */
-function approvalMessages(traffic: ContinuousDeploymentConfig["traffic"], stagingDomain: string): { release: string; canary?: string } {
+function approvalMessages(traffic: TrafficConfig, stagingDomain: string): { release: string; canary?: string } {
   const route = testRouteOf(traffic);
   const test = `Staging (${stagingDomain}) serves the new release to requests with the header "${route.header}: ${route.value}" only; every other viewer still gets the primary.`;
   if (traffic.type === "header") return { release: `${test} Approve to promote it to the primary, reject to roll back (the header route closes).` };

@@ -27,6 +27,6 @@ test("references an existing provider without creating one", () => {
 
 test("an existing provider of another account is rejected", () => {
   expect(() => synth("arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com")).toThrow(
-    "existingProviderArn: must be arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+    "existingProviderArn must be arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
   );
 });

@@ -1,19 +1,15 @@
 import { Construct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { ConstructError } from "../model/errors";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn } from "../model/names";
 
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-/** The audience GitHub's aws-actions/configure-aws-credentials asks for. */
-export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
-
-export function githubOidcProviderArn(accountId: string): string {
-  return `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
-}
+export { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn };
 
 export interface GithubOidcProviderProps {
   /** The environment's account. */
-  accountId: string;
+  readonly accountId: string;
   /** ARN of a provider that already exists in the account; when set, nothing is created. */
-  existingProviderArn?: string;
+  readonly existingProviderArn?: string;
 }
 
 /**
@@ -33,7 +29,7 @@ export class GithubOidcProvider extends Construct {
     super(scope, id);
     const arn = props.existingProviderArn ?? githubOidcProviderArn(props.accountId);
     if (arn !== githubOidcProviderArn(props.accountId))
-      throw new Error(`existingProviderArn: must be ${githubOidcProviderArn(props.accountId)} (the provider for ${GITHUB_OIDC_HOST} in this account), is ${arn}`);
+      ConstructError.fail(this, `existingProviderArn must be ${githubOidcProviderArn(props.accountId)} (the provider for ${GITHUB_OIDC_HOST} in this account), is ${arn}`);
     this.arn = arn;
     if (!props.existingProviderArn) {
       this.resource = new IamOpenidConnectProvider(this, "provider", {

@@ -11,11 +11,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { zipSync } from "fflate";
-import { projectRoot } from "./project-root";
+import { projectRoot } from "../model/project-root";
 
 const ROOT = projectRoot();
 /** Where `npm run build` and the synth put bundles (gitignored). */
-export const DIST_DIR = path.join(ROOT, "dist");
+const DIST_DIR = path.join(ROOT, "dist");
 
 export interface LambdaBundle {
   /** dist/<name>/index.js: the deployable handler, exporting `handler`. */
@@ -28,8 +28,8 @@ export interface LambdaBundle {
   bytes: number;
 }
 
-/** esbuild options for a Node.js 22 Lambda handler; exported so tests and the bench build exactly the same way. */
-export function bundleOptions(entry: string, outfile: string): BuildOptions {
+/** esbuild options for a Node.js 22 Lambda handler (`npm run build` and the synth both come through bundleLambda). */
+function bundleOptions(entry: string, outfile: string): BuildOptions {
   return {
     entryPoints: [entry],
     outfile,
@@ -98,6 +98,6 @@ function atomicWrite(file: string, data: Buffer): void {
  * A zip holding one file, with a fixed timestamp and regular-file mode, so equal bundles give equal zips.
  * (fflate writes the DOS timestamp in local time: equal per machine, which is all the reuse above needs.)
  */
-export function zipSingleFile(name: string, data: Buffer): Buffer {
+function zipSingleFile(name: string, data: Buffer): Buffer {
   return Buffer.from(zipSync({ [name]: [data, { level: 9, mtime: new Date(1980, 0, 1), os: 3, attrs: (0o100644 << 16) >>> 0 }] }));
 }

@@ -1,7 +1,8 @@
 /**
  * IAM policy documents as typed data, rendered to JSON that survives Terraform.
  *
- * cdktf passes `${...}` and `%{...}` to Terraform as template syntax (FACTS.md), so an IAM policy variable such as
+ * cdktf passes `${...}` and `%{...}` to Terraform as template syntax (string templates:
+ * https://developer.hashicorp.com/terraform/language/expressions/strings#string-templates), so an IAM policy variable such as
  * `${aws:PrincipalTag/sid}` must reach the JSON as `$${aws:PrincipalTag/sid}`. cdktf's own tokens
  * (`${TfToken[...]}`) are references and must stay as they are.
  */

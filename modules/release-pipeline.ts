@@ -2,21 +2,20 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Codepipeline, type CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
-import type { ContinuousDeploymentConfig } from "../environments/schema";
-import { boundedName } from "./names";
-import { escapeTerraformTemplates, policyJson, type PolicyStatement } from "./policy";
+import { boundedName, codebuildLogGroupName, regionalArn, s3BucketArn, ssmParameterArn, stateMachineExecutionsArn } from "../model/names";
+import type { PipelineConfig } from "../model/resolved";
+import { escapeTerraformTemplates, type PolicyStatement } from "./policy";
+import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
-export type PipelineConfig = NonNullable<ContinuousDeploymentConfig["pipeline"]>;
+export type { PipelineConfig };
 
 /**
- * The pipeline's stages, in order. Sites with a weight canary get two decisions: Approve starts the canary,
+ * The pipeline's stages, in order: the release flow of
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/continuous-deployment-workflow.html with a
+ * build and manual approvals in between. Sites with a weight canary get two decisions: Approve starts the canary,
  * ApproveRelease promotes it; header sites go from Approve straight to Promote.
  */
 export enum ReleaseStage {
@@ -32,27 +31,27 @@ export enum ReleaseStage {
 
 export interface ReleasePipelineProps {
   /** `<env>-<sid>-<site>`: every name starts with it. */
-  name: string;
+  readonly name: string;
   /** AWS account id, for ARNs and trust conditions. */
-  accountId: string;
+  readonly accountId: string;
   /** Region of the pipeline, the build projects and the SSM parameter. */
-  region: string;
+  readonly region: string;
   /** The site's origin bucket; Deploy syncs each release to `<release>/` in it. */
-  siteBucketName: string;
+  readonly siteBucketName: string;
   /** SSM parameter Deploy writes the release version to (Configure reads it). */
-  releaseVersionParameter: string;
+  readonly releaseVersionParameter: string;
   /** Configure state machine, run by the Configure stage. */
-  configureStateMachine: SfnStateMachine;
+  readonly configureStateMachine: SfnStateMachine;
   /** Canary state machine, run after the first approval; undefined for sites without a weight canary. */
-  canaryStateMachine?: SfnStateMachine;
+  readonly canaryStateMachine?: SfnStateMachine;
   /** Promote state machine, run by the Promote stage. */
-  promoteStateMachine: SfnStateMachine;
+  readonly promoteStateMachine: SfnStateMachine;
   /** Retention of the build log groups. */
-  logRetentionDays: number;
+  readonly logRetentionDays: number;
   /** Source, buildspec, image and approval topic from the environment configuration. */
-  config: PipelineConfig;
+  readonly config: PipelineConfig;
   /** Text shown to (and mailed to) the approvers: before the canary (weight sites) and before promotion. */
-  approvalMessages: { canary?: string; release: string };
+  readonly approvalMessages: { canary?: string; release: string };
 }
 
 /** The release version: the commit (CodeStar source) or the object version (S3 source), from the Source action's variables. */
@@ -90,45 +89,22 @@ export class ReleasePipeline extends Construct {
     super(scope, id);
     const { name, config } = props;
     this.name = `${name}-release`;
-    const logGroupArn = (group: string) => `arn:aws:logs:${props.region}:${props.accountId}:log-group:${group}`;
-    const siteBucketArn = `arn:aws:s3:::${props.siteBucketName}`;
-    const parameterArn = `arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.releaseVersionParameter}`;
+    const logGroupArn = (group: string) => regionalArn("logs", props.region, props.accountId, `log-group:${group}`);
+    const siteBucketArn = s3BucketArn(props.siteBucketName);
+    const parameterArn = ssmParameterArn(props.region, props.accountId, props.releaseVersionParameter);
 
-    this.artifacts = new S3Bucket(this, "artifacts", { bucketPrefix: `${boundedName(name, "artifacts", 36)}-`, forceDestroy: true });
-    new S3BucketOwnershipControls(this, "artifacts-ownership", { bucket: this.artifacts.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "artifacts-public-access", {
-      bucket: this.artifacts.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
+    // A private, encrypted bucket Terraform may empty on destroy: it holds only build artifacts.
+    const artifacts = new PrivateBucket(this, {
+      bucketPrefix: `${boundedName(name, "artifacts", 36)}-`,
+      forceDestroy: true,
+      ids: { bucket: "artifacts", ownership: "artifacts-ownership", publicAccess: "artifacts-public-access", encryption: "artifacts-encryption", policy: "artifacts-policy" },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, "artifacts-encryption", {
-      bucket: this.artifacts.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    });
-    new S3BucketPolicy(this, "artifacts-policy", {
-      bucket: this.artifacts.id,
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [this.artifacts.arn, `${this.artifacts.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-      dependsOn: [publicAccess],
-    });
+    this.artifacts = artifacts.bucket;
     const artifactObjects = `${this.artifacts.arn}/*`;
 
     const project = (step: "build" | "deploy", statements: PolicyStatement[], buildspec: string, env: Record<string, string>) => {
       const projectName = `${name}-${step}`;
-      const logGroup = new CloudwatchLogGroup(this, `${step}-logs`, { name: `/aws/codebuild/${projectName}`, retentionInDays: props.logRetentionDays });
+      const logGroup = new CloudwatchLogGroup(this, `${step}-logs`, { name: codebuildLogGroupName(projectName), retentionInDays: props.logRetentionDays });
       const role = new ServiceRole(this, `${step}-role`, {
         name,
         suffix: `cd-${step}`,
@@ -186,7 +162,7 @@ export class ReleasePipeline extends Construct {
     const source = sourceAction(config.source);
     const canary = props.canaryStateMachine;
     const stateMachines = [props.configureStateMachine, ...(canary ? [canary] : []), props.promoteStateMachine];
-    const executionArn = (sm: SfnStateMachine) => `arn:aws:states:${props.region}:${props.accountId}:execution:${sm.name}:*`;
+    const executionArn = (sm: SfnStateMachine) => stateMachineExecutionsArn(props.region, props.accountId, sm.name);
     const role = new ServiceRole(this, "pipeline-role", {
       name,
       suffix: "cd-pipeline",

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
-import { boundedName } from "./names";
+import { boundedName } from "../model/names";
 import { escapeTerraformTemplates } from "./policy";
 import { ServiceRole } from "./service-role";
 

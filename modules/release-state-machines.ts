@@ -2,10 +2,13 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
-import { escapeTerraformTemplates, type PolicyStatement } from "./policy";
-import { projectRoot } from "./project-root";
-import { ServiceRole } from "./service-role";
+import { ConstructError } from "../model/errors";
+import { continuousDeploymentPolicyArn, ssmParameterArn } from "../model/names";
+import { projectRoot } from "../model/project-root";
 import type { ReleaseStep } from "../model/release";
+import { invalidationStatement } from "./grants";
+import { escapeTerraformTemplates, type PolicyStatement } from "./policy";
+import { ServiceRole } from "./service-role";
 
 const DEFINITIONS_DIR = path.join(projectRoot(), "functions", "state-machines");
 
@@ -42,9 +45,9 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
         return substitutions[whole[1]];
       }
       return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => {
-        if (!(key in substitutions)) throw new Error(`${file}: no value for placeholder \${${key}}; known: ${Object.keys(substitutions).join(", ")}`);
+        if (!(key in substitutions)) throw new ConstructError(file, `no value for placeholder \${${key}}; known: ${Object.keys(substitutions).join(", ")}`);
         const v = substitutions[key];
-        if (typeof v === "object") throw new Error(`${file}: placeholder \${${key}} holds JSON data, so it must be a whole string value ("\${${key}}"), not part of one`);
+        if (typeof v === "object") throw new ConstructError(file, `placeholder \${${key}} holds JSON data, so it must be a whole string value ("\${${key}}"), not part of one`);
         used.add(key);
         return String(v);
       });
@@ -55,7 +58,7 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
   };
   const rendered = substitute(JSON.parse(definitionSource(step)));
   const unused = Object.keys(substitutions).filter((k) => !used.has(k));
-  if (unused.length > 0) throw new Error(`${file}: placeholders ${unused.map((k) => `\${${k}}`).join(", ")} are not used`);
+  if (unused.length > 0) throw new ConstructError(file, `placeholders ${unused.map((k) => `\${${k}}`).join(", ")} are not used`);
   return escapeTerraformTemplates(JSON.stringify(rendered));
 }
 
@@ -66,25 +69,25 @@ export type ApiTrafficConfig =
 
 export interface ReleaseStateMachinesProps {
   /** `<env>-<sid>-<site>`: state machine and role names start with it. */
-  name: string;
+  readonly name: string;
   /** AWS account id, for ARNs and trust conditions. */
-  accountId: string;
+  readonly accountId: string;
   /** Region of the state machines and the SSM parameter. */
-  region: string;
+  readonly region: string;
   /** The site's primary distribution. */
-  primaryDistribution: { id: string; arn: string };
+  readonly primaryDistribution: { id: string; arn: string };
   /** The staging distribution. */
-  stagingDistribution: { id: string; arn: string };
+  readonly stagingDistribution: { id: string; arn: string };
   /** The continuous deployment policy's id. */
-  policyId: string;
+  readonly policyId: string;
   /** Name of the SSM parameter holding the release version. */
-  releaseVersionParameter: string;
+  readonly releaseVersionParameter: string;
   /** The parameter's value before the first release; Configure stops on it. */
-  unreleasedValue: string;
+  readonly unreleasedValue: string;
   /** The header route testers use before approval; Configure opens it, rollback resets the policy to it (disabled). */
-  testRoute: ApiTrafficConfig & { Type: "SingleHeader" };
+  readonly testRoute: ApiTrafficConfig & { Type: "SingleHeader" };
   /** The weight canary started after the first approval; undefined for sites without one (no canary state machine). */
-  canaryTraffic?: ApiTrafficConfig & { Type: "SingleWeight" };
+  readonly canaryTraffic?: ApiTrafficConfig & { Type: "SingleWeight" };
 }
 
 /**
@@ -113,8 +116,8 @@ export class ReleaseStateMachines extends Construct {
     this.rollbackName = nameOf("rollback");
     const primary = props.primaryDistribution;
     const staging = props.stagingDistribution;
-    const policyArn = `arn:aws:cloudfront::${props.accountId}:continuous-deployment-policy/${props.policyId}`;
-    const parameterArn = `arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.releaseVersionParameter}`;
+    const policyArn = continuousDeploymentPolicyArn(props.accountId, props.policyId);
+    const parameterArn = ssmParameterArn(props.region, props.accountId, props.releaseVersionParameter);
     const changePolicy = (sid: string) => ({
       Sid: sid,
       Effect: "Allow" as const,
@@ -138,7 +141,7 @@ export class ReleaseStateMachines extends Construct {
         },
         { Sid: "WatchStaging", Effect: "Allow", Action: "cloudfront:GetDistribution", Resource: staging.arn },
         // Staging only: nothing a release does before approval touches the primary's cache.
-        { Sid: "InvalidateStaging", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: staging.arn },
+        invalidationStatement("InvalidateStaging", staging.arn),
         changePolicy("TestRouteOnly"),
       ],
       {
@@ -163,7 +166,7 @@ export class ReleaseStateMachines extends Construct {
           Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistribution", "cloudfront:UpdateDistributionWithStagingConfig"],
           Resource: [primary.arn, staging.arn],
         },
-        { Sid: "Invalidate", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: primary.arn },
+        invalidationStatement("Invalidate", primary.arn),
       ],
       { StagingDistributionId: staging.id, PrimaryDistributionId: primary.id },
     );

@@ -1,81 +1,44 @@
 import { Aspects, AssetType, TerraformAsset, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
-import { invalidatorFunctionName } from "../environments/schema";
+import { invalidationQueueNames, lambdaLogGroupName, s3BucketArn, siteBaseName, sqsQueueArn } from "../model/names";
+import type { ResolvedInvalidation } from "../model/resolved";
+import { InvalidationEvent, InvalidationPaths } from "../model/vocabulary";
+import { invalidationStatement, writeLogsStatement } from "./grants";
+import { ServiceRole } from "./service-role";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { escapeTerraformTemplates, policyJson } from "./policy";
 import { SidTags } from "./sid-tags";
 import type { StaticSite } from "./static-site";
 
-/** S3 events that trigger an invalidation. */
-export enum InvalidationEvent {
-  CREATED = "created",
-  REMOVED = "removed",
-}
-
-/** How a batch becomes invalidation paths (functions/invalidator/paths.ts). */
-export enum InvalidationPaths {
-  /** "/*": one billed path per distribution and batch. */
-  WILDCARD = "wildcard",
-  /** The changed objects' paths (index documents also as their directories); "/*" above maxPaths. */
-  CHANGED = "changed",
-}
-
-/** A distribution that serves the bucket's objects. */
-export interface LinkedDistribution {
-  /** Distribution id (a reference for distributions created in this stack). */
-  id: string;
-  /** Distribution ARN, for the role's invalidation permission. */
-  arn: string;
-}
+export { InvalidationEvent, InvalidationPaths };
 
 export interface SiteInvalidatorProps {
   /** Environment name, the first part of every resource name. */
-  envName: string;
+  readonly envName: string;
   /** AWS account of the bucket, queue and function. */
-  accountId: string;
+  readonly accountId: string;
   /** The environment's main region (the bucket's region; S3 notifies only queues in it). */
-  region: string;
+  readonly region: string;
   /** Product id; tagged on every resource. */
-  sid: string;
+  readonly sid: string;
   /** Site name, unique in the environment. */
-  siteName: string;
+  readonly siteName: string;
   /** The site whose bucket is watched; its own distribution is always invalidated. */
-  site: StaticSite;
-  /** The bucket's name as a literal (ARNs in policies stay readable in the plan). */
-  bucketName: string;
-  /** Other distributions that serve this bucket's objects (other sites of the environment). */
-  alsoInvalidate: LinkedDistribution[];
-  /** S3 events to react to. */
-  events: InvalidationEvent[];
-  /** Only keys with this prefix. */
-  prefix?: string;
-  /** Only keys with this suffix. */
-  suffix?: string;
-  /** Path mode. */
-  paths: InvalidationPaths;
-  /** With CHANGED: above this many paths per distribution and batch, send "/*". */
-  maxPaths: number;
-  /** The object directory URLs serve (the distribution's default root object). */
-  indexDocument: string;
-  /** Seconds Lambda gathers messages into one batch (1-300). */
-  batchingWindowSeconds: number;
-  /** Receives before a message moves to the dead-letter queue (1-1000). */
-  maxReceiveCount: number;
-  /** Retention of the function's log group. */
-  logRetentionDays: number;
-  /** A role of another account that replicates into the bucket; admitted by the bucket policy. */
-  replicationSourceRoleArn?: string;
-  /** The handler bundle; defaults to functions/invalidator bundled once per process. */
-  bundle?: LambdaBundle;
+  readonly site: StaticSite;
+  /** Other sites whose distributions serve this bucket's objects. @default none */
+  readonly alsoInvalidate?: readonly StaticSite[];
+  /** The site's resolved invalidation (environments/resolve.ts): events, filters, paths, batching, names. */
+  readonly config: ResolvedInvalidation;
+  /** The handler bundle. @default functions/invalidator, bundled once per process */
+  readonly bundle?: LambdaBundle;
 }
 
 /** Seconds the function may run; invalidation calls take well under a second, the SDK's retries a few more. */
@@ -93,7 +56,8 @@ const S3_EVENTS: Record<InvalidationEvent, string> = {
 };
 
 /**
- * Invalidates a site's distribution(s) when objects in its bucket change (seed 001, made reliable):
+ * Invalidates a site's distribution(s) when objects in its bucket change, including objects S3 replication copies
+ * in from another account (replication fires s3:ObjectCreated:*, https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html):
  * bucket notification -> encrypted SQS queue (with a dead-letter queue) -> Lambda (batching window, partial batch
  * failures) -> one CreateInvalidation per distribution per batch, idempotent on redelivery.
  *
@@ -112,18 +76,17 @@ export class SiteInvalidator extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteInvalidatorProps) {
     super(scope, id);
-    validate(props);
-    const base = `${props.envName}-${props.sid}-${props.siteName}`;
-    const functionName = invalidatorFunctionName(props.envName, props.sid, props.siteName);
-    const queueName = `${base}-invalidation`;
-    const dlqName = `${queueName}-dlq`;
-    const logGroupName = `/aws/lambda/${functionName}`;
+    const c = props.config;
+    const base = siteBaseName(props.envName, props.sid, props.siteName);
+    const functionName = c.functionName;
+    const { queue: queueName, deadLetterQueue: dlqName } = invalidationQueueNames(base);
+    const logGroupName = lambdaLogGroupName(functionName);
     // Literal ARNs (not references) so the plan shows every policy whole.
-    const arn = (service: string, resource: string) => `arn:aws:${service}:${props.region}:${props.accountId}:${resource}`;
-    const queueArn = arn("sqs", queueName);
-    const dlqArn = arn("sqs", dlqName);
-    const bucketArn = `arn:aws:s3:::${props.bucketName}`;
-    const distributions = [{ id: props.site.distribution.id, arn: props.site.distribution.arn }, ...props.alsoInvalidate];
+    const queueArn = sqsQueueArn(props.region, props.accountId, queueName);
+    const dlqArn = sqsQueueArn(props.region, props.accountId, dlqName);
+    const bucketName = props.site.bucketName;
+    const bucketArn = s3BucketArn(bucketName);
+    const distributions = [props.site, ...(props.alsoInvalidate ?? [])].map((s) => ({ id: s.distribution.id, arn: s.distribution.arn }));
 
     this.deadLetterQueue = new SqsQueue(this, "dlq", {
       name: dlqName,
@@ -137,8 +100,8 @@ export class SiteInvalidator extends Construct {
       messageRetentionSeconds: QUEUE_RETENTION_SECONDS,
       // AWS's rule for Lambda sources: at least 6 x the function timeout plus the batching window, so a batch in
       // flight does not reappear while it is still being handled.
-      visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS + props.batchingWindowSeconds,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: props.maxReceiveCount }),
+      visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS + c.batchingWindowSeconds,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: c.maxReceiveCount }),
       dependsOn: [this.deadLetterQueue],
     });
     // Only this queue may use the DLQ, and a DLQ redrive (start-message-move-task) returns messages to it.
@@ -172,58 +135,40 @@ export class SiteInvalidator extends Construct {
         {
           id: "cloudfront-invalidation",
           queueArn: this.queue.arn,
-          events: props.events.map((e) => S3_EVENTS[e]),
-          filterPrefix: props.prefix,
-          filterSuffix: props.suffix,
+          events: c.events.map((e) => S3_EVENTS[e]),
+          filterPrefix: c.prefix,
+          filterSuffix: c.suffix,
         },
       ],
       dependsOn: [queuePolicy],
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: c.logRetentionDays });
 
-    this.role = new IamRole(this, "role", {
-      name: functionName,
+    const { role, policy: rolePolicy } = ServiceRole.resources(this, { role: "role", policy: "role-policy" }, {
+      name: base,
+      suffix: "invalidator",
+      roleName: functionName,
+      service: "lambda.amazonaws.com",
+      accountId: props.accountId,
+      sourceAccountCondition: false,
       description: `Invalidates ${base}'s CloudFront distributions when its bucket changes`,
-      assumeRolePolicy: policyJson({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      policyName: "invalidate-linked-distributions",
+      policyRoleAttribute: "name",
+      statements: [
+        // With List: the handler reads what is in progress to fit its paths into the quotas (functions/invalidator/budget.ts).
+        invalidationStatement("InvalidateLinkedDistributions", distributions.map((d) => d.arn), { list: true }),
+        { Sid: "ConsumeOwnQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queueArn },
+        writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName),
+      ],
     });
-    const rolePolicy = new IamRolePolicy(this, "role-policy", {
-      role: this.role.name,
-      name: "invalidate-linked-distributions",
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "InvalidateLinkedDistributions",
-            Effect: "Allow",
-            // List and Get: the handler reads what is in progress to fit its paths into the quotas (functions/invalidator/budget.ts).
-            Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation", "cloudfront:ListInvalidations"],
-            Resource: distributions.map((d) => d.arn),
-          },
-          {
-            Sid: "ConsumeOwnQueue",
-            Effect: "Allow",
-            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-            Resource: queueArn,
-          },
-          {
-            Sid: "WriteOwnLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [arn("logs", `log-group:${logGroupName}`), arn("logs", `log-group:${logGroupName}:*`)],
-          },
-        ],
-      }),
-    });
+    this.role = role;
 
     const bundle = props.bundle ?? bundleLambda("invalidator");
     const code = codeAsset(this, bundle);
     this.function = new LambdaFunction(this, "function", {
       functionName,
-      description: `CloudFront invalidation for ${props.bucketName} (modules/site-invalidator.ts)`,
+      description: `CloudFront invalidation for ${bucketName} (modules/site-invalidator.ts)`,
       role: this.role.arn,
       runtime: "nodejs22.x",
       architectures: ["arm64"],
@@ -233,7 +178,7 @@ export class SiteInvalidator extends Construct {
       sourceCodeHash: code.assetHash,
       memorySize: 256,
       timeout: FUNCTION_TIMEOUT_SECONDS,
-      environment: { variables: { INVALIDATOR_CONFIG: invalidatorConfig(props, distributions.map((d) => d.id)) } },
+      environment: { variables: { INVALIDATOR_CONFIG: invalidatorConfig(bucketName, c, distributions.map((d) => d.id)) } },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
       // The log group first, or the first invocation creates one without retention.
       dependsOn: [this.logGroup, rolePolicy],
@@ -243,25 +188,25 @@ export class SiteInvalidator extends Construct {
       functionName: this.function.arn,
       eventSourceArn: this.queue.arn,
       batchSize: BATCH_SIZE,
-      maximumBatchingWindowInSeconds: props.batchingWindowSeconds,
+      maximumBatchingWindowInSeconds: c.batchingWindowSeconds,
       functionResponseTypes: ["ReportBatchItemFailures"],
       scalingConfig: { maximumConcurrency: MAX_CONCURRENCY },
       // Lambda checks the role can read the queue when the mapping is created.
       dependsOn: [rolePolicy],
     });
 
-    if (props.replicationSourceRoleArn) {
+    if (c.replicationSourceRoleArn) {
       props.site.addBucketPolicyStatement({
         Sid: "AllowReplicationFromSourceAccount",
         Effect: "Allow",
-        Principal: { AWS: props.replicationSourceRoleArn },
+        Principal: { AWS: c.replicationSourceRoleArn },
         Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
         Resource: `${bucketArn}/*`,
       });
       props.site.addBucketPolicyStatement({
         Sid: "AllowReplicationVersioningCheck",
         Effect: "Allow",
-        Principal: { AWS: props.replicationSourceRoleArn },
+        Principal: { AWS: c.replicationSourceRoleArn },
         Action: "s3:GetBucketVersioning",
         Resource: bucketArn,
       });
@@ -272,10 +217,8 @@ export class SiteInvalidator extends Construct {
 }
 
 /** The function's INVALIDATOR_CONFIG: JSON with distribution ids that Terraform fills in. */
-export function invalidatorConfig(props: Pick<SiteInvalidatorProps, "bucketName" | "paths" | "maxPaths" | "indexDocument">, distributionIds: string[]): string {
-  return escapeTerraformTemplates(
-    JSON.stringify({ links: [{ bucket: props.bucketName, distributionIds }], paths: props.paths, maxPaths: props.maxPaths, indexDocument: props.indexDocument }),
-  );
+export function invalidatorConfig(bucketName: string, c: Pick<ResolvedInvalidation, "paths" | "maxPaths" | "indexDocument">, distributionIds: string[]): string {
+  return escapeTerraformTemplates(JSON.stringify({ links: [{ bucket: bucketName, distributionIds }], paths: c.paths, maxPaths: c.maxPaths, indexDocument: c.indexDocument }));
 }
 
 /** One asset per stack, shared by every invalidator in it: the zip is copied once per stack, not per site. */
@@ -285,21 +228,4 @@ function codeAsset(scope: Construct, bundle: LambdaBundle): TerraformAsset {
   const existing = stack.node.tryFindChild(id);
   if (existing instanceof TerraformAsset) return existing;
   return new TerraformAsset(stack, id, { path: bundle.zip, type: AssetType.FILE, assetHash: bundle.hash });
-}
-
-function validate(props: SiteInvalidatorProps): void {
-  const name = `${props.envName}-${props.sid}-${props.siteName}`;
-  const fail = (msg: string) => {
-    throw new Error(`${name} invalidator: ${msg}`);
-  };
-  if (props.events.length === 0) fail("events must list at least one of created, removed");
-  if (!Number.isInteger(props.batchingWindowSeconds) || props.batchingWindowSeconds < 1 || props.batchingWindowSeconds > 300)
-    fail(`batchingWindowSeconds must be 1-300 (is ${props.batchingWindowSeconds})`);
-  if (!Number.isInteger(props.maxReceiveCount) || props.maxReceiveCount < 1 || props.maxReceiveCount > 1000)
-    fail(`maxReceiveCount must be 1-1000 (is ${props.maxReceiveCount})`);
-  if (!Number.isInteger(props.maxPaths) || props.maxPaths < 1 || props.maxPaths > 3000) fail(`maxPaths must be 1-3000 (is ${props.maxPaths})`);
-  if (props.indexDocument === "" || props.indexDocument.includes("/")) fail(`indexDocument must be a file name such as index.html (is "${props.indexDocument}")`);
-  if (props.prefix?.startsWith("/")) fail('prefix must not start with "/" (S3 keys have no leading slash)');
-  const functionName = invalidatorFunctionName(props.envName, props.sid, props.siteName);
-  if (functionName.length > 64) fail(`function name "${functionName}" exceeds Lambda's 64 characters`);
 }

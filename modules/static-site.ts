@@ -1,4 +1,4 @@
-import { Aspects, Lazy, TerraformOutput } from "cdktf";
+import { Aspects, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import {
   CloudfrontDistribution,
@@ -6,78 +6,66 @@ import {
   CloudfrontDistributionOrderedCacheBehavior,
 } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { MANAGED_CACHE_POLICIES, type ManagedCachePolicy } from "../environments/schema";
-import { policyJson, type PolicyStatement } from "./policy";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { siteBaseName } from "../model/names";
+import type { BehaviorConfig, DistributionConfig } from "../model/resolved";
+import { DEFAULT_BEHAVIOR, FunctionEventType, MANAGED_CACHE_POLICIES, type PriceClass } from "../model/vocabulary";
+import type { PolicyStatement } from "./policy";
+import type { CloudFrontFunction } from "./cloudfront-function";
+import { PrivateBucket } from "./private-bucket";
 import { SidTags } from "./sid-tags";
 
-/** The viewer events a CloudFront Function can run on. */
-export enum FunctionEventType {
-  VIEWER_REQUEST = "viewer-request",
-  VIEWER_RESPONSE = "viewer-response",
-}
+export { FunctionEventType };
 
 /** One CloudFront Function attached to one cache behavior. */
 export interface FunctionAssociation {
-  /** "default" for the default behavior, otherwise the behavior's path pattern. */
-  behavior: string;
+  /** "default" for the default behavior, otherwise the behavior's path pattern (the schema checked it exists). */
+  readonly behavior: string;
   /** The viewer event the function runs on. */
-  eventType: FunctionEventType;
-  /** ARN of the function (its LIVE stage runs). */
-  functionArn: string;
+  readonly eventType: FunctionEventType;
+  /** The function (its LIVE stage runs): a CloudFrontFunction, or anything with its ARN. */
+  readonly function: Pick<CloudFrontFunction, "arn">;
 }
 
 /** A cache behavior of the distribution. */
-export interface SiteBehavior {
-  /** Path pattern; omitted for the default behavior. */
-  pathPattern?: string;
-  /** Managed cache policy by name. */
-  cachePolicy: ManagedCachePolicy;
-  /** Compress objects for viewers that accept it. */
-  compress: boolean;
-}
+export type SiteBehavior = BehaviorConfig;
 
 export interface StaticSiteProps {
   /** Environment name, the first part of every resource name. */
-  envName: string;
+  readonly envName: string;
   /** AWS account id, for the bucket policy's source-account condition. */
-  accountId: string;
+  readonly accountId: string;
   /** Product id; tagged on every resource. */
-  sid: string;
+  readonly sid: string;
   /** Site name, unique in the environment. */
-  siteName: string;
-  /** Origin bucket name (globally unique). */
-  bucketName: string;
-  /** Distribution comment (at most 128 characters). */
-  comment?: string;
+  readonly siteName: string;
+  /** Origin bucket name (globally unique), as resolved (environments/resolve.ts). */
+  readonly bucketName: string;
+  /** Distribution comment (at most 128 characters). @default `<env>-<sid>-<site>` */
+  readonly comment?: string;
   /** Alternate domain names; needs certificateArn. */
-  aliases: string[];
-  /** ACM certificate in us-east-1 for the aliases. */
-  certificateArn?: string;
+  readonly aliases: readonly string[];
+  /** ACM certificate in us-east-1 for the aliases. @default CloudFront's default certificate */
+  readonly certificateArn?: string;
   /** CloudFront price class. */
-  priceClass: string;
+  readonly priceClass: PriceClass;
   /** Object served for "/". */
-  defaultRootObject: string;
+  readonly defaultRootObject: string;
   /** The default cache behavior. */
-  defaultBehavior: Omit<SiteBehavior, "pathPattern">;
+  readonly defaultBehavior: DistributionConfig["defaultBehavior"];
   /** Ordered cache behaviors, in evaluation order. */
-  behaviors: SiteBehavior[];
-  /** Standard access logs: an existing bucket and a prefix. */
-  logging?: { bucket: string; prefix: string };
-  /** Import this existing distribution id instead of creating a new distribution. */
-  adoptDistributionId?: string;
-  /** CloudFront Functions to attach; at most one per event type per behavior. */
-  functionAssociations?: FunctionAssociation[];
+  readonly behaviors: readonly SiteBehavior[];
+  /** Standard access logs: an existing bucket and a prefix. @default no access logs */
+  readonly logging?: { readonly bucket: string; readonly prefix: string };
+  /** Import this existing distribution id instead of creating a new distribution. @default create one */
+  readonly adoptDistributionId?: string;
+  /** CloudFront Functions to attach; at most one per event type per behavior (the schema checks both). @default none */
+  readonly functionAssociations?: readonly FunctionAssociation[];
   /**
    * Distribution attributes that something outside Terraform owns and plans must leave alone; continuous
-   * deployment passes PROMOTION_OWNED_ATTRIBUTES (modules/continuous-deployment.ts). Default: none.
+   * deployment passes PROMOTION_OWNED_ATTRIBUTES (modules/continuous-deployment.ts). @default none
    */
-  distributionIgnoreChanges?: string[];
+  readonly distributionIgnoreChanges?: readonly string[];
 }
 
 const S3_ORIGIN_ID = "s3-origin";
@@ -96,34 +84,32 @@ export class StaticSite extends Construct {
   /** The distribution's configuration, so a staging distribution can be built with the same behaviors and functions. */
   readonly distributionConfig: CloudfrontDistributionConfig;
   readonly originAccessControl: CloudfrontOriginAccessControl;
+  /** The origin bucket with its hardening and policy. */
+  readonly privateBucket: PrivateBucket;
+  /** The bucket's name, literal. */
+  readonly bucketName: string;
   private readonly readerDistributionArns: string[] = [];
-  private readonly extraBucketStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
-    const name = `${props.envName}-${props.sid}-${props.siteName}`;
-    validateAssociations(name, props);
+    this.bucketName = props.bucketName;
+    const name = siteBaseName(props.envName, props.sid, props.siteName);
 
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName });
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    });
     // Versioning lets a bad deploy be rolled back and is required for replication into the bucket.
-    new S3BucketVersioningA(this, "versioning", {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: "Enabled" },
+    this.privateBucket = new PrivateBucket(this, {
+      bucket: props.bucketName,
+      versioning: true,
+      ids: { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", versioning: "versioning", policy: "policy" },
+    });
+    this.bucket = this.privateBucket.bucket;
+    this.privateBucket.addToResourcePolicy({
+      Sid: "AllowCloudFrontRead",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: "s3:GetObject",
+      Resource: `${this.privateBucket.arn}/*`,
+      // The list is read when the policy renders at synth, after staging distributions have added themselves.
+      Condition: { StringEquals: { "AWS:SourceArn": this.readerDistributionArns, "AWS:SourceAccount": props.accountId } },
     });
 
     this.originAccessControl = new CloudfrontOriginAccessControl(this, "oac", {
@@ -137,12 +123,12 @@ export class StaticSite extends Construct {
     const associationsFor = (behavior: string) =>
       (props.functionAssociations ?? [])
         .filter((a) => a.behavior === behavior)
-        .map((a) => ({ eventType: a.eventType, functionArn: a.functionArn }));
+        .map((a) => ({ eventType: a.eventType, functionArn: a.function.arn }));
 
     this.distributionConfig = {
       enabled: true,
       comment: props.comment ?? name,
-      aliases: props.aliases.length > 0 ? props.aliases : undefined,
+      aliases: props.aliases.length > 0 ? [...props.aliases] : undefined,
       priceClass: props.priceClass,
       defaultRootObject: props.defaultRootObject,
       // HTTP/2 only: continuous deployment does not support HTTP/3.
@@ -162,7 +148,7 @@ export class StaticSite extends Construct {
         cachedMethods: ["GET", "HEAD"],
         cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
         compress: props.defaultBehavior.compress,
-        functionAssociation: associationsFor("default"),
+        functionAssociation: associationsFor(DEFAULT_BEHAVIOR),
       },
       orderedCacheBehavior: props.behaviors.map(
         (b): CloudfrontDistributionOrderedCacheBehavior => ({
@@ -186,7 +172,7 @@ export class StaticSite extends Construct {
     };
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       ...this.distributionConfig,
-      lifecycle: props.distributionIgnoreChanges?.length ? { ignoreChanges: props.distributionIgnoreChanges } : undefined,
+      lifecycle: props.distributionIgnoreChanges?.length ? { ignoreChanges: [...props.distributionIgnoreChanges] } : undefined,
     });
     if (props.adoptDistributionId) this.distribution.importFrom(props.adoptDistributionId);
     // The ids a ticket names and the domain DNS points at, by stable names (`cdktf output <env>`).
@@ -194,14 +180,6 @@ export class StaticSite extends Construct {
     new TerraformOutput(this, "distribution-id", { value: this.distribution.id, description: `${name}: distribution id` }).overrideLogicalId(`${outputName}_distribution_id`);
     new TerraformOutput(this, "distribution-domain-name", { value: this.distribution.domainName, description: `${name}: CloudFront domain name` }).overrideLogicalId(`${outputName}_distribution_domain_name`);
     this.allowDistributionRead(this.distribution.arn);
-
-    new S3BucketPolicy(this, "policy", {
-      bucket: this.bucket.id,
-      // Rendered at synth time, after other constructs have registered their readers and statements.
-      policy: Lazy.stringValue({ produce: () => this.renderBucketPolicy(props.bucketName, props.accountId) }),
-      // S3 rejects a policy while the public access block is being applied.
-      dependsOn: [publicAccess],
-    });
 
     Aspects.of(this).add(new SidTags(props.sid));
   }
@@ -213,48 +191,6 @@ export class StaticSite extends Construct {
 
   /** Adds a statement to the bucket policy (e.g. for a replication role of another account). */
   addBucketPolicyStatement(statement: PolicyStatement): void {
-    this.extraBucketStatements.push(statement);
-  }
-
-  private renderBucketPolicy(bucketName: string, accountId: string): string {
-    // The literal name, not a reference, so the plan shows the whole policy.
-    const bucketArn = `arn:aws:s3:::${bucketName}`;
-    return policyJson({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucketArn, `${bucketArn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          Sid: "AllowCloudFrontRead",
-          Effect: "Allow",
-          Principal: { Service: "cloudfront.amazonaws.com" },
-          Action: "s3:GetObject",
-          Resource: `${bucketArn}/*`,
-          Condition: {
-            StringEquals: { "AWS:SourceArn": this.readerDistributionArns, "AWS:SourceAccount": accountId },
-          },
-        },
-        ...this.extraBucketStatements,
-      ],
-    });
-  }
-}
-
-function validateAssociations(name: string, props: StaticSiteProps): void {
-  const known = new Set(["default", ...props.behaviors.map((b) => b.pathPattern!)]);
-  const seen = new Set<string>();
-  for (const a of props.functionAssociations ?? []) {
-    if (!known.has(a.behavior))
-      throw new Error(`${name}: no cache behavior "${a.behavior}"; known: ${[...known].join(", ")}`);
-    const key = `${a.behavior} ${a.eventType}`;
-    if (seen.has(key))
-      throw new Error(`${name}: two functions on ${a.eventType} of behavior "${a.behavior}"; CloudFront allows one per event type per behavior`);
-    seen.add(key);
+    this.privateBucket.addToResourcePolicy(statement);
   }
 }

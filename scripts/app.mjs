@@ -15,7 +15,7 @@ const buildRoot = path.join(root, ".build");
 // One directory per process: two synths at once (parallel tests, `npm run synth` beside `npm test`) must not delete
 // each other's files, which a shared .build/ did.
 const outdir = path.join(buildRoot, String(process.pid));
-const SOURCE_DIRS = ["stacks", "modules", "environments", "model"];
+const SOURCE_DIRS = ["model", "stacks", "modules", "environments"];
 
 const walk = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -1,6 +1,6 @@
 /**
  * Part of `npm run bench` (section "invalidator"): a simulated deployment against a local CloudFront API
- * (test/support/fake-cloudfront.ts, with the 15-wildcards-in-progress quota and a simulated clock), run through
+ * (scripts/support/fake-cloudfront.ts, with the 15-wildcards-in-progress quota and a simulated clock), run through
  * the seed's handler logic and through the built bundle (dist/invalidator/index.js).
  *
  * Deployment: 1,000 objects, 20 of them index.html, replicated into the bucket evenly over DEPLOY_SECONDS; S3
@@ -12,8 +12,8 @@
 import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
 import type { SQSEvent } from "aws-lambda";
 import { bundleLambda } from "../modules/lambda-bundle";
-import { FakeCloudFront } from "../test/support/fake-cloudfront";
-import { s3Notification, sqsEvent } from "../test/support/s3-events";
+import { FakeCloudFront } from "./support/fake-cloudfront";
+import { s3Notification, sqsEvent } from "./support/s3-events";
 
 const OBJECTS = 1000;
 const INDEX_FILES = 20;

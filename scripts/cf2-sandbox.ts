@@ -13,7 +13,7 @@ import * as querystring from "node:querystring";
 import * as vm from "node:vm";
 import { parse } from "acorn";
 import { z } from "zod";
-import { Cf2Runtime } from "../modules/cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
 
 const valueMap = z.record(z.string(), z.object({ value: z.string(), multiValue: z.array(z.object({ value: z.string() })).optional() }).strict());
 const cookieMap = z.record(

@@ -35,7 +35,8 @@ import {
   waitUntilInvalidationCompleted,
 } from "@aws-sdk/client-cloudfront";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { ConfigError, loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../environments/load";
+import { userFacingMessage } from "../model/errors";
 import { releaseParameterNames } from "../modules/continuous-deployment";
 
 /** A failure the user can act on; printed without a stack trace. */
@@ -259,7 +260,8 @@ async function main(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof PromoteError || err instanceof ConfigError) process.stderr.write(`promote: ${err.message}\n`);
+    const message = err instanceof PromoteError ? err.message : userFacingMessage(err);
+    if (message !== undefined) process.stderr.write(`promote: ${message}\n`);
     else process.stderr.write(`promote: ${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 1;
   });

@@ -17,11 +17,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "../environments/load";
+import { userFacingMessage } from "../model/errors";
 import type { Environment } from "../environments/schema";
 import { CODE_FILE, MANIFEST_FILE, TESTS_DIR, functionsDir, readManifestSources, sourceOf, validateFunctions } from "../environments/cf2/load";
-import { projectRoot } from "../modules/project-root";
+import { projectRoot } from "../model/project-root";
 import { FUNCTION_NAME, FunctionOwner, TICKET_KEY, type FunctionManifestInput } from "../environments/cf2/manifest";
-import { Cf2Runtime } from "../modules/cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
 
 type EventType = "viewer-request" | "viewer-response";
 
@@ -393,8 +394,9 @@ function main(argv: string[]): number {
     );
     return 0;
   } catch (err) {
-    if (err instanceof TicketError || err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+    const message = err instanceof TicketError ? err.message : userFacingMessage(err);
+    if (message !== undefined) {
+      process.stderr.write(`${message}\n`);
       return 1;
     }
     throw err;

@@ -1,11 +1,19 @@
 import { App } from "cdktf";
-import type { Environment } from "../environments/schema";
 import type { Cf2Function } from "../environments/cf2/load";
+import { resolveEnvironments } from "../environments/resolve";
+import type { Environment } from "../environments/schema";
 import { EdgeStack } from "./edge-stack";
 
-/** Builds one stack per environment into a cdktf App. Validation (environments and functions) has already happened. */
-export function buildApp(envs: Environment[], outdir?: string, functions: Cf2Function[] = []): { app: App; stacks: EdgeStack[] } {
-  const app = new App(outdir ? { outdir } : {});
-  const stacks = envs.map((env) => new EdgeStack(app, env, functions));
+export interface BuildAppOptions {
+  /** Every validated CloudFront Function; each stack creates those that list its environment. @default none */
+  readonly functions?: readonly Cf2Function[];
+  /** Where cdktf writes the stacks. @default cdktf's own (cdktf.out, or $CDKTF_OUTDIR) */
+  readonly outdir?: string;
+}
+
+/** Resolves the validated environments and builds one stack per environment into a cdktf App. */
+export function buildApp(envs: readonly Environment[], options: BuildAppOptions = {}): { app: App; stacks: EdgeStack[] } {
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  const stacks = resolveEnvironments(envs, options.functions).map((env) => new EdgeStack(app, env));
   return { app, stacks };
 }

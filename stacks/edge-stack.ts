@@ -1,21 +1,17 @@
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { defaultBucketName, type Environment } from "../environments/schema";
+import type { BackendConfig, ResolvedEnvironment } from "../model/resolved";
 import { StaticSite } from "../modules/static-site";
 import { AppTeamPolicy } from "../modules/app-team-policy";
 import { AppTeamRoles } from "../modules/app-team-roles";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
-import { InvalidationEvent, InvalidationPaths, SiteInvalidator } from "../modules/site-invalidator";
+import { SiteInvalidator } from "../modules/site-invalidator";
 import type { CloudFrontFunction } from "../modules/cloudfront-function";
-import type { Cf2Function } from "../environments/cf2/load";
 import { addFunctions } from "./edge-functions";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 
-/** Tags the provider puts on every taggable resource of an environment. */
-export function defaultTags(env: Environment): Record<string, string> {
-  return { ...env.tags, environment: env.name, "managed-by": "cdktf", repository: env.repository };
-}
+export { defaultTags } from "../environments/resolve";
 
 /**
  * One environment: its state backend, a provider for the main region and one for us-east-1 (CloudFront Function
@@ -37,41 +33,40 @@ export class EdgeStack extends TerraformStack {
   /** Continuous deployments by site name (sites with `continuousDeployment`). */
   readonly continuousDeployments = new Map<string, ContinuousDeployment>();
 
-  /** `functions`: every validated function manifest; the stack creates those that list this environment. */
-  constructor(scope: Construct, readonly env: Environment, functions: Cf2Function[] = []) {
+  /** `env`: the resolved environment (environments/resolve.ts): defaults applied, names computed, references checked. */
+  constructor(scope: Construct, readonly env: ResolvedEnvironment) {
     super(scope, env.name);
-    configureBackend(this, env);
+    configureBackend(this, env.backend);
 
-    const common = { allowedAccountIds: [env.accountId], defaultTags: [{ tags: defaultTags(env) }] };
+    const common = { allowedAccountIds: [env.accountId], defaultTags: [{ tags: { ...env.defaultTags } }] };
     this.provider = new AwsProvider(this, "aws", { region: env.region, ...common });
     this.usEast1 = new AwsProvider(this, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1", ...common });
 
-    const cf2 = addFunctions(this, env, functions, this.usEast1);
-    this.functions = cf2.functions;
+    this.functions = addFunctions(this, env.functions, this.usEast1);
 
     for (const site of env.sites) {
       const d = site.distribution;
-      this.sites.set(
-        site.name,
-        new StaticSite(this, `site-${site.name}`, {
-          envName: env.name,
-          accountId: env.accountId,
-          sid: site.sid,
-          siteName: site.name,
-          bucketName: site.bucketName ?? defaultBucketName(env.name, site.sid, site.name, env.accountId),
-          comment: d.comment,
-          aliases: d.aliases,
-          certificateArn: d.certificateArn,
-          priceClass: d.priceClass,
-          defaultRootObject: d.defaultRootObject,
-          defaultBehavior: d.defaultBehavior,
-          behaviors: d.behaviors,
-          logging: d.logging,
-          adoptDistributionId: d.adopt ? d.id : undefined,
-          functionAssociations: cf2.associationsBySite.get(site.name),
-          distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
-        }),
-      );
+      const staticSite = new StaticSite(this, `site-${site.name}`, {
+        envName: env.name,
+        accountId: env.accountId,
+        sid: site.sid,
+        siteName: site.name,
+        bucketName: site.bucketName,
+        comment: d.comment,
+        aliases: d.aliases,
+        certificateArn: d.certificateArn,
+        priceClass: d.priceClass,
+        defaultRootObject: d.defaultRootObject,
+        defaultBehavior: d.defaultBehavior,
+        behaviors: d.behaviors,
+        logging: d.logging,
+        adoptDistributionId: d.adopt ? d.id : undefined,
+        functionAssociations: site.functionAssociations.length
+          ? site.functionAssociations.map((a) => ({ behavior: a.behavior, eventType: a.eventType, function: this.functions.get(a.function)! }))
+          : undefined,
+        distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
+      });
+      this.sites.set(site.name, staticSite);
       if (site.continuousDeployment) {
         this.continuousDeployments.set(
           site.name,
@@ -80,9 +75,8 @@ export class EdgeStack extends TerraformStack {
             accountId: env.accountId,
             region: env.region,
             sid: site.sid,
-            site: this.sites.get(site.name)!,
+            site: staticSite,
             siteName: site.name,
-            logRetentionDays: env.logRetentionDays,
             config: site.continuousDeployment,
           }),
         );
@@ -91,18 +85,17 @@ export class EdgeStack extends TerraformStack {
 
     // Application-team access: one shared ABAC policy, a maintenance and/or CI/CD role per product. IAM is global,
     // so the main provider serves.
-    const teams = env.products.filter((p) => p.access);
-    if (teams.length > 0) {
+    if (env.appTeams.length > 0) {
       const policy = new AppTeamPolicy(this, "app-team-policy", { envName: env.name, accountId: env.accountId });
       const oidc = env.githubOidc && new GithubOidcProvider(this, "github-oidc", { accountId: env.accountId, ...env.githubOidc });
-      for (const p of teams) {
-        const { maintenance, cicd } = p.access!;
+      for (const team of env.appTeams) {
+        const { maintenance, cicd } = team;
         this.appTeamRoles.set(
-          p.sid,
-          new AppTeamRoles(this, `app-team-${p.sid}`, {
+          team.sid,
+          new AppTeamRoles(this, `app-team-${team.sid}`, {
             envName: env.name,
             accountId: env.accountId,
-            sid: p.sid,
+            sid: team.sid,
             policyArn: policy.arn,
             policy: policy.policy,
             maintenance,
@@ -114,9 +107,7 @@ export class EdgeStack extends TerraformStack {
 
     // After every site exists: an invalidator may also invalidate other sites' distributions.
     for (const site of env.sites) {
-      const inv = site.invalidation;
-      if (!inv) continue;
-      const own = this.sites.get(site.name)!;
+      if (!site.invalidation) continue;
       this.invalidators.set(
         site.name,
         new SiteInvalidator(this, `invalidator-${site.name}`, {
@@ -125,29 +116,18 @@ export class EdgeStack extends TerraformStack {
           region: env.region,
           sid: site.sid,
           siteName: site.name,
-          site: own,
-          bucketName: site.bucketName ?? defaultBucketName(env.name, site.sid, site.name, env.accountId),
-          alsoInvalidate: inv.alsoInvalidate.map((name) => ({ id: this.sites.get(name)!.distribution.id, arn: this.sites.get(name)!.distribution.arn })),
-          events: inv.events.map((e) => e as InvalidationEvent),
-          prefix: inv.prefix,
-          suffix: inv.suffix,
-          paths: inv.paths as InvalidationPaths,
-          maxPaths: inv.maxPaths,
-          indexDocument: site.distribution.defaultRootObject,
-          batchingWindowSeconds: inv.batchingWindowSeconds,
-          maxReceiveCount: inv.maxReceiveCount,
-          logRetentionDays: env.logRetentionDays,
-          replicationSourceRoleArn: inv.replicationSourceRoleArn,
+          site: this.sites.get(site.name)!,
+          alsoInvalidate: site.invalidation.alsoInvalidate.map((name) => this.sites.get(name)!),
+          config: site.invalidation,
         }),
       );
     }
   }
 }
 
-function configureBackend(stack: TerraformStack, env: Environment): void {
-  const b = env.backend;
+function configureBackend(stack: TerraformStack, b: BackendConfig): void {
   if (b.type === "local") {
-    new LocalBackend(stack, { path: b.path ?? `terraform.${env.name}.tfstate` });
+    new LocalBackend(stack, { path: b.path });
     return;
   }
   const backend = new S3Backend(stack, {

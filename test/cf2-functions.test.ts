@@ -4,7 +4,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { buildFunctionCode, Cf2Runtime } from "../modules/cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
+import { buildFunctionCode } from "../environments/cf2/code";
 import { buildEvent, readTestCases, runFunction, type TestCase } from "../scripts/cf2-sandbox";
 
 const FUNCTIONS = path.join(__dirname, "..", "functions", "cf2");
@@ -37,7 +38,7 @@ describe.each(functionDirs)("functions/cf2/%s", (name) => {
 
 describe("the sandbox offers only what the runtime offers", () => {
   const request = buildEvent({ description: "", eventType: "viewer-request", expected: null });
-  const run = (body: string, runtime = Cf2Runtime.JS_2_0, kvs?: Record<string, string>) => runFunction(body, runtime, request, kvs);
+  const run = (body: string, runtime: Cf2Runtime = Cf2Runtime.JS_2_0, kvs?: Record<string, string>) => runFunction(body, runtime, request, kvs);
 
   test("the event has the documented shape", async () => {
     const { output } = await run("function handler(event) { return event; }");

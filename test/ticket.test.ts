@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { readManifestSources, validateFunctions } from "../environments/cf2/load";
 import { loadEnvironments } from "../environments/load";
-import { buildFunctionCode, Cf2Runtime } from "../modules/cf2-code";
+import { Cf2Runtime } from "../model/vocabulary";
+import { buildFunctionCode } from "../environments/cf2/code";
 import { buildEvent, readTestCases, runFunction, type TestCase } from "../scripts/cf2-sandbox";
 import { TicketError, ticketToFunction } from "../scripts/ticket";
 

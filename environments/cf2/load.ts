@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
-import { buildFunctionCode, Cf2Runtime } from "../../modules/cf2-code";
-import { projectRoot } from "../../modules/project-root";
+import { Cf2Runtime } from "../../model/vocabulary";
+import { buildFunctionCode } from "./code";
+import { projectRoot } from "../../model/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
 
 export const MANIFEST_FILE = "manifest.json";

@@ -3,37 +3,18 @@
  * reviewed in a pull request. Validated with zod against the environment configuration before any construct exists.
  */
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, type Environment } from "../schema";
-import { Cf2Runtime } from "../../modules/cf2-code";
+import { FUNCTION_NAME, LIMITS, TICKET_KEY } from "../../model/limits";
+import { functionComment, functionName } from "../../model/names";
+import { CF2_RUNTIMES, Cf2Runtime, FUNCTION_EVENT_TYPES, FUNCTION_OWNERS, FunctionOwner } from "../../model/vocabulary";
+import { retention, type Environment } from "../schema";
 
-/** A Jira issue key, e.g. EDGE-123. */
-export const TICKET_KEY = /^[A-Z][A-Z0-9_]+-[1-9][0-9]*$/;
-/** The function's own name (also its directory name); the AWS name is `<env>-<sid>-<name>`. */
-export const FUNCTION_NAME = /^[a-z][a-z0-9_-]*[a-z0-9]$/;
+// Re-exported for the ticket tool and tests, which read them from here.
+export { FUNCTION_NAME, FunctionOwner, TICKET_KEY, functionComment, functionName };
 /** AWS: function names are [a-zA-Z0-9-_]{1,64}. */
-export const MAX_FUNCTION_NAME_LENGTH = 64;
+export const MAX_FUNCTION_NAME_LENGTH = LIMITS.functionNameLength;
 /** AWS: function comments are at most 128 characters. */
-export const MAX_COMMENT_LENGTH = 128;
-
-/** Who changes the function's code after creation. */
-export enum FunctionOwner {
-  /** The application team develops, tests and publishes it (seed 000); Terraform creates it as a pass-through. */
-  APP = "app",
-  /** The code in the repository is the truth; Terraform uploads and publishes it on every change. */
-  INFRA = "infra",
-}
-
-export const EVENT_TYPES = ["viewer-request", "viewer-response"] as const;
-
-/** The AWS function name: `<env>-<sid>-<name>`. The principal-tag roles match on exactly this prefix. */
-export function functionName(env: string, sid: string, name: string): string {
-  return `${env}-${sid}-${name}`;
-}
-
-/** The comment on the function: the ticket key first, so every function leads back to its request. */
-export function functionComment(m: Pick<FunctionManifest, "ticket" | "name" | "owner" | "comment">): string {
-  return `${m.ticket} ${m.comment ?? `${m.name} (${m.owner === FunctionOwner.APP ? "code owned by the application team" : "code from the repository"})`}`;
-}
+export const MAX_COMMENT_LENGTH = LIMITS.functionCommentLength;
+export const EVENT_TYPES = FUNCTION_EVENT_TYPES;
 
 const association = z
   .object({
@@ -42,13 +23,9 @@ const association = z
     /** "default" for the default cache behavior, otherwise the behavior's path pattern. */
     behavior: z.string().min(1),
     /** The viewer event the function runs on. */
-    eventType: z.enum(EVENT_TYPES),
+    eventType: z.enum(FUNCTION_EVENT_TYPES),
   })
   .strict();
-
-const retention = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-  message: `must be a CloudWatch Logs retention value: one of ${LOG_RETENTION_DAYS.join(", ")}`,
-});
 
 export const manifestShape = z
   .object({
@@ -62,9 +39,9 @@ export const manifestShape = z
     environments: z.array(z.string()).min(1, "list at least one environment"),
     /** Where the function runs: site, cache behavior and viewer event (the same in every environment listed). */
     associations: z.array(association).min(1, "attach the function to at least one cache behavior"),
-    runtime: z.enum(Cf2Runtime).default(Cf2Runtime.JS_2_0),
+    runtime: z.enum(CF2_RUNTIMES).default(Cf2Runtime.JS_2_0),
     /** "app": the application team owns the code after creation; "infra": the repository's code is uploaded. */
-    owner: z.enum(FunctionOwner),
+    owner: z.enum(FUNCTION_OWNERS),
     /** Log retention in days; defaults to the environment's logRetentionDays. */
     retentionDays: retention.optional(),
     /** Free text after the ticket key in the function's comment. */

@@ -7,7 +7,7 @@ import {
   type CreateInvalidationCommandInput,
   TooManyInvalidationsInProgress,
 } from "@aws-sdk/client-cloudfront";
-import { fixture, s3Notification, sqsEvent } from "../../test/support/s3-events";
+import { fixture, s3Notification, sqsEvent } from "../../scripts/support/s3-events";
 import { callerReferenceFor, handler } from "./index";
 import { parseConfig } from "./config";
 import { decodeKey } from "./events";

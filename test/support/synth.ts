@@ -13,7 +13,7 @@ export type StackJson = Record<string, any>;
 export function synthesize(envs: Environment[], functions: Cf2Function[] = []): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-synth-"));
   try {
-    const { app } = buildApp(envs, outdir, functions);
+    const { app } = buildApp(envs, { outdir, functions });
     app.synth();
     const stacksDir = path.join(outdir, "stacks");
     return Object.fromEntries(

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "acorn";
-import { buildFunctionCode, CF2_MAX_CODE_BYTES, checkFunctionCode, Cf2Runtime } from "./cf2-code";
+import { buildFunctionCode, CF2_MAX_CODE_BYTES, checkFunctionCode, Cf2Runtime } from "./code";
 
 const V1 = Cf2Runtime.JS_1_0;
 const V2 = Cf2Runtime.JS_2_0;

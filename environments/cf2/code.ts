@@ -11,21 +11,24 @@ import { parse, type Node } from "acorn";
 import { full } from "acorn-walk";
 import { buildSync, transformSync, type BuildOptions } from "esbuild";
 
-/** The CloudFront Functions JavaScript runtimes. */
-export enum Cf2Runtime {
-  JS_1_0 = "cloudfront-js-1.0",
-  JS_2_0 = "cloudfront-js-2.0",
-}
+import { LIMITS } from "../../model/limits";
+import { Cf2Runtime } from "../../model/vocabulary";
+
+export { Cf2Runtime };
 
 /** Maximum function code size (service quota, not adjustable). */
-export const CF2_MAX_CODE_BYTES = 10 * 1024;
+export const CF2_MAX_CODE_BYTES = LIMITS.cf2CodeBytes;
 
 /** Modules each runtime provides, by how they are loaded. */
 const REQUIRABLE = ["crypto", "querystring"];
 const IMPORTABLE = ["cloudfront", "crypto", "querystring"];
 
 const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask"]);
-/** Globals the runtime does not document (FACTS.md: Map/Set/Symbol are not in either feature list). */
+/**
+ * Globals the runtime does not document: neither feature list names Map, Set or Symbol
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-10.html and
+ * .../functions-javascript-runtime-20.html), so code relying on them is refused rather than tried at the edge.
+ */
 const UNDOCUMENTED_GLOBALS = new Set(["Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "WeakRef"]);
 
 const BOTH = "cloudfront-js-1.0 or cloudfront-js-2.0";
@@ -106,7 +109,7 @@ function esbuildOrProblem(file: string, run: () => string): string | { problem: 
 const byteLength = (s: string) => Buffer.byteLength(s, "utf8");
 
 /**
- * Checks code against the runtime's feature list (FACTS.md, "CloudFront Functions"): returns one problem per
+ * Checks code against the runtime's feature list (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-features.html): returns one problem per
  * offending construct, "file: line N: <feature> ...". An empty list means the code may be uploaded.
  */
 export function checkFunctionCode(code: string, runtime: Cf2Runtime, file: string, opts: { allowRelativeImports?: boolean } = {}): string[] {

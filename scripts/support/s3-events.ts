@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 
-export const FIXTURES_DIR = path.join(__dirname, "..", "fixtures", "s3-events");
+export const FIXTURES_DIR = path.join(__dirname, "..", "..", "test", "fixtures", "s3-events");
 
 /** A fixture's parsed JSON. */
 export function fixture(name: string): any {
