@@ -222,6 +222,32 @@ describe("pipeline", () => {
       expect(target).toMatchObject({ arn: expect.stringMatching(/cd_state-machines_rollback_\w+\.arn/), role_arn: expect.stringMatching(/cd_rollback_events-role/) });
   });
 
+  test("the rules select the events AWS sends for a failure or a rejection, and nothing else", () => {
+    const json = synth({ ...weight, pipeline: codestar.pipeline });
+    const patterns = Object.values<any>(json.resource.aws_cloudwatch_event_rule).map((r) => JSON.parse(r.event_pattern));
+    const configureArn = patterns.find((p) => p.source[0] === "aws.states").detail.stateMachineArn[0];
+    // EventBridge matching for the pattern subset used here: every key must match, leaf arrays list allowed values.
+    const matches = (pattern: any, event: any): boolean =>
+      Object.entries(pattern).every(([k, v]) => (Array.isArray(v) ? v.includes(event?.[k]) : matches(v, event?.[k])));
+    const fires = (event: object) => patterns.some((p) => matches(p, event));
+    // Shapes of the sample events in the Step Functions and CodePipeline user guides.
+    const execution = (status: string) => ({
+      version: "0",
+      "detail-type": "Step Functions Execution Status Change",
+      source: "aws.states",
+      detail: { executionArn: "arn:aws:states:ap-northeast-1:234567890123:execution:stg-shop-web-configure:1", stateMachineArn: configureArn, name: "1", status },
+    });
+    const pipelineRun = (state: string, pipeline = "stg-shop-web-release") => ({
+      version: "0",
+      "detail-type": "CodePipeline Pipeline Execution State Change",
+      source: "aws.codepipeline",
+      detail: { pipeline, version: 1, state, "execution-id": "e1" },
+    });
+    expect(["FAILED", "TIMED_OUT", "ABORTED", "SUCCEEDED", "RUNNING"].map((s) => fires(execution(s)))).toEqual([true, true, true, false, false]);
+    expect(["FAILED", "STOPPED", "SUCCEEDED", "STARTED"].map((s) => fires(pipelineRun(s)))).toEqual([true, true, false, false]);
+    expect(fires(pipelineRun("FAILED", "stg-other-web-release"))).toBe(false);
+  });
+
   test("without a pipeline there are state machines but no pipeline, builds or artifact bucket", () => {
     const json = synth(header);
     expect(Object.keys(json.resource.aws_sfn_state_machine)).toHaveLength(3); // configure, promote, rollback
