@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { AppTeamRoleKind } from "../modules/app-team-roles";
-import { accountOf, rolesOf } from "./synthesized-iam";
+import { accountOf, rolesOf } from "./lib/synthesized-iam";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type StackJson = Record<string, any>;

@@ -5,11 +5,15 @@
  *            generated configurations of growing size (so growth with size is visible)
  *   functions the same with 100, 200 and 300 generated CloudFront Functions in 3 environments
  *   invalidator  the Lambda bundle's size, its cold module-initialisation time (fresh Node processes), and a simulated
- *            1,000-object deployment: CreateInvalidation calls and billed paths, seed 001's handler against ours
- * Usage: npm run bench [-- --runs 7] [-- --only synth]
+ *            1,000-object deployment: CreateInvalidation calls and billed paths, a naive handler (first record only,
+ *            one "/*" per index.html event, Date.now() as caller reference) against ours
+ *   cdktf    our synth against plain cdktf making the same resources (scripts/bench-raw-cdktf.mjs), as a CPU-time
+ *            ratio, for the example environments and for the largest generated function count
+ *   test     (only with --only test; minutes) npm run validate, then a cold npm test
+ * Usage: npm run bench [-- --runs 7] [-- --only synth|functions|cdktf|invalidator|test] [-- --functions 100,200,300]
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,12 +23,15 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt);
 const RUNS = Number(opt("runs", 7));
 const ONLY = opt("only", undefined);
+/** Function counts of the "functions" section; the largest is also the "cdktf" section's generated case. */
+const FUNCTION_COUNTS = (opt("functions", "100,200,300")).split(",").map(Number);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Runs a node script RUNS times; returns median wall ms and max peak RSS MB. */
+/** Runs a node script RUNS times; returns median wall ms, median CPU ms (user + system) and max peak RSS MB. */
 export function measureNode(script, env = {}, runs = RUNS) {
   const times = [];
+  const cpu = [];
   const rss = [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-"));
   for (let i = 0; i < runs; i++) {
@@ -38,10 +45,12 @@ export function measureNode(script, env = {}, runs = RUNS) {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (r.status !== 0) throw new Error(`${script} failed:\n${r.stderr}`);
     times.push(ms);
-    rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
+    const usage = JSON.parse(readFileSync(rssFile, "utf8"));
+    rss.push(usage.maxRssKiB / 1024);
+    cpu.push(usage.cpuMs);
   }
   rmSync(tmp, { recursive: true, force: true });
-  return { medianMs: median(times), minMs: Math.min(...times), peakMb: Math.max(...rss) };
+  return { medianMs: median(times), minMs: Math.min(...times), cpuMs: median(cpu), peakMb: Math.max(...rss) };
 }
 
 /** Writes `envCount` environments with `sitesPerEnv` sites each, as JSON environment files. */
@@ -67,7 +76,8 @@ function generateEnvironments(dir, envCount, sitesPerEnv) {
   }
 }
 
-const row = (label, m) => console.log(`  ${label.padEnd(44)} median ${m.medianMs.toFixed(0).padStart(5)} ms   min ${m.minMs.toFixed(0).padStart(5)} ms   peak ${m.peakMb.toFixed(0).padStart(4)} MB`);
+const row = (label, m) =>
+  console.log(`  ${label.padEnd(44)} median ${m.medianMs.toFixed(0).padStart(5)} ms   min ${m.minMs.toFixed(0).padStart(5)} ms   cpu ${m.cpuMs.toFixed(0).padStart(5)} ms   peak ${m.peakMb.toFixed(0).padStart(4)} MB`);
 
 function benchSynth() {
   console.log(`synth: whole process (node scripts/app.mjs: transpile + validate + synth + write), ${RUNS} runs each`);
@@ -100,7 +110,7 @@ function benchInvalidator() {
     return Number(r.stdout);
   });
   console.log(`  cold module initialisation, ${runs} fresh node processes: median ${median(times).toFixed(0)} ms   min ${Math.min(...times).toFixed(0)} ms   (limit 150 ms)`);
-  const sim = spawnSync(tsx, [path.join(root, "scripts", "bench-invalidator.ts")], { cwd: root, encoding: "utf8" });
+  const sim = spawnSync(tsx, [path.join(root, "test", "bench", "invalidator-simulation.ts")], { cwd: root, encoding: "utf8" });
   if (sim.status !== 0) throw new Error(`simulation failed:\n${sim.stderr}`);
   process.stdout.write(sim.stdout);
 }
@@ -135,7 +145,7 @@ function generateFunctions(dir, envNames, count) {
 function benchFunctions() {
   console.log(`functions: whole synth process with N CloudFront Functions x 3 environments (N/6 sites per environment), ${RUNS} runs each`);
   const app = path.join(root, "scripts", "app.mjs");
-  for (const count of [100, 200, 300]) {
+  for (const count of FUNCTION_COUNTS) {
     const envDir = mkdtempSync(path.join(os.tmpdir(), "bench-envs-"));
     const fnDir = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
     generateEnvironments(envDir, 3, Math.ceil(count / 6));
@@ -147,6 +157,80 @@ function benchFunctions() {
 }
 
 
-const SECTIONS = { synth: benchSynth, functions: benchFunctions, invalidator: benchInvalidator };
+/** Synthesizes once into a temporary directory; returns its stacks directory and resource count. */
+function synthOnce(env) {
+  const out = mkdtempSync(path.join(os.tmpdir(), "bench-out-"));
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "app.mjs")], { cwd: root, env: { ...process.env, ...env, CDKTF_OUTDIR: out }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr}`);
+  const stacks = path.join(out, "stacks");
+  let resources = 0;
+  for (const s of readdirSync(stacks)) {
+    const json = JSON.parse(readFileSync(path.join(stacks, s, "cdk.tf.json"), "utf8"));
+    for (const section of ["resource", "data"]) for (const byName of Object.values(json[section] ?? {})) resources += Object.keys(byName).length;
+  }
+  return { out, stacks, resources };
+}
+
+/**
+ * Our synth against plain cdktf making the same resources (scripts/bench-raw-cdktf.mjs), as a ratio of CPU time
+ * (user + system; wall time on a shared machine also measures the neighbours). "cold" runs with an empty CloudFront
+ * Function build cache (what a first synth after a checkout pays); the medians are warm, like every later synth.
+ */
+function benchCdktf() {
+  console.log(`cdktf: whole synth process against plain cdktf re-synthesizing the same resources (no project logic), ${RUNS} runs each; ratio of CPU time`);
+  const app = path.join(root, "scripts", "app.mjs");
+  const raw = path.join(root, "scripts", "bench-raw-cdktf.mjs");
+  const cases = [["example environments (dev, stg, prod)", () => ({ env: {}, cleanup: () => {} })]];
+  for (const count of FUNCTION_COUNTS.slice(-1)) {
+    cases.push([`${count} functions x 3 envs, ${Math.ceil(count / 6)} sites`, () => {
+      const envDir = mkdtempSync(path.join(os.tmpdir(), "bench-envs-"));
+      const fnDir = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
+      generateEnvironments(envDir, 3, Math.ceil(count / 6));
+      generateFunctions(fnDir, ["env0", "env1", "env2"], count);
+      return { env: { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir }, cleanup: () => [envDir, fnDir].forEach((d) => rmSync(d, { recursive: true, force: true })) };
+    }]);
+  }
+  for (const [label, setup] of cases) {
+    const { env, cleanup } = setup();
+    const coldBuild = path.join(root, ".build", `bench-cold-${process.pid}`);
+    const cold = measureNode(app, { ...env, EDGE_BUILD_DIR: coldBuild }, 1);
+    rmSync(coldBuild, { recursive: true, force: true });
+    const { out, stacks, resources } = synthOnce(env);
+    const ours = measureNode(app, env);
+    const plain = measureNode(raw, { BENCH_RAW_INPUT: stacks });
+    console.log(`  ${label} (${resources} resources and data sources)`);
+    row("  ours, cold build cache (1 run)", cold);
+    row("  ours", ours);
+    row("  plain cdktf, same resources", plain);
+    console.log(`    ratio ours / plain cdktf: CPU ${(ours.cpuMs / plain.cpuMs).toFixed(2)}x (cold ${(cold.cpuMs / plain.cpuMs).toFixed(2)}x)   wall ${(ours.medianMs / plain.medianMs).toFixed(2)}x   (target <= 1.3x)`);
+    rmSync(out, { recursive: true, force: true });
+    cleanup();
+  }
+}
+
+/**
+ * Optional (slow; `--only test`): `npm run validate`, then a cold `npm test` (jest without its transform cache),
+ * wall time of each. The test suite's budget is about 3 minutes on 2 cores after a validate.
+ */
+function benchTest() {
+  console.log("test: npm run validate, then cold npm test (jest --no-cache), wall time");
+  const timed = (label, cmd, args) => {
+    const started = Date.now();
+    const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: process.env });
+    const s = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`  ${label.padEnd(44)} ${s.padStart(6)} s   exit ${r.status}`);
+    if (r.status !== 0) process.stdout.write((r.stdout + r.stderr).split("\n").slice(-30).join("\n") + "\n");
+  };
+  timed("npm run validate", "npm", ["run", "validate"]);
+  timed("npm test (cold: jest --no-cache)", "npx", ["jest", "--no-cache"]);
+}
+
+const SECTIONS = { synth: benchSynth, functions: benchFunctions, cdktf: benchCdktf, invalidator: benchInvalidator, test: benchTest };
+/** Sections that run without --only; "test" takes minutes and runs only when asked for. */
+const DEFAULT_SECTIONS = ["synth", "functions", "cdktf", "invalidator"];
+if (ONLY && !SECTIONS[ONLY]) {
+  console.error(`--only ${ONLY}: unknown section; sections: ${Object.keys(SECTIONS).join(", ")}`);
+  process.exit(1);
+}
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`);
-for (const [name, fn] of Object.entries(SECTIONS)) if (!ONLY || ONLY === name) fn();
+for (const [name, fn] of Object.entries(SECTIONS)) if (ONLY ? ONLY === name : DEFAULT_SECTIONS.includes(name)) fn();

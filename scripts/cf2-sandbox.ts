@@ -44,7 +44,7 @@ export const testCaseSchema = z
   .strict();
 export type TestCase = z.output<typeof testCaseSchema>;
 
-/** The event CloudFront passes (FACTS.md: version, context, viewer, request, response?). */
+/** The event CloudFront passes: version, context, viewer, request, response? (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html). */
 export function buildEvent(t: TestCase): Record<string, unknown> {
   const event: Record<string, unknown> = {
     version: "1.0",

@@ -1,11 +1,11 @@
 /**
- * `npm run ticket -- <ticket-file> [--owner app|infra] [--ticket KEY]`: turns a Jira ticket written in the seed's
- * template into functions/cf2/<name>/ (manifest.json, a pass-through index.js, tests/), ready for a pull request.
+ * `npm run ticket -- <ticket-file> [--owner app|infra] [--ticket KEY]`: turns a Jira ticket written in the application
+ * teams' request template into functions/cf2/<name>/ (manifest.json, a pass-through index.js, tests/), ready for a pull request.
  *
  * The ticket is validated against the environment configuration and every existing manifest exactly as the synth
  * will validate it; every problem is reported at once with a non-zero exit, and nothing is written.
  *
- * Template (Japanese labels as in the seed, English equivalents accepted; "e.g.)" lines are ignored):
+ * Template (Japanese labels as the teams write them, English equivalents accepted; "e.g.)" lines are ignored):
  *   チケット: SHOP-1234                         (or the Jira key in the file name, or --ticket)
  *   CF2の命名: redirect-cf2
  *   構築する環境一覧: dev, stg, prod
@@ -50,7 +50,7 @@ export class TicketError extends Error {
   }
 }
 
-/** Field labels: the seed's Japanese labels (with its "CloudfFront" typo) and English equivalents. */
+/** Field labels: the template's Japanese labels (with its "CloudfFront" typo, which teams copy) and English equivalents. */
 const LABELS: [keyof Omit<Ticket, "rows" | "environments" | "distributions"> | "environments" | "distributions", RegExp][] = [
   ["ticket", /^(チケット(番号|キー)?|Jira(\s*(key|ticket))?|Ticket(\s*key)?|Issue(\s*key)?)$/i],
   ["name", /^(CF2\s*の命名|CF2\s*名|関数名|CF2\s*name|Function\s*name|Name)$/i],
@@ -95,7 +95,7 @@ export function parseTicket(text: string, p: TicketProblems = { problems: [], se
       continue;
     }
     if (TABLE_HEADER.test(line) && (REQUEST_COLUMN.test(line) || RESPONSE_COLUMN.test(line))) {
-      // With pipes the cells say where each column is; separated by spaces (as in the seed), the label "cache
+      // With pipes the cells say where each column is; separated by spaces (as teams paste it from the template), the label "cache
       // behavior" itself has a space, so the two event columns follow the behavior column in header order.
       const cells = line.includes("|") ? splitRow(line) : [];
       let request = cells.findIndex((c) => REQUEST_COLUMN.test(c));
@@ -262,7 +262,11 @@ export function manifestFromTicket(t: Ticket, envs: Environment[], opts: { owner
   return manifest;
 }
 
-/** The pass-through the function starts as (seed 000): returns what it received, for every event it runs on. */
+/**
+ * The pass-through the function starts as: it returns what it received (the request on viewer-request, the response
+ * on viewer-response), which CloudFront treats as "continue unchanged"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/writing-function-code.html).
+ */
 export function passThroughCode(events: EventType[], runtime: Cf2Runtime): string {
   const body =
     events.length > 1

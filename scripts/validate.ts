@@ -1,7 +1,8 @@
 /**
- * `npm run validate`: synthesize every environment, then for each stack run `terraform init` from the local
- * provider mirror, `terraform validate` and `terraform plan` offline. Plans are kept as JSON in
- * .validate/<stack>/plan.json. Skips (exit 0) with the reason when Terraform or the mirror is missing.
+ * `npm run validate`: synthesize every environment, run the guardrail rule pack (guardrails/) over every stack, then
+ * for each stack run `terraform init` from the local provider mirror, `terraform validate` and `terraform plan`
+ * offline. Plans are kept as JSON in .validate/<stack>/plan.json. Fails on any guardrail error; the Terraform part
+ * skips (exit 0) with the reason when Terraform or the mirror is missing.
  *
  * Stacks are checked in parallel, one process per core: each terraform run is mostly the provider starting up.
  * `--stack <name>` checks one synthesized stack (what each parallel process runs).
@@ -10,7 +11,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT, releaseWorkdir } from "./terraform";
+import { failed, formatReport, runGuardrails } from "../guardrails";
+import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT, releaseWorkdir } from "./lib/terraform";
 
 const STACKS_DIR = path.join(PROJECT_ROOT, "cdktf.out", "stacks");
 const stackJson = (stack: string) => JSON.parse(readFileSync(path.join(STACKS_DIR, stack, "cdk.tf.json"), "utf8"));
@@ -51,12 +53,15 @@ async function main(): Promise<number> {
 
   const synth = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "app.mjs")], { cwd: PROJECT_ROOT, stdio: "inherit" });
   if (synth.status !== 0) return synth.status ?? 1;
+  const stacks = readdirSync(STACKS_DIR).sort();
+  const report = await runGuardrails(Object.fromEntries(stacks.map((s) => [s, stackJson(s)])));
+  console.log(formatReport(report));
+  const guardrailStatus = failed(report) ? 1 : 0;
   const reason = offlineUnavailableReason();
   if (reason) {
     console.log(`SKIPPED terraform validate/plan: ${reason}`);
-    return 0;
+    return guardrailStatus;
   }
-  const stacks = readdirSync(STACKS_DIR).sort();
   // terraform init one at a time: the shared plugin cache is not safe for concurrent installs.
   // Each child plans in the directory prepared here, so hand it over.
   for (const stack of stacks) {
@@ -74,7 +79,7 @@ async function main(): Promise<number> {
   };
   await Promise.all(Array.from({ length: Math.min(os.cpus().length, stacks.length) }, worker));
   for (const r of results) process.stdout.write(r.output);
-  return results.some((r) => r.status !== 0) ? 1 : 0;
+  return results.some((r) => r.status !== 0) ? 1 : guardrailStatus;
 }
 
 main().then((code) => (process.exitCode = code));

@@ -4,7 +4,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../environments/load";
 import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
 import { renderAccessTable, TABLE_BEGIN, TABLE_END, TABLE_ENVIRONMENT } from "../scripts/access-table";
-import { rolesOf } from "../scripts/synthesized-iam";
+import { rolesOf } from "../scripts/lib/synthesized-iam";
 import { synthesizeExamples } from "./support/synth";
 
 const root = path.join(__dirname, "..");

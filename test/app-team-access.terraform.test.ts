@@ -1,4 +1,4 @@
-import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import { synthesizeExamples } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 

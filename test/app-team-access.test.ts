@@ -10,8 +10,9 @@ import type { Environment } from "../environments/schema";
 import { AppTeamRoleKind, appTeamRoleName, githubSubject } from "../modules/app-team-roles";
 import { githubOidcProviderArn } from "../modules/github-oidc-provider";
 import type { PolicyDocument } from "../modules/policy";
-import { abacPoliciesDenyRetagging, noSessionTagsInTrust, onlyRealActions } from "./support/guardrails";
-import { accountOf, rolesOf, type SynthesizedRole } from "../scripts/synthesized-iam";
+import { abacPoliciesDenyRetagging, noSessionTagsInTrust, onlyRealActions } from "../guardrails/rules/iam";
+import type { Rule } from "../guardrails";
+import { accountOf, rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
 import { synthesizeExamples } from "./support/synth";
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "InvalidAction";
@@ -45,7 +46,7 @@ interface Case {
   resource: string;
   /** The role's own tags unless a case removes them. */
   tags?: Record<string, string>;
-  /** Policies other than the role's attached ones (the seed's, for comparison). */
+  /** Policies other than the role's attached ones (the naive policy, for comparison). */
   identity?: PolicyDocument[];
   expected: Decision;
 }
@@ -53,8 +54,15 @@ interface Case {
 const fn = (account: string, name: string) => `arn:aws:cloudfront::${account}:function/${name}`;
 const logGroup = (account: string, fnName: string) => `arn:aws:logs:us-east-1:${account}:log-group:/aws/cloudfront/function/${fnName}`;
 
-/** The seed's policy (000), as published: nonexistent *FunctionTestEvent actions, no GetQueryResults, a log-stream-only ARN. */
-function seedPolicy(account: string, valid: boolean): PolicyDocument {
+/**
+ * A naive principal-tag policy of the kind published for this setup, with three mistakes: *FunctionTestEvent actions,
+ * which do not exist (testing is cloudfront:TestFunction:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html); no
+ * logs:GetQueryResults, which Logs Insights needs to read a query's results; and a log-stream-only ARN, which does not
+ * match the log-group ARN that StartQuery and FilterLogEvents are authorized on
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+ */
+function naivePolicy(account: string, valid: boolean): PolicyDocument {
   const invalid = ["cloudfront:ListFunctionTestEvent", "cloudfront:DeleteFunctionTestEvent", "cloudfront:CreateFunctionTestEvent"];
   return {
     Version: "2012-10-17",
@@ -80,7 +88,7 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
   const own = `${env.name}-${sid}-redirect`;
   const ownGroup = logGroup(account, own);
   const c = (action: string, resource: string, expected: Decision, extra: Partial<Case> = {}): Case => ({
-    label: `${role.name}: ${action} on ${resource.replace(`:${account}:`, ":<own account>:")}${extra.tags ? ` with tags ${JSON.stringify(extra.tags)}` : ""}${extra.identity ? " (seed policy)" : ""}`,
+    label: `${role.name}: ${action} on ${resource.replace(`:${account}:`, ":<own account>:")}${extra.tags ? ` with tags ${JSON.stringify(extra.tags)}` : ""}${extra.identity ? " (naive policy)" : ""}`,
     role,
     action,
     resource,
@@ -131,11 +139,11 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
     ...["iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy"].map((a) => c(a, role.arn, "ExplicitlyDenied")),
     ...role.attached.map((p) => c("iam:CreatePolicyVersion", `arn:aws:iam::${account}:policy/${p.name}`, "ExplicitlyDenied")),
 
-    // The seed's pitfalls: actions that do not exist, Insights results it could not read, a log ARN that misses.
+    // The naive policy's pitfalls: actions that do not exist, Insights results it could not read, a log ARN that misses.
     ...["cloudfront:CreateFunctionTestEvent", "cloudfront:ListFunctionTestEvent", "cloudfront:DeleteFunctionTestEvent"].map((a) => c(a, fn(account, own), "InvalidAction")),
-    c("logs:GetQueryResults", ownGroup, "ImplicitlyDenied", { identity: [seedPolicy(account, true)] }),
-    c("logs:StartQuery", ownGroup, "ImplicitlyDenied", { identity: [seedPolicy(account, true)] }),
-    c("logs:FilterLogEvents", ownGroup, "ImplicitlyDenied", { identity: [seedPolicy(account, true)] }),
+    c("logs:GetQueryResults", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
+    c("logs:StartQuery", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
+    c("logs:FilterLogEvents", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
   ];
   return cases;
 }
@@ -174,10 +182,10 @@ describe("permissions matrix of the application-team roles (IAM policy simulator
     expect(decision).toBe(expected);
   });
 
-  test("the seed's own policy is rejected for its nonexistent actions; ours passes the same check", async () => {
+  test("the naive policy is rejected for its nonexistent actions; ours passes the same check", async () => {
     const asStack = (doc: PolicyDocument) => ({ resource: { aws_iam_policy: { p: { policy: JSON.stringify(doc) } } } });
-    expect(await onlyRealActions("seed", asStack(seedPolicy("123456789012", false)))).toHaveLength(3);
-    expect(await onlyRealActions("ours", stacks.dev)).toEqual([]);
+    expect(await check(onlyRealActions, asStack(naivePolicy("123456789012", false)))).toHaveLength(3);
+    expect(await check(onlyRealActions, stacks.dev)).toEqual([]);
   });
 });
 
@@ -261,26 +269,29 @@ describe("who may assume the CI/CD roles (GitHub OIDC trust)", () => {
   });
 });
 
+/** A guardrail's findings as "address: message" lines. */
+const check = async (rule: Rule, stack: object) => (await rule.check(stack)).map((f) => `${f.address}: ${f.message}`);
+
 describe("principal-tag guardrails catch what they claim to", () => {
   const stackWith = (resource: object) => ({ resource });
-  test("sts:TagSession in a trust policy is reported, also through a wildcard", () => {
+  test("sts:TagSession in a trust policy is reported, also through a wildcard", async () => {
     const trust = (Action: string | string[]) =>
       stackWith({ aws_iam_role: { r: { assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action }] }) } } });
-    expect(noSessionTagsInTrust("t", trust(["sts:AssumeRole", "sts:TagSession"]))).toEqual([expect.stringContaining("sts:TagSession")]);
-    expect(noSessionTagsInTrust("t", trust("sts:*"))).toHaveLength(1);
-    expect(noSessionTagsInTrust("t", trust("sts:AssumeRole"))).toEqual([]);
+    expect(await check(noSessionTagsInTrust, trust(["sts:AssumeRole", "sts:TagSession"]))).toEqual([expect.stringContaining("sts:TagSession")]);
+    expect(await check(noSessionTagsInTrust, trust("sts:*"))).toHaveLength(1);
+    expect(await check(noSessionTagsInTrust, trust("sts:AssumeRole"))).toEqual([]);
   });
 
-  test("a principal-tag policy without a deny on re-tagging roles is reported", () => {
+  test("a principal-tag policy without a deny on re-tagging roles is reported", async () => {
     const policy = (statements: object[]) => stackWith({ aws_iam_policy: { p: { policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } } });
     const allow = { Effect: "Allow", Action: "cloudfront:UpdateFunction", Resource: "arn:aws:cloudfront::1:function/$${aws:PrincipalTag/sid}-*" };
-    expect(abacPoliciesDenyRetagging("t", policy([allow]))).toEqual([expect.stringContaining("iam:TagRole, iam:UntagRole")]);
-    expect(abacPoliciesDenyRetagging("t", policy([allow, { Effect: "Deny", Action: ["iam:TagRole", "iam:UntagRole"], Resource: "*" }]))).toEqual([]);
-    expect(abacPoliciesDenyRetagging("t", policy([{ ...allow, Resource: "arn:aws:cloudfront::1:function/x" }]))).toEqual([]);
+    expect(await check(abacPoliciesDenyRetagging, policy([allow]))).toEqual([expect.stringContaining("iam:TagRole, iam:UntagRole")]);
+    expect(await check(abacPoliciesDenyRetagging, policy([allow, { Effect: "Deny", Action: ["iam:TagRole", "iam:UntagRole"], Resource: "*" }]))).toEqual([]);
+    expect(await check(abacPoliciesDenyRetagging, policy([{ ...allow, Resource: "arn:aws:cloudfront::1:function/x" }]))).toEqual([]);
   });
 
   test("roles' inline policies are read too", async () => {
     const stack = stackWith({ aws_iam_role: { r: { inline_policy: [{ name: "x", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "cloudfront:CreateFunctionTestEvent", Resource: "*" }] }) }] } } });
-    expect(await onlyRealActions("t", stack)).toEqual([expect.stringContaining("aws_iam_role.r.inline_policy[0]")]);
+    expect(await check(onlyRealActions, stack)).toEqual([expect.stringContaining("aws_iam_role.r: inline_policy[0]")]);
   });
 });

@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { validateEnvironments } from "../environments/load";
 import { readManifestSources, validateFunctions, type Cf2Function } from "../environments/cf2/load";
 import dev from "../environments/dev";
-import { appliedState, planAgainstState, prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
+import { appliedState, planAgainstState } from "./support/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 

@@ -1,6 +1,6 @@
 import { validateEnvironments } from "../environments/load";
 import stg from "../environments/stg";
-import { planAgainstState } from "../scripts/terraform";
+import { planAgainstState } from "./support/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 

@@ -1,59 +1,137 @@
-import { GUARDRAILS, bucketsAreLockedDown, functionsHaveLogGroups, logGroupsHaveRetention, noStarResourceUnlessRequired, noUnescapedTemplates, onlyRealActions, unescapedTemplates } from "./support/guardrails";
+/**
+ * The guardrail rule pack (guardrails/): every rule on every synthesized example stack, every rule against its own
+ * breaking and keeping examples, suppressions, and the README table equal to the pack.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, TerraformStack } from "cdktf";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { failed, formatReport, Level, RULES, rulesTable, runGuardrails, suppressGuardrail } from "../guardrails";
+import { noStarResourceUnlessRequired, onlyRealActions } from "../guardrails/rules/iam";
+import { bucketsAreEncrypted, bucketsBlockPublicAccess, bucketsDenyInsecureTransport } from "../guardrails/rules/s3";
+import { noUnescapedTemplates, unescapedTemplates } from "../guardrails/rules/terraform";
+import { stackWithPolicy } from "../guardrails/rule";
 import { synthesizeExamples } from "./support/synth";
 
-const stacks = synthesizeExamples();
+const messages = async (rule: { check: (s: object) => unknown }, stack: object) =>
+  ((await rule.check(stack)) as { address: string; message: string }[]).map((f) => `${f.address}: ${f.message}`);
 
-describe("guardrails on every synthesized stack", () => {
-  for (const [rule, check] of Object.entries(GUARDRAILS)) {
-    test(rule, async () => {
-      const violations = (await Promise.all(Object.entries(stacks).map(([name, stack]) => check(name, stack)))).flat();
-      expect(violations).toEqual([]);
+describe("the rule pack", () => {
+  test("ids are unique and well-formed; every rule explains itself", () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const r of RULES) {
+      expect(r.id).toMatch(/^EDGE-[A-Z0-9]+-\d+$/);
+      expect(Object.values(Level)).toContain(r.level);
+      expect(r.explanation.length).toBeGreaterThan(100);
+    }
+  });
+
+  describe.each(RULES.map((r) => [r.id, r] as const))("%s", (_id, rule) => {
+    test("reports its breaking example, at addresses of that stack", async () => {
+      const findings = await rule.check(rule.examples.violating);
+      expect(findings.length).toBeGreaterThan(0);
+      const ex = rule.examples.violating;
+      const addresses = [
+        ...Object.entries<object>(ex.resource ?? {}).flatMap(([t, by]) => Object.keys(by).map((n) => `${t}.${n}`)),
+        ...Object.entries<object>(ex.data ?? {}).flatMap(([t, by]) => Object.keys(by).map((n) => `data.${t}.${n}`)),
+        ...[ex.provider?.aws ?? []].flat().map((p: { alias?: string }) => `provider.aws${p.alias ? `.${p.alias}` : ""}`),
+      ];
+      for (const f of findings) expect(addresses).toContain(f.address);
     });
-  }
+    test("accepts its keeping example", async () => {
+      expect(await rule.check(rule.examples.passing)).toEqual([]);
+    });
+  });
+
+  test("README's guardrails table is the pack's (npx tsx scripts/guardrails-table.ts --write)", () => {
+    const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const block = /<!-- guardrails-table:begin[^>]*-->\n([\s\S]*?)\n<!-- guardrails-table:end -->/.exec(readme);
+    expect(block?.[1]).toBe(rulesTable());
+  });
 });
 
-// The rules themselves must catch what they claim to catch.
-describe("guardrails catch violations", () => {
-  const policy = (statement: object) => ({
-    resource: { aws_iam_policy: { p: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) } } },
+describe("every synthesized example stack keeps every rule", () => {
+  test("npm run validate's run of the pack finds nothing", async () => {
+    const report = await runGuardrails(synthesizeExamples());
+    if (failed(report) || report.findings.length > 0) throw new Error(formatReport(report));
+  });
+});
+
+describe("suppressions", () => {
+  const bare = { resource: { aws_s3_bucket: { b: { bucket: "x" } } } };
+  const s3Rules = [bucketsBlockPublicAccess, bucketsAreEncrypted, bucketsDenyInsecureTransport];
+
+  test("a finding is accepted only with a reason, and is printed with it", async () => {
+    const suppressions = [{ rule: "EDGE-S3-2", stack: "dev", address: "aws_s3_bucket.b", reason: "encryption managed by the bucket's own account" }];
+    const report = await runGuardrails({ dev: bare }, { rules: s3Rules, suppressions });
+    expect(report.findings.map((f) => f.rule.id)).toEqual(["EDGE-S3-1", "EDGE-S3-3"]);
+    expect(report.suppressed.map((f) => f.rule.id)).toEqual(["EDGE-S3-2"]);
+    expect(formatReport(report, s3Rules)).toContain("SUPPRESSED EDGE-S3-2 dev aws_s3_bucket.b: has no server-side encryption configuration (reason: encryption managed by the bucket's own account; guardrails/suppressions.ts)");
+    expect(failed(report)).toBe(true);
   });
 
-  test("a scopable action on Resource * is reported; ListFunctions on * is not", async () => {
-    const bad = await noStarResourceUnlessRequired("t", policy({ Effect: "Allow", Action: ["cloudfront:UpdateFunction", "cloudfront:ListFunctions"], Resource: "*" }));
-    expect(bad).toEqual([expect.stringContaining('"cloudfront:UpdateFunction" on Resource "*"')]);
+  test("a suppression without a reason, of an unknown rule or matching nothing fails the run", async () => {
+    const suppressions = [
+      { rule: "EDGE-S3-1", address: "aws_s3_bucket.*", reason: " " },
+      { rule: "EDGE-NOPE-1", address: "aws_s3_bucket.b", reason: "typo" },
+      { rule: "EDGE-S3-2", stack: "prod", address: "aws_s3_bucket.b", reason: "stale" },
+    ];
+    const report = await runGuardrails({ dev: bare }, { rules: s3Rules, suppressions });
+    expect(report.suppressionProblems).toEqual([
+      expect.stringContaining('field "reason" is required'),
+      expect.stringContaining('unknown rule "EDGE-NOPE-1"'),
+      expect.stringContaining("matches no finding"),
+    ]);
+    expect(report.findings).toHaveLength(3);
   });
 
-  test("wildcard actions are reported", async () => {
-    expect(await noStarResourceUnlessRequired("t", policy({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }))).toEqual([
+  test("suppressGuardrail records the reason on the resource, where the run finds it", async () => {
+    // A real synth: Testing.synth leaves out the "//" objects the suppression is written into.
+    const outdir = mkdtempSync(path.join(os.tmpdir(), "guardrails-"));
+    const app = new App({ outdir, skipValidation: true });
+    const stack = new TerraformStack(app, "dev");
+    const bucket = new S3Bucket(stack, "b", { bucket: "x" });
+    suppressGuardrail(bucket, "EDGE-S3-1", "a public website bucket, reviewed in SEC-42");
+    expect(() => suppressGuardrail(bucket, "EDGE-S3-2", "")).toThrow("needs a reason");
+    app.synth();
+    const json = JSON.parse(readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8"));
+    rmSync(outdir, { recursive: true, force: true });
+    const report = await runGuardrails({ dev: json }, { rules: s3Rules, suppressions: [] });
+    expect(report.suppressed.map((s) => [s.rule.id, s.address, s.reason, s.source])).toEqual([["EDGE-S3-1", "aws_s3_bucket.b", "a public website bucket, reviewed in SEC-42", "resource metadata"]]);
+    expect(report.findings.map((f) => f.rule.id)).toEqual(["EDGE-S3-2", "EDGE-S3-3"]);
+  });
+});
+
+// Cases beyond each rule's pair of examples.
+describe("rules catch what they claim", () => {
+  test("wildcard actions and NotAction are reported", async () => {
+    expect(await messages(noStarResourceUnlessRequired, stackWithPolicy([{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }]))).toEqual([
       expect.stringContaining('wildcard action "s3:*"'),
     ]);
-  });
-
-  test("actions that do not exist are reported (the seed's *FunctionTestEvent)", async () => {
-    const bad = await onlyRealActions("t", policy({ Effect: "Allow", Action: ["cloudfront:CreateFunctionTestEvent", "cloudfront:TestFunction"], Resource: "*" }));
-    expect(bad).toEqual([expect.stringContaining('"cloudfront:CreateFunctionTestEvent" is not an IAM action')]);
-  });
-
-  test("a CloudFront Function without its log group, or not depending on it, is reported", () => {
-    const fn = { name: "dev-shop-x", depends_on: ["aws_cloudwatch_log_group.g"] };
-    expect(functionsHaveLogGroups("t", { resource: { aws_cloudfront_function: { f: fn } } })).toEqual(["t: aws_cloudfront_function.f has no log group /aws/cloudfront/function/dev-shop-x"]);
-    const group = { name: "/aws/cloudfront/function/dev-shop-x", provider: "aws.us_east_1", retention_in_days: 14 };
-    expect(functionsHaveLogGroups("t", { resource: { aws_cloudfront_function: { f: fn }, aws_cloudwatch_log_group: { g: group } } })).toEqual([]);
-    expect(functionsHaveLogGroups("t", { resource: { aws_cloudfront_function: { f: { ...fn, depends_on: [] } }, aws_cloudwatch_log_group: { g: { ...group, provider: undefined } } } })).toEqual([
-      "t: log group /aws/cloudfront/function/dev-shop-x is not in us-east-1 (provider aws.us_east_1)",
-      "t: aws_cloudfront_function.f does not depend on its log group",
+    expect(await messages(noStarResourceUnlessRequired, stackWithPolicy([{ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b" }]))).toEqual([
+      expect.stringContaining("Allow with NotAction"),
     ]);
   });
 
-  test("a log group without retention is reported", () => {
-    expect(logGroupsHaveRetention("t", { resource: { aws_cloudwatch_log_group: { g: { name: "/x" } } } })).toHaveLength(1);
+  test("a scopable action on Resource * is named, ListFunctions is not", async () => {
+    expect(await messages(noStarResourceUnlessRequired, noStarResourceUnlessRequired.examples.violating)).toEqual([
+      expect.stringContaining('"cloudfront:UpdateFunction" on Resource "*"'),
+    ]);
   });
 
-  test("a bare bucket is reported three times", () => {
-    expect(bucketsAreLockedDown("t", { resource: { aws_s3_bucket: { b: { bucket: "x" } } } })).toHaveLength(3);
+  test("actions that do not exist are named (cloudfront:CreateFunctionTestEvent; testing is cloudfront:TestFunction)", async () => {
+    expect(await messages(onlyRealActions, onlyRealActions.examples.violating)).toEqual([
+      'aws_iam_policy.p: policy: "cloudfront:CreateFunctionTestEvent" is not an IAM action',
+    ]);
   });
 
-  test("unescaped templates are found; references, function calls and escapes are not", () => {
+  test("a bare bucket breaks the three S3 rules", async () => {
+    const bare = { resource: { aws_s3_bucket: { b: { bucket: "x" } } } };
+    for (const rule of [bucketsBlockPublicAccess, bucketsAreEncrypted, bucketsDenyInsecureTransport]) expect(await rule.check(bare)).toHaveLength(1);
+  });
+
+  test("unescaped templates are found; references, function calls and escapes are not", async () => {
     expect(unescapedTemplates("arn:${aws_s3_bucket.site_bucket_1234.arn}/*")).toEqual([]);
     expect(unescapedTemplates("${jsonencode(var.x)}")).toEqual([]);
     expect(unescapedTemplates("function/$${aws:PrincipalTag/sid}-*")).toEqual([]);
@@ -61,6 +139,9 @@ describe("guardrails catch violations", () => {
     expect(unescapedTemplates("function/${aws:PrincipalTag/sid}-*")).toEqual(["${aws:PrincipalTag/sid}"]);
     expect(unescapedTemplates("var s = `${a + b}`")).toEqual(["${a + b}"]);
     expect(unescapedTemplates("100%{")).toEqual(["%{..."]);
-    expect(noUnescapedTemplates("t", { resource: { x: { y: { code: "`${x}`" } } } })).toHaveLength(1);
+    expect(await messages(noUnescapedTemplates, { resource: { x: { y: { code: "`${x}`" } } }, output: { o: { value: "%{" } } })).toEqual([
+      'x.y: code has unescaped "${x}"',
+      'output.o: value has unescaped "%{..."',
+    ]);
   });
 });

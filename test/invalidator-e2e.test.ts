@@ -5,9 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { bundleLambda } from "../modules/lambda-bundle";
-import { FakeCloudFront, PATH_QUOTA, WILDCARD_QUOTA } from "../scripts/support/fake-cloudfront";
+import { FakeCloudFront, PATH_QUOTA, WILDCARD_QUOTA } from "./support/fake-cloudfront";
 import { localAwsEnv, runBundle } from "./support/run-bundle";
-import { fixture, s3Notification, sqsEvent } from "../scripts/support/s3-events";
+import { fixture, s3Notification, sqsEvent } from "./support/s3-events";
 
 const bundle = bundleLambda("invalidator");
 let cloudfront: FakeCloudFront;

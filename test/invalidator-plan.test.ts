@@ -4,7 +4,7 @@
  */
 import { validateEnvironments } from "../environments/load";
 import dev from "../environments/dev";
-import { prepareWorkdir, terraformPlan } from "../scripts/terraform";
+import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../scripts/terraform";
+import { prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../scripts/lib/terraform";
 import { synthesizeExamples } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 

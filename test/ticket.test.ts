@@ -1,4 +1,4 @@
-/** `npm run ticket`: a ticket in the seed's template becomes functions/cf2/<name>/, or every problem and nothing written. */
+/** `npm run ticket`: a ticket in the teams' request template becomes functions/cf2/<name>/, or every problem and nothing written. */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -42,7 +42,7 @@ function ticketFile(text: string, name = "ticket.txt"): string {
 }
 
 const DEV_WEB = "arn:aws:cloudfront::123456789012:distribution/E1DEVSHOPWEB01";
-/** The seed's template, filled in. */
+/** The request template, filled in. */
 const ticket = (o: { key?: string | null; name?: string | null; envs?: string | null; arn?: string | null; table?: string | null; extra?: string } = {}) =>
   [
     o.key === null ? "" : `チケット: ${o.key ?? "SHOP-2000"}`,
@@ -72,7 +72,7 @@ function problemsOf(text: string, fileName?: string): string[] {
 
 describe("tickets in the template become a function directory", () => {
   test.each([
-    ["SHOP-1234.txt (the seed's Japanese template, space-separated table)", "SHOP-1234.txt", "response-headers", { ticket: "SHOP-1234", environments: ["dev", "stg", "prod"], associations: [{ site: "web", behavior: "default", eventType: "viewer-response" }] }],
+    ["SHOP-1234.txt (the Japanese template, space-separated table)", "SHOP-1234.txt", "response-headers", { ticket: "SHOP-1234", environments: ["dev", "stg", "prod"], associations: [{ site: "web", behavior: "default", eventType: "viewer-response" }] }],
     ["SHOP-1300-jira.txt (Jira table markup, value on the next line, both events)", "SHOP-1300-jira.txt", "api-cors", { ticket: "SHOP-1300", environments: ["dev", "stg"], associations: [{ site: "web", behavior: "/api/*", eventType: "viewer-request" }, { site: "web", behavior: "/api/*", eventType: "viewer-response" }] }],
     ["media-lp-english.md (English labels, Markdown table, retention)", "media-lp-english.md", "lp-ab-test", { ticket: "MEDIA-77", sid: "media", environments: ["dev", "stg"], retentionDays: 7, associations: [{ site: "lp", behavior: "default", eventType: "viewer-request" }] }],
   ])("%s", async (_title, file, name, expected) => {
@@ -117,13 +117,13 @@ const bad: [string, string, string[]][] = [
   ["unknown environment", ticket({ envs: "dev, qa" }), ['functions/cf2/geo-redirect/manifest.json: entry environments[1]: "qa" is not an environment; known: dev, prod, stg']],
   ["no distribution", ticket({ arn: null }), ['no distribution: add "関連づけるCloudfFrontのARN: arn:aws:cloudfront::<account>:distribution/<id>" (or the site name)']],
   ["an ARN that is not a CloudFront distribution ARN", ticket({ arn: "arn:aws:s3:::dev-shop-web-123456789012" }), ['"arn:aws:s3:::dev-shop-web-123456789012" is not a CloudFront distribution ARN: expected arn:aws:cloudfront::<12-digit account>:distribution/<distribution id>']],
-  ["the seed's example ARN: not one of ours", ticket({ arn: "arn:aws:cloudfront::111111111111:distribution/EXXXXXXXXXXXXX" }), [expect.stringMatching(/^distribution EXXXXXXXXXXXXX of "arn:aws:cloudfront::111111111111:distribution\/EXXXXXXXXXXXXX" is not one of ours; distributions this project manages: E1DEVSHOPWEB01 \(dev web\), E1DEVMEDIALP01 \(dev lp\), /) as unknown as string]],
+  ["the template's example ARN: not one of ours", ticket({ arn: "arn:aws:cloudfront::111111111111:distribution/EXXXXXXXXXXXXX" }), [expect.stringMatching(/^distribution EXXXXXXXXXXXXX of "arn:aws:cloudfront::111111111111:distribution\/EXXXXXXXXXXXXX" is not one of ours; distributions this project manages: E1DEVSHOPWEB01 \(dev web\), E1DEVMEDIALP01 \(dev lp\), /) as unknown as string]],
   ["our distribution id in another account", ticket({ arn: "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01" }), ['"arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01": distribution E1DEVSHOPWEB01 is site "web" of environment dev, whose account is 123456789012, not 999999999999']],
   ["distributions of two different sites", ticket({ arn: `${DEV_WEB}, arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01` }), ["the distributions name different sites (web, lp); one ticket attaches a function to one site"]],
   ["a site name that no environment has", ticket({ arn: "www" }), ['functions/cf2/geo-redirect/manifest.json: entry associations[0], field "site": "www" is not a site of environments dev, stg; sites: web, lp']],
   ["no event type chosen", ticket({ table: "/api/* - -" }), ['line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○']],
   ["an ambiguous mark", ticket({ table: "/api/* x -" }), ['line 10: "x" in the ビューワーリクエスト column is not a mark; use ○ to run the function there or - not to']],
-  ["the seed's row with a missing cell", ticket({ table: "hogehoge -" }), ['line 10: row "hogehoge -" needs one cell per column: cache behavior, ビューワーリクエスト, ビューワーレスポンス (use "-" for an empty cell)', "line 9: the cache behavior table has no rows"]],
+  ["the template's example row with a missing cell", ticket({ table: "hogehoge -" }), ['line 10: row "hogehoge -" needs one cell per column: cache behavior, ビューワーリクエスト, ビューワーレスポンス (use "-" for an empty cell)', "line 9: the cache behavior table has no rows"]],
   ["no cache behavior table", ticket({ table: null }), ['no cache behavior table: add a row per behavior under "関連づけるcache behavior | ビューワーリクエスト | ビューワーレスポンス"']],
   ["a behavior the site does not have", ticket({ table: "/img/* ○ -" }), ['functions/cf2/geo-redirect/manifest.json: entry associations[0], field "behavior": site "web" of environments dev, stg has no cache behavior "/img/*"; its behaviors: default, /api/*, /assets/*']],
   ["two functions on the same event of one behavior", ticket({ table: "default ○ -" }), ['functions/cf2/geo-redirect/manifest.json: entry associations[0], field "eventType": viewer-request of behavior "default" of site "web" in dev is already taken by functions/cf2/legacy-redirect/manifest.json; CloudFront allows one function per event type per behavior', expect.stringContaining('of site "web" in stg is already taken by functions/cf2/legacy-redirect/manifest.json') as unknown as string]],

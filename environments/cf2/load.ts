@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
 import { Cf2Runtime } from "../../model/vocabulary";
-import { buildFunctionCode } from "./code";
+import { buildFunctionCode } from "./code-cache";
 import { projectRoot } from "../../model/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
 

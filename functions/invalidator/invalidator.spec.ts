@@ -7,7 +7,7 @@ import {
   type CreateInvalidationCommandInput,
   TooManyInvalidationsInProgress,
 } from "@aws-sdk/client-cloudfront";
-import { fixture, s3Notification, sqsEvent } from "../../scripts/support/s3-events";
+import { fixture, s3Notification, sqsEvent } from "../../test/support/s3-events";
 import { callerReferenceFor, handler } from "./index";
 import { parseConfig } from "./config";
 import { decodeKey } from "./events";
@@ -56,7 +56,7 @@ describe("every record of every message, one CreateInvalidation per distribution
   test('"changed" sends the changed paths of all records; index.html also as its directory, encoded', async () => {
     process.env.INVALIDATOR_CONFIG = config("changed");
     await handler(sqsEvent([fixture("synthetic-multi-record")]));
-    // Records[0] (the seed only read this one), [1] and [2], with "+" as space and UTF-8 percent-encoded.
+    // Records[0] (a naive handler reads only this one), [1] and [2], with "+" as space and UTF-8 percent-encoded.
     expect(pathsSent().EREPLICA1).toEqual([
       "/",
       "/assets/app.js",

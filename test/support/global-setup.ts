@@ -3,7 +3,7 @@
  * suites' parallel `terraform init`s only link it (see warmPluginCache). Without Terraform that part does nothing;
  * the suites themselves skip loudly.
  */
-import { warmPluginCache } from "../../scripts/terraform";
+import { warmPluginCache } from "../../scripts/lib/terraform";
 
 export default function globalSetup(): void {
   // Workers inherit this. The warning is for people running the SDK on Node 20 (README, Prerequisites); repeated by

@@ -1,4 +1,4 @@
-import { offlineUnavailableReason } from "../../scripts/terraform";
+import { offlineUnavailableReason } from "../../scripts/lib/terraform";
 
 /** Why Terraform checks cannot run here (no terraform binary or no provider mirror), or undefined. */
 export const terraformUnavailable = offlineUnavailableReason();

@@ -1,7 +1,7 @@
 /**
  * Part of `npm run bench` (section "invalidator"): a simulated deployment against a local CloudFront API
- * (scripts/support/fake-cloudfront.ts, with the 15-wildcards-in-progress quota and a simulated clock), run through
- * the seed's handler logic and through the built bundle (dist/invalidator/index.js).
+ * (test/support/fake-cloudfront.ts, with the 15-wildcards-in-progress quota and a simulated clock), run through
+ * a naive handler's logic and through the built bundle (dist/invalidator/index.js).
  *
  * Deployment: 1,000 objects, 20 of them index.html, replicated into the bucket evenly over DEPLOY_SECONDS; S3
  * delivers 1% of the events twice (at least once). Invalidations complete COMPLETES_AFTER seconds after creation.
@@ -11,9 +11,9 @@
  */
 import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
 import type { SQSEvent } from "aws-lambda";
-import { bundleLambda } from "../modules/lambda-bundle";
-import { FakeCloudFront } from "./support/fake-cloudfront";
-import { s3Notification, sqsEvent } from "./support/s3-events";
+import { bundleLambda } from "../../modules/lambda-bundle";
+import { FakeCloudFront } from "../support/fake-cloudfront";
+import { s3Notification, sqsEvent } from "../support/s3-events";
 
 const OBJECTS = 1000;
 const INDEX_FILES = 20;
@@ -66,8 +66,14 @@ function outcome(cf: FakeCloudFront, lost: number): Outcome {
   };
 }
 
-/** Seed 001's handler: Records[0] only, "/*" per index.html event, Date.now() reference, errors logged and dropped. */
-async function seed(): Promise<Outcome> {
+/**
+ * A naive handler, as often written for S3 -> Lambda invalidation: Records[0] only, "/*" per index.html event,
+ * Date.now() as CallerReference, errors logged and dropped. CloudFront allows 15 wildcard paths in progress per
+ * distribution (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-invalidations),
+ * so such a handler loses invalidations during a large deployment.
+ */
+async function naive
+(): Promise<Outcome> {
   clock = 0;
   const cf = await new FakeCloudFront({ now: () => clock, completesAfterSeconds: COMPLETES_AFTER }).start();
   const client = new CloudFrontClient({ region: "us-east-1", endpoint: cf.url, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
@@ -79,7 +85,7 @@ async function seed(): Promise<Outcome> {
     try {
       await client.send(new CreateInvalidationCommand({ DistributionId: DISTRIBUTION, InvalidationBatch: { CallerReference: String(Date.now()), Paths: { Items: ["/*"], Quantity: 1 } } }));
     } catch {
-      lost++; // the seed's errorHandler logs and returns "": Lambda never retries
+      lost++; // logged and swallowed: the invocation succeeds, so Lambda never retries
     }
   }
   await cf.stop();
@@ -132,7 +138,7 @@ async function main(): Promise<void> {
   for (const level of ["log", "info", "warn", "error"] as const) console[level] = () => {};
   await server.start();
   const rows: [string, Outcome & { batches?: number }][] = [
-    ["seed (Records[0], /* per index.html)", await seed()],
+    ["naive (Records[0], /* per index.html)", await naive()],
     ["ours, wildcard", await run("wildcard")],
     ["ours, changed (maxPaths 50)", await run("changed")],
     ["ours, wildcard, one batch redelivered", await run("wildcard", { redeliverBatch: 1 })],

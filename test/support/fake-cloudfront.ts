@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 const NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 export const WILDCARD_QUOTA = 15;
 export const PATH_QUOTA = 3000;
-/** The server clock's zero: 2025-01-01T00:00:00Z, the SentTimestamp of the test events (scripts/support/s3-events.ts). */
+/** The server clock's zero: 2025-01-01T00:00:00Z, the SentTimestamp of the test events (test/support/s3-events.ts). */
 export const CLOCK_ZERO_MS = Date.parse("2025-01-01T00:00:00Z");
 const isWildcard = (p: string) => p.includes("*");
 

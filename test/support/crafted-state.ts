@@ -1,0 +1,263 @@
+/**
+ * The crafted-state harness: what the world looks like after an apply (and after someone else changed things),
+ * without AWS. `appliedState` turns plans into the state an apply would leave; `planAgainstState` plans against
+ * that state after a mutation, which is how the tests prove every ownership boundary offline (exit 0: the next plan
+ * leaves the change alone; exit 2: Terraform would revert it). Test support only: no CLI uses it.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import {
+  AWS_PROVIDER_VERSION,
+  AWS_SOURCE,
+  must,
+  prepareWorkdir,
+  terraform,
+  terraformPlan,
+  toOfflineConfig,
+  VALIDATE_DIR,
+  writeAtomic,
+  type Json,
+  type PlanResult,
+} from "../../scripts/lib/terraform";
+
+
+let providerSchemaCache: Json | undefined;
+
+/** The aws provider's schema (`terraform providers schema -json`), cached on disk per provider version. */
+export function awsProviderSchema(dir: string): Json {
+  if (providerSchemaCache) return providerSchemaCache;
+  const file = path.join(VALIDATE_DIR, `aws-${AWS_PROVIDER_VERSION}-schema.json`);
+  if (!existsSync(file)) {
+    const r = must(terraform(dir, ["providers", "schema", "-json"]), "terraform providers schema");
+    const all = JSON.parse(r.stdout);
+    const key = Object.keys(all.provider_schemas).find((k) => k.endsWith("hashicorp/aws"))!;
+    writeAtomic(file, JSON.stringify(all.provider_schemas[key].resource_schemas));
+  }
+  providerSchemaCache = JSON.parse(readFileSync(file, "utf8"));
+  return providerSchemaCache!;
+}
+
+/** A value of the attribute's type standing in for what AWS would have returned. */
+function placeholder(type: unknown, name: string, address: string): unknown {
+  // Providers parse ARNs they receive (a function ARN in a distribution's function_association), so ARNs must look like ARNs.
+  if (type === "string" && (name === "arn" || name.endsWith("_arn")))
+    return `arn:aws:${address.split("_")[1] ?? "service"}::000000000000:${address}.${name}`.replace(/[^A-Za-z0-9._/:-]/g, "_");
+  if (type === "string" && name.endsWith("_time")) return "2026-01-01T00:00:00Z";
+  if (type === "string") return `${address}.${name}`.replace(/[^A-Za-z0-9._/-]/g, "_");
+  if (type === "number") return 0;
+  if (type === "bool") return false;
+  if (Array.isArray(type) && (type[0] === "list" || type[0] === "set")) return [];
+  if (Array.isArray(type) && type[0] === "map") return {};
+  return null;
+}
+
+/** Fills unknown values in a planned object using the block schema. */
+function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, block: Json, address: string): Json {
+  const out: Json = { ...(value ?? {}) };
+  for (const [name, attr] of Object.entries<Json>(block.attributes ?? {})) {
+    const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
+    if (u === true) out[name] = placeholder(attr.type, name, address);
+    else if (!(name in out)) out[name] = null;
+  }
+  for (const [name, nested] of Object.entries<Json>(block.block_types ?? {})) {
+    const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
+    const v = out[name];
+    if (nested.nesting_mode === "single" || nested.nesting_mode === "group") {
+      out[name] = v ? fillUnknown(v, u, nested.block, address) : null;
+    } else {
+      const items: Json[] = Array.isArray(v) ? v : [];
+      out[name] = items.map((item, i) => fillUnknown(item, Array.isArray(u) ? u[i] : undefined, nested.block, address));
+    }
+  }
+  return out;
+}
+
+/** A plan's `after_sensitive` marks as state paths (`[[{type: "get_attr", value: "value"}]]`). */
+function sensitivePaths(marks: unknown, prefix: Json[] = []): Json[][] {
+  if (marks === true) return [prefix];
+  if (Array.isArray(marks)) return marks.flatMap((m, i) => sensitivePaths(m, [...prefix, { type: "index", value: { value: i, type: "number" } }]));
+  if (marks && typeof marks === "object") return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...prefix, { type: "get_attr", value: k }]));
+  return [];
+}
+
+/**
+ * Builds a Terraform state (format 4) from a plan: every managed resource as the plan leaves it, unknown values
+ * replaced by placeholders of the right type. `mutate` may change attributes to reflect changes made outside
+ * Terraform.
+ */
+export function stateFromPlan(plan: Json, dir: string, mutate?: (address: string, attributes: Json) => void): Json {
+  const schemas = awsProviderSchema(dir);
+  const byResource = new Map<string, Json>();
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode !== "managed" || rc.change.after === null) continue; // deleted, or only read
+    const schema = schemas[rc.type];
+    if (!schema) throw new Error(`no provider schema for ${rc.type}`);
+    const attributes = fillUnknown(rc.change.after, rc.change.after_unknown, schema.block, rc.address);
+    if (attributes.id === null || attributes.id === undefined) attributes.id = rc.address;
+    mutate?.(rc.address, attributes);
+    const key = `${rc.module_address ?? ""}|${rc.type}|${rc.name}`;
+    const entry = byResource.get(key) ?? {
+      ...(rc.module_address ? { module: rc.module_address } : {}),
+      mode: "managed",
+      type: rc.type,
+      name: rc.name,
+      provider: providerAddress(plan, rc),
+      instances: [],
+    };
+    entry.instances.push({
+      ...(rc.index !== undefined ? { index_key: rc.index } : {}),
+      schema_version: schema.version ?? 0,
+      attributes,
+      // Terraform plans an update when only the sensitivity marks differ (aws_ssm_parameter's value).
+      sensitive_attributes: sensitivePaths(rc.change.after_sensitive),
+    });
+    byResource.set(key, entry);
+  }
+  return {
+    version: 4,
+    terraform_version: "1.11.0",
+    serial: 1,
+    // Derived from the content, so the same state has the same bytes and its plans can be cached.
+    lineage: lineageOf(byResource),
+    outputs: outputsFromPlan(plan),
+    resources: [...byResource.values()],
+    check_results: null,
+  };
+}
+
+/**
+ * Root outputs as the plan leaves them; an unknown value gets a placeholder that the next round replaces. Only scalar
+ * outputs are carried (a state output needs its type); others would show as changes.
+ */
+function outputsFromPlan(plan: Json): Json {
+  const outputs: Json = {};
+  for (const [name, change] of Object.entries<Json>(plan.output_changes ?? {})) {
+    if (change.actions?.includes("delete")) continue;
+    const value = change.after_unknown === true ? `output.${name}` : change.after;
+    const type = { string: "string", number: "number", boolean: "bool" }[typeof value as string];
+    if (type) outputs[name] = { value, type, ...(change.after_sensitive === true ? { sensitive: true } : {}) };
+  }
+  return outputs;
+}
+
+function lineageOf(resources: Map<string, Json>): string {
+  const h = createHash("sha256").update(JSON.stringify([...resources.values()])).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The configuration block of a resource change (root module). */
+function configOf(plan: Json, rc: Json): Json | undefined {
+  return (plan.configuration?.root_module?.resources ?? []).find((r: Json) => r.address === rc.address.replace(/\[[^\]]*\]$/, ""));
+}
+
+/** The provider address as state records it, including an alias (provider["..."].us_east_1). */
+function providerAddress(plan: Json, rc: Json): string {
+  const key: string = configOf(plan, rc)?.provider_config_key ?? "aws";
+  const alias = key.includes(".") ? key.split(".")[1] : undefined;
+  return `provider["${AWS_SOURCE}"]${alias ? `.${alias}` : ""}`;
+}
+
+/**
+ * Renders the references a plan on an empty state cannot know (`${aws_s3_bucket.x.arn}`) from the other resources'
+ * crafted values, at any depth (a distribution's origin domain, its function associations) and in outputs, so the
+ * state is what a second plan round would compute and appliedState usually settles in one round. It also matters
+ * for correctness: some updates call AWS while planning (aws_sfn_state_machine validates a known definition with
+ * ValidateStateMachineDefinition), so a placeholder must not survive into a plan that updates it. A value is only
+ * replaced while it still holds its placeholder; references to values that are not plain strings are left to the
+ * next round.
+ */
+function resolveReferences(state: Json, config: Json): Json {
+  const values = new Map<string, Json>();
+  for (const r of state.resources) if (r.instances.length === 1) values.set(`${r.type}.${r.name}`, r.instances[0].attributes);
+  const lookup = (ref: string): string | undefined => {
+    const m = /^([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)$/.exec(ref);
+    const v = m ? values.get(m[1])?.[m[2]] : undefined;
+    return typeof v === "string" ? v : undefined;
+  };
+  const isTemplate = (v: unknown): v is string => typeof v === "string" && /(^|[^$])\$\{/.test(v);
+  /** The template with every reference rendered, or undefined when one cannot be yet. */
+  const render = (template: string): string | undefined => {
+    let complete = true;
+    const rendered = template.replace(/(\$+)\{([^}]*)\}/g, (whole, dollars: string, ref: string) => {
+      if (dollars.length % 2 === 0) return whole;
+      const v = lookup(ref);
+      if (v === undefined) complete = false;
+      return `${dollars.slice(1)}${v ?? ""}`;
+    });
+    return complete ? rendered.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{") : undefined;
+  };
+  const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+  // A configured block and its planned instance agree on every literal scalar the configuration gives.
+  const sameBlock = (configured: Json, planned: Json) =>
+    Object.entries(configured).every(([k, v]) => typeof v === "object" || isTemplate(v) || String(planned?.[k]) === String(v));
+  /** The planned value with the configuration's references rendered where it still holds a placeholder. */
+  const resolve = (configured: unknown, planned: unknown, name: string, address: string): unknown => {
+    if (isTemplate(configured)) return planned === placeholder("string", name, address) ? (render(configured) ?? planned) : planned;
+    if (isObject(configured) && isObject(planned)) {
+      for (const [k, v] of Object.entries(configured)) if (k in planned) planned[k] = resolve(v, planned[k], k, address);
+      return planned;
+    }
+    if (Array.isArray(planned) && Array.isArray(configured) && configured.some(isTemplate) && configured.length === planned.length) {
+      // A list of strings with unknown elements: the plan shows those as null.
+      return planned.map((v, i) => (v === null && isTemplate(configured[i]) ? (render(configured[i]) ?? v) : v));
+    }
+    if (Array.isArray(planned) && (isObject(configured) || Array.isArray(configured))) {
+      // Blocks: cdktf writes one as an object, several as a list; set blocks come back in any order, so pair by content.
+      const unpaired = new Set(planned.keys());
+      for (const block of Array.isArray(configured) ? configured : [configured]) {
+        if (!isObject(block)) continue;
+        const i = [...unpaired].find((j) => sameBlock(block, planned[j]));
+        if (i === undefined) continue;
+        unpaired.delete(i);
+        planned[i] = resolve(block, planned[i], name, address);
+      }
+    }
+    return planned;
+  };
+  for (const r of state.resources) {
+    const configured = config.resource?.[r.type]?.[r.name];
+    if (!configured || r.instances.length !== 1) continue;
+    resolve(configured, r.instances[0].attributes, "", `${r.type}.${r.name}`);
+  }
+  for (const [name, output] of Object.entries<Json>(state.outputs ?? {})) {
+    const template = config.output?.[name]?.value;
+    if (isTemplate(template) && output.value === `output.${name}`) output.value = render(template) ?? output.value;
+  }
+  return state;
+}
+
+/**
+ * The state an apply of this stack would leave, without AWS: plan on an empty state, turn the plan into a state,
+ * and plan again against it (-refresh=false) until nothing changes, so values that flow between resources
+ * (an id into a bucket policy) and provider defaults settle. Each round costs one plan.
+ */
+export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json {
+  const cacheFile = path.join(VALIDATE_DIR, name, `applied-${createHash("sha256").update(JSON.stringify(stackJson)).digest("hex").slice(0, 16)}.json`);
+  if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8"));
+  let { dir } = prepareWorkdir(name, stackJson);
+  let plan = terraformPlan(dir);
+  for (let round = 0; round < maxRounds; round++) {
+    const state = resolveReferences(stateFromPlan(plan.plan, dir), toOfflineConfig(stackJson).config);
+    ({ dir } = prepareWorkdir(name, stackJson, state));
+    plan = terraformPlan(dir, { refresh: false });
+    if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${name}: round ${round + 1}: ${plan.changes.join(", ") || "settled"}\n`);
+    if (plan.exitCode === 0) {
+      writeAtomic(cacheFile, JSON.stringify(state));
+      return state;
+    }
+  }
+  throw new Error(`applied state of ${name} did not settle after ${maxRounds} rounds; still changing:\n${plan.changes.join("\n")}\n${plan.text}`);
+}
+
+/**
+ * Plans a stack against the state an apply would leave, after `mutate` applied changes made outside Terraform
+ * (an app team's published function code, a promoted distribution). This is the drift proof used by the
+ * ownership tests: exit code 0 means the next plan leaves those changes alone.
+ */
+export function planAgainstState(name: string, stackJson: Json, mutate: (address: string, attributes: Json) => void): PlanResult {
+  const applied = appliedState(name, stackJson);
+  for (const r of applied.resources) for (const i of r.instances) mutate(`${r.type}.${r.name}${i.index_key !== undefined ? `[${JSON.stringify(i.index_key)}]` : ""}`, i.attributes);
+  const { dir } = prepareWorkdir(name, stackJson, applied);
+  return terraformPlan(dir, { refresh: false });
+}
