@@ -34,6 +34,9 @@ export default defineEnvironment({
   ],
   // The dev account has no GitHub OIDC provider yet: this stack creates it.
   githubOidc: {},
+  // The infrastructure team's plan/apply roles for .github/workflows (README, Pull-request review and delivery):
+  // example-org/edge-delivery's numeric repository and owner ids.
+  deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
   sites: [
     {
       name: "web",

@@ -33,6 +33,9 @@ export default defineEnvironment({
     },
   ],
   githubOidc: {},
+  // The infrastructure team's plan/apply roles for .github/workflows (README, Pull-request review and delivery):
+  // example-org/edge-delivery's numeric repository and owner ids.
+  deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
   sites: [
     {
       name: "web",

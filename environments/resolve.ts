@@ -19,6 +19,7 @@ import type {
   TrafficConfig,
 } from "../model/resolved";
 import { functionsOf, type Cf2Function } from "./cf2/load";
+import { resolveDeployRoles } from "./deploy-roles";
 import type { Environment, Site } from "./schema";
 
 /** Tags the providers put on every taggable resource of an environment. */
@@ -63,8 +64,9 @@ export function resolveEnvironment(env: Environment, functions: readonly Cf2Func
     sites: env.sites.map((site) => resolveSite(env, site, associations.get(site.name) ?? [])),
     functions: resolvedFunctions,
     appTeams,
-    // The provider only matters to stacks with application-team roles.
-    githubOidc: appTeams.length > 0 ? env.githubOidc : undefined,
+    // The provider only matters to stacks with application-team or deploy roles.
+    githubOidc: appTeams.length > 0 || env.deployRoles ? env.githubOidc : undefined,
+    deployRoles: resolveDeployRoles(env),
   };
 }
 

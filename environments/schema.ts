@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_TEST_ROUTE, INVALIDATION_QUOTAS, MAX_PATHS_PER_BATCH } from "../model/release";
+import { deployEnvironments, deployRolesSchema } from "./deploy-roles";
 
 import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
 import { defaultBucketName, invalidatorFunctionName } from "../model/names";
@@ -351,6 +352,8 @@ export const environmentSchema = z
     sites: z.array(site).default([]),
     /** GitHub Actions OIDC provider; required when a product has access.cicd. */
     githubOidc: githubOidc.optional(),
+    /** The infrastructure team's plan and apply roles for GitHub Actions (environments/deploy-roles.ts). */
+    deployRoles: deployRolesSchema.optional(),
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -361,6 +364,8 @@ export const environmentSchema = z
       if (p.access?.cicd && !env.githubOidc)
         ctx.addIssue({ code: "custom", path: ["products", i, "access", "cicd"], message: "needs the environment's githubOidc: {} (create the provider) or { existingProviderArn }" });
     });
+    if (env.deployRoles && deployEnvironments(env.name, env.deployRoles).plan === deployEnvironments(env.name, env.deployRoles).apply)
+      ctx.addIssue({ code: "custom", path: ["deployRoles", "planEnvironment"], message: "must differ from applyEnvironment: its reviewers would gate every pull request's plan" });
     const oidcArn = env.githubOidc?.existingProviderArn;
     if (oidcArn && !oidcArn.startsWith(`arn:aws:iam::${env.accountId}:`))
       ctx.addIssue({ code: "custom", path: ["githubOidc", "existingProviderArn"], message: `must be in this environment's account ${env.accountId}` });

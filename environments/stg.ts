@@ -27,6 +27,9 @@ export default defineEnvironment({
   ],
   // Another project created the stg account's GitHub OIDC provider; reference it.
   githubOidc: { existingProviderArn: "arn:aws:iam::234567890123:oidc-provider/token.actions.githubusercontent.com" },
+  // The infrastructure team's plan/apply roles for .github/workflows (README, Pull-request review and delivery):
+  // example-org/edge-delivery's numeric repository and owner ids.
+  deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
   sites: [
     {
       name: "web",

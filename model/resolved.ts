@@ -5,6 +5,7 @@
  * resolved to a name the stack can look up. Modules take these slices (and construct references), never the raw
  * configuration; the schema's output is checked against these types at compile time in environments/resolve.ts.
  */
+import type { ResolvedDeployRoles } from "./deploy-roles";
 import type { ReleaseParameterNames } from "./names";
 import type {
   AwsRegion,
@@ -171,4 +172,6 @@ export interface ResolvedEnvironment {
   readonly appTeams: readonly ResolvedAppTeam[];
   /** The GitHub OIDC provider: created (`{}`) or referenced; undefined when no product needs it. */
   readonly githubOidc?: { readonly existingProviderArn?: string };
+  /** The infrastructure team's plan and apply roles (environments/deploy-roles.ts); undefined when not configured. */
+  readonly deployRoles?: ResolvedDeployRoles;
 }

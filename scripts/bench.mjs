@@ -9,8 +9,9 @@
  *            one "/*" per index.html event, Date.now() as caller reference) against ours
  *   cdktf    our synth against plain cdktf making the same resources (scripts/bench-raw-cdktf.mjs), as a CPU-time
  *            ratio, for the example environments and for the largest generated function count
+ *   review   `npm run review` of a one-environment change, cold and with the base state cached (scripts/bench-review.ts)
  *   test     (only with --only test; minutes) npm run validate, then a cold npm test
- * Usage: npm run bench [-- --runs 7] [-- --only synth|functions|cdktf|invalidator|test] [-- --functions 100,200,300]
+ * Usage: npm run bench [-- --runs 7] [-- --only synth|functions|cdktf|invalidator|review|test] [-- --functions 100,200,300]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -225,9 +226,14 @@ function benchTest() {
   timed("npm test (cold: jest --no-cache)", "npx", ["jest", "--no-cache"]);
 }
 
-const SECTIONS = { synth: benchSynth, functions: benchFunctions, cdktf: benchCdktf, invalidator: benchInvalidator, test: benchTest };
+function benchReview() {
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "bench-review.ts")], { cwd: root, encoding: "utf8", stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error("review benchmark failed");
+}
+
+const SECTIONS = { synth: benchSynth, functions: benchFunctions, cdktf: benchCdktf, invalidator: benchInvalidator, review: benchReview, test: benchTest };
 /** Sections that run without --only; "test" takes minutes and runs only when asked for. */
-const DEFAULT_SECTIONS = ["synth", "functions", "cdktf", "invalidator"];
+const DEFAULT_SECTIONS = ["synth", "functions", "cdktf", "invalidator", "review"];
 if (ONLY && !SECTIONS[ONLY]) {
   console.error(`--only ${ONLY}: unknown section; sections: ${Object.keys(SECTIONS).join(", ")}`);
   process.exit(1);

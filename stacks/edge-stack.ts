@@ -9,6 +9,7 @@ import { GithubOidcProvider } from "../modules/github-oidc-provider";
 import { SiteInvalidator } from "../modules/site-invalidator";
 import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import { addFunctions } from "./edge-functions";
+import { addDeployRoles } from "./deploy-roles";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
 
 export { defaultTags } from "../environments/resolve";
@@ -122,6 +123,8 @@ export class EdgeStack extends TerraformStack {
         }),
       );
     }
+
+    addDeployRoles(this, env);
   }
 }
 

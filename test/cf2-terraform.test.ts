@@ -10,7 +10,7 @@ import { validateEnvironments } from "../environments/load";
 import { readManifestSources, validateFunctions, type Cf2Function } from "../environments/cf2/load";
 import dev from "../environments/dev";
 import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
-import { appliedState, planAgainstState } from "./support/crafted-state";
+import { appliedState, planAgainstState } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 

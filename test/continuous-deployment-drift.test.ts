@@ -1,6 +1,6 @@
 import { validateEnvironments } from "../environments/load";
 import stg from "../environments/stg";
-import { planAgainstState } from "./support/crafted-state";
+import { planAgainstState } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 

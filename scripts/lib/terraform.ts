@@ -4,7 +4,7 @@
  * by their inputs in .validate/plan-cache/.
  *
  * Used by `npm run validate` and by the tests (directly, and through the crafted-state harness in
- * test/support/crafted-state.ts). It imports nothing from test/: shared code flows from scripts/lib to tests only.
+ * scripts/lib/crafted-state.ts). It imports nothing from test/: shared code flows from scripts/lib to tests only.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";

@@ -19,7 +19,7 @@ import {
   writeAtomic,
   type Json,
   type PlanResult,
-} from "../../scripts/lib/terraform";
+} from "./terraform";
 
 
 let providerSchemaCache: Json | undefined;

@@ -1,0 +1,39 @@
+/**
+ * The infrastructure team's GitHub Actions roles (modules/infra-deploy-roles.ts): their kinds, names, default GitHub
+ * environments, and the resolved slice the stack hands to the module.
+ */
+
+/** The infrastructure team's two roles per environment. */
+export enum InfraRoleKind {
+  /** Read-only: `terraform plan -lock=false` in pull requests. */
+  PLAN = "plan",
+  /** `terraform apply` on merge to main, behind the GitHub environment's required reviewers. */
+  APPLY = "apply",
+}
+
+/** `<env>-edge-infra-plan` / `<env>-edge-infra-apply`. */
+export function infraRoleName(envName: string, kind: InfraRoleKind): string {
+  return `${envName}-edge-infra-${kind}`;
+}
+
+/** The GitHub environment each role trusts by default: `<env>-plan` (no reviewers) and `<env>` (reviewers). */
+export function defaultDeployEnvironment(envName: string, kind: InfraRoleKind): string {
+  return kind === InfraRoleKind.PLAN ? `${envName}-plan` : envName;
+}
+
+/** The deploy roles of one environment, defaults applied. */
+export interface ResolvedDeployRoles {
+  /** `owner/name` of this repository (the OIDC subject). */
+  readonly repository: string;
+  /** Numeric GitHub ids pinned in the trust. */
+  readonly repositoryId: string;
+  readonly ownerId: string;
+  /** GitHub environment of the plan job. */
+  readonly planEnvironment: string;
+  /** GitHub environment of the apply job. */
+  readonly applyEnvironment: string;
+  /** Whether the plan role may take the state lock. */
+  readonly planLocks: boolean;
+  /** Maximum session length of both roles, hours. */
+  readonly maxSessionHours: number;
+}

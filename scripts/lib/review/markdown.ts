@@ -1,0 +1,269 @@
+/**
+ * Renders one stack's plan as the Markdown a reviewer reads in a pull request: a header with counts by action, the
+ * platform flags, then replacements (with the attribute forcing each), deletes, creates and updates (only the
+ * attributes whose values change). Each stack's section carries a hidden marker so CI updates its comment in place,
+ * and fits in one GitHub comment. Pure functions.
+ */
+import { ACTION_ORDER, ChangeAction, countByAction, isTagOnly, readPlan, type AttributeChange, type Json, type ResourceChange, type Shown } from "./changes";
+import { flagsOf, ownershipFromStacks, tagDifferences, type Flag } from "./flags";
+
+/** Where a plan came from; the label says it, so nobody mistakes an offline plan for AWS's view. */
+export enum PlanSource {
+  /** The head configuration planned against the base's crafted applied state, without AWS. */
+  OFFLINE = "offline",
+  /** `terraform plan` against the real state and AWS. */
+  AWS = "aws",
+}
+
+/** GitHub's maximum comment body, in characters. */
+export const COMMENT_LIMIT = 65_536;
+
+export interface StackPlan {
+  /** Environment (stack) name. */
+  env: string;
+  /** `terraform show -json` of the plan. */
+  plan: Json;
+  source: PlanSource;
+  /** The base ref an offline plan was made against (shown in the label). */
+  baseRef?: string;
+  /** Synthesized head stack (`cdk.tf.json`), for ownership (`ignore_changes`) and construct paths; optional. */
+  headStack?: Json;
+  /** Synthesized base stack, for what was owned elsewhere before this change; optional. */
+  baseStack?: Json;
+}
+
+export interface RenderedStack {
+  env: string;
+  /** The hidden marker CI finds its comment by. */
+  marker: string;
+  markdown: string;
+  counts: Record<ChangeAction, number>;
+  flags: Flag[];
+  /** Whether details or resources were left out to fit the limit. */
+  truncated: boolean;
+}
+
+/** The hidden marker of a stack's comment; stable across pushes. */
+export function markerOf(env: string): string {
+  return `<!-- edge-review:${env} -->`;
+}
+
+export function sourceLabel(s: Pick<StackPlan, "source" | "baseRef">): string {
+  return s.source === PlanSource.AWS
+    ? "plan against AWS (real state, refreshed)"
+    : `offline plan against the base branch${s.baseRef ? ` \`${s.baseRef}\`` : ""} (no AWS account read: the base's applied state is crafted, values AWS computes are placeholders)`;
+}
+
+const SHORT = 100;
+
+/** A value inline: code for short ones, a hint for long ones (their diff is in the details). */
+export function inline(v: Shown): string {
+  if (v.kind === "unknown") return "_(known after apply)_";
+  if (v.kind === "sensitive") return "_(sensitive)_";
+  const text = JSON.stringify(v.value) ?? "null";
+  return code(text.length <= SHORT ? text : `${text.slice(0, SHORT - 1)}…`);
+}
+
+/** Inline code that survives backticks in the value. */
+function code(text: string): string {
+  const ticks = text.includes("`") ? "``" : "`";
+  return `${ticks}${ticks.length > 1 ? " " : ""}${text.replace(/\n/g, "⏎")}${ticks.length > 1 ? " " : ""}${ticks}`;
+}
+
+/** A value pretty-printed for a diff block; JSON documents in strings (policies) are expanded. */
+function pretty(v: Shown): string[] {
+  if (v.kind === "unknown") return ["(known after apply)"];
+  if (v.kind === "sensitive") return ["(sensitive)"];
+  let value = v.value;
+  if (typeof value === "string" && /^\s*[{[]/.test(value)) {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      /* not JSON: shown as the string it is */
+    }
+  }
+  return (typeof value === "string" ? value : JSON.stringify(value, null, 2) ?? "null").split("\n");
+}
+
+/** Line diff (longest common subsequence), `-`/`+`/` ` prefixed; long unchanged runs are shortened. */
+export function lineDiff(before: string[], after: string[]): string[] {
+  const n = before.length;
+  const m = after.length;
+  if (n * m > 250_000) return [...before.map((l) => `- ${l}`), ...after.map((l) => `+ ${l}`)];
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = before[i] === after[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && before[i] === after[j]) {
+      out.push(`  ${before[i]}`);
+      i++;
+      j++;
+    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) out.push(`+ ${after[j++]}`);
+    else out.push(`- ${before[i++]}`);
+  }
+  // Keep 2 lines of context around changes.
+  const keep = out.map((_l, k) => out.slice(Math.max(0, k - 2), k + 3).some((x) => !x.startsWith("  ")));
+  const shortened: string[] = [];
+  out.forEach((l, k) => {
+    if (keep[k]) shortened.push(l);
+    else if (keep[k - 1] || k === 0) shortened.push("  …");
+  });
+  return shortened;
+}
+
+const isLong = (v: Shown) => v.kind === "known" && (JSON.stringify(v.value) ?? "").length > SHORT;
+
+function details(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+function fence(lang: string, lines: string[]): string {
+  const body = lines.join("\n");
+  const ticks = body.includes("```") ? "````" : "```";
+  return `${ticks}${lang}\n${body}\n${ticks}`;
+}
+
+/** One changed attribute of an update or replacement: `name`: before → after, with a diff when long. */
+function attributeLine(a: AttributeChange, withDetails: boolean): string {
+  const line = `\`${a.name}\`: ${inline(a.before)} → ${inline(a.after)}`;
+  if (!withDetails || !(isLong(a.before) || isLong(a.after))) return line;
+  return `${line}\n  ${details("diff", fence("diff", lineDiff(pretty(a.before), pretty(a.after)))).replace(/\n/g, "\n  ")}`;
+}
+
+interface Ctx {
+  withDetails: boolean;
+  headStack?: Json;
+  baseStack?: Json;
+}
+
+/** `aws_s3_bucket.site-web_bucket_1A2B` plus the construct path cdktf records (`dev/site-web/bucket`). */
+function title(c: ResourceChange, ctx: Ctx): string {
+  const stack = c.action === ChangeAction.DELETE ? ctx.baseStack : ctx.headStack;
+  const m = /^([a-z0-9_]+)\.([^.[]+)/.exec(c.address);
+  const path = m ? stack?.resource?.[m[1]]?.[m[2]]?.["//"]?.metadata?.path : undefined;
+  const moved = c.previousAddress ? ` (moved from \`${c.previousAddress}\`)` : "";
+  return `\`${c.address}\`${path ? ` · ${path}` : ""}${moved}`;
+}
+
+function unknownNote(c: ResourceChange): string {
+  return c.unknownAfter.length ? ` · ${c.unknownAfter.length} known after apply` : "";
+}
+
+function renderChange(c: ResourceChange, ctx: Ctx): string {
+  switch (c.action) {
+    case ChangeAction.REPLACE: {
+      const forced = c.forcedBy.length ? `forced by ${c.forcedBy.map((p) => `\`${p}\``).join(", ")}` : c.reason ? `(${c.reason})` : "";
+      const forcing = c.attributes.filter((a) => c.forcedBy.some((p) => p === a.name || p.startsWith(`${a.name}.`) || p.startsWith(`${a.name}[`)));
+      const others = c.attributes.filter((a) => !forcing.includes(a));
+      const head = `- ${title(c, ctx)}: ${forced}${forcing.map((a) => `; ${attributeLine(a, false)}`).join("")}${unknownNote(c)}`;
+      if (!ctx.withDetails || !others.length) return others.length ? `${head} · ${others.length} other attributes change` : head;
+      return `${head}\n  ${details(`${others.length} other changed attributes`, others.map((a) => `- ${attributeLine(a, true)}`).join("\n")).replace(/\n/g, "\n  ")}`;
+    }
+    case ChangeAction.DELETE:
+      return `- ${title(c, ctx)}${c.before && typeof c.before.name === "string" ? ` (${code(c.before.name)})` : ""}`;
+    case ChangeAction.CREATE: {
+      const head = `- ${title(c, ctx)}`;
+      if (!ctx.withDetails || !c.attributes.length) return head;
+      const rows = c.attributes.map((a) => `| \`${a.name}\` | ${inline(a.after).replace(/\|/g, "\\|")} |`);
+      return `${head}\n  ${details(`${c.attributes.length} attributes${unknownNote(c)}`, ["| attribute | value |", "| --- | --- |", ...rows].join("\n")).replace(/\n/g, "\n  ")}`;
+    }
+    case ChangeAction.UPDATE: {
+      if (!c.attributes.length) return `- ${title(c, ctx)}: only values known after apply (${c.unknownAfter.map((n) => `\`${n}\``).join(", ")})`;
+      if (c.attributes.length === 1) return `- ${title(c, ctx)}: ${attributeLine(c.attributes[0], ctx.withDetails)}${unknownNote(c)}`;
+      return `- ${title(c, ctx)}${unknownNote(c)}\n${c.attributes.map((a) => `  - ${attributeLine(a, ctx.withDetails).replace(/\n/g, "\n  ")}`).join("\n")}`;
+    }
+  }
+}
+
+const SECTION_TITLES: Record<ChangeAction, string> = {
+  [ChangeAction.REPLACE]: "Replace (delete, then create)",
+  [ChangeAction.DELETE]: "Delete",
+  [ChangeAction.CREATE]: "Create",
+  [ChangeAction.UPDATE]: "Update",
+};
+
+/** Replacements first: they are the surprises. */
+const SECTION_ORDER: readonly ChangeAction[] = [ChangeAction.REPLACE, ChangeAction.DELETE, ChangeAction.CREATE, ChangeAction.UPDATE];
+
+export function headerLine(env: string, counts: Record<ChangeAction, number>): string {
+  const parts = ACTION_ORDER.filter((a) => counts[a] > 0).map((a) => `${counts[a]} ${a}`);
+  const warn = counts.delete + counts.replace > 0 ? " ⚠" : "";
+  return `### ${env}: ${parts.join(" · ")}${warn}`;
+}
+
+/** Renders the body in the given mode; `maxItems` cuts the resource lists (for the last resort). */
+function body(s: StackPlan, changes: ResourceChange[], flags: Flag[], ctx: Ctx, maxItems = Infinity): { text: string; omitted: number } {
+  const counts = countByAction(changes);
+  const lines = [markerOf(s.env), headerLine(s.env, counts), `_${sourceLabel(s)}_`, ""];
+  if (flags.length) lines.push("**⚠ Flags**", ...flags.map((f) => `- ${f.message}`), "");
+  const tagOnly = changes.filter(isTagOnly);
+  const summarizeTags = flags.some((f) => f.kind === "tag-only");
+  let shown = 0;
+  let omitted = 0;
+  for (const action of SECTION_ORDER) {
+    let items = changes.filter((c) => c.action === action);
+    if (!items.length) continue;
+    lines.push(`**${SECTION_TITLES[action]}** (${items.length})`);
+    if (action === ChangeAction.UPDATE && summarizeTags) {
+      items = items.filter((c) => !isTagOnly(c));
+      lines.push(`- ${tagOnly.length} resources: tags only (${tagDifferences(tagOnly).join("; ") || "tags"})`);
+      if (ctx.withDetails) lines.push(`  ${details("resources", tagOnly.map((c) => `- \`${c.address}\``).join("\n")).replace(/\n/g, "\n  ")}`);
+    }
+    for (const c of items) {
+      if (shown >= maxItems) {
+        omitted++;
+        continue;
+      }
+      lines.push(renderChange(c, ctx));
+      shown++;
+    }
+    lines.push("");
+  }
+  return { text: lines.join("\n").trimEnd(), omitted };
+}
+
+/** One stack's section, at most `limit` characters: details are dropped first, then resources, and it says so. */
+export function renderStack(s: StackPlan, limit = COMMENT_LIMIT): RenderedStack {
+  const changes = readPlan(s.plan);
+  const counts = countByAction(changes);
+  const flags = flagsOf(changes, ownershipFromStacks(s.headStack, s.baseStack));
+  const base = { env: s.env, marker: markerOf(s.env), counts, flags };
+  if (!changes.length) return { ...base, markdown: `${markerOf(s.env)}\n**${s.env}**: no changes · _${sourceLabel(s)}_`, truncated: false };
+  const ctx: Ctx = { withDetails: true, headStack: s.headStack, baseStack: s.baseStack };
+  const full = body(s, changes, flags, ctx).text;
+  if (full.length <= limit) return { ...base, markdown: full, truncated: false };
+  const notice = (what: string) =>
+    `\n\n> **Truncated**: ${what} to fit GitHub's ${COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit; the job log and \`npm run review\` show everything.`;
+  const compact = body(s, changes, flags, { ...ctx, withDetails: false }).text;
+  const compactNotice = notice("attribute details were left out");
+  if (compact.length + compactNotice.length <= limit) return { ...base, markdown: compact + compactNotice, truncated: true };
+  // Last resort: fewer resources, found by halving (each render is cheap next to a plan).
+  let lo = 0;
+  let hi = changes.length;
+  let best = "";
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const r = body(s, changes, flags, { ...ctx, withDetails: false }, mid);
+    const text = r.text + notice(`attribute details and ${r.omitted} of ${changes.length} resources were left out`);
+    if (text.length <= limit) {
+      best = text;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (!best) {
+    // Even the flags alone do not fit: say so with the header.
+    const head = [markerOf(s.env), headerLine(s.env, counts), `_${sourceLabel(s)}_`].join("\n");
+    best = `${head}${notice(`every detail (${flags.length} flags, ${changes.length} resources) was left out`)}`.slice(0, limit);
+  }
+  return { ...base, markdown: best, truncated: true };
+}
+
+/** Every stack's section, and the whole review as one document (for `--out` and the job summary). */
+export function renderReview(stacks: StackPlan[], limit = COMMENT_LIMIT): { stacks: RenderedStack[]; markdown: string } {
+  const rendered = stacks.map((s) => renderStack(s, limit));
+  const total = rendered.reduce((n, r) => n + r.flags.length, 0);
+  const heading = `## Infrastructure review: ${rendered.length} stack${rendered.length === 1 ? "" : "s"}${total ? ` · ${total} flag${total === 1 ? "" : "s"} ⚠` : ""}`;
+  return { stacks: rendered, markdown: [heading, ...rendered.map((r) => r.markdown)].join("\n\n") + "\n" };
+}

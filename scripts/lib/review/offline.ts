@@ -1,0 +1,139 @@
+/**
+ * The offline review: synthesize the base ref (in a temporary git worktree, the user's tree untouched) and the
+ * working tree, craft the state an apply of the base would leave (the crafted-state harness), and plan the head
+ * configuration against it without AWS. Base stacks and their applied states are cached by their inputs, so a second
+ * review of the same base only synthesizes and plans the head.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { appliedState } from "../crafted-state";
+import { PROJECT_ROOT, prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../terraform";
+import { stableJson, type Json } from "./changes";
+import { PlanSource, type StackPlan } from "./markdown";
+
+/** A problem the user can fix (bad ref, synth failure); the CLI prints its message without a stack trace. */
+export class ReviewError extends Error {}
+
+export type Stacks = Record<string, Json>;
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new ReviewError(`${cmd} ${args.join(" ")} (in ${cwd}) failed:\n${(r.stderr || r.stdout || String(r.error ?? "")).trim()}`);
+  return r.stdout;
+}
+
+/** Runs a command to completion without blocking (so the base and the head synthesize at the same time). */
+function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", (err) => reject(new ReviewError(`${cmd} (in ${cwd}): ${err.message}`)));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new ReviewError(`synth in ${cwd} failed (exit ${code}):\n${stderr.trim()}`))));
+  });
+}
+
+/** Synthesizes every environment of a source tree with its own `scripts/app.mjs`; returns cdk.tf.json by stack. */
+export async function synthesizeTree(root: string, env: NodeJS.ProcessEnv = process.env): Promise<Stacks> {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-review-synth-"));
+  try {
+    if (!existsSync(path.join(root, "scripts", "app.mjs"))) throw new ReviewError(`${root} has no scripts/app.mjs: is it this project at a ref that predates it?`);
+    await runAsync(process.execPath, [path.join(root, "scripts", "app.mjs")], root, { ...env, CDKTF_OUTDIR: outdir });
+    const dir = path.join(outdir, "stacks");
+    if (!existsSync(dir)) return {};
+    return Object.fromEntries(readdirSync(dir).map((s) => [s, JSON.parse(readFileSync(path.join(dir, s, "cdk.tf.json"), "utf8"))]));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The commit a ref names, or a ReviewError saying the ref is unknown. */
+export function resolveRef(ref: string, repo = PROJECT_ROOT): string {
+  const r = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: repo, encoding: "utf8" });
+  if (r.status !== 0) throw new ReviewError(`--base ${ref}: not a commit in ${repo} (try origin/main, main or a commit id; in CI fetch the base first)`);
+  return r.stdout.trim();
+}
+
+/**
+ * The base's stacks: synthesized in a temporary `git worktree` of the commit (node_modules linked from this
+ * checkout), cached in .validate/review/ by commit. The worktree is removed afterwards, whatever happens.
+ */
+export async function baseStacks(ref: string, opts: { cache?: boolean } = {}): Promise<{ commit: string; stacks: Stacks; cached: boolean }> {
+  const commit = resolveRef(ref);
+  const cacheFile = path.join(VALIDATE_DIR, "review", `base-${commit}.json`);
+  if (opts.cache !== false && existsSync(cacheFile)) return { commit, stacks: JSON.parse(readFileSync(cacheFile, "utf8")), cached: true };
+  const parent = mkdtempSync(path.join(os.tmpdir(), "edge-review-base-"));
+  const tree = path.join(parent, "tree");
+  run("git", ["worktree", "add", "--detach", "--quiet", tree, commit], PROJECT_ROOT);
+  try {
+    symlinkSync(realpathSync(path.join(PROJECT_ROOT, "node_modules")), path.join(tree, "node_modules"), "dir");
+    // The base's own environments and functions, whatever the head was pointed at.
+    const env = { ...process.env };
+    delete env.EDGE_ENVIRONMENTS_DIR;
+    delete env.EDGE_FUNCTIONS_DIR;
+    const stacks = await synthesizeTree(tree, env);
+    mkdirSync(path.dirname(cacheFile), { recursive: true });
+    // Write, then rename: a concurrent review never reads half a file.
+    writeFileSync(`${cacheFile}.${process.pid}.tmp`, JSON.stringify(stacks));
+    renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
+    return { commit, stacks, cached: false };
+  } finally {
+    spawnSync("git", ["worktree", "remove", "--force", tree], { cwd: PROJECT_ROOT });
+    rmSync(parent, { recursive: true, force: true });
+    spawnSync("git", ["worktree", "prune"], { cwd: PROJECT_ROOT });
+  }
+}
+
+/** A stack with its resources, data sources and outputs removed: what planning a deleted environment needs. */
+function emptied(stack: Json): Json {
+  const { resource: _r, data: _d, output: _o, import: _i, moved: _m, ...rest } = stack;
+  return rest;
+}
+
+/**
+ * The head stack planned against the state an apply of the base stack would leave (empty when the environment is
+ * new; every resource deleted when the head drops it). `workdir` names the harness's work directory.
+ */
+export function planAgainstBase(workdir: string, base: Json | undefined, head: Json | undefined): Json {
+  if (!base && !head) throw new Error("planAgainstBase: neither a base nor a head stack");
+  // The applied state is built until the base configuration plans no changes against it, so an unchanged stack
+  // needs no plan at all: a review of a one-environment change plans one environment.
+  if (base && head && stableJson(base) === stableJson(head)) return { format_version: "1.2", resource_changes: [] };
+  const state = base ? appliedState(workdir, base) : undefined;
+  const { dir } = prepareWorkdir(workdir, head ?? emptied(base!), state);
+  return terraformPlan(dir, { refresh: false }).plan;
+}
+
+export interface OfflineReviewInput {
+  base: Stacks;
+  head: Stacks;
+  /** Stacks to review; default: every stack of either side. */
+  envs?: string[];
+  baseRef?: string;
+  /** Prefix of the harness work directories (`.validate/<prefix>-<env>`); tests use their own. */
+  workdirPrefix?: string;
+}
+
+/** Plans each stack offline and returns what the renderer needs. */
+export function offlineReview(input: OfflineReviewInput): StackPlan[] {
+  const all = [...new Set([...Object.keys(input.base), ...Object.keys(input.head)])].sort();
+  const envs = input.envs ?? all;
+  const unknown = envs.filter((e) => !all.includes(e));
+  if (unknown.length) throw new ReviewError(`--env ${unknown.join(", ")}: no such stack in the base or the head; stacks: ${all.join(", ") || "(none)"}`);
+  return envs.map((env) => ({
+    env,
+    plan: planAgainstBase(`${input.workdirPrefix ?? "review"}-${env}`, input.base[env], input.head[env]),
+    source: PlanSource.OFFLINE,
+    baseRef: input.baseRef,
+    headStack: input.head[env],
+    baseStack: input.base[env],
+  }));
+}
+
+/** Identifies stacks' content, for logs ("base abc123, 3 stacks"). */
+export function digest(stacks: Stacks): string {
+  return createHash("sha256").update(JSON.stringify(stacks)).digest("hex").slice(0, 12);
+}

@@ -1,0 +1,29 @@
+import type { TerraformStack } from "cdktf";
+import type { ResolvedEnvironment } from "../model/resolved";
+import { githubOidcProviderArn } from "../model/names";
+import { GithubOidcProvider } from "../modules/github-oidc-provider";
+import { InfraDeployRoles } from "../modules/infra-deploy-roles";
+
+/**
+ * The infrastructure team's plan and apply roles (`deployRoles` in the environment), trusting the account's GitHub
+ * OIDC provider: the one the application-team roles already use when the stack has it, otherwise made here from
+ * `githubOidc` the same way; without `githubOidc`, the account's provider is expected to exist already (IAM allows
+ * one per URL and account, so its ARN is known).
+ */
+export function addDeployRoles(stack: TerraformStack, env: ResolvedEnvironment): InfraDeployRoles | undefined {
+  const r = env.deployRoles;
+  if (!r) return undefined;
+  const oidc =
+    (stack.node.tryFindChild("github-oidc") as GithubOidcProvider | undefined) ??
+    new GithubOidcProvider(stack, "github-oidc", { accountId: env.accountId, existingProviderArn: env.githubOidc ? env.githubOidc.existingProviderArn : githubOidcProviderArn(env.accountId) });
+  const b = env.backend;
+  return new InfraDeployRoles(stack, "infra-deploy-roles", {
+    envName: env.name,
+    accountId: env.accountId,
+    region: env.region,
+    ...r,
+    oidcProviderArn: oidc.arn,
+    oidcProvider: oidc.resource,
+    state: b.type === "s3" ? { bucket: b.bucket, key: b.key, kmsKeyId: b.kmsKeyId, dynamodbTable: b.dynamodbTable, useLockfile: b.useLockfile, region: b.region } : undefined,
+  });
+}
