@@ -5,6 +5,7 @@
  * `npm run synth` with the file, entry and field named instead of half-way through a deploy.
  */
 import { z } from "zod";
+import { DEFAULT_TEST_ROUTE, INVALIDATION_QUOTAS, MAX_PATHS_PER_BATCH } from "../model/release";
 import { deployEnvironments, deployRolesSchema } from "./deploy-roles";
 import { alarms, cicdIdentity, security, securityProblems } from "./security-schema";
 
@@ -215,7 +216,12 @@ const invalidation = z
     suffix: z.string().min(1).max(1024).optional(),
     paths: z.enum(INVALIDATION_PATH_MODES).default("wildcard"),
     /** With paths "changed": above this many paths per distribution and batch, send /* instead. */
-    maxPaths: z.number().int().min(1).max(3000, "CloudFront allows at most 3000 paths in progress per distribution").default(50),
+    maxPaths: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PATHS_PER_BATCH, `at most ${MAX_PATHS_PER_BATCH}, so one batch can never use up CloudFront's ${INVALIDATION_QUOTAS.pathsInProgress} paths in progress per distribution`)
+      .default(50),
     /** How long Lambda gathers messages into one batch (one invalidation per distribution per batch). */
     batchingWindowSeconds: z.number().int().min(1, "at least 1 (batches of more than 10 messages need a window)").max(300, "Lambda allows at most 300").default(30),
     /** Receives before a message moves to the dead-letter queue. */
@@ -243,6 +249,14 @@ const stickinessTtl = z
   .int("must be a whole number of seconds")
   .min(300, "must be 300-3600 seconds (CloudFront's session stickiness range)")
   .max(3600, "must be 300-3600 seconds (CloudFront's session stickiness range)");
+/** Request header name of a header route; CloudFront only routes headers named aws-cf-cd-*. */
+const cdHeader = z.string().superRefine((h, ctx) => {
+  if (!h.startsWith(CD_HEADER_PREFIX))
+    ctx.addIssue({ code: "custom", message: `must start with "${CD_HEADER_PREFIX}" (CloudFront routes only such headers to staging), e.g. "${CD_HEADER_PREFIX}release"` });
+  else if (!/^aws-cf-cd-[a-z0-9][a-z0-9-]{0,80}$/.test(h))
+    ctx.addIssue({ code: "custom", message: `after "${CD_HEADER_PREFIX}" allows 1-81 lowercase letters, digits or hyphens` });
+});
+const cdHeaderValue = z.string().regex(/^[A-Za-z0-9_.~-]{1,128}$/, "must be 1-128 of A-Z a-z 0-9 _ . ~ -");
 const continuousDeployment = z
   .object({
     /** How viewers reach staging: a header testers send, or a share of all viewers. */
@@ -251,14 +265,9 @@ const continuousDeployment = z
         .object({
           type: z.literal("header"),
           /** Request header name; CloudFront only routes headers named aws-cf-cd-*. */
-          header: z.string().superRefine((h, ctx) => {
-            if (!h.startsWith(CD_HEADER_PREFIX))
-              ctx.addIssue({ code: "custom", message: `must start with "${CD_HEADER_PREFIX}" (CloudFront routes only such headers to staging), e.g. "${CD_HEADER_PREFIX}release"` });
-            else if (!/^aws-cf-cd-[a-z0-9][a-z0-9-]{0,80}$/.test(h))
-              ctx.addIssue({ code: "custom", message: `after "${CD_HEADER_PREFIX}" allows 1-81 lowercase letters, digits or hyphens` });
-          }),
+          header: cdHeader,
           /** Header value that selects staging. */
-          value: z.string().regex(/^[A-Za-z0-9_.~-]{1,128}$/, "must be 1-128 of A-Z a-z 0-9 _ . ~ -"),
+          value: cdHeaderValue,
         })
         .strict(),
       z
@@ -268,6 +277,8 @@ const continuousDeployment = z
           weight: z.number().min(0, "must be 0-0.15 (CloudFront sends at most 15% to staging)").max(0.15, "must be 0-0.15 (CloudFront sends at most 15% to staging)"),
           /** Keep a viewer on the distribution it first reached. */
           sessionStickiness: z.object({ idleTtlSeconds: stickinessTtl, maximumTtlSeconds: stickinessTtl }).strict().optional(),
+          /** Header route testers use before approval; the weight starts only after the first approval. */
+          testRoute: z.object({ header: cdHeader, value: cdHeaderValue }).strict().default({ ...DEFAULT_TEST_ROUTE }),
         })
         .strict()
         .superRefine((w, ctx) => {

@@ -51,6 +51,8 @@ export type TrafficConfig =
       readonly type: "weight";
       readonly weight: number;
       readonly sessionStickiness?: { readonly idleTtlSeconds: number; readonly maximumTtlSeconds: number };
+      /** The header route testers use before approval; the weight starts only after it. */
+      readonly testRoute: { readonly header: string; readonly value: string };
     };
 
 /** Where a release pipeline takes the site's source from. */

@@ -27,6 +27,9 @@ const siteProps: StaticSiteProps = {
 };
 
 const header: ContinuousDeploymentConfig = { traffic: { type: "header", header: "aws-cf-cd-release", value: "candidate" } };
+const weight: ContinuousDeploymentConfig = {
+  traffic: { type: "weight", weight: 0.05, sessionStickiness: { idleTtlSeconds: 600, maximumTtlSeconds: 3600 }, testRoute: { header: "aws-cf-cd-preview", value: "v2" } },
+};
 const codestar: ContinuousDeploymentConfig = {
   ...header,
   pipeline: {
@@ -70,7 +73,7 @@ describe("staging distribution and policy", () => {
     expect(primary.lifecycle).toEqual({ ignore_changes: ["origin"] });
     expect(staging.lifecycle).toEqual({ ignore_changes: ["origin"] });
     const policy = byPrefix(json, "aws_cloudfront_continuous_deployment_policy", "cd_policy");
-    expect(policy).toMatchObject({ enabled: false, lifecycle: { ignore_changes: ["enabled"] } });
+    expect(policy).toMatchObject({ enabled: false, lifecycle: { ignore_changes: ["enabled", "traffic_config"] } });
     const release = byPrefix(json, "aws_ssm_parameter", "cd_release-version");
     expect(release).toMatchObject({ name: "/edge/stg/shop/web/release-version", value: "unreleased", lifecycle: { ignore_changes: ["value"] } });
     // The primary never names a policy: CloudFront refuses one at creation, Configure attaches it.
@@ -83,11 +86,19 @@ describe("staging distribution and policy", () => {
     expect(policy.traffic_config).toEqual([{ type: "SingleHeader", single_header_config: [{ header: "aws-cf-cd-release", value: "candidate" }] }]);
   });
 
-  test("a weight policy carries weight and session stickiness", () => {
-    const weighted = synth({ traffic: { type: "weight", weight: 0.05, sessionStickiness: { idleTtlSeconds: 600, maximumTtlSeconds: 3600 } } });
-    expect(byPrefix(weighted, "aws_cloudfront_continuous_deployment_policy", "cd_policy").traffic_config).toEqual([
-      { type: "SingleWeight", single_weight_config: [{ weight: 0.05, session_stickiness_config: [{ idle_ttl: 600, maximum_ttl: 3600 }] }] },
-    ]);
+  test("a weight site's policy starts disabled on its header test route; the weight lives only in the canary state machine", () => {
+    const weighted = synth(weight);
+    expect(byPrefix(weighted, "aws_cloudfront_continuous_deployment_policy", "cd_policy")).toMatchObject({
+      enabled: false,
+      traffic_config: [{ type: "SingleHeader", single_header_config: [{ header: "aws-cf-cd-preview", value: "v2" }] }],
+    });
+    const canary = JSON.parse(byPrefix(weighted, "aws_sfn_state_machine", "cd_state-machines_canary").definition);
+    expect(canary.States.StartCanary.Branches[0].States.CanaryPolicyChange.Result).toEqual({
+      Enabled: true,
+      TrafficConfig: { Type: "SingleWeight", SingleWeightConfig: { Weight: 0.05, SessionStickinessConfig: { IdleTTL: 600, MaximumTTL: 3600 } } },
+    });
+    const configure = JSON.parse(byPrefix(weighted, "aws_sfn_state_machine", "cd_state-machines_configure").definition);
+    expect(JSON.stringify(configure)).not.toContain("SingleWeight");
   });
 
   test("the origin bucket admits both distributions", () => {
@@ -109,18 +120,24 @@ describe("least-privilege roles", () => {
   const json = synth(codestar);
   const PRIMARY = expect.stringMatching(/aws_cloudfront_distribution\.site_distribution_\w+\.arn/);
   const STAGING = expect.stringMatching(/aws_cloudfront_distribution\.cd_staging_\w+\.arn/);
+  const POLICY = expect.stringMatching(/^arn:aws:cloudfront::234567890123:continuous-deployment-policy\/\$\{aws_cloudfront_continuous_deployment_policy\.cd_policy_\w+\.id\}$/);
 
   test("Configure may touch only these distributions, this policy and this parameter", () => {
     expect(rolePolicy(json, "cd_state-machines_configure-role")).toEqual([
       { Sid: "ReadReleaseVersion", Effect: "Allow", Action: "ssm:GetParameter", Resource: "arn:aws:ssm:ap-northeast-1:234567890123:parameter/edge/stg/shop/web/release-version" },
       { Sid: "PointStagingAndAttachPolicy", Effect: "Allow", Action: ["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"], Resource: [STAGING, PRIMARY] },
       { Sid: "WatchStaging", Effect: "Allow", Action: "cloudfront:GetDistribution", Resource: STAGING },
-      {
-        Sid: "EnablePolicy",
-        Effect: "Allow",
-        Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"],
-        Resource: expect.stringMatching(/^arn:aws:cloudfront::234567890123:continuous-deployment-policy\/\$\{aws_cloudfront_continuous_deployment_policy\.cd_policy_\w+\.id\}$/),
-      },
+      { Sid: "InvalidateStaging", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: STAGING },
+      { Sid: "TestRouteOnly", Effect: "Allow", Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"], Resource: POLICY },
+    ]);
+  });
+
+  test("Canary and Rollback may change only this policy; EventBridge may start only Rollback", () => {
+    const weighted = synth({ ...weight, pipeline: codestar.pipeline });
+    for (const [prefix, sid] of [["cd_state-machines_canary-role", "StartCanary"], ["cd_state-machines_rollback-role", "DisablePolicy"]])
+      expect(rolePolicy(weighted, prefix)).toEqual([{ Sid: sid, Effect: "Allow", Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"], Resource: POLICY }]);
+    expect(rolePolicy(weighted, "cd_rollback_events-role")).toEqual([
+      { Sid: "StartRollback", Effect: "Allow", Action: "states:StartExecution", Resource: expect.stringMatching(/^\$\{aws_sfn_state_machine\.cd_state-machines_rollback_\w+\.arn\}$/) },
     ]);
   });
 
@@ -157,7 +174,7 @@ describe("pipeline", () => {
     expect(JSON.parse(action("Deploy").configuration.EnvironmentVariables)).toEqual([{ name: "RELEASE_VERSION", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" }]);
     expect(action("Configure")).toMatchObject({ category: "Invoke", provider: "StepFunctions", configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_configure_\w+\.arn/) } });
     expect(action("Approve")).toMatchObject({ category: "Approval", provider: "Manual", configuration: { NotificationArn: "arn:aws:sns:ap-northeast-1:234567890123:approvals" } });
-    expect(action("Approve").configuration.CustomData).toContain('send the header "aws-cf-cd-release: candidate"');
+    expect(action("Approve").configuration.CustomData).toContain('with the header "aws-cf-cd-release: candidate" only');
     expect(action("Promote")).toMatchObject({ category: "Invoke", provider: "StepFunctions", configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_promote_\w+\.arn/) } });
     expect(rolePolicy(json, "cd_pipeline_pipeline-role").find((s: any) => s.Sid === "UseConnection")).toMatchObject({ Action: "codestar-connections:UseConnection" });
   });
@@ -175,9 +192,66 @@ describe("pipeline", () => {
     });
   });
 
+  test("a weight site gets two decisions: Approve starts the canary, ApproveRelease promotes", () => {
+    const json = synth({ ...weight, pipeline: codestar.pipeline });
+    const pipeline = byPrefix(json, "aws_codepipeline", "cd_pipeline_");
+    expect(pipeline.stage.map((s: any) => s.name)).toEqual(["Source", "Build", "Deploy", "Configure", "Approve", "Canary", "ApproveRelease", "Promote"]);
+    const action = (stage: string) => pipeline.stage.find((s: any) => s.name === stage).action[0];
+    expect(action("Canary")).toMatchObject({ provider: "StepFunctions", configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_canary_\w+\.arn/) } });
+    expect(action("Approve").configuration.CustomData).toContain("Approve to start the canary (5% of viewers)");
+    expect(action("ApproveRelease").configuration.CustomData).toContain("Approve to promote it");
+    expect(rolePolicy(json, "cd_pipeline_pipeline-role").find((s: any) => s.Sid === "RunStateMachines").Resource).toHaveLength(3);
+  });
+
+  test("failed, timed-out or aborted release steps and failed (rejected) or stopped pipelines start Rollback", () => {
+    const json = synth({ ...weight, pipeline: codestar.pipeline });
+    const rules = Object.values<any>(json.resource.aws_cloudwatch_event_rule);
+    const patterns = rules.map((r) => JSON.parse(r.event_pattern)).sort((a, b) => b.source[0].localeCompare(a.source[0]));
+    expect(patterns).toEqual([
+      {
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: {
+          status: ["FAILED", "TIMED_OUT", "ABORTED"],
+          stateMachineArn: ["configure", "canary", "promote"].map((step) => expect.stringMatching(new RegExp(`^\\$\\{aws_sfn_state_machine\\.cd_state-machines_${step}_\\w+\\.arn\\}$`))),
+        },
+      },
+      { source: ["aws.codepipeline"], "detail-type": ["CodePipeline Pipeline Execution State Change"], detail: { pipeline: ["stg-shop-web-release"], state: ["FAILED", "STOPPED"] } },
+    ]);
+    for (const target of Object.values<any>(json.resource.aws_cloudwatch_event_target))
+      expect(target).toMatchObject({ arn: expect.stringMatching(/cd_state-machines_rollback_\w+\.arn/), role_arn: expect.stringMatching(/cd_rollback_events-role/) });
+  });
+
+  test("the rules select the events AWS sends for a failure or a rejection, and nothing else", () => {
+    const json = synth({ ...weight, pipeline: codestar.pipeline });
+    const patterns = Object.values<any>(json.resource.aws_cloudwatch_event_rule).map((r) => JSON.parse(r.event_pattern));
+    const configureArn = patterns.find((p) => p.source[0] === "aws.states").detail.stateMachineArn[0];
+    // EventBridge matching for the pattern subset used here: every key must match, leaf arrays list allowed values.
+    const matches = (pattern: any, event: any): boolean =>
+      Object.entries(pattern).every(([k, v]) => (Array.isArray(v) ? v.includes(event?.[k]) : matches(v, event?.[k])));
+    const fires = (event: object) => patterns.some((p) => matches(p, event));
+    // Shapes of the sample events in the Step Functions and CodePipeline user guides.
+    const execution = (status: string) => ({
+      version: "0",
+      "detail-type": "Step Functions Execution Status Change",
+      source: "aws.states",
+      detail: { executionArn: "arn:aws:states:ap-northeast-1:234567890123:execution:stg-shop-web-configure:1", stateMachineArn: configureArn, name: "1", status },
+    });
+    const pipelineRun = (state: string, pipeline = "stg-shop-web-release") => ({
+      version: "0",
+      "detail-type": "CodePipeline Pipeline Execution State Change",
+      source: "aws.codepipeline",
+      detail: { pipeline, version: 1, state, "execution-id": "e1" },
+    });
+    expect(["FAILED", "TIMED_OUT", "ABORTED", "SUCCEEDED", "RUNNING"].map((s) => fires(execution(s)))).toEqual([true, true, true, false, false]);
+    expect(["FAILED", "STOPPED", "SUCCEEDED", "STARTED"].map((s) => fires(pipelineRun(s)))).toEqual([true, true, false, false]);
+    expect(fires(pipelineRun("FAILED", "stg-other-web-release"))).toBe(false);
+  });
+
   test("without a pipeline there are state machines but no pipeline, builds or artifact bucket", () => {
     const json = synth(header);
-    expect(Object.keys(json.resource.aws_sfn_state_machine)).toHaveLength(2);
+    expect(Object.keys(json.resource.aws_sfn_state_machine)).toHaveLength(3); // configure, promote, rollback
+    expect(Object.keys(json.resource.aws_cloudwatch_event_rule)).toHaveLength(1); // state machine failures only
     expect(json.resource.aws_codepipeline).toBeUndefined();
     expect(json.resource.aws_codebuild_project).toBeUndefined();
     expect(Object.keys(json.resource.aws_s3_bucket)).toHaveLength(1);

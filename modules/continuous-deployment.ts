@@ -1,16 +1,14 @@
 import { Aspects } from "cdktf";
 import { Construct } from "constructs";
-import {
-  CloudfrontContinuousDeploymentPolicy,
-  type CloudfrontContinuousDeploymentPolicyTrafficConfig,
-} from "@cdktf/provider-aws/lib/cloudfront-continuous-deployment-policy";
+import { CloudfrontContinuousDeploymentPolicy } from "@cdktf/provider-aws/lib/cloudfront-continuous-deployment-policy";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { siteBaseName } from "../model/names";
 import type { ResolvedContinuousDeployment, TrafficConfig } from "../model/resolved";
 import { ConstructError } from "../model/errors";
 import { ReleasePipeline } from "./release-pipeline";
-import { ReleaseStateMachines } from "./release-state-machines";
+import { ReleaseRollback } from "./release-rollback";
+import { ReleaseStateMachines, type ApiTrafficConfig } from "./release-state-machines";
 import { SidTags } from "./sid-tags";
 import type { StaticSite } from "./static-site";
 
@@ -27,8 +25,12 @@ export const PROMOTION_OWNED_ATTRIBUTES = ["origin"];
 /** Staging distribution attributes that the Configure step owns: it points the origin path at each release. */
 export const CONFIGURE_OWNED_STAGING_ATTRIBUTES = ["origin"];
 
-/** Policy attributes that Configure (enables) and promotion (disables) own. */
-export const RELEASE_OWNED_POLICY_ATTRIBUTES = ["enabled"];
+/**
+ * Policy attributes the release flow owns: Configure opens the header test route (`enabled`, SingleHeader), the canary
+ * switches to the weight after approval (`traffic_config` SingleWeight), promotion and rollback disable it. Terraform
+ * creates the policy disabled on the test route and never touches these again.
+ */
+export const RELEASE_OWNED_POLICY_ATTRIBUTES = ["enabled", "traffic_config"];
 
 /** Value of the release-version parameter until the first release writes a version. */
 export const UNRELEASED = "unreleased";
@@ -55,13 +57,14 @@ export interface ContinuousDeploymentProps {
 
 /**
  * Continuous deployment for one site (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/continuous-deployment.html): a staging distribution with the primary's behaviors and function
- * associations, a continuous deployment policy (disabled until a release is configured), SSM parameters for the
- * release version and the distribution and policy ids, the Configure/Promote state machines and, when configured,
- * the release pipeline. The site's bucket policy admits the staging distribution.
+ * associations, a continuous deployment policy (disabled, on the header test route, until a release is configured),
+ * SSM parameters for the release version and the distribution and policy ids, the Configure/Canary/Promote/Rollback
+ * state machines, the rules that roll an unpromoted release back and, when configured, the release pipeline. The
+ * site's bucket policy admits the staging distribution.
  *
  * Owns: everything it creates, except what the release flow changes: the staging distribution's origin
- * (CONFIGURE_OWNED_STAGING_ATTRIBUTES), the policy's `enabled` (RELEASE_OWNED_POLICY_ATTRIBUTES) and the
- * release-version parameter's value. On the primary, promotion owns PROMOTION_OWNED_ATTRIBUTES and the policy
+ * (CONFIGURE_OWNED_STAGING_ATTRIBUTES), the policy's `enabled` and `traffic_config` (RELEASE_OWNED_POLICY_ATTRIBUTES)
+ * and the release-version parameter's value. On the primary, promotion owns PROMOTION_OWNED_ATTRIBUTES and the policy
  * attachment (Configure attaches the policy on the first release, because CloudFront refuses a policy at creation).
  */
 export class ContinuousDeployment extends Construct {
@@ -70,6 +73,7 @@ export class ContinuousDeployment extends Construct {
   readonly releaseVersion: SsmParameter;
   readonly stateMachines: ReleaseStateMachines;
   readonly pipeline?: ReleasePipeline;
+  readonly rollback: ReleaseRollback;
 
   constructor(scope: Construct, id: string, props: ContinuousDeploymentProps) {
     super(scope, id);
@@ -88,11 +92,12 @@ export class ContinuousDeployment extends Construct {
     });
     props.site.allowDistributionRead(this.staging.arn);
 
+    const testRoute = testRouteOf(props.config.traffic);
     this.policy = new CloudfrontContinuousDeploymentPolicy(this, "policy", {
-      // Disabled until Configure enables it for a release; promotion disables it again.
+      // Disabled on the header test route until Configure opens it for a release; the release flow owns it from then on.
       enabled: false,
       stagingDistributionDnsNames: [{ quantity: 1, items: [this.staging.domainName] }],
-      trafficConfig: [trafficConfig(props.config.traffic)],
+      trafficConfig: [{ type: "SingleHeader", singleHeaderConfig: [{ header: testRoute.header, value: testRoute.value }] }],
       lifecycle: { ignoreChanges: RELEASE_OWNED_POLICY_ATTRIBUTES },
     });
 
@@ -121,6 +126,8 @@ export class ContinuousDeployment extends Construct {
       policyId: this.policy.id,
       releaseVersionParameter: names.releaseVersion,
       unreleasedValue: UNRELEASED,
+      testRoute: { Type: "SingleHeader", SingleHeaderConfig: { Header: testRoute.header, Value: testRoute.value } },
+      canaryTraffic: canaryTrafficOf(props.config.traffic),
     });
 
     if (props.config.pipeline) {
@@ -132,37 +139,50 @@ export class ContinuousDeployment extends Construct {
         siteBucketName: props.site.bucketName,
         releaseVersionParameter: names.releaseVersion,
         configureStateMachine: this.stateMachines.configure,
+        canaryStateMachine: this.stateMachines.canary,
         promoteStateMachine: this.stateMachines.promote,
         logRetentionDays: props.config.logRetentionDays,
         config: props.config.pipeline,
-        approvalMessage: approvalMessage(props.config.traffic, this.staging.domainName),
+        approvalMessages: approvalMessages(props.config.traffic, this.staging.domainName),
       });
     }
+
+    this.rollback = new ReleaseRollback(this, "rollback", {
+      name,
+      accountId: props.accountId,
+      rollback: this.stateMachines.rollback,
+      releaseSteps: this.stateMachines.releaseSteps,
+      // The literal name, so the rule reads as what it matches.
+      pipelineName: this.pipeline?.name,
+    });
 
     Aspects.of(this).add(new SidTags(props.sid));
   }
 }
 
-function trafficConfig(traffic: TrafficConfig): CloudfrontContinuousDeploymentPolicyTrafficConfig {
-  if (traffic.type === "header")
-    return { type: "SingleHeader", singleHeaderConfig: [{ header: traffic.header, value: traffic.value }] };
+/** The header route that reaches staging before approval: the site's header, or a weight site's `testRoute`. */
+function testRouteOf(traffic: TrafficConfig): { header: string; value: string } {
+  return traffic.type === "header" ? { header: traffic.header, value: traffic.value } : traffic.testRoute;
+}
+
+/** The weight canary the release flow starts after the first approval, in the API's spelling; none for header sites. */
+function canaryTrafficOf(traffic: TrafficConfig): (ApiTrafficConfig & { Type: "SingleWeight" }) | undefined {
+  if (traffic.type !== "weight") return undefined;
   const s = traffic.sessionStickiness;
   return {
-    type: "SingleWeight",
-    singleWeightConfig: [
-      {
-        weight: traffic.weight,
-        sessionStickinessConfig: s ? [{ idleTtl: s.idleTtlSeconds, maximumTtl: s.maximumTtlSeconds }] : undefined,
-      },
-    ],
+    Type: "SingleWeight",
+    SingleWeightConfig: { Weight: traffic.weight, ...(s ? { SessionStickinessConfig: { IdleTTL: s.idleTtlSeconds, MaximumTTL: s.maximumTtlSeconds } } : {}) },
   };
 }
 
-/** What the approver is told: how to reach staging before approving. */
-function approvalMessage(traffic: TrafficConfig, stagingDomain: string): string {
-  const how =
-    traffic.type === "header"
-      ? `send the header "${traffic.header}: ${traffic.value}" to the site`
-      : `${Math.round(traffic.weight * 1000) / 10}% of viewers already see it`;
-  return `Staging serves the new release: ${how} (staging domain ${stagingDomain}). Approve to promote it to the primary, reject to stop.`;
+/** What the approvers are told at each decision: how to reach staging, and what approving does. */
+function approvalMessages(traffic: TrafficConfig, stagingDomain: string): { release: string; canary?: string } {
+  const route = testRouteOf(traffic);
+  const test = `Staging (${stagingDomain}) serves the new release to requests with the header "${route.header}: ${route.value}" only; every other viewer still gets the primary.`;
+  if (traffic.type === "header") return { release: `${test} Approve to promote it to the primary, reject to roll back (the header route closes).` };
+  const share = `${Math.round(traffic.weight * 1000) / 10}%`;
+  return {
+    canary: `${test} Approve to start the canary (${share} of viewers), reject to roll back.`,
+    release: `The canary sends ${share} of viewers to the new release. Approve to promote it to the primary, reject to roll back (the policy is disabled and every viewer returns to the primary).`,
+  };
 }

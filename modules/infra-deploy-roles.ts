@@ -100,6 +100,8 @@ function scope(p: InfraDeployRolesProps) {
     queues: `arn:aws:sqs:${r}:${a}:${e}-*`,
     parameters: `arn:aws:ssm:${r}:${a}:parameter/edge/${e}/*`,
     stateMachines: `arn:aws:states:${r}:${a}:stateMachine:${e}-*`,
+    // Rules on the default bus (the release flow's rollback rules are `<env>-<sid>-<site>-...`).
+    eventRules: `arn:aws:events:${r}:${a}:rule/${e}-*`,
     pipelines: `arn:aws:codepipeline:${r}:${a}:${e}-*`,
     projects: `arn:aws:codebuild:${r}:${a}:project/${e}-*`,
     connections: [`arn:aws:codestar-connections:*:${a}:connection/*`, `arn:aws:codeconnections:*:${a}:connection/*`],
@@ -148,6 +150,7 @@ export function planPolicy(p: InfraDeployRolesProps): PolicyDocument {
       { Sid: "ReadQueues", Effect: "Allow", Action: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"], Resource: s.queues },
       { Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], Resource: s.parameters },
       { Sid: "ReadStateMachines", Effect: "Allow", Action: ["states:DescribeStateMachine", "states:ListTagsForResource"], Resource: s.stateMachines },
+      { Sid: "ReadEventRules", Effect: "Allow", Action: ["events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"], Resource: s.eventRules },
       { Sid: "ReadPipelines", Effect: "Allow", Action: ["codepipeline:GetPipeline", "codepipeline:ListTagsForResource"], Resource: s.pipelines },
       { Sid: "ReadProjects", Effect: "Allow", Action: ["codebuild:BatchGetProjects"], Resource: s.projects },
       // These support no resource type (Service Authorization Reference).
@@ -175,7 +178,7 @@ export function applyPolicy(p: InfraDeployRolesProps): PolicyDocument {
       { Sid: "CreateBuckets", Effect: "Allow", Action: ["s3:CreateBucket"], Resource: s.buckets },
       { Sid: "ManageBuckets", Effect: "Allow", Action: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:ListBucket", "s3:GetBucket*", "s3:PutBucket*", "s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"], Resource: s.buckets, Condition: inAccount(p.accountId) },
       { Sid: "ManageRoles", Effect: "Allow", Action: ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListInstanceProfilesForRole"], Resource: s.roles },
-      { Sid: "PassRolesToTheStacksServices", Effect: "Allow", Action: ["iam:PassRole"], Resource: s.roles, Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "states.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com"] } } },
+      { Sid: "PassRolesToTheStacksServices", Effect: "Allow", Action: ["iam:PassRole"], Resource: s.roles, Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "states.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com", "events.amazonaws.com"] } } },
       { Sid: "ManagePolicies", Effect: "Allow", Action: ["iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy", "iam:ListPolicyTags"], Resource: s.policies },
       { Sid: "ManageOidcProvider", Effect: "Allow", Action: ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"], Resource: s.oidcProvider },
       { Sid: "ManageLogGroups", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsForResource", "logs:ListTagsLogGroup"], Resource: s.logGroups },
@@ -184,6 +187,7 @@ export function applyPolicy(p: InfraDeployRolesProps): PolicyDocument {
       { Sid: "CreateEventSourceMappingsForTheStacksFunctions", Effect: "Allow", Action: ["lambda:CreateEventSourceMapping"], Resource: "*", Condition: { ArnLike: { "lambda:FunctionArn": s.functions } } },
       { Sid: "ManageQueues", Effect: "Allow", Action: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:GetQueueUrl", "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags"], Resource: s.queues },
       { Sid: "ManageParameters", Effect: "Allow", Action: ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"], Resource: s.parameters },
+      { Sid: "ManageEventRules", Effect: "Allow", Action: ["events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource"], Resource: s.eventRules },
       { Sid: "ManageStateMachines", Effect: "Allow", Action: ["states:CreateStateMachine", "states:DeleteStateMachine", "states:DescribeStateMachine", "states:UpdateStateMachine", "states:ListStateMachineVersions", "states:TagResource", "states:UntagResource", "states:ListTagsForResource"], Resource: s.stateMachines },
       { Sid: "ManagePipelines", Effect: "Allow", Action: ["codepipeline:CreatePipeline", "codepipeline:DeletePipeline", "codepipeline:GetPipeline", "codepipeline:UpdatePipeline", "codepipeline:TagResource", "codepipeline:UntagResource", "codepipeline:ListTagsForResource"], Resource: s.pipelines },
       { Sid: "ManageProjects", Effect: "Allow", Action: ["codebuild:CreateProject", "codebuild:DeleteProject", "codebuild:UpdateProject", "codebuild:BatchGetProjects"], Resource: s.projects },

@@ -15,7 +15,8 @@ export type { PipelineConfig };
 /**
  * The pipeline's stages, in order: the release flow of
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/continuous-deployment-workflow.html with a
- * build and a manual approval in between.
+ * build and manual approvals in between. Sites with a weight canary get two decisions: Approve starts the canary,
+ * ApproveRelease promotes it; header sites go from Approve straight to Promote.
  */
 export enum ReleaseStage {
   SOURCE = "Source",
@@ -23,6 +24,8 @@ export enum ReleaseStage {
   DEPLOY = "Deploy",
   CONFIGURE = "Configure",
   APPROVE = "Approve",
+  CANARY = "Canary",
+  APPROVE_RELEASE = "ApproveRelease",
   PROMOTE = "Promote",
 }
 
@@ -39,14 +42,16 @@ export interface ReleasePipelineProps {
   readonly releaseVersionParameter: string;
   /** Configure state machine, run by the Configure stage. */
   readonly configureStateMachine: SfnStateMachine;
+  /** Canary state machine, run after the first approval; undefined for sites without a weight canary. */
+  readonly canaryStateMachine?: SfnStateMachine;
   /** Promote state machine, run by the Promote stage. */
   readonly promoteStateMachine: SfnStateMachine;
   /** Retention of the build log groups. */
   readonly logRetentionDays: number;
   /** Source, buildspec, image and approval topic from the environment configuration. */
   readonly config: PipelineConfig;
-  /** Text shown to (and mailed to) the approver. */
-  readonly approvalMessage: string;
+  /** Text shown to (and mailed to) the approvers: before the canary (weight sites) and before promotion. */
+  readonly approvalMessages: { canary?: string; release: string };
 }
 
 /** The release version: the commit (CodeStar source) or the object version (S3 source), from the Source action's variables. */
@@ -68,14 +73,16 @@ phases:
 /**
  * CodePipeline V2 in QUEUED mode (a newer commit waits instead of repointing staging while an older release awaits
  * approval): Source (CodeStar connection or S3), Build (CodeBuild, the repository's buildspec), Deploy (sync to the
- * release prefix, write the release version), Configure (Step Functions), Approve (manual, optional SNS), Promote
- * (Step Functions). An encrypted, private artifact bucket; one least-privilege role per service.
+ * release prefix, write the release version), Configure (Step Functions: staging repointed and invalidated, header test
+ * route only), Approve (manual, optional SNS), then for weight sites Canary (Step Functions: the weight starts) and
+ * ApproveRelease (the second decision), and Promote (Step Functions). Nothing reaches viewers other than testers before
+ * the first approval. An encrypted, private artifact bucket; one least-privilege role per service.
  * Owns: the pipeline, both build projects and their log groups, the artifact bucket and the roles.
  */
 export class ReleasePipeline extends Construct {
   readonly pipeline: Codepipeline;
   readonly artifacts: S3Bucket;
-  /** The pipeline's name, literal (alarms watch its failed executions). */
+  /** The pipeline's name, literal (rollback rules and alarms match it). */
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: ReleasePipelineProps) {
@@ -153,7 +160,8 @@ export class ReleasePipeline extends Construct {
     );
 
     const source = sourceAction(config.source);
-    const stateMachines = [props.configureStateMachine, props.promoteStateMachine];
+    const canary = props.canaryStateMachine;
+    const stateMachines = [props.configureStateMachine, ...(canary ? [canary] : []), props.promoteStateMachine];
     const executionArn = (sm: SfnStateMachine) => stateMachineExecutionsArn(props.region, props.accountId, sm.name);
     const role = new ServiceRole(this, "pipeline-role", {
       name,
@@ -179,6 +187,20 @@ export class ReleasePipeline extends Construct {
       version: "1",
       // Everything the state machines need is in their definitions; the input carries nothing.
       configuration: { StateMachineArn: sm.arn, InputType: "Literal", Input: "{}" },
+    });
+    // A rejection fails the pipeline execution, which rolls the release back (modules/release-rollback.ts).
+    const approval = (stage: ReleaseStage, message: string) => ({
+      name: stage,
+      action: [
+        {
+          name: stage,
+          category: "Approval",
+          owner: "AWS",
+          provider: "Manual",
+          version: "1",
+          configuration: { CustomData: message, ...(config.approvalTopicArn ? { NotificationArn: config.approvalTopicArn } : {}) },
+        },
+      ],
     });
     this.pipeline = new Codepipeline(this, "pipeline", {
       name: this.name,
@@ -210,19 +232,13 @@ export class ReleasePipeline extends Construct {
           ],
         },
         { name: ReleaseStage.CONFIGURE, action: [invoke(ReleaseStage.CONFIGURE, props.configureStateMachine)] },
-        {
-          name: ReleaseStage.APPROVE,
-          action: [
-            {
-              name: ReleaseStage.APPROVE,
-              category: "Approval",
-              owner: "AWS",
-              provider: "Manual",
-              version: "1",
-              configuration: { CustomData: props.approvalMessage, ...(config.approvalTopicArn ? { NotificationArn: config.approvalTopicArn } : {}) },
-            },
-          ],
-        },
+        ...(canary
+          ? [
+              approval(ReleaseStage.APPROVE, props.approvalMessages.canary ?? props.approvalMessages.release),
+              { name: ReleaseStage.CANARY, action: [invoke(ReleaseStage.CANARY, canary)] },
+              approval(ReleaseStage.APPROVE_RELEASE, props.approvalMessages.release),
+            ]
+          : [approval(ReleaseStage.APPROVE, props.approvalMessages.release)]),
         { name: ReleaseStage.PROMOTE, action: [invoke(ReleaseStage.PROMOTE, props.promoteStateMachine)] },
       ],
     });

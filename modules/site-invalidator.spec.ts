@@ -123,7 +123,7 @@ test("the role may invalidate only the linked distributions, consume only its qu
   expect(statements(synth())[0]).toEqual({
     Sid: "InvalidateLinkedDistributions",
     Effect: "Allow",
-    Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+    Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation", "cloudfront:ListInvalidations"],
     Resource: [ref("aws_cloudfront_distribution", "site-web_distribution", "arn")],
   });
   const linked = statements(synth({ linkOther: true }));

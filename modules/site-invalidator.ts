@@ -162,7 +162,8 @@ export class SiteInvalidator extends Construct {
       policyName: "invalidate-linked-distributions",
       policyRoleAttribute: "name",
       statements: [
-        invalidationStatement("InvalidateLinkedDistributions", distributions.map((d) => d.arn)),
+        // With List: the handler reads what is in progress to fit its paths into the quotas (functions/invalidator/budget.ts).
+        invalidationStatement("InvalidateLinkedDistributions", distributions.map((d) => d.arn), { list: true }),
         { Sid: "ConsumeOwnQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queueArn },
         writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName),
       ],

@@ -1,5 +1,6 @@
 /**
  * `npm run promote -- --env <env> --site <site> [--dry-run] [--timeout-minutes 30]`
+ * `npm run promote -- --env <env> --site <site> --detach [--dry-run]`
  *
  * Promotes a site's staging distribution to its primary without the pipeline, doing what the Promote state machine
  * (functions/state-machines/promote.asl.json) does: wait until both distributions are Deployed, call
@@ -7,13 +8,27 @@
  * primary is Deployed, invalidate `/*` with a fresh caller reference and wait for the invalidation.
  * Ids come from the SSM parameters the stack writes (modules/continuous-deployment.ts), so run it with credentials
  * for the environment's account after `cdktf deploy`, and after Configure has pointed staging at the release.
+ *
+ * `--detach` takes the continuous deployment policy off the primary (before turning continuous deployment off for a
+ * site, or before a viewer-certificate/TLS change CloudFront refuses while a policy is attached): it disables the
+ * policy, then sends UpdateDistribution with `ContinuousDeploymentPolicyId: ""`. Omitting the field is not enough:
+ * CloudFront treats a missing ContinuousDeploymentPolicyId as "no change" and keeps the policy attached, and only an
+ * empty string detaches it (https://github.com/aws/aws-sdk-js-v3/issues/7417,
+ * https://github.com/hashicorp/terraform-provider-aws/issues/34511), although the UpdateDistribution reference says
+ * the request replaces the whole configuration
+ * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html). So it reads the primary
+ * again afterwards and fails unless the policy is really gone.
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import {
   CloudFrontClient,
   CreateInvalidationCommand,
+  GetContinuousDeploymentPolicyCommand,
   GetDistributionCommand,
+  GetDistributionConfigCommand,
+  UpdateContinuousDeploymentPolicyCommand,
+  UpdateDistributionCommand,
   PreconditionFailed,
   UpdateDistributionWithStagingConfigCommand,
   waitUntilDistributionDeployed,
@@ -141,7 +156,59 @@ export async function promoteRelease(opts: PromoteOptions): Promise<string | und
   return invalidationId;
 }
 
-async function distributionIds(opts: PromoteOptions): Promise<{ primaryId: string; stagingId: string }> {
+export interface DetachOptions {
+  cloudfront: CloudFrontClient;
+  ssm: SSMClient;
+  /** SSM parameter names of the site (releaseParameterNames). */
+  parameters: ReturnType<typeof releaseParameterNames>;
+  /** Report what would happen, change nothing. */
+  dryRun?: boolean;
+  /** Progress output. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Detaches the site's continuous deployment policy from its primary: disable the policy (so no viewer is routed to
+ * staging meanwhile), then UpdateDistribution with ContinuousDeploymentPolicyId "" (an omitted field keeps it), then
+ * read the primary again to prove it. Returns whether anything was attached.
+ */
+export async function detachPolicy(opts: DetachOptions): Promise<boolean> {
+  const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { primaryId } = await distributionIds(opts);
+  const current = await opts.cloudfront.send(new GetDistributionConfigCommand({ Id: primaryId }));
+  const policyId = current.DistributionConfig?.ContinuousDeploymentPolicyId ?? "";
+  if (!policyId) {
+    log(`primary ${primaryId} has no continuous deployment policy attached; nothing to do`);
+    return false;
+  }
+  if (opts.dryRun) {
+    log(`dry run: would disable policy ${policyId}, then update primary ${primaryId} (If-Match "${current.ETag}") with ContinuousDeploymentPolicyId ""`);
+    return true;
+  }
+  const policy = await opts.cloudfront.send(new GetContinuousDeploymentPolicyCommand({ Id: policyId }));
+  const config = policy.ContinuousDeploymentPolicy?.ContinuousDeploymentPolicyConfig;
+  if (config?.Enabled) {
+    log(`disabling policy ${policyId}`);
+    await opts.cloudfront.send(new UpdateContinuousDeploymentPolicyCommand({ Id: policyId, IfMatch: policy.ETag, ContinuousDeploymentPolicyConfig: { ...config, Enabled: false } }));
+  }
+  log(`detaching policy ${policyId} from primary ${primaryId} (ContinuousDeploymentPolicyId "")`);
+  try {
+    await opts.cloudfront.send(
+      new UpdateDistributionCommand({ Id: primaryId, IfMatch: current.ETag, DistributionConfig: { ...current.DistributionConfig!, ContinuousDeploymentPolicyId: "" } }),
+    );
+  } catch (err) {
+    if (err instanceof PreconditionFailed)
+      throw new PromoteError(`ETag conflict: primary ${primaryId} changed since it was read; the policy is disabled but still attached. Run again`);
+    throw err;
+  }
+  const after = await opts.cloudfront.send(new GetDistributionConfigCommand({ Id: primaryId }));
+  if (after.DistributionConfig?.ContinuousDeploymentPolicyId)
+    throw new PromoteError(`primary ${primaryId} still names policy ${after.DistributionConfig.ContinuousDeploymentPolicyId} after the update; nothing else was changed`);
+  log(`detached: primary ${primaryId} has no continuous deployment policy; remove continuousDeployment from the site and deploy to delete the policy and staging`);
+  return true;
+}
+
+async function distributionIds(opts: { ssm: SSMClient; parameters: ReturnType<typeof releaseParameterNames> }): Promise<{ primaryId: string; stagingId: string }> {
   const names = [opts.parameters.primaryDistributionId, opts.parameters.stagingDistributionId];
   const r = await opts.ssm.send(new GetParametersCommand({ Names: names }));
   const value = (name: string) => r.Parameters?.find((p) => p.Name === name)?.Value;
@@ -154,10 +221,17 @@ async function distributionIds(opts: PromoteOptions): Promise<{ primaryId: strin
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { env: { type: "string" }, site: { type: "string" }, "dry-run": { type: "boolean", default: false }, "timeout-minutes": { type: "string", default: "30" } },
+    options: {
+      env: { type: "string" },
+      site: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      detach: { type: "boolean", default: false },
+      "timeout-minutes": { type: "string", default: "30" },
+    },
     strict: true,
   });
-  if (!values.env || !values.site) throw new PromoteError("usage: npm run promote -- --env <env> --site <site> [--dry-run] [--timeout-minutes 30]");
+  if (!values.env || !values.site)
+    throw new PromoteError("usage: npm run promote -- --env <env> --site <site> [--dry-run] [--timeout-minutes 30]  |  --env <env> --site <site> --detach [--dry-run]");
   const timeout = Number(values["timeout-minutes"]);
   if (!(timeout > 0)) throw new PromoteError(`--timeout-minutes must be a positive number, not "${values["timeout-minutes"]}"`);
   const envs = loadEnvironments();
@@ -167,6 +241,15 @@ async function main(argv: string[]): Promise<void> {
   if (!site) throw new PromoteError(`environments/${env.name}.ts has no site "${values.site}"; known: ${env.sites.map((s) => s.name).join(", ")}`);
   if (!site.continuousDeployment) throw new PromoteError(`environments/${env.name}.ts: site "${site.name}" has no continuousDeployment block, so it has no staging distribution`);
   try {
+    if (values.detach) {
+      await detachPolicy({
+        cloudfront: new CloudFrontClient({ region: "us-east-1" }),
+        ssm: new SSMClient({ region: env.region }),
+        parameters: releaseParameterNames(env.name, site.sid, site.name),
+        dryRun: values["dry-run"],
+      });
+      return;
+    }
     await promoteRelease({
       cloudfront: new CloudFrontClient({ region: "us-east-1" }),
       ssm: new SSMClient({ region: env.region }),

@@ -1,6 +1,6 @@
 /**
  * Stack wiring of the environment's alarms (modules/alarms.ts): every invalidator's dead-letter queue and function,
- * every container function, every release's Configure and Promote state machines and every release pipeline. Called from stacks/edge-stack.ts
+ * every container function, every release's state machines (Configure, Canary, Promote, Rollback) and every release pipeline. Called from stacks/edge-stack.ts
  * after those modules exist; other modules register their own with the returned Alarms (`stack.alarms`).
  */
 import type { ResolvedEnvironment } from "../model/resolved";
@@ -33,6 +33,8 @@ export function addAlarms(stack: EdgeStack, env: ResolvedEnvironment, watched: W
   for (const [site, cd] of watched.continuousDeployments) {
     alarms.watchStateMachine(`configure-${site}`, cd.stateMachines.configureName, { what: `the Configure state machine of site ${site}` });
     alarms.watchStateMachine(`promote-${site}`, cd.stateMachines.promoteName, { what: `the Promote state machine of site ${site}` });
+    if (cd.stateMachines.canaryName) alarms.watchStateMachine(`canary-${site}`, cd.stateMachines.canaryName, { what: `the Canary state machine of site ${site}` });
+    alarms.watchStateMachine(`rollback-${site}`, cd.stateMachines.rollbackName, { what: `the Rollback state machine of site ${site}` });
     if (cd.pipeline) alarms.watchPipeline(cd.pipeline.name);
   }
   return alarms;

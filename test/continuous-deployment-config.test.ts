@@ -20,6 +20,8 @@ const cases: [string, (cd: any, env: any) => void, string][] = [
   ["stickiness over 3600 s", weight({ weight: 0.1, sessionStickiness: { idleTtlSeconds: 300, maximumTtlSeconds: 7200 } }), `${where}traffic.sessionStickiness.maximumTtlSeconds": must be 300-3600 seconds`],
   ["idle longer than the session", weight({ weight: 0.1, sessionStickiness: { idleTtlSeconds: 1200, maximumTtlSeconds: 600 } }), `${where}traffic.sessionStickiness.idleTtlSeconds": must not exceed maximumTtlSeconds (600)`],
   ["header field on a weight policy", weight({ weight: 0.1, header: "aws-cf-cd-x" }), `${where}traffic": Unrecognized key: "header"`],
+  ["weight test route without the aws-cf-cd- prefix", weight({ weight: 0.1, testRoute: { header: "x-preview", value: "1" } }), `${where}traffic.testRoute.header": must start with "aws-cf-cd-"`],
+  ["weight test route without a value", weight({ weight: 0.1, testRoute: { header: "aws-cf-cd-preview" } }), `${where}traffic.testRoute.value": Invalid input: expected string, received undefined`],
   ["unknown traffic type", (cd) => (cd.traffic = { type: "cookie" }), `${where}traffic.type": Invalid discriminator value. Expected 'header' | 'weight'`],
   ["connection ARN of another service", (cd) => (cd.pipeline.source.connectionArn = "arn:aws:codecommit:ap-northeast-1:234567890123:repo"), `${where}pipeline.source.connectionArn": must be a CodeStar connection ARN`],
   ["repository without owner", (cd) => (cd.pipeline.source.repository = "shop-web"), `${where}pipeline.source.repository": must be "owner/name"`],
@@ -48,4 +50,9 @@ test("header and weight policies, with and without a pipeline, are valid; defaul
   expect(problemsAfter((cd) => delete cd.pipeline)).toEqual([]);
   const [env] = validateEnvironments([{ file: "environments/stg.ts", input: clone(stg) }]);
   expect(env.sites[0].continuousDeployment?.pipeline).toMatchObject({ buildspec: "buildspec.yml", buildImage: "aws/codebuild/amazonlinux-x86_64-standard:5.0" });
+  // A weight site without its own test route gets the default one (the weight starts only after approval).
+  const input = clone(stg);
+  input.sites![0].continuousDeployment!.traffic = { type: "weight", weight: 0.05 };
+  const [weighted] = validateEnvironments([{ file: "environments/stg.ts", input }]);
+  expect(weighted.sites[0].continuousDeployment?.traffic).toEqual({ type: "weight", weight: 0.05, testRoute: { header: "aws-cf-cd-release", value: "candidate" } });
 });

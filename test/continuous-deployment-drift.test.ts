@@ -4,8 +4,8 @@ import { planAgainstState } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
-// One environment with one site that uses continuous deployment (header policy), without the pipeline, which the
-// release flow does not change: only the resources under test, so each plan stays quick.
+// One environment with one site that uses continuous deployment with a weight canary (so every release step applies),
+// without the pipeline, which the release flow does not change: only the resources under test, so each plan stays quick.
 const site = stg.sites![0];
 const env = validateEnvironments([
   {
@@ -14,7 +14,13 @@ const env = validateEnvironments([
       ...stg,
       products: stg.products.map(({ access: _access, ...p }) => p),
       githubOidc: undefined,
-      sites: [{ ...site, invalidation: undefined, continuousDeployment: { traffic: site.continuousDeployment!.traffic } }],
+      sites: [
+        {
+          ...site,
+          invalidation: undefined,
+          continuousDeployment: { traffic: { type: "weight", weight: 0.05, sessionStickiness: { idleTtlSeconds: 600, maximumTtlSeconds: 3600 } } },
+        },
+      ],
     },
   },
 ])[0];
@@ -27,7 +33,7 @@ const isStaging = (address: string) => address.startsWith("aws_cloudfront_distri
 const isPolicy = (address: string) => address.startsWith("aws_cloudfront_continuous_deployment_policy.");
 const isReleaseVersion = (address: string) => address.startsWith("aws_ssm_parameter.cd-web_release-version_");
 
-/** What the Deploy stage and the Configure state machine leave behind for release "3f9c2ab". */
+/** What the Deploy stage and the Configure state machine leave behind for release "3f9c2ab": the header test route open. */
 function afterConfigure(address: string, attrs: Attrs): void {
   if (isReleaseVersion(address)) Object.assign(attrs, { value: "3f9c2ab", version: 2 });
   if (isStaging(address)) {
@@ -39,19 +45,53 @@ function afterConfigure(address: string, attrs: Attrs): void {
   if (isPolicy(address)) Object.assign(attrs, { enabled: true, etag: "E2POLICY2" });
 }
 
+/** What the canary state machine leaves after the first approval: the policy sends 5% of viewers to staging. */
+function afterCanary(address: string, attrs: Attrs): void {
+  afterConfigure(address, attrs);
+  if (isPolicy(address)) {
+    attrs.traffic_config = [
+      { type: "SingleWeight", single_header_config: [], single_weight_config: [{ weight: 0.05, session_stickiness_config: [{ idle_ttl: 600, maximum_ttl: 3600 }] }] },
+    ];
+    Object.assign(attrs, { etag: "E2POLICY3" });
+  }
+}
+
 /** What UpdateDistributionWithStagingConfig leaves: the staging configuration on the primary, the policy disabled. */
 function afterPromote(address: string, attrs: Attrs): void {
-  afterConfigure(address, attrs);
+  afterCanary(address, attrs);
   if (isPrimary(address)) {
     attrs.origin[0].origin_path = "/3f9c2ab";
     Object.assign(attrs, { etag: "E2PRIMARY3", last_modified_time: "2026-11-22T10:30:00Z" });
   }
-  if (isPolicy(address)) Object.assign(attrs, { enabled: false, etag: "E2POLICY3" });
+  if (isPolicy(address)) Object.assign(attrs, { enabled: false, etag: "E2POLICY4" });
+}
+
+/** What Rollback leaves after a rejected canary: the policy disabled and back on the test route; primary untouched. */
+function afterRollback(address: string, attrs: Attrs): void {
+  afterConfigure(address, attrs);
+  if (isPolicy(address)) Object.assign(attrs, { enabled: false, etag: "E2POLICY4" });
 }
 
 describeWithTerraform("continuous deployment: the release flow is not drift", () => {
   test("after Configure (staging repointed, policy attached and enabled, new release version) the plan is empty", () => {
     const plan = planAgainstState(WORKDIR, stack, afterConfigure);
+    expect(plan.changes).toEqual([]);
+    expect(plan.exitCode).toBe(0);
+  });
+
+  test("after the canary starts (policy switched to the 5% weight) the plan is empty", () => {
+    let seen = false;
+    const plan = planAgainstState(WORKDIR, stack, (address, attrs) => {
+      afterCanary(address, attrs);
+      if (isPolicy(address)) seen = attrs.traffic_config[0].type === "SingleWeight";
+    });
+    expect(seen).toBe(true);
+    expect(plan.changes).toEqual([]);
+    expect(plan.exitCode).toBe(0);
+  });
+
+  test("after a rejection (Rollback disabled the policy) the plan is empty", () => {
+    const plan = planAgainstState(WORKDIR, stack, afterRollback);
     expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });

@@ -28,7 +28,7 @@ const cases: [string, (env: any) => void, string][] = [
   ["event twice", (e) => inv(e, { events: ["created", "created"] }), `${where} "invalidation.events": lists an event twice`],
   ["batching window over 300 s", (e) => inv(e, { batchingWindowSeconds: 600 }), `${where} "invalidation.batchingWindowSeconds": Lambda allows at most 300`],
   ["batching window 0", (e) => inv(e, { batchingWindowSeconds: 0 }), `${where} "invalidation.batchingWindowSeconds": at least 1 (batches of more than 10 messages need a window)`],
-  ["maxPaths over the in-progress quota", (e) => inv(e, { maxPaths: 5000 }), `${where} "invalidation.maxPaths": CloudFront allows at most 3000 paths in progress per distribution`],
+  ["maxPaths over a third of the in-progress quota", (e) => inv(e, { maxPaths: 1001 }), `${where} "invalidation.maxPaths": at most 1000, so one batch can never use up CloudFront's 3000 paths in progress per distribution`],
   ["maxReceiveCount over SQS's limit", (e) => inv(e, { maxReceiveCount: 1001 }), `${where} "invalidation.maxReceiveCount": SQS allows 1-1000`],
   ["prefix with a leading slash", (e) => inv(e, { prefix: "/assets/" }), `${where} "invalidation.prefix": S3 keys have no leading "/"; write "assets/", not "/assets/"`],
   ["replication role that is not a role ARN", (e) => inv(e, { replicationSourceRoleArn: "arn:aws:iam::456789012345:user/vendor" }), `${where} "invalidation.replicationSourceRoleArn": must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`],

@@ -41,7 +41,7 @@ describeWithTerraform("invalidator: the offline plan", () => {
     expect(expr.references.join(" ")).not.toContain(blog);
     const statements = JSON.parse(expr.constant_value).Statement;
     expect(statements.filter((s: any) => s.Action.some((a: string) => a.startsWith("cloudfront:")))).toEqual([
-      { Sid: "InvalidateLinkedDistributions", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: [`\${${web}.arn}`, `\${${lp}.arn}`] },
+      { Sid: "InvalidateLinkedDistributions", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation", "cloudfront:ListInvalidations"], Resource: [`\${${web}.arn}`, `\${${lp}.arn}`] },
     ]);
   });
 

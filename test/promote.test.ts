@@ -2,14 +2,18 @@ import { mockClient } from "aws-sdk-client-mock";
 import {
   CloudFrontClient,
   CreateInvalidationCommand,
+  GetContinuousDeploymentPolicyCommand,
   GetDistributionCommand,
+  GetDistributionConfigCommand,
+  UpdateContinuousDeploymentPolicyCommand,
+  UpdateDistributionCommand,
   GetInvalidationCommand,
   PreconditionFailed,
   UpdateDistributionWithStagingConfigCommand,
 } from "@aws-sdk/client-cloudfront";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { releaseParameterNames } from "../modules/continuous-deployment";
-import { credentialProblem, promoteRelease, type PromoteOptions } from "../scripts/promote";
+import { credentialProblem, detachPolicy, promoteRelease, type PromoteOptions } from "../scripts/promote";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import * as os from "node:os";
@@ -157,5 +161,62 @@ describe("credential failures are one line naming the account and profile needed
     const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "scripts", "promote.ts"), "--env", stg.name, "--site", site.name], { encoding: "utf8", env, timeout: 60_000 });
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^promote: npm run promote needs credentials for account ${stg.accountId} \\(environment ${stg.name}\\): the default credentials \\(no AWS_PROFILE set\\) gave none`))]);
+  });
+});
+
+describe("--detach", () => {
+  /**
+   * The primary as CloudFront keeps it. UpdateDistribution follows what the public reports describe
+   * (aws-sdk-js-v3 #7417, terraform-provider-aws #34511): an omitted ContinuousDeploymentPolicyId keeps the policy
+   * attached, an empty string detaches it.
+   */
+  function cloudFrontPrimary(opts: { emptyStringIgnored?: boolean } = {}) {
+    const state = { etag: 1, config: { Comment: "shop", Origins: { Quantity: 1, Items: [] }, ContinuousDeploymentPolicyId: "policy-1" } as any, policyEnabled: true };
+    cloudfront.on(GetDistributionConfigCommand).callsFake(async () => ({ ETag: `EP${state.etag}`, DistributionConfig: structuredClone(state.config) }));
+    cloudfront.on(UpdateDistributionCommand).callsFake(async (input: any) => {
+      if (input.IfMatch !== `EP${state.etag}`) throw new PreconditionFailed({ message: "stale", $metadata: {} });
+      const sent = input.DistributionConfig.ContinuousDeploymentPolicyId;
+      const keep = sent === undefined || (opts.emptyStringIgnored && sent === "");
+      state.config = { ...input.DistributionConfig, ContinuousDeploymentPolicyId: keep ? state.config.ContinuousDeploymentPolicyId : sent };
+      state.etag++;
+      return { ETag: `EP${state.etag}` };
+    });
+    cloudfront.on(GetContinuousDeploymentPolicyCommand).callsFake(async () => ({
+      ETag: "EC1",
+      ContinuousDeploymentPolicy: { Id: "policy-1", LastModifiedTime: new Date(), ContinuousDeploymentPolicyConfig: { Enabled: state.policyEnabled, StagingDistributionDnsNames: { Quantity: 1, Items: ["d1.cloudfront.net"] } } },
+    }));
+    cloudfront.on(UpdateContinuousDeploymentPolicyCommand).callsFake(async (input: any) => {
+      state.policyEnabled = input.ContinuousDeploymentPolicyConfig.Enabled;
+      return {};
+    });
+    return state;
+  }
+  const detach = (dryRun = false) =>
+    detachPolicy({ cloudfront: new CloudFrontClient({ region: "us-east-1" }), ssm: new SSMClient({ region: "ap-northeast-1" }), parameters, dryRun, log: (l) => lines.push(l) });
+
+  test("disables the policy, sends ContinuousDeploymentPolicyId \"\" (omitting it would keep the policy) and checks the result", async () => {
+    const state = cloudFrontPrimary();
+    await expect(detach()).resolves.toBe(true);
+    expect(state.policyEnabled).toBe(false);
+    expect(state.config.ContinuousDeploymentPolicyId).toBe("");
+    expect(state.config.Comment).toBe("shop"); // the rest of the configuration is sent back unchanged
+    const update = cloudfront.commandCalls(UpdateDistributionCommand)[0].args[0].input;
+    expect(update).toMatchObject({ Id: "EPRIMARY", IfMatch: "EP1", DistributionConfig: { ContinuousDeploymentPolicyId: "" } });
+    expect(lines.at(-1)).toContain("detached: primary EPRIMARY has no continuous deployment policy");
+  });
+
+  test("a primary that still names the policy afterwards is reported, not claimed detached", async () => {
+    cloudFrontPrimary({ emptyStringIgnored: true });
+    await expect(detach()).rejects.toThrow("primary EPRIMARY still names policy policy-1 after the update; nothing else was changed");
+  });
+
+  test("nothing attached: nothing changes; dry run: says what it would send", async () => {
+    const state = cloudFrontPrimary();
+    await expect(detach(true)).resolves.toBe(true);
+    expect(cloudfront.commandCalls(UpdateDistributionCommand)).toHaveLength(0);
+    expect(lines.at(-1)).toBe('dry run: would disable policy policy-1, then update primary EPRIMARY (If-Match "EP1") with ContinuousDeploymentPolicyId ""');
+    state.config.ContinuousDeploymentPolicyId = "";
+    await expect(detach()).resolves.toBe(false);
+    expect(cloudfront.commandCalls(UpdateDistributionCommand)).toHaveLength(0);
   });
 });

@@ -7,6 +7,8 @@
  * Hand-checked rather than with zod: it keeps the bundle small and the checks are few.
  */
 
+import { MAX_PATHS_PER_BATCH } from "../../model/release";
+
 /** How a batch is turned into invalidation paths. */
 export type PathMode = "wildcard" | "changed";
 
@@ -27,8 +29,8 @@ export interface InvalidatorConfig {
   indexDocument: string;
 }
 
-/** CloudFront accepts at most 3,000 paths in progress per distribution. */
-export const MAX_PATHS_LIMIT = 3000;
+/** Largest maxPaths: a third of CloudFront's 3,000 paths in progress per distribution, so one batch cannot use them up. */
+export const MAX_PATHS_LIMIT = MAX_PATHS_PER_BATCH;
 
 export class ConfigurationError extends Error {
   constructor(message: string) {

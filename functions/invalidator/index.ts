@@ -4,7 +4,8 @@
  * One invocation gets a batch of SQS messages gathered over the batching window. For each distribution linked to a
  * changed bucket it sends ONE CreateInvalidation, whose CallerReference is derived from the distribution, the paths
  * and the batch's S3 changes: a redelivered or replayed batch gets the existing invalidation back instead of a new,
- * billed one. A failed invalidation fails exactly the messages that asked for it (ReportBatchItemFailures), so SQS
+ * billed one. Explicit paths are fitted into CloudFront's in-progress quotas (3,000 paths, 15 wildcard paths per
+ * distribution) and fall back once to "/*" when CloudFront still refuses them (see invalidate()). A failed invalidation fails exactly the messages that asked for it (ReportBatchItemFailures), so SQS
  * delivers them again and, after the configured receives, moves them to the dead-letter queue. Nothing is swallowed.
  *
  * Logs are objects passed to console.*: with the function's JSON log format, Lambda puts them in the record's
@@ -15,7 +16,8 @@ import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-clo
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { parseConfig, type InvalidatorConfig } from "./config";
 import { parseMessage } from "./events";
-import { invalidationPaths } from "./paths";
+import { FULL_BUDGET, inspect, type Inspection } from "./budget";
+import { fitToBudget, invalidationPaths, usageOf } from "./paths";
 
 // Created once per execution environment. Region and endpoint come from the usual SDK sources (AWS_REGION,
 // AWS_ENDPOINT_URL_CLOUDFRONT); the SDK retries throttling and 5xx itself before an error reaches us.
@@ -29,7 +31,15 @@ interface DistributionWork {
   keys: Set<string>;
   changeIds: Set<string>;
   messageIds: Set<string>;
+  /** For a batch with redelivered messages: when the earliest of them was first received (an earlier attempt may have invalidated). */
+  redeliveredSince?: Date;
 }
+
+/** A single "/*": one path, one wildcard path, covers everything. */
+const EVERYTHING = ["/*"];
+const isEverything = (paths: string[]) => paths.length === 1 && paths[0] === "/*";
+/** Clock difference tolerated between SQS timestamps and CloudFront's CreateTime. */
+const CLOCK_MARGIN_MS = 60_000;
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   // A broken configuration fails the whole batch: the messages come back and end in the DLQ, loudly.
@@ -39,32 +49,79 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
 
   await Promise.all(
     [...work].map(async ([distributionId, w]) => {
-      const paths = invalidationPaths(w.keys, config.paths, config.maxPaths, config.indexDocument);
-      const callerReference = callerReferenceFor(distributionId, paths, w.changeIds);
-      const base = { distributionId, paths, callerReference, objects: w.keys.size, messages: w.messageIds.size };
-      try {
-        const out = await cloudfront.send(
-          new CreateInvalidationCommand({
-            DistributionId: distributionId,
-            InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
-          }),
-        );
-        log("info", { msg: "invalidation created", ...base, invalidationId: out.Invalidation?.Id, status: out.Invalidation?.Status });
-      } catch (err) {
-        const e = err as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-        const status = e.$metadata?.httpStatusCode;
-        const retryable = RETRYABLE.has(e.name) || (status !== undefined && status >= 500) || Boolean(e.$retryable);
-        // Non-retryable errors (access denied, no such distribution) fail the messages too: after the configured
-        // receives they wait in the DLQ for someone to fix the cause and replay them.
-        log("error", { msg: "invalidation failed; its messages will be retried", ...base, error: e.name, errorMessage: e.message, httpStatus: status, retryable });
-        for (const id of w.messageIds) failed.add(id);
-      }
+      if (!(await invalidate(distributionId, w, config))) for (const id of w.messageIds) failed.add(id);
     }),
   );
 
   const batchItemFailures = event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({ itemIdentifier: r.messageId }));
   log("info", { msg: "batch done", received: event.Records.length, failed: batchItemFailures.length, distributions: work.size });
   return { batchItemFailures };
+}
+
+/**
+ * Sends one distribution's invalidation for the batch; false when its messages must be retried.
+ *
+ * Explicit paths are fitted into what is left of the quotas (more wildcard paths or paths than remain collapse to
+ * "/*"); a TooManyInvalidationsInProgress on explicit paths (another writer got there first) falls back once to
+ * "/*". Each form has its own deterministic CallerReference, and both are looked for among the distribution's
+ * in-progress (and, for a redelivered batch, recent) invalidations first, so whichever form an earlier delivery
+ * created is found instead of being sent again.
+ */
+async function invalidate(distributionId: string, w: DistributionWork, config: InvalidatorConfig): Promise<boolean> {
+  const wanted = invalidationPaths(w.keys, config.paths, config.maxPaths, config.indexDocument);
+  const reference = (paths: string[]) => callerReferenceFor(distributionId, paths, w.changeIds);
+  const base = { distributionId, objects: w.keys.size, messages: w.messageIds.size };
+
+  let paths = wanted;
+  if (!isEverything(wanted)) {
+    let inspection: Inspection | undefined;
+    try {
+      inspection = await inspect(cloudfront, distributionId, w.redeliveredSince);
+    } catch (err) {
+      // Sending anyway is safe: CloudFront enforces the quotas, and the fallback below handles its refusal.
+      log("warn", { msg: "could not read the invalidations in progress; fitting the paths to the full quota", ...base, error: (err as Error).name, errorMessage: (err as Error).message });
+    }
+    const earlier = inspection && [reference(wanted), reference(EVERYTHING)].find((r) => inspection.references.has(r));
+    if (earlier) {
+      log("info", { msg: "already invalidated by an earlier delivery of this batch; nothing sent", ...base, callerReference: earlier });
+      return true;
+    }
+    if (inspection && !inspection.remaining) log("info", { msg: "quota use unknown; sending /*", ...base, reason: inspection.unknownBecause });
+    paths = inspection && !inspection.remaining ? EVERYTHING : fitToBudget(wanted, inspection?.remaining ?? FULL_BUDGET);
+    if (paths !== wanted && isEverything(paths))
+      log("info", { msg: "paths exceed what is left of the quotas; sending /*", ...base, wanted: usageOf(wanted), remaining: inspection?.remaining ?? FULL_BUDGET });
+  }
+
+  const first = await create(distributionId, paths, reference(paths), base);
+  if (first === "ok") return true;
+  if (first.name === "TooManyInvalidationsInProgress" && !isEverything(paths)) {
+    log("warn", { msg: "explicit paths refused (TooManyInvalidationsInProgress); falling back to /* once", ...base, wanted: usageOf(paths) });
+    return (await create(distributionId, EVERYTHING, reference(EVERYTHING), base)) === "ok";
+  }
+  return false;
+}
+
+/** One CreateInvalidation, logged; "ok" or the error. */
+async function create(distributionId: string, paths: string[], callerReference: string, base: Record<string, unknown>): Promise<"ok" | Error> {
+  const fields = { ...base, paths, callerReference };
+  try {
+    const out = await cloudfront.send(
+      new CreateInvalidationCommand({
+        DistributionId: distributionId,
+        InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
+      }),
+    );
+    log("info", { msg: "invalidation created", ...fields, invalidationId: out.Invalidation?.Id, status: out.Invalidation?.Status });
+    return "ok";
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+    const status = e.$metadata?.httpStatusCode;
+    const retryable = RETRYABLE.has(e.name) || (status !== undefined && status >= 500) || Boolean(e.$retryable);
+    // Non-retryable errors (access denied, no such distribution) fail the messages too: after the configured
+    // receives they wait in the DLQ for someone to fix the cause and replay them.
+    log("error", { msg: "invalidation failed; its messages will be retried", ...fields, error: e.name, errorMessage: e.message, httpStatus: status, retryable });
+    return e;
+  }
 }
 
 /** Groups every record of every message by the distributions its bucket is linked to. */
@@ -91,11 +148,18 @@ function collectWork(event: SQSEvent, config: InvalidatorConfig, failed: Set<str
         log("warn", { msg: "bucket not linked to any distribution; record dropped", messageId: message.messageId, bucket: change.bucket, key: change.key });
         continue;
       }
+      const redelivered = Number(message.attributes?.ApproximateReceiveCount ?? "1") > 1;
+      const firstReceived = Number(message.attributes?.ApproximateFirstReceiveTimestamp ?? message.attributes?.SentTimestamp ?? NaN);
       for (const id of distributionIds) {
-        const w = work.get(id) ?? { keys: new Set(), changeIds: new Set(), messageIds: new Set() };
+        const w: DistributionWork = work.get(id) ?? { keys: new Set(), changeIds: new Set(), messageIds: new Set() };
         w.keys.add(change.key);
         w.changeIds.add(change.changeId);
         w.messageIds.add(message.messageId);
+        if (redelivered) {
+          // Unknown timestamps widen the look-back to everything listed.
+          const since = Number.isFinite(firstReceived) ? new Date(firstReceived - CLOCK_MARGIN_MS) : new Date(0);
+          if (!w.redeliveredSince || since < w.redeliveredSince) w.redeliveredSince = since;
+        }
         work.set(id, w);
       }
     }

@@ -11,7 +11,7 @@ import { fixture, s3Notification, sqsEvent } from "../../test/support/s3-events"
 import { callerReferenceFor, handler } from "./index";
 import { parseConfig } from "./config";
 import { decodeKey } from "./events";
-import { encodePath, invalidationPaths, objectPaths } from "./paths";
+import { encodePath, fitToBudget, invalidationPaths, objectPaths, usageOf } from "./paths";
 
 const cf = mockClient(CloudFrontClient);
 let logs: { level: string; fields: any }[] = [];
@@ -241,7 +241,7 @@ describe("INVALIDATOR_CONFIG", () => {
     ['{"links":{},"paths":"wildcard","maxPaths":1}', 'field "links" must be an array'],
     ['{"links":[{"bucket":"b","distributionIds":[]}],"paths":"wildcard","maxPaths":1}', 'field "links[0].distributionIds" must be a non-empty array'],
     ['{"links":[{"bucket":"b","distributionIds":["E1"]},{"bucket":"b","distributionIds":["E2"]}],"paths":"wildcard","maxPaths":1}', 'bucket "b" is listed twice'],
-    ['{"links":[],"paths":"changed","maxPaths":3001}', 'field "maxPaths" must be an integer from 1 to 3000'],
+    ['{"links":[],"paths":"changed","maxPaths":1001}', 'field "maxPaths" must be an integer from 1 to 1000'],
     ['{"links":[],"paths":"changed","maxPaths":5,"indexDocument":"a/b.html"}', 'field "indexDocument" must be a file name'],
   ])("%s -> %s", (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(message);
@@ -254,5 +254,23 @@ describe("INVALIDATOR_CONFIG", () => {
       maxPaths: 5,
       indexDocument: "index.html",
     });
+  });
+});
+
+describe("fitting paths into the in-progress quotas", () => {
+  const paths = ["/a.html", "/b/*", "/c/*"];
+  test("a path containing * is a wildcard path and counts against both quotas", () => {
+    expect(usageOf(paths)).toEqual({ paths: 3, wildcards: 2 });
+  });
+  test("paths that fit are sent as they are; more wildcards or paths than remain collapse to /*", () => {
+    expect(fitToBudget(paths, { paths: 3, wildcards: 2 })).toBe(paths);
+    expect(fitToBudget(paths, { paths: 3, wildcards: 1 })).toEqual(["/*"]);
+    expect(fitToBudget(paths, { paths: 2, wildcards: 15 })).toEqual(["/*"]);
+  });
+  test("keys containing * become wildcard paths, so a batch of them is counted", () => {
+    const keys = Array.from({ length: 16 }, (_, i) => `v${i}/*`);
+    const wanted = invalidationPaths(keys, "changed", 1000, "index.html");
+    expect(usageOf(wanted)).toEqual({ paths: 16, wildcards: 16 });
+    expect(fitToBudget(wanted, { paths: 3000, wildcards: 15 })).toEqual(["/*"]);
   });
 });

@@ -38,6 +38,26 @@ export function objectPaths(key: string, indexDocument: string): string[] {
   return paths;
 }
 
+/** A path containing "*" is a wildcard path: it counts against the 15-wildcards-in-progress quota as well. */
+export function isWildcard(path: string): boolean {
+  return path.includes("*");
+}
+
+/** Paths and wildcard paths a request puts in progress. */
+export function usageOf(paths: string[]): { paths: number; wildcards: number } {
+  return { paths: paths.length, wildcards: paths.filter(isWildcard).length };
+}
+
+/**
+ * The paths to send within what is left of the quotas: explicit paths that would exceed the remaining paths or
+ * wildcard paths collapse to "/*" (one path, one wildcard), which covers them all.
+ */
+export function fitToBudget(paths: string[], remaining: { paths: number; wildcards: number }): string[] {
+  const need = usageOf(paths);
+  if (need.paths > remaining.paths || need.wildcards > remaining.wildcards) return ["/*"];
+  return paths;
+}
+
 /** The paths one CreateInvalidation sends for a set of changed keys: sorted, without duplicates. */
 export function invalidationPaths(keys: Iterable<string>, mode: PathMode, maxPaths: number, indexDocument: string): string[] {
   if (mode === "wildcard") return ["/*"];

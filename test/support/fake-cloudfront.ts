@@ -1,11 +1,14 @@
 /**
- * A local HTTP server speaking CloudFront's CreateInvalidation REST/XML API (2020-05-31), for driving the real
- * AWS SDK (AWS_ENDPOINT_URL_CLOUDFRONT=<url>) without AWS. It keeps what the invalidator relies on:
+ * A local HTTP server speaking CloudFront's invalidation REST/XML API (2020-05-31: CreateInvalidation,
+ * ListInvalidations, GetInvalidation), for driving the real AWS SDK (AWS_ENDPOINT_URL_CLOUDFRONT=<url>) without AWS.
+ * It keeps what the invalidator relies on:
  *  - same CallerReference + same paths returns the existing invalidation; other paths -> InvalidationBatchAlreadyExists;
- *  - per distribution at most 15 wildcard paths and 3,000 paths in progress -> TooManyInvalidationsInProgress;
+ *  - per distribution at most 15 wildcard paths (any path containing "*") and 3,000 paths in progress ->
+ *    TooManyInvalidationsInProgress;
+ *  - ListInvalidations newest first, as the API reference says, with Marker/MaxItems paging;
  *  - scripted failures per distribution (Throttling, 503, ...), in CloudFront's error XML.
  * Invalidations stay InProgress until `completeAll()`, or, with `completesAfterSeconds`, until that much time on
- * the server's clock (`now`, seconds; a simulated clock in the bench) has passed.
+ * the server's clock (`now`, seconds since 2025-01-01T00:00:00Z, the test events' timestamps) has passed.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -14,6 +17,9 @@ import type { AddressInfo } from "node:net";
 const NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 export const WILDCARD_QUOTA = 15;
 export const PATH_QUOTA = 3000;
+/** The server clock's zero: 2025-01-01T00:00:00Z, the SentTimestamp of the test events (test/support/s3-events.ts). */
+export const CLOCK_ZERO_MS = Date.parse("2025-01-01T00:00:00Z");
+const isWildcard = (p: string) => p.includes("*");
 
 export interface FakeInvalidation {
   id: string;
@@ -42,9 +48,16 @@ export interface RequestLog {
   code?: string;
 }
 
+/** Read requests (ListInvalidations, GetInvalidation), counted separately from creations. */
+export interface ReadLog {
+  action: "ListInvalidations" | "GetInvalidation";
+  distributionId: string;
+}
+
 export class FakeCloudFront {
   readonly invalidations: FakeInvalidation[] = [];
   readonly requests: RequestLog[] = [];
+  readonly reads: ReadLog[] = [];
   private readonly scripted = new Map<string, { failure: ScriptedFailure; remaining: number }[]>();
   private server?: Server;
   private nextId = 1;
@@ -52,7 +65,8 @@ export class FakeCloudFront {
 
   constructor(private readonly opts: { now?: () => number; completesAfterSeconds?: number } = {}) {}
 
-  private inProgress(inv: FakeInvalidation): boolean {
+  /** Whether the invalidation still counts against the quotas. */
+  inProgress(inv: FakeInvalidation): boolean {
     if (inv.status === "Completed") return false;
     const { now, completesAfterSeconds } = this.opts;
     return completesAfterSeconds === undefined || !now || now() - (inv.createdAt ?? 0) < completesAfterSeconds;
@@ -84,12 +98,19 @@ export class FakeCloudFront {
   reset(): void {
     this.invalidations.length = 0;
     this.requests.length = 0;
+    this.reads.length = 0;
     this.scripted.clear();
   }
 
   /** Every in-progress invalidation completes (frees the quotas). */
   completeAll(): void {
     for (const inv of this.invalidations) inv.status = "Completed";
+  }
+
+  /** Paths and wildcard paths in progress on a distribution now. */
+  usage(distributionId: string): { paths: number; wildcards: number } {
+    const paths = this.invalidations.filter((i) => i.distributionId === distributionId && this.inProgress(i)).flatMap((i) => i.paths);
+    return { paths: paths.length, wildcards: paths.filter(isWildcard).length };
   }
 
   /** Paths billed so far: every path of every invalidation created ("/*" counts as one). */
@@ -104,7 +125,10 @@ export class FakeCloudFront {
       req.on("data", (c) => (data += c));
       req.on("end", () => resolve(data));
     });
-    const match = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation$/.exec(req.url ?? "");
+    const url = new URL(req.url ?? "/", "http://fake");
+    const read = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation(?:\/([^/]+))?$/.exec(url.pathname);
+    if (req.method === "GET" && read) return this.read(res, decodeURIComponent(read[1]), read[2] && decodeURIComponent(read[2]), url.searchParams);
+    const match = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation$/.exec(url.pathname);
     if (req.method !== "POST" || !match) return this.error(res, 404, "NotImplemented", `${req.method} ${req.url} is not part of this fake`);
     const distributionId = decodeURIComponent(match[1]);
     const callerReference = xmlText(body, "CallerReference")[0] ?? "";
@@ -127,24 +151,65 @@ export class FakeCloudFront {
       return this.created(res, existing);
     }
     const inProgress = this.invalidations.filter((i) => i.distributionId === distributionId && this.inProgress(i));
-    const wildcards = inProgress.flatMap((i) => i.paths).filter((p) => p.endsWith("*")).length + paths.filter((p) => p.endsWith("*")).length;
+    const wildcards = inProgress.flatMap((i) => i.paths).filter(isWildcard).length + paths.filter(isWildcard).length;
     const total = inProgress.reduce((n, i) => n + i.paths.length, 0) + paths.length;
     if (wildcards > WILDCARD_QUOTA || total > PATH_QUOTA) {
       log(400, "TooManyInvalidationsInProgress");
       return this.error(res, 400, "TooManyInvalidationsInProgress", "Processing your request will cause you to exceed the maximum number of in-progress invalidations.");
     }
-    const inv: FakeInvalidation = { id: `I${String(this.nextId++).padStart(13, "0")}`, distributionId, callerReference, paths, status: "InProgress", createdAt: this.opts.now?.() };
+    const inv: FakeInvalidation = { id: `I${String(this.nextId++).padStart(13, "0")}`, distributionId, callerReference, paths, status: "InProgress", createdAt: this.opts.now?.() ?? 0 };
     this.invalidations.push(inv);
     log(201);
     return this.created(res, inv);
   }
 
-  private created(res: ServerResponse, inv: FakeInvalidation): void {
+  private status(inv: FakeInvalidation): "InProgress" | "Completed" {
+    return this.inProgress(inv) ? "InProgress" : "Completed";
+  }
+
+  private createTime(inv: FakeInvalidation): string {
+    return new Date(CLOCK_ZERO_MS + (inv.createdAt ?? 0) * 1000).toISOString();
+  }
+
+  private invalidationXml(inv: FakeInvalidation): string {
     const items = inv.paths.map((p) => `<Path>${xmlEscape(p)}</Path>`).join("");
-    const xml =
-      `<?xml version="1.0" encoding="UTF-8"?>\n<Invalidation xmlns="${NS}"><Id>${inv.id}</Id><Status>${inv.status}</Status>` +
-      `<CreateTime>2025-01-01T00:00:00.000Z</CreateTime><InvalidationBatch><Paths><Quantity>${inv.paths.length}</Quantity>` +
-      `<Items>${items}</Items></Paths><CallerReference>${xmlEscape(inv.callerReference)}</CallerReference></InvalidationBatch></Invalidation>`;
+    return (
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Invalidation xmlns="${NS}"><Id>${inv.id}</Id><Status>${this.status(inv)}</Status>` +
+      `<CreateTime>${this.createTime(inv)}</CreateTime><InvalidationBatch><Paths><Quantity>${inv.paths.length}</Quantity>` +
+      `<Items>${items}</Items></Paths><CallerReference>${xmlEscape(inv.callerReference)}</CallerReference></InvalidationBatch></Invalidation>`
+    );
+  }
+
+  /** ListInvalidations (newest first, Marker = id of the last item of the previous page) and GetInvalidation. */
+  private read(res: ServerResponse, distributionId: string, id: string | undefined, query: URLSearchParams): void {
+    const mine = this.invalidations.filter((i) => i.distributionId === distributionId);
+    if (id !== undefined) {
+      this.reads.push({ action: "GetInvalidation", distributionId });
+      const inv = mine.find((i) => i.id === id);
+      if (!inv) return this.error(res, 404, "NoSuchInvalidation", `The specified invalidation does not exist: ${id}`);
+      res.writeHead(200, { "content-type": "text/xml", "x-amz-request-id": randomUUID() });
+      return void res.end(this.invalidationXml(inv));
+    }
+    this.reads.push({ action: "ListInvalidations", distributionId });
+    const newestFirst = [...mine].reverse();
+    const marker = query.get("Marker");
+    const start = marker ? newestFirst.findIndex((i) => i.id === marker) + 1 : 0;
+    const maxItems = Number(query.get("MaxItems") ?? 100);
+    const page = newestFirst.slice(start, start + maxItems);
+    const truncated = start + maxItems < newestFirst.length;
+    const items = page.map((i) => `<InvalidationSummary><Id>${i.id}</Id><CreateTime>${this.createTime(i)}</CreateTime><Status>${this.status(i)}</Status></InvalidationSummary>`).join("");
+    res.writeHead(200, { "content-type": "text/xml", "x-amz-request-id": randomUUID() });
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<InvalidationList xmlns="${NS}"><Marker>${marker ?? ""}</Marker>` +
+        (truncated ? `<NextMarker>${page[page.length - 1].id}</NextMarker>` : "") +
+        `<MaxItems>${maxItems}</MaxItems><IsTruncated>${truncated}</IsTruncated><Quantity>${page.length}</Quantity>` +
+        (page.length ? `<Items>${items}</Items>` : "") +
+        `</InvalidationList>`,
+    );
+  }
+
+  private created(res: ServerResponse, inv: FakeInvalidation): void {
+    const xml = this.invalidationXml(inv);
     res.writeHead(201, {
       "content-type": "text/xml",
       location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/${inv.distributionId}/invalidation/${inv.id}`,

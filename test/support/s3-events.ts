@@ -25,8 +25,11 @@ export function s3Notification(bucket: string, keys: { key: string; sequencer: s
   };
 }
 
-/** An SQS event whose messages carry the given bodies (objects are JSON-encoded); message ids are m0, m1, ... */
-export function sqsEvent(bodies: (object | string)[], idPrefix = "m"): SQSEvent {
+/**
+ * An SQS event whose messages carry the given bodies (objects are JSON-encoded); message ids are m0, m1, ...
+ * `receiveCount` > 1 makes them redeliveries (first received at 2025-01-01T00:00:00Z, like every test event).
+ */
+export function sqsEvent(bodies: (object | string)[], idPrefix = "m", receiveCount = 1): SQSEvent {
   return {
     Records: bodies.map(
       (body, i): SQSRecord => ({
@@ -34,7 +37,7 @@ export function sqsEvent(bodies: (object | string)[], idPrefix = "m"): SQSEvent 
         receiptHandle: `receipt-${idPrefix}${i}`,
         body: typeof body === "string" ? body : JSON.stringify(body),
         attributes: {
-          ApproximateReceiveCount: "1",
+          ApproximateReceiveCount: String(receiveCount),
           SentTimestamp: "1735689600000",
           SenderId: "AIDAEXAMPLE",
           ApproximateFirstReceiveTimestamp: "1735689600000",
