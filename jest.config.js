@@ -13,4 +13,11 @@ module.exports = {
   testTimeout: 180000,
   // Terraform suites wait on the terraform process, so use every core (jest's default leaves one idle).
   maxWorkers: "100%",
+  // Not a leak: at exit a worker's only open handles are its IPC and stdio pipes (checked with
+  // process.getActiveResourcesInfo() after jest's END message), but Node then tears down the worker's V8 heap (the
+  // cdktf provider classes of every test file's module registry) and joins esbuild's sync-API worker thread. That
+  // takes ~150-250 ms on an idle machine and over jest's default 500 ms grace period on a loaded 2-core one (strace:
+  // still in munmap when jest sends SIGTERM), which printed "A worker process has failed to exit gracefully".
+  // jest 30 option (added by https://github.com/jestjs/jest/pull/15984); a worker that really hangs is still killed.
+  workerGracefulExitTimeout: 5000,
 };

@@ -50,8 +50,13 @@ export const changeRecorderSchema = z
     label: z.string().regex(/^[A-Za-z0-9_.:-]{1,50}$/, "must be 1-50 of letters, digits and _ . : -").default(RECORDER_DEFAULTS.label),
     /** GitHub REST API base; GitHub Enterprise Server: https://<host>/api/v3. */
     githubApiUrl: z.string().regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, "must be an https URL").default(RECORDER_DEFAULTS.githubApiUrl),
-    /** SNS topic for the dead-letter alarm. */
-    alarmTopicArn: z.string().regex(/^arn:aws:sns:us-east-1:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN in us-east-1 (where the alarm is)").optional(),
+    /**
+     * Removed: the recorder's alarms page the environment's `alarms` topic (stacks/change-recorder.ts). Kept in the
+     * schema only to tell a user who still sets it where it went, instead of zod's bare "unrecognized key".
+     */
+    alarmTopicArn: z
+      .never({ error: 'was removed: the recorder\'s alarms notify the environment\'s "alarms" topic (set "alarms" in the environment; README "Alarms")' })
+      .optional(),
   })
   .strict();
 
@@ -107,7 +112,6 @@ export function resolveChangeRecorder(env: AccountEnvironment, all: readonly Acc
     tokenParameter: c.tokenParameter,
     tokenKmsKeyArn: c.tokenKmsKeyArn,
     label: c.label,
-    alarmTopicArn: c.alarmTopicArn,
     prefix: RECORDER_DEFAULTS.prefix,
     noncurrentVersionDays: c.noncurrentVersionDays,
     recordRetentionDays: c.recordRetentionDays === "never" ? undefined : c.recordRetentionDays,

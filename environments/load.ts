@@ -5,7 +5,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import Module from "node:module";
 import * as path from "node:path";
-import { buildSync } from "esbuild";
 import type { z } from "zod";
 import { ConfigError } from "../model/errors";
 import { defaultBucketName } from "../model/names";
@@ -102,6 +101,8 @@ function loadModule(file: string, dir: string, repoDir: string): { default?: unk
     const built = path.join(__dirname, path.basename(file).replace(/\.ts$/, ".js"));
     if (existsSync(built)) return require(built);
   }
+  // Loaded here only: the project's own environment files need no bundling, and loading esbuild costs every synth.
+  const { buildSync } = require("esbuild") as typeof import("esbuild");
   const out = buildSync({ entryPoints: [file], bundle: true, write: false, format: "cjs", platform: "node", packages: "external", logLevel: "silent" });
   const m = new Module(file, module);
   m.filename = file;

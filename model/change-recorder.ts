@@ -111,7 +111,6 @@ export function changeRecorderNames(envName: string, accountId: string) {
     logGroupName: `/aws/lambda/${base}`,
     bucketName: `${envName}-change-records-${accountId}`,
     deadLetterQueueName: `${base}-dlq`,
-    alarmName: `${base}-dead-letters`,
     ruleName: (service: WatchedService) => `${base}-${service}`,
     forwarderRoleName: `${base}-forward`,
     forwarderRuleName: (region: string) => `${base}-forward-${region}`,
@@ -133,7 +132,6 @@ export interface ResolvedChangeRecorder {
   /** Customer managed KMS key of the parameter, if any. */
   readonly tokenKmsKeyArn?: string;
   readonly label: string;
-  readonly alarmTopicArn?: string;
   readonly prefix: string;
   readonly noncurrentVersionDays: number;
   /** Days records are kept; undefined keeps them forever. */

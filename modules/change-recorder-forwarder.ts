@@ -2,7 +2,6 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -22,21 +21,22 @@ export interface ChangeRecorderForwarderProps {
   readonly provider: TerraformProvider;
   /** The pattern of the events to forward (S3 bucket configuration of the site buckets). */
   readonly eventPattern: object;
-  /** SNS topic for the dead-letter alarm. @default none */
-  readonly alarmTopicArn?: string;
 }
 
 /**
  * Forwards one region's matching CloudTrail events to the default event bus in us-east-1, where the recorder's rules
  * pick them up (EventBridge cannot target a Lambda function in another region, but can target an event bus:
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html). Retries and a dead-letter queue in
- * the rule's region (EventBridge requires the queue in the rule's region), with an alarm.
+ * the rule's region (EventBridge requires the queue in the rule's region); the stack registers that queue with the
+ * environment's Alarms in this region (`deadLetterQueueName`).
  *
- * Owns: the rule, its target, the forwarding role and policy, the regional dead-letter queue, its policy and alarm.
+ * Owns: the rule, its target, the forwarding role and policy, the regional dead-letter queue and its policy.
  */
 export class ChangeRecorderForwarder extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly deadLetterQueue: SqsQueue;
+  /** The regional dead-letter queue's name (for alarms). */
+  readonly deadLetterQueueName: string;
 
   constructor(scope: Construct, id: string, props: ChangeRecorderForwarderProps) {
     super(scope, id);
@@ -47,6 +47,7 @@ export class ChangeRecorderForwarder extends Construct {
     const ruleArn = `arn:aws:events:${props.region}:${props.accountId}:rule/${ruleName}`;
     const targetBus = `arn:aws:events:${RECORDER_REGION}:${props.accountId}:event-bus/default`;
     const dlqArn = `arn:aws:sqs:${props.region}:${props.accountId}:${names.forwarderDeadLetterQueueName}`;
+    this.deadLetterQueueName = names.forwarderDeadLetterQueueName;
 
     this.deadLetterQueue = new SqsQueue(this, "dlq", { provider, name: names.forwarderDeadLetterQueueName, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 });
     new SqsQueuePolicy(this, "dlq-policy", {
@@ -58,21 +59,6 @@ export class ChangeRecorderForwarder extends Construct {
           { Sid: "AllowTheForwardingRule", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: dlqArn, Condition: { ArnEquals: { "aws:SourceArn": ruleArn } } },
         ],
       }),
-    });
-    new CloudwatchMetricAlarm(this, "dlq-alarm", {
-      provider,
-      alarmName: `${names.alarmName}-${props.region}`,
-      alarmDescription: `Change events of ${props.region} not forwarded to ${RECORDER_REGION}. See README "Change recorder" > alarm runbook.`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: names.forwarderDeadLetterQueueName },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: props.alarmTopicArn ? [props.alarmTopicArn] : undefined,
     });
 
     const role = new IamRole(this, "role", {

@@ -31,8 +31,8 @@ function synth(extra: Partial<ChangeRecorderProps> = {}) {
     bundle: bundleLambda("change-recorder"),
     ...extra,
   };
-  new ChangeRecorder(stack, "change-recorder", props);
-  return { json: JSON.parse(Testing.synth(stack)), props };
+  const recorder = new ChangeRecorder(stack, "change-recorder", props);
+  return { json: JSON.parse(Testing.synth(stack)), props, recorder };
 }
 const one = (json: any, type: string) => Object.values(json.resource[type] ?? {}) as any[];
 const policy = (json: any) => JSON.parse(one(json, "aws_iam_role_policy")[0].policy.replace(/\$\$\{/g, "${"));
@@ -64,10 +64,11 @@ test("no IAM or S3 rule when nothing of that kind is watched; the CloudFront rul
   expect(recorderEventPatterns(ACCOUNT, { buckets: [], iamNamePrefixes: [] })).toMatchObject({ s3: undefined, iam: undefined });
 });
 
-test("the alarm notifies the topic when one is given", () => {
-  const topic = `arn:aws:sns:us-east-1:${ACCOUNT}:platform-alerts`;
-  expect(one(synth({ alarmTopicArn: topic }).json, "aws_cloudwatch_metric_alarm")[0]).toMatchObject({ alarm_actions: [topic], ok_actions: [topic] });
-  expect(one(synth().json, "aws_cloudwatch_metric_alarm")[0].alarm_actions).toBeUndefined();
+test("makes no alarm itself and names what the environment's Alarms watch", () => {
+  const { json, recorder } = synth();
+  expect(one(json, "aws_cloudwatch_metric_alarm")).toHaveLength(0);
+  expect(recorder.deadLetterQueueName).toBe(one(json, "aws_sqs_queue")[0].name);
+  expect(recorder.functionName).toBe(one(json, "aws_lambda_function")[0].function_name);
 });
 
 test("RECORDER_CONFIG carries what the handler needs and parses back", () => {

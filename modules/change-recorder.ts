@@ -3,7 +3,6 @@ import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -78,8 +77,6 @@ export interface ChangeRecorderProps {
   readonly recordRetentionDays?: number;
   /** Retention of the function's log group. */
   readonly logRetentionDays: number;
-  /** SNS topic notified when events reach the dead-letter queue. @default no notification (the alarm still shows) */
-  readonly alarmTopicArn?: string;
   /** Regions whose rules forward events here (besides us-east-1); their forwarders send to this bus. @default [] */
   readonly forwardedFromRegions?: string[];
   /** The handler bundle. @default functions/change-recorder bundled once per process */
@@ -139,7 +136,10 @@ export function recorderEventPatterns(accountId: string, watch: Pick<WatchedReso
  * It creates no trail: the account's (or organization's) trail must log management write events; without one
  * EventBridge receives no "AWS API Call via CloudTrail" events.
  *
- * Owns: the records bucket and its configuration, the dead-letter queue, its policy and alarm, the function, its
+ * Alarms are not made here: the stack registers `deadLetterQueueName` and `functionName` with the environment's
+ * Alarms (stacks/change-recorder.ts), so a lost event pages the same topic as every other failure.
+ *
+ * Owns: the records bucket and its configuration, the dead-letter queue and its policy, the function, its
  * role, policy, log group, asynchronous invocation configuration and permissions, the rules and targets.
  * Leaves alone: the token parameter (created outside Terraform so the token never reaches state) and the objects.
  */
@@ -150,11 +150,16 @@ export class ChangeRecorder extends Construct {
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly rules: CloudwatchEventRule[] = [];
-  readonly alarm: CloudwatchMetricAlarm;
+  /** The dead-letter queue's name (for alarms). */
+  readonly deadLetterQueueName: string;
+  /** The function's name (for alarms). */
+  readonly functionName: string;
 
   constructor(scope: Construct, id: string, props: ChangeRecorderProps) {
     super(scope, id);
     const names = changeRecorderNames(props.envName, props.accountId);
+    this.deadLetterQueueName = names.deadLetterQueueName;
+    this.functionName = names.functionName;
     const provider = props.provider;
     const arn = (service: string, resource: string) => `arn:aws:${service}:${RECORDER_REGION}:${props.accountId}:${resource}`;
     const bucketArn = s3BucketArn(names.bucketName);
@@ -219,22 +224,6 @@ export class ChangeRecorder extends Construct {
           },
         ],
       }),
-    });
-    this.alarm = new CloudwatchMetricAlarm(this, "dlq-alarm", {
-      provider,
-      alarmName: names.alarmName,
-      alarmDescription: `Change events waiting in ${names.deadLetterQueueName}: they were not recorded or not raised. See README "Change recorder" > alarm runbook.`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: names.deadLetterQueueName },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: props.alarmTopicArn ? [props.alarmTopicArn] : undefined,
-      okActions: props.alarmTopicArn ? [props.alarmTopicArn] : undefined,
     });
 
     // --- the function, its log group (first, with retention), role and policy

@@ -6,12 +6,20 @@
  * and its zips carry timestamps. The zip written here (fflate) holds one file with a fixed timestamp, so equal bundles
  * give equal zips; the asset hash (the Lambda's source_code_hash) is the bundle's SHA-256 either way.
  */
-import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { zipSync } from "fflate";
 import { projectRoot } from "../model/project-root";
+
+// esbuild and fflate are loaded on a cache miss only: a synth that reuses dist/ (the usual case) never needs them,
+// and loading them costs tens of milliseconds of every synth. The stamp reads esbuild's version from its package.json.
+const esbuild = (): typeof import("esbuild") => require("esbuild");
+const fflate = (): typeof import("fflate") => require("fflate");
+let esbuildVersionCache: string | undefined;
+function esbuildVersion(): string {
+  return (esbuildVersionCache ??= (JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }).version);
+}
 
 const ROOT = projectRoot();
 /** Where `npm run build` and the synth put bundles (gitignored). */
@@ -65,7 +73,7 @@ export function bundleLambda(name: string, opts: { force?: boolean } = {}): Lamb
   const upToDate = !opts.force && existsSync(file) && existsSync(zip) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
   if (!upToDate) {
     mkdirSync(outDir, { recursive: true });
-    const result = buildSync({ ...options, outfile: undefined, write: false });
+    const result = esbuild().buildSync({ ...options, outfile: undefined, write: false });
     const code = Buffer.from(result.outputFiles![0].contents);
     // Write-then-rename: parallel test workers may bundle at the same time.
     atomicWrite(file, code);
@@ -79,7 +87,7 @@ export function bundleLambda(name: string, opts: { force?: boolean } = {}): Lamb
 }
 
 function inputsStamp(srcDir: string, options: BuildOptions): string {
-  const hash = createHash("sha256").update(esbuildVersion).update(JSON.stringify({ ...options, entryPoints: undefined, outfile: undefined }));
+  const hash = createHash("sha256").update(esbuildVersion()).update(JSON.stringify({ ...options, entryPoints: undefined, outfile: undefined }));
   for (const f of readdirSync(srcDir).filter((f) => f.endsWith(".ts") && !/\.(spec|test)\.ts$/.test(f)).sort())
     hash.update(f).update(readFileSync(path.join(srcDir, f)));
   // The SDK versions the bundle contains are pinned by the lock file.
@@ -99,5 +107,5 @@ function atomicWrite(file: string, data: Buffer): void {
  * (fflate writes the DOS timestamp in local time: equal per machine, which is all the reuse above needs.)
  */
 function zipSingleFile(name: string, data: Buffer): Buffer {
-  return Buffer.from(zipSync({ [name]: [data, { level: 9, mtime: new Date(1980, 0, 1), os: 3, attrs: (0o100644 << 16) >>> 0 }] }));
+  return Buffer.from(fflate().zipSync({ [name]: [data, { level: 9, mtime: new Date(1980, 0, 1), os: 3, attrs: (0o100644 << 16) >>> 0 }] }));
 }

@@ -1,7 +1,7 @@
 import { Token } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { WatchedService } from "../model/change-recorder";
+import { RECORDER_REGION, WatchedService } from "../model/change-recorder";
 import { iamRoleArn } from "../model/names";
 import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/change-recorder";
 import { ChangeRecorderForwarder } from "../modules/change-recorder-forwarder";
@@ -47,7 +47,6 @@ export function addChangeRecorder(stack: EdgeStack): ChangeRecorder | undefined 
     noncurrentVersionDays: r.noncurrentVersionDays,
     recordRetentionDays: r.recordRetentionDays,
     logRetentionDays: r.logRetentionDays,
-    alarmTopicArn: r.alarmTopicArn,
   });
 
   // S3 events arrive in the buckets' regions: forward them to us-east-1.
@@ -63,8 +62,20 @@ export function addChangeRecorder(stack: EdgeStack): ChangeRecorder | undefined 
               allowedAccountIds: stack.provider.allowedAccountIds,
               defaultTags: stack.provider.defaultTags,
             });
-      new ChangeRecorderForwarder(stack, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern: s3Pattern });
+      const forwarder = new ChangeRecorderForwarder(stack, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern: s3Pattern });
+      // The queue lives in the forwarder's region; CloudWatch notifies topics of the alarm's region only.
+      stack.alarms?.watchQueue(`change-recorder-forward-${region}-dlq`, forwarder.deadLetterQueueName, {
+        provider,
+        region,
+        what: `the change recorder's forwarding dead-letter queue in ${region} (S3 change events not forwarded to ${RECORDER_REGION})`,
+      });
     }
+
+  // With `alarms`, a lost change event or a failing recorder pages the environment's topic like every other failure
+  // (Alarms creates the topic's us-east-1 twin). Without `alarms`, no alarms, as for the invalidators.
+  const usEast1 = { provider: stack.usEast1, region: RECORDER_REGION };
+  stack.alarms?.watchQueue("change-recorder-dlq", recorder.deadLetterQueueName, { ...usEast1, what: "the change recorder's dead-letter queue (change events not recorded or not raised)" });
+  stack.alarms?.watchFunction("change-recorder", recorder.functionName, { ...usEast1, what: "the change recorder" });
   return recorder;
 }
 

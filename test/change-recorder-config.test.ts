@@ -24,6 +24,7 @@ test.each([
   ["us-east-1 as a watched region", (e: any) => (e.changeRecorder.watchRegions = ["us-east-1"]), 'field "changeRecorder.watchRegions": lists us-east-1, which is always watched'],
   ["unknown region", (e: any) => (e.changeRecorder.watchRegions = ["ap-northeast-9"]), 'entry changeRecorder.watchRegions[0]: Invalid option'],
   ["noncurrent versions kept 0 days", (e: any) => (e.changeRecorder.noncurrentVersionDays = 0), 'field "changeRecorder.noncurrentVersionDays": must be 1-3650 days'],
+  ["the removed alarmTopicArn", (e: any) => (e.changeRecorder.alarmTopicArn = "arn:aws:sns:us-east-1:123456789012:alerts"), `field "changeRecorder.alarmTopicArn": was removed: the recorder's alarms notify the environment's "alarms" topic`],
   ["records kept 7 days", (e: any) => (e.changeRecorder.recordRetentionDays = 7), "keep records at least 30 days"],
   ["unknown field", (e: any) => (e.changeRecorder.trail = true), 'field "changeRecorder": Unrecognized key: "trail"'],
 ])("%s", (_, mutate, message) => {

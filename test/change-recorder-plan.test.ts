@@ -2,7 +2,7 @@
  * What Terraform will create for a change recorder, on a purpose-built environment (one site with an invalidator,
  * application-team roles, main region ap-northeast-1): rules in us-east-1 with the expected patterns, targets with
  * retries and the dead-letter queue, the function's permissions exactly its prefix and its parameter, and the
- * forwarder in the main region.
+ * forwarder in the main region; with `alarms`, the recorder's queues and function page the environment's topics.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { validateEnvironments } from "../environments/load";
@@ -19,6 +19,7 @@ const env = validateEnvironments([
     input: {
       ...dev,
       sites: [{ name: "web", sid: "shop", distribution: {}, invalidation: {} }],
+      alarms: { emails: ["oncall@example.com"] },
       changeRecorder: { repository: "example-org/edge-delivery", tokenParameter: "/edge/change-recorder/github-token", automationPrincipals: [`arn:aws:iam::${ACCOUNT}:role/edge-delivery-deploy`] },
     },
   },
@@ -76,7 +77,33 @@ describeWithTerraform("change recorder: the offline plan", () => {
     });
   });
 
-  test("each target has a retry policy and the dead-letter queue; Lambda's own retries end there too; an alarm watches it", () => {
+  test("the environment's Alarms watch both dead-letter queues and the function, each notifying the topic of its own region", () => {
+    const alarms = plan.configuration.root_module.resources.filter((r: any) => r.type === "aws_cloudwatch_metric_alarm");
+    const alarm = (dimension: string, value: string, metric: string) => {
+      const found = alarms.filter((r: any) => r.expressions.dimensions?.constant_value?.[dimension] === value && r.expressions.metric_name.constant_value === metric);
+      expect([value, metric, found.length]).toEqual([value, metric, 1]);
+      return found[0];
+    };
+    const topicOf = (providerKey: string) => configs("aws_sns_topic.").find((t: any) => (t.provider_config_key ?? "aws") === providerKey).address;
+    const expectPages = (a: any, providerKey: string) => {
+      expect(a.provider_config_key ?? "aws").toBe(providerKey);
+      expect(a.expressions.alarm_actions.references).toContain(`${topicOf(providerKey)}.arn`);
+    };
+    expectPages(alarm("QueueName", "dev-change-recorder-dlq", "ApproximateNumberOfMessagesVisible"), "aws.us_east_1");
+    for (const metric of ["Errors", "Throttles"]) expectPages(alarm("FunctionName", "dev-change-recorder", metric), "aws.us_east_1");
+    // The forwarder's queue is in the main region (ap-northeast-1): the main topic.
+    expectPages(alarm("QueueName", "dev-change-recorder-forward-dlq", "ApproximateNumberOfMessagesVisible"), "aws");
+    // The us-east-1 topic admits exactly the alarms of that region.
+    const policyOf = configs("aws_sns_topic_policy.").find((p: any) => p.expressions.arn.references.includes(`${topicOf("aws.us_east_1")}.arn`)).address;
+    // Unknown in the plan (it names the new topic's ARN): read the synthesized policy.
+    const policy = JSON.parse((stack as any).resource.aws_sns_topic_policy[policyOf.split(".")[1]].policy);
+    const sources = policy.Statement.find((s: any) => s.Sid === "CloudWatchAlarms").Condition.ArnEquals["aws:SourceArn"];
+    expect([...sources].sort()).toEqual(
+      ["dev-change-recorder-dlq-depth", "dev-change-recorder-function-errors", "dev-change-recorder-function-throttles"].map((n) => `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${n}`),
+    );
+  });
+
+  test("each target has a retry policy and the dead-letter queue; Lambda's own retries end there too", () => {
     for (const service of ["cloudfront", "iam", "s3"]) {
       const target = configs(`aws_cloudwatch_event_target.change-recorder_target-${service}`)[0].expressions;
       expect(target.dead_letter_config[0].arn.references).toContain(configs("aws_sqs_queue.change-recorder_dlq")[0].address + ".arn");
@@ -87,7 +114,6 @@ describeWithTerraform("change recorder: the offline plan", () => {
     expect(configs("aws_lambda_function_event_invoke_config.change-recorder_")[0].expressions.destination_config[0].on_failure[0].destination.references).toContain(
       configs("aws_sqs_queue.change-recorder_dlq")[0].address + ".arn",
     );
-    expect(after("aws_cloudwatch_metric_alarm.change-recorder_dlq-alarm")).toMatchObject({ metric_name: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "dev-change-recorder-dlq" }, threshold: 0 });
     expect(JSON.parse(after("aws_sqs_queue_policy.change-recorder_").policy).Statement[0].Condition).toEqual({
       ArnEquals: { "aws:SourceArn": ["cloudfront", "iam", "s3"].map((s) => `arn:aws:events:us-east-1:${ACCOUNT}:rule/dev-change-recorder-${s}`) },
     });
