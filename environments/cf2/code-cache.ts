@@ -7,25 +7,33 @@
  * Code with a relative import is not cached: its inputs include other files, which the key does not see.
  * Entries live in .build/cache/cf2/ ($EDGE_BUILD_DIR/cache/cf2/ if set); deleting the directory is always safe.
  */
-import { version as acornVersion } from "acorn";
-import { version as esbuildVersion } from "esbuild";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { buildFunctionCode as buildUncached, type BuiltCode, type Cf2Runtime } from "./code";
+import type { BuiltCode, Cf2Runtime } from "./code";
 import { projectRoot } from "../../model/project-root";
 
 /** A relative specifier anywhere in the code: `"./x"`, `'../y'`. Such code is built every time. */
 const RELATIVE_SPECIFIER = /["'`]\.\.?\//;
 
 let checkerHash: string | undefined;
-/** Identifies the builder and checker: the checker module's source as loaded, esbuild's and acorn's versions. */
+/**
+ * Identifies the builder and checker: the checker module's source, esbuild's and acorn's versions. Read from files,
+ * not by loading the modules: a synth whose functions are all cached never loads esbuild, acorn or the checker
+ * (about a tenth of a synth's start-up).
+ */
 function builderVersion(): string {
+  const version = (pkg: string): string => (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
   checkerHash ??= createHash("sha256")
     .update(readFileSync(require.resolve("./code")))
-    .update(`\0esbuild ${esbuildVersion}\0acorn ${acornVersion}`)
+    .update(`\0esbuild ${version("esbuild")}\0acorn ${version("acorn")}`)
     .digest("hex");
   return checkerHash;
+}
+
+/** The checker itself (code.ts), loaded on the first cache miss only. */
+function buildUncached(entryFile: string, runtime: Cf2Runtime, shownFile: string): BuiltCode {
+  return (require("./code") as typeof import("./code")).buildFunctionCode(entryFile, runtime, shownFile);
 }
 
 /** Where cache entries go. */
