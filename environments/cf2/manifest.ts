@@ -8,6 +8,7 @@ import { functionComment, functionName } from "../../model/names";
 import { CF2_RUNTIMES, Cf2Runtime, FUNCTION_EVENT_TYPES, FUNCTION_OWNERS, FunctionOwner } from "../../model/vocabulary";
 import { retention, type Environment } from "../schema";
 import { KVS_ARN, KVS_LOCAL_NAME, KVS_MAX_NAME_LENGTH, keyValueStoreName } from "../../model/cf2-key-value-store";
+import { checkManifestEnvironments } from "../manifest-environments";
 
 // Re-exported for the ticket tool and tests, which read them from here.
 export { FUNCTION_NAME, FunctionOwner, TICKET_KEY, functionComment, functionName };
@@ -72,26 +73,7 @@ export function manifestSchema(envs: Environment[]) {
     const comment = functionComment(m);
     if (comment.length > MAX_COMMENT_LENGTH)
       ctx.addIssue({ code: "custom", path: ["comment"], message: `with the ticket key the function comment is ${comment.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}` });
-    // A problem that repeats in several environments is reported once, naming them all.
-    const perEnv = new Map<string, { path: (string | number)[]; message: string; envs: string[] }>();
-    const envIssue = (envName: string, path: (string | number)[], message: (env: string) => string) => {
-      const key = `${path.join(".")} ${message("\u0000")}`;
-      const entry = perEnv.get(key) ?? { path, message: "", envs: [] };
-      entry.envs.push(envName);
-      entry.message = message(entry.envs.length === 1 ? `environment ${entry.envs[0]}` : `environments ${entry.envs.join(", ")}`);
-      perEnv.set(key, entry);
-    };
-    const seenEnvs = new Set<string>();
-    m.environments.forEach((envName, i) => {
-      if (seenEnvs.has(envName)) ctx.addIssue({ code: "custom", path: ["environments", i], message: `"${envName}" is listed twice` });
-      seenEnvs.add(envName);
-      const env = byName.get(envName);
-      if (!env) {
-        ctx.addIssue({ code: "custom", path: ["environments", i], message: `"${envName}" is not an environment; known: ${[...byName.keys()].join(", ")}` });
-        return;
-      }
-      const sidKnown = env.products.some((p) => p.sid === m.sid);
-      if (!sidKnown) envIssue(envName, ["sid"], (e) => `"${m.sid}" is not a product of ${e}; products: ${env.products.map((p) => p.sid).join(", ")}`);
+    checkManifestEnvironments(m, byName, ctx, ({ env, envName, sidKnown, envIssue }) => {
       const name = functionName(envName, m.sid, m.name);
       if (name.length > MAX_FUNCTION_NAME_LENGTH)
         ctx.addIssue({ code: "custom", path: ["name"], message: `the function name "${name}" is ${name.length} characters; AWS allows at most ${MAX_FUNCTION_NAME_LENGTH}: shorten the name` });
@@ -108,7 +90,6 @@ export function manifestSchema(envs: Environment[]) {
           envIssue(envName, ["associations", j, "behavior"], (e) => `site "${a.site}" of ${e} has no cache behavior "${a.behavior}"; its behaviors: ${behaviors.join(", ")}`);
       });
     });
-    for (const { path, message } of perEnv.values()) ctx.addIssue({ code: "custom", path, message });
     const kvs = m.keyValueStore;
     if (kvs && m.runtime !== Cf2Runtime.JS_2_0)
       ctx.addIssue({ code: "custom", path: ["keyValueStore"], message: `key value stores need runtime cloudfront-js-2.0 (this function uses ${m.runtime})` });

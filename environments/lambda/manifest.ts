@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { TICKET_KEY } from "../../model/limits";
 import { retention, type Environment } from "../schema";
+import { checkManifestEnvironments } from "../manifest-environments";
 import {
   ENVIRONMENT_VARIABLE_NAME,
   IMAGE_OWNERS,
@@ -99,26 +100,7 @@ export function lambdaManifestSchema(envs: Environment[]) {
         path: ["timeout"],
         message: `is ${m.timeout} seconds, but CloudFront waits at most ${LAMBDA_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${LAMBDA_LIMITS.originTimeoutSeconds} with an origin`,
       });
-    // A problem that repeats in several environments is reported once, naming them all.
-    const perEnv = new Map<string, { path: (string | number)[]; message: string; envs: string[] }>();
-    const envIssue = (envName: string, path: (string | number)[], message: (env: string) => string) => {
-      const key = `${path.join(".")} ${message("\u0000")}`;
-      const entry = perEnv.get(key) ?? { path, message: "", envs: [] };
-      entry.envs.push(envName);
-      entry.message = message(entry.envs.length === 1 ? `environment ${entry.envs[0]}` : `environments ${entry.envs.join(", ")}`);
-      perEnv.set(key, entry);
-    };
-    const seen = new Set<string>();
-    m.environments.forEach((envName, i) => {
-      if (seen.has(envName)) ctx.addIssue({ code: "custom", path: ["environments", i], message: `"${envName}" is listed twice` });
-      seen.add(envName);
-      const env = byName.get(envName);
-      if (!env) {
-        ctx.addIssue({ code: "custom", path: ["environments", i], message: `"${envName}" is not an environment; known: ${[...byName.keys()].join(", ")}` });
-        return;
-      }
-      const sidKnown = env.products.some((p) => p.sid === m.sid);
-      if (!sidKnown) envIssue(envName, ["sid"], (e) => `"${m.sid}" is not a product of ${e}; products: ${env.products.map((p) => p.sid).join(", ")}`);
+    checkManifestEnvironments(m, byName, ctx, ({ env, envName, sidKnown, envIssue }) => {
       const fn = lambdaFunctionName(envName, m.sid, m.name);
       if (fn.length > LAMBDA_LIMITS.functionNameLength)
         ctx.addIssue({
@@ -152,6 +134,5 @@ export function lambdaManifestSchema(envs: Environment[]) {
             `site "${site.name}" of ${e} has no cache behavior "${m.origin!.pathPattern}" to route to the function; declare it in the site's distribution.behaviors (its place and cache policy are the environment's); declared: ${patterns.join(", ") || "(none)"}`,
         );
     });
-    for (const { path, message } of perEnv.values()) ctx.addIssue({ code: "custom", path, message });
   });
 }
