@@ -195,7 +195,14 @@ function resolveReferences(state: Json, config: Json): Json {
   const resolve = (configured: unknown, planned: unknown, name: string, address: string): unknown => {
     if (isTemplate(configured)) return planned === placeholder("string", name, address) ? (render(configured) ?? planned) : planned;
     if (isObject(configured) && isObject(planned)) {
-      for (const [k, v] of Object.entries(configured)) if (k in planned) planned[k] = resolve(v, planned[k], k, address);
+      // A map of strings the plan could not know at all (a Lambda's environment variables with one reference) is
+      // crafted as {}: render it whole when every entry renders, or the next round would still change it.
+      const entries = Object.entries(configured);
+      if (Object.keys(planned).length === 0 && entries.length > 0 && entries.every(([, v]) => typeof v === "string")) {
+        const rendered = entries.map(([k, v]) => [k, isTemplate(v) ? render(v) : v] as const);
+        if (rendered.every(([, v]) => v !== undefined)) return Object.fromEntries(rendered);
+      }
+      for (const [k, v] of entries) if (k in planned) planned[k] = resolve(v, planned[k], k, address);
       return planned;
     }
     if (Array.isArray(planned) && Array.isArray(configured) && configured.some(isTemplate) && configured.length === planned.length) {
