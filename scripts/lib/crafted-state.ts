@@ -187,15 +187,37 @@ function resolveReferences(state: Json, config: Json): Json {
     });
     return complete ? rendered.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{") : undefined;
   };
+  /**
+   * A rendered value as the provider stores it. An EventBridge rule's event_pattern is kept as re-marshalled JSON
+   * (Go's encoding/json: object keys sorted, no spaces; the provider's ruleEventPatternJSONDecoder), so the crafted
+   * state must hold it that way too or the next round shows the key order as a change.
+   */
+  const stored = (value: string | undefined, name: string, address: string): string | undefined => {
+    if (value === undefined || name !== "event_pattern" || !address.startsWith("aws_cloudwatch_event_rule.")) return value;
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Json)[k])])) : v;
+    try {
+      return JSON.stringify(sorted(JSON.parse(value)));
+    } catch {
+      return value;
+    }
+  };
   const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
   // A configured block and its planned instance agree on every literal scalar the configuration gives.
   const sameBlock = (configured: Json, planned: Json) =>
     Object.entries(configured).every(([k, v]) => typeof v === "object" || isTemplate(v) || String(planned?.[k]) === String(v));
   /** The planned value with the configuration's references rendered where it still holds a placeholder. */
   const resolve = (configured: unknown, planned: unknown, name: string, address: string): unknown => {
-    if (isTemplate(configured)) return planned === placeholder("string", name, address) ? (render(configured) ?? planned) : planned;
+    if (isTemplate(configured)) return planned === placeholder("string", name, address) ? (stored(render(configured), name, address) ?? planned) : planned;
     if (isObject(configured) && isObject(planned)) {
-      for (const [k, v] of Object.entries(configured)) if (k in planned) planned[k] = resolve(v, planned[k], k, address);
+      // A map of strings the plan could not know at all (a Lambda's environment variables with one reference) is
+      // crafted as {}: render it whole when every entry renders, or the next round would still change it.
+      const entries = Object.entries(configured);
+      if (Object.keys(planned).length === 0 && entries.length > 0 && entries.every(([, v]) => typeof v === "string")) {
+        const rendered = entries.map(([k, v]) => [k, isTemplate(v) ? render(v) : v] as const);
+        if (rendered.every(([, v]) => v !== undefined)) return Object.fromEntries(rendered);
+      }
+      for (const [k, v] of entries) if (k in planned) planned[k] = resolve(v, planned[k], k, address);
       return planned;
     }
     if (Array.isArray(planned) && Array.isArray(configured) && configured.some(isTemplate) && configured.length === planned.length) {

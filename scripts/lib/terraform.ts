@@ -115,6 +115,7 @@ export interface RunResult {
 export function terraform(cwd: string, args: string[]): RunResult {
   const bin = findTerraform();
   if (!bin) throw new Error(offlineUnavailableReason());
+  const started = Date.now();
   const r = spawnSync(bin, args, {
     cwd,
     encoding: "utf8",
@@ -130,6 +131,8 @@ export function terraform(cwd: string, args: string[]): RunResult {
       AWS_EC2_METADATA_DISABLED: "true",
     },
   });
+  // EDGE_TF_DEBUG=1 lists every terraform call with its duration: the way to see where a slow suite spends its time.
+  if (process.env.EDGE_TF_DEBUG) process.stderr.write(`terraform ${args[0]} in ${path.relative(VALIDATE_DIR, cwd)}: ${Date.now() - started} ms\n`);
   return { status: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
