@@ -4,7 +4,6 @@
  *
  * Each function's code is read, bundled if needed and checked once, however many environments list it.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
@@ -12,8 +11,9 @@ import { Cf2Runtime } from "../../model/vocabulary";
 import { buildFunctionCode } from "./code-cache";
 import { projectRoot } from "../../model/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
+import { functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
 
-export const MANIFEST_FILE = "manifest.json";
+export { MANIFEST_FILE };
 export const CODE_FILE = "index.js";
 export const TESTS_DIR = "tests";
 
@@ -48,27 +48,13 @@ export interface Cf2Function {
 
 /** Reads every functions/cf2/<name>/manifest.json (files directly in the directory, such as a README, are ignored). */
 export function readManifestSources(dir: string = functionsDir()): ManifestSource[] {
-  if (!existsSync(dir)) return [];
-  const root = projectRoot();
-  const shownDir = path.relative(root, dir).startsWith("..") ? dir : path.relative(root, dir);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
-    .map((e) => e.name)
-    .sort()
-    .map((name) => sourceOf(path.join(dir, name), `${shownDir}/${name}`));
+  return functionDirectories(dir).map((d) => sourceOf(d.dir, d.shown));
 }
 
 /** One function directory as a source; `shown` is how messages name the directory. */
 export function sourceOf(functionDir: string, shown: string): ManifestSource {
-  const file = `${shown}/${MANIFEST_FILE}`;
-  let input: unknown;
-  try {
-    input = JSON.parse(readFileSync(path.join(functionDir, MANIFEST_FILE), "utf8"));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    input = new Error(e.code === "ENOENT" ? `is missing (every directory under functions/cf2 is one function)` : `is not valid JSON: ${e.message}`);
-  }
-  return { file, dirName: path.basename(functionDir), input, codeFile: path.join(functionDir, CODE_FILE), shownCodeFile: `${shown}/${CODE_FILE}` };
+  const input = readManifestJson(functionDir, "functions/cf2");
+  return { file: `${shown}/${MANIFEST_FILE}`, dirName: path.basename(functionDir), input, codeFile: path.join(functionDir, CODE_FILE), shownCodeFile: `${shown}/${CODE_FILE}` };
 }
 
 /** Validates manifests against the environments, builds and checks their code; throws one ConfigError for all problems. */

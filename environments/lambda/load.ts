@@ -3,14 +3,14 @@
  * CloudFront Function manifests, all problems of all manifests are collected and thrown together before any
  * construct exists.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, describeIssue } from "../load";
 import type { Environment } from "../schema";
 import { projectRoot } from "../../model/project-root";
 import { lambdaManifestSchema, type LambdaManifest } from "./manifest";
+import { functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
 
-export const LAMBDA_MANIFEST_FILE = "manifest.json";
+export const LAMBDA_MANIFEST_FILE = MANIFEST_FILE;
 
 /** functions/lambda of the repository, or $EDGE_LAMBDA_DIR (tests and the benchmark point it elsewhere). */
 export function lambdaFunctionsDir(): string {
@@ -35,24 +35,7 @@ export interface LambdaFunctionSpec {
 
 /** Reads every functions/lambda/<name>/manifest.json (files directly in the directory are ignored). */
 export function readLambdaManifestSources(dir: string = lambdaFunctionsDir()): LambdaManifestSource[] {
-  if (!existsSync(dir)) return [];
-  const root = projectRoot();
-  const shownDir = path.relative(root, dir).startsWith("..") ? dir : path.relative(root, dir);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
-    .map((e) => e.name)
-    .sort()
-    .map((name) => {
-      const file = `${shownDir}/${name}/${LAMBDA_MANIFEST_FILE}`;
-      let input: unknown;
-      try {
-        input = JSON.parse(readFileSync(path.join(dir, name, LAMBDA_MANIFEST_FILE), "utf8"));
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        input = new Error(e.code === "ENOENT" ? "is missing (every directory under functions/lambda is one function)" : `is not valid JSON: ${e.message}`);
-      }
-      return { file, dirName: name, input };
-    });
+  return functionDirectories(dir).map((d) => ({ file: `${d.shown}/${LAMBDA_MANIFEST_FILE}`, dirName: d.name, input: readManifestJson(d.dir, "functions/lambda") }));
 }
 
 /** Validates manifests against the environments; throws one ConfigError listing every problem. */
