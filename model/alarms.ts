@@ -1,6 +1,6 @@
 /**
  * What pages someone: the kinds of alarm, their names and where their runbook lines live. Imports neither
- * environments/ nor modules/. README "Alarms" has one runbook line per kind (a test keeps them in step).
+ * environments/ nor modules/. docs/alarms.md has one runbook line per kind (a test keeps them in step).
  */
 
 /** Every kind of failure an environment alarms on. */
@@ -39,5 +39,5 @@ export function pipelineFailureRuleName(envName: string): string {
   return `${envName}-edge-pipeline-failed`;
 }
 
-/** The README anchor every alarm description points at. */
-export const RUNBOOK_ANCHOR = "README.md#alarms-runbook";
+/** The runbook (a path in this repository and its anchor) every alarm description points at. */
+export const RUNBOOK_ANCHOR = "docs/alarms.md#alarms-runbook";

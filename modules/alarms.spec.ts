@@ -32,7 +32,7 @@ test("a dead-letter queue alarms on its first visible message and reports recove
     alarm_actions: [expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/)],
     ok_actions: [expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/)],
   });
-  expect(alarm.alarm_description).toContain("README.md#alarms-runbook (dlq-depth)");
+  expect(alarm.alarm_description).toContain("docs/alarms.md#alarms-runbook (dlq-depth)");
 });
 
 test("a function gets Errors and Throttles alarms; a state machine ExecutionsFailed and ExecutionsTimedOut", () => {

@@ -1,8 +1,8 @@
 /**
- * The README table "what each application-team role may do", rendered from a synthesized stack's roles and the
- * policies attached to them. test/app-team-access.docs.test.ts keeps the README equal to it.
+ * The table "what each application-team role may do" in docs/access.md, rendered from a synthesized stack's roles
+ * and the policies attached to them. test/app-team-access.docs.test.ts keeps docs/access.md equal to it.
  *
- * Usage: npm run synth && npx tsx scripts/access-table.ts [--write]   (--write replaces the table in README.md)
+ * Usage: npm run synth && npx tsx scripts/access-table.ts [--write]   (--write replaces the table in docs/access.md)
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -12,6 +12,8 @@ import { accountOf, rolesOf } from "./lib/synthesized-iam";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type StackJson = Record<string, any>;
 
+/** The document holding the table, relative to the repository root. */
+export const ACCESS_DOC = "docs/access.md";
 export const TABLE_BEGIN = "<!-- app-team-access-table:begin (npx tsx scripts/access-table.ts --write) -->";
 export const TABLE_END = "<!-- app-team-access-table:end -->";
 /** The example environment the table is rendered from: it has both kinds of role and every safeguard on. */
@@ -60,12 +62,12 @@ export function renderAccessTable(stack: StackJson): string {
   return rows.join("\n");
 }
 
-/** README.md with the table between the markers replaced. */
-export function withTable(readme: string, table: string): string {
-  const begin = readme.indexOf(TABLE_BEGIN);
-  const end = readme.indexOf(TABLE_END);
-  if (begin < 0 || end < begin) throw new Error(`README.md has no ${TABLE_BEGIN} ... ${TABLE_END} block`);
-  return `${readme.slice(0, begin + TABLE_BEGIN.length)}\n${table}\n${readme.slice(end)}`;
+/** The access document with the table between the markers replaced. */
+export function withTable(doc: string, table: string): string {
+  const begin = doc.indexOf(TABLE_BEGIN);
+  const end = doc.indexOf(TABLE_END);
+  if (begin < 0 || end < begin) throw new Error(`${ACCESS_DOC} has no ${TABLE_BEGIN} ... ${TABLE_END} block`);
+  return `${doc.slice(0, begin + TABLE_BEGIN.length)}\n${table}\n${doc.slice(end)}`;
 }
 
 if (require.main === module) {
@@ -73,8 +75,8 @@ if (require.main === module) {
   const stack = JSON.parse(readFileSync(path.join(root, "cdktf.out", "stacks", TABLE_ENVIRONMENT, "cdk.tf.json"), "utf8"));
   const table = renderAccessTable(stack);
   if (process.argv.includes("--write")) {
-    const file = path.join(root, "README.md");
+    const file = path.join(root, ACCESS_DOC);
     writeFileSync(file, withTable(readFileSync(file, "utf8"), table));
-    console.log(`README.md: table updated from cdktf.out/stacks/${TABLE_ENVIRONMENT}`);
+    console.log(`${ACCESS_DOC}: table updated from cdktf.out/stacks/${TABLE_ENVIRONMENT}`);
   } else console.log(table);
 }

@@ -3,17 +3,17 @@ import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../environments/load";
 import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
-import { renderAccessTable, TABLE_BEGIN, TABLE_END, TABLE_ENVIRONMENT } from "../scripts/access-table";
+import { ACCESS_DOC, renderAccessTable, TABLE_BEGIN, TABLE_END, TABLE_ENVIRONMENT } from "../scripts/access-table";
 import { rolesOf } from "../scripts/lib/synthesized-iam";
 import { synthesizeExamples } from "./support/synth";
 
 const root = path.join(__dirname, "..");
 const stacks = synthesizeExamples();
-const readme = readFileSync(path.join(root, "README.md"), "utf8");
+const doc = readFileSync(path.join(root, ACCESS_DOC), "utf8");
 
-test("the README's table of what each role may do equals the synthesized policies", () => {
+test("docs/access.md's table of what each role may do equals the synthesized policies", () => {
   const table = renderAccessTable(stacks[TABLE_ENVIRONMENT]);
-  expect(readme).toContain(`${TABLE_BEGIN}\n${table}\n${TABLE_END}`);
+  expect(doc).toContain(`${TABLE_BEGIN}\n${table}\n${TABLE_END}`);
   // The table is complete: every statement of every policy an application-team role attaches is a row.
   const policies = new Map(
     rolesOf(stacks[TABLE_ENVIRONMENT])
@@ -27,7 +27,7 @@ test("a changed policy makes the table differ (the check can fail)", () => {
   const stack = JSON.parse(JSON.stringify(stacks[TABLE_ENVIRONMENT]));
   const policy = Object.values<any>(stack.resource.aws_iam_policy).find((p) => p.name.endsWith("-cf2-app-team"));
   policy.policy = policy.policy.replace('"logs:GetQueryResults",', "");
-  expect(readme).not.toContain(`${TABLE_BEGIN}\n${renderAccessTable(stack)}\n${TABLE_END}`);
+  expect(doc).not.toContain(`${TABLE_BEGIN}\n${renderAccessTable(stack)}\n${TABLE_END}`);
 });
 
 describe("the example GitHub Actions workflow", () => {

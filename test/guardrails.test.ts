@@ -1,6 +1,6 @@
 /**
  * The guardrail rule pack (guardrails/): every rule on every synthesized example stack, every rule against its own
- * breaking and keeping examples, suppressions, and the README table equal to the pack.
+ * breaking and keeping examples, suppressions, and the table in docs/guardrails.md equal to the pack.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
@@ -44,9 +44,9 @@ describe("the rule pack", () => {
     });
   });
 
-  test("README's guardrails table is the pack's (npx tsx scripts/guardrails-table.ts --write)", () => {
-    const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-    const block = /<!-- guardrails-table:begin[^>]*-->\n([\s\S]*?)\n<!-- guardrails-table:end -->/.exec(readme);
+  test("docs/guardrails.md's table is the pack's (npx tsx scripts/guardrails-table.ts --write)", () => {
+    const doc = readFileSync(path.join(__dirname, "..", "docs", "guardrails.md"), "utf8");
+    const block = /<!-- guardrails-table:begin[^>]*-->\n([\s\S]*?)\n<!-- guardrails-table:end -->/.exec(doc);
     expect(block?.[1]).toBe(rulesTable());
   });
 });

@@ -188,9 +188,9 @@ test("--owner infra: the pass-through says the infrastructure team owns the code
   expect(code).not.toContain("application team");
 });
 
-test("the command's Next: steps are the README's", () => {
-  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-  for (const line of nextSteps("SHOP-1234", "response-headers")) expect(readme).toContain(line);
+test("the command's Next: steps are the ones docs/cloudfront-functions.md shows", () => {
+  const doc = readFileSync(path.join(ROOT, "docs", "cloudfront-functions.md"), "utf8");
+  for (const line of nextSteps("SHOP-1234", "response-headers")) expect(doc).toContain(line);
 });
 
 describe("the command", () => {
