@@ -55,7 +55,7 @@ export const changeRecorderSchema = z
      * schema only to tell a user who still sets it where it went, instead of zod's bare "unrecognized key".
      */
     alarmTopicArn: z
-      .never({ error: 'was removed: the recorder\'s alarms notify the environment\'s "alarms" topic (set "alarms" in the environment; README "Alarms")' })
+      .never({ error: 'was removed: the recorder\'s alarms notify the environment\'s "alarms" topic (set "alarms" in the environment; docs/alarms.md)' })
       .optional(),
   })
   .strict();

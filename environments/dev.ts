@@ -34,7 +34,7 @@ export default defineEnvironment({
   ],
   // The dev account has no GitHub OIDC provider yet: this stack creates it.
   githubOidc: {},
-  // The infrastructure team's plan/apply roles for .github/workflows (README, Pull-request review and delivery):
+  // The infrastructure team's plan/apply roles for .github/workflows (docs/access.md, "The infrastructure team's roles"):
   // example-org/edge-delivery's numeric repository and owner ids.
   deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
   sites: [

@@ -41,13 +41,13 @@ export default defineEnvironment({
     },
   ],
   githubOidc: {},
-  // The infrastructure team's plan/apply roles for .github/workflows (README, Pull-request review and delivery):
+  // The infrastructure team's plan/apply roles for .github/workflows (docs/access.md, "The infrastructure team's roles"):
   // example-org/edge-delivery's numeric repository and owner ids.
   deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
   // Production tier: certificates (TLSv1.2_2021) and access logs on every distribution, deletion protection, and
-  // LIVE function changes only through the reviewed CI/CD role (README "Production safeguards").
+  // LIVE function changes only through the reviewed CI/CD role (docs/access.md, "Production safeguards").
   security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true },
-  // Failed invalidations, release executions and pipelines page the on-call mailbox (README "Alarms").
+  // Failed invalidations, release executions and pipelines page the on-call mailbox (docs/alarms.md).
   alarms: { emails: ["edge-oncall@example.com"] },
   // Console and CLI changes to what this account's stacks manage become records and GitHub issues.
   changeRecorder: {

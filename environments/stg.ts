@@ -27,10 +27,10 @@ export default defineEnvironment({
   ],
   // Another project created the stg account's GitHub OIDC provider; reference it.
   githubOidc: { existingProviderArn: "arn:aws:iam::234567890123:oidc-provider/token.actions.githubusercontent.com" },
-  // The infrastructure team's plan/apply roles for .github/workflows (README, Pull-request review and delivery):
+  // The infrastructure team's plan/apply roles for .github/workflows (docs/access.md, "The infrastructure team's roles"):
   // example-org/edge-delivery's numeric repository and owner ids.
   deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
-  // Alarms go to the platform team's existing topic (its policy admits CloudWatch and EventBridge; README "Alarms").
+  // Alarms go to the platform team's existing topic (its policy admits CloudWatch and EventBridge; docs/alarms.md).
   alarms: { topicArn: "arn:aws:sns:ap-northeast-1:234567890123:stg-platform-alerts" },
   sites: [
     {

@@ -3,7 +3,7 @@
  * `prevent_destroy` in the resource's configuration, so a site entry that is removed or renamed takes its protection
  * with it and the plan simply deletes the distribution and the bucket. This check reads the saved plan and fails on
  * every delete (or replace) of a distribution, a site bucket or the GitHub OIDC provider that is not allowed by
- * address, so a retirement is always a deliberate, named decision (README "Retire a site on purpose").
+ * address, so a retirement is always a deliberate, named decision (docs/access.md, "Retire a site on purpose").
  *
  * Usage (plan saved by Terraform in the stack's directory):
  *   terraform -chdir=cdktf.out/stacks/prod plan -out=prod.tfplan
@@ -82,6 +82,6 @@ if (require.main === module) {
   }
   console.error(`${envName} is protected from deletion, and the plan would ${found.length === 1 ? "delete" : `delete ${found.length} resources`}:`);
   for (const d of found) console.error(`  - ${d.address}: ${d.action} (${d.id})`);
-  console.error("If this is a retirement, re-run with --allow <address> for each (README \"Retire a site on purpose\"); otherwise fix the configuration (a renamed site or bucket is a delete and a create).");
+  console.error("If this is a retirement, re-run with --allow <address> for each (docs/access.md, \"Retire a site on purpose\"); otherwise fix the configuration (a renamed site or bucket is a delete and a create).");
   process.exit(1);
 }

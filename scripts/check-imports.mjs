@@ -3,7 +3,7 @@
  * Fails on two kinds of import:
  * - @cdktf/provider-aws from its package root instead of lib/<resource> (the root loads all 1,500 resources: 10x
  *   slower synth and type-check);
- * - an import across the layers the wrong way (README, *Architecture*): model/ depends on nothing of ours,
+ * - an import across the layers the wrong way (docs/architecture.md, "Layers"): model/ depends on nothing of ours,
  *   environments/ (configuration) and modules/ (constructs) never see each other, stacks/ wires them, and scripts/
  *   (CLIs) never import test/. Spec and test files may also use test support and the CLIs' libraries.
  *

@@ -280,7 +280,7 @@ export function credentialProblem(err: unknown, envName: string, accountId: stri
   if (/^(InvalidClientTokenId|UnrecognizedClientException|InvalidSignatureException|SignatureDoesNotMatch|IncompleteSignature)$/.test(name))
     return `${needs}: AWS does not accept the credentials of ${how} (${name}); check the profile, or export fresh credentials`;
   if (/^(AccessDenied|AccessDeniedException)$/.test(name))
-    return `${needs} with ssm:GetParameters on /edge/${envName}/... and CloudFront read/promote/invalidate on the site's distributions (README, "Continuous deployment"): ${how} was refused (${message.split("\n")[0]})`;
+    return `${needs} with ssm:GetParameters on /edge/${envName}/... and CloudFront read/promote/invalidate on the site's distributions (docs/continuous-deployment.md): ${how} was refused (${message.split("\n")[0]})`;
   return undefined;
 }
 

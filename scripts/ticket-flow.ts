@@ -1,5 +1,5 @@
 /**
- * `npm run check:ticket-flow [-- --full]`: the README's ticket flow, end to end, in a scratch copy of the repository,
+ * `npm run check:ticket-flow [-- --full]`: the ticket flow of docs/cloudfront-functions.md, end to end, in a scratch copy of the repository,
  * with three extra functions added by `npm run ticket` (one per ticket format) on cache behavior events that are free
  * in the current configuration: ticket -> synth -> validate -> tests. It proves that a valid ticket never turns the
  * tests red, whatever functions the repository already has.
@@ -49,7 +49,7 @@ export function freeSlots(envs: Environment[], taken: Set<string>, count: number
   return slots;
 }
 
-/** Tickets for the slots, one per format the README documents: the Japanese request template, a Jira table, English Markdown. */
+/** Tickets for the slots, one per format docs/cloudfront-functions.md documents: the Japanese request template, a Jira table, English Markdown. */
 function ticketsFor(slots: ReturnType<typeof freeSlots>): { file: string; text: string; name: string }[] {
   const mark = (eventType: string, col: string) => (eventType === col ? "○" : "-");
   return slots.map((s, i) => {

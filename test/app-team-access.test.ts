@@ -283,7 +283,7 @@ describe("infra-owned functions and the console restriction (fixture environment
   });
 });
 
-/** What the permission set of a team grants (README): switching to the team's maintenance roles. */
+/** What the permission set of a team grants (docs/access.md): switching to the team's maintenance roles. */
 const PERMISSION_SET_POLICY: PolicyDocument = {
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/*-cf2-maintenance" }],

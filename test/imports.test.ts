@@ -8,7 +8,7 @@ const CHECK = path.join(__dirname, "..", "scripts", "check-imports.mjs");
 const PROVIDER_ROOT = ["@cdktf", "provider-aws"].join("/");
 const check = (root?: string) => spawnSync(process.execPath, root ? [CHECK, root] : [CHECK], { encoding: "utf8" });
 
-/** `npm run check:imports`: provider resources by deep path, and imports only down the layers (README, *Architecture*). */
+/** `npm run check:imports`: provider resources by deep path, and imports only down the layers (docs/architecture.md, "Layers"). */
 test("the repository passes the import rules", () => {
   const r = check();
   expect(r.stderr).toBe("");

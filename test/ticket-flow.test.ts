@@ -1,5 +1,5 @@
 /**
- * The README's ticket flow, end to end, in a scratch copy of the repository (scripts/ticket-flow.ts): three tickets
+ * The ticket flow of docs/cloudfront-functions.md, end to end, in a scratch copy of the repository (scripts/ticket-flow.ts): three tickets
  * (one per format) add functions on cache behavior events that are free in the current configuration, then synth,
  * `terraform validate` of the stacks they land in, and the suites whose inputs include the functions (cf2-manifests,
  * cf2-functions, guardrails) must pass against the copy.
