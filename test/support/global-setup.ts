@@ -6,8 +6,8 @@
 import { warmPluginCache } from "../../scripts/lib/terraform";
 
 export default function globalSetup(): void {
-  // Workers inherit this. The warning is for people running the SDK on Node 20 (README, Prerequisites); repeated by
-  // every suite that loads a client, it only buries test output.
+  // Workers inherit this. The warning is for people running the SDK on Node 20 (docs/versions.md); repeated by every
+  // suite that loads a client, it only buries test output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   warmPluginCache();
 }
