@@ -1,7 +1,7 @@
 /**
  * The documentation stays true to the repository: every relative link, anchor and repository path in README.md and
- * docs/*.md exists, every `npm run` names a package.json script and every `cdktf`/`cdktn` command is one the CLI
- * has, every topic document is linked from the README, and the README stays short.
+ * docs/*.md exists, every `npm run` names a package.json script, every `cdktf`/`cdktn` command is one the CLI has and
+ * every file a command runs exists, every topic document is linked from the README, and the README stays short.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -34,6 +34,7 @@ describe("a repository whose docs are wrong", () => {
     write(".gitignore", "cdktf.out/\n");
     write("modules/static-site.ts", "");
     write("functions/cf2/geo/index.js", "");
+    write("scripts/here.mjs", "");
     write(
       "README.md",
       [
@@ -42,15 +43,16 @@ describe("a repository whose docs are wrong", () => {
         "npm ci && npm run synth     # run the tests",
         "npm test && npm run lint",
         "npx cdktf plan dev",
+        "npx tsx scripts/gone.ts --write && node scripts/here.mjs",
         "```",
         "[A](docs/a.md) and [A's part](docs/a.md#part) and [gone](docs/gone.md#x) and [web](https://example.com/x.md)",
         "`modules/static-site.ts`, `modules/site.ts`, `functions/cf2/<name>/`, `functions/lambda/<name>/`, `cdktf.out/stacks/<env>/`",
         "`npm run check:imports` and `npx cdktf diff dev`, `cdktf deploy`",
-        ...Array.from({ length: 3 }, () => "filler"),
+        ...Array.from({ length: 2 }, () => "filler"),
       ].join("\n") + "\n",
     );
     write("docs/a.md", "# A\n\n## Part one\n\nSee [the map](../README.md#nowhere), [B](b.md#b) and [up](../../outside.md).\n`functions/cf2/geo/index.js` `modules/` `modules/nothing/`\n");
-    write("docs/b.md", "# B\n\nRun `cdktn synth`.\n");
+    write("docs/b.md", "# B\n\nRun `cdktn synth`, then `functions/x/publish.sh <account>`.\n");
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -60,14 +62,16 @@ describe("a repository whose docs are wrong", () => {
       "README.md:11: README.md has 12 lines; keep it at most 10 and move topics to docs/",
       'README.md:4: "npm run lint": package.json has no script "lint"',
       'README.md:5: "cdktf plan": not a cdktf command; cdktf has deploy, diff, synth',
-      'README.md:7: link "docs/a.md#part": docs/a.md has no heading with the anchor #part',
-      'README.md:7: link "docs/gone.md#x": docs/gone.md does not exist',
-      "README.md:8: `modules/site.ts`: no such file or folder in the repository",
-      "README.md:8: `functions/lambda/<name>/`: no such folder in the repository",
+      'README.md:6: "tsx scripts/gone.ts": scripts/gone.ts does not exist',
+      'README.md:8: link "docs/a.md#part": docs/a.md has no heading with the anchor #part',
+      'README.md:8: link "docs/gone.md#x": docs/gone.md does not exist',
+      "README.md:9: `modules/site.ts`: no such file or folder in the repository",
+      "README.md:9: `functions/lambda/<name>/`: no such folder in the repository",
       'docs/a.md:5: link "../README.md#nowhere": README.md has no heading with the anchor #nowhere',
       'docs/a.md:5: link "../../outside.md" leaves the repository',
       "docs/a.md:6: `modules/nothing/`: no such folder in the repository",
       'docs/b.md:3: "cdktn synth": cdktn is not installed (node_modules/.bin/cdktn)',
+      'docs/b.md:3: "functions/x/publish.sh": functions/x/publish.sh does not exist',
       "docs/b.md:1: not linked from README.md; add it to the README's list of documents",
     ]);
   });

@@ -1,7 +1,8 @@
 /**
  * Checks the repository's Markdown (README.md and docs/*.md) against the repository itself: relative links and their
- * anchors, repository paths in backticks, `npm run <script>` and `cdktf <command>` (or `cdktn`), that every topic
- * document is linked from the README, and the README's length. Everything it compares with is read from the files
+ * anchors, repository paths in backticks, `npm run <script>`, `cdktf <command>` (or `cdktn`), the files commands run
+ * (`npx tsx <file>`, `node <file>`, `<path>.sh`), that every topic document is linked from the README, and the README's
+ * length. Everything it compares with is read from the files
  * (package.json, the folders, the CLI's own `--help`), so adding a document, a script or a folder needs no edit here.
  */
 import { spawnSync } from "node:child_process";
@@ -113,6 +114,9 @@ const CLI_IN_CODE = /(?:^|[\s`(])(?:npx\s+)?(cdkt[fn])\s+([a-z][\w-]*)/g;
 const CLI_IN_PROSE = /\bnpx\s+(cdkt[fn])\s+([a-z][\w-]*)/g;
 /** `npm run <script>` (also `npm --prefix <dir> run <script>`), not across a shell comment or `&&`. */
 const NPM_RUN = /\bnpm\b[^`|\n#&;]*?\brun\s+([a-z][\w:.-]*)/g;
+/** A file a command runs: `npx tsx <file>`, `node <file>`, or a shell script by its path; run from the repository root. */
+const RUNS_FILE = /\b(?:tsx|node)\s+((?:\.\/)?[\w.-]+(?:\/[\w.-]+)*\.(?:ts|mts|cts|mjs|cjs|js))\b/g;
+const SHELL_SCRIPT = /(?:^|[\s`(])((?:\.\/)?[\w.-]+\/[\w./-]*\.sh)\b/g;
 const CODE_SPAN = /`([^`\n]+)`/g;
 const LINK = /\[[^\]\n]*\]\(([^()\s]+)(?:\s+"[^"]*")?\)/g;
 
@@ -173,6 +177,9 @@ export function checkDocs(repositoryRoot: string, options: DocsCheckOptions): st
         if (!commands) at(line, `"${cli} ${command}": ${cli} is not installed (node_modules/.bin/${cli})`);
         else if (!commands.has(command)) at(line, `"${cli} ${command}": not a ${cli} command; ${cli} has ${[...commands].sort().join(", ")}`);
       }
+      for (const code of line.code ? [line.text] : spans)
+        for (const m of [...code.matchAll(RUNS_FILE), ...code.matchAll(SHELL_SCRIPT)])
+          if (!existsSync(path.join(root, m[1]))) at(line, `"${m[0].trim()}": ${m[1]} does not exist`);
       if (line.code) continue;
 
       for (const span of spans) {
