@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // inside the project: the transpiled files resolve node_modules and the project root from where they are.
 const buildRoot = path.resolve(process.env.EDGE_BUILD_DIR ?? path.join(root, ".build"));
 const appCache = path.join(buildRoot, "cache", "app");
-const SOURCE_DIRS = ["model", "stacks", "modules", "environments"];
+const SOURCE_DIRS = ["model", "config", "stacks", "modules", "environments"];
 /** Trees kept besides the one in use; older ones are removed once they are also ten minutes old. */
 const KEEP = 8;
 

@@ -18,7 +18,7 @@ import { addAlarms } from "./alarms";
 import type { Alarms } from "../modules/alarms";
 import { DeletionProtection } from "../modules/deletion-protection";
 
-export { defaultTags } from "../environments/resolve";
+export { defaultTags } from "../config/resolve";
 
 /**
  * One environment: its state backend, a provider for the main region and one for us-east-1 (CloudFront Function

@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, loadEnvironments } from "../environments/load";
-import { functionsDir as repoFunctionsDir, loadFunctions, readManifestSources, validateFunctions } from "../environments/cf2/load";
-import { functionName } from "../environments/cf2/manifest";
+import { ConfigError, loadEnvironments } from "../config/load";
+import { functionsDir as repoFunctionsDir, loadFunctions, readManifestSources, validateFunctions } from "../config/functions/cf2/load";
+import { functionName } from "../config/functions/cf2/manifest";
 import { resourcesOfType, synthesizeExamples, type StackJson } from "./support/synth";
 
 // Frozen fixture environments: the messages below name their environments, sites and behaviors.

@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, validateEnvironments } from "../environments/load";
-import { loadFunctions } from "../environments/cf2/load";
+import { ConfigError, validateEnvironments } from "../config/load";
+import { loadFunctions } from "../config/functions/cf2/load";
 import dev from "../environments/dev";
 import { problemsAfter as check } from "./support/config";
 import { resourcesOfType, synthesize } from "./support/synth";

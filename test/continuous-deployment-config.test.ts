@@ -1,5 +1,5 @@
 import { problemsAfter as check } from "./support/config";
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import stg from "../environments/stg";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));

@@ -1,5 +1,5 @@
 import { problemsAfter as check } from "./support/config";
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));

@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, validateEnvironments } from "../environments/load";
-import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
+import { ConfigError, validateEnvironments } from "../config/load";
+import { readLambdaManifestSources, validateLambdaFunctions } from "../config/functions/lambda/load";
 import { LAMBDA_DEFAULTS, LAMBDA_LIMITS } from "../model/lambda";
 
 const base = {

@@ -9,13 +9,11 @@ import type { z } from "zod";
 import { ConfigError } from "../model/errors";
 import { defaultBucketName } from "../model/names";
 import { projectRoot } from "../model/project-root";
-import { environmentSchema, type Environment } from "./schema";
+import { environmentSchema, type Environment } from "./environment";
 import { changeRecorderProblems } from "./change-recorder";
 
 export { ConfigError };
 
-/** Files in environments/ that are code, not environments. */
-const NOT_ENVIRONMENTS = new Set(["schema", "load", "resolve"]);
 /** An environment file: `<name>.ts` or `<name>.json` (or `.js`, as the synth build transpiles `.ts`). */
 const ENVIRONMENT_FILE = /^[a-z][a-z0-9]*\.(ts|js|json)$/;
 
@@ -38,7 +36,6 @@ export function environmentsDir(): string {
 export function environmentFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => ENVIRONMENT_FILE.test(f))
-    .filter((f) => !NOT_ENVIRONMENTS.has(f.replace(/\.(ts|js|json)$/, "")))
     .sort();
 }
 
@@ -98,7 +95,7 @@ function loadModule(file: string, dir: string, repoDir: string): { default?: unk
   const canLoadTs = ".ts" in require.extensions;
   if (!file.endsWith(".ts") || canLoadTs) return require(file);
   if (path.resolve(dir) === path.resolve(repoDir)) {
-    const built = path.join(__dirname, path.basename(file).replace(/\.ts$/, ".js"));
+    const built = path.join(__dirname, "..", "environments", path.basename(file).replace(/\.ts$/, ".js"));
     if (existsSync(built)) return require(built);
   }
   // Loaded here only: the project's own environment files need no bundling, and loading esbuild costs every synth.

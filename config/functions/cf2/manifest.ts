@@ -3,11 +3,11 @@
  * reviewed in a pull request. Validated with zod against the environment configuration before any construct exists.
  */
 import { z } from "zod";
-import { FUNCTION_NAME, LIMITS, TICKET_KEY } from "../../model/limits";
-import { functionComment, functionName } from "../../model/names";
-import { CF2_RUNTIMES, Cf2Runtime, FUNCTION_EVENT_TYPES, FUNCTION_OWNERS, FunctionOwner } from "../../model/vocabulary";
-import { retention, type Environment } from "../schema";
-import { KVS_ARN, KVS_LOCAL_NAME, KVS_MAX_NAME_LENGTH, keyValueStoreName } from "../../model/cf2-key-value-store";
+import { FUNCTION_NAME, LIMITS, TICKET_KEY } from "../../../model/limits";
+import { functionComment, functionName } from "../../../model/names";
+import { CF2_RUNTIMES, Cf2Runtime, FUNCTION_EVENT_TYPES, FUNCTION_OWNERS, FunctionOwner } from "../../../model/vocabulary";
+import { retention, type Environment } from "../../environment";
+import { KVS_ARN, KVS_LOCAL_NAME, KVS_MAX_NAME_LENGTH, keyValueStoreName } from "../../../model/cf2-key-value-store";
 import { checkManifestEnvironments } from "../manifest-environments";
 
 // Re-exported for the ticket tool and tests, which read them from here.

@@ -5,11 +5,11 @@
  * Each function's code is read, bundled if needed and checked once, however many environments list it.
  */
 import * as path from "node:path";
-import { ConfigError, describeIssue } from "../load";
-import type { Environment } from "../schema";
-import { Cf2Runtime } from "../../model/vocabulary";
-import { buildFunctionCode } from "./code-cache";
-import { projectRoot } from "../../model/project-root";
+import { ConfigError, describeIssue } from "../../load";
+import type { Environment } from "../../environment";
+import { Cf2Runtime } from "../../../model/vocabulary";
+import { buildFunctionCode } from "../../../environments/cf2/code-cache";
+import { projectRoot } from "../../../model/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
 import { functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
 

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { DEFAULT_TEST_ROUTE, INVALIDATION_QUOTAS, MAX_PATHS_PER_BATCH } from "../model/release";
 import { deployEnvironments, deployRolesSchema } from "./deploy-roles";
-import { alarms, cicdIdentity, security, securityProblems } from "./security-schema";
+import { alarms, cicdIdentity, security, securityProblems } from "./security";
 
 import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
 import { defaultBucketName, invalidatorFunctionName } from "../model/names";

@@ -20,12 +20,12 @@ import type {
   TrafficConfig,
 } from "../model/resolved";
 import { keyValueStoreName } from "../model/cf2-key-value-store";
-import { functionsOf, type Cf2Function } from "./cf2/load";
+import { functionsOf, type Cf2Function } from "./functions/cf2/load";
 import { resolveDeployRoles } from "./deploy-roles";
 import { resolveChangeRecorder } from "./change-recorder";
-import type { LambdaFunctionSpec } from "./lambda/load";
-import { resolveContainerFunctions } from "./lambda/resolve";
-import type { Environment, Site } from "./schema";
+import type { LambdaFunctionSpec } from "./functions/lambda/load";
+import { resolveContainerFunctions } from "./functions/lambda/resolve";
+import type { Environment, Site } from "./environment";
 
 /** Tags the providers put on every taggable resource of an environment. */
 export function defaultTags(env: Pick<Environment, "tags" | "name" | "repository">): Record<string, string> {

@@ -4,9 +4,9 @@
  * construct exists.
  */
 import * as path from "node:path";
-import { ConfigError, describeIssue } from "../load";
-import type { Environment } from "../schema";
-import { projectRoot } from "../../model/project-root";
+import { ConfigError, describeIssue } from "../../load";
+import type { Environment } from "../../environment";
+import { projectRoot } from "../../../model/project-root";
 import { lambdaManifestSchema, type LambdaManifest } from "./manifest";
 import { functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { projectRoot } from "../model/project-root";
+import { projectRoot } from "../../model/project-root";
 
 export const MANIFEST_FILE = "manifest.json";
 

@@ -4,8 +4,8 @@
  * repository and pipeline, never here. Validated with zod against the environments before any construct exists.
  */
 import { z } from "zod";
-import { TICKET_KEY } from "../../model/limits";
-import { retention, type Environment } from "../schema";
+import { TICKET_KEY } from "../../../model/limits";
+import { retention, type Environment } from "../../environment";
 import { checkManifestEnvironments } from "../manifest-environments";
 import {
   ENVIRONMENT_VARIABLE_NAME,
@@ -17,7 +17,7 @@ import {
   RESERVED_ENVIRONMENT_VARIABLES,
   lambdaFunctionName,
   reservedLambdaNameProblem,
-} from "../../model/lambda";
+} from "../../../model/lambda";
 
 const range = (what: string, { min, max }: { min: number; max: number }, unit: string) =>
   z
