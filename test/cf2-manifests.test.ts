@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "../config/load";
 import { functionsDir as repoFunctionsDir, loadFunctions, readManifestSources, validateFunctions } from "../config/functions/cf2/load";
-import { functionName } from "../config/functions/cf2/manifest";
+import { functionName } from "../model/names";
 import { resourcesOfType, synthesizeExamples, type StackJson } from "./support/synth";
 
 // Frozen fixture environments: the messages below name their environments, sites and behaviors.
