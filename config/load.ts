@@ -6,16 +6,20 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import Module from "node:module";
 import * as path from "node:path";
 import type { z } from "zod";
+import { ENV_NAME } from "../model/limits";
 import { ConfigError } from "../model/errors";
-import { defaultBucketName } from "../model/names";
 import { projectRoot } from "../model/project-root";
-import { environmentSchema, type Environment } from "./environment";
+import { oidcProviderProblems } from "./access";
 import { changeRecorderProblems } from "./change-recorder";
+import { environmentSchema, type Environment } from "./environment";
+import { USER_MESSAGES } from "./messages";
+import { siteBucketName } from "./site";
 
 export { ConfigError };
 
-/** An environment file: `<name>.ts` or `<name>.json` (or `.js`, as the synth build transpiles `.ts`). */
-const ENVIRONMENT_FILE = /^[a-z][a-z0-9]*\.(ts|js|json)$/;
+/** A file environments/ may hold: `<name>.ts` or `<name>.json` (or `.js`); the name is checked separately. */
+const SOURCE_FILE = /^(?!.*\.d\.ts$)[^.].*\.(ts|js|json)$/;
+const EXTENSION = /\.(ts|js|json)$/;
 
 export interface EnvironmentSource {
   /** Path shown in messages, relative to the repository root (environments/dev.ts). */
@@ -32,16 +36,12 @@ export function environmentsDir(): string {
   return process.env.EDGE_ENVIRONMENTS_DIR ?? path.join(projectRoot(), "environments");
 }
 
-/** Lists the environment files in a directory: .ts sources, transpiled .js, or .json. */
+/** Lists the environment files in a directory: every .ts, .js or .json file in it (folders are not environments). */
 export function environmentFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => ENVIRONMENT_FILE.test(f))
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && SOURCE_FILE.test(e.name))
+    .map((e) => e.name)
     .sort();
-}
-
-/** JSON files whose names cannot be environment names would otherwise be skipped without a word. */
-function misnamedFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith(".json") && !ENVIRONMENT_FILE.test(f));
 }
 
 /**
@@ -59,37 +59,77 @@ export function loadEnvironments(dir: string = environmentsDir()): Environment[]
     throw new ConfigError([`${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
   }
   const names = new Map<string, string>();
-  const problems = misnamedFiles(dir).map((f) => `${shown}/${f}: is not an environment file name: use <name>.json with 2-10 lowercase letters or digits`);
   const sources = files.map((f): EnvironmentSource => {
     const file = `${shown}/${f.replace(/\.js$/, ".ts")}`;
-    const base = f.replace(/\.(ts|js|json)$/, "");
+    const base = f.replace(EXTENSION, "");
+    if (!ENV_NAME.test(base))
+      return { file, input: new Error(`is not an environment file name: use <name>.ts or <name>.json with 2-10 lowercase letters or digits, starting with a letter`) };
     const twin = names.get(base);
     names.set(base, file);
     if (twin) return { file, input: new Error(`${twin} defines environment "${base}" too; keep one file per environment`) };
-    try {
-      if (f.endsWith(".json")) return { file, input: JSON.parse(readFileSync(path.join(dir, f), "utf8")) };
-      return { file, input: loadModule(path.join(dir, f), dir, repoDir).default };
-    } catch (err) {
-      const message = err instanceof SyntaxError && f.endsWith(".json") ? `is not valid JSON: ${err.message}` : `cannot be loaded: ${String((err as Error).message ?? err).split("\n")[0]}`;
-      return { file, input: new Error(message) };
-    }
+    return { file, input: readEnvironmentFile(path.join(dir, f), dir, repoDir) };
   });
-  if (sources.length === 0) throw new ConfigError([...problems, `no environment files found in ${dir}`]);
-  let envs: Environment[];
+  if (sources.length === 0) throw new ConfigError([`no environment files found in ${dir}`]);
+  return validateEnvironments(sources);
+}
+
+/** An environment file's default export, or an Error saying in one line why there is none. */
+function readEnvironmentFile(file: string, dir: string, repoDir: string): unknown {
+  let text: string;
   try {
-    envs = validateEnvironments(sources);
+    text = readFileSync(file, "utf8");
   } catch (err) {
-    if (err instanceof ConfigError) throw new ConfigError([...problems, ...err.problems]);
-    throw err;
+    return new Error(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return envs;
+  if (text.trim() === "") return new Error(`is empty: ${file.endsWith(".json") ? 'write one JSON object { "name": ... }' : "end it with export default defineEnvironment({ ... })"}`);
+  if (file.endsWith(".json")) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      return new Error(`is not valid JSON: ${jsonErrorAt(text, (err as Error).message)}`);
+    }
+  }
+  let exports: { default?: unknown };
+  try {
+    exports = loadModule(file, dir, repoDir);
+  } catch (err) {
+    return new Error(loadError(err));
+  }
+  if (!("default" in exports) || exports.default === undefined) return new Error("has no default export: end it with export default defineEnvironment({ ... })");
+  return exports.default;
+}
+
+/** JSON.parse's "... at position N" as "line L: ...". */
+function jsonErrorAt(text: string, message: string): string {
+  const m = / at position (\d+)/.exec(message);
+  if (!m) return message;
+  const line = text.slice(0, Number(m[1])).split("\n").length;
+  return `line ${line}: ${message.replace(m[0], "")}`;
+}
+
+/** Why a module could not be loaded, in one line: esbuild's, tsx's or swc's syntax errors carry a line. */
+function loadError(err: unknown): string {
+  const errors = (err as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors;
+  if (Array.isArray(errors) && errors.length > 0) {
+    const first = errors[0];
+    const at = first.location ? `line ${first.location.line}: ` : "";
+    return `has a syntax error: ${at}${first.text}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`;
+  }
+  const message = String((err as Error)?.message ?? err);
+  // "<file>:3:8: ERROR: Unexpected ")"" (tsx, esbuild's text form) or swc's "  x Unexpected token ... ,-[<file>:3:8]".
+  const located = /:(\d+):\d+:\s*(?:ERROR:\s*)?(.+)/.exec(message) ?? /\[[^\]]*:(\d+):\d+\]/.exec(message);
+  if (err instanceof SyntaxError || /Transform failed|Syntax Error|Expected|Unexpected/.test(message)) {
+    const text = located?.[2] ?? message.split("\n").find((l) => /\S/.test(l) && !/^\s*(Transform failed|Build failed)/.test(l))?.replace(/^\s*[x×]\s*/, "").trim() ?? message;
+    return `has a syntax error: ${located ? `line ${located[1]}: ` : ""}${text}`;
+  }
+  return `cannot be loaded: ${message.split("\n")[0]}`;
 }
 
 /**
  * Loads an environment module. Under jest or tsx `.ts` loads directly. The synth runs transpiled JavaScript from
- * .build/<pid>/ (scripts/app.mjs), where the repository's environment files exist as `.js` beside this file; files
- * of any other directory are bundled with esbuild on the fly, so $EDGE_ENVIRONMENTS_DIR may hold `.ts` files too.
+ * .build/ (scripts/app.mjs), where the repository's environment files exist as `.js` in the environments/ beside
+ * config/; files of any other directory are bundled with esbuild on the fly, so $EDGE_ENVIRONMENTS_DIR may hold
+ * `.ts` files too.
  */
 function loadModule(file: string, dir: string, repoDir: string): { default?: unknown } {
   const canLoadTs = ".ts" in require.extensions;
@@ -112,56 +152,60 @@ function loadModule(file: string, dir: string, repoDir: string): { default?: unk
 /** Validates environment inputs; throws one ConfigError listing every problem. */
 export function validateEnvironments(sources: EnvironmentSource[]): Environment[] {
   const problems: string[] = [];
-  const envs: Environment[] = [];
+  const envs: { env: Environment; file: string }[] = [];
   for (const { file, input } of sources) {
-    const expected = path.basename(file).replace(/\.(ts|js|json)$/, "");
+    const expected = path.basename(file).replace(EXTENSION, "");
     if (input instanceof Error) {
       problems.push(`${file}: ${input.message}`);
       continue;
     }
-    if (input === undefined || input === null || typeof input !== "object") {
-      problems.push(`${file}: must export default defineEnvironment({...})`);
+    if (input === null || typeof input !== "object" || Array.isArray(input)) {
+      const what = input === null ? "null" : Array.isArray(input) ? "a list" : typeof input;
+      problems.push(`${file}: holds ${what}, not an environment: ${file.endsWith(".json") ? 'write one JSON object { "name": ... }' : "export default defineEnvironment({ ... })"}`);
       continue;
     }
-    const result = environmentSchema.safeParse(input);
+    // Checked on the raw input too, so a file with other problems reports this in the same run.
+    const name = (input as { name?: unknown }).name;
+    if (typeof name === "string" && ENV_NAME.test(name) && name !== expected)
+      problems.push(`${file}: field "name": is "${name}" but must equal the file name "${expected}" (the stack is named after it)`);
+    const result = environmentSchema.safeParse(input, USER_MESSAGES);
     if (!result.success) {
       for (const issue of result.error.issues) problems.push(describeIssue(file, input, issue));
       continue;
     }
-    if (result.data.name !== expected)
-      problems.push(`${file}: field "name": is "${result.data.name}" but must equal the file name "${expected}" (the stack is named after it)`);
-    envs.push(result.data);
+    if (result.data.name === expected) envs.push({ env: result.data, file });
   }
-  problems.push(...crossEnvironmentProblems(envs, sources));
+  problems.push(...crossEnvironmentProblems(envs));
   if (problems.length > 0) throw new ConfigError(problems);
-  return envs;
+  return envs.map((e) => e.env);
 }
 
-/** Rules that span environments: names and globally unique bucket names. */
-function crossEnvironmentProblems(envs: Environment[], sources: EnvironmentSource[]): string[] {
+/** Rules that span environments: what a CloudFront distribution id, an S3 bucket name or an account's singletons belong to. */
+function crossEnvironmentProblems(valid: { env: Environment; file: string }[]): string[] {
   const problems: string[] = [];
-  const fileOf = (env: Environment) => sources.find((s) => (s.input as { name?: string }).name === env.name)?.file ?? `environments/${env.name}.ts`;
+  const files = new Map(valid.map(({ env, file }) => [env, file]));
+  const fileOf = (env: Environment) => files.get(env) ?? `environments/${env.name}.ts`;
   const buckets = new Map<string, string>();
-  for (const env of envs) {
+  const distributions = new Map<string, string>();
+  for (const { env, file } of valid) {
     env.sites.forEach((site, i) => {
-      const bucket = site.bucketName ?? defaultBucketName(env.name, site.sid, site.name, env.accountId);
-      const where = `${fileOf(env)}: entry sites[${i}] "${site.name}"`;
+      const where = `${file}: entry sites[${i}] "${site.name}"`;
+      const named = `${file} sites[${i}] "${site.name}"`;
+      const bucket = siteBucketName(env, site);
       const other = buckets.get(bucket);
       if (other) problems.push(`${where}, field "bucketName": bucket "${bucket}" is also used by ${other}; S3 bucket names are global`);
-      else buckets.set(bucket, where.replace(/: entry /, " "));
+      else buckets.set(bucket, named);
+      const id = site.distribution.id;
+      if (!id) return;
+      const owner = distributions.get(id);
+      // A distribution is managed by one stack; within one file the schema already reports the second site.
+      if (owner && !owner.startsWith(`${file} `))
+        problems.push(`${where}, field "distribution.id": distribution ${id} is also claimed by ${owner}; a distribution belongs to one environment (give this site its own, or remove the id to create one)`);
+      else if (!owner) distributions.set(id, named);
     });
   }
-  // IAM allows one OIDC provider per issuer and account: only one environment of an account may create it.
-  const oidcCreators = new Map<string, string>();
-  for (const env of envs) {
-    if (!env.githubOidc || env.githubOidc.existingProviderArn) continue;
-    const other = oidcCreators.get(env.accountId);
-    if (other)
-      problems.push(
-        `${fileOf(env)}: field "githubOidc": ${other} already creates the GitHub OIDC provider of account ${env.accountId} (one per account); set existingProviderArn: "arn:aws:iam::${env.accountId}:oidc-provider/token.actions.githubusercontent.com"`,
-      );
-    else oidcCreators.set(env.accountId, fileOf(env));
-  }
+  const envs = valid.map((v) => v.env);
+  problems.push(...oidcProviderProblems(envs, fileOf));
   problems.push(...changeRecorderProblems(envs, fileOf));
   return problems;
 }

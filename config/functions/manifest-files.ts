@@ -30,3 +30,10 @@ export function readManifestJson(functionDir: string, parent: string): unknown {
     return new Error(e.code === "ENOENT" ? `is missing (every directory under ${parent} is one function)` : `is not valid JSON: ${e.message}`);
   }
 }
+
+/** A manifest's name must equal its directory's; read from the raw input, so it is reported with the manifest's other problems. */
+export function directoryNameProblems(file: string, input: unknown, dirName: string): string[] {
+  const name = (input as { name?: unknown } | null)?.name;
+  if (typeof name !== "string" || name === "" || name === dirName) return [];
+  return [`${file}: field "name": is "${name}" but must equal its directory name "${dirName}"`];
+}
