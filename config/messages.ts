@@ -47,7 +47,9 @@ export function closest(word: string, known: readonly string[]): string | undefi
   const extended = known.filter((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
   if (lower.length >= 3 && extended.length === 1) return extended[0];
   // A misspelt abbreviation ("logRetension" for logRetentionDays) is as close to the key's start as to a word.
-  const scored = known.map((k) => ({ k, d: Math.min(distance(word, k), distance(word, k.slice(0, word.length))) })).sort((a, b) => a.d - b.d);
+  const scored = known
+    .map((k) => ({ k, d: Math.min(distance(word, k), word.length >= 5 ? distance(word, k.slice(0, word.length)) : Infinity) }))
+    .sort((a, b) => a.d - b.d);
   const [best, next] = scored;
   const limit = Math.max(2, Math.floor(word.length / 3));
   return best && best.d <= limit && (!next || next.d > best.d) ? best.k : undefined;
