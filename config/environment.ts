@@ -81,7 +81,6 @@ export const environmentSchema = z
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** A validated environment, defaults filled in. */
 export type Environment = z.output<typeof environmentSchema>;
-export type Site = Environment["sites"][number];
 
 /** Identity helper so environment files get types and editor completion. */
 export function defineEnvironment(input: EnvironmentInput): EnvironmentInput {

@@ -42,7 +42,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known word `word` abbreviates, or the closest one if it is close enough to be what was meant and no other is as close. */
-export function closest(word: string, known: readonly string[]): string | undefined {
+function closest(word: string, known: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
   const extended = known.filter((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
   if (lower.length >= 3 && extended.length === 1) return extended[0];
@@ -91,7 +91,7 @@ type Schema = { _zod: { def: { type: string; innerType?: Schema } } };
 const isNever = (s: Schema): boolean => s._zod.def.type === "never" || (s._zod.def.innerType !== undefined && isNever(s._zod.def.innerType));
 
 /** The message for a built-in check, or undefined to keep zod's. */
-export function userMessage(iss: z.core.$ZodRawIssue): string | undefined {
+function userMessage(iss: z.core.$ZodRawIssue): string | undefined {
   switch (iss.code) {
     case "invalid_type": {
       const expected = String(iss.expected);

@@ -1,5 +1,5 @@
 /**
- * Limits of AWS and of this project's naming scheme, in one table. The schema (environments/) enforces them on user
+ * Limits of AWS and of this project's naming scheme, in one table. The schema (config/) enforces them on user
  * input; constructs rely on them. Each entry names its public source.
  */
 

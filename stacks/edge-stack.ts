@@ -42,7 +42,7 @@ export class EdgeStack extends TerraformStack {
   /** The environment's alarms (`alarms` configured); modules built later register theirs with its watch methods. */
   readonly alarms?: Alarms;
 
-  /** `env`: the resolved environment (environments/resolve.ts): defaults applied, names computed, references checked. */
+  /** `env`: the resolved environment (config/resolve.ts): defaults applied, names computed, references checked. */
   constructor(scope: Construct, readonly env: ResolvedEnvironment) {
     super(scope, env.name);
     configureBackend(this, env.backend);

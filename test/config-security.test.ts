@@ -1,5 +1,5 @@
 /**
- * Safeguards (environments/security-schema.ts): every combination that cannot work is rejected with the file, entry and
+ * Safeguards (config/security.ts): every combination that cannot work is rejected with the file, entry and
  * field named, and nothing is synthesized. Built on copies of the examples, so new environments change nothing here.
  */
 import { spawnSync } from "node:child_process";

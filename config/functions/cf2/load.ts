@@ -1,5 +1,5 @@
 /**
- * Finds, validates and builds every CloudFront Function under functions/cf2/. Like environments/load.ts, all
+ * Finds, validates and builds every CloudFront Function under functions/cf2/. Like config/load.ts, all
  * problems of all manifests and all code are collected and thrown together before any construct exists.
  *
  * Each function's code is read, bundled if needed and checked once, however many environments list it.

@@ -40,7 +40,7 @@ const keyValueStore = z.union([
   z.object({ arn: z.record(z.string(), z.string().regex(KVS_ARN, "must be a key value store ARN: arn:aws:cloudfront::<account>:key-value-store/<id>")) }).strict(),
 ]);
 
-export const manifestShape = z
+const manifestShape = z
   .object({
     /** The Jira ticket that requested the function; in the comment and the log group's tags. */
     ticket: z.string().regex(TICKET_KEY, 'must be a Jira issue key like "EDGE-123"'),

@@ -11,7 +11,7 @@ import { lambdaManifestSchema, type LambdaManifest } from "./manifest";
 import { directoryNameProblems, functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
 import { USER_MESSAGES } from "../../messages";
 
-export const LAMBDA_MANIFEST_FILE = MANIFEST_FILE;
+const LAMBDA_MANIFEST_FILE = MANIFEST_FILE;
 
 /** functions/lambda of the repository, or $EDGE_LAMBDA_DIR (tests and the benchmark point it elsewhere). */
 export function lambdaFunctionsDir(): string {

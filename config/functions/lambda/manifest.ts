@@ -58,7 +58,7 @@ const origin = z
   })
   .strict();
 
-export const lambdaManifestShape = z
+const lambdaManifestShape = z
   .object({
     /** The ticket that requested the function; tagged on every resource. */
     ticket: z.string().regex(TICKET_KEY, 'must be a Jira issue key like "SHOP-1300"'),
@@ -89,7 +89,6 @@ export const lambdaManifestShape = z
   })
   .strict();
 
-export type LambdaManifestInput = z.input<typeof lambdaManifestShape>;
 export type LambdaManifest = z.output<typeof lambdaManifestShape>;
 
 /** The manifest schema with the rules that need the environment configuration. */
