@@ -106,8 +106,12 @@ function userMessage(iss: z.core.$ZodRawIssue): string | undefined {
       return `${describeValue(iss.input)} is not allowed${guess ? `: did you mean "${guess}"?` : ""}; one of ${quoted(values)}`;
     }
     case "invalid_union": {
-      const { options, discriminator } = iss as { options?: readonly unknown[]; discriminator?: string };
-      if (!discriminator || !options) return undefined;
+      const { options, discriminator, errors } = iss as { options?: readonly unknown[]; discriminator?: string; errors?: { message: string; path: PropertyKey[] }[][] };
+      if (!discriminator || !options) {
+        // Each alternative's first complaint, e.g. `must be a number, not the text "forever"; or must be "never"`.
+        const tries = (errors ?? []).map((e) => e[0]).filter((e) => e && e.path.length === 0).map((e) => e.message);
+        return tries.length > 0 ? [...new Set(tries)].join("; or ") : undefined;
+      }
       const value = iss.input && typeof iss.input === "object" ? (iss.input as Record<string, unknown>)[discriminator] : iss.input;
       if (value === undefined) return `is required: one of ${quoted(options)}`;
       return `${describeValue(value)} is not allowed; one of ${quoted(options)}`;

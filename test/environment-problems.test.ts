@@ -122,6 +122,10 @@ test("messages say what the field must be, not zod's types", () => {
     'environments/qa.ts: field "repository": must be a quoted string, not the number 5',
     'environments/qa.ts: field "logRetentionDays": must be a number, not the text "14"',
   ]);
+  const recorder = { repository: "example-org/edge-delivery", tokenParameter: "/edge/github-token", recordRetentionDays: "forever" };
+  expect(problemsAfter(env("qa", { changeRecorder: recorder }))).toEqual([
+    'environments/qa.ts: field "changeRecorder.recordRetentionDays": must be a number, not the text "forever"; or must be "never", not the text "forever"',
+  ]);
   expect(problemsAfter(env("qa", { region: undefined }))[0]).toMatch(/^environments\/qa\.ts: field "region": is required: one of "us-east-1", /);
 });
 
