@@ -118,7 +118,7 @@ function loadError(err: unknown): string {
   const message = String((err as Error)?.message ?? err);
   // "<file>:3:8: ERROR: Unexpected ")"" (tsx, esbuild's text form) or swc's "  x Unexpected token ... ,-[<file>:3:8]".
   const located = /:(\d+):\d+:\s*(?:ERROR:\s*)?(.+)/.exec(message) ?? /\[[^\]]*:(\d+):\d+\]/.exec(message);
-  if (err instanceof SyntaxError || /Transform failed|Syntax Error|Expected|Unexpected/.test(message)) {
+  if (err instanceof SyntaxError || /Transform failed|Syntax Error/.test(message)) {
     const text = located?.[2] ?? message.split("\n").find((l) => /\S/.test(l) && !/^\s*(Transform failed|Build failed)/.test(l))?.replace(/^\s*[x×]\s*/, "").trim() ?? message;
     return `has a syntax error: ${located ? `line ${located[1]}: ` : ""}${text}`;
   }
