@@ -5,9 +5,9 @@
  * stack trace and exits 1.
  */
 import { ConfigError, runReportingUserErrors } from "./model/errors";
-import { environmentsDir, loadEnvironments } from "./environments/load";
-import { loadFunctions } from "./environments/cf2/load";
-import { loadLambdaFunctions } from "./environments/lambda/load";
+import { environmentsDir, loadEnvironments } from "./config/load";
+import { loadFunctions } from "./config/functions/cf2/load";
+import { loadLambdaFunctions } from "./config/functions/lambda/load";
 import { buildApp } from "./stacks/app";
 
 function main(): void {

@@ -1,4 +1,4 @@
-import { defineEnvironment } from "./schema";
+import { defineEnvironment } from "../config/environment";
 
 /** Development: one account shared by every product team for integration work. */
 export default defineEnvironment({

@@ -1,4 +1,4 @@
-import { defineEnvironment } from "./schema";
+import { defineEnvironment } from "../config/environment";
 
 /** Production: its own account, long log retention, KMS-encrypted state with a legacy lock table. */
 export default defineEnvironment({

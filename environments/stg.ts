@@ -1,4 +1,4 @@
-import { defineEnvironment } from "./schema";
+import { defineEnvironment } from "../config/environment";
 
 /** Staging: production-like, for release rehearsal and acceptance tests. */
 export default defineEnvironment({

@@ -120,7 +120,7 @@ export function changeRecorderNames(envName: string, accountId: string) {
 
 /**
  * The recorder of an account, resolved from the environment that enables it and the other environments of its
- * account (environments/change-recorder.ts). What the stack knows only as references (its own distributions,
+ * account (config/change-recorder.ts). What the stack knows only as references (its own distributions,
  * policies and service roles) the stack adds; everything here is literal.
  */
 export interface ResolvedChangeRecorder {

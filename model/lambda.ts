@@ -1,6 +1,6 @@
 /**
  * Container-image Lambda functions: vocabulary, limits and every name the feature derives. Imports nothing from
- * environments/ or modules/, so the schema (environments/lambda/) and the constructs (modules/container-function.ts)
+ * config/ or modules/, so the schema (config/functions/lambda/) and the constructs (modules/container-function.ts)
  * share one source of truth.
  */
 
@@ -145,7 +145,7 @@ export function reservedLambdaNameProblem(name: string, siteNames: string[]): st
   return undefined;
 }
 
-/** A container function of one environment, resolved (environments/lambda/resolve.ts): defaults applied, names computed. */
+/** A container function of one environment, resolved (config/functions/lambda/resolve.ts): defaults applied, names computed. */
 export interface ResolvedContainerFunction {
   /** The manifest (directory) name. */
   readonly name: string;

@@ -1,5 +1,5 @@
 /**
- * Limits of AWS and of this project's naming scheme, in one table. The schema (environments/) enforces them on user
+ * Limits of AWS and of this project's naming scheme, in one table. The schema (config/) enforces them on user
  * input; constructs rely on them. Each entry names its public source.
  */
 
@@ -61,3 +61,19 @@ export const TICKET_KEY = /^[A-Z][A-Z0-9_]+-[1-9][0-9]*$/;
 export const FUNCTION_NAME = /^[a-z][a-z0-9_-]*[a-z0-9]$/;
 /** Characters IAM allows in role names. */
 export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * What is wrong with a cache behavior's path pattern, or undefined. CloudFront allows at most 255 of
+ * A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + & ? and treats a pattern with or without its leading "/" alike
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern);
+ * this project writes every pattern one way, starting with "/" (or "*" for a pattern such as *.jpg), so that a
+ * function manifest, a ticket and the environment name the same behavior with the same string. "*" and "/*" are the
+ * default behavior, which is declared on its own.
+ */
+export function pathPatternProblem(pattern: string): string | undefined {
+  if (pattern === "*" || pattern === "/*") return `"${pattern}" is the default behavior; declare it as defaultBehavior`;
+  if (pattern.length === 0 || pattern.length > LIMITS.pathPatternLength) return `must be 1-${LIMITS.pathPatternLength} characters (is ${pattern.length})`;
+  if (!/^[A-Za-z0-9_\-.*$/~"'@:+&?]+$/.test(pattern)) return "allows A-Z a-z 0-9 _ - . * $ / ~ \" ' @ : + & ? only";
+  if (!/^[/*]/.test(pattern)) return `must start with "/" (or "*"), such as /${pattern.replace(/^\/*/, "")}`;
+  return undefined;
+}

@@ -1,6 +1,6 @@
 /**
  * Every resource name and ARN the project computes, defined once. The schema checks the names it can (length,
- * characters) with these same functions, the resolve step (environments/resolve.ts) computes them for each
+ * characters) with these same functions, the resolve step (config/resolve.ts) computes them for each
  * environment, and the constructs, the CLIs and the tests use them instead of rebuilding strings.
  *
  * ARNs are written as literals (not Terraform references) wherever the name is known at synth, so a plan shows every

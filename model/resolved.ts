@@ -1,9 +1,9 @@
 /**
  * Resolved configuration: what the stacks hand to the modules, produced once per environment by
- * environments/resolve.ts from the validated environment files and CloudFront Function manifests. Every default is
+ * config/resolve.ts from the validated environment files and CloudFront Function manifests. Every default is
  * applied, every name computed and every cross reference (alsoInvalidate, function associations) checked and
  * resolved to a name the stack can look up. Modules take these slices (and construct references), never the raw
- * configuration; the schema's output is checked against these types at compile time in environments/resolve.ts.
+ * configuration; the schema's output is checked against these types at compile time in config/resolve.ts.
  */
 import type { ResolvedDeployRoles } from "./deploy-roles";
 import type { ResolvedChangeRecorder } from "./change-recorder";
@@ -196,9 +196,9 @@ export interface ResolvedEnvironment {
   readonly appTeams: readonly ResolvedAppTeam[];
   /** The GitHub OIDC provider: created (`{}`) or referenced; undefined when no product needs it. */
   readonly githubOidc?: { readonly existingProviderArn?: string };
-  /** The infrastructure team's plan and apply roles (environments/deploy-roles.ts); undefined when not configured. */
+  /** The infrastructure team's plan and apply roles (config/deploy-roles.ts); undefined when not configured. */
   readonly deployRoles?: ResolvedDeployRoles;
-  /** Safeguards (environments/security-schema.ts), every flag set. */
+  /** Safeguards (config/security.ts), every flag set. */
   readonly security: SecuritySettings;
   /** Where alarms go; undefined = no alarms. */
   readonly alarms?: AlarmsConfig;

@@ -9,7 +9,7 @@ export { appTeamPolicyName };
 /**
  * The name prefix every application-team resource carries, written with the principal tags of the caller. Function
  * names are `<env>-<sid>-<name>` and log groups `/aws/cloudfront/function/<function name>`; env and sid contain no
- * hyphen (environments/schema.ts), so `dev-shop-*` can never match a function of sid "shop2" or env "dev2".
+ * hyphen (config/environment.ts), so `dev-shop-*` can never match a function of sid "shop2" or env "dev2".
  */
 export const PRINCIPAL_PREFIX = "${aws:PrincipalTag/environment}-${aws:PrincipalTag/sid}";
 

@@ -35,7 +35,7 @@ export interface SiteInvalidatorProps {
   readonly site: StaticSite;
   /** Other sites whose distributions serve this bucket's objects. @default none */
   readonly alsoInvalidate?: readonly StaticSite[];
-  /** The site's resolved invalidation (environments/resolve.ts): events, filters, paths, batching, names. */
+  /** The site's resolved invalidation (config/resolve.ts): events, filters, paths, batching, names. */
   readonly config: ResolvedInvalidation;
   /** The handler bundle. @default functions/invalidator, bundled once per process */
   readonly bundle?: LambdaBundle;

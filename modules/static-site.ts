@@ -63,7 +63,7 @@ export interface StaticSiteProps {
   readonly sid: string;
   /** Site name, unique in the environment. */
   readonly siteName: string;
-  /** Origin bucket name (globally unique), as resolved (environments/resolve.ts). */
+  /** Origin bucket name (globally unique), as resolved (config/resolve.ts). */
   readonly bucketName: string;
   /** Distribution comment (at most 128 characters). @default `<env>-<sid>-<site>` */
   readonly comment?: string;

@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // inside the project: the transpiled files resolve node_modules and the project root from where they are.
 const buildRoot = path.resolve(process.env.EDGE_BUILD_DIR ?? path.join(root, ".build"));
 const appCache = path.join(buildRoot, "cache", "app");
-const SOURCE_DIRS = ["model", "stacks", "modules", "environments"];
+const SOURCE_DIRS = ["model", "config", "stacks", "modules", "environments"];
 /** Trees kept besides the one in use; older ones are removed once they are also ten minutes old. */
 const KEEP = 8;
 
@@ -59,7 +59,27 @@ if (existsSync(outdir)) {
   const { build } = await import("esbuild");
   const tmp = `${outdir}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
-  await build({ entryPoints: sources, outdir: tmp, outbase: root, format: "cjs", platform: "node", target: "node20", sourcemap: sourceMaps ? "inline" : false, logLevel: "warning" });
+  // Silent: errors and warnings are printed below, one line each, instead of esbuild's multi-line frames.
+  const transpile = async (entryPoints) => {
+    const result = await build({ entryPoints, outdir: tmp, outbase: root, format: "cjs", platform: "node", target: "node20", sourcemap: sourceMaps ? "inline" : false, logLevel: "silent" });
+    for (const w of result.warnings) console.error(`warning: ${w.location ? `${path.relative(root, path.resolve(w.location.file))}: line ${w.location.line}: ` : ""}${w.text}`);
+  };
+  try {
+    await transpile(sources);
+  } catch (err) {
+    if (!Array.isArray(err.errors)) throw err;
+    const located = err.errors.map((e) => ({ file: e.location && path.resolve(e.location.file), line: e.location?.line, text: e.text }));
+    // An environment file that does not parse is the loader's to report, with every other problem of the configuration.
+    const environments = path.join(root, "environments") + path.sep;
+    const isEnvironment = (f) => f && f.startsWith(environments) && path.dirname(f) + path.sep === environments;
+    if (!located.every((e) => isEnvironment(e.file))) {
+      for (const e of located) console.error(`${e.file ? path.relative(root, e.file) : "build"}: ${e.line ? `line ${e.line}: ` : ""}${e.text}`);
+      process.exit(1);
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    const broken = new Set(located.map((e) => e.file));
+    await transpile(sources.filter((f) => !broken.has(f)));
+  }
   try {
     renameSync(tmp, outdir);
   } catch {

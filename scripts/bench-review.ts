@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../config/load";
 import { offlineUnavailableReason, PROJECT_ROOT, VALIDATE_DIR } from "./lib/terraform";
 import { resolveRef } from "./lib/review/offline";
 

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../config/load";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

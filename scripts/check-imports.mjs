@@ -3,9 +3,10 @@
  * Fails on two kinds of import:
  * - @cdktf/provider-aws from its package root instead of lib/<resource> (the root loads all 1,500 resources: 10x
  *   slower synth and type-check);
- * - an import across the layers the wrong way (docs/architecture.md, "Layers"): model/ depends on nothing of ours,
- *   environments/ (configuration) and modules/ (constructs) never see each other, stacks/ wires them, and scripts/
- *   (CLIs) never import test/. Spec and test files may also use test support and the CLIs' libraries.
+ * - an import across the layers the wrong way (docs/architecture.md, "Layers"): model/ depends on nothing of ours;
+ *   config/ (schema, loaders, resolve step) and environments/ (environment data, typed with config/'s helpers) never
+ *   see modules/ (constructs), nor modules/ them; stacks/ wires them, and scripts/ (CLIs) never import test/. Spec and
+ *   test files may also use test support and the CLIs' libraries.
  *
  * Usage: node scripts/check-imports.mjs [root]   (root defaults to the repository; the tests pass a fixture tree)
  */
@@ -19,8 +20,9 @@ const ROOT_IMPORT = /(from\s+|require\(\s*|import\(\s*)["']@cdktf\/provider-aws[
 
 /** Folder -> what its files must not import. */
 const LAYER_RULES = {
-  model: ["environments", "modules", "stacks", "scripts", "test", "main.ts"],
-  modules: ["environments", "stacks", "scripts", "test", "main.ts"],
+  model: ["config", "environments", "modules", "stacks", "scripts", "test", "main.ts"],
+  modules: ["config", "environments", "stacks", "scripts", "test", "main.ts"],
+  config: ["modules", "stacks", "scripts", "test", "main.ts"],
   environments: ["modules", "stacks", "scripts", "test", "main.ts"],
   stacks: ["scripts", "test", "main.ts"],
   scripts: ["test"],

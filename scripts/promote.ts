@@ -35,7 +35,7 @@ import {
   waitUntilInvalidationCompleted,
 } from "@aws-sdk/client-cloudfront";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../config/load";
 import { userFacingMessage } from "../model/errors";
 import { releaseParameterNames } from "../modules/continuous-deployment";
 

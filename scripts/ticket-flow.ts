@@ -13,9 +13,9 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvironments } from "../environments/load";
-import { readManifestSources } from "../environments/cf2/load";
-import type { Environment } from "../environments/schema";
+import { loadEnvironments } from "../config/load";
+import { readManifestSources } from "../config/functions/cf2/load";
+import type { Environment } from "../config/environment";
 import { projectRoot } from "../model/project-root";
 import { offlineUnavailableReason, prepareWorkdir, releaseWorkdir, terraformValidate, VALIDATE_DIR } from "./lib/terraform";
 

@@ -19,12 +19,12 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, loadEnvironments } from "../environments/load";
+import { ConfigError, loadEnvironments } from "../config/load";
 import { userFacingMessage } from "../model/errors";
-import type { Environment } from "../environments/schema";
-import { CODE_FILE, MANIFEST_FILE, TESTS_DIR, functionsDir, readManifestSources, sourceOf, validateFunctions } from "../environments/cf2/load";
+import type { Environment } from "../config/environment";
+import { CODE_FILE, MANIFEST_FILE, TESTS_DIR, functionsDir, readManifestSources, sourceOf, validateFunctions } from "../config/functions/cf2/load";
 import { projectRoot } from "../model/project-root";
-import { FUNCTION_NAME, FunctionOwner, TICKET_KEY, type FunctionManifestInput } from "../environments/cf2/manifest";
+import { FUNCTION_NAME, FunctionOwner, TICKET_KEY, type FunctionManifestInput } from "../config/functions/cf2/manifest";
 import { Cf2Runtime } from "../model/vocabulary";
 
 type EventType = "viewer-request" | "viewer-response";

@@ -1,8 +1,8 @@
 import { App } from "cdktf";
-import type { Cf2Function } from "../environments/cf2/load";
-import type { LambdaFunctionSpec } from "../environments/lambda/load";
-import { resolveEnvironments } from "../environments/resolve";
-import type { Environment } from "../environments/schema";
+import type { Cf2Function } from "../config/functions/cf2/load";
+import type { LambdaFunctionSpec } from "../config/functions/lambda/load";
+import { resolveEnvironments } from "../config/resolve";
+import type { Environment } from "../config/environment";
 import { EdgeStack } from "./edge-stack";
 
 export interface BuildAppOptions {

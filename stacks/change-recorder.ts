@@ -8,7 +8,7 @@ import { ChangeRecorderForwarder } from "../modules/change-recorder-forwarder";
 import type { EdgeStack } from "./edge-stack";
 
 /**
- * The environment's change recorder (`changeRecorder`, resolved in environments/change-recorder.ts), watching every
+ * The environment's change recorder (`changeRecorder`, resolved in config/change-recorder.ts), watching every
  * environment of its account: this stack's distributions, continuous deployment policies and service roles by
  * reference, the rest by the resolved names. Called last by EdgeStack, when every other construct exists.
  */

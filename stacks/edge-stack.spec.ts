@@ -1,4 +1,4 @@
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
 import prod from "../environments/prod";
 import { synthesize } from "../test/support/synth";

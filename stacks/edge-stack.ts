@@ -18,7 +18,7 @@ import { addAlarms } from "./alarms";
 import type { Alarms } from "../modules/alarms";
 import { DeletionProtection } from "../modules/deletion-protection";
 
-export { defaultTags } from "../environments/resolve";
+export { defaultTags } from "../config/resolve";
 
 /**
  * One environment: its state backend, a provider for the main region and one for us-east-1 (CloudFront Function
@@ -42,7 +42,7 @@ export class EdgeStack extends TerraformStack {
   /** The environment's alarms (`alarms` configured); modules built later register theirs with its watch methods. */
   readonly alarms?: Alarms;
 
-  /** `env`: the resolved environment (environments/resolve.ts): defaults applied, names computed, references checked. */
+  /** `env`: the resolved environment (config/resolve.ts): defaults applied, names computed, references checked. */
   constructor(scope: Construct, readonly env: ResolvedEnvironment) {
     super(scope, env.name);
     configureBackend(this, env.backend);

@@ -1,5 +1,5 @@
 /**
- * Stack wiring of the environment safeguards (environments/security-schema.ts): the application-team guards generated from
+ * Stack wiring of the environment safeguards (config/security.ts): the application-team guards generated from
  * the CloudFront Function manifests. Called from stacks/edge-stack.ts.
  */
 import type { Construct } from "constructs";

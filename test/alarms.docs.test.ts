@@ -5,11 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../config/load";
 import { AlarmKind, RUNBOOK_ANCHOR } from "../model/alarms";
 import { resourcesOfType, synthesize, synthesizeExamples, type StackJson } from "./support/synth";
-import { validateEnvironments } from "../environments/load";
-import { loadFunctions } from "../environments/cf2/load";
+import { validateEnvironments } from "../config/load";
+import { loadFunctions } from "../config/functions/cf2/load";
 
 const envs = loadEnvironments(path.join(__dirname, "..", "environments"));
 const stacks = synthesizeExamples();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../config/load";
 import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
 import { ACCESS_DOC, renderAccessTable, TABLE_BEGIN, TABLE_END, TABLE_ENVIRONMENT } from "../scripts/access-table";
 import { rolesOf } from "../scripts/lib/synthesized-iam";

@@ -1,8 +1,8 @@
 import { changedResources, prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import * as path from "node:path";
 import { synthesizeExamples } from "./support/synth";
-import { loadEnvironments } from "../environments/load";
-import { loadFunctions } from "../environments/cf2/load";
+import { loadEnvironments } from "../config/load";
+import { loadFunctions } from "../config/functions/cf2/load";
 import { FunctionOwner } from "../model/vocabulary";
 import { functionName } from "../model/names";
 import { describeWithTerraform } from "./support/terraform";

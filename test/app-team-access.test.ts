@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import { loadEnvironments } from "../environments/load";
-import type { Environment } from "../environments/schema";
+import { loadEnvironments } from "../config/load";
+import type { Environment } from "../config/environment";
 import { AppTeamRoleKind, appTeamRoleName, githubSubject } from "../modules/app-team-roles";
 import { githubOidcProviderArn } from "../modules/github-oidc-provider";
 import type { PolicyDocument } from "../modules/policy";
@@ -16,10 +16,10 @@ import { abacPoliciesDenyRetagging, noSessionTagsInTrust, onlyRealActions } from
 import type { Rule } from "../guardrails";
 import { accountOf, rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
 import { synthesize, synthesizeExamples } from "./support/synth";
-import { loadFunctions, type Cf2Function } from "../environments/cf2/load";
+import { loadFunctions, type Cf2Function } from "../config/functions/cf2/load";
 import { FunctionOwner } from "../model/vocabulary";
 import { functionName } from "../model/names";
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
 import { CONSOLE_DENIED_ACTIONS } from "../model/hardening";
 

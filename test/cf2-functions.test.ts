@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { functionsDir } from "../environments/cf2/load";
+import { functionsDir } from "../config/functions/cf2/load";
 import { Cf2Runtime } from "../model/vocabulary";
 import { buildFunctionCode } from "../environments/cf2/code";
 import { buildEvent, readTestCases, runFunction, runTestCase, testCaseFromJson, type TestCase } from "../scripts/cf2-sandbox";

@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, loadEnvironments } from "../environments/load";
-import { functionsDir as repoFunctionsDir, loadFunctions, readManifestSources, validateFunctions } from "../environments/cf2/load";
-import { functionName } from "../environments/cf2/manifest";
+import { ConfigError, loadEnvironments } from "../config/load";
+import { functionsDir as repoFunctionsDir, loadFunctions, readManifestSources, validateFunctions } from "../config/functions/cf2/load";
+import { functionName } from "../model/names";
 import { resourcesOfType, synthesizeExamples, type StackJson } from "./support/synth";
 
 // Frozen fixture environments: the messages below name their environments, sites and behaviors.
@@ -52,16 +52,16 @@ const cases: [string, object, string][] = [
   ["site the environment lacks", { associations: [{ site: "www", behavior: "default", eventType: "viewer-request" }] }, `${M}: entry associations[0], field "site": "www" is not a site of environments dev, stg; sites: web, lp`],
   ["site of another product", { associations: [{ site: "lp", behavior: "default", eventType: "viewer-request" }] }, `${M}: entry associations[0], field "site": site "lp" of environments dev, stg belongs to product "media", not "shop"; a function attaches only to its own product's sites`],
   ["behavior the site lacks", { associations: [{ site: "web", behavior: "/img/*", eventType: "viewer-request" }] }, `${M}: entry associations[0], field "behavior": site "web" of environments dev, stg has no cache behavior "/img/*"; its behaviors: default, /api/*, /assets/*`],
-  ["origin event type", { associations: [{ site: "web", behavior: "default", eventType: "origin-request" }] }, `${M}: entry associations[0], field "eventType": Invalid option: expected one of "viewer-request"|"viewer-response"`],
+  ["origin event type", { associations: [{ site: "web", behavior: "default", eventType: "origin-request" }] }, `${M}: entry associations[0], field "eventType": the text "origin-request" is not allowed; one of "viewer-request", "viewer-response"`],
   ["same event twice", { associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }, { site: "web", behavior: "default", eventType: "viewer-request" }] }, `${M}: entry associations[1]: viewer-request of behavior "default" of site "web" is listed twice`],
   ["no association", { associations: [] }, `${M}: field "associations": attach the function to at least one cache behavior`],
-  ["unknown runtime", { runtime: "cloudfront-js-3.0" }, `${M}: field "runtime": Invalid option: expected one of "cloudfront-js-1.0"|"cloudfront-js-2.0"`],
-  ["owner missing", { owner: undefined }, `${M}: field "owner": Invalid option: expected one of "app"|"infra"`],
+  ["unknown runtime", { runtime: "cloudfront-js-3.0" }, `${M}: field "runtime": the text "cloudfront-js-3.0" is not allowed; one of "cloudfront-js-1.0", "cloudfront-js-2.0"`],
+  ["owner missing", { owner: undefined }, `${M}: field "owner": is required: one of "app", "infra"`],
   ["ticket that is no Jira key", { ticket: "shop 1" }, `${M}: field "ticket": must be a Jira issue key like "EDGE-123"`],
   ["name other than the directory", { name: "other" }, `${M}: field "name": is "other" but must equal its directory name "fn"`],
   ["retention CloudWatch does not offer", { retentionDays: 10 }, `${M}: field "retentionDays": must be a CloudWatch Logs retention value: one of 1, 3, 5`],
   ["comment too long with the ticket key", { comment: "x".repeat(125) }, `${M}: field "comment": with the ticket key the function comment is 132 characters; CloudFront allows at most 128`],
-  ["unknown field", { retention: 7 }, `${M}: Unrecognized key: "retention"`],
+  ["unknown field", { retention: 7 }, `${M}: unknown field "retention": did you mean "retentionDays"?`],
   ["key value store on runtime 1.0", { runtime: "cloudfront-js-1.0", keyValueStore: { name: "flags" } }, `${M}: field "keyValueStore": key value stores need runtime cloudfront-js-2.0 (this function uses cloudfront-js-1.0)`],
   ["store name AWS would refuse", { keyValueStore: { name: "Flags!" } }, `${M}: field "keyValueStore.name": must be lowercase letters, digits, '-' or '_', starting with a letter`],
   ["store ARN missing for an environment", { keyValueStore: { arn: { dev: `${KVS}/3f2a-1` } } }, `${M}: field "keyValueStore.arn": no ARN for environment stg; give one per environment listed`],

@@ -6,8 +6,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { validateEnvironments } from "../environments/load";
-import { readManifestSources, validateFunctions, type Cf2Function } from "../environments/cf2/load";
+import { validateEnvironments } from "../config/load";
+import { readManifestSources, validateFunctions, type Cf2Function } from "../config/functions/cf2/load";
 import dev from "../environments/dev";
 import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import { appliedState, planAgainstState } from "../scripts/lib/crafted-state";

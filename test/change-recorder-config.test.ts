@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, validateEnvironments } from "../environments/load";
-import { loadFunctions } from "../environments/cf2/load";
+import { ConfigError, validateEnvironments } from "../config/load";
+import { loadFunctions } from "../config/functions/cf2/load";
 import dev from "../environments/dev";
 import { problemsAfter as check } from "./support/config";
 import { resourcesOfType, synthesize } from "./support/synth";
@@ -22,11 +22,11 @@ test.each([
   ["KMS key outside us-east-1", (e: any) => (e.changeRecorder.tokenKmsKeyArn = "arn:aws:kms:ap-northeast-1:123456789012:key/0d3f8a1e-5b7c-4e2a-9c61-2f4b8e7a9d10"), 'field "changeRecorder.tokenKmsKeyArn": must be a KMS key ARN in us-east-1'],
   ["automation principal that is not an ARN", (e: any) => (e.changeRecorder.automationPrincipals = ["deploy-role"]), 'entry changeRecorder.automationPrincipals[0]: must be an IAM role or user ARN'],
   ["us-east-1 as a watched region", (e: any) => (e.changeRecorder.watchRegions = ["us-east-1"]), 'field "changeRecorder.watchRegions": lists us-east-1, which is always watched'],
-  ["unknown region", (e: any) => (e.changeRecorder.watchRegions = ["ap-northeast-9"]), 'entry changeRecorder.watchRegions[0]: Invalid option'],
+  ["unknown region", (e: any) => (e.changeRecorder.watchRegions = ["ap-northeast-9"]), 'entry changeRecorder.watchRegions[0]: the text "ap-northeast-9" is not allowed; one of "us-east-1"'],
   ["noncurrent versions kept 0 days", (e: any) => (e.changeRecorder.noncurrentVersionDays = 0), 'field "changeRecorder.noncurrentVersionDays": must be 1-3650 days'],
   ["the removed alarmTopicArn", (e: any) => (e.changeRecorder.alarmTopicArn = "arn:aws:sns:us-east-1:123456789012:alerts"), `field "changeRecorder.alarmTopicArn": was removed: the recorder's alarms notify the environment's "alarms" topic`],
   ["records kept 7 days", (e: any) => (e.changeRecorder.recordRetentionDays = 7), "keep records at least 30 days"],
-  ["unknown field", (e: any) => (e.changeRecorder.trail = true), 'field "changeRecorder": Unrecognized key: "trail"'],
+  ["unknown field", (e: any) => (e.changeRecorder.trail = true), 'field "changeRecorder": unknown field "trail"; allowed here: repository, tokenParameter, tokenKmsKeyArn, automationPrincipals, watchRegions, noncurrentVersionDays, recordRetentionDays, label, githubApiUrl'],
 ])("%s", (_, mutate, message) => {
   expect(problemsAfter(mutate)).toEqual([expect.stringContaining(message)]);
 });

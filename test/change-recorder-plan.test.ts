@@ -5,7 +5,7 @@
  * forwarder in the main region; with `alarms`, the recorder's queues and function page the environment's topics.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
 import { CLOUDFRONT_EVENT_PREFIXES, IAM_EVENT_NAMES, S3_EVENT_NAMES } from "../model/change-recorder";
 import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";

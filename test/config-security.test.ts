@@ -1,5 +1,5 @@
 /**
- * Safeguards (environments/security-schema.ts): every combination that cannot work is rejected with the file, entry and
+ * Safeguards (config/security.ts): every combination that cannot work is rejected with the file, entry and
  * field named, and nothing is synthesized. Built on copies of the examples, so new environments change nothing here.
  */
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { problemsAfter as check } from "./support/config";
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
 import prod from "../environments/prod";
 
@@ -86,11 +86,11 @@ const prodCases: [string, (env: any) => void, string][] = [
     (e) => cdSite(e).distribution.behaviors.push({ pathPattern: "/vendor/*" }),
     'field "distribution.behaviors[2].pathPattern": "/vendor/*" is the behavior that serves the replication source\'s folder outside the release',
   ],
-  ["security flag that is not a boolean", (e) => (e.security.protectFromDeletion = "yes"), 'field "security.protectFromDeletion": Invalid input: expected boolean'],
-  ["unknown security flag", (e) => (e.security.requireWaf = true), 'field "security": Unrecognized key: "requireWaf"'],
+  ["security flag that is not a boolean", (e) => (e.security.protectFromDeletion = "yes"), 'field "security.protectFromDeletion": must be true or false, not the text "yes"'],
+  ["unknown security flag", (e) => (e.security.requireWaf = true), 'field "security": unknown field "requireWaf"; allowed here: requireCertificate, requireLogging, protectFromDeletion, liveChangesOnlyThroughCicd'],
   ["repository id with letters", (e) => (e.products[0].access.cicd.repositoryId = "shop-edge"), 'entry products[0] "shop", field "access.cicd.repositoryId": must be the repository\'s numeric id as a string of digits'],
-  ["repository id as a number", (e) => (e.products[0].access.cicd.repositoryId = 712345601), 'field "access.cicd.repositoryId": Invalid input: expected string'],
-  ["owner id missing", (e) => delete e.products[0].access.cicd.ownerId, 'entry products[0] "shop", field "access.cicd.ownerId": Invalid input: expected string'],
+  ["repository id as a number", (e) => (e.products[0].access.cicd.repositoryId = 712345601), 'field "access.cicd.repositoryId": must be a quoted string, not the number 712345601'],
+  ["owner id missing", (e) => delete e.products[0].access.cicd.ownerId, 'entry products[0] "shop", field "access.cicd.ownerId": is required (a quoted string)'],
   ["owner id with a leading zero", (e) => (e.products[0].access.cicd.ownerId = "0123"), 'field "access.cicd.ownerId": must be the repository owner\'s numeric id'],
   ["workflow pin with a wildcard", (e) => (e.products[0].access.cicd.workflowRef = "example-org/shop-edge-functions/.github/workflows/*.yml@refs/heads/main"), 'field "access.cicd.workflowRef": must be "<owner>/<repo>/.github/workflows/<file>.yml@refs/heads/<branch>"'],
   [

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, loadEnvironments, validateEnvironments } from "../environments/load";
+import { ConfigError, loadEnvironments, validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
@@ -17,8 +17,8 @@ test("the example environments are valid", () => {
 
 const cases: [string, (env: any) => void, string][] = [
   ["account id with 11 digits", (e) => (e.accountId = "12345678901"), 'environments/dev.ts: field "accountId": must be a 12-digit AWS account id'],
-  ["account id as a number", (e) => (e.accountId = 123456789012), 'field "accountId": Invalid input: expected string'],
-  ["unknown region", (e) => (e.region = "ap-northeast-9"), 'field "region": Invalid option: expected one of "us-east-1"'],
+  ["account id as a number", (e) => (e.accountId = 123456789012), 'field "accountId": must be a quoted string, not the number 123456789012'],
+  ["unknown region", (e) => (e.region = "ap-northeast-9"), 'field "region": the text "ap-northeast-9" is not allowed; one of "us-east-1"'],
   ["retention CloudWatch does not offer", (e) => (e.logRetentionDays = 10), 'field "logRetentionDays": must be a CloudWatch Logs retention value: one of 1, 3, 5, 7, 14'],
   ["name different from the file", (e) => (e.name = "develop"), 'field "name": is "develop" but must equal the file name "dev"'],
   ["environment name with uppercase", (e) => (e.name = "Dev"), 'field "name": must be 2-10 lowercase letters or digits'],
@@ -33,15 +33,15 @@ const cases: [string, (env: any) => void, string][] = [
   ["comment over 128 characters", (e) => (e.sites[0].distribution.comment = "x".repeat(129)), 'field "distribution.comment": CloudFront allows at most 128 characters'],
   ["aliases without certificate", (e) => (e.sites[0].distribution.aliases = ["www.example.com"]), 'field "distribution.certificateArn": is required when aliases are set'],
   ["certificate outside us-east-1", (e) => Object.assign(e.sites[0].distribution, { aliases: ["a.example.com"], certificateArn: "arn:aws:acm:ap-northeast-1:123456789012:certificate/0d3f8a1e-5b7c-4e2a-9c61-2f4b8e7a9d10" }), 'field "distribution.certificateArn": must be an ACM certificate ARN in us-east-1'],
-  ["unknown cache policy", (e) => (e.sites[0].distribution.behaviors[0].cachePolicy = "CachingSometimes"), 'field "distribution.behaviors[0].cachePolicy": Invalid option: expected one of "CachingOptimized"|"CachingDisabled"'],
+  ["unknown cache policy", (e) => (e.sites[0].distribution.behaviors[0].cachePolicy = "CachingSometimes"), 'field "distribution.behaviors[0].cachePolicy": the text "CachingSometimes" is not allowed; one of "CachingOptimized", "CachingDisabled"'],
   ["duplicate path pattern", (e) => (e.sites[0].distribution.behaviors[1].pathPattern = "/api/*"), 'field "distribution.behaviors[1].pathPattern": duplicate path pattern "/api/*"'],
   ["default path pattern as ordered behavior", (e) => (e.sites[0].distribution.behaviors[0].pathPattern = "*"), 'is the default behavior; declare it as defaultBehavior'],
   ["adopt without id", (e) => { e.sites[1].distribution.adopt = true; delete e.sites[1].distribution.id; }, 'entry sites[1] "lp", field "distribution.id": is required when adopt is true'],
-  ["unknown field (typo)", (e) => (e.logRetentionDay = 14), 'Unrecognized key: "logRetentionDay"'],
+  ["unknown field (typo)", (e) => (e.logRetentionDay = 14), 'environments/dev.ts: unknown field "logRetentionDay": did you mean "logRetentionDays"?'],
   ["reserved tag", (e) => (e.tags = { environment: "x" }), 'field "tags.environment": tag "environment" is set by the project itself'],
   ["state key not a .tfstate", (e) => (e.backend.key = "/edge/dev"), 'field "backend.key": must be a relative object key ending in .tfstate'],
   ["unencrypted state", (e) => (e.backend.encrypt = false), 'field "backend.encrypt": state holds secrets in plain text: encrypt must be true'],
-  ["unknown backend type", (e) => (e.backend = { type: "gcs" }), 'field "backend.type": Invalid discriminator value. Expected \'s3\' | \'local\''],
+  ["unknown backend type", (e) => (e.backend = { type: "gcs" }), 'field "backend.type": the text "gcs" is not allowed; one of "s3", "local"'],
   ["no products", (e) => (e.products = []), 'field "products": declare at least one product'],
 ];
 

@@ -1,4 +1,4 @@
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import stg from "../environments/stg";
 import { planAgainstState } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";

@@ -3,7 +3,7 @@
  * security.protectFromDeletion, a change that would replace a site bucket (a renamed bucket) makes the plan fail
  * instead of destroying it. Built from a copy of the prod example reduced to one plain site, so the plans stay quick.
  */
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import prod from "../environments/prod";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";

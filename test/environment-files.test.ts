@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import dev from "../environments/dev";
-import { environmentFiles, loadEnvironments } from "../environments/load";
+import { environmentFiles, loadEnvironments } from "../config/load";
 
 const ROOT = path.join(__dirname, "..");
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
@@ -44,7 +44,7 @@ test("JSON and TypeScript environment files in one directory are all synthesized
   // A TypeScript environment outside the repository, importing the schema by path like the examples do.
   writeFileSync(
     path.join(dir, "uat.ts"),
-    `import { defineEnvironment } from ${JSON.stringify(path.join(ROOT, "environments", "schema"))};\nexport default defineEnvironment(${asJson("uat", "210987654321")});\n`,
+    `import { defineEnvironment } from ${JSON.stringify(path.join(ROOT, "config", "environment"))};\nexport default defineEnvironment(${asJson("uat", "210987654321")});\n`,
   );
   const r = synth(dir);
   expect(r.stderr).toBe("");

@@ -17,13 +17,16 @@ test("the repository passes the import rules", () => {
 
 test("each violation is named with file, line, import and the rule it breaks", () => {
   const files: Record<string, string> = {
-    "modules/x.ts": 'import { a } from "../environments/schema";\n',
+    "modules/x.ts": 'import { a } from "../config/environment";\n',
     "model/y.ts": '\nexport { b } from "../modules/policy";\n',
     "environments/cf2/z.ts": 'import { c } from "../../modules/cloudfront-function";\n',
+    "config/functions/u.ts": 'import { h } from "../../stacks/app";\n',
+    // Allowed: an environment file takes its type helper from config/.
+    "environments/qa.ts": 'import { defineEnvironment } from "../config/environment";\n',
     "scripts/w.ts": 'const d = require("../test/support/synth");\n',
     "stacks/v.ts": `import { AwsProvider } from "${PROVIDER_ROOT}";\n`,
     // Allowed: stacks wire modules and configuration; a spec beside a module uses test support.
-    "stacks/ok.ts": 'import { e } from "../modules/static-site";\nimport { f } from "../environments/resolve";\n',
+    "stacks/ok.ts": 'import { e } from "../modules/static-site";\nimport { f } from "../config/resolve";\n',
     "modules/ok.spec.ts": 'import { g } from "../test/support/synth";\n',
   };
   const tmp = mkdtempSync(path.join(os.tmpdir(), "layers-"));
@@ -34,9 +37,10 @@ test("each violation is named with file, line, import and the rule it breaks", (
   const r = check(tmp);
   expect(r.status).toBe(1);
   expect(r.stderr.trim().split("\n").slice(1).sort()).toEqual([
+    'config/functions/u.ts:1: imports "../../stacks/app" (config/ may not import stacks/)',
     'environments/cf2/z.ts:1: imports "../../modules/cloudfront-function" (environments/ may not import modules/)',
     'model/y.ts:2: imports "../modules/policy" (model/ may not import modules/)',
-    'modules/x.ts:1: imports "../environments/schema" (modules/ may not import environments/)',
+    'modules/x.ts:1: imports "../config/environment" (modules/ may not import config/)',
     'scripts/w.ts:1: imports "../test/support/synth" (scripts/ may not import test/)',
     `stacks/v.ts:1: import { AwsProvider } from "${PROVIDER_ROOT}"; (import ${PROVIDER_ROOT}/lib/<resource> instead of the package root)`,
   ]);

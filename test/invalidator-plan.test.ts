@@ -2,7 +2,7 @@
  * What Terraform will send for an invalidator, on a small purpose-built environment: one site invalidating its own
  * and a linked site's distribution, and a third site that is not linked.
  */
-import { validateEnvironments } from "../environments/load";
+import { validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
 import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import { synthesize } from "./support/synth";

@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, validateEnvironments } from "../environments/load";
-import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
+import { ConfigError, validateEnvironments } from "../config/load";
+import { readLambdaManifestSources, validateLambdaFunctions } from "../config/functions/lambda/load";
 import { LAMBDA_DEFAULTS, LAMBDA_LIMITS } from "../model/lambda";
 
 const base = {
@@ -114,13 +114,16 @@ const cases: [string, object, string][] = [
     { environments: ["stg"], origin: { site: "web", pathPattern: "/img/*" } },
     `${M}: field "origin.site": site "web" of environment stg uses continuous deployment, whose release flow owns both distributions' origins (Configure rewrites the first origin, promotion copies staging onto the primary); serve the function from a site without continuousDeployment`,
   ],
-  ["origin without a path pattern", { origin: { site: "web" } }, `${M}: field "origin.pathPattern": Invalid input: expected string, received undefined`],
-  ["unknown field", { image: "latest" }, `${M}: Unrecognized key: "image"`],
+  ["origin without a path pattern", { origin: { site: "web" } }, `${M}: field "origin.pathPattern": is required (a quoted string)`],
+  ["unknown field", { imageUri: "latest" }, `${M}: unknown field "imageUri"; allowed here: ticket, name, sid, environments, owner, memory, timeout, architecture`],
+  ["misspelt field", { memroy: 512 }, `${M}: unknown field "memroy": did you mean "memory"?`],
 ];
 
 describe("a bad manifest is refused with a precise message", () => {
   test.each(cases)("%s", (_label, change, expected) => {
-    const problems = problemsOf(lambdaDir({ fn: { ...good, ...change } }));
+    // A manifest's directory is named after it, as `npm run ticket` and people write them.
+    const name = (change as { name?: string }).name ?? "fn";
+    const problems = problemsOf(lambdaDir({ [name]: { ...good, ...change } })).map((p) => p.replace(`<dir>/${name}/`, "<dir>/fn/"));
     expect(problems).toHaveLength(1);
     expect(problems[0].slice(0, expected.length)).toBe(expected);
   });

@@ -7,8 +7,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { validateEnvironments } from "../environments/load";
-import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
+import { validateEnvironments } from "../config/load";
+import { readLambdaManifestSources, validateLambdaFunctions } from "../config/functions/lambda/load";
 import dev from "../environments/dev";
 import { LambdaArchitecture, bootstrapImageUri, registryHost } from "../model/lambda";
 import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";

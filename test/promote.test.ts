@@ -18,7 +18,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../config/load";
 
 const parameters = releaseParameterNames("stg", "shop", "web");
 const cloudfront = mockClient(CloudFrontClient);

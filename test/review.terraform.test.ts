@@ -6,8 +6,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { validateEnvironments } from "../environments/load";
-import { readManifestSources, validateFunctions } from "../environments/cf2/load";
+import { validateEnvironments } from "../config/load";
+import { readManifestSources, validateFunctions } from "../config/functions/cf2/load";
 import { renderStack, type RenderedStack } from "../scripts/lib/review/markdown";
 import { offlineReview, type Stacks } from "../scripts/lib/review/offline";
 import { synthesize } from "./support/synth";

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../scripts/lib/terraform";
 import { synthesizeExamples } from "./support/synth";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments } from "../config/load";
 import { describeWithTerraform } from "./support/terraform";
 
 const stacks = synthesizeExamples();

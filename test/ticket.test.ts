@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readManifestSources, validateFunctions } from "../environments/cf2/load";
-import { loadEnvironments } from "../environments/load";
+import { readManifestSources, validateFunctions } from "../config/functions/cf2/load";
+import { loadEnvironments } from "../config/load";
 import { Cf2Runtime } from "../model/vocabulary";
 import { buildFunctionCode } from "../environments/cf2/code";
 import { buildEvent, readTestCases, runFunction, type TestCase } from "../scripts/cf2-sandbox";
@@ -136,7 +136,7 @@ const bad: [string, string, string[]][] = [
   ["a name already taken", ticket({ name: "legacy-redirect", table: "/assets/* ○ -" }), ['function name "legacy-redirect" is already taken by functions/cf2/legacy-redirect (ticket SHOP-1201); choose another name']],
   ["no Jira key anywhere", ticket({ key: null }), ['no Jira key: add "チケット: SHOP-1234" (Ticket), name the file after the key, or pass --ticket']],
   ["a log retention CloudWatch does not offer", ticket({ extra: "ログ保持期間: 10" }), [expect.stringContaining('line 7 (log retention): must be a CloudWatch Logs retention value: one of 1, 3, 5, 7') as unknown as string]],
-  ["an unknown owner", ticket({ extra: "Owner: team-a" }), [expect.stringContaining('line 7 (owner): Invalid option: expected one of "app"|"infra"') as unknown as string]],
+  ["an unknown owner", ticket({ extra: "Owner: team-a" }), [expect.stringContaining('line 7 (owner): the text "team-a" is not allowed; one of "app", "infra"') as unknown as string]],
   ["text that is not part of the template", ticket({ extra: "Please hurry" }), ['line 7: "Please hurry" is not part of the template (CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN, the cache behavior table)']],
 ];
 

@@ -1,4 +1,4 @@
-import { ConfigError, validateEnvironments } from "../../environments/load";
+import { ConfigError, validateEnvironments } from "../../config/load";
 
 /**
  * Validates a copy of an example environment after `mutate`, as if it were the file `file`; returns the problems

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvironments } from "../../environments/load";
-import { functionsDir, loadFunctions, type Cf2Function } from "../../environments/cf2/load";
-import { loadLambdaFunctions, type LambdaFunctionSpec } from "../../environments/lambda/load";
-import type { Environment } from "../../environments/schema";
+import { loadEnvironments } from "../../config/load";
+import { functionsDir, loadFunctions, type Cf2Function } from "../../config/functions/cf2/load";
+import { loadLambdaFunctions, type LambdaFunctionSpec } from "../../config/functions/lambda/load";
+import type { Environment } from "../../config/environment";
 import { buildApp } from "../../stacks/app";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,9 +1,11 @@
 /**
- * Schema fragment: the infrastructure team's own GitHub Actions roles for this environment (modules/infra-deploy-roles.ts),
- * used by .github/workflows/pr.yml (plan) and apply.yml (apply). Hooked into environments/schema.ts as `deployRoles`.
+ * `deployRoles`: the infrastructure team's own GitHub Actions roles for this environment
+ * (modules/infra-deploy-roles.ts), used by .github/workflows/pr.yml (plan) and apply.yml (apply). Schema, rule and
+ * resolve step.
  */
 import { z } from "zod";
 import { defaultDeployEnvironment, InfraRoleKind, type ResolvedDeployRoles } from "../model/deploy-roles";
+import type { Issue } from "./rules";
 
 /** A GitHub environment name as it appears in the OIDC subject (`repo:<owner>/<name>:environment:<environment>`). */
 const githubEnvironment = z
@@ -37,7 +39,15 @@ export function deployEnvironments(envName: string, r: Pick<DeployRolesConfig, "
   return { plan: r.planEnvironment ?? defaultDeployEnvironment(envName, InfraRoleKind.PLAN), apply: r.applyEnvironment ?? defaultDeployEnvironment(envName, InfraRoleKind.APPLY) };
 }
 
-/** The resolve step's part (environments/resolve.ts): defaults applied once. */
+/** The plan job must run in its own GitHub environment: the apply environment's reviewers would gate every pull request's plan. */
+export function deployRolesProblems(env: { name: string; deployRoles?: DeployRolesConfig }): Issue[] {
+  if (!env.deployRoles) return [];
+  const { plan, apply } = deployEnvironments(env.name, env.deployRoles);
+  if (plan !== apply) return [];
+  return [{ code: "custom", path: ["deployRoles", "planEnvironment"], message: "must differ from applyEnvironment: its reviewers would gate every pull request's plan" }];
+}
+
+/** The resolve step's part (config/resolve.ts): defaults applied once. */
 export function resolveDeployRoles(env: { name: string; repository: string; deployRoles?: DeployRolesConfig }): ResolvedDeployRoles | undefined {
   const r = env.deployRoles;
   if (!r) return undefined;

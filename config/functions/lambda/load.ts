@@ -4,13 +4,14 @@
  * construct exists.
  */
 import * as path from "node:path";
-import { ConfigError, describeIssue } from "../load";
-import type { Environment } from "../schema";
-import { projectRoot } from "../../model/project-root";
+import { ConfigError, describeIssue } from "../../load";
+import type { Environment } from "../../environment";
+import { projectRoot } from "../../../model/project-root";
 import { lambdaManifestSchema, type LambdaManifest } from "./manifest";
-import { functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
+import { directoryNameProblems, functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
+import { USER_MESSAGES } from "../../messages";
 
-export const LAMBDA_MANIFEST_FILE = MANIFEST_FILE;
+const LAMBDA_MANIFEST_FILE = MANIFEST_FILE;
 
 /** functions/lambda of the repository, or $EDGE_LAMBDA_DIR (tests and the benchmark point it elsewhere). */
 export function lambdaFunctionsDir(): string {
@@ -52,12 +53,13 @@ export function validateLambdaFunctions(sources: LambdaManifestSource[], envs: E
       problems.push(`${file}: must be a JSON object with ticket, name, sid, environments and owner`);
       continue;
     }
-    const result = schema.safeParse(input);
+    // Checked on the raw input too, so a manifest with other problems reports this in the same run.
+    problems.push(...directoryNameProblems(file, input, dirName));
+    const result = schema.safeParse(input, USER_MESSAGES);
     if (!result.success) {
       for (const issue of result.error.issues) problems.push(describeIssue(file, input, issue));
       continue;
     }
-    if (result.data.name !== dirName) problems.push(`${file}: field "name": is "${result.data.name}" but must equal its directory name "${dirName}"`);
     specs.push({ manifest: result.data, file });
   }
   problems.push(...crossManifestProblems(specs));

@@ -1,6 +1,6 @@
-import dev from "./dev";
-import type { Cf2Function } from "./cf2/load";
-import type { FunctionManifest } from "./cf2/manifest";
+import dev from "../environments/dev";
+import type { Cf2Function } from "./functions/cf2/load";
+import type { FunctionManifest } from "./functions/cf2/manifest";
 import { validateEnvironments } from "./load";
 import { resolveEnvironment } from "./resolve";
 

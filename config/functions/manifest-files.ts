@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { projectRoot } from "../model/project-root";
+import { projectRoot } from "../../model/project-root";
 
 export const MANIFEST_FILE = "manifest.json";
 
@@ -29,4 +29,11 @@ export function readManifestJson(functionDir: string, parent: string): unknown {
     const e = err as NodeJS.ErrnoException;
     return new Error(e.code === "ENOENT" ? `is missing (every directory under ${parent} is one function)` : `is not valid JSON: ${e.message}`);
   }
+}
+
+/** A manifest's name must equal its directory's; read from the raw input, so it is reported with the manifest's other problems. */
+export function directoryNameProblems(file: string, input: unknown, dirName: string): string[] {
+  const name = (input as { name?: unknown } | null)?.name;
+  if (typeof name !== "string" || name === "" || name === dirName) return [];
+  return [`${file}: field "name": is "${name}" but must equal its directory name "${dirName}"`];
 }

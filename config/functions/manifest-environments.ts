@@ -5,7 +5,7 @@
  * environments is reported once, naming them all.
  */
 import type { z } from "zod";
-import type { Environment } from "./schema";
+import type { Environment } from "../environment";
 
 /** Reports a problem of one environment; `message` gets "environment dev" or "environments dev, stg". */
 export type EnvIssue = (envName: string, path: (string | number)[], message: (env: string) => string) => void;

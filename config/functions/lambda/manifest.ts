@@ -4,9 +4,11 @@
  * repository and pipeline, never here. Validated with zod against the environments before any construct exists.
  */
 import { z } from "zod";
-import { TICKET_KEY } from "../../model/limits";
-import { retention, type Environment } from "../schema";
+import { TICKET_KEY } from "../../../model/limits";
+import type { Environment } from "../../environment";
+import { retention } from "../../fields";
 import { checkManifestEnvironments } from "../manifest-environments";
+import { whenParsed } from "../../rules";
 import {
   ENVIRONMENT_VARIABLE_NAME,
   IMAGE_OWNERS,
@@ -17,7 +19,7 @@ import {
   RESERVED_ENVIRONMENT_VARIABLES,
   lambdaFunctionName,
   reservedLambdaNameProblem,
-} from "../../model/lambda";
+} from "../../../model/lambda";
 
 const range = (what: string, { min, max }: { min: number; max: number }, unit: string) =>
   z
@@ -56,7 +58,7 @@ const origin = z
   })
   .strict();
 
-export const lambdaManifestShape = z
+const lambdaManifestShape = z
   .object({
     /** The ticket that requested the function; tagged on every resource. */
     ticket: z.string().regex(TICKET_KEY, 'must be a Jira issue key like "SHOP-1300"'),
@@ -87,52 +89,57 @@ export const lambdaManifestShape = z
   })
   .strict();
 
-export type LambdaManifestInput = z.input<typeof lambdaManifestShape>;
 export type LambdaManifest = z.output<typeof lambdaManifestShape>;
 
 /** The manifest schema with the rules that need the environment configuration. */
 export function lambdaManifestSchema(envs: Environment[]) {
   const byName = new Map(envs.map((e) => [e.name, e]));
-  return lambdaManifestShape.superRefine((m, ctx) => {
-    if (m.origin && m.timeout > LAMBDA_LIMITS.originTimeoutSeconds)
-      ctx.addIssue({
-        code: "custom",
-        path: ["timeout"],
-        message: `is ${m.timeout} seconds, but CloudFront waits at most ${LAMBDA_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${LAMBDA_LIMITS.originTimeoutSeconds} with an origin`,
-      });
-    checkManifestEnvironments(m, byName, ctx, ({ env, envName, sidKnown, envIssue }) => {
-      const fn = lambdaFunctionName(envName, m.sid, m.name);
-      if (fn.length > LAMBDA_LIMITS.functionNameLength)
+  return lambdaManifestShape
+    .superRefine((m, ctx) => {
+      if (m.origin && m.timeout > LAMBDA_LIMITS.originTimeoutSeconds)
         ctx.addIssue({
           code: "custom",
-          path: ["name"],
-          message: `the function name "${fn}" is ${fn.length} characters; Lambda allows at most ${LAMBDA_LIMITS.functionNameLength}: shorten the name by ${fn.length - LAMBDA_LIMITS.functionNameLength}`,
+          path: ["timeout"],
+          message: `is ${m.timeout} seconds, but CloudFront waits at most ${LAMBDA_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${LAMBDA_LIMITS.originTimeoutSeconds} with an origin`,
         });
-      const reserved = reservedLambdaNameProblem(m.name, env.sites.filter((s) => s.sid === m.sid).map((s) => s.name));
-      if (reserved) envIssue(envName, ["name"], (e) => `"${fn.slice(envName.length + 1)}" ${reserved} in ${e}; choose another name`);
-      if (!m.origin) return;
-      const site = env.sites.find((s) => s.name === m.origin!.site);
-      if (!site) {
-        envIssue(envName, ["origin", "site"], (e) => `"${m.origin!.site}" is not a site of ${e}; sites: ${env.sites.map((s) => s.name).join(", ") || "(none)"}`);
-        return;
-      }
-      if (sidKnown && site.sid !== m.sid)
-        envIssue(envName, ["origin", "site"], (e) => `site "${site.name}" of ${e} belongs to product "${site.sid}", not "${m.sid}"; a function serves only its own product's sites`);
-      if (site.continuousDeployment)
-        envIssue(
-          envName,
-          ["origin", "site"],
-          (e) =>
-            `site "${site.name}" of ${e} uses continuous deployment, whose release flow owns both distributions' origins (Configure rewrites the first origin, promotion copies staging onto the primary); serve the function from a site without continuousDeployment`,
-        );
-      const patterns = site.distribution.behaviors.map((b) => b.pathPattern);
-      if (!patterns.includes(m.origin.pathPattern))
-        envIssue(
-          envName,
-          ["origin", "pathPattern"],
-          (e) =>
-            `site "${site.name}" of ${e} has no cache behavior "${m.origin!.pathPattern}" to route to the function; declare it in the site's distribution.behaviors (its place and cache policy are the environment's); declared: ${patterns.join(", ") || "(none)"}`,
-        );
-    });
+    }, whenParsed(["origin"], ["timeout"]))
+    .superRefine((m, ctx) => checkEnvironments(m, byName, ctx), whenParsed(["environments"], ["sid"], ["name"], ["origin"]));
+}
+
+/** Each environment listed knows the product, and the site and behavior the function is served from. */
+function checkEnvironments(m: LambdaManifest, byName: ReadonlyMap<string, Environment>, ctx: z.RefinementCtx): void {
+  checkManifestEnvironments(m, byName, ctx, ({ env, envName, sidKnown, envIssue }) => {
+    const fn = lambdaFunctionName(envName, m.sid, m.name);
+    if (fn.length > LAMBDA_LIMITS.functionNameLength)
+      ctx.addIssue({
+        code: "custom",
+        path: ["name"],
+        message: `the function name "${fn}" is ${fn.length} characters; Lambda allows at most ${LAMBDA_LIMITS.functionNameLength}: shorten the name by ${fn.length - LAMBDA_LIMITS.functionNameLength}`,
+      });
+    const reserved = reservedLambdaNameProblem(m.name, env.sites.filter((s) => s.sid === m.sid).map((s) => s.name));
+    if (reserved) envIssue(envName, ["name"], (e) => `"${fn.slice(envName.length + 1)}" ${reserved} in ${e}; choose another name`);
+    if (!m.origin) return;
+    const site = env.sites.find((s) => s.name === m.origin!.site);
+    if (!site) {
+      envIssue(envName, ["origin", "site"], (e) => `"${m.origin!.site}" is not a site of ${e}; sites: ${env.sites.map((s) => s.name).join(", ") || "(none)"}`);
+      return;
+    }
+    if (sidKnown && site.sid !== m.sid)
+      envIssue(envName, ["origin", "site"], (e) => `site "${site.name}" of ${e} belongs to product "${site.sid}", not "${m.sid}"; a function serves only its own product's sites`);
+    if (site.continuousDeployment)
+      envIssue(
+        envName,
+        ["origin", "site"],
+        (e) =>
+          `site "${site.name}" of ${e} uses continuous deployment, whose release flow owns both distributions' origins (Configure rewrites the first origin, promotion copies staging onto the primary); serve the function from a site without continuousDeployment`,
+      );
+    const patterns = site.distribution.behaviors.map((b) => b.pathPattern);
+    if (!patterns.includes(m.origin.pathPattern))
+      envIssue(
+        envName,
+        ["origin", "pathPattern"],
+        (e) =>
+          `site "${site.name}" of ${e} has no cache behavior "${m.origin!.pathPattern}" to route to the function; declare it in the site's distribution.behaviors (its place and cache policy are the environment's); declared: ${patterns.join(", ") || "(none)"}`,
+      );
   });
 }

@@ -1,31 +1,22 @@
 /**
- * The resolve step: validated environments + validated CloudFront Function manifests -> one ResolvedEnvironment per
- * stack (model/resolved.ts). Every default is applied here once, every name computed once, and every cross
- * reference resolved (alsoInvalidate, function associations), so stacks only wire constructs together and modules
- * never see raw configuration.
+ * The resolve step: validated environments + validated function manifests -> one ResolvedEnvironment per stack
+ * (model/resolved.ts). Every default is applied once, every name computed once, and every cross reference resolved
+ * (alsoInvalidate, function associations), so stacks only wire constructs together and modules never see raw
+ * configuration. Each concern resolves its own part (site.ts, invalidation.ts, continuous-deployment.ts, ...).
  *
  * The schema has already checked every reference; resolving trusts it.
  */
-import { defaultBucketName, functionComment, functionName, invalidatorFunctionName, releaseParameterNames, siteBaseName } from "../model/names";
-import type {
-  BackendConfig,
-  DistributionConfig,
-  PipelineConfig,
-  ResolvedAppTeam,
-  ResolvedAssociation,
-  ResolvedEnvironment,
-  ResolvedFunction,
-  ResolvedKeyValueStore,
-  ResolvedSite,
-  TrafficConfig,
-} from "../model/resolved";
+import { functionComment, functionName } from "../model/names";
+import type { ResolvedAppTeam, ResolvedAssociation, ResolvedEnvironment, ResolvedFunction, ResolvedKeyValueStore } from "../model/resolved";
 import { keyValueStoreName } from "../model/cf2-key-value-store";
-import { functionsOf, type Cf2Function } from "./cf2/load";
+import { functionsOf, type Cf2Function } from "./functions/cf2/load";
 import { resolveDeployRoles } from "./deploy-roles";
 import { resolveChangeRecorder } from "./change-recorder";
-import type { LambdaFunctionSpec } from "./lambda/load";
-import { resolveContainerFunctions } from "./lambda/resolve";
-import type { Environment, Site } from "./schema";
+import type { LambdaFunctionSpec } from "./functions/lambda/load";
+import { resolveContainerFunctions } from "./functions/lambda/resolve";
+import { resolveBackend } from "./backend";
+import type { Environment } from "./environment";
+import { resolveSite } from "./site";
 
 /** Tags the providers put on every taggable resource of an environment. */
 export function defaultTags(env: Pick<Environment, "tags" | "name" | "repository">): Record<string, string> {
@@ -92,43 +83,5 @@ export function resolveEnvironment(
     security: env.security,
     alarms: env.alarms,
     changeRecorder: resolveChangeRecorder(env, all, functions),
-  };
-}
-
-function resolveBackend(env: Environment): BackendConfig {
-  const b = env.backend;
-  return b.type === "local" ? { type: "local", path: b.path ?? `terraform.${env.name}.tfstate` } : b;
-}
-
-function resolveSite(env: Environment, site: Site, functionAssociations: ResolvedAssociation[]): ResolvedSite {
-  // Compile-time check that the schema's output fits the slices modules take.
-  const distribution: DistributionConfig = site.distribution;
-  const inv = site.invalidation;
-  const cd = site.continuousDeployment;
-  const traffic: TrafficConfig | undefined = cd?.traffic;
-  const pipeline: PipelineConfig | undefined = cd?.pipeline;
-  return {
-    name: site.name,
-    sid: site.sid,
-    baseName: siteBaseName(env.name, site.sid, site.name),
-    bucketName: site.bucketName ?? defaultBucketName(env.name, site.sid, site.name, env.accountId),
-    distribution,
-    functionAssociations,
-    invalidation: inv && {
-      ...inv,
-      // Under continuous deployment only the replication source's folder triggers: releases belong to the release flow.
-      prefix: inv.prefix ?? (cd ? inv.replicationPrefix : undefined),
-      functionName: invalidatorFunctionName(env.name, site.sid, site.name),
-      indexDocument: site.distribution.defaultRootObject,
-      logRetentionDays: env.logRetentionDays,
-    },
-    continuousDeployment: cd && {
-      traffic: traffic!,
-      pipeline,
-      parameterNames: releaseParameterNames(env.name, site.sid, site.name),
-      logRetentionDays: env.logRetentionDays,
-    },
-    // The replication source's folder stays reachable whatever release the primary serves.
-    unversionedPrefix: cd ? inv?.replicationPrefix : undefined,
   };
 }

@@ -1,17 +1,18 @@
 /**
- * Finds, validates and builds every CloudFront Function under functions/cf2/. Like environments/load.ts, all
+ * Finds, validates and builds every CloudFront Function under functions/cf2/. Like config/load.ts, all
  * problems of all manifests and all code are collected and thrown together before any construct exists.
  *
  * Each function's code is read, bundled if needed and checked once, however many environments list it.
  */
 import * as path from "node:path";
-import { ConfigError, describeIssue } from "../load";
-import type { Environment } from "../schema";
-import { Cf2Runtime } from "../../model/vocabulary";
-import { buildFunctionCode } from "./code-cache";
-import { projectRoot } from "../../model/project-root";
+import { ConfigError, describeIssue } from "../../load";
+import type { Environment } from "../../environment";
+import { Cf2Runtime } from "../../../model/vocabulary";
+import { buildFunctionCode } from "../../../environments/cf2/code-cache";
+import { projectRoot } from "../../../model/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
-import { functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
+import { directoryNameProblems, functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
+import { USER_MESSAGES } from "../../messages";
 
 export { MANIFEST_FILE };
 export const CODE_FILE = "index.js";
@@ -69,9 +70,14 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
       problems.push(`${file}: ${input.message}`);
       continue;
     }
-    const result = schema.safeParse(input);
+    if (input === null || typeof input !== "object" || Array.isArray(input)) {
+      problems.push(`${file}: must be a JSON object with ticket, name, sid, environments, associations and owner`);
+      continue;
+    }
+    const result = schema.safeParse(input, USER_MESSAGES);
     if (!result.success) {
       for (const issue of result.error.issues) problems.push(describeIssue(file, input, issue));
+      problems.push(...directoryNameProblems(file, input, source.dirName));
       // Its well-formed associations still take part in the one-function-per-event check, so a taken event is
       // reported in the same run as the manifest's other problems.
       const slots = slotsOf(input);
@@ -82,8 +88,7 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
       continue;
     }
     const manifest = result.data;
-    if (manifest.name !== source.dirName)
-      problems.push(`${file}: field "name": is "${manifest.name}" but must equal its directory name "${source.dirName}"`);
+    problems.push(...directoryNameProblems(file, input, source.dirName));
     const built = buildFunctionCode(source.codeFile, manifest.runtime, source.shownCodeFile);
     problems.push(...built.problems);
     if (built.kvsCalls.length > 0 && !manifest.keyValueStore)

@@ -8,8 +8,8 @@ import {
   lambdaFunctionName,
   lambdaRepositoryName,
   type ResolvedContainerFunction,
-} from "../../model/lambda";
-import type { Environment } from "../schema";
+} from "../../../model/lambda";
+import type { Environment } from "../../environment";
 import { lambdaFunctionsOf, type LambdaFunctionSpec } from "./load";
 
 export function resolveContainerFunctions(env: Environment, specs: readonly LambdaFunctionSpec[] = []): ResolvedContainerFunction[] {
