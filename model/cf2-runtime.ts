@@ -1,6 +1,6 @@
 /**
  * What each CloudFront Functions JavaScript runtime provides, as the CloudFront Developer Guide lists it. The checker
- * (environments/cf2/code.ts) rejects what a runtime lacks and the local runner (scripts/cf2-sandbox.ts) offers exactly this.
+ * (toolchain/cf2/code.ts) rejects what a runtime lacks and the local runner (toolchain/cf2/sandbox.ts) offers exactly this.
  *
  * The authority, one page per runtime (sections "Globals", "Built-in objects", "Built-in modules", "Restricted
  * features"):

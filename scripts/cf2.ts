@@ -5,7 +5,7 @@
  *
  * <dir> is a function directory: `index.js` (relative imports are bundled as the synth does), optionally
  * `manifest.json` (this repository's; gives the runtime and the key value store rule) and `tests/*.json` (any of the
- * three shapes of scripts/cf2-sandbox.ts readTestCases, including bare console / test-function events). A directory
+ * three shapes of toolchain/cf2/sandbox.ts readTestCases, including bare console / test-function events). A directory
  * without index.js is searched one level down for function directories.
  *
  * - `check`: the runtime checks the synth runs (syntax, globals, module members, size, ...); warnings are printed.
@@ -14,9 +14,9 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { buildFunctionCode } from "../environments/cf2/code";
+import { buildFunctionCode } from "../toolchain/cf2/code";
 import { Cf2Runtime } from "../model/vocabulary";
-import { readTestCases, runTestCase, type FunctionTestFile, type TestCase } from "./cf2-sandbox";
+import { readTestCases, runTestCase, type FunctionTestFile, type TestCase } from "../toolchain/cf2/sandbox";
 
 export const CF2_USAGE = "usage: npm run cf2 -- check|test <function dir>... [--runtime cloudfront-js-1.0|cloudfront-js-2.0] [--tests <dir of test events>]";
 

@@ -4,8 +4,9 @@
  * - @cdktf/provider-aws from its package root instead of lib/<resource> (the root loads all 1,500 resources: 10x
  *   slower synth and type-check);
  * - an import across the layers the wrong way (README, *Architecture*): model/ depends on nothing of ours,
- *   environments/ (configuration) and modules/ (constructs) never see each other, stacks/ wires them, and scripts/
- *   (CLIs) never import test/. Spec and test files may also use test support and the CLIs' libraries.
+ *   environments/ (configuration) and modules/ (constructs) never see each other, stacks/ wires them, toolchain/
+ *   (the CloudFront Functions checker, builder and runner, the ticket reader) builds on model/ only and serves
+ *   configuration and the CLIs, and scripts/ (CLIs) never import test/. Spec and test files may also use test support and the CLIs' libraries.
  *
  * Usage: node scripts/check-imports.mjs [root]   (root defaults to the repository; the tests pass a fixture tree)
  */
@@ -19,10 +20,11 @@ const ROOT_IMPORT = /(from\s+|require\(\s*|import\(\s*)["']@cdktf\/provider-aws[
 
 /** Folder -> what its files must not import. */
 const LAYER_RULES = {
-  model: ["environments", "modules", "stacks", "scripts", "test", "main.ts"],
-  modules: ["environments", "stacks", "scripts", "test", "main.ts"],
+  model: ["environments", "modules", "stacks", "scripts", "toolchain", "test", "main.ts"],
+  modules: ["environments", "stacks", "scripts", "toolchain", "test", "main.ts"],
   environments: ["modules", "stacks", "scripts", "test", "main.ts"],
-  stacks: ["scripts", "test", "main.ts"],
+  stacks: ["scripts", "toolchain", "test", "main.ts"],
+  toolchain: ["environments", "config", "modules", "stacks", "scripts", "functions", "guardrails", "test", "main.ts"],
   scripts: ["test"],
 };
 

@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { readManifestSources, validateFunctions } from "../environments/cf2/load";
 import { loadEnvironments } from "../environments/load";
 import { Cf2Runtime } from "../model/vocabulary";
-import { buildFunctionCode } from "../environments/cf2/code";
-import { buildEvent, readTestCases, runFunction, type TestCase } from "../scripts/cf2-sandbox";
+import { buildFunctionCode } from "../toolchain/cf2/code";
+import { buildEvent, readTestCases, runFunction, type TestCase } from "../toolchain/cf2/sandbox";
 import { nextSteps, TicketError, ticketToFunction } from "../scripts/ticket";
 
 const ROOT = path.join(__dirname, "..");

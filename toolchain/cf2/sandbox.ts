@@ -17,7 +17,7 @@ import * as querystring from "node:querystring";
 import * as vm from "node:vm";
 import { parse } from "acorn";
 import { z } from "zod";
-import { Cf2Runtime } from "../model/vocabulary";
+import { Cf2Runtime } from "../../model/vocabulary";
 import {
   CF2_DIGEST_ENCODINGS,
   CF2_GLOBALS,
@@ -31,7 +31,7 @@ import {
   CF2_ORIGIN_LIMITS,
   CF2_ORIGIN_PROTOCOLS,
   CF2_ORIGIN_SSL_PROTOCOLS,
-} from "../model/cf2-runtime";
+} from "../../model/cf2-runtime";
 
 export const EVENT_TYPES = ["viewer-request", "viewer-response"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
