@@ -61,3 +61,17 @@ export const TICKET_KEY = /^[A-Z][A-Z0-9_]+-[1-9][0-9]*$/;
 export const FUNCTION_NAME = /^[a-z][a-z0-9_-]*[a-z0-9]$/;
 /** Characters IAM allows in role names. */
 export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * What is wrong with a cache behavior path pattern, or undefined when CloudFront accepts it: at most 255 characters
+ * of A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + &, starting with "/" or "*"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern).
+ */
+export function pathPatternProblem(pattern: string): string | undefined {
+  if (pattern.length === 0) return "is empty";
+  if (!/^[/*]/.test(pattern)) return 'must start with "/" or "*"';
+  if (pattern.length > LIMITS.pathPatternLength) return `is ${pattern.length} characters; CloudFront allows at most ${LIMITS.pathPatternLength}`;
+  const bad = [...new Set(pattern.replace(/[A-Za-z0-9_\-.*$/~"'@:+&]/g, ""))];
+  if (bad.length > 0) return `contains ${bad.map((c) => `"${c}"`).join(", ")}; CloudFront allows only A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + &`;
+  return undefined;
+}

@@ -87,7 +87,7 @@ export async function cf2Command(argv: string[], cwd: string = process.cwd()): P
         continue;
       }
       const t: TestCase = c.testCase;
-      const outcome = await runTestCase(built.code, runtime, t);
+      const outcome = await runTestCase(built.code, runtime, t, `${shown}/index.js`);
       if (outcome.failures.length === 0) lines.push(`  ok   ${name}: ${t.description}${t.hasExpected === false ? " (no expected output: ran without error)" : ""}`);
       else {
         failed = true;

@@ -8,7 +8,8 @@ import { loadEnvironments } from "../environments/load";
 import { Cf2Runtime } from "../model/vocabulary";
 import { buildFunctionCode } from "../toolchain/cf2/code";
 import { buildEvent, readTestCases, runFunction, type TestCase } from "../toolchain/cf2/sandbox";
-import { nextSteps, TicketError, ticketToFunction } from "../scripts/ticket";
+import { ticketToFunction } from "../scripts/lib/ticket-to-function";
+import { nextSteps, TicketError } from "../toolchain/ticket/scaffold";
 
 const ROOT = path.join(__dirname, "..");
 const TICKETS = path.join(__dirname, "fixtures", "tickets");
@@ -128,7 +129,7 @@ const bad: [string, string, string[]][] = [
   ["distributions of two different sites", ticket({ arn: `${DEV_WEB}, arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01` }), ["the distributions name different sites (web, lp); one ticket attaches a function to one site"]],
   ["a site name that no environment has", ticket({ arn: "www" }), ['line 5 (distribution): "www" is not a site of environments dev, stg; sites: web, lp']],
   ["no event type chosen", ticket({ table: "/api/* - -" }), ['line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○']],
-  ["an ambiguous mark", ticket({ table: "/api/* x -" }), ['line 10: "x" in the ビューワーリクエスト column is not a mark; use ○ to run the function there or - not to']],
+  ["an ambiguous mark", ticket({ table: "/api/* x -" }), ['line 10: "x" in the ビューワーリクエスト column is not a mark; write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to']],
   ["the template's example row with a missing cell", ticket({ table: "hogehoge -" }), ["line 9: the cache behavior table has no rows", 'line 10: row "hogehoge -" needs one cell per column: cache behavior, ビューワーリクエスト, ビューワーレスポンス (use "-" for an empty cell)']],
   ["no cache behavior table", ticket({ table: null }), ['no cache behavior table: add a row per behavior under "関連づけるcache behavior | ビューワーリクエスト | ビューワーレスポンス"']],
   ["a behavior the site does not have", ticket({ table: "/img/* ○ -" }), ['line 10 (cache behavior): site "web" of environments dev, stg has no cache behavior "/img/*"; its behaviors: default, /api/*, /assets/*']],
@@ -137,7 +138,7 @@ const bad: [string, string, string[]][] = [
   ["no Jira key anywhere", ticket({ key: null }), ['no Jira key: add "チケット: SHOP-1234" (Ticket), name the file after the key, or pass --ticket']],
   ["a log retention CloudWatch does not offer", ticket({ extra: "ログ保持期間: 10" }), [expect.stringContaining('line 7 (log retention): must be a CloudWatch Logs retention value: one of 1, 3, 5, 7') as unknown as string]],
   ["an unknown owner", ticket({ extra: "Owner: team-a" }), [expect.stringContaining('line 7 (owner): Invalid option: expected one of "app"|"infra"') as unknown as string]],
-  ["text that is not part of the template", ticket({ extra: "Please hurry" }), ['line 7: "Please hurry" is not part of the template (CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN, the cache behavior table)']],
+  ["a line that looks like a field but is not one", ticket({ extra: "CF2のランタイム指定: 2.0" }), ['line 7: "CF2のランタイム指定: 2.0" looks like a template field but is not one; the fields are CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN (and チケット, オーナー, ランタイム, ログ保持期間, コメント) and the cache behavior table']],
 ];
 
 describe("a malformed ticket gets one clear message per problem, and nothing is written", () => {
@@ -158,15 +159,15 @@ describe("every problem in one run, at the ticket's lines", () => {
   test("a bad path pattern, an unknown environment, a bad mark and a taken event are all reported together", () => {
     expect(problemsOf(ticket({ envs: "dev, qa", table: "api/* ○ -\n/img/* x -\ndefault ○ -" }))).toEqual([
       'line 4 (environments): "qa" is not an environment; known: dev, prod, stg',
-      'line 10: cache behavior "api/*" is not a path pattern: write "default" or a pattern starting with "/" (or "*"), such as /api/*',
-      'line 11: "x" in the ビューワーリクエスト column is not a mark; use ○ to run the function there or - not to',
+      'line 10: cache behavior "api/*" is not a path pattern: it must start with "/" or "*"; write "default" or a pattern such as /api/*',
+      'line 11: "x" in the ビューワーリクエスト column is not a mark; write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to',
       'line 12 (cache behavior): viewer-request of behavior "default" of site "web" in dev is already taken by functions/cf2/legacy-redirect/manifest.json; CloudFront allows one function per event type per behavior',
     ]);
   });
 
   test("a rendered (tab-separated) table with a bad mark names its line", () => {
     expect(problemsOf(ticket({ table: null, extra: "関連づけるcache behavior\tビューワーリクエスト\tビューワーレスポンス\n/api/*\tmaybe\t" }))).toEqual([
-      'line 8: "maybe" in the ビューワーリクエスト column is not a mark; use ○ to run the function there or - not to',
+      'line 8: "maybe" in the ビューワーリクエスト column is not a mark; write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to',
     ]);
   });
 

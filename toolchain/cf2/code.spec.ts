@@ -30,6 +30,11 @@ const bad: [string, Cf2Runtime, string, string][] = [
   ["optional chaining", V2, wrap("  var h = event.request.headers.host?.value;"), `${F}: line 2: optional chaining ("?.") is not in the feature list`],
   ["Map", V2, wrap("  var m = new Map();"), `${F}: line 2: Map is not available in cloudfront-js-2.0: use a plain object`],
   ["no handler", V2, "function main(event) {\n  return event.request;\n}\n", `${F}: no top-level "function handler(event)"; CloudFront calls that function and nothing else`],
+  ["async arrow (a closure) on 2.0", V2, "async function handler(event) {\n  var get = async (k) => k;\n  return event.request;\n}\n", `${F}: line 2: an async closure (async arrow function, function expression or nested function) is not supported by cloudfront-js-2.0 ("async arguments and closures are not supported"); only a top-level "async function" can be async`],
+  ["nested async function declaration on 2.0", V2, "function handler(event) {\n  async function inner() { return 1; }\n  return event.request;\n}\n", `${F}: line 2: an async closure`],
+  ["async function passed as an argument on 2.0", V2, wrap("  [1].forEach(async function (x) { return x; });"), `${F}: line 2: an async function passed as an argument is not supported by cloudfront-js-2.0`],
+  ["connection function", V2, "function connectionHandler(connection) {\n  connection.allow();\n}\n", `${F}: line 1: "connectionHandler" makes this a connection function (viewer mTLS); this project deploys viewer-request and viewer-response functions only, not connection functions yet`],
+  ["Node-only path behind a runtime check", V2, wrap("  if (typeof process !== 'undefined') {\n    event.request.uri = process.env.PREFIX;\n  }"), `${F}: line 3: process is not available in cloudfront-js-2.0: there is no process: configuration belongs in the code or a key value store (behind the runtime check "typeof process" at line 2: the checker cannot prove that branch never runs, and a CloudFront Function only runs at the edge, so remove the branch)`],
   ["syntax error", V2, "function handler(event) {\n  return event.request\n  }}\n", `${F}: line 3: syntax error (strict mode): Unexpected token`],
   ["with (not allowed in strict mode)", V1, wrap("  with (event) { request.uri = '/'; }"), `${F}: line 2: syntax error (strict mode): 'with' in strict mode`],
 ];

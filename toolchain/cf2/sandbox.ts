@@ -162,6 +162,8 @@ export interface RunOptions {
   edgeLocation?: { name: string; serverIp: string; region: string };
   /** The raw query string `request.rawQueryString()` returns; default: built from request.querystring. */
   rawQueryString?: string;
+  /** The code's file as messages name it; stack frames of the code carry it. @default "index.js" */
+  file?: string;
 }
 
 export interface RunResult {
@@ -223,7 +225,7 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
   }
 
   hidden("__cf2_modules__", modules);
-  await new vm.Script(`"use strict";\n${importsToVariables(code)}`, { filename: "index.js", lineOffset: -1 }).runInContext(context, { timeout: 1000 });
+  await new vm.Script(`"use strict";\n${importsToVariables(code)}`, { filename: opts.file ?? "index.js", lineOffset: -1 }).runInContext(context, { timeout: 1000 });
   delete global.__cf2_modules__;
 
   // The event is built inside the context, so the code sees its own realm's objects.
@@ -233,7 +235,7 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
     Object.defineProperty(inContext.request, "rawQueryString", { value: () => raw, enumerable: false });
   }
   hidden("__cf2_event__", inContext);
-  const returned = new vm.Script("handler(__cf2_event__)").runInContext(context, { timeout: 1000 });
+  const returned = new vm.Script("handler(__cf2_event__)", { filename: "(CloudFront)" }).runInContext(context, { timeout: 1000 });
   delete global.__cf2_event__;
   const result = await returned;
   // Values from another context have other prototypes; compare as plain JSON data, as CloudFront serializes them.
@@ -489,14 +491,27 @@ export interface TestOutcome {
   result?: RunResult;
 }
 
-/** Runs one test case and compares output and origin choice with what it expects. */
-export async function runTestCase(code: string, runtime: Cf2Runtime, t: TestCase): Promise<TestOutcome> {
+/**
+ * Where in the code an error was thrown: the first stack frame in `file` (the code runs under that file name, with
+ * its own line numbers; for bundled code, lines of the bundle).
+ */
+export function thrownAt(err: unknown, file: string): string | undefined {
+  const stack = typeof (err as Error)?.stack === "string" ? (err as Error).stack! : "";
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const m = new RegExp(`[( ]${escaped}:(\\d+):(\\d+)\\)?$`, "m").exec(stack);
+  return m ? `${file}: line ${m[1]}` : undefined;
+}
+
+/** Runs one test case and compares output and origin choice with what it expects; `file` names the code in a thrown error. */
+export async function runTestCase(code: string, runtime: Cf2Runtime, t: TestCase, file = "index.js"): Promise<TestOutcome> {
   const failures: string[] = [];
   let result: RunResult | undefined;
   try {
-    result = await runFunction(code, runtime, buildEvent(t), { kvs: t.kvs, kvsId: t.kvsId, origins: t.origins, edgeLocation: t.edgeLocation });
+    result = await runFunction(code, runtime, buildEvent(t), { kvs: t.kvs, kvsId: t.kvsId, origins: t.origins, edgeLocation: t.edgeLocation, file });
   } catch (err) {
-    return { description: t.description, failures: [`the handler threw: ${(err as Error).message}`] };
+    const where = thrownAt(err, file);
+    const what = err instanceof Error || (err && typeof err === "object" && "message" in err) ? `${(err as Error).name ?? "Error"}: ${(err as Error).message}` : String(err);
+    return { description: t.description, failures: [`the handler threw${where ? ` at ${where}` : ""}: ${what}`] };
   }
   if (result.output === undefined || result.output === null || typeof result.output !== "object") failures.push(`the handler returned ${JSON.stringify(result.output) ?? "nothing"}; CloudFront needs the request or a response object`);
   if (t.hasExpected !== false && JSON.stringify(sortKeys(result.output)) !== JSON.stringify(sortKeys(t.expected)))
