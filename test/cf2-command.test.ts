@@ -79,8 +79,18 @@ test("warnings are printed and do not fail the check", async () => {
   });
 });
 
-test.each([[[]], [["lint", "cf2"]], [["check"]]])("usage errors exit 2: %j", async (argv) => {
-  expect(await cf2Command(argv, os.tmpdir())).toEqual({ status: 2, lines: [CF2_USAGE] });
+test.each([
+  [[], "npm run cf2: name check or test and at least one function directory"],
+  [["lint", "cf2"], 'npm run cf2: unknown command "lint": use check or test'],
+  [["check"], "npm run cf2: name check or test and at least one function directory"],
+  [["check", "cf2", "--runtim", "cloudfront-js-1.0"], 'npm run cf2: unknown option "--runtim"'],
+  [["check", "cf2", "--runtime", "nodejs20.x"], 'npm run cf2: --runtime "nodejs20.x": must be cloudfront-js-1.0 or cloudfront-js-2.0'],
+])("usage errors exit 2 with what is wrong, then the usage: %j", async (argv, message) => {
+  expect(await cf2Command(argv, os.tmpdir())).toEqual({ status: 2, lines: [message, CF2_USAGE] });
+});
+
+test("--help prints the usage and exits 0, whatever else is on the line", async () => {
+  expect(await cf2Command(["check", "--help"], os.tmpdir())).toEqual({ status: 0, lines: [CF2_USAGE] });
 });
 
 test("npm --prefix <this repository> run cf2 (as the example workflow runs it) resolves paths from the team's directory and sets the exit code", () => {
@@ -96,4 +106,17 @@ test("the example workflow runs the command before it updates or publishes the f
   expect(at(/run cf2 -- test /)).toBeGreaterThan(0);
   expect(at(/run cf2 -- test /)).toBeLessThan(at(/aws cloudfront update-function/));
   expect(at(/run cf2 -- test /)).toBeLessThan(at(/aws cloudfront publish-function/));
+});
+
+test("an exception the handler throws names the file and the line it was thrown at", async () => {
+  const code = "function handler(event) {\n  var request = event.request;\n  var host = request.headers.host.value;\n  return request;\n}\n";
+  const dir = repo({ boom: { code, tests: { "a.json": consoleEvent("viewer-request") } } });
+  expect(await cf2Command(["test", "cf2"], dir)).toEqual({
+    status: 1,
+    lines: [
+      "cf2/boom (cloudfront-js-2.0): check passed",
+      "  FAIL cf2/boom/tests/a.json: a",
+      "       the handler threw at cf2/boom/index.js: line 3: TypeError: Cannot read properties of undefined (reading 'value')",
+    ],
+  });
 });

@@ -37,6 +37,8 @@ export interface CliSpec<O extends CliOptions> {
   readonly options: O;
   /** Positional arguments allowed: [min, max]. @default [0, 0] */
   readonly positionals?: readonly [number, number];
+  /** The message when positional arguments are missing. @default "at least <min> arguments needed" */
+  readonly missing?: string;
 }
 
 export interface ParsedArgs<O extends CliOptions> {
@@ -55,7 +57,7 @@ export function parseCli<O extends CliOptions>(spec: CliSpec<O>, argv: readonly 
   }
   const [min, max] = spec.positionals ?? [0, 0];
   const n = parsed.positionals.length;
-  if (n < min) throw new UsageError(min === 1 && max === 1 ? "one argument is needed" : `at least ${min} argument${min === 1 ? "" : "s"} needed`);
+  if (n < min) throw new UsageError(spec.missing ?? (min === 1 && max === 1 ? "one argument is needed" : `at least ${min} argument${min === 1 ? "" : "s"} needed`));
   if (n > max) throw new UsageError(max === 0 ? `unexpected argument "${parsed.positionals[0]}"` : `unexpected argument "${parsed.positionals[max]}" (at most ${max})`);
   return parsed as unknown as ParsedArgs<O>;
 }
