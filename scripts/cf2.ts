@@ -22,7 +22,7 @@ export const CF2_USAGE = [
 ].join("\n");
 
 const CF2_CLI = {
-  command: "npm run cf2",
+  command: "cf2",
   usage: CF2_USAGE,
   options: { runtime: { type: "string" }, tests: { type: "string" } },
   positionals: [2, Number.MAX_SAFE_INTEGER],

@@ -13,7 +13,7 @@ import { runCli, type CliSpec } from "./lib/cli";
 import { ticketToFunction } from "./lib/ticket-to-function";
 
 export const TICKET_CLI = {
-  command: "npm run ticket",
+  command: "ticket",
   usage: [
     "usage: npm run ticket -- <ticket file | -> [--owner app|infra] [--ticket KEY] [--json]",
     "  <ticket file>  the ticket: template text, Jira wiki markup, Markdown, or Jira REST issue JSON; - reads stdin",

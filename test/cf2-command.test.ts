@@ -80,11 +80,11 @@ test("warnings are printed and do not fail the check", async () => {
 });
 
 test.each([
-  [[], "npm run cf2: name check or test and at least one function directory"],
-  [["lint", "cf2"], 'npm run cf2: unknown command "lint": use check or test'],
-  [["check"], "npm run cf2: name check or test and at least one function directory"],
-  [["check", "cf2", "--runtim", "cloudfront-js-1.0"], 'npm run cf2: unknown option "--runtim"'],
-  [["check", "cf2", "--runtime", "nodejs20.x"], 'npm run cf2: --runtime "nodejs20.x": must be cloudfront-js-1.0 or cloudfront-js-2.0'],
+  [[], "cf2: name check or test and at least one function directory"],
+  [["lint", "cf2"], 'cf2: unknown command "lint": use check or test'],
+  [["check"], "cf2: name check or test and at least one function directory"],
+  [["check", "cf2", "--runtim", "cloudfront-js-1.0"], 'cf2: unknown option "--runtim"'],
+  [["check", "cf2", "--runtime", "nodejs20.x"], 'cf2: --runtime "nodejs20.x": must be cloudfront-js-1.0 or cloudfront-js-2.0'],
 ])("usage errors exit 2 with what is wrong, then the usage: %j", async (argv, message) => {
   expect(await cf2Command(argv, os.tmpdir())).toEqual({ status: 2, lines: [message, CF2_USAGE] });
 });

@@ -46,9 +46,12 @@ export interface ParsedArgs<O extends CliOptions> {
   readonly positionals: string[];
 }
 
+/** `--help` or `-h` anywhere on the command line. */
+export const isHelp = (argv: readonly string[]): boolean => argv.includes("--help") || argv.includes("-h");
+
 /** Parses argv strictly; throws UsageError naming the flag or argument that is wrong. Returns "help" for --help. */
 export function parseCli<O extends CliOptions>(spec: CliSpec<O>, argv: readonly string[]): ParsedArgs<O> | "help" {
-  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  if (isHelp(argv)) return "help";
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: spec.options, strict: true, allowPositionals: true });
