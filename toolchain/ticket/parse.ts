@@ -130,9 +130,13 @@ function readLine(s: Parse, i: number): number {
   return i;
 }
 
-/** A table row outside a table, or "<label>: value" whose label has a template word. */
+/**
+ * A row of the cache behavior table outside it (a cell with a path pattern, "default" or a mark), or
+ * "<label>: value" whose label has a template word. Other tables and prose are not the template.
+ */
 function looksLikeField(raw: string): boolean {
-  if (raw.includes("|") || raw.includes("\t")) return true;
+  if (raw.includes("|") || raw.includes("\t"))
+    return rowCells(raw).some((c) => /^\/[^\s]*$/.test(c) || DEFAULT_BEHAVIOR.has(c.toLowerCase()) || (c !== "" && markOf(c) === true));
   const m = /^([^:：]{1,40})[:：]/.exec(plain(raw));
   return m !== null && !/^https?$/i.test(m[1]) && FIELD_WORDS.test(m[1]);
 }
