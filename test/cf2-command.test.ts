@@ -3,7 +3,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Cf2Runtime } from "../model/vocabulary";
 import { cf2Command, CF2_USAGE } from "../scripts/cf2";
+import { runFunction } from "../toolchain/cf2/sandbox";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -119,4 +121,12 @@ test("an exception the handler throws names the file and the line it was thrown 
       "       the handler threw at cf2/boom/index.js: line 3: TypeError: Cannot read properties of undefined (reading 'value')",
     ],
   });
+});
+
+test("the runner offers runtime 1.0's members only: a call the page does not list fails as at the edge", async () => {
+  const code = "function handler(event) {\n  event.request.uri = [['/a'], ['/b']].flat().join('');\n  return event.request;\n}\n";
+  await expect(runFunction(code, Cf2Runtime.JS_1_0, { context: { eventType: "viewer-request" }, request: { uri: "/" } })).rejects.toThrow(/flat is not a function/);
+  expect(((await runFunction(code, Cf2Runtime.JS_2_0, { context: { eventType: "viewer-request" }, request: { uri: "/" } })).output as { uri: string }).uri).toBe("/a/b");
+  const statics = "function handler(event) {\n  return { statusCode: 200, headers: { x: { value: String(typeof Object.fromEntries) + typeof Array.from + typeof Object.keys } } };\n}\n";
+  expect(((await runFunction(statics, Cf2Runtime.JS_1_0, { context: { eventType: "viewer-request" }, request: {} })).output as { headers: { x: { value: string } } }).headers.x.value).toBe("undefinedundefinedfunction");
 });

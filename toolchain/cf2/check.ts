@@ -1,11 +1,12 @@
 /**
  * Checks code against the runtime's feature list (model/cf2-runtime.ts, from the CloudFront Developer Guide's
  * "JavaScript runtime 1.0/2.0 features" pages). One parse, one walk; each family of checks lives in checks/:
- * syntax, modules, members of console/crypto/String, globals, and the handler itself.
+ * syntax, modules, members of console/crypto/String, built-in members per runtime, globals, and the handler itself.
  */
 import { parse, type Node } from "acorn";
 import { fullAncestor } from "acorn-walk";
 import type { Cf2Runtime } from "../../model/vocabulary";
+import { BUILTIN_CHECKS, recordOwnProperties } from "./checks/builtins";
 import { lineOf, type AnyNode, type CheckContext, type NodeCheck } from "./checks/context";
 import { checkGlobals, declaredNames } from "./checks/globals";
 import { checkHandler } from "./checks/handler";
@@ -29,7 +30,7 @@ export interface CheckOptions {
 }
 
 /** The node checks, in the order they run on each node (module bindings before member checks read them). */
-const FAMILIES: readonly Readonly<Record<string, NodeCheck>>[] = [SYNTAX_CHECKS, MODULE_CHECKS, MEMBER_CHECKS];
+const FAMILIES: readonly Readonly<Record<string, NodeCheck>>[] = [SYNTAX_CHECKS, MODULE_CHECKS, MEMBER_CHECKS, BUILTIN_CHECKS];
 
 /** Returns one problem per offending construct, "file: line N: <feature> ... <runtime>". */
 export function checkFunctionCode(code: string, runtime: Cf2Runtime, file: string, opts: CheckOptions = {}): string[] {
@@ -56,6 +57,7 @@ export function analyzeFunctionCode(code: string, runtime: Cf2Runtime, file: str
     kvsCall: (node) => kvsCalls.push(lineOf(node)),
   };
   checkHandler(program, ctx);
+  recordOwnProperties(program, ctx);
   fullAncestor(program, (n, _state, ancestors) => {
     const node = n as AnyNode;
     for (const family of FAMILIES) family[node.type]?.(node, ctx, ancestors as AnyNode[]);

@@ -244,3 +244,25 @@ describe("warnings: accepted by the runtime, but almost certainly a mistake", ()
     expect(analyzeFunctionCode(code, V2, F).warnings).toEqual([]);
   });
 });
+
+describe("built-in members per runtime (runtime 1.0's page lists them member by member)", () => {
+  test.each([
+    ["Object.fromEntries", wrap("  var q = Object.fromEntries([['a', '1']]);"), `${F}: line 2: Object.fromEntries is not in the feature list of cloudfront-js-1.0; its Object offers create, defineProperties`],
+    ["Array.from", wrap("  var a = Array.from('abc');"), `${F}: line 2: Array.from is not in the feature list of cloudfront-js-1.0; its Array offers isArray, of`],
+    ["Array.prototype.flat", wrap("  var a = [[1], [2]].flat();"), `${F}: line 2: .flat() is Array.prototype.flat (ES2019), which cloudfront-js-1.0 does not list`],
+    ["String.prototype.replaceAll", wrap("  var u = event.request.uri.replaceAll('//', '/');"), `${F}: line 2: .replaceAll() is String.prototype.replaceAll (ES2021), which cloudfront-js-1.0 does not list`],
+  ])("%s on 1.0", (_name, code, message) => {
+    const problems = checkFunctionCode(code, V1, F);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+  });
+
+  test("what 1.0 lists passes: Object.keys/entries/assign, Array.isArray/of, String.fromCharCode, Number.isInteger, Math.trunc, Promise.resolve, Object.prototype.hasOwnProperty.call", () => {
+    const code = wrap("  var h = event.request.headers;\n  var k = Object.keys(h).concat(Object.entries(h).map(function (e) { return e[0]; }));\n  var o = Object.assign({}, h);\n  var ok = Array.isArray(k) && Array.of(1).length === 1 && Number.isInteger(Math.trunc(1.5));\n  var s = String.fromCharCode(65) + Promise.resolve(1);\n  var own = Object.prototype.hasOwnProperty.call(h, 'host');");
+    expect(checkFunctionCode(code, V1, F)).toEqual([]);
+  });
+
+  test("a method the code defines itself is its own, not the built-in", () => {
+    expect(checkFunctionCode(wrap("  var list = { flat: function () { return []; } };\n  list.flat();"), V1, F)).toEqual([]);
+  });
+});

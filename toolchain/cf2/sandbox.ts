@@ -5,7 +5,9 @@
  * string methods (String.bytesFrom, toUTF8, ...); on cloudfront-js-2.0 `globalThis`, atob/btoa, TextEncoder/
  * TextDecoder, Buffer, `request.rawQueryString()` and `import cf from "cloudfront"` with its helpers: `kvs(id)` backed
  * by the test's store, and the origin helpers, validated as documented and recorded so a test can assert which origin
- * was chosen. Everything else the host has (Map, Set, Symbol, Proxy, Reflect, Intl, timers, process, ...) is removed.
+ * was chosen. Everything else the host has (Map, Set, Symbol, Proxy, Reflect, Intl, timers, process, ...) is removed,
+ * and so are the members of built-in objects the runtime's page does not list (on 1.0: Object.fromEntries,
+ * Array.from, [].flat, "".replaceAll, ...).
  * The authoritative test stays the TestFunction API; this catches mistakes before.
  *
  * Test files: functions/cf2/<name>/tests/<case>.json, in three shapes (see readTestCases).
@@ -31,6 +33,8 @@ import {
   CF2_ORIGIN_LIMITS,
   CF2_ORIGIN_PROTOCOLS,
   CF2_ORIGIN_SSL_PROTOCOLS,
+  CF2_STATIC_MEMBERS,
+  CF2_UNLISTED_METHODS,
 } from "../../model/cf2-runtime";
 
 export const EVENT_TYPES = ["viewer-request", "viewer-response"] as const;
@@ -210,6 +214,7 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
     vm.runInContext(V1_STRING_METHODS, context);
     delete global.__b64;
   }
+  pruneBuiltIns(context, runtime);
   const hidden = (name: string, value: unknown) => Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
   hidden("console", { log: (...args: unknown[]) => logs.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")) });
   hidden("require", (name: string) => {
@@ -240,6 +245,29 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
   const result = await returned;
   // Values from another context have other prototypes; compare as plain JSON data, as CloudFront serializes them.
   return { output: result === undefined ? undefined : JSON.parse(JSON.stringify(result)), logs, ...(origin ? { origin } : {}) };
+}
+
+/**
+ * Removes the members of built-in objects the runtime's page does not list (model/cf2-runtime.ts), so code that
+ * calls them fails here as at the edge: "not a function".
+ */
+function pruneBuiltIns(context: vm.Context, runtime: Cf2Runtime): void {
+  const statics = CF2_STATIC_MEMBERS[runtime];
+  const methods = Object.keys(CF2_UNLISTED_METHODS[runtime] ?? {});
+  if (!statics && methods.length === 0) return;
+  vm.runInContext(
+    `(function (g, statics, methods) {
+      for (var owner in statics) {
+        var o = g[owner];
+        if (!o) continue;
+        Object.getOwnPropertyNames(o).forEach(function (n) {
+          if (statics[owner].indexOf(n) < 0 && ["prototype", "length", "name"].indexOf(n) < 0) { try { delete o[n]; } catch (e) {} }
+        });
+      }
+      methods.forEach(function (n) { delete Array.prototype[n]; delete String.prototype[n]; });
+    })(this, ${JSON.stringify(statics ?? {})}, ${JSON.stringify(methods)})`,
+    context,
+  );
 }
 
 function rawQueryStringOf(qs: Record<string, { value: string; multiValue?: { value: string }[] }> | undefined): string {
