@@ -130,3 +130,17 @@ test("the runner offers runtime 1.0's members only: a call the page does not lis
   const statics = "function handler(event) {\n  return { statusCode: 200, headers: { x: { value: String(typeof Object.fromEntries) + typeof Array.from + typeof Object.keys } } };\n}\n";
   expect(((await runFunction(statics, Cf2Runtime.JS_1_0, { context: { eventType: "viewer-request" }, request: {} })).output as { headers: { x: { value: string } } }).headers.x.value).toBe("undefinedundefinedfunction");
 });
+
+test("an exception thrown in a relatively imported file names that file and its line, not the bundle's", async () => {
+  const dir = repo({
+    bundled: {
+      code: "import { hostOf } from './lib.js';\nfunction handler(event) {\n  event.request.headers['x-host'] = { value: hostOf(event.request) };\n  return event.request;\n}\n",
+      tests: { "a.json": consoleEvent("viewer-request") },
+    },
+  });
+  writeFileSync(path.join(dir, "cf2", "bundled", "lib.js"), "// helpers\nexport function hostOf(request) {\n  return request.headers.host.value;\n}\n");
+  expect(await cf2Command(["test", "cf2"], dir)).toEqual({
+    status: 1,
+    lines: ["cf2/bundled (cloudfront-js-2.0): check passed", "  FAIL cf2/bundled/tests/a.json: a", "       the handler threw at cf2/bundled/lib.js: line 3: TypeError: Cannot read properties of undefined (reading 'value')"],
+  });
+});

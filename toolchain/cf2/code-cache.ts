@@ -36,7 +36,7 @@ function builderVersion(): string {
 /** The files whose code decides what the builder answers. */
 function checkerSources(): string[] {
   const checks = path.join(__dirname, "checks");
-  return [require.resolve("./code"), require.resolve("./check"), ...readdirSync(checks).filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.(spec|test)\./.test(f)).sort().map((f) => path.join(checks, f))];
+  return [require.resolve("./code"), require.resolve("./check"), require.resolve("./source-lines"), ...readdirSync(checks).filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.(spec|test)\./.test(f)).sort().map((f) => path.join(checks, f))];
 }
 
 /** The checker itself (code.ts), loaded on the first cache miss only. */

@@ -13,6 +13,7 @@ import { CF2_IMPORTABLE_MODULES } from "../../model/cf2-runtime";
 import { LIMITS } from "../../model/limits";
 import { Cf2Runtime } from "../../model/vocabulary";
 import { analyzeFunctionCode, checkFunctionCode } from "./check";
+import { sourceLinesOf, type SourceLines } from "./source-lines";
 
 export { Cf2Runtime };
 
@@ -32,6 +33,8 @@ export interface BuiltCode {
   warnings: string[];
   /** Lines of the source that call the cloudfront module's kvs(). */
   kvsCalls: number[];
+  /** For bundled code: where each line of `code` came from (file relative to the entry's directory, line). */
+  sourceLines?: SourceLines;
 }
 
 /**
@@ -57,10 +60,12 @@ export function buildFunctionCode(entryFile: string, runtime: Cf2Runtime, shownF
   let bundled = false;
   let minified = false;
   const problems: string[] = [];
+  let sourceLines: SourceLines | undefined;
   if (/^\s*import\s[^;]*?from\s*["']\.\.?\//m.test(source)) {
-    const result = esbuildOrProblem(shownFile, () => buildSync({ ...ESBUILD_COMMON, entryPoints: [entryFile], bundle: true, write: false, format: "esm", treeShaking: false, external: [...CF2_IMPORTABLE_MODULES] }).outputFiles![0].text);
-    if (typeof result !== "string") return { code: source, problems: [result.problem], bundled: false, minified: false, warnings, kvsCalls };
-    code = result;
+    const result = esbuildOrProblem(shownFile, () => bundle(entryFile));
+    if (typeof result !== "object" || "problem" in result) return { code: source, problems: [(result as { problem: string }).problem], bundled: false, minified: false, warnings, kvsCalls };
+    code = result.code;
+    sourceLines = result.sourceLines;
     bundled = true;
   }
   if (byteLength(code) > CF2_MAX_CODE_BYTES) {
@@ -68,13 +73,25 @@ export function buildFunctionCode(entryFile: string, runtime: Cf2Runtime, shownF
     if (typeof result !== "string") return { code, problems: [result.problem], bundled, minified: false, warnings, kvsCalls };
     code = result.trimEnd();
     minified = true;
+    sourceLines = undefined; // minified code is one line; its positions are the upload's
   }
   const what = [bundled && "bundled", minified && "minified"].filter(Boolean).join(" and ");
   if (what) problems.push(...checkFunctionCode(code, runtime, `${shownFile} (after esbuild ${what} it)`, { allowRelativeImports: false }));
   const size = byteLength(code);
   if (size > CF2_MAX_CODE_BYTES)
     problems.push(`${shownFile}: is ${size} bytes${minified ? " even after minifying" : ""}; CloudFront Functions allow at most ${CF2_MAX_CODE_BYTES} bytes (10 KB)`);
-  return { code, problems, bundled, minified, warnings, kvsCalls };
+  return { code, problems, bundled, minified, warnings, kvsCalls, ...(sourceLines ? { sourceLines } : {}) };
+}
+
+/** The entry with its relative imports in one file, and where each line came from (the source map stays here). */
+function bundle(entryFile: string): { code: string; sourceLines: SourceLines } {
+  const dir = path.dirname(entryFile);
+  const out = buildSync({ ...ESBUILD_COMMON, entryPoints: [entryFile], bundle: true, write: false, format: "esm", treeShaking: false, external: [...CF2_IMPORTABLE_MODULES], sourcemap: "external", outfile: path.join(dir, "bundle.js"), absWorkingDir: dir });
+  const js = out.outputFiles!.find((f) => f.path.endsWith(".js"))!;
+  const map = out.outputFiles!.find((f) => f.path.endsWith(".map"))!;
+  // esbuild ends the code with a sourceMappingURL comment for the external map: not part of what is uploaded.
+  const code = js.text.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n");
+  return { code, sourceLines: sourceLinesOf(JSON.parse(map.text)) };
 }
 
 const ESBUILD_COMMON: Pick<BuildOptions, "target" | "charset" | "legalComments" | "logLevel" | "supported"> = {
@@ -86,7 +103,7 @@ const ESBUILD_COMMON: Pick<BuildOptions, "target" | "charset" | "legalComments" 
   supported: { "object-rest-spread": false, destructuring: false, "default-argument": false, "for-of": false, class: false, "optional-chain": false, "nullish-coalescing": false, "logical-assignment": false },
 };
 
-function esbuildOrProblem(file: string, run: () => string): string | { problem: string } {
+function esbuildOrProblem<T>(file: string, run: () => T): T | { problem: string } {
   try {
     return run();
   } catch (err) {

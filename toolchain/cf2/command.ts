@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { buildFunctionCode } from "./code";
+import { buildFunctionCode, type BuiltCode } from "./code";
 import { Cf2Runtime } from "../../model/vocabulary";
 import { readTestCases, runTestCase, type FunctionTestFile, type TestCase } from "./sandbox";
 
@@ -64,18 +64,18 @@ async function oneFunction(action: Cf2Action, dir: string, opts: Cf2Options, cwd
     return false;
   }
   let passed = true;
-  for (const c of cases) passed = (await oneCase(c, built.code, runtime, file, cwd, lines)) && passed;
+  for (const c of cases) passed = (await oneCase(c, built, runtime, file, cwd, lines)) && passed;
   return passed;
 }
 
-async function oneCase(c: FunctionTestFile, code: string, runtime: Cf2Runtime, file: string, cwd: string, lines: string[]): Promise<boolean> {
+async function oneCase(c: FunctionTestFile, built: BuiltCode, runtime: Cf2Runtime, file: string, cwd: string, lines: string[]): Promise<boolean> {
   const name = shownPath(cwd, c.file);
   if (c.testCase instanceof Error) {
     lines.push(`  FAIL ${name}: ${c.testCase.message}`);
     return false;
   }
   const t: TestCase = c.testCase;
-  const outcome = await runTestCase(code, runtime, t, file);
+  const outcome = await runTestCase(built.code, runtime, t, file, built.sourceLines);
   const ok = outcome.failures.length === 0;
   if (ok) lines.push(`  ok   ${name}: ${t.description}${t.hasExpected === false ? " (no expected output: ran without error)" : ""}`);
   else lines.push(`  FAIL ${name}: ${t.description}`, ...outcome.failures.map((f) => `       ${f}`));

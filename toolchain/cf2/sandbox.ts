@@ -20,6 +20,7 @@ import * as vm from "node:vm";
 import { parse } from "acorn";
 import { z } from "zod";
 import { Cf2Runtime } from "../../model/vocabulary";
+import type { SourceLines } from "./source-lines";
 import {
   CF2_DIGEST_ENCODINGS,
   CF2_GLOBALS,
@@ -523,21 +524,27 @@ export interface TestOutcome {
  * Where in the code an error was thrown: the first stack frame in `file` (the code runs under that file name, with
  * its own line numbers; for bundled code, lines of the bundle).
  */
-export function thrownAt(err: unknown, file: string): string | undefined {
+export function thrownAt(err: unknown, file: string, sourceLines?: SourceLines): string | undefined {
   const stack = typeof (err as Error)?.stack === "string" ? (err as Error).stack! : "";
   const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const m = new RegExp(`[( ]${escaped}:(\\d+):(\\d+)\\)?$`, "m").exec(stack);
-  return m ? `${file}: line ${m[1]}` : undefined;
+  if (!m) return undefined;
+  // Bundled code: the line of the file it came from.
+  const from = sourceLines?.[Number(m[1]) - 1];
+  return from ? `${path.posix.join(path.posix.dirname(file), from.file)}: line ${from.line}` : `${file}: line ${m[1]}`;
 }
 
-/** Runs one test case and compares output and origin choice with what it expects; `file` names the code in a thrown error. */
-export async function runTestCase(code: string, runtime: Cf2Runtime, t: TestCase, file = "index.js"): Promise<TestOutcome> {
+/**
+ * Runs one test case and compares output and origin choice with what it expects; `file` names the code in a thrown
+ * error, at the line of the source file when `sourceLines` (bundled code) says where it came from.
+ */
+export async function runTestCase(code: string, runtime: Cf2Runtime, t: TestCase, file = "index.js", sourceLines?: SourceLines): Promise<TestOutcome> {
   const failures: string[] = [];
   let result: RunResult | undefined;
   try {
     result = await runFunction(code, runtime, buildEvent(t), { kvs: t.kvs, kvsId: t.kvsId, origins: t.origins, edgeLocation: t.edgeLocation, file });
   } catch (err) {
-    const where = thrownAt(err, file);
+    const where = thrownAt(err, file, sourceLines);
     const what = err instanceof Error || (err && typeof err === "object" && "message" in err) ? `${(err as Error).name ?? "Error"}: ${(err as Error).message}` : String(err);
     return { description: t.description, failures: [`the handler threw${where ? ` at ${where}` : ""}: ${what}`] };
   }
