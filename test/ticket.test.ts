@@ -118,15 +118,15 @@ describe("tickets in the template become a function directory", () => {
 
 const bad: [string, string, string[]][] = [
   ["no function name", ticket({ name: null }), ['no function name: add "CF2の命名: <name>" (Function name)']],
-  ["invalid function name", ticket({ name: "Geo Redirect!" }), [`CF2の命名 (function name) "Geo Redirect!" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-Geo Redirect!)`]],
+  ["invalid function name", ticket({ name: "Geo Redirect!" }), [`line 2 (function name): CF2の命名 "Geo Redirect!" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-Geo Redirect!)`]],
   ["function name too long for <env>-<sid>-<name>", ticket({ name: "a".repeat(56), envs: "dev" }), [`line 2 (function name): the function name "dev-shop-${"a".repeat(56)}" is 65 characters; AWS allows at most 64: shorten the name`]],
   ["no environments", ticket({ envs: null }), ['no environments: add "構築する環境一覧: dev, stg, prod" (Environments)']],
   ["unknown environment", ticket({ envs: "dev, qa" }), ['line 4 (environments): "qa" is not an environment; known: dev, prod, stg']],
   ["no distribution", ticket({ arn: null }), ['no distribution: add "関連づけるCloudfFrontのARN: arn:aws:cloudfront::<account>:distribution/<id>" (or the site name)']],
-  ["an ARN that is not a CloudFront distribution ARN", ticket({ arn: "arn:aws:s3:::dev-shop-web-123456789012" }), ['"arn:aws:s3:::dev-shop-web-123456789012" is not a CloudFront distribution ARN: expected arn:aws:cloudfront::<12-digit account>:distribution/<distribution id>']],
-  ["the template's example ARN: not one of ours", ticket({ arn: "arn:aws:cloudfront::111111111111:distribution/EXXXXXXXXXXXXX" }), [expect.stringMatching(/^distribution EXXXXXXXXXXXXX of "arn:aws:cloudfront::111111111111:distribution\/EXXXXXXXXXXXXX" is not one of ours; distributions this project manages: E1DEVSHOPWEB01 \(dev web\), E1DEVMEDIALP01 \(dev lp\), /) as unknown as string]],
-  ["our distribution id in another account", ticket({ arn: "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01" }), ['"arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01": distribution E1DEVSHOPWEB01 is site "web" of environment dev, whose account is 123456789012, not 999999999999']],
-  ["distributions of two different sites", ticket({ arn: `${DEV_WEB}, arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01` }), ["the distributions name different sites (web, lp); one ticket attaches a function to one site"]],
+  ["an ARN that is not a CloudFront distribution ARN", ticket({ arn: "arn:aws:s3:::dev-shop-web-123456789012" }), ['line 5 (distribution): "arn:aws:s3:::dev-shop-web-123456789012" is not a CloudFront distribution ARN: expected arn:aws:cloudfront::<12-digit account>:distribution/<distribution id>']],
+  ["the template's example ARN: not one of ours", ticket({ arn: "arn:aws:cloudfront::111111111111:distribution/EXXXXXXXXXXXXX" }), [expect.stringMatching(/^line 5 \(distribution\): distribution EXXXXXXXXXXXXX of "arn:aws:cloudfront::111111111111:distribution\/EXXXXXXXXXXXXX" is not one of ours; distributions this project manages: E1DEVSHOPWEB01 \(dev web\), E1DEVMEDIALP01 \(dev lp\), /) as unknown as string]],
+  ["our distribution id in another account", ticket({ arn: "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01" }), ['line 5 (distribution): "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01": distribution E1DEVSHOPWEB01 is site "web" of environment dev, whose account is 123456789012, not 999999999999']],
+  ["distributions of two different sites", ticket({ arn: `${DEV_WEB}, arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01` }), ["line 5 (distribution): the distributions name different sites (web, lp); one ticket attaches a function to one site"]],
   ["a site name that no environment has", ticket({ arn: "www" }), ['line 5 (distribution): "www" is not a site of environments dev, stg; sites: web, lp']],
   ["no event type chosen", ticket({ table: "/api/* - -" }), ['line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○']],
   ["an ambiguous mark", ticket({ table: "/api/* x -" }), ['line 10: "x" in the ビューワーリクエスト column is not a mark; write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to']],
@@ -149,8 +149,8 @@ describe("a malformed ticket gets one clear message per problem, and nothing is 
   test("several problems at once", () => {
     expect(problemsOf(ticket({ envs: "qa", arn: "arn:aws:s3:::x", table: "/api/* - -" }))).toEqual([
       'line 4 (environments): "qa" is not an environment; known: dev, prod, stg',
+      'line 5 (distribution): "arn:aws:s3:::x" is not a CloudFront distribution ARN: expected arn:aws:cloudfront::<12-digit account>:distribution/<distribution id>',
       'line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○',
-      expect.stringContaining('"arn:aws:s3:::x" is not a CloudFront distribution ARN'),
     ]);
   });
 });
@@ -203,7 +203,7 @@ describe("the command", () => {
     const before = snapshot(dir);
     const badRun = run([ticketFile(ticket({ name: "legacy-redirect", arn: "arn:aws:cloudfront::1:distribution/E1" }))], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });
     expect(badRun.status).toBe(1);
-    expect(badRun.stderr).toMatch(/ticket\.txt: 2 problems; nothing was written:\n  - "arn:aws:cloudfront::1:distribution\/E1" is not a CloudFront distribution ARN.*\n  - function name "legacy-redirect" is already taken/);
+    expect(badRun.stderr).toMatch(/ticket\.txt: 2 problems; nothing was written:\n  - line 5 \(distribution\): "arn:aws:cloudfront::1:distribution\/E1" is not a CloudFront distribution ARN.*\n  - function name "legacy-redirect" is already taken/);
     expect(snapshot(dir)).toEqual(before);
 
     const goodRun = run([path.join(TICKETS, "SHOP-1300-jira.txt")], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });

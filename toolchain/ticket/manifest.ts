@@ -37,7 +37,7 @@ export function manifestFromTicket(t: Ticket, envs: readonly TicketEnvironment[]
   const ticket = ticketKey(t, opts, p);
   if (t.name && !FUNCTION_NAME.test(t.name)) {
     p.settled.add("name");
-    p.problems.push(`CF2の命名 (function name) "${t.name}" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-${t.name})`);
+    p.problems.push(`${at(t, "name", "function name")}CF2の命名 "${t.name}" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-${t.name})`);
   }
   const site = siteOf(t, envs, p);
   const sid = envs.flatMap((e) => e.sites).find((s) => s.name === site)?.sid ?? "";
@@ -59,7 +59,7 @@ export function manifestFromTicket(t: Ticket, envs: readonly TicketEnvironment[]
 function ticketKey(t: Ticket, opts: { ticket?: string; file: string }, p: TicketProblems): string | undefined {
   const ticket = opts.ticket ?? t.ticket ?? /([A-Z][A-Z0-9_]+-[1-9][0-9]*)/.exec(path.basename(opts.file))?.[1];
   if (!ticket) p.problems.push(`no Jira key: add "チケット: SHOP-1234" (Ticket), name the file after the key, or pass --ticket`);
-  else if (!TICKET_KEY.test(ticket)) p.problems.push(`"${ticket}" is not a Jira issue key like "SHOP-1234"`);
+  else if (!TICKET_KEY.test(ticket)) p.problems.push(`${opts.ticket === undefined && t.ticket !== undefined ? at(t, "ticket", "ticket") : ""}"${ticket}" is not a Jira issue key like "SHOP-1234"`);
   if (!ticket || !TICKET_KEY.test(ticket)) p.settled.add("ticket");
   return ticket;
 }
@@ -70,10 +70,10 @@ function siteOf(t: Ticket, envs: readonly TicketEnvironment[], p: TicketProblems
   const before = p.problems.length;
   for (const d of t.distributions) {
     const found = d.startsWith("arn:") ? siteOfArn(d, envs) : { site: d };
-    if ("problem" in found) p.problems.push(found.problem);
+    if ("problem" in found) p.problems.push(at(t, "distributions", "distribution") + found.problem);
     else sites.add(found.site);
   }
-  if (sites.size > 1) p.problems.push(`the distributions name different sites (${[...sites].join(", ")}); one ticket attaches a function to one site`);
+  if (sites.size > 1) p.problems.push(`${at(t, "distributions", "distribution")}the distributions name different sites (${[...sites].join(", ")}); one ticket attaches a function to one site`);
   if (p.problems.length > before) p.settled.add("sid").add("site");
   return [...sites][0] ?? "";
 }
@@ -90,6 +90,12 @@ function siteOfArn(d: string, envs: readonly TicketEnvironment[]): { site: strin
   const { env, site } = owners[0];
   if (env.accountId !== account) return { problem: `"${d}": distribution ${id} is site "${site.name}" of environment ${env.name}, whose account is ${env.accountId}, not ${account}` };
   return { site: site.name };
+}
+
+/** "line N (<label>): " for a field the ticket has a line for, else "". */
+function at(t: Ticket, field: TicketField, label: string): string {
+  const line = t.lines[field];
+  return line === undefined ? "" : `line ${line} (${label}): `;
 }
 
 /** The table's first row line (for problems about the associations as a whole). */
