@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { parseCli, UsageError, type CliSpec } from "../scripts/lib/cli";
 
 const ROOT = path.join(__dirname, "..");
 const TSX = require.resolve("tsx/cli");
@@ -34,5 +35,23 @@ describe.each(COMMANDS)("%s", (name, argv) => {
     expect(r.stderr.startsWith(`${name}: `)).toBe(true);
     expect(r.stderr).toMatch(/(unknown option|unexpected argument|unknown argument) "?--no-such-flag"?/);
     expect(r.stderr).toMatch(/^usage:/m);
+  });
+});
+
+describe("parseCli", () => {
+  const spec = { command: "x", usage: "usage: x <file> [--n <n>] [--v]", options: { n: { type: "string" }, v: { type: "boolean" } }, positionals: [1, 1] } as const satisfies CliSpec<{ n: { type: "string" }; v: { type: "boolean" } }>;
+
+  test.each([
+    [["--bogus", "f"], 'unknown option "--bogus"'],
+    [["f", "--n"], 'option "--n" needs a value'],
+    [[], "one argument is needed"],
+    [["f", "g"], 'unexpected argument "g" (at most 1)'],
+  ])("%j is a usage error: %s", (argv, message) => {
+    expect(() => parseCli(spec, argv)).toThrow(new UsageError(message));
+  });
+
+  test("flags and arguments in any order; --help wins over everything else", () => {
+    expect(parseCli(spec, ["--v", "f", "--n", "3"])).toEqual({ values: { v: true, n: "3" }, positionals: ["f"] });
+    expect(parseCli(spec, ["--bogus", "-h"])).toBe("help");
   });
 });
