@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { functionsDir } from "../environments/cf2/load";
 import { Cf2Runtime } from "../model/vocabulary";
 import { buildFunctionCode } from "../toolchain/cf2/code";
-import { buildEvent, readTestCases, runFunction, runTestCase, testCaseFromJson, type TestCase } from "../toolchain/cf2/sandbox";
+import { runFunction, runTestCase } from "../toolchain/cf2/sandbox";
+import { buildEvent, readTestCases, testCaseFromJson, type TestCase } from "../toolchain/cf2/test-cases";
 
 // Whatever functions there are ($EDGE_FUNCTIONS_DIR or functions/cf2): each one's own tests must pass.
 const FUNCTIONS = functionsDir();

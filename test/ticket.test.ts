@@ -7,7 +7,8 @@ import { readManifestSources, validateFunctions } from "../environments/cf2/load
 import { loadEnvironments } from "../environments/load";
 import { Cf2Runtime } from "../model/vocabulary";
 import { buildFunctionCode } from "../toolchain/cf2/code";
-import { buildEvent, readTestCases, runFunction, type TestCase } from "../toolchain/cf2/sandbox";
+import { runFunction } from "../toolchain/cf2/sandbox";
+import { buildEvent, readTestCases, type TestCase } from "../toolchain/cf2/test-cases";
 import { ticketToFunction } from "../scripts/lib/ticket-to-function";
 import { nextSteps, TicketError } from "../toolchain/ticket/scaffold";
 

@@ -4,13 +4,14 @@
  *
  * A function directory holds `index.js` (relative imports are bundled as the synth does), optionally
  * `manifest.json` (this repository's; gives the runtime and the key value store rule) and `tests/*.json` (any of the
- * three shapes of sandbox.ts readTestCases). A directory without index.js is searched one level down.
+ * three shapes of test-cases.ts readTestCases). A directory without index.js is searched one level down.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { buildFunctionCode, type BuiltCode } from "./code";
 import { Cf2Runtime } from "../../model/vocabulary";
-import { readTestCases, runTestCase, type FunctionTestFile, type TestCase } from "./sandbox";
+import { runTestCase } from "./sandbox";
+import { readTestCases, type FunctionTestFile, type TestCase } from "./test-cases";
 
 export type Cf2Action = "check" | "test";
 
