@@ -1,6 +1,6 @@
 /**
  * What each CloudFront Functions JavaScript runtime provides, as the CloudFront Developer Guide lists it. The checker
- * (environments/cf2/code.ts) rejects what a runtime lacks and the local runner (scripts/cf2-sandbox.ts) offers exactly this.
+ * (toolchain/cf2/code.ts) rejects what a runtime lacks and the local runner (toolchain/cf2/sandbox.ts) offers exactly this.
  *
  * The authority, one page per runtime (sections "Globals", "Built-in objects", "Built-in modules", "Restricted
  * features"):
@@ -136,3 +136,49 @@ export const CF2_ORIGIN_GROUP_SELECTION = ["default", "media-quality-based"] as 
 export const CF2_KVS_MAX_KEY_BYTES = 512;
 export const CF2_KVS_MAX_VALUE_BYTES = 1024;
 export const CF2_KVS_FORMATS = ["string", "json", "bytes"] as const;
+
+/**
+ * Static members runtime 1.0 lists for each built-in object ("Primitive objects" and "Built-in objects" of
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-10.html; the same
+ * lists as the guide's source, github.com/awsdocs/amazon-cloudfront-developer-guide,
+ * doc_source/functions-javascript-runtime-features.md). "All ES 5.1 methods" sections are spelled out as ES 5.1 has
+ * them. `prototype` is always there.
+ */
+const V1_STATIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  Object: ["create", "defineProperties", "defineProperty", "freeze", "getOwnPropertyDescriptor", "getOwnPropertyNames", "getPrototypeOf", "isExtensible", "isFrozen", "isSealed", "keys", "preventExtensions", "seal", "assign", "is", "setPrototypeOf", "entries", "values"],
+  String: ["fromCharCode", "fromCodePoint", "bytesFrom"],
+  Number: ["isFinite", "isInteger", "isNaN", "isSafeInteger", "parseFloat", "parseInt", "EPSILON", "MAX_SAFE_INTEGER", "MAX_VALUE", "MIN_SAFE_INTEGER", "MIN_VALUE", "NEGATIVE_INFINITY", "NaN", "POSITIVE_INFINITY"],
+  Math: [
+    "abs", "acos", "asin", "atan", "atan2", "ceil", "cos", "exp", "floor", "log", "max", "min", "pow", "random", "round", "sin", "sqrt", "tan",
+    "acosh", "asinh", "atanh", "cbrt", "clz32", "cosh", "expm1", "fround", "hypot", "imul", "log10", "log1p", "log2", "sign", "sinh", "tanh", "trunc",
+    "E", "LN10", "LN2", "LOG10E", "LOG2E", "PI", "SQRT1_2", "SQRT2",
+  ],
+  Array: ["isArray", "of"],
+  Promise: ["reject", "resolve"],
+  JSON: ["parse", "stringify"],
+  ArrayBuffer: ["isView"],
+};
+
+/**
+ * Built-in static members each runtime lists, by object; a runtime without an entry is not checked member by member
+ * (runtime 2.0's page lists more than 1.0's and is checked through its globals and modules only).
+ */
+export const CF2_STATIC_MEMBERS: Partial<Record<Cf2RuntimeId, Readonly<Record<string, readonly string[]>>>> = {
+  "cloudfront-js-1.0": V1_STATIC_MEMBERS,
+};
+
+/**
+ * Methods of later ECMAScript editions that a runtime's page does not list, by name -> where ES defines them. Called
+ * on anything the code does not define them on, they are reported (the receiver's type is not known statically).
+ */
+export const CF2_UNLISTED_METHODS: Partial<Record<Cf2RuntimeId, Readonly<Record<string, string>>>> = {
+  "cloudfront-js-1.0": {
+    flat: "Array.prototype.flat (ES2019)",
+    flatMap: "Array.prototype.flatMap (ES2019)",
+    at: "Array.prototype.at / String.prototype.at (ES2022)",
+    findLast: "Array.prototype.findLast (ES2023)",
+    findLastIndex: "Array.prototype.findLastIndex (ES2023)",
+    replaceAll: "String.prototype.replaceAll (ES2021)",
+    matchAll: "String.prototype.matchAll (ES2020)",
+  },
+};

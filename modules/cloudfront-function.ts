@@ -29,7 +29,7 @@ export const INFRA_OWNED_IGNORED_ATTRIBUTES: readonly FunctionAttribute[] = [];
 export interface CloudFrontFunctionProps {
   /** AWS name, `<env>-<sid>-<name>` ([a-zA-Z0-9-_], at most 64); the principal-tag roles match on this prefix. */
   readonly functionName: string;
-  /** The code to upload, exactly as built and checked (environments/cf2/code.ts); escaped for Terraform here. */
+  /** The code to upload, exactly as built and checked (toolchain/cf2/code.ts); escaped for Terraform here. */
   readonly code: string;
   /** JavaScript runtime. */
   readonly runtime: Cf2Runtime;

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { AppTeamRoleKind } from "../modules/app-team-roles";
 import { accountOf, rolesOf } from "./lib/synthesized-iam";
+import { runCli, UserError, type CliSpec } from "./lib/cli";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type StackJson = Record<string, any>;
@@ -70,13 +71,30 @@ export function withTable(doc: string, table: string): string {
   return `${doc.slice(0, begin + TABLE_BEGIN.length)}\n${table}\n${doc.slice(end)}`;
 }
 
-if (require.main === module) {
-  const root = path.resolve(__dirname, "..");
-  const stack = JSON.parse(readFileSync(path.join(root, "cdktf.out", "stacks", TABLE_ENVIRONMENT, "cdk.tf.json"), "utf8"));
-  const table = renderAccessTable(stack);
-  if (process.argv.includes("--write")) {
+const ACCESS_TABLE_OPTIONS = { write: { type: "boolean", default: false } } as const;
+const ACCESS_TABLE_CLI: CliSpec<typeof ACCESS_TABLE_OPTIONS> = {
+  command: "access-table",
+  usage: [
+    "usage: npx tsx scripts/access-table.ts [--write]",
+    `  prints the app-team access table from the synthesized ${TABLE_ENVIRONMENT} stack (run npm run synth first)`,
+    `  --write  replace the table between its markers in ${ACCESS_DOC} instead`,
+  ].join("\n"),
+  options: ACCESS_TABLE_OPTIONS,
+};
+
+if (require.main === module)
+  void runCli(ACCESS_TABLE_CLI, process.argv.slice(2), ({ values }) => {
+    const root = path.resolve(__dirname, "..");
+    const stackFile = path.join(root, "cdktf.out", "stacks", TABLE_ENVIRONMENT, "cdk.tf.json");
+    let stack;
+    try {
+      stack = JSON.parse(readFileSync(stackFile, "utf8"));
+    } catch (err) {
+      throw new UserError(`${path.relative(root, stackFile)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm run synth first`);
+    }
+    const table = renderAccessTable(stack);
+    if (!values.write) return void console.log(table);
     const file = path.join(root, ACCESS_DOC);
     writeFileSync(file, withTable(readFileSync(file, "utf8"), table));
     console.log(`${ACCESS_DOC}: table updated from cdktf.out/stacks/${TABLE_ENVIRONMENT}`);
-  } else console.log(table);
-}
+  });

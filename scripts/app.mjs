@@ -15,12 +15,26 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
+// The app takes no arguments (cdktf runs it as `node scripts/app.mjs`); as every CLI of the project: --help prints the
+// usage and exits 0, anything else is a usage error naming the argument, exit 2 (scripts/lib/cli.ts, which this ESM
+// entry point cannot load before it has transpiled anything).
+const USAGE = "usage: npm run synth   (synthesizes every environment into cdktf.out/stacks; no arguments)";
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (args.length > 0) {
+  process.stderr.write(`synth: unexpected argument "${args[0]}"\n${USAGE}\n`);
+  process.exit(2);
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // $EDGE_BUILD_DIR moves the build and its caches (the tests and the benchmark start from an empty one). It must be
 // inside the project: the transpiled files resolve node_modules and the project root from where they are.
 const buildRoot = path.resolve(process.env.EDGE_BUILD_DIR ?? path.join(root, ".build"));
 const appCache = path.join(buildRoot, "cache", "app");
-const SOURCE_DIRS = ["model", "config", "stacks", "modules", "environments"];
+const SOURCE_DIRS = ["model", "config", "stacks", "modules", "environments", "toolchain"];
 /** Trees kept besides the one in use; older ones are removed once they are also ten minutes old. */
 const KEEP = 8;
 

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { runCli, UsageError, UserError, type CliSpec, type ParsedArgs } from "./lib/cli";
 import { loadEnvironments } from "../config/load";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,42 +47,47 @@ export function protectedDeletions(plan: Json, allow: readonly string[] = []): P
     }));
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const value = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const allow = args.flatMap((a, i) => (args[i - 1] === "--allow" ? [a] : []));
-  const envName = value("--env");
-  const planFile = args.find((a, i) => !a.startsWith("--") && !["--env", "--allow"].includes(args[i - 1] ?? ""));
-  if (!envName || !planFile) {
-    console.error("usage: npm run check:deletions -- --env <environment> <plan.json> [--allow <address>]...");
-    process.exit(2);
-  }
-  const env = loadEnvironments(process.env.EDGE_ENVIRONMENTS_DIR ?? path.join(__dirname, "..", "environments")).find((e) => e.name === envName);
-  if (!env) {
-    console.error(`no environment "${envName}"`);
-    process.exit(2);
-  }
+const DELETIONS_OPTIONS = { env: { type: "string" }, allow: { type: "string", multiple: true } } as const;
+const DELETIONS_CLI: CliSpec<typeof DELETIONS_OPTIONS> = {
+  command: "check:deletions",
+  usage: [
+    "usage: npm run check:deletions -- --env <environment> <plan.json> [--allow <address>]...",
+    "  <plan.json>  the plan as terraform show -json <plan> prints it",
+    "  --env        the environment the plan is for (its security.protectFromDeletion decides)",
+    "  --allow      a resource address whose deletion is intended (a retirement); repeat for each",
+  ].join("\n"),
+  options: DELETIONS_OPTIONS,
+  positionals: [1, 1],
+  missing: "name the plan file (terraform show -json <plan>)",
+};
+
+function main({ values, positionals }: ParsedArgs<typeof DELETIONS_OPTIONS>): number {
+  const envName = values.env;
+  const allow = values.allow ?? [];
+  const planFile = positionals[0];
+  if (!envName) throw new UsageError("--env is required");
+  const envs = loadEnvironments(process.env.EDGE_ENVIRONMENTS_DIR ?? path.join(__dirname, "..", "environments"));
+  const env = envs.find((e) => e.name === envName);
+  if (!env) throw new UsageError(`no environment "${envName}"; known: ${envs.map((e) => e.name).join(", ")}`);
   let plan: Json;
   try {
     plan = JSON.parse(readFileSync(planFile, "utf8"));
   } catch (err) {
-    console.error(`${planFile}: not a plan in JSON (terraform show -json <plan>): ${(err as Error).message}`);
-    process.exit(2);
+    throw new UserError(`${planFile}: not a plan in JSON (terraform show -json <plan>): ${(err as Error).message}`);
   }
   const found = protectedDeletions(plan, allow);
   if (!env.security.protectFromDeletion) {
     console.log(`${envName}: deletion protection is off (security.protectFromDeletion); ${found.length} delete(s) of distributions, site buckets or the OIDC provider in the plan`);
-    process.exit(0);
+    return 0;
   }
   if (found.length === 0) {
     console.log(`ok: ${envName}: the plan deletes no distribution, site bucket or OIDC provider${allow.length ? ` (allowed: ${allow.join(", ")})` : ""}`);
-    process.exit(0);
+    return 0;
   }
   console.error(`${envName} is protected from deletion, and the plan would ${found.length === 1 ? "delete" : `delete ${found.length} resources`}:`);
   for (const d of found) console.error(`  - ${d.address}: ${d.action} (${d.id})`);
-  console.error("If this is a retirement, re-run with --allow <address> for each (docs/access.md, \"Retire a site on purpose\"); otherwise fix the configuration (a renamed site or bucket is a delete and a create).");
-  process.exit(1);
+  console.error("If this is a retirement, re-run with --allow <address> for each (README \"Retire a site on purpose\"); otherwise fix the configuration (a renamed site or bucket is a delete and a create).");
+  return 1;
 }
+
+if (require.main === module) void runCli(DELETIONS_CLI, process.argv.slice(2), main);

@@ -5,7 +5,9 @@
  *   slower synth and type-check);
  * - an import across the layers the wrong way (docs/architecture.md, "Layers"): model/ depends on nothing of ours;
  *   config/ (schema, loaders, resolve step) and environments/ (environment data, typed with config/'s helpers) never
- *   see modules/ (constructs), nor modules/ them; stacks/ wires them, and scripts/ (CLIs) never import test/. Spec and
+ *   see modules/ (constructs), nor modules/ them; stacks/ wires them, toolchain/ (the CloudFront Functions checker, builder
+ *   and runner, the ticket reader) builds on model/ only and serves configuration and the CLIs, and scripts/ (CLIs)
+ *   never import test/. Spec and
  *   test files may also use test support and the CLIs' libraries.
  *
  * Usage: node scripts/check-imports.mjs [root]   (root defaults to the repository; the tests pass a fixture tree)
@@ -20,11 +22,12 @@ const ROOT_IMPORT = /(from\s+|require\(\s*|import\(\s*)["']@cdktf\/provider-aws[
 
 /** Folder -> what its files must not import. */
 const LAYER_RULES = {
-  model: ["config", "environments", "modules", "stacks", "scripts", "test", "main.ts"],
-  modules: ["config", "environments", "stacks", "scripts", "test", "main.ts"],
+  model: ["config", "environments", "modules", "stacks", "scripts", "toolchain", "test", "main.ts"],
+  modules: ["config", "environments", "stacks", "scripts", "toolchain", "test", "main.ts"],
   config: ["modules", "stacks", "scripts", "test", "main.ts"],
   environments: ["modules", "stacks", "scripts", "test", "main.ts"],
-  stacks: ["scripts", "test", "main.ts"],
+  stacks: ["scripts", "toolchain", "test", "main.ts"],
+  toolchain: ["environments", "config", "modules", "stacks", "scripts", "functions", "guardrails", "test", "main.ts"],
   scripts: ["test"],
 };
 

@@ -5,19 +5,23 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { rulesTable } from "../guardrails";
+import { runCli, UserError, type CliSpec } from "./lib/cli";
 
 const DOC = path.join(__dirname, "..", "docs", "guardrails.md");
 const BLOCK = /(<!-- guardrails-table:begin[^>]*-->\n)[\s\S]*?(\n<!-- guardrails-table:end -->)/;
 
-const table = rulesTable();
-if (process.argv.includes("--write")) {
-  const doc = readFileSync(DOC, "utf8");
-  if (!BLOCK.test(doc)) {
-    console.error("docs/guardrails.md: no <!-- guardrails-table:begin --> ... <!-- guardrails-table:end --> block");
-    process.exit(1);
-  }
-  writeFileSync(DOC, doc.replace(BLOCK, (_m, begin: string, end: string) => `${begin}${table}${end}`));
+const OPTIONS = { write: { type: "boolean", default: false } } as const;
+const GUARDRAILS_TABLE_CLI: CliSpec<typeof OPTIONS> = {
+  command: "guardrails-table",
+  usage: ["usage: npx tsx scripts/guardrails-table.ts [--write]", "  prints the guardrails table from the rule pack", "  --write  replace the table between its markers in docs/guardrails.md instead"].join("\n"),
+  options: OPTIONS,
+};
+
+void runCli(GUARDRAILS_TABLE_CLI, process.argv.slice(2), ({ values }) => {
+  const table = rulesTable();
+  if (!values.write) return void console.log(table);
+  const readme = readFileSync(DOC, "utf8");
+  if (!BLOCK.test(readme)) throw new UserError("docs/guardrails.md: no <!-- guardrails-table:begin --> ... <!-- guardrails-table:end --> block");
+  writeFileSync(DOC, readme.replace(BLOCK, (_m, begin: string, end: string) => `${begin}${table}${end}`));
   console.log("docs/guardrails.md: guardrails table updated");
-} else {
-  console.log(table);
-}
+});

@@ -20,7 +20,6 @@
  * again afterwards and fails unless the policy is really gone.
  */
 import { randomUUID } from "node:crypto";
-import { parseArgs } from "node:util";
 import {
   CloudFrontClient,
   CreateInvalidationCommand,
@@ -35,12 +34,12 @@ import {
   waitUntilInvalidationCompleted,
 } from "@aws-sdk/client-cloudfront";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { runCli, UsageError, UserError, type CliSpec, type ParsedArgs } from "./lib/cli";
 import { loadEnvironments } from "../config/load";
-import { userFacingMessage } from "../model/errors";
 import { releaseParameterNames } from "../modules/continuous-deployment";
 
 /** A failure the user can act on; printed without a stack trace. */
-export class PromoteError extends Error {
+export class PromoteError extends UserError {
   name = "PromoteError";
 }
 
@@ -218,20 +217,29 @@ async function distributionIds(opts: { ssm: SSMClient; parameters: ReturnType<ty
   return { primaryId: value(names[0])!, stagingId: value(names[1])! };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: "string" },
-      site: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      detach: { type: "boolean", default: false },
-      "timeout-minutes": { type: "string", default: "30" },
-    },
-    strict: true,
-  });
-  if (!values.env || !values.site)
-    throw new PromoteError("usage: npm run promote -- --env <env> --site <site> [--dry-run] [--timeout-minutes 30]  |  --env <env> --site <site> --detach [--dry-run]");
+const PROMOTE_OPTIONS = {
+  env: { type: "string" },
+  site: { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  detach: { type: "boolean", default: false },
+  "timeout-minutes": { type: "string", default: "30" },
+} as const;
+
+export const PROMOTE_CLI: CliSpec<typeof PROMOTE_OPTIONS> = {
+  command: "promote",
+  usage: [
+    "usage: npm run promote -- --env <env> --site <site> [--dry-run] [--timeout-minutes 30]",
+    "       npm run promote -- --env <env> --site <site> --detach [--dry-run]",
+    "  --env, --site      the environment and the site whose staging distribution is promoted",
+    "  --dry-run          say what would be done, change nothing",
+    "  --timeout-minutes  how long to wait for each deployment (default 30)",
+    "  --detach           detach the continuous deployment policy from the primary instead of promoting",
+  ].join("\n"),
+  options: PROMOTE_OPTIONS,
+};
+
+async function main({ values }: ParsedArgs<typeof PROMOTE_OPTIONS>): Promise<void> {
+  if (!values.env || !values.site) throw new UsageError(`${!values.env ? "--env" : "--site"} is required`);
   const timeout = Number(values["timeout-minutes"]);
   if (!(timeout > 0)) throw new PromoteError(`--timeout-minutes must be a positive number, not "${values["timeout-minutes"]}"`);
   const envs = loadEnvironments();
@@ -284,11 +292,4 @@ export function credentialProblem(err: unknown, envName: string, accountId: stri
   return undefined;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    const message = err instanceof PromoteError ? err.message : userFacingMessage(err);
-    if (message !== undefined) process.stderr.write(`promote: ${message}\n`);
-    else process.stderr.write(`promote: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) void runCli(PROMOTE_CLI, process.argv.slice(2), main);

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PlanSource, renderReview, type StackPlan } from "./lib/review/markdown";
 import { baseStacks, offlineReview, ReviewError, synthesizeTree } from "./lib/review/offline";
+import { isHelp } from "./lib/cli";
 import { offlineUnavailableReason, PROJECT_ROOT } from "./lib/terraform";
 
 const USAGE = `usage:
@@ -134,9 +135,13 @@ function real(args: ReviewArgs): StackPlan[] {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (isHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const { args, problems } = parseArgs(argv);
   if (problems.length) {
-    log(`npm run review: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}\n${USAGE}`);
+    log(`review: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}\n${USAGE}`);
     return 2;
   }
   try {

@@ -17,6 +17,7 @@ import { loadEnvironments } from "../config/load";
 import { readManifestSources } from "../config/functions/cf2/load";
 import type { Environment } from "../config/environment";
 import { projectRoot } from "../model/project-root";
+import { runCli, type CliSpec } from "./lib/cli";
 import { offlineUnavailableReason, prepareWorkdir, releaseWorkdir, terraformValidate, VALIDATE_DIR } from "./lib/terraform";
 
 export interface FlowStep {
@@ -176,10 +177,23 @@ export function runTicketFlow(opts: { full?: boolean; keep?: boolean; log?: (lin
   return { scratch, steps, added, ok };
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const result = runTicketFlow({ full: argv.includes("--full"), keep: argv.includes("--keep"), log: (l) => process.stdout.write(`${l}\n`) });
-  for (const s of result.steps.filter((x) => !x.ok)) process.stdout.write(`\n--- ${s.step} ---\n${s.output}\n`);
-  process.stdout.write(`${result.ok ? "ticket flow green" : "ticket flow RED"} with ${result.added.map((a) => `${a.name} (${a.env} ${a.site} ${a.behavior} ${a.eventType})`).join(", ")}${argv.includes("--keep") ? ` in ${result.scratch}` : ""}\n`);
-  process.exitCode = result.ok ? 0 : 1;
-}
+const FLOW_OPTIONS = { full: { type: "boolean", default: false }, keep: { type: "boolean", default: false } } as const;
+const FLOW_CLI: CliSpec<typeof FLOW_OPTIONS> = {
+  command: "check:ticket-flow",
+  usage: [
+    "usage: npm run check:ticket-flow [-- --full] [--keep]",
+    "  runs the ticket flow in a scratch copy of the repository: a ticket, npm run ticket, the tests, the synth",
+    "  --full  run the whole test suite in the copy (default: the CloudFront Functions and guardrail tests)",
+    "  --keep  keep the scratch copy and print where it is",
+  ].join("\n"),
+  options: FLOW_OPTIONS,
+};
+
+if (require.main === module)
+  void runCli(FLOW_CLI, process.argv.slice(2), ({ values }) => {
+    const { full, keep } = values;
+    const result = runTicketFlow({ full, keep, log: (l) => process.stdout.write(`${l}\n`) });
+    for (const s of result.steps.filter((x) => !x.ok)) process.stdout.write(`\n--- ${s.step} ---\n${s.output}\n`);
+    process.stdout.write(`${result.ok ? "ticket flow green" : "ticket flow RED"} with ${result.added.map((a) => `${a.name} (${a.env} ${a.site} ${a.behavior} ${a.eventType})`).join(", ")}${keep ? ` in ${result.scratch}` : ""}\n`);
+    return result.ok ? 0 : 1;
+  });

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { failed, formatReport, runGuardrails } from "../guardrails";
+import { runCli, type CliSpec, type ParsedArgs } from "./lib/cli";
 import { checkStack, offlineUnavailableReason, prepareWorkdir, PROJECT_ROOT, providerMirrorError, releaseWorkdir } from "./lib/terraform";
 
 const STACKS_DIR = path.join(PROJECT_ROOT, "cdktf.out", "stacks");
@@ -47,9 +48,19 @@ function checkInChild(stack: string): Promise<{ status: number; output: string }
   });
 }
 
-async function main(): Promise<number> {
-  const only = process.argv.indexOf("--stack");
-  if (only >= 0) return checkOne(process.argv[only + 1]) ? 0 : 1;
+const VALIDATE_OPTIONS = { stack: { type: "string" } } as const;
+const VALIDATE_CLI: CliSpec<typeof VALIDATE_OPTIONS> = {
+  command: "validate",
+  usage: [
+    "usage: npm run validate [-- --stack <name>]",
+    "  synthesizes every environment, runs the guardrails, then terraform init/validate/plan offline per stack",
+    "  --stack  check one synthesized stack of cdktf.out/stacks (what each parallel process runs)",
+  ].join("\n"),
+  options: VALIDATE_OPTIONS,
+};
+
+async function main({ values }: ParsedArgs<typeof VALIDATE_OPTIONS>): Promise<number> {
+  if (values.stack !== undefined) return checkOne(values.stack) ? 0 : 1;
   // A mirror the user named but that is wrong is their mistake, not a missing tool: fail before anything runs.
   const mirrorError = providerMirrorError();
   if (mirrorError) {
@@ -88,4 +99,4 @@ async function main(): Promise<number> {
   return results.some((r) => r.status !== 0) ? 1 : guardrailStatus;
 }
 
-main().then((code) => (process.exitCode = code));
+void runCli(VALIDATE_CLI, process.argv.slice(2), main);

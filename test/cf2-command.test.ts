@@ -3,7 +3,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Cf2Runtime } from "../model/vocabulary";
 import { cf2Command, CF2_USAGE } from "../scripts/cf2";
+import { runFunction } from "../toolchain/cf2/sandbox";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -79,8 +81,18 @@ test("warnings are printed and do not fail the check", async () => {
   });
 });
 
-test.each([[[]], [["lint", "cf2"]], [["check"]]])("usage errors exit 2: %j", async (argv) => {
-  expect(await cf2Command(argv, os.tmpdir())).toEqual({ status: 2, lines: [CF2_USAGE] });
+test.each([
+  [[], "cf2: name check or test and at least one function directory"],
+  [["lint", "cf2"], 'cf2: unknown command "lint": use check or test'],
+  [["check"], "cf2: name check or test and at least one function directory"],
+  [["check", "cf2", "--runtim", "cloudfront-js-1.0"], 'cf2: unknown option "--runtim"'],
+  [["check", "cf2", "--runtime", "nodejs20.x"], 'cf2: --runtime "nodejs20.x": must be cloudfront-js-1.0 or cloudfront-js-2.0'],
+])("usage errors exit 2 with what is wrong, then the usage: %j", async (argv, message) => {
+  expect(await cf2Command(argv, os.tmpdir())).toEqual({ status: 2, lines: [message, CF2_USAGE] });
+});
+
+test("--help prints the usage and exits 0, whatever else is on the line", async () => {
+  expect(await cf2Command(["check", "--help"], os.tmpdir())).toEqual({ status: 0, lines: [CF2_USAGE] });
 });
 
 test("npm --prefix <this repository> run cf2 (as the example workflow runs it) resolves paths from the team's directory and sets the exit code", () => {
@@ -96,4 +108,39 @@ test("the example workflow runs the command before it updates or publishes the f
   expect(at(/run cf2 -- test /)).toBeGreaterThan(0);
   expect(at(/run cf2 -- test /)).toBeLessThan(at(/aws cloudfront update-function/));
   expect(at(/run cf2 -- test /)).toBeLessThan(at(/aws cloudfront publish-function/));
+});
+
+test("an exception the handler throws names the file and the line it was thrown at", async () => {
+  const code = "function handler(event) {\n  var request = event.request;\n  var host = request.headers.host.value;\n  return request;\n}\n";
+  const dir = repo({ boom: { code, tests: { "a.json": consoleEvent("viewer-request") } } });
+  expect(await cf2Command(["test", "cf2"], dir)).toEqual({
+    status: 1,
+    lines: [
+      "cf2/boom (cloudfront-js-2.0): check passed",
+      "  FAIL cf2/boom/tests/a.json: a",
+      "       the handler threw at cf2/boom/index.js: line 3: TypeError: Cannot read properties of undefined (reading 'value')",
+    ],
+  });
+});
+
+test("the runner offers runtime 1.0's members only: a call the page does not list fails as at the edge", async () => {
+  const code = "function handler(event) {\n  event.request.uri = [['/a'], ['/b']].flat().join('');\n  return event.request;\n}\n";
+  await expect(runFunction(code, Cf2Runtime.JS_1_0, { context: { eventType: "viewer-request" }, request: { uri: "/" } })).rejects.toThrow(/flat is not a function/);
+  expect(((await runFunction(code, Cf2Runtime.JS_2_0, { context: { eventType: "viewer-request" }, request: { uri: "/" } })).output as { uri: string }).uri).toBe("/a/b");
+  const statics = "function handler(event) {\n  return { statusCode: 200, headers: { x: { value: String(typeof Object.fromEntries) + typeof Array.from + typeof Object.keys } } };\n}\n";
+  expect(((await runFunction(statics, Cf2Runtime.JS_1_0, { context: { eventType: "viewer-request" }, request: {} })).output as { headers: { x: { value: string } } }).headers.x.value).toBe("undefinedundefinedfunction");
+});
+
+test("an exception thrown in a relatively imported file names that file and its line, not the bundle's", async () => {
+  const dir = repo({
+    bundled: {
+      code: "import { hostOf } from './lib.js';\nfunction handler(event) {\n  event.request.headers['x-host'] = { value: hostOf(event.request) };\n  return event.request;\n}\n",
+      tests: { "a.json": consoleEvent("viewer-request") },
+    },
+  });
+  writeFileSync(path.join(dir, "cf2", "bundled", "lib.js"), "// helpers\nexport function hostOf(request) {\n  return request.headers.host.value;\n}\n");
+  expect(await cf2Command(["test", "cf2"], dir)).toEqual({
+    status: 1,
+    lines: ["cf2/bundled (cloudfront-js-2.0): check passed", "  FAIL cf2/bundled/tests/a.json: a", "       the handler threw at cf2/bundled/lib.js: line 3: TypeError: Cannot read properties of undefined (reading 'value')"],
+  });
 });

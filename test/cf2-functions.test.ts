@@ -1,13 +1,14 @@
 /**
- * Every function under functions/cf2 runs against its test events in the local sandbox (scripts/cf2-sandbox.ts),
+ * Every function under functions/cf2 runs against its test events in the local sandbox (toolchain/cf2/sandbox.ts),
  * and the sandbox offers only what the CloudFront Functions runtime offers.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { functionsDir } from "../config/functions/cf2/load";
 import { Cf2Runtime } from "../model/vocabulary";
-import { buildFunctionCode } from "../environments/cf2/code";
-import { buildEvent, readTestCases, runFunction, runTestCase, testCaseFromJson, type TestCase } from "../scripts/cf2-sandbox";
+import { buildFunctionCode } from "../toolchain/cf2/code";
+import { runFunction, runTestCase } from "../toolchain/cf2/sandbox";
+import { buildEvent, readTestCases, testCaseFromJson, type TestCase } from "../toolchain/cf2/test-cases";
 
 // Whatever functions there are ($EDGE_FUNCTIONS_DIR or functions/cf2): each one's own tests must pass.
 const FUNCTIONS = functionsDir();

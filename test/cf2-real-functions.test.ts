@@ -6,9 +6,10 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { analyzeFunctionCode } from "../environments/cf2/code";
+import { analyzeFunctionCode } from "../toolchain/cf2/code";
 import { Cf2Runtime } from "../model/vocabulary";
-import { buildEvent, runFunction, type RunOptions } from "../scripts/cf2-sandbox";
+import { runFunction, type RunOptions } from "../toolchain/cf2/sandbox";
+import { buildEvent } from "../toolchain/cf2/test-cases";
 
 const V1 = Cf2Runtime.JS_1_0;
 const V2 = Cf2Runtime.JS_2_0;

@@ -25,6 +25,8 @@ test("each violation is named with file, line, import and the rule it breaks", (
     "environments/qa.ts": 'import { defineEnvironment } from "../config/environment";\n',
     "scripts/w.ts": 'const d = require("../test/support/synth");\n',
     "stacks/v.ts": `import { AwsProvider } from "${PROVIDER_ROOT}";\n`,
+    "toolchain/cf2/u.ts": 'import { h } from "../../environments/load";\nimport { i } from "../../model/limits";\n',
+    "modules/t.ts": 'import { j } from "../toolchain/cf2/code";\n',
     // Allowed: stacks wire modules and configuration; a spec beside a module uses test support.
     "stacks/ok.ts": 'import { e } from "../modules/static-site";\nimport { f } from "../config/resolve";\n',
     "modules/ok.spec.ts": 'import { g } from "../test/support/synth";\n',
@@ -40,8 +42,10 @@ test("each violation is named with file, line, import and the rule it breaks", (
     'config/functions/u.ts:1: imports "../../stacks/app" (config/ may not import stacks/)',
     'environments/cf2/z.ts:1: imports "../../modules/cloudfront-function" (environments/ may not import modules/)',
     'model/y.ts:2: imports "../modules/policy" (model/ may not import modules/)',
+    'modules/t.ts:1: imports "../toolchain/cf2/code" (modules/ may not import toolchain/)',
     'modules/x.ts:1: imports "../config/environment" (modules/ may not import config/)',
     'scripts/w.ts:1: imports "../test/support/synth" (scripts/ may not import test/)',
     `stacks/v.ts:1: import { AwsProvider } from "${PROVIDER_ROOT}"; (import ${PROVIDER_ROOT}/lib/<resource> instead of the package root)`,
+    'toolchain/cf2/u.ts:1: imports "../../environments/load" (toolchain/ may not import environments/)',
   ]);
 });

@@ -6,9 +6,11 @@ import * as path from "node:path";
 import { readManifestSources, validateFunctions } from "../config/functions/cf2/load";
 import { loadEnvironments } from "../config/load";
 import { Cf2Runtime } from "../model/vocabulary";
-import { buildFunctionCode } from "../environments/cf2/code";
-import { buildEvent, readTestCases, runFunction, type TestCase } from "../scripts/cf2-sandbox";
-import { nextSteps, TicketError, ticketToFunction } from "../scripts/ticket";
+import { buildFunctionCode } from "../toolchain/cf2/code";
+import { runFunction } from "../toolchain/cf2/sandbox";
+import { buildEvent, readTestCases, type TestCase } from "../toolchain/cf2/test-cases";
+import { ticketToFunction } from "../scripts/lib/ticket-to-function";
+import { nextSteps, TicketError } from "../toolchain/ticket/scaffold";
 
 const ROOT = path.join(__dirname, "..");
 const TICKETS = path.join(__dirname, "fixtures", "tickets");
@@ -117,18 +119,18 @@ describe("tickets in the template become a function directory", () => {
 
 const bad: [string, string, string[]][] = [
   ["no function name", ticket({ name: null }), ['no function name: add "CF2の命名: <name>" (Function name)']],
-  ["invalid function name", ticket({ name: "Geo Redirect!" }), [`CF2の命名 (function name) "Geo Redirect!" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-Geo Redirect!)`]],
+  ["invalid function name", ticket({ name: "Geo Redirect!" }), [`line 2 (function name): CF2の命名 "Geo Redirect!" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-Geo Redirect!)`]],
   ["function name too long for <env>-<sid>-<name>", ticket({ name: "a".repeat(56), envs: "dev" }), [`line 2 (function name): the function name "dev-shop-${"a".repeat(56)}" is 65 characters; AWS allows at most 64: shorten the name`]],
   ["no environments", ticket({ envs: null }), ['no environments: add "構築する環境一覧: dev, stg, prod" (Environments)']],
   ["unknown environment", ticket({ envs: "dev, qa" }), ['line 4 (environments): "qa" is not an environment; known: dev, prod, stg']],
   ["no distribution", ticket({ arn: null }), ['no distribution: add "関連づけるCloudfFrontのARN: arn:aws:cloudfront::<account>:distribution/<id>" (or the site name)']],
-  ["an ARN that is not a CloudFront distribution ARN", ticket({ arn: "arn:aws:s3:::dev-shop-web-123456789012" }), ['"arn:aws:s3:::dev-shop-web-123456789012" is not a CloudFront distribution ARN: expected arn:aws:cloudfront::<12-digit account>:distribution/<distribution id>']],
-  ["the template's example ARN: not one of ours", ticket({ arn: "arn:aws:cloudfront::111111111111:distribution/EXXXXXXXXXXXXX" }), [expect.stringMatching(/^distribution EXXXXXXXXXXXXX of "arn:aws:cloudfront::111111111111:distribution\/EXXXXXXXXXXXXX" is not one of ours; distributions this project manages: E1DEVSHOPWEB01 \(dev web\), E1DEVMEDIALP01 \(dev lp\), /) as unknown as string]],
-  ["our distribution id in another account", ticket({ arn: "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01" }), ['"arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01": distribution E1DEVSHOPWEB01 is site "web" of environment dev, whose account is 123456789012, not 999999999999']],
-  ["distributions of two different sites", ticket({ arn: `${DEV_WEB}, arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01` }), ["the distributions name different sites (web, lp); one ticket attaches a function to one site"]],
+  ["an ARN that is not a CloudFront distribution ARN", ticket({ arn: "arn:aws:s3:::dev-shop-web-123456789012" }), ['line 5 (distribution): "arn:aws:s3:::dev-shop-web-123456789012" is not a CloudFront distribution ARN: expected arn:aws:cloudfront::<12-digit account>:distribution/<distribution id>']],
+  ["the template's example ARN: not one of ours", ticket({ arn: "arn:aws:cloudfront::111111111111:distribution/EXXXXXXXXXXXXX" }), [expect.stringMatching(/^line 5 \(distribution\): distribution EXXXXXXXXXXXXX of "arn:aws:cloudfront::111111111111:distribution\/EXXXXXXXXXXXXX" is not one of ours; distributions this project manages: E1DEVSHOPWEB01 \(dev web\), E1DEVMEDIALP01 \(dev lp\), /) as unknown as string]],
+  ["our distribution id in another account", ticket({ arn: "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01" }), ['line 5 (distribution): "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01": distribution E1DEVSHOPWEB01 is site "web" of environment dev, whose account is 123456789012, not 999999999999']],
+  ["distributions of two different sites", ticket({ arn: `${DEV_WEB}, arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01` }), ["line 5 (distribution): the distributions name different sites (web, lp); one ticket attaches a function to one site"]],
   ["a site name that no environment has", ticket({ arn: "www" }), ['line 5 (distribution): "www" is not a site of environments dev, stg; sites: web, lp']],
   ["no event type chosen", ticket({ table: "/api/* - -" }), ['line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○']],
-  ["an ambiguous mark", ticket({ table: "/api/* x -" }), ['line 10: "x" in the ビューワーリクエスト column is not a mark; use ○ to run the function there or - not to']],
+  ["an ambiguous mark", ticket({ table: "/api/* x -" }), ['line 10: "x" in the ビューワーリクエスト column is not a mark; write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to']],
   ["the template's example row with a missing cell", ticket({ table: "hogehoge -" }), ["line 9: the cache behavior table has no rows", 'line 10: row "hogehoge -" needs one cell per column: cache behavior, ビューワーリクエスト, ビューワーレスポンス (use "-" for an empty cell)']],
   ["no cache behavior table", ticket({ table: null }), ['no cache behavior table: add a row per behavior under "関連づけるcache behavior | ビューワーリクエスト | ビューワーレスポンス"']],
   ["a behavior the site does not have", ticket({ table: "/img/* ○ -" }), ['line 10 (cache behavior): site "web" of environments dev, stg has no cache behavior "/img/*"; its behaviors: default, /api/*, /assets/*']],
@@ -137,7 +139,7 @@ const bad: [string, string, string[]][] = [
   ["no Jira key anywhere", ticket({ key: null }), ['no Jira key: add "チケット: SHOP-1234" (Ticket), name the file after the key, or pass --ticket']],
   ["a log retention CloudWatch does not offer", ticket({ extra: "ログ保持期間: 10" }), [expect.stringContaining('line 7 (log retention): must be a CloudWatch Logs retention value: one of 1, 3, 5, 7') as unknown as string]],
   ["an unknown owner", ticket({ extra: "Owner: team-a" }), [expect.stringContaining('line 7 (owner): the text "team-a" is not allowed; one of "app", "infra"') as unknown as string]],
-  ["text that is not part of the template", ticket({ extra: "Please hurry" }), ['line 7: "Please hurry" is not part of the template (CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN, the cache behavior table)']],
+  ["a line that looks like a field but is not one", ticket({ extra: "CF2のランタイム指定: 2.0" }), ['line 7: "CF2のランタイム指定: 2.0" looks like a template field but is not one; the fields are CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN (and チケット, オーナー, ランタイム, ログ保持期間, コメント) and the cache behavior table']],
 ];
 
 describe("a malformed ticket gets one clear message per problem, and nothing is written", () => {
@@ -148,8 +150,8 @@ describe("a malformed ticket gets one clear message per problem, and nothing is 
   test("several problems at once", () => {
     expect(problemsOf(ticket({ envs: "qa", arn: "arn:aws:s3:::x", table: "/api/* - -" }))).toEqual([
       'line 4 (environments): "qa" is not an environment; known: dev, prod, stg',
+      'line 5 (distribution): "arn:aws:s3:::x" is not a CloudFront distribution ARN: expected arn:aws:cloudfront::<12-digit account>:distribution/<distribution id>',
       'line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○',
-      expect.stringContaining('"arn:aws:s3:::x" is not a CloudFront distribution ARN'),
     ]);
   });
 });
@@ -158,15 +160,15 @@ describe("every problem in one run, at the ticket's lines", () => {
   test("a bad path pattern, an unknown environment, a bad mark and a taken event are all reported together", () => {
     expect(problemsOf(ticket({ envs: "dev, qa", table: "api/* ○ -\n/img/* x -\ndefault ○ -" }))).toEqual([
       'line 4 (environments): "qa" is not an environment; known: dev, prod, stg',
-      'line 10: cache behavior "api/*" is not a path pattern: write "default" or a pattern starting with "/" (or "*"), such as /api/*',
-      'line 11: "x" in the ビューワーリクエスト column is not a mark; use ○ to run the function there or - not to',
+      'line 10: cache behavior "api/*" is not a path pattern: it must start with "/" (or "*"), such as /api/*; write "default" for the default behavior',
+      'line 11: "x" in the ビューワーリクエスト column is not a mark; write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to',
       'line 12 (cache behavior): viewer-request of behavior "default" of site "web" in dev is already taken by functions/cf2/legacy-redirect/manifest.json; CloudFront allows one function per event type per behavior',
     ]);
   });
 
   test("a rendered (tab-separated) table with a bad mark names its line", () => {
     expect(problemsOf(ticket({ table: null, extra: "関連づけるcache behavior\tビューワーリクエスト\tビューワーレスポンス\n/api/*\tmaybe\t" }))).toEqual([
-      'line 8: "maybe" in the ビューワーリクエスト column is not a mark; use ○ to run the function there or - not to',
+      'line 8: "maybe" in the ビューワーリクエスト column is not a mark; write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to',
     ]);
   });
 
@@ -202,7 +204,7 @@ describe("the command", () => {
     const before = snapshot(dir);
     const badRun = run([ticketFile(ticket({ name: "legacy-redirect", arn: "arn:aws:cloudfront::1:distribution/E1" }))], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });
     expect(badRun.status).toBe(1);
-    expect(badRun.stderr).toMatch(/ticket\.txt: 2 problems; nothing was written:\n  - "arn:aws:cloudfront::1:distribution\/E1" is not a CloudFront distribution ARN.*\n  - function name "legacy-redirect" is already taken/);
+    expect(badRun.stderr).toMatch(/ticket\.txt: 2 problems; nothing was written:\n  - line 5 \(distribution\): "arn:aws:cloudfront::1:distribution\/E1" is not a CloudFront distribution ARN.*\n  - function name "legacy-redirect" is already taken/);
     expect(snapshot(dir)).toEqual(before);
 
     const goodRun = run([path.join(TICKETS, "SHOP-1300-jira.txt")], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });

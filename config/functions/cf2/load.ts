@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { ConfigError, describeIssue } from "../../load";
 import type { Environment } from "../../environment";
 import { Cf2Runtime } from "../../../model/vocabulary";
-import { buildFunctionCode } from "../../../environments/cf2/code-cache";
+import { buildFunctionCode } from "../../../toolchain/cf2/code-cache";
 import { projectRoot } from "../../../model/project-root";
 import { manifestSchema, type FunctionManifest } from "./manifest";
 import { directoryNameProblems, functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";

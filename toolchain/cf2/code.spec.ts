@@ -30,6 +30,11 @@ const bad: [string, Cf2Runtime, string, string][] = [
   ["optional chaining", V2, wrap("  var h = event.request.headers.host?.value;"), `${F}: line 2: optional chaining ("?.") is not in the feature list`],
   ["Map", V2, wrap("  var m = new Map();"), `${F}: line 2: Map is not available in cloudfront-js-2.0: use a plain object`],
   ["no handler", V2, "function main(event) {\n  return event.request;\n}\n", `${F}: no top-level "function handler(event)"; CloudFront calls that function and nothing else`],
+  ["async arrow (a closure) on 2.0", V2, "async function handler(event) {\n  var get = async (k) => k;\n  return event.request;\n}\n", `${F}: line 2: an async closure (async arrow function, function expression or nested function) is not supported by cloudfront-js-2.0 ("async arguments and closures are not supported"); only a top-level "async function" can be async`],
+  ["nested async function declaration on 2.0", V2, "function handler(event) {\n  async function inner() { return 1; }\n  return event.request;\n}\n", `${F}: line 2: an async closure`],
+  ["async function passed as an argument on 2.0", V2, wrap("  [1].forEach(async function (x) { return x; });"), `${F}: line 2: an async function passed as an argument is not supported by cloudfront-js-2.0`],
+  ["connection function", V2, "function connectionHandler(connection) {\n  connection.allow();\n}\n", `${F}: line 1: "connectionHandler" makes this a connection function (viewer mTLS); this project deploys viewer-request and viewer-response functions only, not connection functions yet`],
+  ["Node-only path behind a runtime check", V2, wrap("  if (typeof process !== 'undefined') {\n    event.request.uri = process.env.PREFIX;\n  }"), `${F}: line 3: process is not available in cloudfront-js-2.0: there is no process: configuration belongs in the code or a key value store (behind the runtime check "typeof process" at line 2: the checker cannot prove that branch never runs, and a CloudFront Function only runs at the edge, so remove the branch)`],
   ["syntax error", V2, "function handler(event) {\n  return event.request\n  }}\n", `${F}: line 3: syntax error (strict mode): Unexpected token`],
   ["with (not allowed in strict mode)", V1, wrap("  with (event) { request.uri = '/'; }"), `${F}: line 2: syntax error (strict mode): 'with' in strict mode`],
 ];
@@ -237,5 +242,27 @@ describe("warnings: accepted by the runtime, but almost certainly a mistake", ()
       "}",
     ].join("\n");
     expect(analyzeFunctionCode(code, V2, F).warnings).toEqual([]);
+  });
+});
+
+describe("built-in members per runtime (runtime 1.0's page lists them member by member)", () => {
+  test.each([
+    ["Object.fromEntries", wrap("  var q = Object.fromEntries([['a', '1']]);"), `${F}: line 2: Object.fromEntries is not in the feature list of cloudfront-js-1.0; its Object offers create, defineProperties`],
+    ["Array.from", wrap("  var a = Array.from('abc');"), `${F}: line 2: Array.from is not in the feature list of cloudfront-js-1.0; its Array offers isArray, of`],
+    ["Array.prototype.flat", wrap("  var a = [[1], [2]].flat();"), `${F}: line 2: .flat() is Array.prototype.flat (ES2019), which cloudfront-js-1.0 does not list`],
+    ["String.prototype.replaceAll", wrap("  var u = event.request.uri.replaceAll('//', '/');"), `${F}: line 2: .replaceAll() is String.prototype.replaceAll (ES2021), which cloudfront-js-1.0 does not list`],
+  ])("%s on 1.0", (_name, code, message) => {
+    const problems = checkFunctionCode(code, V1, F);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+  });
+
+  test("what 1.0 lists passes: Object.keys/entries/assign, Array.isArray/of, String.fromCharCode, Number.isInteger, Math.trunc, Promise.resolve, Object.prototype.hasOwnProperty.call", () => {
+    const code = wrap("  var h = event.request.headers;\n  var k = Object.keys(h).concat(Object.entries(h).map(function (e) { return e[0]; }));\n  var o = Object.assign({}, h);\n  var ok = Array.isArray(k) && Array.of(1).length === 1 && Number.isInteger(Math.trunc(1.5));\n  var s = String.fromCharCode(65) + Promise.resolve(1);\n  var own = Object.prototype.hasOwnProperty.call(h, 'host');");
+    expect(checkFunctionCode(code, V1, F)).toEqual([]);
+  });
+
+  test("a method the code defines itself is its own, not the built-in", () => {
+    expect(checkFunctionCode(wrap("  var list = { flat: function () { return []; } };\n  list.flat();"), V1, F)).toEqual([]);
   });
 });

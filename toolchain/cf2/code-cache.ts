@@ -2,13 +2,13 @@
  * buildFunctionCode with a content-addressed cache, so a synth builds and checks only the CloudFront Functions whose
  * code changed (esbuild and the acorn checker cost about 1.5 ms per function; 300 functions in 3 environments are a
  * third of a synth). Like the Lambda bundle (modules/lambda-bundle.ts), the result is a pure function of its inputs:
- *   the entry file's bytes, the runtime, the file name shown in messages, the checker's own source (code.ts as
- *   loaded, so a changed rule invalidates every entry), and the esbuild and acorn versions.
+ *   the entry file's bytes, the runtime, the file name shown in messages, the builder's and checker's own sources
+ *   (code.ts, check.ts and checks/, so a changed rule invalidates every entry), and the esbuild and acorn versions.
  * Code with a relative import is not cached: its inputs include other files, which the key does not see.
  * Entries live in .build/cache/cf2/ ($EDGE_BUILD_DIR/cache/cf2/ if set); deleting the directory is always safe.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { BuiltCode, Cf2Runtime } from "./code";
 import { projectRoot } from "../../model/project-root";
@@ -18,17 +18,25 @@ const RELATIVE_SPECIFIER = /["'`]\.\.?\//;
 
 let checkerHash: string | undefined;
 /**
- * Identifies the builder and checker: the checker module's source, esbuild's and acorn's versions. Read from files,
+ * Identifies the builder and checker: their sources, esbuild's and acorn's versions. Read from files,
  * not by loading the modules: a synth whose functions are all cached never loads esbuild, acorn or the checker
  * (about a tenth of a synth's start-up).
  */
 function builderVersion(): string {
   const version = (pkg: string): string => (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
-  checkerHash ??= createHash("sha256")
-    .update(readFileSync(require.resolve("./code")))
+  if (checkerHash) return checkerHash;
+  const hash = createHash("sha256");
+  for (const file of checkerSources()) hash.update(readFileSync(file)).update("\0");
+  checkerHash = hash
     .update(`\0esbuild ${version("esbuild")}\0acorn ${version("acorn")}`)
     .digest("hex");
   return checkerHash;
+}
+
+/** The files whose code decides what the builder answers. */
+function checkerSources(): string[] {
+  const checks = path.join(__dirname, "checks");
+  return [require.resolve("./code"), require.resolve("./check"), require.resolve("./source-lines"), ...readdirSync(checks).filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.(spec|test)\./.test(f)).sort().map((f) => path.join(checks, f))];
 }
 
 /** The checker itself (code.ts), loaded on the first cache miss only. */
