@@ -1,5 +1,5 @@
 /**
- * Schema fragment: the infrastructure team's own GitHub Actions roles for this environment (modules/infra-deploy-roles.ts),
+ * Schema fragment: the infrastructure team's own GitHub Actions roles for this environment (modules/access/infra-deploy-roles.ts),
  * used by .github/workflows/pr.yml (plan) and apply.yml (apply). Hooked into environments/schema.ts as `deployRoles`.
  */
 import { z } from "zod";

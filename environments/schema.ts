@@ -86,7 +86,7 @@ const backend = z.discriminatedUnion("type", [
 ]);
 
 /**
- * Application-team access to a product's CloudFront Functions and their logs (modules/app-team-roles.ts).
+ * Application-team access to a product's CloudFront Functions and their logs (modules/access/app-team-roles.ts).
  * Names end up in IAM condition values matched with ArnLike/StringEquals, so `*` and `?` are never allowed.
  */
 const sessionHours = z.number().int().min(1, "must be 1-12 hours (IAM MaxSessionDuration)").max(12, "must be 1-12 hours (IAM MaxSessionDuration)");
@@ -202,7 +202,7 @@ const distribution = z
   });
 
 
-/** Automatic CloudFront invalidation when the site's bucket changes (modules/site-invalidator.ts). */
+/** Automatic CloudFront invalidation when the site's bucket changes (modules/cloudfront/site-invalidator.ts). */
 const invalidation = z
   .object({
     events: z

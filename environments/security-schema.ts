@@ -8,7 +8,7 @@
  * Every rule names the entry and field it is about; environments/load.ts adds the file.
  */
 import { z } from "zod";
-import { couldBeReleaseVersion, GITHUB_NUMERIC_ID, JOB_WORKFLOW_REF, MINIMUM_TLS_POLICY, WRITER_PREFIX } from "../model/hardening";
+import { couldBeReleaseVersion, GITHUB_NUMERIC_ID, JOB_WORKFLOW_REF, MINIMUM_TLS_POLICY, WRITER_PREFIX } from "../model/safeguards";
 
 /** Safeguards of an environment; every one is off unless set (the production example sets all four). */
 export const security = z

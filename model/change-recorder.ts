@@ -1,5 +1,5 @@
 /**
- * Vocabulary, limits, names and the resolved configuration of the change recorder (modules/change-recorder.ts,
+ * Vocabulary, limits, names and the resolved configuration of the change recorder (modules/observability/change-recorder.ts,
  * functions/change-recorder/). Imports nothing from environments/ or modules/.
  */
 import type { AwsRegion } from "./vocabulary";

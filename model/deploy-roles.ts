@@ -1,5 +1,5 @@
 /**
- * The infrastructure team's GitHub Actions roles (modules/infra-deploy-roles.ts): their kinds, names, default GitHub
+ * The infrastructure team's GitHub Actions roles (modules/access/infra-deploy-roles.ts): their kinds, names, default GitHub
  * environments, and the resolved slice the stack hands to the module.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Container-image Lambda functions: vocabulary, limits and every name the feature derives. Imports nothing from
- * environments/ or modules/, so the schema (environments/lambda/) and the constructs (modules/container-function.ts)
+ * environments/ or modules/, so the schema (environments/lambda/) and the constructs (modules/lambda/container-function.ts)
  * share one source of truth.
  */
 

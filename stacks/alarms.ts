@@ -1,12 +1,12 @@
 /**
- * Stack wiring of the environment's alarms (modules/alarms.ts): every invalidator's dead-letter queue and function,
+ * Stack wiring of the environment's alarms (modules/observability/alarms.ts): every invalidator's dead-letter queue and function,
  * every container function, every release's state machines (Configure, Canary, Promote, Rollback) and every release pipeline. Called from stacks/edge-stack.ts
  * after those modules exist; other modules register their own with the returned Alarms (`stack.alarms`).
  */
 import type { ResolvedEnvironment } from "../model/resolved";
-import { Alarms } from "../modules/alarms";
-import type { ContinuousDeployment } from "../modules/continuous-deployment";
-import type { SiteInvalidator } from "../modules/site-invalidator";
+import { Alarms } from "../modules/observability/alarms";
+import type { ContinuousDeployment } from "../modules/release/continuous-deployment";
+import type { SiteInvalidator } from "../modules/cloudfront/site-invalidator";
 import type { EdgeStack } from "./edge-stack";
 
 /** What the alarms watch, by site name. */

@@ -3,8 +3,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { RECORDER_REGION, WatchedService } from "../model/change-recorder";
 import { iamRoleArn } from "../model/names";
-import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/change-recorder";
-import { ChangeRecorderForwarder } from "../modules/change-recorder-forwarder";
+import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/observability/change-recorder";
+import { ChangeRecorderForwarder } from "../modules/observability/change-recorder-forwarder";
 import type { EdgeStack } from "./edge-stack";
 
 /**

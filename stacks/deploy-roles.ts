@@ -1,8 +1,8 @@
 import type { TerraformStack } from "cdktf";
 import type { ResolvedEnvironment } from "../model/resolved";
 import { githubOidcProviderArn } from "../model/names";
-import { GithubOidcProvider } from "../modules/github-oidc-provider";
-import { InfraDeployRoles } from "../modules/infra-deploy-roles";
+import { GithubOidcProvider } from "../modules/access/github-oidc-provider";
+import { InfraDeployRoles } from "../modules/access/infra-deploy-roles";
 
 /**
  * The infrastructure team's plan and apply roles (`deployRoles` in the environment), trusting the account's GitHub

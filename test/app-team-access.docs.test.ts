@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../environments/load";
-import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
+import { AppTeamRoleKind, appTeamRoleName } from "../modules/access/app-team-roles";
 import { renderAccessTable, TABLE_BEGIN, TABLE_END, TABLE_ENVIRONMENT } from "../scripts/access-table";
 import { rolesOf } from "../scripts/lib/synthesized-iam";
 import { synthesizeExamples } from "./support/synth";

@@ -1,7 +1,7 @@
 /**
  * buildFunctionCode with a content-addressed cache, so a synth builds and checks only the CloudFront Functions whose
  * code changed (esbuild and the acorn checker cost about 1.5 ms per function; 300 functions in 3 environments are a
- * third of a synth). Like the Lambda bundle (modules/lambda-bundle.ts), the result is a pure function of its inputs:
+ * third of a synth). Like the Lambda bundle (modules/blocks/lambda-bundle.ts), the result is a pure function of its inputs:
  *   the entry file's bytes, the runtime, the file name shown in messages, the checker's own source (code.ts as
  *   loaded, so a changed rule invalidates every entry), and the esbuild and acorn versions.
  * Code with a relative import is not cached: its inputs include other files, which the key does not see.

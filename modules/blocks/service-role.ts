@@ -1,0 +1,82 @@
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LIMITS } from "../../model/limits";
+import { boundedName } from "../../model/names";
+import { policyJson, type PolicyStatement } from "./policy";
+
+export interface ServiceRoleProps {
+  /** Role name base (`<env>-<sid>-<site>`); the suffix says what the role is for. */
+  readonly name: string;
+  /** What the role is for, appended to the name ("configure", "pipeline", ...). */
+  readonly suffix: string;
+  /** Service principal that assumes the role, e.g. "states.amazonaws.com". */
+  readonly service: string;
+  /** Account the service must act for (aws:SourceAccount), against the confused deputy problem. */
+  readonly accountId: string;
+  /** The role's whole permission set: an inline policy, each statement naming its resources. */
+  readonly statements: PolicyStatement[];
+  /** The exact role name. @default `<name>-<suffix>`, shortened with a hash to IAM's 64 characters */
+  readonly roleName?: string;
+  /** The role's description. @default none */
+  readonly description?: string;
+  /** The inline policy's name. @default `suffix` */
+  readonly policyName?: string;
+  /**
+   * Require aws:SourceAccount in the trust policy. Lambda execution roles go without it: Lambda's documented trust
+   * policy for them has no condition (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
+   * @default true
+   */
+  readonly sourceAccountCondition?: boolean;
+  /** Which attribute of the role the policy names (both are the role's name). @default "id" */
+  readonly policyRoleAttribute?: "id" | "name";
+}
+
+/** Construct ids of a service role's resources when they are created in the owner's scope. */
+export interface ServiceRoleIds {
+  readonly role: string;
+  readonly policy: string;
+}
+
+/** A role one AWS service assumes on behalf of this account, with one inline policy. Owns the role and the policy. */
+export class ServiceRole extends Construct {
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    ({ role: this.role, policy: this.policy } = ServiceRole.resources(this, { role: "role", policy: "policy" }, props));
+  }
+
+  /**
+   * Creates a service role's resources directly in `scope` under the given ids: for constructs whose roles existed
+   * before this building block, so their Terraform addresses stay the same.
+   */
+  static resources(scope: Construct, ids: ServiceRoleIds, props: ServiceRoleProps): { role: IamRole; policy: IamRolePolicy } {
+    const role = new IamRole(scope, ids.role, {
+      name: props.roleName ?? boundedName(props.name, props.suffix, LIMITS.iamRoleNameLength),
+      description: props.description,
+      assumeRolePolicy: policyJson({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: props.service },
+            Action: "sts:AssumeRole",
+            ...(props.sourceAccountCondition === false ? {} : { Condition: { StringEquals: { "aws:SourceAccount": props.accountId } } }),
+          },
+        ],
+      }),
+    });
+    const policy = new IamRolePolicy(scope, ids.policy, {
+      name: props.policyName ?? props.suffix,
+      role: props.policyRoleAttribute === "name" ? role.name : role.id,
+      policy: policyJson({ Version: "2012-10-17", Statement: props.statements }),
+    });
+    return { role, policy };
+  }
+
+  get arn(): string {
+    return this.role.arn;
+  }
+}
