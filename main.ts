@@ -8,6 +8,7 @@ import { ConfigError, runReportingUserErrors } from "./model/errors";
 import { environmentsDir, loadEnvironments } from "./environments/load";
 import { loadFunctions } from "./environments/cf2/load";
 import { loadLambdaFunctions } from "./environments/lambda/load";
+import { resolveEnvironments } from "./environments/resolve";
 import { buildApp } from "./stacks/app";
 
 function main(): void {
@@ -20,7 +21,8 @@ function main(): void {
     () => loadFunctions(envs, undefined, (w) => process.stderr.write(`warning: ${w}\n`)),
     () => loadLambdaFunctions(envs),
   );
-  buildApp(envs, { functions, lambdaFunctions }).app.synth();
+  // Resolved once, here: the stacks only wire what the resolved environments say.
+  buildApp(resolveEnvironments(envs, functions, lambdaFunctions)).app.synth();
 }
 
 /** Runs both loaders and throws one ConfigError with all their problems, or returns their results. */

@@ -7,6 +7,7 @@
  * policy whole.
  */
 import { createHash } from "node:crypto";
+import { LIMITS } from "./limits";
 import type { AppTeamRoleKind, FunctionOwner } from "./vocabulary";
 
 /** The host of GitHub Actions' OIDC tokens (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services). */
@@ -25,6 +26,11 @@ export function boundedName(base: string, suffix: string, max: number): string {
   const keep = max - suffix.length - hash.length - 2;
   if (keep < 1) throw new RangeError(`cannot fit "${full}" into ${max} characters`);
   return `${base.slice(0, keep).replace(/-+$/, "")}-${hash}-${suffix}`;
+}
+
+/** A role an AWS service assumes for this project: `<base>-<suffix>`, within IAM's role name length. */
+export function serviceRoleName(base: string, suffix: string): string {
+  return boundedName(base, suffix, LIMITS.iamRoleNameLength);
 }
 
 /** `<env>-<sid>-<site>`: the start of every name of a site's resources. */

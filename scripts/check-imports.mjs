@@ -4,8 +4,10 @@
  * - @cdktf/provider-aws from its package root instead of lib/<resource> (the root loads all 1,500 resources: 10x
  *   slower synth and type-check);
  * - an import across the layers the wrong way (README, *Architecture*): model/ depends on nothing of ours,
- *   environments/ (configuration) and modules/ (constructs) never see each other, stacks/ wires them, and scripts/
- *   (CLIs) never import test/. Spec and test files may also use test support and the CLIs' libraries.
+ *   environments/ (configuration) and modules/ (constructs) never see each other, stacks/ wires resolved
+ *   environments (model/) into constructs (modules/) and imports nothing else (main.ts loads and resolves), and
+ *   scripts/ (CLIs) never import test/. Spec and test files may also use test support and the CLIs' libraries, and
+ *   a stack's spec may load configuration to build its stack from.
  *
  * Usage: node scripts/check-imports.mjs [root]   (root defaults to the repository; the tests pass a fixture tree)
  */
@@ -22,8 +24,11 @@ const LAYER_RULES = {
   model: ["environments", "modules", "stacks", "scripts", "test", "main.ts"],
   modules: ["environments", "stacks", "scripts", "test", "main.ts"],
   environments: ["modules", "stacks", "scripts", "test", "main.ts"],
-  stacks: ["scripts", "test", "main.ts"],
   scripts: ["test"],
+};
+/** Folder -> the only folders of ours its (non-spec) files may import. */
+const ONLY = {
+  stacks: ["model", "modules", "stacks"],
 };
 
 const files = [];
@@ -53,9 +58,12 @@ for (const f of files) {
   const layer = top(f);
   const isTest = /\.(spec|test)\.ts$/.test(f);
   const banned = (LAYER_RULES[layer] ?? []).filter((t) => !(isTest && (t === "test" || t === "scripts")));
+  const only = isTest ? undefined : ONLY[layer];
   for (const m of text.matchAll(RELATIVE)) {
     const target = top(path.resolve(path.dirname(f), m[1]));
-    if (banned.includes(target))
+    if (only && !only.includes(target))
+      bad.push(`${rel}:${text.slice(0, m.index).split("\n").length}: imports "${m[1]}" (${layer}/ may import only ${only.filter((t) => t !== layer).map((t) => `${t}/`).join(" and ")})`);
+    else if (banned.includes(target))
       bad.push(`${rel}:${text.slice(0, m.index).split("\n").length}: imports "${m[1]}" (${layer}/ may not import ${target}${target.includes(".") ? "" : "/"})`);
   }
 }

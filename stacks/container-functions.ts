@@ -8,20 +8,20 @@ import { FunctionUrlOrigin } from "../modules/lambda/function-url-origin";
 import type { BehaviorOrigin, StaticSite } from "../modules/cloudfront/static-site";
 
 /** What the stack needs from the container functions: origins for the sites, then the links to sites and roles. */
-export interface LambdaFunctions {
+export interface ContainerFunctions {
   /** Container functions by manifest name. */
-  functions: Map<string, ContainerFunction>;
+  readonly functions: Map<string, ContainerFunction>;
   /** Behaviors routed to a function URL, by site name (StaticSite's `behaviorOrigins`). */
-  originsBySite: Map<string, BehaviorOrigin[]>;
+  readonly originsBySite: Map<string, BehaviorOrigin[]>;
   /**
    * Once the sites and the application-team roles exist: admits each site's distribution to its functions, and
    * attaches the shared container-function policy to the roles of every product that owns a function here.
    */
-  connect(sites: Map<string, StaticSite>, appTeamRoles: Map<string, AppTeamRoles>): void;
+  connect(sites: ReadonlyMap<string, StaticSite>, appTeamRoles: ReadonlyMap<string, AppTeamRoles>): void;
 }
 
 /** Creates the environment's container functions (functions/lambda/<name>/manifest.json that list it). */
-export function addLambdaFunctions(scope: Construct, env: ResolvedEnvironment): LambdaFunctions {
+export function addContainerFunctions(scope: Construct, env: ResolvedEnvironment): ContainerFunctions {
   const functions = new Map<string, ContainerFunction>();
   const origins: { site: string; origin: FunctionUrlOrigin }[] = [];
   const originsBySite = new Map<string, BehaviorOrigin[]>();

@@ -22,8 +22,11 @@ test("each violation is named with file, line, import and the rule it breaks", (
     "environments/cf2/z.ts": 'import { c } from "../../modules/cloudfront-function";\n',
     "scripts/w.ts": 'const d = require("../test/support/synth");\n',
     "stacks/v.ts": `import { AwsProvider } from "${PROVIDER_ROOT}";\n`,
-    // Allowed: stacks wire modules and configuration; a spec beside a module uses test support.
-    "stacks/ok.ts": 'import { e } from "../modules/static-site";\nimport { f } from "../environments/resolve";\n',
+    "stacks/u.ts": 'import { e } from "../modules/static-site";\nimport { f } from "../environments/resolve";\nimport { m } from "../main";\n',
+    // Allowed: stacks wire resolved environments into modules; a spec beside a module or a stack uses test support
+    // and (a stack's) configuration.
+    "stacks/ok.ts": 'import { e } from "../modules/static-site";\nimport type { R } from "../model/resolved";\nimport { s } from "./sites";\n',
+    "stacks/ok.spec.ts": 'import { g } from "../test/support/synth";\nimport dev from "../environments/dev";\n',
     "modules/ok.spec.ts": 'import { g } from "../test/support/synth";\n',
   };
   const tmp = mkdtempSync(path.join(os.tmpdir(), "layers-"));
@@ -38,6 +41,8 @@ test("each violation is named with file, line, import and the rule it breaks", (
     'model/y.ts:2: imports "../modules/policy" (model/ may not import modules/)',
     'modules/x.ts:1: imports "../environments/schema" (modules/ may not import environments/)',
     'scripts/w.ts:1: imports "../test/support/synth" (scripts/ may not import test/)',
+    'stacks/u.ts:2: imports "../environments/resolve" (stacks/ may import only model/ and modules/)',
+    'stacks/u.ts:3: imports "../main" (stacks/ may import only model/ and modules/)',
     `stacks/v.ts:1: import { AwsProvider } from "${PROVIDER_ROOT}"; (import ${PROVIDER_ROOT}/lib/<resource> instead of the package root)`,
   ]);
 });

@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { LIMITS } from "../../model/limits";
-import { boundedName } from "../../model/names";
+import { serviceRoleName } from "../../model/names";
 import { policyJson, type PolicyStatement } from "./policy";
 
 export interface ServiceRoleProps {
@@ -42,19 +41,27 @@ export interface ServiceRoleIds {
 export class ServiceRole extends Construct {
   readonly role: IamRole;
   readonly policy: IamRolePolicy;
+  /** The role's name, literal. */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
     ({ role: this.role, policy: this.policy } = ServiceRole.resources(this, { role: "role", policy: "policy" }, props));
+    this.name = ServiceRole.nameOf(props);
   }
 
   /**
    * Creates a service role's resources directly in `scope` under the given ids: for constructs whose roles existed
    * before this building block, so their Terraform addresses stay the same.
    */
+  /** The role name `props` give: `roleName`, else `<name>-<suffix>` within IAM's length. */
+  static nameOf(props: Pick<ServiceRoleProps, "name" | "suffix" | "roleName">): string {
+    return props.roleName ?? serviceRoleName(props.name, props.suffix);
+  }
+
   static resources(scope: Construct, ids: ServiceRoleIds, props: ServiceRoleProps): { role: IamRole; policy: IamRolePolicy } {
     const role = new IamRole(scope, ids.role, {
-      name: props.roleName ?? boundedName(props.name, props.suffix, LIMITS.iamRoleNameLength),
+      name: ServiceRole.nameOf(props),
       description: props.description,
       assumeRolePolicy: policyJson({
         Version: "2012-10-17",

@@ -77,6 +77,8 @@ export class SiteInvalidator extends Construct {
   readonly deadLetterQueueName: string;
   /** The function's name, literal (alarms watch it). */
   readonly functionName: string;
+  /** Names of the roles only an AWS service assumes (the change recorder treats their changes as automation). */
+  readonly serviceRoleNames: string[];
 
   constructor(scope: Construct, id: string, props: SiteInvalidatorProps) {
     super(scope, id);
@@ -169,6 +171,7 @@ export class SiteInvalidator extends Construct {
       ],
     });
     this.role = role;
+    this.serviceRoleNames = [functionName];
 
     const bundle = props.bundle ?? bundleLambda("invalidator");
     const code = codeAsset(this, bundle);

@@ -79,6 +79,8 @@ export class ContainerFunction extends Construct {
   readonly repositoryUrl: string;
   /** The function's ARN, literal (known at plan time). */
   readonly functionArn: string;
+  /** Names of the roles only an AWS service assumes (the change recorder treats their changes as automation): the execution role. */
+  readonly serviceRoleNames: string[];
 
   constructor(scope: Construct, id: string, props: ContainerFunctionProps) {
     super(scope, id);
@@ -127,6 +129,7 @@ export class ContainerFunction extends Construct {
     const logGroupName = lambdaLogGroupName(name);
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays, tags });
 
+    this.serviceRoleNames = [name];
     this.role = new IamRole(this, "role", {
       name,
       description: `Execution role of ${name} (container image; writes its own log group only)`,

@@ -75,6 +75,11 @@ export class ContinuousDeployment extends Construct {
   readonly pipeline?: ReleasePipeline;
   readonly rollback: ReleaseRollback;
 
+  /** Names of the roles only an AWS service assumes (the change recorder treats their changes as automation). */
+  get serviceRoleNames(): string[] {
+    return [...this.stateMachines.serviceRoleNames, ...(this.pipeline?.serviceRoleNames ?? []), ...this.rollback.serviceRoleNames];
+  }
+
   constructor(scope: Construct, id: string, props: ContinuousDeploymentProps) {
     super(scope, id);
     const name = siteBaseName(props.envName, props.sid, props.siteName);

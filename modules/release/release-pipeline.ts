@@ -84,6 +84,8 @@ export class ReleasePipeline extends Construct {
   readonly artifacts: S3Bucket;
   /** The pipeline's name, literal (rollback rules and alarms match it). */
   readonly name: string;
+  /** Names of the roles only an AWS service assumes (the change recorder treats their changes as automation). */
+  readonly serviceRoleNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: ReleasePipelineProps) {
     super(scope, id);
@@ -120,6 +122,7 @@ export class ReleasePipeline extends Construct {
           ...statements,
         ],
       });
+      this.serviceRoleNames.push(role.name);
       return new CodebuildProject(this, step, {
         name: projectName,
         description: `${name}: ${step} stage of the release pipeline`,
@@ -178,6 +181,7 @@ export class ReleasePipeline extends Construct {
         ...(config.approvalTopicArn ? [{ Sid: "NotifyApprovers", Effect: "Allow" as const, Action: "sns:Publish", Resource: config.approvalTopicArn }] : []),
       ],
     });
+    this.serviceRoleNames.push(role.name);
 
     const invoke = (stage: ReleaseStage, sm: SfnStateMachine): CodepipelineStageAction => ({
       name: stage,

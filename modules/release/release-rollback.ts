@@ -38,6 +38,8 @@ export interface ReleaseRollbackProps {
  */
 export class ReleaseRollback extends Construct {
   readonly rules: CloudwatchEventRule[] = [];
+  /** Names of the roles only an AWS service assumes (the change recorder treats their changes as automation). */
+  readonly serviceRoleNames: string[];
 
   constructor(scope: Construct, id: string, props: ReleaseRollbackProps) {
     super(scope, id);
@@ -48,6 +50,7 @@ export class ReleaseRollback extends Construct {
       accountId: props.accountId,
       statements: [{ Sid: "StartRollback", Effect: "Allow", Action: "states:StartExecution", Resource: props.rollback.arn }],
     });
+    this.serviceRoleNames = [role.name];
     const rule = (ruleId: string, description: string, pattern: object) => {
       const r = new CloudwatchEventRule(this, ruleId, {
         name: boundedName(props.name, ruleId, 64),

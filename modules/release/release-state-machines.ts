@@ -106,6 +106,8 @@ export class ReleaseStateMachines extends Construct {
   readonly canaryName?: string;
   readonly promoteName: string;
   readonly rollbackName: string;
+  /** Names of the roles only an AWS service assumes (the change recorder treats their changes as automation). */
+  readonly serviceRoleNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: ReleaseStateMachinesProps) {
     super(scope, id);
@@ -126,6 +128,7 @@ export class ReleaseStateMachines extends Construct {
     });
     const machine = (step: ReleaseStep, statements: PolicyStatement[], substitutions: Record<string, Substitution>) => {
       const role = new ServiceRole(this, `${step}-role`, { name: props.name, suffix: `cd-${step}`, service: "states.amazonaws.com", accountId: props.accountId, statements });
+      this.serviceRoleNames.push(role.name);
       return new SfnStateMachine(this, step, { name: nameOf(step), roleArn: role.arn, definition: renderDefinition(step, substitutions) });
     };
 

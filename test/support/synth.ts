@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { loadEnvironments } from "../../environments/load";
 import { functionsDir, loadFunctions, type Cf2Function } from "../../environments/cf2/load";
 import { loadLambdaFunctions, type LambdaFunctionSpec } from "../../environments/lambda/load";
+import { resolveEnvironments } from "../../environments/resolve";
 import type { Environment } from "../../environments/schema";
 import { buildApp } from "../../stacks/app";
 
@@ -14,7 +15,7 @@ export type StackJson = Record<string, any>;
 export function synthesize(envs: Environment[], functions: Cf2Function[] = [], lambdaFunctions: LambdaFunctionSpec[] = []): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-synth-"));
   try {
-    const { app } = buildApp(envs, { outdir, functions, lambdaFunctions });
+    const { app } = buildApp(resolveEnvironments(envs, functions, lambdaFunctions), { outdir });
     app.synth();
     const stacksDir = path.join(outdir, "stacks");
     return Object.fromEntries(
