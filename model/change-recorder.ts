@@ -75,11 +75,12 @@ export const IAM_EVENT_NAMES = [
 export const CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
 
 /** Watched services, one EventBridge rule each. */
-export enum WatchedService {
-  CLOUDFRONT = "cloudfront",
-  IAM = "iam",
-  S3 = "s3",
-}
+export const WatchedService = {
+  CLOUDFRONT: "cloudfront",
+  IAM: "iam",
+  S3: "s3",
+} as const;
+export type WatchedService = (typeof WatchedService)[keyof typeof WatchedService];
 
 export const RECORDER_DEFAULTS = {
   prefix: "records/",

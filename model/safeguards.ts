@@ -13,14 +13,15 @@ import { GITHUB_OIDC_HOST } from "./names";
  * https://aws.amazon.com/about-aws/whats-new/2026/01/aws-sts-supports-validation-identity-provider-claims/;
  * claims: https://docs.github.com/en/actions/reference/security/oidc).
  */
-export enum GithubOidcClaim {
-  AUDIENCE = "aud",
-  SUBJECT = "sub",
-  REPOSITORY_ID = "repository_id",
-  REPOSITORY_OWNER_ID = "repository_owner_id",
+export const GithubOidcClaim = {
+  AUDIENCE: "aud",
+  SUBJECT: "sub",
+  REPOSITORY_ID: "repository_id",
+  REPOSITORY_OWNER_ID: "repository_owner_id",
   /** `<owner>/<repo>/.github/workflows/<file>@<ref>` of the (reusable) workflow the job runs. */
-  JOB_WORKFLOW_REF = "job_workflow_ref",
-}
+  JOB_WORKFLOW_REF: "job_workflow_ref",
+} as const;
+export type GithubOidcClaim = (typeof GithubOidcClaim)[keyof typeof GithubOidcClaim];
 
 /** The IAM condition key of a GitHub OIDC claim. */
 export function githubConditionKey(claim: GithubOidcClaim): string {

@@ -7,12 +7,13 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { StaticSite } from "../cloudfront/static-site";
 
 /** What the aspect protects, by how (for README and tests). */
-export enum Protection {
+export const Protection = {
   /** `lifecycle.prevent_destroy`: any plan that destroys or replaces the resource fails. */
-  PREVENT_DESTROY = "prevent_destroy",
+  PREVENT_DESTROY: "prevent_destroy",
   /** `skip_destroy`: destroying the resource only forgets it; the log group and its events stay in AWS. */
-  SKIP_DESTROY = "skip_destroy",
-}
+  SKIP_DESTROY: "skip_destroy",
+} as const;
+export type Protection = (typeof Protection)[keyof typeof Protection];
 
 /** How a resource is protected, or undefined when it is not (e.g. a pipeline's artifact bucket). */
 export function protectionOf(node: IConstruct): Protection | undefined {

@@ -18,16 +18,17 @@ export type { PipelineConfig };
  * build and manual approvals in between. Sites with a weight canary get two decisions: Approve starts the canary,
  * ApproveRelease promotes it; header sites go from Approve straight to Promote.
  */
-export enum ReleaseStage {
-  SOURCE = "Source",
-  BUILD = "Build",
-  DEPLOY = "Deploy",
-  CONFIGURE = "Configure",
-  APPROVE = "Approve",
-  CANARY = "Canary",
-  APPROVE_RELEASE = "ApproveRelease",
-  PROMOTE = "Promote",
-}
+export const ReleaseStage = {
+  SOURCE: "Source",
+  BUILD: "Build",
+  DEPLOY: "Deploy",
+  CONFIGURE: "Configure",
+  APPROVE: "Approve",
+  CANARY: "Canary",
+  APPROVE_RELEASE: "ApproveRelease",
+  PROMOTE: "Promote",
+} as const;
+export type ReleaseStage = (typeof ReleaseStage)[keyof typeof ReleaseStage];
 
 export interface ReleasePipelineProps {
   /** `<env>-<sid>-<site>`: every name starts with it. */
