@@ -114,15 +114,6 @@ export function imageTagParameterName(env: string, sid: string, name: string): s
   return `/edge/${env}/${sid}/${name}/image-tag`;
 }
 
-/** The function's log group. */
-export function lambdaLogGroupName(functionName: string): string {
-  return `/aws/lambda/${functionName}`;
-}
-
-export function lambdaFunctionArn(region: string, accountId: string, functionName: string): string {
-  return `arn:aws:lambda:${region}:${accountId}:function:${functionName}`;
-}
-
 /** Resource tag on every container function, read by the application-team policy (`aws:ResourceTag/image-owner`). */
 export const IMAGE_OWNER_TAG = "image-owner";
 

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { CONSOLE_DENIED_ACTIONS, INFRA_FUNCTION_DENIED_ACTIONS } from "../../model/safeguards";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
+import { cloudfrontFunctionArn, iamPolicyArn } from "../../model/names";
 
 /**
  * The explicit deny that keeps application teams off infrastructure-owned functions. The shared policy allows
@@ -18,7 +19,7 @@ export function infraFunctionDenyStatement(accountId: string, functionNames: rea
     Sid: "InfrastructureOwnedFunctions",
     Effect: "Deny",
     Action: [...INFRA_FUNCTION_DENIED_ACTIONS],
-    Resource: [...new Set(functionNames)].sort().map((name) => `arn:aws:cloudfront::${accountId}:function/${name}`),
+    Resource: [...new Set(functionNames)].sort().map((name) => cloudfrontFunctionArn(accountId, name)),
   };
 }
 
@@ -39,7 +40,7 @@ export function consoleRestrictionDocument(accountId: string): PolicyDocument {
         Sid: "LiveChangesOnlyThroughCicd",
         Effect: "Deny",
         Action: [...CONSOLE_DENIED_ACTIONS],
-        Resource: `arn:aws:cloudfront::${accountId}:function/*`,
+        Resource: cloudfrontFunctionArn(accountId, "*"),
       },
     ],
   };
@@ -69,7 +70,7 @@ export class ConsoleRestrictionPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleRestrictionPolicyProps) {
     super(scope, id);
     this.name = consoleRestrictionPolicyName(props.envName);
-    this.arn = `arn:aws:iam::${props.accountId}:policy/${this.name}`;
+    this.arn = iamPolicyArn(props.accountId, this.name);
     this.policy = new IamPolicy(this, "policy", {
       name: this.name,
       description: "Console roles may read and test CloudFront Functions but not update or publish them (LIVE changes go through CI/CD)",

@@ -3,6 +3,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IMAGE_OWNER_TAG, ImageOwner, lambdaAppTeamPolicyName } from "../../model/lambda";
 import { POLICY_CHANGE_ACTIONS, PRINCIPAL_PREFIX, ROLE_CHANGE_ACTIONS } from "./app-team-policy";
 import { policyJson, type PolicyDocument } from "../blocks/policy";
+import { lambdaFunctionArn, regionalArn, lambdaLogGroupName, ecrRepositoryArn, ssmParameterArn, iamRoleArn, iamPolicyArn } from "../../model/names";
 
 /** Pushing and pulling images of the team's own repositories (resource type `repository`). */
 export const REPOSITORY_ACTIONS = [
@@ -76,13 +77,13 @@ export const LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS = [
  * that). PutParameter requires `ssm:Overwrite = true`: the team updates its parameters but can never create one.
  */
 export function appTeamLambdaPolicyDocument(accountId: string, region: string, policyName: string): PolicyDocument {
-  const fn = `arn:aws:lambda:${region}:${accountId}:function:${PRINCIPAL_PREFIX}-*`;
-  const logGroup = `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${PRINCIPAL_PREFIX}-*`;
+  const fn = lambdaFunctionArn(region, accountId, `${PRINCIPAL_PREFIX}-*`);
+  const logGroup = regionalArn("logs", region, accountId, `log-group:${lambdaLogGroupName(`${PRINCIPAL_PREFIX}-*`)}`);
   const tagged = (owners: ImageOwner[]) => ({ StringEquals: { [`aws:ResourceTag/${IMAGE_OWNER_TAG}`]: owners.length === 1 ? owners[0] : owners } });
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "OwnRepositories", Effect: "Allow", Action: [...REPOSITORY_ACTIONS], Resource: `arn:aws:ecr:${region}:${accountId}:repository/${PRINCIPAL_PREFIX}-*` },
+      { Sid: "OwnRepositories", Effect: "Allow", Action: [...REPOSITORY_ACTIONS], Resource: ecrRepositoryArn(region, accountId, `${PRINCIPAL_PREFIX}-*`) },
       // GetAuthorizationToken has no resource type: `*` is its only possible resource.
       { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
       { Sid: "ReadOwnContainerFunctions", Effect: "Allow", Action: [...FUNCTION_READ_ACTIONS], Resource: fn, Condition: tagged([ImageOwner.APP, ImageOwner.INFRA]) },
@@ -91,19 +92,19 @@ export function appTeamLambdaPolicyDocument(accountId: string, region: string, p
         Sid: "UpdateOwnImageTags",
         Effect: "Allow",
         Action: "ssm:PutParameter",
-        Resource: `arn:aws:ssm:${region}:${accountId}:parameter/edge/\${aws:PrincipalTag/environment}/\${aws:PrincipalTag/sid}/*/image-tag`,
+        Resource: ssmParameterArn(region, accountId, "/edge/${aws:PrincipalTag/environment}/${aws:PrincipalTag/sid}/*/image-tag"),
         Condition: { StringEquals: { "ssm:Overwrite": "true" } },
       },
       {
         Sid: "ReadOwnImageTags",
         Effect: "Allow",
         Action: ["ssm:GetParameter", "ssm:GetParameterHistory"],
-        Resource: `arn:aws:ssm:${region}:${accountId}:parameter/edge/\${aws:PrincipalTag/environment}/\${aws:PrincipalTag/sid}/*/image-tag`,
+        Resource: ssmParameterArn(region, accountId, "/edge/${aws:PrincipalTag/environment}/${aws:PrincipalTag/sid}/*/image-tag"),
       },
       { Sid: "OwnFunctionLogs", Effect: "Allow", Action: [...FUNCTION_LOG_ACTIONS], Resource: [logGroup, `${logGroup}:*`] },
       { Sid: "InfrastructureOnly", Effect: "Deny", Action: [...LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS], Resource: "*" },
-      { Sid: "NoRoleChanges", Effect: "Deny", Action: [...ROLE_CHANGE_ACTIONS], Resource: `arn:aws:iam::${accountId}:role/*` },
-      { Sid: "NoChangesToThisPolicy", Effect: "Deny", Action: [...POLICY_CHANGE_ACTIONS], Resource: `arn:aws:iam::${accountId}:policy/${policyName}` },
+      { Sid: "NoRoleChanges", Effect: "Deny", Action: [...ROLE_CHANGE_ACTIONS], Resource: iamRoleArn(accountId, "*") },
+      { Sid: "NoChangesToThisPolicy", Effect: "Deny", Action: [...POLICY_CHANGE_ACTIONS], Resource: iamPolicyArn(accountId, policyName) },
     ],
   };
 }
@@ -131,7 +132,7 @@ export class AppTeamLambdaPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AppTeamLambdaPolicyProps) {
     super(scope, id);
     const name = lambdaAppTeamPolicyName(props.envName);
-    this.arn = `arn:aws:iam::${props.accountId}:policy/${name}`;
+    this.arn = iamPolicyArn(props.accountId, name);
     this.policy = new IamPolicy(this, "policy", {
       name,
       description: "Container-image Lambda functions of the caller's own environment and sid (principal tags): push images, deploy, update the image tag",

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { infraFunctionDenyStatement } from "./app-team-guards";
-import { appTeamPolicyName, iamPolicyArn } from "../../model/names";
+import { appTeamPolicyName, cf2LogGroupName, cloudfrontFunctionArn, iamPolicyArn, iamRoleArn, regionalArn } from "../../model/names";
 import { policyJson, type PolicyDocument } from "../blocks/policy";
 
 export { appTeamPolicyName };
@@ -87,7 +87,7 @@ export function appTeamPolicyDocument(
   guards: { infraOwnedFunctionNames?: readonly string[]; otherProtectedPolicyNames?: readonly string[] } = {},
 ): PolicyDocument {
   const infraDeny = infraFunctionDenyStatement(accountId, guards.infraOwnedFunctionNames ?? []);
-  const logGroup = `arn:aws:logs:us-east-1:${accountId}:log-group:/aws/cloudfront/function/${PRINCIPAL_PREFIX}-*`;
+  const logGroup = regionalArn("logs", "us-east-1", accountId, `log-group:${cf2LogGroupName(`${PRINCIPAL_PREFIX}-*`)}`);
   return {
     Version: "2012-10-17",
     Statement: [
@@ -95,7 +95,7 @@ export function appTeamPolicyDocument(
         Sid: "OwnFunctions",
         Effect: "Allow",
         Action: [...FUNCTION_ACTIONS],
-        Resource: `arn:aws:cloudfront::${accountId}:function/${PRINCIPAL_PREFIX}-*`,
+        Resource: cloudfrontFunctionArn(accountId, `${PRINCIPAL_PREFIX}-*`),
       },
       ...(infraDeny ? [infraDeny] : []),
       {
@@ -123,13 +123,13 @@ export function appTeamPolicyDocument(
         Sid: "NoRoleChanges",
         Effect: "Deny",
         Action: [...ROLE_CHANGE_ACTIONS],
-        Resource: `arn:aws:iam::${accountId}:role/*`,
+        Resource: iamRoleArn(accountId, "*"),
       },
       {
         Sid: "NoChangesToThisPolicy",
         Effect: "Deny",
         Action: [...POLICY_CHANGE_ACTIONS],
-        Resource: [policyName, ...(guards.otherProtectedPolicyNames ?? [])].map((name) => `arn:aws:iam::${accountId}:policy/${name}`),
+        Resource: [policyName, ...(guards.otherProtectedPolicyNames ?? [])].map((name) => iamPolicyArn(accountId, name)),
       },
     ],
   };

@@ -2,7 +2,7 @@ import { TerraformOutput, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { appTeamRoleName, githubSubject, iamRoleArn, ssoRoleArnPattern } from "../../model/names";
+import { accountRootArn, appTeamRoleName, githubSubject, iamRoleArn, ssoRoleArnPattern } from "../../model/names";
 import { AppTeamRoleKind } from "../../model/vocabulary";
 import { githubTrustConditions, type GithubJobIdentity } from "./github-oidc-trust";
 import { policyJson, type PolicyDocument } from "../blocks/policy";
@@ -22,7 +22,7 @@ export function maintenanceTrustPolicy(accountId: string, permissionSets: readon
       {
         Sid: "SingleSignOnPermissionSets",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Principal: { AWS: accountRootArn(accountId) },
         Action: "sts:AssumeRole",
         Condition: { ArnLike: { "aws:PrincipalArn": permissionSets.map((ps) => ssoRoleArnPattern(accountId, ps)) } },
       },

@@ -4,7 +4,27 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InfraRoleKind, infraRoleName } from "../../model/deploy-roles";
 import { ConstructError } from "../../model/errors";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubSubject } from "../../model/names";
+import {
+  codebuildProjectArn,
+  codepipelineArn,
+  connectionArnPatterns,
+  dynamodbTableArn,
+  eventRuleArn,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  githubOidcProviderArn,
+  githubSubject,
+  globalArn,
+  iamPolicyArn,
+  iamRoleArn,
+  lambdaFunctionArn,
+  regionalArn,
+  s3BucketArn,
+  s3ObjectArn,
+  sqsQueueArn,
+  ssmParameterArn,
+  stateMachineArn,
+} from "../../model/names";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
 
 export { InfraRoleKind, infraRoleName };
@@ -87,24 +107,24 @@ export function infraTrustPolicy(p: Pick<InfraDeployRolesProps, "oidcProviderArn
 function scope(p: InfraDeployRolesProps) {
   const { envName: e, accountId: a, region: r } = p;
   return {
-    cloudfront: `arn:aws:cloudfront::${a}:*`,
+    cloudfront: globalArn("cloudfront", a, "*"),
     // Bucket names are global and may be set freely (sites[].bucketName): any bucket, but only in this account.
-    buckets: "arn:aws:s3:::*",
-    roles: `arn:aws:iam::${a}:role/${e}-*`,
-    policies: `arn:aws:iam::${a}:policy/${e}-*`,
-    oidcProvider: `arn:aws:iam::${a}:oidc-provider/${GITHUB_OIDC_HOST}`,
+    buckets: s3BucketArn("*"),
+    roles: iamRoleArn(a, `${e}-*`),
+    policies: iamPolicyArn(a, `${e}-*`),
+    oidcProvider: githubOidcProviderArn(a),
     // Function logs live in us-east-1, the rest in the main region.
-    logGroups: [`arn:aws:logs:us-east-1:${a}:log-group:*`, `arn:aws:logs:${r}:${a}:log-group:*`],
-    functions: `arn:aws:lambda:${r}:${a}:function:${e}-*`,
-    eventSourceMappings: `arn:aws:lambda:${r}:${a}:event-source-mapping:*`,
-    queues: `arn:aws:sqs:${r}:${a}:${e}-*`,
-    parameters: `arn:aws:ssm:${r}:${a}:parameter/edge/${e}/*`,
-    stateMachines: `arn:aws:states:${r}:${a}:stateMachine:${e}-*`,
+    logGroups: [regionalArn("logs", "us-east-1", a, "log-group:*"), regionalArn("logs", r, a, "log-group:*")],
+    functions: lambdaFunctionArn(r, a, `${e}-*`),
+    eventSourceMappings: regionalArn("lambda", r, a, "event-source-mapping:*"),
+    queues: sqsQueueArn(r, a, `${e}-*`),
+    parameters: ssmParameterArn(r, a, `/edge/${e}/*`),
+    stateMachines: stateMachineArn(r, a, `${e}-*`),
     // Rules on the default bus (the release flow's rollback rules are `<env>-<sid>-<site>-...`).
-    eventRules: `arn:aws:events:${r}:${a}:rule/${e}-*`,
-    pipelines: `arn:aws:codepipeline:${r}:${a}:${e}-*`,
-    projects: `arn:aws:codebuild:${r}:${a}:project/${e}-*`,
-    connections: [`arn:aws:codestar-connections:*:${a}:connection/*`, `arn:aws:codeconnections:*:${a}:connection/*`],
+    eventRules: eventRuleArn(r, a, `${e}-*`),
+    pipelines: codepipelineArn(r, a, `${e}-*`),
+    projects: codebuildProjectArn(r, a, `${e}-*`),
+    connections: connectionArnPatterns(a),
   };
 }
 
@@ -116,15 +136,15 @@ const inAccount = (accountId: string) => ({ StringEquals: { "s3:ResourceAccount"
  */
 function stateStatements(state: StateLocation | undefined, accountId: string, write: boolean, lock: boolean): PolicyStatement[] {
   if (!state) return [];
-  const object = `arn:aws:s3:::${state.bucket}/${state.key}`;
+  const object = s3ObjectArn(state.bucket, state.key);
   const statements: PolicyStatement[] = [
-    { Sid: "StateList", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${state.bucket}`, Condition: { StringLike: { "s3:prefix": [state.key, `${state.key}.tflock`] } } },
+    { Sid: "StateList", Effect: "Allow", Action: ["s3:ListBucket"], Resource: s3BucketArn(state.bucket), Condition: { StringLike: { "s3:prefix": [state.key, `${state.key}.tflock`] } } },
     { Sid: "StateObject", Effect: "Allow", Action: write ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"], Resource: object },
   ];
   if (lock && state.useLockfile)
     statements.push({ Sid: "StateLockObject", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${object}.tflock` });
   if (lock && state.dynamodbTable)
-    statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: `arn:aws:dynamodb:${state.region}:${accountId}:table/${state.dynamodbTable}` });
+    statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: dynamodbTableArn(state.region, accountId, state.dynamodbTable) });
   if (state.kmsKeyId)
     statements.push({ Sid: "StateKey", Effect: "Allow", Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], Resource: state.kmsKeyId });
   return statements;
@@ -226,7 +246,7 @@ export class InfraDeployRoles extends Construct {
         dependsOn: props.oidcProvider ? [props.oidcProvider] : undefined,
       });
       new IamRolePolicy(this, `${kind}-policy`, { name: `${name}-permissions`, role: role.name, policy: policyJson(policy) });
-      new TerraformOutput(this, `${kind}-role-arn`, { value: `arn:aws:iam::${props.accountId}:role/${name}`, description: `${name}: role ARN (GitHub environment ${environment})` }).overrideLogicalId(`infra_${kind}_role_arn`);
+      new TerraformOutput(this, `${kind}-role-arn`, { value: iamRoleArn(props.accountId, name), description: `${name}: role ARN (GitHub environment ${environment})` }).overrideLogicalId(`infra_${kind}_role_arn`);
       this.roles.set(kind, role);
     };
     make(InfraRoleKind.PLAN, props.planEnvironment, planPolicy(props), `Read-only terraform plan of ${props.envName} from ${props.repository} pull requests (GitHub environment ${props.planEnvironment})`);

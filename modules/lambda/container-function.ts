@@ -12,13 +12,13 @@ import {
   IMAGE_OWNER_TAG,
   INITIAL_IMAGE_TAG,
   ImageOwner,
-  lambdaFunctionArn,
-  lambdaLogGroupName,
   registryHost,
   type ResolvedContainerFunction,
 } from "../../model/lambda";
 import { policyJson } from "../blocks/policy";
 import { SidTags } from "../aspects/sid-tags";
+import { lambdaFunctionArn, lambdaLogGroupName } from "../../model/names";
+import { writeLogsStatement } from "../blocks/grants";
 
 /**
  * What Terraform leaves alone on a function whose image the application team ships (owner `app`): the image. The
@@ -139,13 +139,12 @@ export class ContainerFunction extends Construct {
       }),
       tags,
     });
-    const logArn = `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}`;
     const rolePolicy = new IamRolePolicy(this, "role-policy", {
       role: this.role.name,
       name: "write-own-logs",
       policy: policyJson({
         Version: "2012-10-17",
-        Statement: [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [logArn, `${logArn}:*`] }],
+        Statement: [writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName)],
       }),
     });
 

@@ -9,6 +9,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { AlarmKind, alarmName, alarmTopicName, MAX_ALARM_NAME_LENGTH, pipelineFailureRuleName, RUNBOOK_ANCHOR } from "../../model/alarms";
 import { ConstructError } from "../../model/errors";
 import { policyJson, type PolicyStatement } from "../blocks/policy";
+import { stateMachineArn, eventRuleArn, cloudwatchAlarmArn, accountRootArn } from "../../model/names";
 
 export interface AlarmsProps {
   /** Environment name: the topic and rule names start with it. */
@@ -96,7 +97,7 @@ export class Alarms extends Construct {
   /** ExecutionsFailed > 0 and ExecutionsTimedOut > 0 of a state machine (by name and its literal ARN). */
   watchStateMachine(id: string, stateMachineName: string, o: WatchOptions): WatchedAlarm[] {
     const region = o.region ?? this.props.region;
-    const arn = `arn:aws:states:${region}:${this.props.accountId}:stateMachine:${stateMachineName}`;
+    const arn = stateMachineArn(region, this.props.accountId, stateMachineName);
     const metric = (metricName: string) => ({ namespace: "AWS/States", metricName, dimensions: { StateMachineArn: arn }, statistic: "Sum" });
     return [
       this.metricAlarm(`${id}-failed`, stateMachineName, AlarmKind.EXECUTIONS_FAILED, o, metric("ExecutionsFailed")),
@@ -134,7 +135,7 @@ export class Alarms extends Construct {
         inputTemplate: `"Release pipeline <pipeline> execution <execution> FAILED at <time>. Runbook: ${RUNBOOK_ANCHOR} (${AlarmKind.PIPELINE_FAILED})."`,
       },
     });
-    this.topics.get(this.props.region)!.ruleArns.push(`arn:aws:events:${this.props.region}:${this.props.accountId}:rule/${name}`);
+    this.topics.get(this.props.region)!.ruleArns.push(eventRuleArn(this.props.region, this.props.accountId, name));
   }
 
   private metricAlarm(
@@ -162,7 +163,7 @@ export class Alarms extends Construct {
       alarmActions: [topic.arn],
       okActions: [topic.arn],
     });
-    topic.alarmArns.push(`arn:aws:cloudwatch:${o.region ?? this.props.region}:${this.props.accountId}:alarm:${name}`);
+    topic.alarmArns.push(cloudwatchAlarmArn(o.region ?? this.props.region, this.props.accountId, name));
     const watched = { kind, name, alarm };
     this.alarms.push(watched);
     return watched;
@@ -218,7 +219,7 @@ export class Alarms extends Construct {
         {
           Sid: "AccountManagesTopic",
           Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${this.props.accountId}:root` },
+          Principal: { AWS: accountRootArn(this.props.accountId) },
           Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
           Resource: topicArn,
         },

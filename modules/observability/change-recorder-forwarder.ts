@@ -9,6 +9,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { RECORDER_LIMITS, RECORDER_REGION, changeRecorderNames } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
 import { escapeTerraformTemplates, policyJson } from "../blocks/policy";
+import { eventRuleArn, eventBusArn, sqsQueueArn } from "../../model/names";
 
 export interface ChangeRecorderForwarderProps {
   /** Environment name, the first part of every resource name. */
@@ -44,9 +45,9 @@ export class ChangeRecorderForwarder extends Construct {
     const names = changeRecorderNames(props.envName, props.accountId);
     const provider = props.provider;
     const ruleName = names.forwarderRuleName(props.region);
-    const ruleArn = `arn:aws:events:${props.region}:${props.accountId}:rule/${ruleName}`;
-    const targetBus = `arn:aws:events:${RECORDER_REGION}:${props.accountId}:event-bus/default`;
-    const dlqArn = `arn:aws:sqs:${props.region}:${props.accountId}:${names.forwarderDeadLetterQueueName}`;
+    const ruleArn = eventRuleArn(props.region, props.accountId, ruleName);
+    const targetBus = eventBusArn(RECORDER_REGION, props.accountId, "default");
+    const dlqArn = sqsQueueArn(props.region, props.accountId, names.forwarderDeadLetterQueueName);
     this.deadLetterQueueName = names.forwarderDeadLetterQueueName;
 
     this.deadLetterQueue = new SqsQueue(this, "dlq", { provider, name: names.forwarderDeadLetterQueueName, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 });

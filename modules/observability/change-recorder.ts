@@ -22,7 +22,7 @@ import {
   changeRecorderNames,
 } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
-import { s3BucketArn } from "../../model/names";
+import { eventRuleArn, iamPolicyArn, s3BucketArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
 import { writeLogsStatement } from "../blocks/grants";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
 import { PrivateBucket } from "../blocks/private-bucket";
@@ -112,7 +112,7 @@ export function recorderEventPatterns(accountId: string, watch: Pick<WatchedReso
               eventName: [...IAM_EVENT_NAMES],
               $or: [
                 { requestParameters: { roleName: watch.iamNamePrefixes.map((prefix) => ({ prefix })) } },
-                { requestParameters: { policyArn: watch.iamNamePrefixes.map((p) => ({ prefix: `arn:aws:iam::${accountId}:policy/${p}` })) } },
+                { requestParameters: { policyArn: watch.iamNamePrefixes.map((p) => ({ prefix: iamPolicyArn(accountId, p) })) } },
                 { requestParameters: { policyName: watch.iamNamePrefixes.map((prefix) => ({ prefix })) } },
               ],
             },
@@ -161,13 +161,12 @@ export class ChangeRecorder extends Construct {
     this.deadLetterQueueName = names.deadLetterQueueName;
     this.functionName = names.functionName;
     const provider = props.provider;
-    const arn = (service: string, resource: string) => `arn:aws:${service}:${RECORDER_REGION}:${props.accountId}:${resource}`;
     const bucketArn = s3BucketArn(names.bucketName);
-    const dlqArn = arn("sqs", names.deadLetterQueueName);
-    const parameterArn = arn("ssm", `parameter/${props.tokenParameter.replace(/^\//, "")}`);
+    const dlqArn = sqsQueueArn(RECORDER_REGION, props.accountId, names.deadLetterQueueName);
+    const parameterArn = ssmParameterArn(RECORDER_REGION, props.accountId, `/${props.tokenParameter.replace(/^\//, "")}`);
     const patterns = recorderEventPatterns(props.accountId, props.watch);
     const services = (Object.keys(patterns) as WatchedService[]).filter((s) => patterns[s] !== undefined);
-    const ruleArns = services.map((s) => arn("events", `rule/${names.ruleName(s)}`));
+    const ruleArns = services.map((s) => eventRuleArn(RECORDER_REGION, props.accountId, names.ruleName(s)));
 
     // --- records bucket: private, encrypted, TLS only (PrivateBucket), versioned, with lifecycle
     const records = new PrivateBucket(this, {

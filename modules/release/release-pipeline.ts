@@ -4,7 +4,7 @@ import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Codepipeline, type CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
-import { boundedName, codebuildLogGroupName, regionalArn, s3BucketArn, ssmParameterArn, stateMachineExecutionsArn } from "../../model/names";
+import { boundedName, codebuildLogGroupName, regionalArn, s3BucketArn, s3ObjectArn, ssmParameterArn, stateMachineExecutionsArn } from "../../model/names";
 import type { PipelineConfig } from "../../model/resolved";
 import { escapeTerraformTemplates, type PolicyStatement } from "../blocks/policy";
 import { PrivateBucket } from "../blocks/private-bucket";
@@ -274,8 +274,8 @@ function sourceAction(source: PipelineConfig["source"]): { action: CodepipelineS
       configuration: { S3Bucket: source.bucket, S3ObjectKey: source.key, PollForSourceChanges: "false" },
     },
     statements: [
-      { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `arn:aws:s3:::${source.bucket}/${source.key}` },
-      { Sid: "ReadSourceBucket", Effect: "Allow", Action: "s3:GetBucketVersioning", Resource: `arn:aws:s3:::${source.bucket}` },
+      { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: s3ObjectArn(source.bucket, source.key) },
+      { Sid: "ReadSourceBucket", Effect: "Allow", Action: "s3:GetBucketVersioning", Resource: s3BucketArn(source.bucket) },
     ],
     releaseVersion: `#{${SOURCE_NAMESPACE}.VersionId}`,
   };
