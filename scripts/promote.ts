@@ -37,7 +37,7 @@ import {
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadEnvironments } from "../environments/load";
 import { userFacingMessage } from "../model/errors";
-import { releaseParameterNames } from "../modules/release/continuous-deployment";
+import { releaseParameterNames } from "../model/names";
 
 /** A failure the user can act on; printed without a stack trace. */
 export class PromoteError extends Error {

@@ -11,7 +11,8 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../environments/load";
 import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
 import { DOCKER_PLATFORM, IMAGE_OWNER_TAG, LAMBDA_DEFAULTS, imageTagParameterName, lambdaRepositoryName, registryHost } from "../model/lambda";
-import { AppTeamRoleKind, appTeamRoleName } from "../modules/access/app-team-roles";
+import { AppTeamRoleKind } from "../model/vocabulary";
+import { appTeamRoleName } from "../model/names";
 import { rolesOf } from "../scripts/lib/synthesized-iam";
 import { synthesize } from "./support/synth";
 

@@ -13,7 +13,8 @@ import { readLambdaManifestSources, validateLambdaFunctions } from "../environme
 import type { Environment } from "../environments/schema";
 import { IMAGE_OWNER_TAG, imageTagParameterName, lambdaAppTeamPolicyName, lambdaFunctionName } from "../model/lambda";
 import { LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, REPOSITORY_ACTIONS } from "../modules/access/app-team-lambda-policy";
-import { AppTeamRoleKind, appTeamRoleName } from "../modules/access/app-team-roles";
+import { AppTeamRoleKind } from "../model/vocabulary";
+import { appTeamRoleName } from "../model/names";
 import { rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
 import { abacPoliciesDenyRetagging, noStarResourceUnlessRequired, onlyRealActions } from "../guardrails/rules/iam";
 import { synthesize } from "./support/synth";

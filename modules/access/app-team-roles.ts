@@ -8,7 +8,6 @@ import { githubTrustConditions, type GithubJobIdentity } from "./github-oidc-tru
 import { policyJson, type PolicyDocument } from "../blocks/policy";
 
 // Re-exported: the naming lives in model/, callers read it from here too.
-export { AppTeamRoleKind, appTeamRoleName, githubSubject, ssoRoleArnPattern };
 
 /**
  * Trust for the maintenance role: principals of this account whose ARN is one of the permission-set roles.

@@ -3,7 +3,6 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { ConstructError } from "../../model/errors";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn } from "../../model/names";
 
-export { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn };
 
 export interface GithubOidcProviderProps {
   /** The environment's account. */

@@ -2,7 +2,8 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { bundleLambda } from "../blocks/lambda-bundle";
 import type { ResolvedInvalidation } from "../../model/resolved";
-import { InvalidationEvent, InvalidationPaths, SiteInvalidator } from "./site-invalidator";
+import { InvalidationEvent, InvalidationPaths } from "../../model/vocabulary";
+import { SiteInvalidator } from "./site-invalidator";
 import { StaticSite, type StaticSiteProps } from "./static-site";
 
 const siteProps = (siteName: string): StaticSiteProps => ({

@@ -10,7 +10,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
 import { invalidationQueueNames, lambdaLogGroupName, s3BucketArn, siteBaseName, sqsQueueArn } from "../../model/names";
 import type { ResolvedInvalidation } from "../../model/resolved";
-import { InvalidationEvent, InvalidationPaths } from "../../model/vocabulary";
+import { InvalidationEvent } from "../../model/vocabulary";
 import { invalidationStatement, writeLogsStatement } from "../blocks/grants";
 import { ServiceRole } from "../blocks/service-role";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
@@ -18,7 +18,6 @@ import { escapeTerraformTemplates, policyJson } from "../blocks/policy";
 import { SidTags } from "../aspects/sid-tags";
 import type { StaticSite } from "./static-site";
 
-export { InvalidationEvent, InvalidationPaths };
 
 export interface SiteInvalidatorProps {
   /** Environment name, the first part of every resource name. */

@@ -16,9 +16,6 @@ export interface FunctionUrlOriginProps {
   readTimeoutSeconds: number;
 }
 
-/** `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction`: CloudFront needs both to call a function URL through OAC. */
-export const CLOUDFRONT_INVOKE_ACTIONS = ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"] as const;
-
 /**
  * A Lambda function as a CloudFront origin: a function URL that only accepts SigV4-signed requests (`AWS_IAM`), an
  * origin access control of type `lambda` with which CloudFront signs them, and, per distribution that uses it, the

@@ -35,8 +35,6 @@ export const RELEASE_OWNED_POLICY_ATTRIBUTES = ["enabled", "traffic_config"];
 /** Value of the release-version parameter until the first release writes a version. */
 export const UNRELEASED = "unreleased";
 
-/** SSM parameter names of a site's release (model/names.ts), re-exported for `npm run promote` and the tests. */
-export { releaseParameterNames } from "../../model/names";
 
 export interface ContinuousDeploymentProps {
   /** Environment name, the first part of every resource name. */

@@ -10,7 +10,6 @@ import { escapeTerraformTemplates, type PolicyStatement } from "../blocks/policy
 import { PrivateBucket } from "../blocks/private-bucket";
 import { ServiceRole } from "../blocks/service-role";
 
-export type { PipelineConfig };
 
 /**
  * The pipeline's stages, in order: the release flow of

@@ -12,7 +12,6 @@ import { ServiceRole } from "../blocks/service-role";
 
 const DEFINITIONS_DIR = path.join(projectRoot(), "functions", "state-machines");
 
-export type { ReleaseStep };
 
 const sources = new Map<ReleaseStep, string>();
 /** The definition file's text, read once per process however many sites use it. */
