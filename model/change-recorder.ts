@@ -3,6 +3,7 @@
  * functions/change-recorder/). Imports nothing from environments/ or modules/.
  */
 import type { AwsRegion } from "./vocabulary";
+import { lambdaLogGroupName } from "./names";
 
 /** Where CloudFront and IAM deliver their CloudTrail events to EventBridge, so where the recorder runs. */
 export const RECORDER_REGION = "us-east-1";
@@ -109,7 +110,7 @@ export function changeRecorderNames(envName: string, accountId: string) {
     base,
     functionName: base,
     roleName: base,
-    logGroupName: `/aws/lambda/${base}`,
+    logGroupName: lambdaLogGroupName(base),
     bucketName: `${envName}-change-records-${accountId}`,
     deadLetterQueueName: `${base}-dlq`,
     ruleName: (service: WatchedService) => `${base}-${service}`,

@@ -1,3 +1,4 @@
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -29,6 +30,8 @@ export interface ServiceRoleProps {
   readonly sourceAccountCondition?: boolean;
   /** Which attribute of the role the policy names (both are the role's name). @default "id" */
   readonly policyRoleAttribute?: "id" | "name";
+  /** Provider of another region (IAM is global; the provider only decides which one manages the role). @default the scope's default provider */
+  readonly provider?: TerraformProvider;
 }
 
 /** Construct ids of a service role's resources when they are created in the owner's scope. */
@@ -61,6 +64,7 @@ export class ServiceRole extends Construct {
 
   static resources(scope: Construct, ids: ServiceRoleIds, props: ServiceRoleProps): { role: IamRole; policy: IamRolePolicy } {
     const role = new IamRole(scope, ids.role, {
+      provider: props.provider,
       name: ServiceRole.nameOf(props),
       description: props.description,
       assumeRolePolicy: policyJson({
@@ -76,6 +80,7 @@ export class ServiceRole extends Construct {
       }),
     });
     const policy = new IamRolePolicy(scope, ids.policy, {
+      provider: props.provider,
       name: props.policyName ?? props.suffix,
       role: props.policyRoleAttribute === "name" ? role.name : role.id,
       policy: policyJson({ Version: "2012-10-17", Statement: props.statements }),

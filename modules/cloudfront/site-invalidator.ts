@@ -1,9 +1,9 @@
 import { Aspects, AssetType, TerraformAsset, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
@@ -12,7 +12,7 @@ import { invalidationQueueNames, lambdaLogGroupName, s3BucketArn, siteBaseName, 
 import type { ResolvedInvalidation } from "../../model/resolved";
 import { InvalidationEvent } from "../../model/vocabulary";
 import { invalidationStatement, writeLogsStatement } from "../blocks/grants";
-import { ServiceRole } from "../blocks/service-role";
+import { NodejsFunction } from "../blocks/nodejs-function";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
 import { escapeTerraformTemplates, policyJson } from "../blocks/policy";
 import { SidTags } from "../aspects/sid-tags";
@@ -83,114 +83,46 @@ export class SiteInvalidator extends Construct {
     super(scope, id);
     const c = props.config;
     const base = siteBaseName(props.envName, props.sid, props.siteName);
-    const functionName = c.functionName;
-    const { queue: queueName, deadLetterQueue: dlqName } = invalidationQueueNames(base);
-    const logGroupName = lambdaLogGroupName(functionName);
-    this.deadLetterQueueName = dlqName;
-    this.functionName = functionName;
+    const names = invalidationQueueNames(base);
+    this.deadLetterQueueName = names.deadLetterQueue;
+    this.functionName = c.functionName;
+    this.serviceRoleNames = [c.functionName];
     // Literal ARNs (not references) so the plan shows every policy whole.
-    const queueArn = sqsQueueArn(props.region, props.accountId, queueName);
-    const dlqArn = sqsQueueArn(props.region, props.accountId, dlqName);
-    const bucketName = props.site.bucketName;
-    const bucketArn = s3BucketArn(bucketName);
+    const queueArn = sqsQueueArn(props.region, props.accountId, names.queue);
     const distributions = [props.site, ...(props.alsoInvalidate ?? [])].map((s) => ({ id: s.distribution.id, arn: s.distribution.arn }));
 
-    this.deadLetterQueue = new SqsQueue(this, "dlq", {
-      name: dlqName,
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: DLQ_RETENTION_SECONDS,
-    });
-    this.queue = new SqsQueue(this, "queue", {
-      name: queueName,
-      // SSE-SQS: S3 can deliver to it without a KMS key policy (SSE-KMS with the AWS-managed key would refuse S3).
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: QUEUE_RETENTION_SECONDS,
-      // AWS's rule for Lambda sources: at least 6 x the function timeout plus the batching window, so a batch in
-      // flight does not reappear while it is still being handled.
-      visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS + c.batchingWindowSeconds,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: c.maxReceiveCount }),
-      dependsOn: [this.deadLetterQueue],
-    });
-    // Only this queue may use the DLQ, and a DLQ redrive (start-message-move-task) returns messages to it.
-    new SqsQueueRedriveAllowPolicy(this, "dlq-redrive-allow", {
-      queueUrl: this.deadLetterQueue.url,
-      redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn] }),
-      dependsOn: [this.queue],
-    });
-    const queuePolicy = new SqsQueuePolicy(this, "queue-policy", {
-      queueUrl: this.queue.url,
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "AllowThisBucketsNotifications",
-            Effect: "Allow",
-            Principal: { Service: "s3.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: queueArn,
-            Condition: { ArnEquals: { "aws:SourceArn": bucketArn }, StringEquals: { "aws:SourceAccount": props.accountId } },
-          },
-        ],
-      }),
-    });
-
+    const { queue, deadLetterQueue, queuePolicy } = this.createQueues(props, names, queueArn);
+    this.queue = queue;
+    this.deadLetterQueue = deadLetterQueue;
     // The bucket's single notification configuration. S3 checks it can deliver (and sends s3:TestEvent) when it
     // is written, so the queue policy must exist first.
     this.notification = new S3BucketNotification(this, "notification", {
       bucket: props.site.bucket.id,
-      queue: [
-        {
-          id: "cloudfront-invalidation",
-          queueArn: this.queue.arn,
-          events: c.events.map((e) => S3_EVENTS[e]),
-          filterPrefix: c.prefix,
-          filterSuffix: c.suffix,
-        },
-      ],
+      queue: [{ id: "cloudfront-invalidation", queueArn: this.queue.arn, events: c.events.map((e) => S3_EVENTS[e]), filterPrefix: c.prefix, filterSuffix: c.suffix }],
       dependsOn: [queuePolicy],
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: c.logRetentionDays });
-
-    const { role, policy: rolePolicy } = ServiceRole.resources(this, { role: "role", policy: "role-policy" }, {
-      name: base,
-      suffix: "invalidator",
-      roleName: functionName,
-      service: "lambda.amazonaws.com",
+    const fn = NodejsFunction.resources(this, { logGroup: "logs", role: "role", rolePolicy: "role-policy", function: "function" }, {
+      functionName: c.functionName,
+      description: `CloudFront invalidation for ${props.site.bucketName} (modules/site-invalidator.ts)`,
+      code: codeAsset(this, props.bundle ?? bundleLambda("invalidator")),
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+      environment: { INVALIDATOR_CONFIG: invalidatorConfig(props.site.bucketName, c, distributions.map((d) => d.id)) },
+      logRetentionDays: c.logRetentionDays,
       accountId: props.accountId,
+      roleName: c.functionName,
+      roleDescription: `Invalidates ${base}'s CloudFront distributions when its bucket changes`,
+      // Lambda's documented trust policy for execution roles has no condition (ServiceRoleProps.sourceAccountCondition).
       sourceAccountCondition: false,
-      description: `Invalidates ${base}'s CloudFront distributions when its bucket changes`,
       policyName: "invalidate-linked-distributions",
-      policyRoleAttribute: "name",
       statements: [
         // With List: the handler reads what is in progress to fit its paths into the quotas (functions/invalidator/budget.ts).
         invalidationStatement("InvalidateLinkedDistributions", distributions.map((d) => d.arn), { list: true }),
         { Sid: "ConsumeOwnQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queueArn },
-        writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName),
+        writeLogsStatement("WriteOwnLogs", props.region, props.accountId, lambdaLogGroupName(c.functionName)),
       ],
     });
-    this.role = role;
-    this.serviceRoleNames = [functionName];
-
-    const bundle = props.bundle ?? bundleLambda("invalidator");
-    const code = codeAsset(this, bundle);
-    this.function = new LambdaFunction(this, "function", {
-      functionName,
-      description: `CloudFront invalidation for ${bucketName} (modules/site-invalidator.ts)`,
-      role: this.role.arn,
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      filename: code.path,
-      // The zip's bytes are not what changes the code; the bundle's hash is.
-      sourceCodeHash: code.assetHash,
-      memorySize: 256,
-      timeout: FUNCTION_TIMEOUT_SECONDS,
-      environment: { variables: { INVALIDATOR_CONFIG: invalidatorConfig(bucketName, c, distributions.map((d) => d.id)) } },
-      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-      // The log group first, or the first invocation creates one without retention.
-      dependsOn: [this.logGroup, rolePolicy],
-    });
+    ({ logGroup: this.logGroup, role: this.role, function: this.function } = fn);
 
     new LambdaEventSourceMapping(this, "source", {
       functionName: this.function.arn,
@@ -200,29 +132,77 @@ export class SiteInvalidator extends Construct {
       functionResponseTypes: ["ReportBatchItemFailures"],
       scalingConfig: { maximumConcurrency: MAX_CONCURRENCY },
       // Lambda checks the role can read the queue when the mapping is created.
-      dependsOn: [rolePolicy],
+      dependsOn: [fn.rolePolicy],
     });
 
-    if (c.replicationSourceRoleArn) {
-      props.site.addBucketPolicyStatement({
-        Sid: "AllowReplicationFromSourceAccount",
-        Effect: "Allow",
-        Principal: { AWS: c.replicationSourceRoleArn },
-        Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
-        // One owner per key: with a prefix the source cannot write into release folders (or anything else).
-        Resource: `${bucketArn}/${c.replicationPrefix ?? ""}*`,
-      });
-      props.site.addBucketPolicyStatement({
-        Sid: "AllowReplicationVersioningCheck",
-        Effect: "Allow",
-        Principal: { AWS: c.replicationSourceRoleArn },
-        Action: "s3:GetBucketVersioning",
-        Resource: bucketArn,
-      });
-    }
-
+    if (c.replicationSourceRoleArn) allowReplication(props.site, c.replicationSourceRoleArn, c.replicationPrefix);
     Aspects.of(this).add(new SidTags(props.sid));
   }
+
+  /** The queue S3 notifies, its dead-letter queue and their policies (S3 needs the queue policy before it notifies). */
+  private createQueues(props: SiteInvalidatorProps, names: { queue: string; deadLetterQueue: string }, queueArn: string) {
+    const c = props.config;
+    const dlqArn = sqsQueueArn(props.region, props.accountId, names.deadLetterQueue);
+    const deadLetterQueue = new SqsQueue(this, "dlq", {
+      name: names.deadLetterQueue,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+    });
+    const queue = new SqsQueue(this, "queue", {
+      name: names.queue,
+      // SSE-SQS: S3 can deliver to it without a KMS key policy (SSE-KMS with the AWS-managed key would refuse S3).
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: QUEUE_RETENTION_SECONDS,
+      // AWS's rule for Lambda sources: at least 6 x the function timeout plus the batching window, so a batch in
+      // flight does not reappear while it is still being handled.
+      visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS + c.batchingWindowSeconds,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: c.maxReceiveCount }),
+      dependsOn: [deadLetterQueue],
+    });
+    // Only this queue may use the DLQ, and a DLQ redrive (start-message-move-task) returns messages to it.
+    new SqsQueueRedriveAllowPolicy(this, "dlq-redrive-allow", {
+      queueUrl: deadLetterQueue.url,
+      redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn] }),
+      dependsOn: [queue],
+    });
+    const queuePolicy = new SqsQueuePolicy(this, "queue-policy", {
+      queueUrl: queue.url,
+      policy: policyJson({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AllowThisBucketsNotifications",
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: queueArn,
+            Condition: { ArnEquals: { "aws:SourceArn": s3BucketArn(props.site.bucketName) }, StringEquals: { "aws:SourceAccount": props.accountId } },
+          },
+        ],
+      }),
+    });
+    return { queue, deadLetterQueue, queuePolicy };
+  }
+}
+
+/** Admits a replication source role (of another account) to write below `prefix` of the site's bucket. */
+function allowReplication(site: StaticSite, roleArn: string, prefix: string | undefined): void {
+  const bucketArn = s3BucketArn(site.bucketName);
+  site.addBucketPolicyStatement({
+    Sid: "AllowReplicationFromSourceAccount",
+    Effect: "Allow",
+    Principal: { AWS: roleArn },
+    Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+    // One owner per key: with a prefix the source cannot write into release folders (or anything else).
+    Resource: `${bucketArn}/${prefix ?? ""}*`,
+  });
+  site.addBucketPolicyStatement({
+    Sid: "AllowReplicationVersioningCheck",
+    Effect: "Allow",
+    Principal: { AWS: roleArn },
+    Action: "s3:GetBucketVersioning",
+    Resource: bucketArn,
+  });
 }
 
 /** The function's INVALIDATOR_CONFIG: JSON with distribution ids that Terraform fills in. */

@@ -2,10 +2,9 @@ import { AssetType, TerraformAsset, type TerraformProvider, type TerraformResour
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -22,9 +21,10 @@ import {
   changeRecorderNames,
 } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
-import { eventRuleArn, iamPolicyArn, s3BucketArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
+import { eventRuleArn, iamPolicyArn, s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
 import { writeLogsStatement } from "../blocks/grants";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
+import { NodejsFunction, type NodejsFunctionResources } from "../blocks/nodejs-function";
 import { PrivateBucket } from "../blocks/private-bucket";
 import { escapeTerraformTemplates, policyJson, type PolicyStatement } from "../blocks/policy";
 
@@ -160,26 +160,37 @@ export class ChangeRecorder extends Construct {
     const names = changeRecorderNames(props.envName, props.accountId);
     this.deadLetterQueueName = names.deadLetterQueueName;
     this.functionName = names.functionName;
-    const provider = props.provider;
-    const bucketArn = s3BucketArn(names.bucketName);
-    const dlqArn = sqsQueueArn(RECORDER_REGION, props.accountId, names.deadLetterQueueName);
-    const parameterArn = ssmParameterArn(RECORDER_REGION, props.accountId, `/${props.tokenParameter.replace(/^\//, "")}`);
     const patterns = recorderEventPatterns(props.accountId, props.watch);
     const services = (Object.keys(patterns) as WatchedService[]).filter((s) => patterns[s] !== undefined);
-    const ruleArns = services.map((s) => eventRuleArn(RECORDER_REGION, props.accountId, names.ruleName(s)));
 
-    // --- records bucket: private, encrypted, TLS only (PrivateBucket), versioned, with lifecycle
+    this.bucket = this.createRecordsBucket(props, names.bucketName);
+    this.deadLetterQueue = this.createDeadLetterQueue(props, names, services);
+    const fn = this.createFunction(props, names);
+    ({ logGroup: this.logGroup, role: this.role, function: this.function } = fn);
+    new LambdaFunctionEventInvokeConfig(this, "async", {
+      provider: props.provider,
+      functionName: this.function.functionName,
+      maximumRetryAttempts: RECORDER_LIMITS.maxLambdaRetries,
+      maximumEventAgeInSeconds: RECORDER_LIMITS.lambdaMaxEventAgeSeconds,
+      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+      dependsOn: [fn.rolePolicy],
+    });
+    for (const service of services) this.rules.push(this.createRule(props, names, service, patterns[service]!));
+  }
+
+  /** The records bucket: private, encrypted, TLS only (PrivateBucket), versioned, with lifecycle. */
+  private createRecordsBucket(props: ChangeRecorderProps, bucketName: string): PrivateBucket["bucket"] {
+    const provider = props.provider;
     const records = new PrivateBucket(this, {
       provider,
-      bucket: names.bucketName,
+      bucket: bucketName,
       // Versioning keeps every version a writer could have replaced; the function itself never overwrites (If-None-Match).
       versioning: true,
       ids: { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", policy: "policy", versioning: "versioning" },
     });
-    this.bucket = records.bucket;
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       provider,
-      bucket: this.bucket.id,
+      bucket: records.bucket.id,
       rule: [
         {
           id: "records",
@@ -199,9 +210,15 @@ export class ChangeRecorder extends Construct {
       // As the provider's documentation advises for versioned buckets: versioning first, then noncurrent-version rules.
       dependsOn: [this.node.findChild("versioning") as TerraformResource],
     });
+    return records.bucket;
+  }
 
-    // --- dead-letter queue for events EventBridge could not deliver and invocations Lambda gave up on
-    this.deadLetterQueue = new SqsQueue(this, "dlq", {
+  /** The dead-letter queue for events EventBridge could not deliver and invocations Lambda gave up on. */
+  private createDeadLetterQueue(props: ChangeRecorderProps, names: ChangeRecorderNames, services: WatchedService[]): SqsQueue {
+    const provider = props.provider;
+    const dlqArn = sqsQueueArn(RECORDER_REGION, props.accountId, names.deadLetterQueueName);
+    const ruleArns = services.map((s) => eventRuleArn(RECORDER_REGION, props.accountId, names.ruleName(s)));
+    const queue = new SqsQueue(this, "dlq", {
       provider,
       name: names.deadLetterQueueName,
       sqsManagedSseEnabled: true,
@@ -209,7 +226,7 @@ export class ChangeRecorder extends Construct {
     });
     new SqsQueuePolicy(this, "dlq-policy", {
       provider,
-      queueUrl: this.deadLetterQueue.url,
+      queueUrl: queue.url,
       policy: policyJson({
         Version: "2012-10-17",
         Statement: [
@@ -224,28 +241,16 @@ export class ChangeRecorder extends Construct {
         ],
       }),
     });
+    return queue;
+  }
 
-    // --- the function, its log group (first, with retention), role and policy
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { provider, name: names.logGroupName, retentionInDays: props.logRetentionDays });
-    this.role = new IamRole(this, "role", {
-      provider,
-      name: names.roleName,
-      description: `Records changes to ${props.envName}'s CloudFront, S3 and IAM resources and raises manual ones on GitHub`,
-      assumeRolePolicy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-          },
-        ],
-      }),
-    });
+  /** The function, its log group (first, with retention), role and policy. */
+  private createFunction(props: ChangeRecorderProps, names: ChangeRecorderNames): NodejsFunctionResources {
+    const dlqArn = sqsQueueArn(RECORDER_REGION, props.accountId, names.deadLetterQueueName);
+    const parameterArn = ssmParameterArn(RECORDER_REGION, props.accountId, `/${props.tokenParameter.replace(/^\//, "")}`);
     const statements: PolicyStatement[] = [
       // PutObject only: the function never reads, lists or deletes; If-None-Match needs nothing more.
-      { Sid: "WriteRecords", Effect: "Allow", Action: "s3:PutObject", Resource: `${bucketArn}/${props.prefix}*` },
+      { Sid: "WriteRecords", Effect: "Allow", Action: "s3:PutObject", Resource: s3ObjectArn(names.bucketName, `${props.prefix}*`) },
       { Sid: "ReadGitHubToken", Effect: "Allow", Action: "ssm:GetParameter", Resource: parameterArn },
       writeLogsStatement("WriteOwnLogs", RECORDER_REGION, props.accountId, names.logGroupName),
       // Lambda's on-failure destination sends with the function's role.
@@ -259,12 +264,6 @@ export class ChangeRecorder extends Construct {
         Resource: props.tokenKmsKeyArn,
         Condition: { StringEquals: { "kms:ViaService": `ssm.${RECORDER_REGION}.amazonaws.com` } },
       });
-    const rolePolicy = new IamRolePolicy(this, "role-policy", {
-      provider,
-      role: this.role.name,
-      name: "record-changes",
-      policy: policyJson({ Version: "2012-10-17", Statement: statements }),
-    });
 
     const config = recorderConfig(props);
     // Terraform fills in the references (distribution and policy ids, at most ~20 characters each); Lambda refuses
@@ -278,62 +277,54 @@ export class ChangeRecorder extends Construct {
       );
 
     const bundle = props.bundle ?? bundleLambda("change-recorder");
-    const code = new TerraformAsset(this, "code", { path: bundle.zip, type: AssetType.FILE, assetHash: bundle.hash });
-    this.function = new LambdaFunction(this, "function", {
-      provider,
+    return NodejsFunction.resources(this, { logGroup: "logs", role: "role", rolePolicy: "role-policy", function: "function" }, {
+      provider: props.provider,
       functionName: names.functionName,
       description: `Change recorder for ${props.envName} -> ${props.repository} (modules/change-recorder.ts)`,
-      role: this.role.arn,
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      filename: code.path,
-      sourceCodeHash: code.assetHash,
-      memorySize: 256,
-      timeout: FUNCTION_TIMEOUT_SECONDS,
+      code: new TerraformAsset(this, "code", { path: bundle.zip, type: AssetType.FILE, assetHash: bundle.hash }),
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
       // One at a time: two edits of one resource a second apart must find each other's issue, not open two.
       reservedConcurrentExecutions: 1,
-      environment: { variables: { RECORDER_CONFIG: config } },
-      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-      dependsOn: [this.logGroup, rolePolicy],
+      environment: { RECORDER_CONFIG: config },
+      logRetentionDays: props.logRetentionDays,
+      accountId: props.accountId,
+      roleName: names.roleName,
+      roleDescription: `Records changes to ${props.envName}'s CloudFront, S3 and IAM resources and raises manual ones on GitHub`,
+      policyName: "record-changes",
+      statements,
     });
-    new LambdaFunctionEventInvokeConfig(this, "async", {
-      provider,
-      functionName: this.function.functionName,
-      maximumRetryAttempts: RECORDER_LIMITS.maxLambdaRetries,
-      maximumEventAgeInSeconds: RECORDER_LIMITS.lambdaMaxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
-      dependsOn: [rolePolicy],
-    });
+  }
 
-    // --- one rule per watched service on the default bus, each targeting the function with retries and the DLQ
-    for (const service of services) {
-      const rule = new CloudwatchEventRule(this, `rule-${service}`, {
-        provider,
-        name: names.ruleName(service),
-        description: `${service} changes for the ${props.envName} change recorder (CloudTrail management events)`,
-        eventPattern: escapeTerraformTemplates(JSON.stringify(patterns[service])),
-      });
-      this.rules.push(rule);
-      new CloudwatchEventTarget(this, `target-${service}`, {
-        provider,
-        rule: rule.name,
-        targetId: "change-recorder",
-        arn: this.function.arn,
-        retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: RECORDER_LIMITS.eventBridgeMaxEventAgeSeconds },
-        deadLetterConfig: { arn: this.deadLetterQueue.arn },
-      });
-      new LambdaPermission(this, `invoke-${service}`, {
-        provider,
-        statementId: `events-${service}`,
-        action: "lambda:InvokeFunction",
-        functionName: this.function.functionName,
-        principal: "events.amazonaws.com",
-        sourceArn: rule.arn,
-      });
-    }
+  /** One rule per watched service on the default bus, targeting the function with retries and the DLQ. */
+  private createRule(props: ChangeRecorderProps, names: ChangeRecorderNames, service: WatchedService, pattern: object): CloudwatchEventRule {
+    const provider = props.provider;
+    const rule = new CloudwatchEventRule(this, `rule-${service}`, {
+      provider,
+      name: names.ruleName(service),
+      description: `${service} changes for the ${props.envName} change recorder (CloudTrail management events)`,
+      eventPattern: escapeTerraformTemplates(JSON.stringify(pattern)),
+    });
+    new CloudwatchEventTarget(this, `target-${service}`, {
+      provider,
+      rule: rule.name,
+      targetId: "change-recorder",
+      arn: this.function.arn,
+      retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: RECORDER_LIMITS.eventBridgeMaxEventAgeSeconds },
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+    });
+    new LambdaPermission(this, `invoke-${service}`, {
+      provider,
+      statementId: `events-${service}`,
+      action: "lambda:InvokeFunction",
+      functionName: this.function.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: rule.arn,
+    });
+    return rule;
   }
 }
+
+type ChangeRecorderNames = ReturnType<typeof changeRecorderNames>;
 
 /** The function's RECORDER_CONFIG (functions/change-recorder/config.ts). */
 export function recorderConfig(props: ChangeRecorderProps): string {
