@@ -30,6 +30,8 @@ export interface ServiceRoleProps {
   readonly sourceAccountCondition?: boolean;
   /** Which attribute of the role the policy names (both are the role's name). @default "id" */
   readonly policyRoleAttribute?: "id" | "name";
+  /** Tags of the role, besides the provider's default tags. @default none */
+  readonly tags?: Readonly<Record<string, string>>;
   /** Provider of another region (IAM is global; the provider only decides which one manages the role). @default the scope's default provider */
   readonly provider?: TerraformProvider;
 }
@@ -67,6 +69,7 @@ export class ServiceRole extends Construct {
       provider: props.provider,
       name: ServiceRole.nameOf(props),
       description: props.description,
+      tags: props.tags ? { ...props.tags } : undefined,
       assumeRolePolicy: policyJson({
         Version: "2012-10-17",
         Statement: [

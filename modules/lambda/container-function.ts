@@ -4,8 +4,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import {
@@ -16,6 +15,7 @@ import {
   type ResolvedContainerFunction,
 } from "../../model/lambda";
 import { policyJson } from "../blocks/policy";
+import { ServiceRole } from "../blocks/service-role";
 import { SidTags } from "../aspects/sid-tags";
 import { lambdaFunctionArn, lambdaLogGroupName } from "../../model/names";
 import { writeLogsStatement } from "../blocks/grants";
@@ -89,34 +89,8 @@ export class ContainerFunction extends Construct {
     this.repositoryUrl = `${registryHost(props.accountId, props.region)}/${props.repositoryName}`;
     const tags = { ticket: props.ticket };
 
-    this.repository = new EcrRepository(this, "repository", {
-      name: props.repositoryName,
-      imageTagMutability: "IMMUTABLE",
-      imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfiguration: [{ encryptionType: "AES256" }],
-      tags,
-    });
-    new EcrLifecyclePolicy(this, "lifecycle", {
-      repository: this.repository.name,
-      policy: JSON.stringify(lifecyclePolicy(props.imagesToKeep)),
-    });
-    const repositoryPolicy = new EcrRepositoryPolicy(this, "repository-policy", {
-      repository: this.repository.name,
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "LambdaPullForThisFunctionOnly",
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: [...LAMBDA_PULL_ACTIONS],
-            // The unqualified ARN and its versions/aliases.
-            Condition: { ArnLike: { "aws:SourceArn": [this.functionArn, `${this.functionArn}:*`] } },
-          },
-        ],
-      }),
-    });
-
+    const { repository, policy: repositoryPolicy } = this.createRepository(props);
+    this.repository = repository;
     this.parameter = new SsmParameter(this, "image-tag", {
       name: props.parameterName,
       type: "String",
@@ -128,25 +102,22 @@ export class ContainerFunction extends Construct {
 
     const logGroupName = lambdaLogGroupName(name);
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays, tags });
-
     this.serviceRoleNames = [name];
-    this.role = new IamRole(this, "role", {
+    const { role, policy: rolePolicy } = ServiceRole.resources(this, { role: "role", policy: "role-policy" }, {
       name,
+      suffix: "execution",
+      roleName: name,
       description: `Execution role of ${name} (container image; writes its own log group only)`,
-      assumeRolePolicy: policyJson({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      service: "lambda.amazonaws.com",
+      accountId: props.accountId,
+      // Lambda's documented trust policy for execution roles has no condition (ServiceRoleProps.sourceAccountCondition).
+      sourceAccountCondition: false,
       tags,
+      policyName: "write-own-logs",
+      policyRoleAttribute: "name",
+      statements: [writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName)],
     });
-    const rolePolicy = new IamRolePolicy(this, "role-policy", {
-      role: this.role.name,
-      name: "write-own-logs",
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName)],
-      }),
-    });
+    this.role = role;
 
     // While the parameter still says "initial" the team has shipped nothing: run the bootstrap image. lookup() keeps
     // this one function call (no literal template text); the default is the team's tag in this repository.
@@ -174,6 +145,43 @@ export class ContainerFunction extends Construct {
     });
 
     Aspects.of(this).add(new SidTags(props.sid));
+  }
+
+  /**
+   * The image repository, its lifecycle and its policy (the function waits for the policy, or Lambda adds a statement
+   * of its own that the next plan would show as drift).
+   */
+  private createRepository(props: ContainerFunctionProps): { repository: EcrRepository; policy: EcrRepositoryPolicy } {
+    const functionArn = this.functionArn;
+    const tags = { ticket: props.ticket };
+    const repository = new EcrRepository(this, "repository", {
+      name: props.repositoryName,
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: "AES256" }],
+      tags,
+    });
+    new EcrLifecyclePolicy(this, "lifecycle", {
+      repository: repository.name,
+      policy: JSON.stringify(lifecyclePolicy(props.imagesToKeep)),
+    });
+    const policy = new EcrRepositoryPolicy(this, "repository-policy", {
+      repository: repository.name,
+      policy: policyJson({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "LambdaPullForThisFunctionOnly",
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: [...LAMBDA_PULL_ACTIONS],
+            // The unqualified ARN and its versions/aliases.
+            Condition: { ArnLike: { "aws:SourceArn": [functionArn, `${functionArn}:*`] } },
+          },
+        ],
+      }),
+    });
+    return { repository, policy };
   }
 }
 

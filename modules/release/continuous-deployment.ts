@@ -105,20 +105,7 @@ export class ContinuousDeployment extends Construct {
     });
 
     const names = props.config.parameterNames;
-    this.releaseVersion = new SsmParameter(this, "release-version", {
-      name: names.releaseVersion,
-      description: `${name}: release (version prefix in the bucket) the staging distribution serves; written by each release`,
-      type: "String",
-      value: UNRELEASED,
-      // The release flow writes the value: Terraform creates the parameter with a placeholder (SSM requires a value,
-      // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html) and ignores it after.
-      lifecycle: { ignoreChanges: ["value"] },
-    });
-    const idParameter = (id: string, paramName: string, value: string, what: string) =>
-      new SsmParameter(this, id, { name: paramName, description: `${name}: ${what}`, type: "String", value });
-    idParameter("primary-id", names.primaryDistributionId, props.site.distribution.id, "primary distribution id");
-    idParameter("staging-id", names.stagingDistributionId, this.staging.id, "staging distribution id");
-    idParameter("policy-id", names.policyId, this.policy.id, "continuous deployment policy id");
+    this.releaseVersion = this.createParameters(props, name);
 
     this.stateMachines = new ReleaseStateMachines(this, "state-machines", {
       name,
@@ -160,6 +147,26 @@ export class ContinuousDeployment extends Construct {
     });
 
     Aspects.of(this).add(new SidTags(props.sid));
+  }
+
+  /** The release-version parameter (returned) and the parameters holding the distribution and policy ids. */
+  private createParameters(props: ContinuousDeploymentProps, name: string): SsmParameter {
+    const names = props.config.parameterNames;
+    const releaseVersion = new SsmParameter(this, "release-version", {
+      name: names.releaseVersion,
+      description: `${name}: release (version prefix in the bucket) the staging distribution serves; written by each release`,
+      type: "String",
+      value: UNRELEASED,
+      // The release flow writes the value: Terraform creates the parameter with a placeholder (SSM requires a value,
+      // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html) and ignores it after.
+      lifecycle: { ignoreChanges: ["value"] },
+    });
+    const idParameter = (id: string, paramName: string, value: string, what: string) =>
+      new SsmParameter(this, id, { name: paramName, description: `${name}: ${what}`, type: "String", value });
+    idParameter("primary-id", names.primaryDistributionId, props.site.distribution.id, "primary distribution id");
+    idParameter("staging-id", names.stagingDistributionId, this.staging.id, "staging distribution id");
+    idParameter("policy-id", names.policyId, this.policy.id, "continuous deployment policy id");
+    return releaseVersion;
   }
 }
 

@@ -91,7 +91,6 @@ export class ReleasePipeline extends Construct {
     super(scope, id);
     const { name, config } = props;
     this.name = `${name}-release`;
-    const logGroupArn = (group: string) => regionalArn("logs", props.region, props.accountId, `log-group:${group}`);
     const siteBucketArn = s3BucketArn(props.siteBucketName);
     const parameterArn = ssmParameterArn(props.region, props.accountId, props.releaseVersionParameter);
 
@@ -104,43 +103,8 @@ export class ReleasePipeline extends Construct {
     this.artifacts = artifacts.bucket;
     const artifactObjects = `${this.artifacts.arn}/*`;
 
-    const project = (step: "build" | "deploy", statements: PolicyStatement[], buildspec: string, env: Record<string, string>) => {
-      const projectName = `${name}-${step}`;
-      const logGroup = new CloudwatchLogGroup(this, `${step}-logs`, { name: codebuildLogGroupName(projectName), retentionInDays: props.logRetentionDays });
-      const role = new ServiceRole(this, `${step}-role`, {
-        name,
-        suffix: `cd-${step}`,
-        service: "codebuild.amazonaws.com",
-        accountId: props.accountId,
-        statements: [
-          {
-            Sid: "WriteBuildLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [logGroupArn(logGroup.name), `${logGroupArn(logGroup.name)}:*`],
-          },
-          ...statements,
-        ],
-      });
-      this.serviceRoleNames.push(role.name);
-      return new CodebuildProject(this, step, {
-        name: projectName,
-        description: `${name}: ${step} stage of the release pipeline`,
-        serviceRole: role.arn,
-        source: { type: "CODEPIPELINE", buildspec: escapeTerraformTemplates(buildspec) },
-        artifacts: { type: "CODEPIPELINE" },
-        environment: {
-          type: "LINUX_CONTAINER",
-          computeType: "BUILD_GENERAL1_SMALL",
-          image: config.buildImage,
-          environmentVariable: Object.entries(env).map(([k, v]) => ({ name: k, value: v, type: "PLAINTEXT" })),
-        },
-        logsConfig: { cloudwatchLogs: { groupName: logGroup.name, status: "ENABLED" } },
-        buildTimeout: 30,
-      });
-    };
-
-    const build = project(
+    const build = this.createProject(
+      props,
       "build",
       [
         { Sid: "PipelineArtifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], Resource: artifactObjects },
@@ -149,13 +113,14 @@ export class ReleasePipeline extends Construct {
       config.buildspec,
       {},
     );
-    const deploy = project(
+    const deploy = this.createProject(
+      props,
       "deploy",
       [
         { Sid: "PipelineArtifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: artifactObjects },
         { Sid: "PipelineArtifactsBucket", Effect: "Allow", Action: ["s3:GetBucketAcl", "s3:GetBucketLocation"], Resource: this.artifacts.arn },
         { Sid: "ListSite", Effect: "Allow", Action: "s3:ListBucket", Resource: siteBucketArn },
-        { Sid: "UploadRelease", Effect: "Allow", Action: "s3:PutObject", Resource: `${siteBucketArn}/*` },
+        { Sid: "UploadRelease", Effect: "Allow", Action: "s3:PutObject", Resource: s3ObjectArn(props.siteBucketName, "*") },
         { Sid: "RecordRelease", Effect: "Allow", Action: "ssm:PutParameter", Resource: parameterArn },
       ],
       DEPLOY_BUILDSPEC,
@@ -163,90 +128,142 @@ export class ReleasePipeline extends Construct {
     );
 
     const source = sourceAction(config.source);
-    const canary = props.canaryStateMachine;
-    const stateMachines = [props.configureStateMachine, ...(canary ? [canary] : []), props.promoteStateMachine];
-    const executionArn = (sm: SfnStateMachine) => stateMachineExecutionsArn(props.region, props.accountId, sm.name);
-    const role = new ServiceRole(this, "pipeline-role", {
-      name,
-      suffix: "cd-pipeline",
-      service: "codepipeline.amazonaws.com",
-      accountId: props.accountId,
-      statements: [
-        { Sid: "Artifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], Resource: artifactObjects },
-        { Sid: "ArtifactsBucket", Effect: "Allow", Action: ["s3:GetBucketVersioning", "s3:GetBucketAcl", "s3:GetBucketLocation"], Resource: this.artifacts.arn },
-        ...source.statements,
-        { Sid: "RunBuilds", Effect: "Allow", Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], Resource: [build.arn, deploy.arn] },
-        { Sid: "RunStateMachines", Effect: "Allow", Action: ["states:StartExecution", "states:DescribeStateMachine"], Resource: stateMachines.map((sm) => sm.arn) },
-        { Sid: "WatchStateMachines", Effect: "Allow", Action: "states:DescribeExecution", Resource: stateMachines.map(executionArn) },
-        ...(config.approvalTopicArn ? [{ Sid: "NotifyApprovers", Effect: "Allow" as const, Action: "sns:Publish", Resource: config.approvalTopicArn }] : []),
-      ],
-    });
-    this.serviceRoleNames.push(role.name);
-
-    const invoke = (stage: ReleaseStage, sm: SfnStateMachine): CodepipelineStageAction => ({
-      name: stage,
-      category: "Invoke",
-      owner: "AWS",
-      provider: "StepFunctions",
-      version: "1",
-      // Everything the state machines need is in their definitions; the input carries nothing.
-      configuration: { StateMachineArn: sm.arn, InputType: "Literal", Input: "{}" },
-    });
-    // A rejection fails the pipeline execution, which rolls the release back (modules/release/release-rollback.ts).
-    const approval = (stage: ReleaseStage, message: string) => ({
-      name: stage,
-      action: [
-        {
-          name: stage,
-          category: "Approval",
-          owner: "AWS",
-          provider: "Manual",
-          version: "1",
-          configuration: { CustomData: message, ...(config.approvalTopicArn ? { NotificationArn: config.approvalTopicArn } : {}) },
-        },
-      ],
-    });
+    const role = this.createPipelineRole(props, source.statements, [build, deploy], artifactObjects);
     this.pipeline = new Codepipeline(this, "pipeline", {
       name: this.name,
       roleArn: role.arn,
       pipelineType: "V2",
       executionMode: "QUEUED",
       artifactStore: [{ location: this.artifacts.bucket, type: "S3" }],
-      stage: [
-        { name: ReleaseStage.SOURCE, action: [source.action] },
-        {
-          name: ReleaseStage.BUILD,
-          action: [{ name: ReleaseStage.BUILD, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", inputArtifacts: ["source"], outputArtifacts: ["site"], configuration: { ProjectName: build.name } }],
-        },
-        {
-          name: ReleaseStage.DEPLOY,
-          action: [
-            {
-              name: ReleaseStage.DEPLOY,
-              category: "Build",
-              owner: "AWS",
-              provider: "CodeBuild",
-              version: "1",
-              inputArtifacts: ["site"],
-              configuration: {
-                ProjectName: deploy.name,
-                EnvironmentVariables: JSON.stringify([{ name: "RELEASE_VERSION", value: source.releaseVersion, type: "PLAINTEXT" }]),
-              },
-            },
-          ],
-        },
-        { name: ReleaseStage.CONFIGURE, action: [invoke(ReleaseStage.CONFIGURE, props.configureStateMachine)] },
-        ...(canary
-          ? [
-              approval(ReleaseStage.APPROVE, props.approvalMessages.canary ?? props.approvalMessages.release),
-              { name: ReleaseStage.CANARY, action: [invoke(ReleaseStage.CANARY, canary)] },
-              approval(ReleaseStage.APPROVE_RELEASE, props.approvalMessages.release),
-            ]
-          : [approval(ReleaseStage.APPROVE, props.approvalMessages.release)]),
-        { name: ReleaseStage.PROMOTE, action: [invoke(ReleaseStage.PROMOTE, props.promoteStateMachine)] },
-      ],
+      stage: pipelineStages(props, source, build.name, deploy.name),
     });
   }
+
+  /** A CodeBuild project with its log group and role. */
+  private createProject(props: ReleasePipelineProps, step: "build" | "deploy", statements: PolicyStatement[], buildspec: string, env: Record<string, string>): CodebuildProject {
+    const { name, config } = props;
+    const logGroupArn = (group: string) => regionalArn("logs", props.region, props.accountId, `log-group:${group}`);
+    const projectName = `${name}-${step}`;
+    const logGroup = new CloudwatchLogGroup(this, `${step}-logs`, { name: codebuildLogGroupName(projectName), retentionInDays: props.logRetentionDays });
+    const role = new ServiceRole(this, `${step}-role`, {
+      name,
+      suffix: `cd-${step}`,
+      service: "codebuild.amazonaws.com",
+      accountId: props.accountId,
+      statements: [
+        {
+          Sid: "WriteBuildLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [logGroupArn(logGroup.name), `${logGroupArn(logGroup.name)}:*`],
+        },
+        ...statements,
+      ],
+    });
+    this.serviceRoleNames.push(role.name);
+    return new CodebuildProject(this, step, {
+      name: projectName,
+      description: `${name}: ${step} stage of the release pipeline`,
+      serviceRole: role.arn,
+      source: { type: "CODEPIPELINE", buildspec: escapeTerraformTemplates(buildspec) },
+      artifacts: { type: "CODEPIPELINE" },
+      environment: {
+        type: "LINUX_CONTAINER",
+        computeType: "BUILD_GENERAL1_SMALL",
+        image: config.buildImage,
+        environmentVariable: Object.entries(env).map(([k, v]) => ({ name: k, value: v, type: "PLAINTEXT" })),
+      },
+      logsConfig: { cloudwatchLogs: { groupName: logGroup.name, status: "ENABLED" } },
+      buildTimeout: 30,
+    });
+  }
+
+  /** The role CodePipeline runs the release with: artifacts, source, builds, state machines, approval topic. */
+  private createPipelineRole(props: ReleasePipelineProps, sourceStatements: PolicyStatement[], builds: CodebuildProject[], artifactObjects: string): ServiceRole {
+    const canary = props.canaryStateMachine;
+    const stateMachines = [props.configureStateMachine, ...(canary ? [canary] : []), props.promoteStateMachine];
+    const executionArn = (sm: SfnStateMachine) => stateMachineExecutionsArn(props.region, props.accountId, sm.name);
+    const approvalTopicArn = props.config.approvalTopicArn;
+    const role = new ServiceRole(this, "pipeline-role", {
+      name: props.name,
+      suffix: "cd-pipeline",
+      service: "codepipeline.amazonaws.com",
+      accountId: props.accountId,
+      statements: [
+        { Sid: "Artifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], Resource: artifactObjects },
+        { Sid: "ArtifactsBucket", Effect: "Allow", Action: ["s3:GetBucketVersioning", "s3:GetBucketAcl", "s3:GetBucketLocation"], Resource: this.artifacts.arn },
+        ...sourceStatements,
+        { Sid: "RunBuilds", Effect: "Allow", Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], Resource: builds.map((b) => b.arn) },
+        { Sid: "RunStateMachines", Effect: "Allow", Action: ["states:StartExecution", "states:DescribeStateMachine"], Resource: stateMachines.map((sm) => sm.arn) },
+        { Sid: "WatchStateMachines", Effect: "Allow", Action: "states:DescribeExecution", Resource: stateMachines.map(executionArn) },
+        ...(approvalTopicArn ? [{ Sid: "NotifyApprovers", Effect: "Allow" as const, Action: "sns:Publish", Resource: approvalTopicArn }] : []),
+      ],
+    });
+    this.serviceRoleNames.push(role.name);
+    return role;
+  }
+}
+
+/** The stages in order; weight sites get the canary and a second approval. */
+function pipelineStages(props: ReleasePipelineProps, source: ReturnType<typeof sourceAction>, buildProject: string, deployProject: string) {
+  const config = props.config;
+  const canary = props.canaryStateMachine;
+  const invoke = (stage: ReleaseStage, sm: SfnStateMachine): CodepipelineStageAction => ({
+    name: stage,
+    category: "Invoke",
+    owner: "AWS",
+    provider: "StepFunctions",
+    version: "1",
+    // Everything the state machines need is in their definitions; the input carries nothing.
+    configuration: { StateMachineArn: sm.arn, InputType: "Literal", Input: "{}" },
+  });
+  // A rejection fails the pipeline execution, which rolls the release back (modules/release/release-rollback.ts).
+  const approval = (stage: ReleaseStage, message: string) => ({
+    name: stage,
+    action: [
+      {
+        name: stage,
+        category: "Approval",
+        owner: "AWS",
+        provider: "Manual",
+        version: "1",
+        configuration: { CustomData: message, ...(config.approvalTopicArn ? { NotificationArn: config.approvalTopicArn } : {}) },
+      },
+    ],
+  });
+  return [
+    { name: ReleaseStage.SOURCE, action: [source.action] },
+    {
+      name: ReleaseStage.BUILD,
+      action: [{ name: ReleaseStage.BUILD, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", inputArtifacts: ["source"], outputArtifacts: ["site"], configuration: { ProjectName: buildProject } }],
+    },
+    {
+      name: ReleaseStage.DEPLOY,
+      action: [
+        {
+          name: ReleaseStage.DEPLOY,
+          category: "Build",
+          owner: "AWS",
+          provider: "CodeBuild",
+          version: "1",
+          inputArtifacts: ["site"],
+          configuration: {
+            ProjectName: deployProject,
+            EnvironmentVariables: JSON.stringify([{ name: "RELEASE_VERSION", value: source.releaseVersion, type: "PLAINTEXT" }]),
+          },
+        },
+      ],
+    },
+    { name: ReleaseStage.CONFIGURE, action: [invoke(ReleaseStage.CONFIGURE, props.configureStateMachine)] },
+    ...(canary
+      ? [
+          approval(ReleaseStage.APPROVE, props.approvalMessages.canary ?? props.approvalMessages.release),
+          { name: ReleaseStage.CANARY, action: [invoke(ReleaseStage.CANARY, canary)] },
+          approval(ReleaseStage.APPROVE_RELEASE, props.approvalMessages.release),
+        ]
+      : [approval(ReleaseStage.APPROVE, props.approvalMessages.release)]),
+    { name: ReleaseStage.PROMOTE, action: [invoke(ReleaseStage.PROMOTE, props.promoteStateMachine)] },
+  ];
 }
 
 /** The Source action, the permissions it needs, and the pipeline variable that names the release. */
