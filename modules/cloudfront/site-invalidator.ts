@@ -12,6 +12,7 @@ import { invalidationQueueNames, lambdaLogGroupName, s3BucketArn, siteBaseName, 
 import type { ResolvedInvalidation } from "../../model/resolved";
 import { InvalidationEvent } from "../../model/vocabulary";
 import { invalidationStatement, writeLogsStatement } from "../blocks/grants";
+import { DeadLetterQueue } from "../blocks/dead-letter-queue";
 import { NodejsFunction } from "../blocks/nodejs-function";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
 import { escapeTerraformTemplates, policyJson } from "../blocks/policy";
@@ -42,9 +43,8 @@ export interface SiteInvalidatorProps {
 
 /** Seconds the function may run; invalidation calls take well under a second, the SDK's retries a few more. */
 const FUNCTION_TIMEOUT_SECONDS = 60;
-/** SQS keeps messages 4 days; the DLQ keeps them the maximum 14 days for someone to look and replay. */
+/** SQS keeps messages 4 days (its default); the DLQ keeps them 14 (DeadLetterQueue). */
 const QUEUE_RETENTION_SECONDS = 4 * 24 * 3600;
-const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 /** Lambda closes a batch at this size, the batching window or 6 MB of messages (about 4,500 S3 events). */
 const BATCH_SIZE = 10000;
 /** Fewest concurrent batches Lambda allows; fewer concurrent batches mean fewer invalidations per window. */
@@ -143,11 +143,7 @@ export class SiteInvalidator extends Construct {
   private createQueues(props: SiteInvalidatorProps, names: { queue: string; deadLetterQueue: string }, queueArn: string) {
     const c = props.config;
     const dlqArn = sqsQueueArn(props.region, props.accountId, names.deadLetterQueue);
-    const deadLetterQueue = new SqsQueue(this, "dlq", {
-      name: names.deadLetterQueue,
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: DLQ_RETENTION_SECONDS,
-    });
+    const deadLetterQueue = DeadLetterQueue.resources(this, { queue: "dlq" }, { name: names.deadLetterQueue, accountId: props.accountId, region: props.region });
     const queue = new SqsQueue(this, "queue", {
       name: names.queue,
       // SSE-SQS: S3 can deliver to it without a KMS key policy (SSE-KMS with the AWS-managed key would refuse S3).

@@ -2,14 +2,13 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { RECORDER_LIMITS, RECORDER_REGION, changeRecorderNames } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
-import { escapeTerraformTemplates, policyJson } from "../blocks/policy";
-import { eventRuleArn, eventBusArn, sqsQueueArn } from "../../model/names";
+import { DeadLetterQueue } from "../blocks/dead-letter-queue";
+import { escapeTerraformTemplates } from "../blocks/policy";
+import { ServiceRole } from "../blocks/service-role";
+import { eventBusArn, eventRuleArn } from "../../model/names";
 
 export interface ChangeRecorderForwarderProps {
   /** Environment name, the first part of every resource name. */
@@ -47,37 +46,27 @@ export class ChangeRecorderForwarder extends Construct {
     const ruleName = names.forwarderRuleName(props.region);
     const ruleArn = eventRuleArn(props.region, props.accountId, ruleName);
     const targetBus = eventBusArn(RECORDER_REGION, props.accountId, "default");
-    const dlqArn = sqsQueueArn(props.region, props.accountId, names.forwarderDeadLetterQueueName);
     this.deadLetterQueueName = names.forwarderDeadLetterQueueName;
 
-    this.deadLetterQueue = new SqsQueue(this, "dlq", { provider, name: names.forwarderDeadLetterQueueName, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 });
-    new SqsQueuePolicy(this, "dlq-policy", {
+    this.deadLetterQueue = DeadLetterQueue.resources(this, { queue: "dlq", policy: "dlq-policy" }, {
       provider,
-      queueUrl: this.deadLetterQueue.url,
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "AllowTheForwardingRule", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: dlqArn, Condition: { ArnEquals: { "aws:SourceArn": ruleArn } } },
-        ],
-      }),
+      name: names.forwarderDeadLetterQueueName,
+      accountId: props.accountId,
+      region: props.region,
+      fromRules: { sid: "AllowTheForwardingRule", ruleArns: ruleArn },
     });
 
-    const role = new IamRole(this, "role", {
+    const { role } = ServiceRole.resources(this, { role: "role", policy: "role-policy" }, {
       provider,
-      name: `${names.forwarderRoleName}-${props.region}`,
+      name: names.forwarderRoleName,
+      suffix: props.region,
+      roleName: `${names.forwarderRoleName}-${props.region}`,
       description: `Forwards ${props.envName}'s change events from ${props.region} to ${RECORDER_REGION}`,
-      assumeRolePolicy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": props.accountId } } },
-        ],
-      }),
-    });
-    new IamRolePolicy(this, "role-policy", {
-      provider,
-      role: role.name,
-      name: "forward-to-recorder-region",
-      policy: policyJson({ Version: "2012-10-17", Statement: [{ Sid: "PutOnRecorderBus", Effect: "Allow", Action: "events:PutEvents", Resource: targetBus }] }),
+      service: "events.amazonaws.com",
+      accountId: props.accountId,
+      policyName: "forward-to-recorder-region",
+      policyRoleAttribute: "name",
+      statements: [{ Sid: "PutOnRecorderBus", Effect: "Allow", Action: "events:PutEvents", Resource: targetBus }],
     });
 
     this.rule = new CloudwatchEventRule(this, "rule", {

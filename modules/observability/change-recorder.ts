@@ -8,8 +8,7 @@ import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import {
   CLOUDFRONT_EVENT_PREFIXES,
   CLOUDTRAIL_DETAIL_TYPE,
@@ -22,11 +21,12 @@ import {
 } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
 import { eventRuleArn, iamPolicyArn, s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
+import { DeadLetterQueue } from "../blocks/dead-letter-queue";
 import { writeLogsStatement } from "../blocks/grants";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
 import { NodejsFunction, type NodejsFunctionResources } from "../blocks/nodejs-function";
 import { PrivateBucket } from "../blocks/private-bucket";
-import { escapeTerraformTemplates, policyJson, type PolicyStatement } from "../blocks/policy";
+import { escapeTerraformTemplates, type PolicyStatement } from "../blocks/policy";
 
 /** What the recorder treats as this project's resources (functions/change-recorder/config.ts, `watch`). */
 export interface WatchedResources {
@@ -85,7 +85,6 @@ export interface ChangeRecorderProps {
 
 /** Seconds the function may run: GitHub retries wait at most maxRetryWaitSeconds (30) a few times. */
 const FUNCTION_TIMEOUT_SECONDS = 180;
-const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
  * EventBridge patterns for the CloudTrail events of what the stacks manage. CloudFront and IAM events are delivered
@@ -215,33 +214,13 @@ export class ChangeRecorder extends Construct {
 
   /** The dead-letter queue for events EventBridge could not deliver and invocations Lambda gave up on. */
   private createDeadLetterQueue(props: ChangeRecorderProps, names: ChangeRecorderNames, services: WatchedService[]): SqsQueue {
-    const provider = props.provider;
-    const dlqArn = sqsQueueArn(RECORDER_REGION, props.accountId, names.deadLetterQueueName);
-    const ruleArns = services.map((s) => eventRuleArn(RECORDER_REGION, props.accountId, names.ruleName(s)));
-    const queue = new SqsQueue(this, "dlq", {
-      provider,
+    return DeadLetterQueue.resources(this, { queue: "dlq", policy: "dlq-policy" }, {
+      provider: props.provider,
       name: names.deadLetterQueueName,
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+      accountId: props.accountId,
+      region: RECORDER_REGION,
+      fromRules: { sid: "AllowThisRecordersRules", ruleArns: services.map((s) => eventRuleArn(RECORDER_REGION, props.accountId, names.ruleName(s))) },
     });
-    new SqsQueuePolicy(this, "dlq-policy", {
-      provider,
-      queueUrl: queue.url,
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "AllowThisRecordersRules",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: dlqArn,
-            Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
-          },
-        ],
-      }),
-    });
-    return queue;
   }
 
   /** The function, its log group (first, with retention), role and policy. */
