@@ -1,5 +1,5 @@
 import { Lazy, type TerraformProvider } from "cdktf";
-import type { Construct } from "constructs";
+import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -30,13 +30,18 @@ export interface PrivateBucketProps {
   readonly versioning?: boolean;
   /** Let Terraform delete the bucket with its objects (build artifacts only). @default not set (false) */
   readonly forceDestroy?: boolean;
-  /**
-   * Construct ids of the resources. They are created in the owner's scope, not below a construct of their own, so
-   * the Terraform addresses of buckets that existed before this building block stay the same.
-   */
-  readonly ids: PrivateBucketIds;
   /** Provider of another region (e.g. us-east-1). @default the scope's default provider */
   readonly provider?: TerraformProvider;
+}
+
+/** A private bucket's resources and its resource policy. */
+export interface PrivateBucketResources {
+  readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
+  /** The bucket's ARN: literal when the name is known, so plans show the policies whole. */
+  readonly arn: string;
+  /** Adds a statement to the bucket's resource policy (after the TLS-only deny); rendered at synth. */
+  addToResourcePolicy(statement: PolicyStatement): void;
 }
 
 /**
@@ -47,15 +52,43 @@ export interface PrivateBucketProps {
  * Owns: the bucket, its public-access block, encryption, ownership controls, versioning (when enabled) and policy.
  * Leaves alone: the objects.
  */
-export class PrivateBucket {
+export class PrivateBucket extends Construct implements PrivateBucketResources {
   readonly bucket: S3Bucket;
   readonly policy: S3BucketPolicy;
-  /** The bucket's ARN: literal when the name is known, so plans show the policies whole. */
+  readonly arn: string;
+  private readonly resources: PrivateBucketResources;
+
+  constructor(scope: Construct, id: string, props: PrivateBucketProps) {
+    super(scope, id);
+    this.resources = PrivateBucket.inScope(
+      this,
+      { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", policy: "policy", versioning: "versioning" },
+      props,
+    );
+    ({ bucket: this.bucket, policy: this.policy, arn: this.arn } = this.resources);
+  }
+
+  addToResourcePolicy(statement: PolicyStatement): void {
+    this.resources.addToResourcePolicy(statement);
+  }
+
+  /**
+   * Creates the resources directly in `scope` under the given ids, not below a construct of their own: for
+   * constructs whose buckets existed before this building block, so their Terraform addresses stay the same.
+   */
+  static inScope(scope: Construct, ids: PrivateBucketIds, props: PrivateBucketProps): PrivateBucketResources {
+    return new BucketInScope(scope, ids, props);
+  }
+}
+
+class BucketInScope implements PrivateBucketResources {
+  readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
   readonly arn: string;
   private readonly statements: PolicyStatement[] = [];
 
-  constructor(scope: Construct, props: PrivateBucketProps) {
-    const { ids, provider } = props;
+  constructor(scope: Construct, ids: PrivateBucketIds, props: PrivateBucketProps) {
+    const { provider } = props;
     this.bucket = new S3Bucket(scope, ids.bucket, { provider, bucket: props.bucket, bucketPrefix: props.bucketPrefix, forceDestroy: props.forceDestroy });
     this.arn = props.bucket ? s3BucketArn(props.bucket) : this.bucket.arn;
     new S3BucketOwnershipControls(scope, ids.ownership, { provider, bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
@@ -86,7 +119,6 @@ export class PrivateBucket {
     });
   }
 
-  /** Adds a statement to the bucket's resource policy (after the TLS-only deny). */
   addToResourcePolicy(statement: PolicyStatement): void {
     this.statements.push(statement);
   }

@@ -13,7 +13,7 @@ import type { BehaviorConfig, DistributionConfig } from "../../model/resolved";
 import { DEFAULT_BEHAVIOR, FunctionEventType, MANAGED_CACHE_POLICIES, type PriceClass } from "../../model/vocabulary";
 import type { PolicyStatement } from "../blocks/policy";
 import type { CloudFrontFunction } from "./cloudfront-function";
-import { PrivateBucket } from "../blocks/private-bucket";
+import { PrivateBucket, type PrivateBucketResources } from "../blocks/private-bucket";
 import { SidTags } from "../aspects/sid-tags";
 
 export { FunctionEventType };
@@ -119,7 +119,7 @@ export class StaticSite extends Construct {
   readonly distributionConfig: CloudfrontDistributionConfig;
   readonly originAccessControl: CloudfrontOriginAccessControl;
   /** The origin bucket with its hardening and policy. */
-  readonly privateBucket: PrivateBucket;
+  readonly privateBucket: PrivateBucketResources;
   /** The bucket's name, literal. */
   readonly bucketName: string;
   private readonly readerDistributionArns: string[] = [];
@@ -132,11 +132,11 @@ export class StaticSite extends Construct {
     const routed = new Map((props.behaviorOrigins ?? []).map((o) => [o.pathPattern, o]));
 
     // Versioning lets a bad deploy be rolled back and is required for replication into the bucket.
-    this.privateBucket = new PrivateBucket(this, {
-      bucket: props.bucketName,
-      versioning: true,
-      ids: { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", versioning: "versioning", policy: "policy" },
-    });
+    this.privateBucket = PrivateBucket.inScope(
+      this,
+      { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", versioning: "versioning", policy: "policy" },
+      { bucket: props.bucketName, versioning: true },
+    );
     this.bucket = this.privateBucket.bucket;
     this.privateBucket.addToResourcePolicy({
       Sid: "AllowCloudFrontRead",

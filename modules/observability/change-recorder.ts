@@ -180,13 +180,12 @@ export class ChangeRecorder extends Construct {
   /** The records bucket: private, encrypted, TLS only (PrivateBucket), versioned, with lifecycle. */
   private createRecordsBucket(props: ChangeRecorderProps, bucketName: string): PrivateBucket["bucket"] {
     const provider = props.provider;
-    const records = new PrivateBucket(this, {
-      provider,
-      bucket: bucketName,
+    const records = PrivateBucket.inScope(
+      this,
+      { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", policy: "policy", versioning: "versioning" },
       // Versioning keeps every version a writer could have replaced; the function itself never overwrites (If-None-Match).
-      versioning: true,
-      ids: { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", policy: "policy", versioning: "versioning" },
-    });
+      { provider, bucket: bucketName, versioning: true },
+    );
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       provider,
       bucket: records.bucket.id,

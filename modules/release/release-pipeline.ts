@@ -95,11 +95,11 @@ export class ReleasePipeline extends Construct {
     const parameterArn = ssmParameterArn(props.region, props.accountId, props.releaseVersionParameter);
 
     // A private, encrypted bucket Terraform may empty on destroy: it holds only build artifacts.
-    const artifacts = new PrivateBucket(this, {
-      bucketPrefix: `${boundedName(name, "artifacts", 36)}-`,
-      forceDestroy: true,
-      ids: { bucket: "artifacts", ownership: "artifacts-ownership", publicAccess: "artifacts-public-access", encryption: "artifacts-encryption", policy: "artifacts-policy" },
-    });
+    const artifacts = PrivateBucket.inScope(
+      this,
+      { bucket: "artifacts", ownership: "artifacts-ownership", publicAccess: "artifacts-public-access", encryption: "artifacts-encryption", policy: "artifacts-policy" },
+      { bucketPrefix: `${boundedName(name, "artifacts", 36)}-`, forceDestroy: true },
+    );
     this.artifacts = artifacts.bucket;
     const artifactObjects = `${this.artifacts.arn}/*`;
 
