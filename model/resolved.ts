@@ -7,7 +7,7 @@
  */
 import type { ResolvedDeployRoles } from "./deploy-roles";
 import type { ResolvedChangeRecorder } from "./change-recorder";
-import type { ResolvedContainerFunction } from "./lambda";
+import type { ResolvedContainerFunction } from "./container-function";
 import type { ReleaseParameterNames } from "./names";
 import type {
   AwsRegion,

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { ResolvedEnvironment } from "../model/resolved";
-import { AppTeamLambdaPolicy } from "../modules/access/app-team-lambda-policy";
+import { AppTeamLambdaPolicy } from "../modules/access/app-team-container-function-policy";
 import type { AppTeamRoles } from "../modules/access/app-team-roles";
 import { ContainerFunction } from "../modules/lambda/container-function";
 import { FunctionUrlOrigin } from "../modules/lambda/function-url-origin";

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../environments/load";
 import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
-import { DOCKER_PLATFORM, IMAGE_OWNER_TAG, LAMBDA_DEFAULTS, imageTagParameterName, lambdaRepositoryName, registryHost } from "../model/lambda";
+import { DOCKER_PLATFORM, IMAGE_OWNER_TAG, LAMBDA_DEFAULTS, imageTagParameterName, lambdaRepositoryName, registryHost } from "../model/container-function";
 import { AppTeamRoleKind } from "../model/vocabulary";
 import { appTeamRoleName } from "../model/names";
 import { rolesOf } from "../scripts/lib/synthesized-iam";

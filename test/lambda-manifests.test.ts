@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, validateEnvironments } from "../environments/load";
 import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
-import { LAMBDA_DEFAULTS, LAMBDA_LIMITS } from "../model/lambda";
+import { LAMBDA_DEFAULTS, LAMBDA_LIMITS } from "../model/container-function";
 
 const base = {
   accountId: "123456789012",

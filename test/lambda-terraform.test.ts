@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { validateEnvironments } from "../environments/load";
 import { readLambdaManifestSources, validateLambdaFunctions } from "../environments/lambda/load";
 import dev from "../environments/dev";
-import { LambdaArchitecture, bootstrapImageUri, registryHost } from "../model/lambda";
+import { LambdaArchitecture, bootstrapImageUri, registryHost } from "../model/container-function";
 import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import { appliedState, planAgainstState } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";

@@ -17,7 +17,7 @@ import {
   RESERVED_ENVIRONMENT_VARIABLES,
   lambdaFunctionName,
   reservedLambdaNameProblem,
-} from "../../model/lambda";
+} from "../../model/container-function";
 
 const range = (what: string, { min, max }: { min: number; max: number }, unit: string) =>
   z

@@ -1,6 +1,6 @@
 /**
  * The resolve step for container functions: the validated manifests that list an environment become
- * ResolvedContainerFunctions (model/lambda.ts), with every default applied and every name computed once.
+ * ResolvedContainerFunctions (model/container-function.ts), with every default applied and every name computed once.
  */
 import {
   bootstrapImageUri,
@@ -8,7 +8,7 @@ import {
   lambdaFunctionName,
   lambdaRepositoryName,
   type ResolvedContainerFunction,
-} from "../../model/lambda";
+} from "../../model/container-function";
 import type { Environment } from "../schema";
 import { lambdaFunctionsOf, type LambdaFunctionSpec } from "./load";
 

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ImageOwner, INITIAL_IMAGE_TAG, LambdaArchitecture, bootstrapImageUri } from "../../model/lambda";
+import { ImageOwner, INITIAL_IMAGE_TAG, LambdaArchitecture, bootstrapImageUri } from "../../model/container-function";
 import { APP_OWNED_FUNCTION_ATTRIBUTES, ContainerFunction, lifecyclePolicy, type ContainerFunctionProps } from "./container-function";
 import { FunctionUrlOrigin } from "./function-url-origin";
 

@@ -13,7 +13,7 @@ import {
   ImageOwner,
   registryHost,
   type ResolvedContainerFunction,
-} from "../../model/lambda";
+} from "../../model/container-function";
 import { policyJson } from "../blocks/policy";
 import { ServiceRole } from "../blocks/service-role";
 import { SidTags } from "../aspects/sid-tags";
@@ -40,7 +40,7 @@ export const PARAMETER_IGNORED_ATTRIBUTES: readonly string[] = ["insecure_value"
 export const LAMBDA_PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] as const;
 
 /**
- * A resolved container function (model/lambda.ts ResolvedContainerFunction: defaults applied, names computed) and
+ * A resolved container function (model/container-function.ts ResolvedContainerFunction: defaults applied, names computed) and
  * where it lives.
  */
 export interface ContainerFunctionProps extends Omit<ResolvedContainerFunction, "name" | "origin"> {

@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { terraformLiteral } from "../../scripts/lib/synthesized-iam";
-import { AppTeamLambdaPolicy, LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, appTeamLambdaPolicyDocument } from "./app-team-lambda-policy";
+import { AppTeamLambdaPolicy, LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, appTeamLambdaPolicyDocument } from "./app-team-container-function-policy";
 
 function synth() {
   const app = Testing.app();

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { IMAGE_OWNER_TAG, ImageOwner, lambdaAppTeamPolicyName } from "../../model/lambda";
+import { IMAGE_OWNER_TAG, ImageOwner, lambdaAppTeamPolicyName } from "../../model/container-function";
 import { POLICY_CHANGE_ACTIONS, PRINCIPAL_PREFIX, ROLE_CHANGE_ACTIONS } from "./app-team-policy";
 import { policyJson, type PolicyDocument } from "../blocks/policy";
 import { lambdaFunctionArn, regionalArn, lambdaLogGroupName, ecrRepositoryArn, ssmParameterArn, iamRoleArn, iamPolicyArn } from "../../model/names";
