@@ -7,7 +7,7 @@
 import { ConfigError, runReportingUserErrors } from "./model/errors";
 import { environmentsDir, loadEnvironments } from "./environments/load";
 import { loadFunctions } from "./environments/cf2/load";
-import { loadLambdaFunctions } from "./environments/lambda/load";
+import { loadContainerFunctions } from "./environments/lambda/load";
 import { resolveEnvironments } from "./environments/resolve";
 import { buildApp } from "./stacks/app";
 
@@ -17,12 +17,12 @@ function main(): void {
   // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), validated against the environments.
   // Container-image Lambda manifests (functions/lambda, or $EDGE_LAMBDA_DIR): their problems are listed together
   // with the CloudFront Functions' in one message.
-  const [functions, lambdaFunctions] = collectProblems(
+  const [functions, containerFunctions] = collectProblems(
     () => loadFunctions(envs, undefined, (w) => process.stderr.write(`warning: ${w}\n`)),
-    () => loadLambdaFunctions(envs),
+    () => loadContainerFunctions(envs),
   );
   // Resolved once, here: the stacks only wire what the resolved environments say.
-  buildApp(resolveEnvironments(envs, functions, lambdaFunctions)).app.synth();
+  buildApp(resolveEnvironments(envs, functions, containerFunctions)).app.synth();
 }
 
 /** Runs both loaders and throws one ConfigError with all their problems, or returns their results. */

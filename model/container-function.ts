@@ -29,7 +29,7 @@ export const DOCKER_PLATFORM: Record<LambdaArchitecture, string> = {
 };
 
 /** Limits AWS enforces at apply time, checked at synth instead. */
-export const LAMBDA_LIMITS = {
+export const CONTAINER_FUNCTION_LIMITS = {
   /** Lambda: function names are at most 64 characters. */
   functionNameLength: 64,
   /** Lambda: 128-10,240 MB of memory. */
@@ -50,7 +50,7 @@ export const LAMBDA_LIMITS = {
 } as const;
 
 /** Defaults applied once, by the schema. */
-export const LAMBDA_DEFAULTS: { memoryMb: number; timeoutSeconds: number; architecture: LambdaArchitecture; imagesToKeep: number } = {
+export const CONTAINER_FUNCTION_DEFAULTS: { memoryMb: number; timeoutSeconds: number; architecture: LambdaArchitecture; imagesToKeep: number } = {
   memoryMb: 512,
   timeoutSeconds: 30,
   architecture: LambdaArchitecture.ARM64,
@@ -61,7 +61,7 @@ export const LAMBDA_DEFAULTS: { memoryMb: number; timeoutSeconds: number; archit
  * Manifest names: lowercase words joined by single hyphens, so that `<env>-<sid>-<name>` is a valid function name,
  * IAM role name and ECR repository name (ECR forbids doubled separators).
  */
-export const LAMBDA_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const CONTAINER_FUNCTION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /**
  * Environment variable names Lambda reserves (Lambda developer guide, "Defined runtime environment variables":
@@ -100,13 +100,13 @@ export function bootstrapImageUri(accountId: string, region: string, architectur
 }
 
 /** The AWS function name, `<env>-<sid>-<name>`; the application-team policy matches on this prefix. */
-export function lambdaFunctionName(env: string, sid: string, name: string): string {
+export function containerFunctionName(env: string, sid: string, name: string): string {
   return `${env}-${sid}-${name}`;
 }
 
 /** The function's ECR repository: the same name as the function. */
-export function lambdaRepositoryName(env: string, sid: string, name: string): string {
-  return lambdaFunctionName(env, sid, name);
+export function containerFunctionRepositoryName(env: string, sid: string, name: string): string {
+  return containerFunctionName(env, sid, name);
 }
 
 /** The SSM parameter holding the image tag the function runs (or, for `infra`, must run). */
@@ -118,7 +118,7 @@ export function imageTagParameterName(env: string, sid: string, name: string): s
 export const IMAGE_OWNER_TAG = "image-owner";
 
 /** Name of the environment's shared application-team policy for container functions. */
-export function lambdaAppTeamPolicyName(env: string): string {
+export function containerFunctionAppTeamPolicyName(env: string): string {
   return `${env}-lambda-app-team`;
 }
 
@@ -129,7 +129,7 @@ export function lambdaAppTeamPolicyName(env: string): string {
  * and role, release roles and state machines), so a function name may neither equal a site of the product nor
  * start with one followed by "-".
  */
-export function reservedLambdaNameProblem(name: string, siteNames: string[]): string | undefined {
+export function reservedContainerFunctionNameProblem(name: string, siteNames: string[]): string | undefined {
   if (name === "cf2-maintenance" || name === "cf2-cicd") return "is the name of the product's application-team role";
   const site = siteNames.find((s) => name === s || name.startsWith(`${s}-`));
   if (site) return `is in the name space of site "${site}" (its origin access control, invalidator and release resources are named after it)`;

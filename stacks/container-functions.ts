@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { ResolvedEnvironment } from "../model/resolved";
-import { AppTeamLambdaPolicy } from "../modules/access/app-team-container-function-policy";
+import { AppTeamContainerFunctionPolicy } from "../modules/access/app-team-container-function-policy";
 import type { AppTeamRoles } from "../modules/access/app-team-roles";
 import { ContainerFunction } from "../modules/lambda/container-function";
 import { FunctionUrlOrigin } from "../modules/lambda/function-url-origin";
@@ -44,7 +44,7 @@ export function addContainerFunctions(scope: Construct, env: ResolvedEnvironment
       for (const { site, origin } of origins) origin.allowDistribution(site, sites.get(site)!.distribution.arn);
       const owners = [...new Set(env.containerFunctions.map((f) => f.sid))].filter((sid) => appTeamRoles.has(sid));
       if (owners.length === 0) return;
-      const policy = new AppTeamLambdaPolicy(scope, "app-team-lambda-policy", { envName: env.name, accountId: env.accountId, region: env.region });
+      const policy = new AppTeamContainerFunctionPolicy(scope, "app-team-lambda-policy", { envName: env.name, accountId: env.accountId, region: env.region });
       for (const sid of owners) {
         for (const [kind, role] of appTeamRoles.get(sid)!.roles) {
           new IamRolePolicyAttachment(scope, `app-team-${sid}-${kind}-lambda-policy`, { role: role.name, policyArn: policy.arn, dependsOn: [policy.policy] });

@@ -5,18 +5,18 @@
 import {
   bootstrapImageUri,
   imageTagParameterName,
-  lambdaFunctionName,
-  lambdaRepositoryName,
+  containerFunctionName,
+  containerFunctionRepositoryName,
   type ResolvedContainerFunction,
 } from "../../model/container-function";
 import type { Environment } from "../schema";
-import { lambdaFunctionsOf, type LambdaFunctionSpec } from "./load";
+import { containerFunctionsOf, type ContainerFunctionSpec } from "./load";
 
-export function resolveContainerFunctions(env: Environment, specs: readonly LambdaFunctionSpec[] = []): ResolvedContainerFunction[] {
-  return lambdaFunctionsOf(env.name, [...specs]).map(({ manifest: m }) => ({
+export function resolveContainerFunctions(env: Environment, specs: readonly ContainerFunctionSpec[] = []): ResolvedContainerFunction[] {
+  return containerFunctionsOf(env.name, [...specs]).map(({ manifest: m }) => ({
     name: m.name,
-    functionName: lambdaFunctionName(env.name, m.sid, m.name),
-    repositoryName: lambdaRepositoryName(env.name, m.sid, m.name),
+    functionName: containerFunctionName(env.name, m.sid, m.name),
+    repositoryName: containerFunctionRepositoryName(env.name, m.sid, m.name),
     parameterName: imageTagParameterName(env.name, m.sid, m.name),
     sid: m.sid,
     ticket: m.ticket,

@@ -1,13 +1,13 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { terraformLiteral } from "../../scripts/lib/synthesized-iam";
-import { AppTeamLambdaPolicy, LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, appTeamLambdaPolicyDocument } from "./app-team-container-function-policy";
+import { AppTeamContainerFunctionPolicy, LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, appTeamContainerFunctionPolicyDocument } from "./app-team-container-function-policy";
 
 function synth() {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
-  new AppTeamLambdaPolicy(stack, "p", { envName: "dev", accountId: "123456789012", region: "ap-northeast-1" });
+  new AppTeamContainerFunctionPolicy(stack, "p", { envName: "dev", accountId: "123456789012", region: "ap-northeast-1" });
   return Object.values<any>(JSON.parse(Testing.synth(stack)).resource.aws_iam_policy)[0];
 }
 
@@ -15,11 +15,11 @@ test("one policy per environment; principal-tag variables escaped for Terraform 
   const p = synth();
   expect(p.name).toBe("dev-lambda-app-team");
   expect(p.policy).toContain("$${aws:PrincipalTag/environment}-$${aws:PrincipalTag/sid}-*");
-  expect(JSON.parse(terraformLiteral(p.policy))).toEqual(appTeamLambdaPolicyDocument("123456789012", "ap-northeast-1", "dev-lambda-app-team"));
+  expect(JSON.parse(terraformLiteral(p.policy))).toEqual(appTeamContainerFunctionPolicyDocument("123456789012", "ap-northeast-1", "dev-lambda-app-team"));
 });
 
 test("every Allow names the team's own resources; only registry login is on *", () => {
-  const doc = appTeamLambdaPolicyDocument("123456789012", "ap-northeast-1", "dev-lambda-app-team");
+  const doc = appTeamContainerFunctionPolicyDocument("123456789012", "ap-northeast-1", "dev-lambda-app-team");
   for (const s of doc.Statement.filter((x) => x.Effect === "Allow")) {
     const resources = ([] as string[]).concat(s.Resource ?? []);
     if (s.Action === "ecr:GetAuthorizationToken") expect(resources).toEqual(["*"]);
@@ -28,7 +28,7 @@ test("every Allow names the team's own resources; only registry login is on *", 
 });
 
 test("updates code only of app-owned functions, parameters only by overwriting; structural actions denied", () => {
-  const doc = appTeamLambdaPolicyDocument("123456789012", "ap-northeast-1", "dev-lambda-app-team");
+  const doc = appTeamContainerFunctionPolicyDocument("123456789012", "ap-northeast-1", "dev-lambda-app-team");
   const sid = (id: string) => doc.Statement.find((s) => s.Sid === id)!;
   expect(sid("DeployOwnAppImages").Condition).toEqual({ StringEquals: { "aws:ResourceTag/image-owner": "app" } });
   expect(sid("UpdateOwnImageTags").Condition).toEqual({ StringEquals: { "ssm:Overwrite": "true" } });

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { IMAGE_OWNER_TAG, ImageOwner, lambdaAppTeamPolicyName } from "../../model/container-function";
+import { IMAGE_OWNER_TAG, ImageOwner, containerFunctionAppTeamPolicyName } from "../../model/container-function";
 import { POLICY_CHANGE_ACTIONS, PRINCIPAL_PREFIX, ROLE_CHANGE_ACTIONS } from "./app-team-policy";
 import { policyJson, type PolicyDocument } from "../blocks/policy";
 import { lambdaFunctionArn, regionalArn, lambdaLogGroupName, ecrRepositoryArn, ssmParameterArn, iamRoleArn, iamPolicyArn } from "../../model/names";
@@ -76,7 +76,7 @@ export const LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS = [
  * `image-owner = app` (an infra-owned function's image is deployed from the parameter, so the team writes only
  * that). PutParameter requires `ssm:Overwrite = true`: the team updates its parameters but can never create one.
  */
-export function appTeamLambdaPolicyDocument(accountId: string, region: string, policyName: string): PolicyDocument {
+export function appTeamContainerFunctionPolicyDocument(accountId: string, region: string, policyName: string): PolicyDocument {
   const fn = lambdaFunctionArn(region, accountId, `${PRINCIPAL_PREFIX}-*`);
   const logGroup = regionalArn("logs", region, accountId, `log-group:${lambdaLogGroupName(`${PRINCIPAL_PREFIX}-*`)}`);
   const tagged = (owners: ImageOwner[]) => ({ StringEquals: { [`aws:ResourceTag/${IMAGE_OWNER_TAG}`]: owners.length === 1 ? owners[0] : owners } });
@@ -109,7 +109,7 @@ export function appTeamLambdaPolicyDocument(accountId: string, region: string, p
   };
 }
 
-export interface AppTeamLambdaPolicyProps {
+export interface AppTeamContainerFunctionPolicyProps {
   /** Environment name, for the policy name. */
   envName: string;
   /** The account of the repositories, functions, parameters and roles. */
@@ -124,19 +124,19 @@ export interface AppTeamLambdaPolicyProps {
  *
  * Owns: the policy's name, description and document (the policy denies application teams any change to it).
  */
-export class AppTeamLambdaPolicy extends Construct {
+export class AppTeamContainerFunctionPolicy extends Construct {
   readonly policy: IamPolicy;
   /** The policy's ARN, literal. */
   readonly arn: string;
 
-  constructor(scope: Construct, id: string, props: AppTeamLambdaPolicyProps) {
+  constructor(scope: Construct, id: string, props: AppTeamContainerFunctionPolicyProps) {
     super(scope, id);
-    const name = lambdaAppTeamPolicyName(props.envName);
+    const name = containerFunctionAppTeamPolicyName(props.envName);
     this.arn = iamPolicyArn(props.accountId, name);
     this.policy = new IamPolicy(this, "policy", {
       name,
       description: "Container-image Lambda functions of the caller's own environment and sid (principal tags): push images, deploy, update the image tag",
-      policy: policyJson(appTeamLambdaPolicyDocument(props.accountId, props.region, name)),
+      policy: policyJson(appTeamContainerFunctionPolicyDocument(props.accountId, props.region, name)),
     });
   }
 }

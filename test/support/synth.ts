@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../environments/load";
 import { functionsDir, loadFunctions, type Cf2Function } from "../../environments/cf2/load";
-import { loadLambdaFunctions, type LambdaFunctionSpec } from "../../environments/lambda/load";
+import { loadContainerFunctions, type ContainerFunctionSpec } from "../../environments/lambda/load";
 import { resolveEnvironments } from "../../environments/resolve";
 import type { Environment } from "../../environments/schema";
 import { buildApp } from "../../stacks/app";
@@ -12,10 +12,10 @@ import { buildApp } from "../../stacks/app";
 export type StackJson = Record<string, any>;
 
 /** Synthesizes environments into a temporary directory and returns each stack's cdk.tf.json. */
-export function synthesize(envs: Environment[], functions: Cf2Function[] = [], lambdaFunctions: LambdaFunctionSpec[] = []): Record<string, StackJson> {
+export function synthesize(envs: Environment[], functions: Cf2Function[] = [], containerFunctions: ContainerFunctionSpec[] = []): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-synth-"));
   try {
-    const { app } = buildApp(resolveEnvironments(envs, functions, lambdaFunctions), { outdir });
+    const { app } = buildApp(resolveEnvironments(envs, functions, containerFunctions), { outdir });
     app.synth();
     const stacksDir = path.join(outdir, "stacks");
     return Object.fromEntries(
@@ -33,7 +33,7 @@ export function synthesizeExamples(): Record<string, StackJson> {
   if (!examples) {
     const envs = loadEnvironments(path.join(__dirname, "..", "..", "environments"));
     const functions = path.join(__dirname, "..", "..", "functions");
-    examples = synthesize(envs, loadFunctions(envs, functionsDir()), loadLambdaFunctions(envs, path.join(functions, "lambda")));
+    examples = synthesize(envs, loadFunctions(envs, functionsDir()), loadContainerFunctions(envs, path.join(functions, "lambda")));
   }
   return examples;
 }
