@@ -11,7 +11,9 @@ import type { SiteInvalidator } from "../modules/cloudfront/site-invalidator";
 
 /** What the alarms watch, by site name. */
 export interface Watched {
+  /** Their dead-letter queues and functions are watched. */
   readonly invalidators: ReadonlyMap<string, SiteInvalidator>;
+  /** Their state machines and pipelines are watched. */
   readonly continuousDeployments: ReadonlyMap<string, ContinuousDeployment>;
 }
 

@@ -111,11 +111,11 @@ export function appTeamContainerFunctionPolicyDocument(accountId: string, region
 
 export interface AppTeamContainerFunctionPolicyProps {
   /** Environment name, for the policy name. */
-  envName: string;
+  readonly envName: string;
   /** The account of the repositories, functions, parameters and roles. */
-  accountId: string;
+  readonly accountId: string;
   /** The environment's main region, where the container functions live. */
-  region: string;
+  readonly region: string;
 }
 
 /**

@@ -59,13 +59,13 @@ export interface AppTeamRolesProps {
   readonly sid: string;
   /** ARN of the shared attribute-based policy (modules/access/app-team-policy.ts) both roles attach. */
   readonly policyArn: string;
-  /** The policy resource when the same stack creates it, so attachments wait for it. */
+  /** The policy resource when the same stack creates it, so attachments wait for it. @default none (the policy exists already) */
   readonly policy?: ITerraformDependable;
-  /** Maintenance role for console users; omitted = no maintenance role. */
+  /** Maintenance role for console users. @default no maintenance role */
   readonly maintenance?: { readonly permissionSets: readonly string[]; readonly maxSessionHours: number };
   /** Further policies the maintenance role attaches (the console restriction of modules/access/app-team-guards.ts). @default none */
   readonly maintenancePolicies?: readonly { readonly arn: string; readonly resource?: ITerraformDependable }[];
-  /** CI/CD role for GitHub Actions; omitted = no CI/CD role. */
+  /** CI/CD role for GitHub Actions. @default no CI/CD role */
   readonly cicd?: GithubJobIdentity & { readonly maxSessionHours: number; readonly oidcProviderArn: string; readonly oidcProvider?: ITerraformDependable };
 }
 

@@ -7,7 +7,7 @@ import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn } from ".
 export interface GithubOidcProviderProps {
   /** The environment's account. */
   readonly accountId: string;
-  /** ARN of a provider that already exists in the account; when set, nothing is created. */
+  /** ARN of a provider that already exists in the account; when set, nothing is created. @default none (the provider is created) */
   readonly existingProviderArn?: string;
 }
 

@@ -32,46 +32,46 @@ export { InfraRoleKind, infraRoleName };
 /** Where the stack's state lives (the environment's S3 backend). */
 export interface StateLocation {
   /** State bucket. */
-  bucket: string;
+  readonly bucket: string;
   /** State object key. */
-  key: string;
-  /** KMS key encrypting the state, when not SSE-S3. */
-  kmsKeyId?: string;
-  /** Legacy DynamoDB lock table (Terraform < 1.10). */
-  dynamodbTable?: string;
+  readonly key: string;
+  /** KMS key encrypting the state. @default none (SSE-S3) */
+  readonly kmsKeyId?: string;
+  /** Legacy DynamoDB lock table (Terraform < 1.10). @default none */
+  readonly dynamodbTable?: string;
   /** S3-native lock object `<key>.tflock` (Terraform >= 1.10). */
-  useLockfile: boolean;
+  readonly useLockfile: boolean;
   /** The state bucket's region (for the DynamoDB table ARN). */
-  region: string;
+  readonly region: string;
 }
 
 export interface InfraDeployRolesProps {
   /** Environment name: the roles' name prefix and the scope of every resource pattern. */
-  envName: string;
+  readonly envName: string;
   /** The environment's account. */
-  accountId: string;
+  readonly accountId: string;
   /** The environment's main region. */
-  region: string;
+  readonly region: string;
   /** `owner/name` of this repository (the OIDC subject). */
-  repository: string;
+  readonly repository: string;
   /** Numeric GitHub id of this repository (`token.actions.githubusercontent.com:repository_id`). */
-  repositoryId: string;
+  readonly repositoryId: string;
   /** Numeric GitHub id of its owner (`token.actions.githubusercontent.com:repository_owner_id`). */
-  ownerId: string;
+  readonly ownerId: string;
   /** GitHub environment of the plan job. */
-  planEnvironment: string;
+  readonly planEnvironment: string;
   /** GitHub environment of the apply job. */
-  applyEnvironment: string;
+  readonly applyEnvironment: string;
   /** ARN of the account's GitHub OIDC provider. */
-  oidcProviderArn: string;
-  /** The provider resource when this stack creates it (IAM rejects a trust naming a missing provider). */
-  oidcProvider?: ITerraformDependable;
-  /** The S3 state; undefined for a local backend (no state access granted). */
-  state?: StateLocation;
+  readonly oidcProviderArn: string;
+  /** The provider resource when this stack creates it (IAM rejects a trust naming a missing provider). @default none (it exists already) */
+  readonly oidcProvider?: ITerraformDependable;
+  /** The S3 state. @default none: a local backend, no state access granted */
+  readonly state?: StateLocation;
   /** Whether the plan role may take the state lock. @default false (CI plans with -lock=false) */
-  planLocks?: boolean;
+  readonly planLocks?: boolean;
   /** Maximum session length, hours. @default 1 */
-  maxSessionHours?: number;
+  readonly maxSessionHours?: number;
 }
 
 /**

@@ -27,8 +27,9 @@ export interface DeadLetterQueueProps {
 
 /** Construct ids of the resources when they are created in the owner's scope. */
 export interface DeadLetterQueueIds {
+  /** The queue. */
   readonly queue: string;
-  /** Required with `fromRules`. */
+  /** The queue policy; required with `fromRules`. @default none */
   readonly policy?: string;
 }
 

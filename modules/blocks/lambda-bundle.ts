@@ -27,13 +27,13 @@ const DIST_DIR = path.join(ROOT, "dist");
 
 export interface LambdaBundle {
   /** dist/<name>/index.js: the deployable handler, exporting `handler`. */
-  file: string;
+  readonly file: string;
   /** dist/<name>.zip: index.js alone, for the Lambda's `filename`. */
-  zip: string;
+  readonly zip: string;
   /** SHA-256 (hex) of index.js; changes exactly when the code changes. */
-  hash: string;
+  readonly hash: string;
   /** Size of index.js in bytes. */
-  bytes: number;
+  readonly bytes: number;
 }
 
 /** esbuild options for a Node.js 22 Lambda handler (`npm run build` and the synth both come through bundleLambda). */

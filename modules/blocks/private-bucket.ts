@@ -17,7 +17,7 @@ export interface PrivateBucketIds {
   readonly publicAccess: string;
   readonly encryption: string;
   readonly policy: string;
-  /** Required when `versioning` is true. */
+  /** The versioning configuration; required when `versioning` is true. @default none */
   readonly versioning?: string;
 }
 

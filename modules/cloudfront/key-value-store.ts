@@ -5,9 +5,9 @@ import { ConstructError } from "../../model/errors";
 
 export interface KeyValueStoreProps {
   /** AWS name, `<env>-<sid>-<name>` (1-64 of [a-zA-Z0-9-_]); a new name replaces the store and loses its keys. */
-  name: string;
+  readonly name: string;
   /** Store comment, shown in the console (at most 128 characters); names the functions that read it. */
-  comment: string;
+  readonly comment: string;
 }
 
 /**

@@ -40,15 +40,15 @@ export type SiteBehavior = BehaviorConfig;
  */
 export interface BehaviorOrigin {
   /** Path pattern of one of the site's `behaviors`. */
-  pathPattern: string;
+  readonly pathPattern: string;
   /** Origin id, unique in the distribution. */
-  originId: string;
+  readonly originId: string;
   /** The origin's host name. */
-  domainName: string;
+  readonly domainName: string;
   /** Origin access control CloudFront signs requests with. */
-  originAccessControlId: string;
+  readonly originAccessControlId: string;
   /** Seconds CloudFront waits for a response (1-60). */
-  readTimeoutSeconds: number;
+  readonly readTimeoutSeconds: number;
 }
 
 /** AWS's fixed id of the managed origin request policy AllViewerExceptHostHeader. */

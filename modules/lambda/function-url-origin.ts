@@ -7,13 +7,13 @@ import type { BehaviorOrigin } from "../cloudfront/static-site";
 
 export interface FunctionUrlOriginProps {
   /** The function's name (a reference or literal); the URL and the permissions attach to it. */
-  functionName: string;
+  readonly functionName: string;
   /** Name of the origin access control (unique per account, at most 64 characters): the function's name. */
-  name: string;
+  readonly name: string;
   /** The function's region, for the URL's host name. */
-  region: string;
+  readonly region: string;
   /** Seconds CloudFront waits for the function: its timeout (the manifest schema keeps it within CloudFront's 1-60). */
-  readTimeoutSeconds: number;
+  readonly readTimeoutSeconds: number;
 }
 
 /**

@@ -73,7 +73,7 @@ export interface ChangeRecorderProps {
   readonly prefix: string;
   /** Days a superseded version of an object is kept. */
   readonly noncurrentVersionDays: number;
-  /** Days a record is kept; undefined keeps records forever. */
+  /** Days a record is kept. @default forever */
   readonly recordRetentionDays?: number;
   /** Retention of the function's log group. */
   readonly logRetentionDays: number;

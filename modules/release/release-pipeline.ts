@@ -42,7 +42,7 @@ export interface ReleasePipelineProps {
   readonly releaseVersionParameter: string;
   /** Configure state machine, run by the Configure stage. */
   readonly configureStateMachine: SfnStateMachine;
-  /** Canary state machine, run after the first approval; undefined for sites without a weight canary. */
+  /** Canary state machine, run after the first approval. @default none: no weight canary, Approve leads to Promote */
   readonly canaryStateMachine?: SfnStateMachine;
   /** Promote state machine, run by the Promote stage. */
   readonly promoteStateMachine: SfnStateMachine;

@@ -13,15 +13,15 @@ export const FAILED_PIPELINE_STATES = ["FAILED", "STOPPED"] as const;
 
 export interface ReleaseRollbackProps {
   /** `<env>-<sid>-<site>`: rule and role names start with it. */
-  name: string;
+  readonly name: string;
   /** AWS account id, for the role's trust condition. */
-  accountId: string;
+  readonly accountId: string;
   /** The Rollback state machine the rules start. */
-  rollback: SfnStateMachine;
+  readonly rollback: SfnStateMachine;
   /** Release state machines whose failed, timed-out or aborted executions roll the release back. */
-  releaseSteps: SfnStateMachine[];
-  /** The release pipeline's name, when the site has one: a failed (rejected) or stopped execution rolls back. */
-  pipelineName?: string;
+  readonly releaseSteps: SfnStateMachine[];
+  /** The release pipeline's name: a failed (rejected) or stopped execution rolls back. @default none: the site has no pipeline */
+  readonly pipelineName?: string;
 }
 
 /**

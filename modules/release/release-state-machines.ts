@@ -85,7 +85,7 @@ export interface ReleaseStateMachinesProps {
   readonly unreleasedValue: string;
   /** The header route testers use before approval; Configure opens it, rollback resets the policy to it (disabled). */
   readonly testRoute: ApiTrafficConfig & { Type: "SingleHeader" };
-  /** The weight canary started after the first approval; undefined for sites without one (no canary state machine). */
+  /** The weight canary started after the first approval. @default none: no canary state machine */
   readonly canaryTraffic?: ApiTrafficConfig & { Type: "SingleWeight" };
 }
 
