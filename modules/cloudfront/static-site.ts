@@ -129,7 +129,6 @@ export class StaticSite extends Construct {
     this.bucketName = props.bucketName;
     const name = siteBaseName(props.envName, props.sid, props.siteName);
     checkBehaviorOrigins(this, props);
-    const routed = new Map((props.behaviorOrigins ?? []).map((o) => [o.pathPattern, o]));
 
     // Versioning lets a bad deploy be rolled back and is required for replication into the bucket.
     this.privateBucket = PrivateBucket.inScope(
@@ -156,88 +155,7 @@ export class StaticSite extends Construct {
       signingProtocol: "sigv4",
     });
 
-    const associationsFor = (behavior: string) =>
-      (props.functionAssociations ?? [])
-        .filter((a) => a.behavior === behavior)
-        .map((a) => ({ eventType: a.eventType, functionArn: a.function.arn }));
-
-    this.distributionConfig = {
-      enabled: true,
-      comment: props.comment ?? name,
-      aliases: props.aliases.length > 0 ? [...props.aliases] : undefined,
-      priceClass: props.priceClass,
-      defaultRootObject: props.defaultRootObject,
-      // HTTP/2 only: continuous deployment does not support HTTP/3.
-      httpVersion: "http2",
-      isIpv6Enabled: true,
-      origin: [
-        {
-          originId: S3_ORIGIN_ID,
-          domainName: this.bucket.bucketRegionalDomainName,
-          originAccessControlId: this.originAccessControl.id,
-        },
-        ...(props.unversionedPrefix
-          ? [{ originId: UNVERSIONED_ORIGIN_ID, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: this.originAccessControl.id }]
-          : []),
-        ...(props.behaviorOrigins ?? []).map((o) => ({
-          originId: o.originId,
-          domainName: o.domainName,
-          originAccessControlId: o.originAccessControlId,
-          customOriginConfig: {
-            httpPort: 80,
-            httpsPort: 443,
-            originProtocolPolicy: "https-only",
-            originSslProtocols: ["TLSv1.2"],
-            originReadTimeout: o.readTimeoutSeconds,
-          },
-        })),
-      ],
-      defaultCacheBehavior: {
-        targetOriginId: S3_ORIGIN_ID,
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD", "OPTIONS"],
-        cachedMethods: ["GET", "HEAD"],
-        cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
-        compress: props.defaultBehavior.compress,
-        functionAssociation: associationsFor(DEFAULT_BEHAVIOR),
-      },
-      orderedCacheBehavior: [
-        ...(props.unversionedPrefix
-          ? [
-              {
-                pathPattern: `/${props.unversionedPrefix}*`,
-                targetOriginId: UNVERSIONED_ORIGIN_ID,
-                viewerProtocolPolicy: "redirect-to-https",
-                allowedMethods: ["GET", "HEAD", "OPTIONS"],
-                cachedMethods: ["GET", "HEAD"],
-                cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
-                compress: props.defaultBehavior.compress,
-              },
-            ]
-          : []),
-        ...props.behaviors.map((b): CloudfrontDistributionOrderedCacheBehavior => {
-          const other = routed.get(b.pathPattern!);
-          return {
-          pathPattern: b.pathPattern!,
-          targetOriginId: other?.originId ?? S3_ORIGIN_ID,
-          viewerProtocolPolicy: "redirect-to-https",
-          allowedMethods: other ? ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] : ["GET", "HEAD", "OPTIONS"],
-          cachedMethods: ["GET", "HEAD"],
-          cachePolicyId: MANAGED_CACHE_POLICIES[b.cachePolicy],
-          originRequestPolicyId: other ? ALL_VIEWER_EXCEPT_HOST_HEADER : undefined,
-          compress: b.compress,
-          functionAssociation: associationsFor(b.pathPattern!),
-          };
-        }),
-      ],
-      restrictions: { geoRestriction: { restrictionType: "none" } },
-      viewerCertificate: props.certificateArn
-        ? { acmCertificateArn: props.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
-        : { cloudfrontDefaultCertificate: true },
-      loggingConfig: props.logging
-        ? { bucket: `${props.logging.bucket}.s3.amazonaws.com`, prefix: props.logging.prefix, includeCookies: false }
-        : undefined,
-    };
+    this.distributionConfig = distributionConfigOf(props, name, this.bucket.bucketRegionalDomainName, this.originAccessControl.id);
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       ...this.distributionConfig,
       lifecycle: props.distributionIgnoreChanges?.length ? { ignoreChanges: [...props.distributionIgnoreChanges] } : undefined,
@@ -261,6 +179,97 @@ export class StaticSite extends Construct {
   addBucketPolicyStatement(statement: PolicyStatement): void {
     this.privateBucket.addToResourcePolicy(statement);
   }
+}
+
+/**
+ * The distribution's configuration: the bucket origin (and the unversioned one), the container-function origins,
+ * the behaviors with their functions, certificate and logging. The staging distribution of continuous deployment
+ * copies it.
+ */
+function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomainName: string, originAccessControlId: string): CloudfrontDistributionConfig {
+  const routed = new Map((props.behaviorOrigins ?? []).map((o) => [o.pathPattern, o]));
+  const associationsFor = (behavior: string) =>
+    (props.functionAssociations ?? [])
+      .filter((a) => a.behavior === behavior)
+      .map((a) => ({ eventType: a.eventType, functionArn: a.function.arn }));
+
+  return {
+    enabled: true,
+    comment: props.comment ?? name,
+    aliases: props.aliases.length > 0 ? [...props.aliases] : undefined,
+    priceClass: props.priceClass,
+    defaultRootObject: props.defaultRootObject,
+    // HTTP/2 only: continuous deployment does not support HTTP/3.
+    httpVersion: "http2",
+    isIpv6Enabled: true,
+    origin: [
+      {
+        originId: S3_ORIGIN_ID,
+        domainName: bucketDomainName,
+        originAccessControlId,
+      },
+      ...(props.unversionedPrefix
+        ? [{ originId: UNVERSIONED_ORIGIN_ID, domainName: bucketDomainName, originAccessControlId }]
+        : []),
+      ...(props.behaviorOrigins ?? []).map((o) => ({
+        originId: o.originId,
+        domainName: o.domainName,
+        originAccessControlId: o.originAccessControlId,
+        customOriginConfig: {
+          httpPort: 80,
+          httpsPort: 443,
+          originProtocolPolicy: "https-only",
+          originSslProtocols: ["TLSv1.2"],
+          originReadTimeout: o.readTimeoutSeconds,
+        },
+      })),
+    ],
+    defaultCacheBehavior: {
+      targetOriginId: S3_ORIGIN_ID,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS"],
+      cachedMethods: ["GET", "HEAD"],
+      cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
+      compress: props.defaultBehavior.compress,
+      functionAssociation: associationsFor(DEFAULT_BEHAVIOR),
+    },
+    orderedCacheBehavior: [
+      ...(props.unversionedPrefix
+        ? [
+            {
+              pathPattern: `/${props.unversionedPrefix}*`,
+              targetOriginId: UNVERSIONED_ORIGIN_ID,
+              viewerProtocolPolicy: "redirect-to-https",
+              allowedMethods: ["GET", "HEAD", "OPTIONS"],
+              cachedMethods: ["GET", "HEAD"],
+              cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
+              compress: props.defaultBehavior.compress,
+            },
+          ]
+        : []),
+      ...props.behaviors.map((b): CloudfrontDistributionOrderedCacheBehavior => {
+        const other = routed.get(b.pathPattern!);
+        return {
+        pathPattern: b.pathPattern!,
+        targetOriginId: other?.originId ?? S3_ORIGIN_ID,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: other ? ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] : ["GET", "HEAD", "OPTIONS"],
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId: MANAGED_CACHE_POLICIES[b.cachePolicy],
+        originRequestPolicyId: other ? ALL_VIEWER_EXCEPT_HOST_HEADER : undefined,
+        compress: b.compress,
+        functionAssociation: associationsFor(b.pathPattern!),
+        };
+      }),
+    ],
+    restrictions: { geoRestriction: { restrictionType: "none" } },
+    viewerCertificate: props.certificateArn
+      ? { acmCertificateArn: props.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
+      : { cloudfrontDefaultCertificate: true },
+    loggingConfig: props.logging
+      ? { bucket: `${props.logging.bucket}.s3.amazonaws.com`, prefix: props.logging.prefix, includeCookies: false }
+      : undefined,
+  };
 }
 
 /** Wiring invariant (the manifest schema checks what users write): a routed behavior exists and has one origin. */
