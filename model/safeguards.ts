@@ -1,5 +1,5 @@
 /**
- * Vocabulary of the environment-level safeguards (issue 10): what a production-tier environment requires and
+ * Vocabulary of the environment-level safeguards: what a production-tier environment requires and
  * protects, the GitHub OIDC claims the CI/CD trust pins, and the one prefix rule of a site bucket with two writers.
  * Imports neither environments/ nor modules/.
  */
