@@ -7,7 +7,8 @@
  *   environments/ (configuration) and modules/ (constructs) never see each other, stacks/ wires resolved
  *   environments (model/) into constructs (modules/) and imports nothing else (main.ts loads and resolves), and
  *   scripts/ (CLIs) never import test/. Spec and test files may also use test support and the CLIs' libraries, and
- *   a stack's spec may load configuration to build its stack from.
+ *   a stack's spec may load configuration to build its stack from;
+ * - an import cycle among model/, modules/, stacks/ and main.ts.
  *
  * Usage: node scripts/check-imports.mjs [root]   (root defaults to the repository; the tests pass a fixture tree)
  */
@@ -67,6 +68,31 @@ for (const f of files) {
       bad.push(`${rel}:${text.slice(0, m.index).split("\n").length}: imports "${m[1]}" (${layer}/ may not import ${target}${target.includes(".") ? "" : "/"})`);
   }
 }
+// No import cycles between the layers' files (a cycle hides which one is the wiring): resolved relative imports only.
+const CYCLE_LAYERS = new Set(["model", "modules", "stacks", "main.ts"]);
+const resolveImport = (from, spec) => {
+  const t = path.resolve(path.dirname(from), spec);
+  return [t, `${t}.ts`, path.join(t, "index.ts")].find((c) => files.includes(c));
+};
+const graph = new Map(
+  files
+    .filter((f) => CYCLE_LAYERS.has(top(f)) && !/\.(spec|test)\.ts$/.test(f))
+    .map((f) => [f, [...readFileSync(f, "utf8").matchAll(RELATIVE)].map((m) => resolveImport(f, m[1])).filter((t) => t && CYCLE_LAYERS.has(top(t)))]),
+);
+const state = new Map();
+const trail = [];
+const visit = (f) => {
+  state.set(f, "open");
+  trail.push(f);
+  for (const d of graph.get(f) ?? []) {
+    if (state.get(d) === "open") bad.push(`import cycle: ${[...trail.slice(trail.indexOf(d)), d].map((p) => path.relative(root, p)).join(" -> ")}`);
+    else if (!state.has(d)) visit(d);
+  }
+  trail.pop();
+  state.set(f, "done");
+};
+for (const f of [...graph.keys()].sort()) if (!state.has(f)) visit(f);
+
 if (bad.length > 0) {
   console.error(`Import rule violations:\n${bad.join("\n")}`);
   process.exit(1);

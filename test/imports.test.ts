@@ -25,6 +25,8 @@ test("each violation is named with file, line, import and the rule it breaks", (
     "stacks/u.ts": 'import { e } from "../modules/static-site";\nimport { f } from "../environments/resolve";\nimport { m } from "../main";\n',
     // Allowed: stacks wire resolved environments into modules; a spec beside a module or a stack uses test support
     // and (a stack's) configuration.
+    "stacks/c1.ts": 'import { c2 } from "./c2";\n',
+    "stacks/c2.ts": 'import type { C1 } from "./c1";\n',
     "stacks/ok.ts": 'import { e } from "../modules/static-site";\nimport type { R } from "../model/resolved";\nimport { s } from "./sites";\n',
     "stacks/ok.spec.ts": 'import { g } from "../test/support/synth";\nimport dev from "../environments/dev";\n',
     "modules/ok.spec.ts": 'import { g } from "../test/support/synth";\n',
@@ -38,6 +40,7 @@ test("each violation is named with file, line, import and the rule it breaks", (
   expect(r.status).toBe(1);
   expect(r.stderr.trim().split("\n").slice(1).sort()).toEqual([
     'environments/cf2/z.ts:1: imports "../../modules/cloudfront-function" (environments/ may not import modules/)',
+    "import cycle: stacks/c1.ts -> stacks/c2.ts -> stacks/c1.ts",
     'model/y.ts:2: imports "../modules/policy" (model/ may not import modules/)',
     'modules/x.ts:1: imports "../environments/schema" (modules/ may not import environments/)',
     'scripts/w.ts:1: imports "../test/support/synth" (scripts/ may not import test/)',
