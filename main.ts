@@ -7,7 +7,8 @@
 import { ConfigError, runReportingUserErrors } from "./model/errors";
 import { environmentsDir, loadEnvironments } from "./config/load";
 import { loadFunctions } from "./config/functions/cf2/load";
-import { loadLambdaFunctions } from "./config/functions/lambda/load";
+import { loadContainerFunctions } from "./config/functions/lambda/load";
+import { resolveEnvironments } from "./config/resolve";
 import { buildApp } from "./stacks/app";
 
 function main(): void {
@@ -16,11 +17,12 @@ function main(): void {
   // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), validated against the environments.
   // Container-image Lambda manifests (functions/lambda, or $EDGE_LAMBDA_DIR): their problems are listed together
   // with the CloudFront Functions' in one message.
-  const [functions, lambdaFunctions] = collectProblems(
+  const [functions, containerFunctions] = collectProblems(
     () => loadFunctions(envs, undefined, (w) => process.stderr.write(`warning: ${w}\n`)),
-    () => loadLambdaFunctions(envs),
+    () => loadContainerFunctions(envs),
   );
-  buildApp(envs, { functions, lambdaFunctions }).app.synth();
+  // Resolved once, here: the stacks only wire what the resolved environments say.
+  buildApp(resolveEnvironments(envs, functions, containerFunctions)).app.synth();
 }
 
 /** Runs both loaders and throws one ConfigError with all their problems, or returns their results. */

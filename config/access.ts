@@ -5,7 +5,7 @@
  * so `*` and `?` are never allowed.
  */
 import { z } from "zod";
-import { GITHUB_NUMERIC_ID, JOB_WORKFLOW_REF } from "../model/hardening";
+import { GITHUB_NUMERIC_ID, JOB_WORKFLOW_REF } from "../model/safeguards";
 import { SID } from "../model/limits";
 import type { Issue } from "./rules";
 

@@ -1,6 +1,6 @@
 /**
  * `changeRecorder` in an environment file: record every change to what the account's stacks manage and raise
- * manual ones as GitHub issues (modules/change-recorder.ts). Enabled in one environment per account; that recorder
+ * manual ones as GitHub issues (modules/observability/change-recorder.ts). Enabled in one environment per account; that recorder
  * watches every environment of the account. Schema fragment, cross-environment rule and resolve step.
  */
 import { z } from "zod";

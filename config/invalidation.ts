@@ -4,7 +4,7 @@
  * combines with continuous deployment) and its defaults.
  */
 import { z } from "zod";
-import { couldBeReleaseVersion, WRITER_PREFIX } from "../model/hardening";
+import { couldBeReleaseVersion, WRITER_PREFIX } from "../model/safeguards";
 import { LIMITS } from "../model/limits";
 import { invalidatorFunctionName } from "../model/names";
 import { INVALIDATION_QUOTAS, MAX_PATHS_PER_BATCH } from "../model/release";

@@ -12,7 +12,7 @@ import { keyValueStoreName } from "../model/cf2-key-value-store";
 import { functionsOf, type Cf2Function } from "./functions/cf2/load";
 import { resolveDeployRoles } from "./deploy-roles";
 import { resolveChangeRecorder } from "./change-recorder";
-import type { LambdaFunctionSpec } from "./functions/lambda/load";
+import type { ContainerFunctionSpec } from "./functions/lambda/load";
 import { resolveContainerFunctions } from "./functions/lambda/resolve";
 import { resolveBackend } from "./backend";
 import type { Environment } from "./environment";
@@ -31,18 +31,18 @@ function resolveKeyValueStore(envName: string, m: Cf2Function["manifest"]): Reso
 }
 
 /** Resolves every environment with the functions that list it. */
-export function resolveEnvironments(envs: readonly Environment[], functions: readonly Cf2Function[] = [], lambdaFunctions: readonly LambdaFunctionSpec[] = []): ResolvedEnvironment[] {
-  return envs.map((env) => resolveEnvironment(env, functions, lambdaFunctions, envs));
+export function resolveEnvironments(envs: readonly Environment[], functions: readonly Cf2Function[] = [], containerFunctions: readonly ContainerFunctionSpec[] = []): ResolvedEnvironment[] {
+  return envs.map((env) => resolveEnvironment(env, functions, containerFunctions, envs));
 }
 
 /**
- * One environment, ready for its stack. `lambdaFunctions`: every container-function manifest; `all`: every
+ * One environment, ready for its stack. `containerFunctions`: every container-function manifest; `all`: every
  * environment validated with it (the change recorder watches its account's).
  */
 export function resolveEnvironment(
   env: Environment,
   functions: readonly Cf2Function[] = [],
-  lambdaFunctions: readonly LambdaFunctionSpec[] = [],
+  containerFunctions: readonly ContainerFunctionSpec[] = [],
   all: readonly Environment[] = [env],
 ): ResolvedEnvironment {
   const ownFunctions = functionsOf(env.name, [...functions]);
@@ -75,7 +75,7 @@ export function resolveEnvironment(
     logRetentionDays: env.logRetentionDays,
     sites: env.sites.map((site) => resolveSite(env, site, associations.get(site.name) ?? [])),
     functions: resolvedFunctions,
-    containerFunctions: resolveContainerFunctions(env, lambdaFunctions),
+    containerFunctions: resolveContainerFunctions(env, containerFunctions),
     appTeams,
     // The provider only matters to stacks with application-team or deploy roles.
     githubOidc: appTeams.length > 0 || env.deployRoles ? env.githubOidc : undefined,

@@ -4,7 +4,7 @@
  * enforce the requirements on every site.
  */
 import { z } from "zod";
-import { MINIMUM_TLS_POLICY } from "../model/hardening";
+import { MINIMUM_TLS_POLICY } from "../model/safeguards";
 import type { Issue } from "./rules";
 
 /** Safeguards of an environment; every one is off unless set (the production example sets all four). */

@@ -4,20 +4,21 @@
  */
 
 /** Every kind of failure an environment alarms on. */
-export enum AlarmKind {
+export const AlarmKind = {
   /** Messages in a dead-letter queue: work that failed every retry. */
-  DLQ_DEPTH = "dlq-depth",
+  DLQ_DEPTH: "dlq-depth",
   /** A Lambda function's invocations that threw or timed out. */
-  FUNCTION_ERRORS = "function-errors",
+  FUNCTION_ERRORS: "function-errors",
   /** A Lambda function's invocations refused for lack of concurrency. */
-  FUNCTION_THROTTLES = "function-throttles",
+  FUNCTION_THROTTLES: "function-throttles",
   /** A Step Functions execution that failed. */
-  EXECUTIONS_FAILED = "executions-failed",
+  EXECUTIONS_FAILED: "executions-failed",
   /** A Step Functions execution that hit its timeout. */
-  EXECUTIONS_TIMED_OUT = "executions-timed-out",
+  EXECUTIONS_TIMED_OUT: "executions-timed-out",
   /** A CodePipeline execution that ended FAILED (an EventBridge rule, not a metric alarm). */
-  PIPELINE_FAILED = "pipeline-failed",
-}
+  PIPELINE_FAILED: "pipeline-failed",
+} as const;
+export type AlarmKind = (typeof AlarmKind)[keyof typeof AlarmKind];
 
 /** CloudWatch alarm names: 1-255 characters; ours are `<resource name>-<kind>`. */
 export const MAX_ALARM_NAME_LENGTH = 255;

@@ -1,8 +1,9 @@
 /**
- * Vocabulary, limits, names and the resolved configuration of the change recorder (modules/change-recorder.ts,
+ * Vocabulary, limits, names and the resolved configuration of the change recorder (modules/observability/change-recorder.ts,
  * functions/change-recorder/). Imports nothing from environments/ or modules/.
  */
 import type { AwsRegion } from "./vocabulary";
+import { lambdaLogGroupName } from "./names";
 
 /** Where CloudFront and IAM deliver their CloudTrail events to EventBridge, so where the recorder runs. */
 export const RECORDER_REGION = "us-east-1";
@@ -75,11 +76,12 @@ export const IAM_EVENT_NAMES = [
 export const CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
 
 /** Watched services, one EventBridge rule each. */
-export enum WatchedService {
-  CLOUDFRONT = "cloudfront",
-  IAM = "iam",
-  S3 = "s3",
-}
+export const WatchedService = {
+  CLOUDFRONT: "cloudfront",
+  IAM: "iam",
+  S3: "s3",
+} as const;
+export type WatchedService = (typeof WatchedService)[keyof typeof WatchedService];
 
 export const RECORDER_DEFAULTS = {
   prefix: "records/",
@@ -108,7 +110,7 @@ export function changeRecorderNames(envName: string, accountId: string) {
     base,
     functionName: base,
     roleName: base,
-    logGroupName: `/aws/lambda/${base}`,
+    logGroupName: lambdaLogGroupName(base),
     bucketName: `${envName}-change-records-${accountId}`,
     deadLetterQueueName: `${base}-dlq`,
     ruleName: (service: WatchedService) => `${base}-${service}`,

@@ -1,15 +1,16 @@
 /**
- * The infrastructure team's GitHub Actions roles (modules/infra-deploy-roles.ts): their kinds, names, default GitHub
+ * The infrastructure team's GitHub Actions roles (modules/access/infra-deploy-roles.ts): their kinds, names, default GitHub
  * environments, and the resolved slice the stack hands to the module.
  */
 
 /** The infrastructure team's two roles per environment. */
-export enum InfraRoleKind {
+export const InfraRoleKind = {
   /** Read-only: `terraform plan -lock=false` in pull requests. */
-  PLAN = "plan",
+  PLAN: "plan",
   /** `terraform apply` on merge to main, behind the GitHub environment's required reviewers. */
-  APPLY = "apply",
-}
+  APPLY: "apply",
+} as const;
+export type InfraRoleKind = (typeof InfraRoleKind)[keyof typeof InfraRoleKind];
 
 /** `<env>-edge-infra-plan` / `<env>-edge-infra-apply`. */
 export function infraRoleName(envName: string, kind: InfraRoleKind): string {

@@ -59,9 +59,6 @@ export const RESOURCE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 export const TICKET_KEY = /^[A-Z][A-Z0-9_]+-[1-9][0-9]*$/;
 /** A CloudFront Function's own name (also its directory name); the AWS name is `<env>-<sid>-<name>`. */
 export const FUNCTION_NAME = /^[a-z][a-z0-9_-]*[a-z0-9]$/;
-/** Characters IAM allows in role names. */
-export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-
 /**
  * What is wrong with a cache behavior's path pattern, or undefined. CloudFront allows at most 255 of
  * A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + & ? and treats a pattern with or without its leading "/" alike

@@ -7,6 +7,7 @@
  * policy whole.
  */
 import { createHash } from "node:crypto";
+import { LIMITS } from "./limits";
 import type { AppTeamRoleKind, FunctionOwner } from "./vocabulary";
 
 /** The host of GitHub Actions' OIDC tokens (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services). */
@@ -25,6 +26,11 @@ export function boundedName(base: string, suffix: string, max: number): string {
   const keep = max - suffix.length - hash.length - 2;
   if (keep < 1) throw new RangeError(`cannot fit "${full}" into ${max} characters`);
   return `${base.slice(0, keep).replace(/-+$/, "")}-${hash}-${suffix}`;
+}
+
+/** A role an AWS service assumes for this project: `<base>-<suffix>`, within IAM's role name length. */
+export function serviceRoleName(base: string, suffix: string): string {
+  return boundedName(base, suffix, LIMITS.iamRoleNameLength);
 }
 
 /** `<env>-<sid>-<site>`: the start of every name of a site's resources. */
@@ -101,8 +107,68 @@ export function regionalArn(service: string, region: string, accountId: string, 
   return `arn:aws:${service}:${region}:${accountId}:${resource}`;
 }
 
+/** `arn:aws:<service>::<account>:<resource>` for global services (IAM, CloudFront). */
+export function globalArn(service: "iam" | "cloudfront", accountId: string, resource: string): string {
+  return `arn:aws:${service}::${accountId}:${resource}`;
+}
+
+/** The account itself as a principal: whatever the account's IAM policies allow. */
+export function accountRootArn(accountId: string): string {
+  return globalArn("iam", accountId, "root");
+}
+
 export function s3BucketArn(bucket: string): string {
   return `arn:aws:s3:::${bucket}`;
+}
+
+/** Objects of a bucket under `key` (which may end in a `*` pattern). */
+export function s3ObjectArn(bucket: string, key: string): string {
+  return `${s3BucketArn(bucket)}/${key}`;
+}
+
+export function lambdaFunctionArn(region: string, accountId: string, functionName: string): string {
+  return regionalArn("lambda", region, accountId, `function:${functionName}`);
+}
+
+export function stateMachineArn(region: string, accountId: string, name: string): string {
+  return regionalArn("states", region, accountId, `stateMachine:${name}`);
+}
+
+export function eventRuleArn(region: string, accountId: string, name: string): string {
+  return regionalArn("events", region, accountId, `rule/${name}`);
+}
+
+export function eventBusArn(region: string, accountId: string, name: string): string {
+  return regionalArn("events", region, accountId, `event-bus/${name}`);
+}
+
+export function cloudwatchAlarmArn(region: string, accountId: string, name: string): string {
+  return regionalArn("cloudwatch", region, accountId, `alarm:${name}`);
+}
+
+export function ecrRepositoryArn(region: string, accountId: string, name: string): string {
+  return regionalArn("ecr", region, accountId, `repository/${name}`);
+}
+
+export function codebuildProjectArn(region: string, accountId: string, name: string): string {
+  return regionalArn("codebuild", region, accountId, `project/${name}`);
+}
+
+export function codepipelineArn(region: string, accountId: string, name: string): string {
+  return regionalArn("codepipeline", region, accountId, name);
+}
+
+export function dynamodbTableArn(region: string, accountId: string, name: string): string {
+  return regionalArn("dynamodb", region, accountId, `table/${name}`);
+}
+
+export function cloudfrontFunctionArn(accountId: string, name: string): string {
+  return globalArn("cloudfront", accountId, `function/${name}`);
+}
+
+/** CodeStar and CodeConnections connections of an account in any region (the service has two names). */
+export function connectionArnPatterns(accountId: string): [string, string] {
+  return [`arn:aws:codestar-connections:*:${accountId}:connection/*`, `arn:aws:codeconnections:*:${accountId}:connection/*`];
 }
 
 export function sqsQueueArn(region: string, accountId: string, queue: string): string {
@@ -126,19 +192,19 @@ export function stateMachineExecutionsArn(region: string, accountId: string, sta
 }
 
 export function continuousDeploymentPolicyArn(accountId: string, policyId: string): string {
-  return `arn:aws:cloudfront::${accountId}:continuous-deployment-policy/${policyId}`;
+  return globalArn("cloudfront", accountId, `continuous-deployment-policy/${policyId}`);
 }
 
 export function iamRoleArn(accountId: string, name: string): string {
-  return `arn:aws:iam::${accountId}:role/${name}`;
+  return globalArn("iam", accountId, `role/${name}`);
 }
 
 export function iamPolicyArn(accountId: string, name: string): string {
-  return `arn:aws:iam::${accountId}:policy/${name}`;
+  return globalArn("iam", accountId, `policy/${name}`);
 }
 
 export function githubOidcProviderArn(accountId: string): string {
-  return `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+  return globalArn("iam", accountId, `oidc-provider/${GITHUB_OIDC_HOST}`);
 }
 
 /**
@@ -148,7 +214,7 @@ export function githubOidcProviderArn(accountId: string): string {
  * suffix changes when the permission set is re-provisioned, hence ArnLike, never the exact ARN.
  */
 export function ssoRoleArnPattern(accountId: string, permissionSet: string): string {
-  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`;
+  return iamRoleArn(accountId, `aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`);
 }
 
 /** The OIDC subject GitHub puts in a token of a job that declares `environment: <name>`. */

@@ -7,7 +7,7 @@
  */
 import type { ResolvedDeployRoles } from "./deploy-roles";
 import type { ResolvedChangeRecorder } from "./change-recorder";
-import type { ResolvedContainerFunction } from "./lambda";
+import type { ResolvedContainerFunction } from "./container-function";
 import type { ReleaseParameterNames } from "./names";
 import type {
   AwsRegion,
@@ -212,9 +212,9 @@ export interface SecuritySettings {
   readonly requireCertificate: boolean;
   /** Every distribution writes standard logs (checked by the schema). */
   readonly requireLogging: boolean;
-  /** prevent_destroy / skip_destroy on what must survive a mistaken plan (modules/deletion-protection.ts). */
+  /** prevent_destroy / skip_destroy on what must survive a mistaken plan (modules/aspects/deletion-protection.ts). */
   readonly protectFromDeletion: boolean;
-  /** Maintenance (console) roles may not update or publish functions (modules/app-team-guards.ts). */
+  /** Maintenance (console) roles may not update or publish functions (modules/access/app-team-guards.ts). */
   readonly liveChangesOnlyThroughCicd: boolean;
 }
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { AppTeamRoleKind } from "../modules/app-team-roles";
+import { AppTeamRoleKind } from "../model/vocabulary";
 import { accountOf, rolesOf } from "./lib/synthesized-iam";
 import { runCli, UserError, type CliSpec } from "./lib/cli";
 

@@ -3,7 +3,7 @@
  * exporting `handler`) and dist/<name>.zip. Always rebuilds; `npm run synth` reuses the result when it is current.
  */
 import * as path from "node:path";
-import { bundleLambda } from "../modules/lambda-bundle";
+import { bundleLambda } from "../modules/blocks/lambda-bundle";
 
 /** Handlers bundled for Lambda (functions/<name>/index.ts). */
 const HANDLERS = ["invalidator", "change-recorder"];

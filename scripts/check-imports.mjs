@@ -5,10 +5,12 @@
  *   slower synth and type-check);
  * - an import across the layers the wrong way (docs/architecture.md, "Layers"): model/ depends on nothing of ours;
  *   config/ (schema, loaders, resolve step) and environments/ (environment data, typed with config/'s helpers) never
- *   see modules/ (constructs), nor modules/ them; stacks/ wires them, toolchain/ (the CloudFront Functions checker, builder
- *   and runner, the ticket reader) builds on model/ only and serves configuration and the CLIs, and scripts/ (CLIs)
- *   never import test/. Spec and
- *   test files may also use test support and the CLIs' libraries.
+ *   see modules/ (constructs), nor modules/ them; stacks/ wires resolved environments (model/) into constructs
+ *   (modules/) and imports nothing else (main.ts loads and resolves); toolchain/ (the CloudFront Functions checker,
+ *   builder and runner, the ticket reader) builds on model/ only and serves configuration and the CLIs; scripts/
+ *   (CLIs) never import test/. Spec and test files may also use test support and the CLIs' libraries, and a stack's
+ *   spec may load configuration to build its stack from;
+ * - an import cycle among model/, modules/, stacks/ and main.ts.
  *
  * Usage: node scripts/check-imports.mjs [root]   (root defaults to the repository; the tests pass a fixture tree)
  */
@@ -26,9 +28,12 @@ const LAYER_RULES = {
   modules: ["config", "environments", "stacks", "scripts", "toolchain", "test", "main.ts"],
   config: ["modules", "stacks", "scripts", "test", "main.ts"],
   environments: ["modules", "stacks", "scripts", "test", "main.ts"],
-  stacks: ["scripts", "toolchain", "test", "main.ts"],
   toolchain: ["environments", "config", "modules", "stacks", "scripts", "functions", "guardrails", "test", "main.ts"],
   scripts: ["test"],
+};
+/** Folder -> the only folders of ours its (non-spec) files may import. */
+const ONLY = {
+  stacks: ["model", "modules", "stacks"],
 };
 
 const files = [];
@@ -58,12 +63,40 @@ for (const f of files) {
   const layer = top(f);
   const isTest = /\.(spec|test)\.ts$/.test(f);
   const banned = (LAYER_RULES[layer] ?? []).filter((t) => !(isTest && (t === "test" || t === "scripts")));
+  const only = isTest ? undefined : ONLY[layer];
   for (const m of text.matchAll(RELATIVE)) {
     const target = top(path.resolve(path.dirname(f), m[1]));
-    if (banned.includes(target))
+    if (only && !only.includes(target))
+      bad.push(`${rel}:${text.slice(0, m.index).split("\n").length}: imports "${m[1]}" (${layer}/ may import only ${only.filter((t) => t !== layer).map((t) => `${t}/`).join(" and ")})`);
+    else if (banned.includes(target))
       bad.push(`${rel}:${text.slice(0, m.index).split("\n").length}: imports "${m[1]}" (${layer}/ may not import ${target}${target.includes(".") ? "" : "/"})`);
   }
 }
+// No import cycles between the layers' files (a cycle hides which one is the wiring): resolved relative imports only.
+const CYCLE_LAYERS = new Set(["model", "modules", "stacks", "main.ts"]);
+const resolveImport = (from, spec) => {
+  const t = path.resolve(path.dirname(from), spec);
+  return [t, `${t}.ts`, path.join(t, "index.ts")].find((c) => files.includes(c));
+};
+const graph = new Map(
+  files
+    .filter((f) => CYCLE_LAYERS.has(top(f)) && !/\.(spec|test)\.ts$/.test(f))
+    .map((f) => [f, [...readFileSync(f, "utf8").matchAll(RELATIVE)].map((m) => resolveImport(f, m[1])).filter((t) => t && CYCLE_LAYERS.has(top(t)))]),
+);
+const state = new Map();
+const trail = [];
+const visit = (f) => {
+  state.set(f, "open");
+  trail.push(f);
+  for (const d of graph.get(f) ?? []) {
+    if (state.get(d) === "open") bad.push(`import cycle: ${[...trail.slice(trail.indexOf(d)), d].map((p) => path.relative(root, p)).join(" -> ")}`);
+    else if (!state.has(d)) visit(d);
+  }
+  trail.pop();
+  state.set(f, "done");
+};
+for (const f of [...graph.keys()].sort()) if (!state.has(f)) visit(f);
+
 if (bad.length > 0) {
   console.error(`Import rule violations:\n${bad.join("\n")}`);
   process.exit(1);

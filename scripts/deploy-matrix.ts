@@ -3,7 +3,7 @@
  * apply, read from the synthesized stacks (run `npm run synth` first), as `matrix=<json>` for $GITHUB_OUTPUT.
  *
  * Each entry comes from what the stack will create: the account and region of its provider, and the infrastructure
- * team's plan and apply roles (modules/infra-deploy-roles.ts) with the GitHub environment their trust names. So the
+ * team's plan and apply roles (modules/access/infra-deploy-roles.ts) with the GitHub environment their trust names. So the
  * job's `environment:` is exactly the one the role trusts, and a stack without deploy roles is left out.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";

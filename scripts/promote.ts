@@ -6,7 +6,7 @@
  * (functions/state-machines/promote.asl.json) does: wait until both distributions are Deployed, call
  * UpdateDistributionWithStagingConfig with both ETags (reading them again after an ETag conflict), wait until the
  * primary is Deployed, invalidate `/*` with a fresh caller reference and wait for the invalidation.
- * Ids come from the SSM parameters the stack writes (modules/continuous-deployment.ts), so run it with credentials
+ * Ids come from the SSM parameters the stack writes (modules/release/continuous-deployment.ts), so run it with credentials
  * for the environment's account after `cdktf deploy`, and after Configure has pointed staging at the release.
  *
  * `--detach` takes the continuous deployment policy off the primary (before turning continuous deployment off for a
@@ -36,7 +36,7 @@ import {
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { runCli, UsageError, UserError, type CliSpec, type ParsedArgs } from "./lib/cli";
 import { loadEnvironments } from "../config/load";
-import { releaseParameterNames } from "../modules/continuous-deployment";
+import { releaseParameterNames } from "../model/names";
 
 /** A failure the user can act on; printed without a stack trace. */
 export class PromoteError extends UserError {

@@ -1,24 +1,26 @@
 /**
- * Stack wiring of the environment's alarms (modules/alarms.ts): every invalidator's dead-letter queue and function,
+ * Stack wiring of the environment's alarms (modules/observability/alarms.ts): every invalidator's dead-letter queue and function,
  * every container function, every release's state machines (Configure, Canary, Promote, Rollback) and every release pipeline. Called from stacks/edge-stack.ts
  * after those modules exist; other modules register their own with the returned Alarms (`stack.alarms`).
  */
+import type { Construct } from "constructs";
 import type { ResolvedEnvironment } from "../model/resolved";
-import { Alarms } from "../modules/alarms";
-import type { ContinuousDeployment } from "../modules/continuous-deployment";
-import type { SiteInvalidator } from "../modules/site-invalidator";
-import type { EdgeStack } from "./edge-stack";
+import { Alarms } from "../modules/observability/alarms";
+import type { ContinuousDeployment } from "../modules/release/continuous-deployment";
+import type { SiteInvalidator } from "../modules/cloudfront/site-invalidator";
 
 /** What the alarms watch, by site name. */
 export interface Watched {
+  /** Their dead-letter queues and functions are watched. */
   readonly invalidators: ReadonlyMap<string, SiteInvalidator>;
+  /** Their state machines and pipelines are watched. */
   readonly continuousDeployments: ReadonlyMap<string, ContinuousDeployment>;
 }
 
 /** The environment's Alarms, or undefined when it configures none (`alarms` omitted). */
-export function addAlarms(stack: EdgeStack, env: ResolvedEnvironment, watched: Watched): Alarms | undefined {
+export function addAlarms(scope: Construct, env: ResolvedEnvironment, watched: Watched): Alarms | undefined {
   if (!env.alarms) return undefined;
-  const alarms = new Alarms(stack, "alarms", {
+  const alarms = new Alarms(scope, "alarms", {
     envName: env.name,
     accountId: env.accountId,
     region: env.region,

@@ -1,22 +1,15 @@
 import { App } from "cdktf";
-import type { Cf2Function } from "../config/functions/cf2/load";
-import type { LambdaFunctionSpec } from "../config/functions/lambda/load";
-import { resolveEnvironments } from "../config/resolve";
-import type { Environment } from "../config/environment";
+import type { ResolvedEnvironment } from "../model/resolved";
 import { EdgeStack } from "./edge-stack";
 
 export interface BuildAppOptions {
-  /** Every validated CloudFront Function; each stack creates those that list its environment. @default none */
-  readonly functions?: readonly Cf2Function[];
-  /** Every validated container-function manifest (functions/lambda); likewise. @default none */
-  readonly lambdaFunctions?: readonly LambdaFunctionSpec[];
   /** Where cdktf writes the stacks. @default cdktf's own (cdktf.out, or $CDKTF_OUTDIR) */
   readonly outdir?: string;
 }
 
-/** Resolves the validated environments and builds one stack per environment into a cdktf App. */
-export function buildApp(envs: readonly Environment[], options: BuildAppOptions = {}): { app: App; stacks: EdgeStack[] } {
+/** One stack per resolved environment (main.ts loads, validates and resolves them first), in a cdktf App. */
+export function buildApp(envs: readonly ResolvedEnvironment[], options: BuildAppOptions = {}): { app: App; stacks: EdgeStack[] } {
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
-  const stacks = resolveEnvironments(envs, options.functions, options.lambdaFunctions).map((env) => new EdgeStack(app, env));
+  const stacks = envs.map((env) => new EdgeStack(app, env));
   return { app, stacks };
 }

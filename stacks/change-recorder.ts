@@ -1,45 +1,62 @@
-import { Token } from "cdktf";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { RECORDER_REGION, WatchedService } from "../model/change-recorder";
 import { iamRoleArn } from "../model/names";
-import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/change-recorder";
-import { ChangeRecorderForwarder } from "../modules/change-recorder-forwarder";
-import type { EdgeStack } from "./edge-stack";
+import type { ResolvedEnvironment } from "../model/resolved";
+import type { StaticSite } from "../modules/cloudfront/static-site";
+import type { Alarms } from "../modules/observability/alarms";
+import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/observability/change-recorder";
+import { ChangeRecorderForwarder } from "../modules/observability/change-recorder-forwarder";
+import type { ContinuousDeployment } from "../modules/release/continuous-deployment";
+
+/** What the change recorder takes from the rest of the stack. */
+export interface ChangeRecorderInputs {
+  /** Provider of the environment's main region (forwarding from it needs no provider of its own). */
+  readonly provider: AwsProvider;
+  /** Provider of us-east-1, where the recorder lives. */
+  readonly usEast1: AwsProvider;
+  /** This stack's sites: their distributions are watched by reference. */
+  readonly sites: Iterable<StaticSite>;
+  /** This stack's continuous deployments: their staging distributions and policies are watched by reference. */
+  readonly continuousDeployments: Iterable<ContinuousDeployment>;
+  /**
+   * Names of this stack's roles that only an AWS service assumes (invalidators, container functions, release state
+   * machines, pipelines and builds): their changes are automation. Application-team roles trust people and GitHub.
+   */
+  readonly serviceRoleNames: readonly string[];
+  /** The environment's alarms, which then watch the recorder and its forwarders. @default no alarms */
+  readonly alarms?: Alarms;
+}
 
 /**
  * The environment's change recorder (`changeRecorder`, resolved in config/change-recorder.ts), watching every
  * environment of its account: this stack's distributions, continuous deployment policies and service roles by
- * reference, the rest by the resolved names. Called last by EdgeStack, when every other construct exists.
+ * reference, the rest by the resolved names. Wired last, when everything it watches exists.
  */
-export function addChangeRecorder(stack: EdgeStack): ChangeRecorder | undefined {
-  const env = stack.env;
+export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, inputs: ChangeRecorderInputs): ChangeRecorder | undefined {
   const r = env.changeRecorder;
   if (!r) return undefined;
+  const continuousDeployments = [...inputs.continuousDeployments];
 
   const watch: WatchedResources = {
-    distributionIds: [
-      ...[...stack.sites.values()].map((s) => s.distribution.id),
-      ...[...stack.continuousDeployments.values()].map((cd) => cd.staging.id),
-      ...r.otherDistributionIds,
-    ],
-    continuousDeploymentPolicyIds: [...stack.continuousDeployments.values()].map((cd) => cd.policy.id),
+    distributionIds: [...[...inputs.sites].map((s) => s.distribution.id), ...continuousDeployments.map((cd) => cd.staging.id), ...r.otherDistributionIds],
+    continuousDeploymentPolicyIds: continuousDeployments.map((cd) => cd.policy.id),
     functionPrefixes: [...r.namePrefixes],
     keyValueStorePrefixes: [...r.namePrefixes],
     iamNamePrefixes: [...r.namePrefixes],
     buckets: [...r.buckets],
   };
 
-  const recorder = new ChangeRecorder(stack, "change-recorder", {
+  const recorder = new ChangeRecorder(scope, "change-recorder", {
     envName: env.name,
     accountId: env.accountId,
-    provider: stack.usEast1,
+    provider: inputs.usEast1,
     repository: r.repository,
     githubApiUrl: r.githubApiUrl,
     tokenParameter: r.tokenParameter,
     tokenKmsKeyArn: r.tokenKmsKeyArn,
     label: r.label,
-    automationPrincipals: [...r.automationPrincipals, ...serviceRoleArns(stack)],
+    automationPrincipals: [...r.automationPrincipals, ...inputs.serviceRoleNames.map((name) => iamRoleArn(env.accountId, name))],
     appTeamPrincipals: [...r.appTeamPrincipals],
     appOwnedFunctions: [...r.appOwnedFunctions],
     watch,
@@ -49,51 +66,33 @@ export function addChangeRecorder(stack: EdgeStack): ChangeRecorder | undefined 
     logRetentionDays: r.logRetentionDays,
   });
 
-  // S3 events arrive in the buckets' regions: forward them to us-east-1.
   const s3Pattern = recorderEventPatterns(env.accountId, watch)[WatchedService.S3];
-  if (s3Pattern)
-    for (const region of r.forwardRegions) {
-      const provider =
-        region === env.region
-          ? stack.provider
-          : new AwsProvider(stack, `aws-change-recorder-${region}`, {
-              region,
-              alias: `change_recorder_${region.replace(/-/g, "_")}`,
-              allowedAccountIds: stack.provider.allowedAccountIds,
-              defaultTags: stack.provider.defaultTags,
-            });
-      const forwarder = new ChangeRecorderForwarder(stack, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern: s3Pattern });
-      // The queue lives in the forwarder's region; CloudWatch notifies topics of the alarm's region only.
-      stack.alarms?.watchQueue(`change-recorder-forward-${region}-dlq`, forwarder.deadLetterQueueName, {
-        provider,
-        region,
-        what: `the change recorder's forwarding dead-letter queue in ${region} (S3 change events not forwarded to ${RECORDER_REGION})`,
-      });
-    }
+  if (s3Pattern) for (const region of r.forwardRegions) addForwarder(scope, env, inputs, region, s3Pattern);
 
   // With `alarms`, a lost change event or a failing recorder pages the environment's topic like every other failure
   // (Alarms creates the topic's us-east-1 twin). Without `alarms`, no alarms, as for the invalidators.
-  const usEast1 = { provider: stack.usEast1, region: RECORDER_REGION };
-  stack.alarms?.watchQueue("change-recorder-dlq", recorder.deadLetterQueueName, { ...usEast1, what: "the change recorder's dead-letter queue (change events not recorded or not raised)" });
-  stack.alarms?.watchFunction("change-recorder", recorder.functionName, { ...usEast1, what: "the change recorder" });
+  const usEast1 = { provider: inputs.usEast1, region: RECORDER_REGION };
+  inputs.alarms?.watchQueue("change-recorder-dlq", recorder.deadLetterQueueName, { ...usEast1, what: "the change recorder's dead-letter queue (change events not recorded or not raised)" });
+  inputs.alarms?.watchFunction("change-recorder", recorder.functionName, { ...usEast1, what: "the change recorder" });
   return recorder;
 }
 
-/**
- * Roles of this stack that only an AWS service can assume: the invalidators, Configure/Promote, the pipelines and
- * builds. (Application-team roles trust people and GitHub; they are never automation.)
- */
-function serviceRoleArns(stack: EdgeStack): string[] {
-  return stack.node
-    .findAll()
-    .filter((c): c is IamRole => c instanceof IamRole)
-    .filter((role) => {
-      const trust = role.assumeRolePolicyInput;
-      return typeof trust === "string" && /"Service":/.test(trust) && !/"Federated":|"AWS":/.test(trust);
-    })
-    .map((role) => {
-      // A literal ARN when the name is literal (readable in plans), else Terraform's reference.
-      const name = role.nameInput;
-      return typeof name === "string" && !Token.isUnresolved(name) ? iamRoleArn(stack.env.accountId, name) : role.arn;
-    });
+/** S3 events arrive in the buckets' regions: forward them from `region` to us-east-1. */
+function addForwarder(scope: Construct, env: ResolvedEnvironment, inputs: ChangeRecorderInputs, region: string, eventPattern: object): void {
+  const provider =
+    region === env.region
+      ? inputs.provider
+      : new AwsProvider(scope, `aws-change-recorder-${region}`, {
+          region,
+          alias: `change_recorder_${region.replace(/-/g, "_")}`,
+          allowedAccountIds: inputs.provider.allowedAccountIds,
+          defaultTags: inputs.provider.defaultTags,
+        });
+  const forwarder = new ChangeRecorderForwarder(scope, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern });
+  // The queue lives in the forwarder's region; CloudWatch notifies topics of the alarm's region only.
+  inputs.alarms?.watchQueue(`change-recorder-forward-${region}-dlq`, forwarder.deadLetterQueueName, {
+    provider,
+    region,
+    what: `the change recorder's forwarding dead-letter queue in ${region} (S3 change events not forwarded to ${RECORDER_REGION})`,
+  });
 }

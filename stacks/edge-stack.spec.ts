@@ -1,7 +1,7 @@
 import { validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
 import prod from "../environments/prod";
-import { synthesize } from "../test/support/synth";
+import { synthesize, synthesizeExamples } from "../test/support/synth";
 
 const envOf = (input: object, file: string) => validateEnvironments([{ file, input }])[0];
 
@@ -41,4 +41,22 @@ test("one site per configured site, each with its distribution", () => {
   const buckets = Object.values<any>(stack.resource.aws_s3_bucket).map((b) => b.bucket).sort();
   expect(buckets).toEqual(["dev-media-lp-123456789012", "dev-shop-web-123456789012"]);
   expect(Object.keys(stack.resource.aws_cloudfront_distribution)).toHaveLength(2);
+});
+
+test("the change recorder counts every role only an AWS service assumes as automation", () => {
+  const stacks = Object.values(synthesizeExamples());
+  const withRecorder = stacks.filter((s) => Object.values<any>(s.resource.aws_lambda_function ?? {}).some((f) => f.environment?.variables?.RECORDER_CONFIG));
+  expect(withRecorder.length).toBeGreaterThan(0);
+  for (const stack of withRecorder) {
+    const fn = Object.values<any>(stack.resource.aws_lambda_function).find((f) => f.environment?.variables?.RECORDER_CONFIG);
+    const config = JSON.parse(fn.environment.variables.RECORDER_CONFIG.replace(/\$\$\{/g, "${"));
+    const serviceRoles = Object.values<any>(stack.resource.aws_iam_role).filter((r) => {
+      const principals = JSON.parse(r.assume_role_policy.replace(/\$\$\{/g, "${")).Statement.map((s: any) => Object.keys(s.Principal ?? {})).flat();
+      return principals.length > 0 && principals.every((p: string) => p === "Service");
+    });
+    // The recorder's own roles are created after it and record nothing of their own.
+    const others = serviceRoles.filter((r) => !/change-recorder/.test(r.name));
+    expect(others.length).toBeGreaterThan(0);
+    for (const role of others) expect(config.automationPrincipals).toContain(`arn:aws:iam::${stack.provider.aws[0].allowed_account_ids[0]}:role/${role.name}`);
+  }
 });

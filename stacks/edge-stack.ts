@@ -1,28 +1,28 @@
 import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { BackendConfig, ResolvedEnvironment } from "../model/resolved";
-import { StaticSite } from "../modules/static-site";
-import { AppTeamPolicy } from "../modules/app-team-policy";
-import { AppTeamRoles } from "../modules/app-team-roles";
-import { GithubOidcProvider } from "../modules/github-oidc-provider";
-import { SiteInvalidator } from "../modules/site-invalidator";
-import type { CloudFrontFunction } from "../modules/cloudfront-function";
-import { addFunctions } from "./edge-functions";
-import { addDeployRoles } from "./deploy-roles";
-import { addChangeRecorder } from "./change-recorder";
-import { addLambdaFunctions } from "./lambda-functions";
-import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
-import { appTeamGuards } from "./safeguards";
+import type { AppTeamRoles } from "../modules/access/app-team-roles";
+import { DeletionProtection } from "../modules/aspects/deletion-protection";
+import type { CloudFrontFunction } from "../modules/cloudfront/cloudfront-function";
+import type { SiteInvalidator } from "../modules/cloudfront/site-invalidator";
+import type { StaticSite } from "../modules/cloudfront/static-site";
+import type { Alarms } from "../modules/observability/alarms";
+import type { ContinuousDeployment } from "../modules/release/continuous-deployment";
+import { addAccess } from "./access";
 import { addAlarms } from "./alarms";
-import type { Alarms } from "../modules/alarms";
-import { DeletionProtection } from "../modules/deletion-protection";
-
-export { defaultTags } from "../config/resolve";
+import { addChangeRecorder } from "./change-recorder";
+import { addContainerFunctions } from "./container-functions";
+import { addContinuousDeployment } from "./continuous-deployment";
+import { addDeployRoles } from "./deploy-roles";
+import { addFunctions } from "./functions";
+import { addInvalidators } from "./invalidators";
+import { addSite } from "./sites";
 
 /**
  * One environment: its state backend, a provider for the main region and one for us-east-1 (CloudFront Function
- * logs and other global things), and the modules its configuration asks for.
+ * logs and other global things), and the features its configuration asks for, each wired by its stacks/<feature>.ts
+ * from what the features before it made.
  */
 export class EdgeStack extends TerraformStack {
   /** Provider for the environment's main region. */
@@ -32,17 +32,17 @@ export class EdgeStack extends TerraformStack {
   /** Sites by name. */
   readonly sites = new Map<string, StaticSite>();
   /** Application-team roles by sid (products with `access`). */
-  readonly appTeamRoles = new Map<string, AppTeamRoles>();
+  readonly appTeamRoles: ReadonlyMap<string, AppTeamRoles>;
   /** Invalidators by site name (sites with an `invalidation` block). */
-  readonly invalidators = new Map<string, SiteInvalidator>();
+  readonly invalidators: ReadonlyMap<string, SiteInvalidator>;
   /** CloudFront Functions by manifest name (functions/cf2/<name>). */
-  readonly functions: Map<string, CloudFrontFunction>;
+  readonly functions: ReadonlyMap<string, CloudFrontFunction>;
   /** Continuous deployments by site name (sites with `continuousDeployment`). */
   readonly continuousDeployments = new Map<string, ContinuousDeployment>();
-  /** The environment's alarms (`alarms` configured); modules built later register theirs with its watch methods. */
+  /** The environment's alarms (`alarms` configured). */
   readonly alarms?: Alarms;
 
-  /** `env`: the resolved environment (config/resolve.ts): defaults applied, names computed, references checked. */
+  /** `env`: the resolved environment: defaults applied, names computed, references checked. */
   constructor(scope: Construct, readonly env: ResolvedEnvironment) {
     super(scope, env.name);
     configureBackend(this, env.backend);
@@ -52,98 +52,33 @@ export class EdgeStack extends TerraformStack {
     this.usEast1 = new AwsProvider(this, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1", ...common });
 
     this.functions = addFunctions(this, env.functions, this.usEast1);
-    const lambdas = addLambdaFunctions(this, env);
-
+    const containerFunctions = addContainerFunctions(this, env);
     for (const site of env.sites) {
-      const d = site.distribution;
-      const staticSite = new StaticSite(this, `site-${site.name}`, {
-        envName: env.name,
-        accountId: env.accountId,
-        sid: site.sid,
-        siteName: site.name,
-        bucketName: site.bucketName,
-        comment: d.comment,
-        aliases: d.aliases,
-        certificateArn: d.certificateArn,
-        priceClass: d.priceClass,
-        defaultRootObject: d.defaultRootObject,
-        defaultBehavior: d.defaultBehavior,
-        behaviors: d.behaviors,
-        logging: d.logging,
-        adoptDistributionId: d.adopt ? d.id : undefined,
-        functionAssociations: site.functionAssociations.length
-          ? site.functionAssociations.map((a) => ({ behavior: a.behavior, eventType: a.eventType, function: this.functions.get(a.function)! }))
-          : undefined,
-        distributionIgnoreChanges: site.continuousDeployment ? PROMOTION_OWNED_ATTRIBUTES : undefined,
-        // The replication source's folder stays reachable whatever release the primary serves.
-        unversionedPrefix: site.unversionedPrefix,
-        behaviorOrigins: lambdas.originsBySite.get(site.name),
-      });
+      const staticSite = addSite(this, env, site, { functions: this.functions, behaviorOrigins: containerFunctions.originsBySite.get(site.name) });
       this.sites.set(site.name, staticSite);
-      if (site.continuousDeployment) {
-        this.continuousDeployments.set(
-          site.name,
-          new ContinuousDeployment(this, `cd-${site.name}`, {
-            envName: env.name,
-            accountId: env.accountId,
-            region: env.region,
-            sid: site.sid,
-            site: staticSite,
-            siteName: site.name,
-            config: site.continuousDeployment,
-          }),
-        );
-      }
+      const cd = addContinuousDeployment(this, env, site, staticSite);
+      if (cd) this.continuousDeployments.set(site.name, cd);
     }
-
-    // Application-team access: one shared ABAC policy, a maintenance and/or CI/CD role per product. IAM is global,
-    // so the main provider serves.
-    if (env.appTeams.length > 0) {
-      const guards = appTeamGuards(this, env);
-      const policy = new AppTeamPolicy(this, "app-team-policy", { envName: env.name, accountId: env.accountId, ...guards.policy });
-      const oidc = env.githubOidc && new GithubOidcProvider(this, "github-oidc", { accountId: env.accountId, ...env.githubOidc });
-      for (const team of env.appTeams) {
-        const { maintenance, cicd } = team;
-        this.appTeamRoles.set(
-          team.sid,
-          new AppTeamRoles(this, `app-team-${team.sid}`, {
-            envName: env.name,
-            accountId: env.accountId,
-            sid: team.sid,
-            policyArn: policy.arn,
-            policy: policy.policy,
-            maintenance,
-            maintenancePolicies: guards.maintenancePolicies,
-            cicd: cicd && oidc ? { ...cicd, oidcProviderArn: oidc.arn, oidcProvider: oidc.resource } : undefined,
-          }),
-        );
-      }
-    }
-
-    lambdas.connect(this.sites, this.appTeamRoles);
-
-    // After every site exists: an invalidator may also invalidate other sites' distributions.
-    for (const site of env.sites) {
-      if (!site.invalidation) continue;
-      this.invalidators.set(
-        site.name,
-        new SiteInvalidator(this, `invalidator-${site.name}`, {
-          envName: env.name,
-          accountId: env.accountId,
-          region: env.region,
-          sid: site.sid,
-          siteName: site.name,
-          site: this.sites.get(site.name)!,
-          alsoInvalidate: site.invalidation.alsoInvalidate.map((name) => this.sites.get(name)!),
-          config: site.invalidation,
-        }),
-      );
-    }
-
-    addDeployRoles(this, env);
-    this.alarms = addAlarms(this, env, this);
+    const access = addAccess(this, env);
+    this.appTeamRoles = access.appTeamRoles;
+    containerFunctions.connect(this.sites, this.appTeamRoles);
+    this.invalidators = addInvalidators(this, env, this.sites);
+    addDeployRoles(this, env, access.githubOidc);
+    this.alarms = addAlarms(this, env, { invalidators: this.invalidators, continuousDeployments: this.continuousDeployments });
     if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
-    addChangeRecorder(this);
+    addChangeRecorder(this, env, {
+      provider: this.provider,
+      usEast1: this.usEast1,
+      sites: this.sites.values(),
+      continuousDeployments: this.continuousDeployments.values(),
+      // In the order the stack creates them.
+      serviceRoleNames: [
+        ...[...containerFunctions.functions.values()].flatMap((f) => f.serviceRoleNames),
+        ...[...this.continuousDeployments.values()].flatMap((cd) => cd.serviceRoleNames),
+        ...[...this.invalidators.values()].flatMap((i) => i.serviceRoleNames),
+      ],
+      alarms: this.alarms,
+    });
   }
 }
 

@@ -5,7 +5,7 @@
 import type { Construct } from "constructs";
 import type { ResolvedEnvironment } from "../model/resolved";
 import { FunctionOwner } from "../model/vocabulary";
-import { ConsoleRestrictionPolicy } from "../modules/app-team-guards";
+import { ConsoleRestrictionPolicy } from "../modules/access/app-team-guards";
 
 /** What AppTeamPolicy and AppTeamRoles take from the safeguards. */
 export interface AppTeamGuards {

@@ -9,9 +9,9 @@ import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../config/load";
 import type { Environment } from "../config/environment";
-import { AppTeamRoleKind, appTeamRoleName, githubSubject } from "../modules/app-team-roles";
-import { githubOidcProviderArn } from "../modules/github-oidc-provider";
-import type { PolicyDocument } from "../modules/policy";
+import { AppTeamRoleKind } from "../model/vocabulary";
+import { appTeamRoleName, githubOidcProviderArn, githubSubject } from "../model/names";
+import type { PolicyDocument } from "../modules/blocks/policy";
 import { abacPoliciesDenyRetagging, noSessionTagsInTrust, onlyRealActions } from "../guardrails/rules/iam";
 import type { Rule } from "../guardrails";
 import { accountOf, rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
@@ -21,7 +21,7 @@ import { FunctionOwner } from "../model/vocabulary";
 import { functionName } from "../model/names";
 import { validateEnvironments } from "../config/load";
 import dev from "../environments/dev";
-import { CONSOLE_DENIED_ACTIONS } from "../model/hardening";
+import { CONSOLE_DENIED_ACTIONS } from "../model/safeguards";
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "InvalidAction";
 

@@ -4,7 +4,7 @@
  * (SecureString) fakes and a local GitHub REST fake. Each run is a new execution environment, as a Lambda retry may be.
  */
 import { existsSync } from "node:fs";
-import { bundleLambda } from "../modules/lambda-bundle";
+import { bundleLambda } from "../modules/blocks/lambda-bundle";
 import { trailEvent, variant } from "./support/cloudtrail";
 import { FakeGitHub } from "./support/fake-github";
 import { FakeS3, FakeSsm } from "./support/fake-recorder-aws";

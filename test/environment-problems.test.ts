@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadEnvironments, validateEnvironments } from "../config/load";
-import { readLambdaManifestSources, validateLambdaFunctions } from "../config/functions/lambda/load";
+import { readContainerFunctionManifestSources, validateContainerFunctions } from "../config/functions/lambda/load";
 import { pathPatternProblem } from "../model/limits";
 
 const ROOT = path.join(__dirname, "..");
@@ -155,7 +155,7 @@ test("a bad container-function manifest gets its fields, environments and direct
   const manifest = { ticket: "SHOP-1", name: "thumbnailer", sid: "blog", environments: ["dev", "qa"], owner: "app", memory: 64, origin: { site: "web", pathPattern: "/img/*" } };
   writeFileSync(path.join(dir, "thumbs", "manifest.json"), JSON.stringify(manifest));
   const file = `${dir}/thumbs/manifest.json`;
-  expect(problemsOf(() => validateLambdaFunctions(readLambdaManifestSources(dir), envs))).toEqual([
+  expect(problemsOf(() => validateContainerFunctions(readContainerFunctionManifestSources(dir), envs))).toEqual([
     `${file}: field "name": is "thumbnailer" but must equal its directory name "thumbs"`,
     `${file}: field "memory": memory must be 128-10240 MB`,
     `${file}: entry environments[1]: "qa" is not an environment; known: dev`,

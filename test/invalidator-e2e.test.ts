@@ -4,7 +4,7 @@
  * (AWS_ENDPOINT_URL_CLOUDFRONT). Covers the SDK's own retries, CloudFront's error responses and idempotency.
  */
 import { existsSync } from "node:fs";
-import { bundleLambda } from "../modules/lambda-bundle";
+import { bundleLambda } from "../modules/blocks/lambda-bundle";
 import { FakeCloudFront, PATH_QUOTA, WILDCARD_QUOTA } from "./support/fake-cloudfront";
 import { localAwsEnv, runBundle } from "./support/run-bundle";
 import { fixture, s3Notification, sqsEvent } from "./support/s3-events";

@@ -9,9 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../config/load";
-import { readLambdaManifestSources, validateLambdaFunctions } from "../config/functions/lambda/load";
-import { DOCKER_PLATFORM, IMAGE_OWNER_TAG, LAMBDA_DEFAULTS, imageTagParameterName, lambdaRepositoryName, registryHost } from "../model/lambda";
-import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
+import { readContainerFunctionManifestSources, validateContainerFunctions } from "../config/functions/lambda/load";
+import { DOCKER_PLATFORM, IMAGE_OWNER_TAG, CONTAINER_FUNCTION_DEFAULTS, imageTagParameterName, containerFunctionRepositoryName, registryHost } from "../model/container-function";
+import { AppTeamRoleKind } from "../model/vocabulary";
+import { appTeamRoleName } from "../model/names";
 import { rolesOf } from "../scripts/lib/synthesized-iam";
 import { synthesize } from "./support/synth";
 
@@ -40,7 +41,7 @@ const name = product ? functionName.slice(`${env.name}-${product.sid}-`.length) 
 const dir = mkdtempSync(path.join(os.tmpdir(), "lambda-docs-"));
 mkdirSync(path.join(dir, name || "x"));
 writeFileSync(path.join(dir, name || "x", "manifest.json"), JSON.stringify({ ticket: "EDGE-1", name: name || "x", sid: product?.sid, environments: [env?.name], owner: "app" }));
-const stacks = product ? synthesize(envs, [], validateLambdaFunctions(readLambdaManifestSources(dir), envs)) : {};
+const stacks = product ? synthesize(envs, [], validateContainerFunctions(readContainerFunctionManifestSources(dir), envs)) : {};
 
 /** The IAM actions behind each AWS call of the workflow (`docker push` is the registry's upload API). */
 const ACTIONS: Record<string, { actions: string[]; resource: "repository" | "function" | "parameter" | "*"; context?: Record<string, string> }> = {
@@ -69,8 +70,8 @@ test("assumes a configured CI/CD role from the GitHub environment it trusts, for
   expect(functionName).toBe(`${env.name}-${product!.sid}-${name}`);
   expect(parameter).toBe(imageTagParameterName(env.name, product!.sid, name));
   expect(registry).toBe(registryHost(env.accountId, env.region));
-  expect(repository).toBe(lambdaRepositoryName(env.name, product!.sid, name));
-  expect(platform).toBe(DOCKER_PLATFORM[LAMBDA_DEFAULTS.architecture]);
+  expect(repository).toBe(containerFunctionRepositoryName(env.name, product!.sid, name));
+  expect(platform).toBe(DOCKER_PLATFORM[CONTAINER_FUNCTION_DEFAULTS.architecture]);
   expect(workflow).toMatch(/id-token:\s*write/);
 });
 

@@ -9,11 +9,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../config/load";
-import { readLambdaManifestSources, validateLambdaFunctions } from "../config/functions/lambda/load";
+import { readContainerFunctionManifestSources, validateContainerFunctions } from "../config/functions/lambda/load";
 import type { Environment } from "../config/environment";
-import { IMAGE_OWNER_TAG, imageTagParameterName, lambdaAppTeamPolicyName, lambdaFunctionName } from "../model/lambda";
-import { LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, REPOSITORY_ACTIONS } from "../modules/app-team-lambda-policy";
-import { AppTeamRoleKind, appTeamRoleName } from "../modules/app-team-roles";
+import { IMAGE_OWNER_TAG, imageTagParameterName, containerFunctionAppTeamPolicyName, containerFunctionName } from "../model/container-function";
+import { LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, REPOSITORY_ACTIONS } from "../modules/access/app-team-container-function-policy";
+import { AppTeamRoleKind } from "../model/vocabulary";
+import { appTeamRoleName } from "../model/names";
 import { rolesOf, type SynthesizedRole } from "../scripts/lib/synthesized-iam";
 import { abacPoliciesDenyRetagging, noStarResourceUnlessRequired, onlyRealActions } from "../guardrails/rules/iam";
 import { synthesize } from "./support/synth";
@@ -30,7 +31,7 @@ for (const sid of teams) {
   const environments = envs.filter((e) => e.products.some((p) => p.sid === sid)).map((e) => e.name);
   writeFileSync(path.join(dir, name, "manifest.json"), JSON.stringify({ ticket: "EDGE-1", name, sid, environments, owner: "app" }));
 }
-const stacks = synthesize(envs, [], validateLambdaFunctions(readLambdaManifestSources(dir), envs));
+const stacks = synthesize(envs, [], validateContainerFunctions(readContainerFunctionManifestSources(dir), envs));
 
 interface Case {
   label: string;
@@ -42,12 +43,12 @@ interface Case {
   expected: Decision;
 }
 
-const isLambdaTeamRole = (r: SynthesizedRole) => r.attached.some((p) => p.name === lambdaAppTeamPolicyName(r.tags.environment));
+const isContainerFunctionTeamRole = (r: SynthesizedRole) => r.attached.some((p) => p.name === containerFunctionAppTeamPolicyName(r.tags.environment));
 
 function casesFor(env: Environment, role: SynthesizedRole): Case[] {
   const { accountId: account, region } = env;
   const sid = role.tags.sid;
-  const fnName = (e: string, s: string) => lambdaFunctionName(e, s, `${FN}-${s}`);
+  const fnName = (e: string, s: string) => containerFunctionName(e, s, `${FN}-${s}`);
   const fn = (e: string, s: string, acct = account) => `arn:aws:lambda:${region}:${acct}:function:${fnName(e, s)}`;
   const repo = (e: string, s: string, acct = account) => `arn:aws:ecr:${region}:${acct}:repository/${fnName(e, s)}`;
   const param = (e: string, s: string, acct = account) => `arn:aws:ssm:${region}:${acct}:parameter${imageTagParameterName(e, s, `${FN}-${s}`)}`;
@@ -108,11 +109,11 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
       c(a, a.startsWith("ecr:") ? repo(env.name, sid) : a.startsWith("ssm:") ? param(env.name, sid) : fn(env.name, sid), "ExplicitlyDenied", a.startsWith("lambda:") ? tag("app") : {}),
     ),
     c("iam:TagRole", role.arn, "ExplicitlyDenied"),
-    c("iam:CreatePolicyVersion", `arn:aws:iam::${account}:policy/${lambdaAppTeamPolicyName(env.name)}`, "ExplicitlyDenied"),
+    c("iam:CreatePolicyVersion", `arn:aws:iam::${account}:policy/${containerFunctionAppTeamPolicyName(env.name)}`, "ExplicitlyDenied"),
   ];
 }
 
-const matrix: Case[] = envs.flatMap((env) => rolesOf(stacks[env.name]).filter(isLambdaTeamRole).flatMap((role) => casesFor(env, role)));
+const matrix: Case[] = envs.flatMap((env) => rolesOf(stacks[env.name]).filter(isContainerFunctionTeamRole).flatMap((role) => casesFor(env, role)));
 
 async function decide(c: Case, tags: Record<string, string>): Promise<Decision | string> {
   const r = await runSimulation(

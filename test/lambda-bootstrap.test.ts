@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { BOOTSTRAP_REPOSITORY, BOOTSTRAP_VERSION, LambdaArchitecture, bootstrapImageTag, bootstrapImageUri } from "../model/lambda";
+import { BOOTSTRAP_REPOSITORY, BOOTSTRAP_VERSION, LambdaArchitecture, bootstrapImageTag, bootstrapImageUri } from "../model/container-function";
 
 const dir = path.join(__dirname, "..", "functions", "lambda-bootstrap");
 const script = readFileSync(path.join(dir, "publish.sh"), "utf8");

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, validateEnvironments } from "../config/load";
-import { readLambdaManifestSources, validateLambdaFunctions } from "../config/functions/lambda/load";
-import { LAMBDA_DEFAULTS, LAMBDA_LIMITS } from "../model/lambda";
+import { readContainerFunctionManifestSources, validateContainerFunctions } from "../config/functions/lambda/load";
+import { CONTAINER_FUNCTION_DEFAULTS, CONTAINER_FUNCTION_LIMITS } from "../model/container-function";
 
 const base = {
   accountId: "123456789012",
@@ -56,7 +56,7 @@ const envs = validateEnvironments([
 const good = { ticket: "SHOP-1300", name: "fn", sid: "shop", environments: ["dev"], owner: "app" };
 
 /** Writes manifests into a temporary functions/lambda directory: directory name -> manifest (object, raw text, or none). */
-function lambdaDir(fns: Record<string, object | string | null>): string {
+function containerFunctionsDir(fns: Record<string, object | string | null>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "lambda-manifests-"));
   for (const [name, manifest] of Object.entries(fns)) {
     mkdirSync(path.join(dir, name));
@@ -67,7 +67,7 @@ function lambdaDir(fns: Record<string, object | string | null>): string {
 
 function problemsOf(dir: string): string[] {
   try {
-    validateLambdaFunctions(readLambdaManifestSources(dir), envs);
+    validateContainerFunctions(readContainerFunctionManifestSources(dir), envs);
     return [];
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -123,7 +123,7 @@ describe("a bad manifest is refused with a precise message", () => {
   test.each(cases)("%s", (_label, change, expected) => {
     // A manifest's directory is named after it, as `npm run ticket` and people write them.
     const name = (change as { name?: string }).name ?? "fn";
-    const problems = problemsOf(lambdaDir({ [name]: { ...good, ...change } })).map((p) => p.replace(`<dir>/${name}/`, "<dir>/fn/"));
+    const problems = problemsOf(containerFunctionsDir({ [name]: { ...good, ...change } })).map((p) => p.replace(`<dir>/${name}/`, "<dir>/fn/"));
     expect(problems).toHaveLength(1);
     expect(problems[0].slice(0, expected.length)).toBe(expected);
   });
@@ -132,13 +132,13 @@ describe("a bad manifest is refused with a precise message", () => {
 });
 
 test("an environment not in the manifest's list gets no function; a problem in several environments is named once", () => {
-  const problems = problemsOf(lambdaDir({ fn: { ...good, sid: "blog", environments: ["dev", "stg"] } }));
+  const problems = problemsOf(containerFunctionsDir({ fn: { ...good, sid: "blog", environments: ["dev", "stg"] } }));
   expect(problems).toEqual([`${M}: field "sid": "blog" is not a product of environments dev, stg; products: shop, media`]);
 });
 
 test("every problem of every manifest is listed at once", () => {
   const problems = problemsOf(
-    lambdaDir({
+    containerFunctionsDir({
       fn: { ...good, memory: 1, environments: ["qa"] },
       other: { ...good, name: "other", owner: "nobody" },
       broken: "{ not json",
@@ -158,23 +158,23 @@ test("every problem of every manifest is listed at once", () => {
 
 test("two functions on one behavior: the second is told about the first", () => {
   const origin = { site: "web", pathPattern: "/img/*" };
-  const problems = problemsOf(lambdaDir({ a: { ...good, name: "a", origin }, b: { ...good, name: "b", origin } }));
+  const problems = problemsOf(containerFunctionsDir({ a: { ...good, name: "a", origin }, b: { ...good, name: "b", origin } }));
   expect(problems).toEqual([`<dir>/b/manifest.json: field "origin.pathPattern": behavior "/img/*" of site "web" in dev already routes to the function of <dir>/a/manifest.json; a behavior has one origin`]);
 });
 
 test("a minimal manifest gets the documented defaults", () => {
-  const [spec] = validateLambdaFunctions(readLambdaManifestSources(lambdaDir({ fn: good })), envs);
+  const [spec] = validateContainerFunctions(readContainerFunctionManifestSources(containerFunctionsDir({ fn: good })), envs);
   expect(spec.manifest).toEqual({
     ...good,
     owner: "app",
-    memory: LAMBDA_DEFAULTS.memoryMb,
-    timeout: LAMBDA_DEFAULTS.timeoutSeconds,
+    memory: CONTAINER_FUNCTION_DEFAULTS.memoryMb,
+    timeout: CONTAINER_FUNCTION_DEFAULTS.timeoutSeconds,
     architecture: "arm64",
-    imagesToKeep: LAMBDA_DEFAULTS.imagesToKeep,
+    imagesToKeep: CONTAINER_FUNCTION_DEFAULTS.imagesToKeep,
     environmentVariables: {},
   });
   // The limits the messages quote are the model's.
-  expect(LAMBDA_LIMITS.memoryMb).toEqual({ min: 128, max: 10240 });
+  expect(CONTAINER_FUNCTION_LIMITS.memoryMb).toEqual({ min: 128, max: 10240 });
 });
 
 test("npm run synth lists a bad container manifest with the CloudFront Function problems, exits 1 and writes nothing", () => {
@@ -186,7 +186,7 @@ test("npm run synth lists a bad container manifest with the CloudFront Function 
   mkdirSync(path.join(cf2, "bad"));
   writeFileSync(path.join(cf2, "bad", "manifest.json"), JSON.stringify({ ticket: "SHOP-1", name: "bad", sid: "shop", environments: ["qa"], associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }], owner: "app" }));
   writeFileSync(path.join(cf2, "bad", "index.js"), "function handler(event) { return event.request; }\n");
-  const lambdas = lambdaDir({ fn: { ...good, memory: 64 } });
+  const lambdas = containerFunctionsDir({ fn: { ...good, memory: 64 } });
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "app.mjs")], {
     cwd: root,
     encoding: "utf8",

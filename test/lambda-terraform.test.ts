@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { validateEnvironments } from "../config/load";
-import { readLambdaManifestSources, validateLambdaFunctions } from "../config/functions/lambda/load";
+import { readContainerFunctionManifestSources, validateContainerFunctions } from "../config/functions/lambda/load";
 import dev from "../environments/dev";
-import { LambdaArchitecture, bootstrapImageUri, registryHost } from "../model/lambda";
+import { LambdaArchitecture, bootstrapImageUri, registryHost } from "../model/container-function";
 import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
 import { appliedState, planAgainstState } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";
@@ -27,7 +27,7 @@ const write = (manifest: { name: string } & Record<string, unknown>) => {
 };
 write({ ticket: "MEDIA-1300", name: "thumbs", sid: "media", environments: ["dev"], owner: "app", origin: { site: "lp", pathPattern: "/thumbnails/*" } });
 write({ ticket: "MEDIA-1301", name: "resizer", sid: "media", environments: ["dev"], owner: "infra", architecture: "x86_64" });
-const specs = validateLambdaFunctions(readLambdaManifestSources(dir), [env]);
+const specs = validateContainerFunctions(readContainerFunctionManifestSources(dir), [env]);
 const stack = synthesize([env], [], specs).dev;
 const NAME = "test-lambda";
 

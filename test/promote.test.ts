@@ -12,7 +12,7 @@ import {
   UpdateDistributionWithStagingConfigCommand,
 } from "@aws-sdk/client-cloudfront";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { releaseParameterNames } from "../modules/continuous-deployment";
+import { releaseParameterNames } from "../model/names";
 import { credentialProblem, detachPolicy, promoteRelease, type PromoteOptions } from "../scripts/promote";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";

@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { actionlint as runLint } from "./support/actionlint";
 import { validateEnvironments, loadEnvironments } from "../config/load";
 import { deployEnvironments } from "../config/deploy-roles";
-import { githubOidcProviderArn } from "../modules/github-oidc-provider";
+import { githubOidcProviderArn } from "../model/names";
 import { deployMatrix, trustedRole } from "../scripts/deploy-matrix";
 import { fingerprint } from "../scripts/plan-fingerprint";
 import { synthesize, synthesizeExamples } from "./support/synth";

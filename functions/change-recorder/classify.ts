@@ -30,7 +30,7 @@ export interface Classification {
 
 /** Calls that change nothing although the rule matches them. */
 const NO_CHANGE_OPERATIONS = new Set(["TestFunction", "DescribeFunction", "GetFunction"]);
-/** What an application team may do to its own functions (modules/app-team-policy.ts allows exactly these writes). */
+/** What an application team may do to its own functions (modules/access/app-team-policy.ts allows exactly these writes). */
 const APP_TEAM_OPERATIONS = new Set(["UpdateFunction", "PublishFunction", "TestFunction"]);
 
 export function classify(record: ChangeRecord, config: RecorderConfig): Classification {

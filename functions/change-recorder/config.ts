@@ -1,5 +1,5 @@
 /**
- * The change recorder's configuration, generated at synth by modules/change-recorder.ts and handed to the function
+ * The change recorder's configuration, generated at synth by modules/observability/change-recorder.ts and handed to the function
  * as the environment variable RECORDER_CONFIG (JSON):
  *
  *   bucket               records bucket (required)

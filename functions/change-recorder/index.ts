@@ -1,5 +1,5 @@
 /**
- * CloudTrail management event -> EventBridge -> this function (modules/change-recorder.ts):
+ * CloudTrail management event -> EventBridge -> this function (modules/observability/change-recorder.ts):
  *   1. normalize the event into a change record (normalize.ts);
  *   2. classify it (classify.ts): automation, promotion, app team, no change, unwatched, or manual;
  *   3. write the record to the versioned bucket with If-None-Match: * (store.ts): a redelivered event finds its record;

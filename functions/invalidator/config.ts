@@ -1,5 +1,5 @@
 /**
- * The invalidator's configuration, generated at synth by modules/site-invalidator.ts and handed to the function as
+ * The invalidator's configuration, generated at synth by modules/cloudfront/site-invalidator.ts and handed to the function as
  * the environment variable INVALIDATOR_CONFIG:
  *   {"links":[{"bucket":"<name>","distributionIds":["<id>",...]}],"paths":"wildcard"|"changed","maxPaths":<n>}
  * plus optional "indexDocument" (default "index.html"). Extra fields are allowed and ignored.

@@ -1,5 +1,5 @@
 /**
- * S3 notification -> SQS -> this function -> CloudFront CreateInvalidation (modules/site-invalidator.ts).
+ * S3 notification -> SQS -> this function -> CloudFront CreateInvalidation (modules/cloudfront/site-invalidator.ts).
  *
  * One invocation gets a batch of SQS messages gathered over the batching window. For each distribution linked to a
  * changed bucket it sends ONE CreateInvalidation, whose CallerReference is derived from the distribution, the paths

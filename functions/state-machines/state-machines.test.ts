@@ -1,5 +1,5 @@
 import validator from "asl-validator";
-import { definitionSource, renderDefinition } from "../../modules/release-state-machines";
+import { definitionSource, renderDefinition } from "../../modules/release/release-state-machines";
 import { runStateMachine, sdkError, unproducedReads, type SdkHandler } from "../../test/support/asl";
 
 const IDS = { PrimaryDistributionId: "EPRIMARY0001", StagingDistributionId: "ESTAGING0001", PolicyId: "4f1e-policy" };

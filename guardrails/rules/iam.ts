@@ -87,7 +87,7 @@ export const noSessionTagsInTrust: Rule = {
   level: Level.ERROR,
   title: "No trust policy allows sts:TagSession",
   explanation:
-    "Application-team roles are scoped by their principal tags environment and sid (modules/app-team-policy.ts), and " +
+    "Application-team roles are scoped by their principal tags environment and sid (modules/access/app-team-policy.ts), and " +
     "a session tag with the same key overrides the role's tag " +
     "(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_role-tags-conflict). A " +
     'trust policy that allows sts:TagSession (also through "sts:*" or "*") would let a caller pick another ' +

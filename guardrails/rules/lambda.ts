@@ -1,5 +1,5 @@
 /**
- * Container-image rules (modules/container-function.ts): the image repository is immutable, scanned, never loses a
+ * Container-image rules (modules/lambda/container-function.ts): the image repository is immutable, scanned, never loses a
  * tagged image by age, and admits Lambda only for named functions; every Lambda function logs into a group the
  * stack creates first.
  */

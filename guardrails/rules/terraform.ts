@@ -29,7 +29,7 @@ export const noUnescapedTemplates: Rule = {
     "Terraform reads ${...} and %{...} in every string as template syntax " +
     "(https://developer.hashicorp.com/terraform/language/expressions/strings#string-templates). Literal text that " +
     "contains them (an IAM policy variable such as ${aws:PrincipalTag/sid}, a JavaScript template literal) must be " +
-    "written $${ and %%{: escapeTerraformTemplates and policyJson in modules/policy.ts do that and leave cdktf's own " +
+    "written $${ and %%{: escapeTerraformTemplates and policyJson in modules/blocks/policy.ts do that and leave cdktf's own " +
     "references alone. Unescaped, the plan fails or, worse, interpolates something else.",
   check(stack) {
     const findings: Finding[] = [];

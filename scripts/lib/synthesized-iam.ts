@@ -2,7 +2,7 @@
  * Reads IAM roles and the policies attached to them out of a synthesized stack, in the form AWS will receive them
  * (Terraform turns the escaped `$${` back into `${`; test/app-team-access.terraform.test.ts proves it on a plan).
  */
-import type { PolicyDocument } from "../../modules/policy";
+import type { PolicyDocument } from "../../modules/blocks/policy";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type StackJson = Record<string, any>;
 

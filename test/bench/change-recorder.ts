@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
-import { bundleLambda } from "../../modules/lambda-bundle";
+import { bundleLambda } from "../../modules/blocks/lambda-bundle";
 import { variant } from "../support/cloudtrail";
 import { FakeGitHub } from "../support/fake-github";
 import { FakeS3, FakeSsm } from "../support/fake-recorder-aws";

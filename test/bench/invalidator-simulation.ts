@@ -11,7 +11,7 @@
  */
 import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
 import type { SQSEvent } from "aws-lambda";
-import { bundleLambda } from "../../modules/lambda-bundle";
+import { bundleLambda } from "../../modules/blocks/lambda-bundle";
 import { FakeCloudFront } from "../support/fake-cloudfront";
 import { s3Notification, sqsEvent } from "../support/s3-events";
 

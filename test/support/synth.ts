@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../config/load";
 import { functionsDir, loadFunctions, type Cf2Function } from "../../config/functions/cf2/load";
-import { loadLambdaFunctions, type LambdaFunctionSpec } from "../../config/functions/lambda/load";
+import { loadContainerFunctions, type ContainerFunctionSpec } from "../../config/functions/lambda/load";
+import { resolveEnvironments } from "../../config/resolve";
 import type { Environment } from "../../config/environment";
 import { buildApp } from "../../stacks/app";
 
@@ -11,10 +12,10 @@ import { buildApp } from "../../stacks/app";
 export type StackJson = Record<string, any>;
 
 /** Synthesizes environments into a temporary directory and returns each stack's cdk.tf.json. */
-export function synthesize(envs: Environment[], functions: Cf2Function[] = [], lambdaFunctions: LambdaFunctionSpec[] = []): Record<string, StackJson> {
+export function synthesize(envs: Environment[], functions: Cf2Function[] = [], containerFunctions: ContainerFunctionSpec[] = []): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-synth-"));
   try {
-    const { app } = buildApp(envs, { outdir, functions, lambdaFunctions });
+    const { app } = buildApp(resolveEnvironments(envs, functions, containerFunctions), { outdir });
     app.synth();
     const stacksDir = path.join(outdir, "stacks");
     return Object.fromEntries(
@@ -32,7 +33,7 @@ export function synthesizeExamples(): Record<string, StackJson> {
   if (!examples) {
     const envs = loadEnvironments(path.join(__dirname, "..", "..", "environments"));
     const functions = path.join(__dirname, "..", "..", "functions");
-    examples = synthesize(envs, loadFunctions(envs, functionsDir()), loadLambdaFunctions(envs, path.join(functions, "lambda")));
+    examples = synthesize(envs, loadFunctions(envs, functionsDir()), loadContainerFunctions(envs, path.join(functions, "lambda")));
   }
   return examples;
 }

@@ -7,18 +7,18 @@ import * as path from "node:path";
 import { ConfigError, describeIssue } from "../../load";
 import type { Environment } from "../../environment";
 import { projectRoot } from "../../../model/project-root";
-import { lambdaManifestSchema, type LambdaManifest } from "./manifest";
+import { containerFunctionManifestSchema, type ContainerFunctionManifest } from "./manifest";
 import { directoryNameProblems, functionDirectories, MANIFEST_FILE, readManifestJson } from "../manifest-files";
 import { USER_MESSAGES } from "../../messages";
 
-const LAMBDA_MANIFEST_FILE = MANIFEST_FILE;
+const CONTAINER_FUNCTION_MANIFEST_FILE = MANIFEST_FILE;
 
 /** functions/lambda of the repository, or $EDGE_LAMBDA_DIR (tests and the benchmark point it elsewhere). */
-export function lambdaFunctionsDir(): string {
+export function containerFunctionsDir(): string {
   return process.env.EDGE_LAMBDA_DIR ?? path.join(projectRoot(), "functions", "lambda");
 }
 
-export interface LambdaManifestSource {
+export interface ContainerFunctionManifestSource {
   /** The manifest's path as shown in messages (functions/lambda/<dir>/manifest.json). */
   file: string;
   /** Name of the function's directory; must equal the manifest's name. */
@@ -28,22 +28,22 @@ export interface LambdaManifestSource {
 }
 
 /** A validated container function, shared by every environment that lists it. */
-export interface LambdaFunctionSpec {
-  manifest: LambdaManifest;
+export interface ContainerFunctionSpec {
+  manifest: ContainerFunctionManifest;
   /** The manifest's path as shown in messages. */
   file: string;
 }
 
 /** Reads every functions/lambda/<name>/manifest.json (files directly in the directory are ignored). */
-export function readLambdaManifestSources(dir: string = lambdaFunctionsDir()): LambdaManifestSource[] {
-  return functionDirectories(dir).map((d) => ({ file: `${d.shown}/${LAMBDA_MANIFEST_FILE}`, dirName: d.name, input: readManifestJson(d.dir, "functions/lambda") }));
+export function readContainerFunctionManifestSources(dir: string = containerFunctionsDir()): ContainerFunctionManifestSource[] {
+  return functionDirectories(dir).map((d) => ({ file: `${d.shown}/${CONTAINER_FUNCTION_MANIFEST_FILE}`, dirName: d.name, input: readManifestJson(d.dir, "functions/lambda") }));
 }
 
 /** Validates manifests against the environments; throws one ConfigError listing every problem. */
-export function validateLambdaFunctions(sources: LambdaManifestSource[], envs: Environment[]): LambdaFunctionSpec[] {
-  const schema = lambdaManifestSchema(envs);
+export function validateContainerFunctions(sources: ContainerFunctionManifestSource[], envs: Environment[]): ContainerFunctionSpec[] {
+  const schema = containerFunctionManifestSchema(envs);
   const problems: string[] = [];
-  const specs: LambdaFunctionSpec[] = [];
+  const specs: ContainerFunctionSpec[] = [];
   for (const { file, dirName, input } of sources) {
     if (input instanceof Error) {
       problems.push(`${file}: ${input.message}`);
@@ -68,12 +68,12 @@ export function validateLambdaFunctions(sources: LambdaManifestSource[], envs: E
 }
 
 /** Loads every container function for these (already validated) environments. */
-export function loadLambdaFunctions(envs: Environment[], dir: string = lambdaFunctionsDir()): LambdaFunctionSpec[] {
-  return validateLambdaFunctions(readLambdaManifestSources(dir), envs);
+export function loadContainerFunctions(envs: Environment[], dir: string = containerFunctionsDir()): ContainerFunctionSpec[] {
+  return validateContainerFunctions(readContainerFunctionManifestSources(dir), envs);
 }
 
 /** One cache behavior routes to one origin: the second manifest that claims a behavior is told about the first. */
-function crossManifestProblems(specs: LambdaFunctionSpec[]): string[] {
+function crossManifestProblems(specs: ContainerFunctionSpec[]): string[] {
   const problems: string[] = [];
   const taken = new Map<string, string>();
   for (const { manifest: m, file } of specs) {
@@ -92,6 +92,6 @@ function crossManifestProblems(specs: LambdaFunctionSpec[]): string[] {
 }
 
 /** The container functions an environment's stack creates. */
-export function lambdaFunctionsOf(envName: string, specs: LambdaFunctionSpec[]): LambdaFunctionSpec[] {
+export function containerFunctionsOf(envName: string, specs: ContainerFunctionSpec[]): ContainerFunctionSpec[] {
   return specs.filter((s) => s.manifest.environments.includes(envName));
 }

@@ -13,13 +13,13 @@ import {
   ENVIRONMENT_VARIABLE_NAME,
   IMAGE_OWNERS,
   LAMBDA_ARCHITECTURES,
-  LAMBDA_DEFAULTS,
-  LAMBDA_LIMITS,
-  LAMBDA_NAME,
+  CONTAINER_FUNCTION_DEFAULTS,
+  CONTAINER_FUNCTION_LIMITS,
+  CONTAINER_FUNCTION_NAME,
   RESERVED_ENVIRONMENT_VARIABLES,
-  lambdaFunctionName,
-  reservedLambdaNameProblem,
-} from "../../../model/lambda";
+  containerFunctionName,
+  reservedContainerFunctionNameProblem,
+} from "../../../model/container-function";
 
 const range = (what: string, { min, max }: { min: number; max: number }, unit: string) =>
   z
@@ -42,8 +42,8 @@ const environmentVariables = z
     }
     // Lambda measures the variables as the JSON it stores.
     const bytes = Buffer.byteLength(JSON.stringify(vars));
-    if (bytes > LAMBDA_LIMITS.environmentBytes)
-      ctx.addIssue({ code: "custom", message: `are ${bytes} bytes together; Lambda allows ${LAMBDA_LIMITS.environmentBytes}` });
+    if (bytes > CONTAINER_FUNCTION_LIMITS.environmentBytes)
+      ctx.addIssue({ code: "custom", message: `are ${bytes} bytes together; Lambda allows ${CONTAINER_FUNCTION_LIMITS.environmentBytes}` });
   });
 
 const origin = z
@@ -58,12 +58,12 @@ const origin = z
   })
   .strict();
 
-const lambdaManifestShape = z
+const containerFunctionManifestShape = z
   .object({
     /** The ticket that requested the function; tagged on every resource. */
     ticket: z.string().regex(TICKET_KEY, 'must be a Jira issue key like "SHOP-1300"'),
     /** Function name, equal to its directory name under functions/lambda/; the AWS name is `<env>-<sid>-<name>`. */
-    name: z.string().regex(LAMBDA_NAME, "must be lowercase letters and digits in words joined by single hyphens, starting with a letter"),
+    name: z.string().regex(CONTAINER_FUNCTION_NAME, "must be lowercase letters and digits in words joined by single hyphens, starting with a letter"),
     /** The product that owns the function; a product of every environment listed. */
     sid: z.string().min(1),
     /** The environments whose stacks create the function. */
@@ -71,17 +71,17 @@ const lambdaManifestShape = z
     /** Who decides which image runs: "app" (the team's pipeline) or "infra" (the tag parameter, at every apply). */
     owner: z.enum(IMAGE_OWNERS, { message: 'must be "app" or "infra"' }),
     /** Memory in MB. */
-    memory: range("memory", LAMBDA_LIMITS.memoryMb, "MB").default(LAMBDA_DEFAULTS.memoryMb),
+    memory: range("memory", CONTAINER_FUNCTION_LIMITS.memoryMb, "MB").default(CONTAINER_FUNCTION_DEFAULTS.memoryMb),
     /** Timeout in seconds. */
-    timeout: range("timeout", LAMBDA_LIMITS.timeoutSeconds, "seconds").default(LAMBDA_DEFAULTS.timeoutSeconds),
+    timeout: range("timeout", CONTAINER_FUNCTION_LIMITS.timeoutSeconds, "seconds").default(CONTAINER_FUNCTION_DEFAULTS.timeoutSeconds),
     /** Instruction set the image is built for. */
-    architecture: z.enum(LAMBDA_ARCHITECTURES, { message: 'must be "arm64" or "x86_64"' }).default(LAMBDA_DEFAULTS.architecture),
+    architecture: z.enum(LAMBDA_ARCHITECTURES, { message: 'must be "arm64" or "x86_64"' }).default(CONTAINER_FUNCTION_DEFAULTS.architecture),
     /** Tagged images the repository keeps (newest by push time); older ones and every untagged image expire. */
-    imagesToKeep: range("imagesToKeep", LAMBDA_LIMITS.imagesToKeep, "images").default(LAMBDA_DEFAULTS.imagesToKeep),
+    imagesToKeep: range("imagesToKeep", CONTAINER_FUNCTION_LIMITS.imagesToKeep, "images").default(CONTAINER_FUNCTION_DEFAULTS.imagesToKeep),
     /** Environment variables (plain text in the function configuration: never secrets). */
     environmentVariables: environmentVariables.default({}),
     /** Reserved concurrency; omitted = the account's unreserved pool. */
-    reservedConcurrency: range("reservedConcurrency", LAMBDA_LIMITS.reservedConcurrency, "executions").optional(),
+    reservedConcurrency: range("reservedConcurrency", CONTAINER_FUNCTION_LIMITS.reservedConcurrency, "executions").optional(),
     /** Log retention in days; defaults to the environment's logRetentionDays. */
     retentionDays: retention.optional(),
     /** Serve the function through a cache behavior of a site (function URL with IAM auth behind origin access control). */
@@ -89,34 +89,34 @@ const lambdaManifestShape = z
   })
   .strict();
 
-export type LambdaManifest = z.output<typeof lambdaManifestShape>;
+export type ContainerFunctionManifest = z.output<typeof containerFunctionManifestShape>;
 
 /** The manifest schema with the rules that need the environment configuration. */
-export function lambdaManifestSchema(envs: Environment[]) {
+export function containerFunctionManifestSchema(envs: Environment[]) {
   const byName = new Map(envs.map((e) => [e.name, e]));
-  return lambdaManifestShape
+  return containerFunctionManifestShape
     .superRefine((m, ctx) => {
-      if (m.origin && m.timeout > LAMBDA_LIMITS.originTimeoutSeconds)
+      if (m.origin && m.timeout > CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds)
         ctx.addIssue({
           code: "custom",
           path: ["timeout"],
-          message: `is ${m.timeout} seconds, but CloudFront waits at most ${LAMBDA_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${LAMBDA_LIMITS.originTimeoutSeconds} with an origin`,
+          message: `is ${m.timeout} seconds, but CloudFront waits at most ${CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds} with an origin`,
         });
     }, whenParsed(["origin"], ["timeout"]))
     .superRefine((m, ctx) => checkEnvironments(m, byName, ctx), whenParsed(["environments"], ["sid"], ["name"], ["origin"]));
 }
 
 /** Each environment listed knows the product, and the site and behavior the function is served from. */
-function checkEnvironments(m: LambdaManifest, byName: ReadonlyMap<string, Environment>, ctx: z.RefinementCtx): void {
+function checkEnvironments(m: ContainerFunctionManifest, byName: ReadonlyMap<string, Environment>, ctx: z.RefinementCtx): void {
   checkManifestEnvironments(m, byName, ctx, ({ env, envName, sidKnown, envIssue }) => {
-    const fn = lambdaFunctionName(envName, m.sid, m.name);
-    if (fn.length > LAMBDA_LIMITS.functionNameLength)
+    const fn = containerFunctionName(envName, m.sid, m.name);
+    if (fn.length > CONTAINER_FUNCTION_LIMITS.functionNameLength)
       ctx.addIssue({
         code: "custom",
         path: ["name"],
-        message: `the function name "${fn}" is ${fn.length} characters; Lambda allows at most ${LAMBDA_LIMITS.functionNameLength}: shorten the name by ${fn.length - LAMBDA_LIMITS.functionNameLength}`,
+        message: `the function name "${fn}" is ${fn.length} characters; Lambda allows at most ${CONTAINER_FUNCTION_LIMITS.functionNameLength}: shorten the name by ${fn.length - CONTAINER_FUNCTION_LIMITS.functionNameLength}`,
       });
-    const reserved = reservedLambdaNameProblem(m.name, env.sites.filter((s) => s.sid === m.sid).map((s) => s.name));
+    const reserved = reservedContainerFunctionNameProblem(m.name, env.sites.filter((s) => s.sid === m.sid).map((s) => s.name));
     if (reserved) envIssue(envName, ["name"], (e) => `"${fn.slice(envName.length + 1)}" ${reserved} in ${e}; choose another name`);
     if (!m.origin) return;
     const site = env.sites.find((s) => s.name === m.origin!.site);

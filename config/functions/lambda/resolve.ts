@@ -1,22 +1,22 @@
 /**
  * The resolve step for container functions: the validated manifests that list an environment become
- * ResolvedContainerFunctions (model/lambda.ts), with every default applied and every name computed once.
+ * ResolvedContainerFunctions (model/container-function.ts), with every default applied and every name computed once.
  */
 import {
   bootstrapImageUri,
   imageTagParameterName,
-  lambdaFunctionName,
-  lambdaRepositoryName,
+  containerFunctionName,
+  containerFunctionRepositoryName,
   type ResolvedContainerFunction,
-} from "../../../model/lambda";
+} from "../../../model/container-function";
 import type { Environment } from "../../environment";
-import { lambdaFunctionsOf, type LambdaFunctionSpec } from "./load";
+import { containerFunctionsOf, type ContainerFunctionSpec } from "./load";
 
-export function resolveContainerFunctions(env: Environment, specs: readonly LambdaFunctionSpec[] = []): ResolvedContainerFunction[] {
-  return lambdaFunctionsOf(env.name, [...specs]).map(({ manifest: m }) => ({
+export function resolveContainerFunctions(env: Environment, specs: readonly ContainerFunctionSpec[] = []): ResolvedContainerFunction[] {
+  return containerFunctionsOf(env.name, [...specs]).map(({ manifest: m }) => ({
     name: m.name,
-    functionName: lambdaFunctionName(env.name, m.sid, m.name),
-    repositoryName: lambdaRepositoryName(env.name, m.sid, m.name),
+    functionName: containerFunctionName(env.name, m.sid, m.name),
+    repositoryName: containerFunctionRepositoryName(env.name, m.sid, m.name),
     parameterName: imageTagParameterName(env.name, m.sid, m.name),
     sid: m.sid,
     ticket: m.ticket,

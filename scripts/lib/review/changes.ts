@@ -10,12 +10,13 @@
 export type Json = Record<string, any>;
 
 /** What a plan does to one resource, as a reviewer names it. */
-export enum ChangeAction {
-  CREATE = "create",
-  UPDATE = "update",
-  DELETE = "delete",
-  REPLACE = "replace",
-}
+export const ChangeAction = {
+  CREATE: "create",
+  UPDATE: "update",
+  DELETE: "delete",
+  REPLACE: "replace",
+} as const;
+export type ChangeAction = (typeof ChangeAction)[keyof typeof ChangeAction];
 
 /** Order of the counts in a stack's header line and of the sections below it. */
 export const ACTION_ORDER: readonly ChangeAction[] = [ChangeAction.CREATE, ChangeAction.UPDATE, ChangeAction.DELETE, ChangeAction.REPLACE];

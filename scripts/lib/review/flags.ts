@@ -5,18 +5,19 @@
  */
 import { ChangeAction, isTagOnly, stableJson, TAG_ATTRIBUTES, type Json, type ResourceChange } from "./changes";
 
-export enum FlagKind {
+export const FlagKind = {
   /** A delete or replacement loses data or a name others depend on. */
-  DATA_LOSS = "data-loss",
+  DATA_LOSS: "data-loss",
   /** A delete or replacement takes access away from people or workflows. */
-  ACCESS_LOSS = "access-loss",
+  ACCESS_LOSS: "access-loss",
   /** An update of something an application team or the release flow owns. */
-  OWNED_UPDATE = "owned-update",
+  OWNED_UPDATE: "owned-update",
   /** Many resources change only their tags (default tags changed). */
-  TAG_ONLY = "tag-only",
+  TAG_ONLY: "tag-only",
   /** A delete and a create of the same type and shape: a renamed construct id. */
-  RENAME = "rename",
-}
+  RENAME: "rename",
+} as const;
+export type FlagKind = (typeof FlagKind)[keyof typeof FlagKind];
 
 export interface Flag {
   kind: FlagKind;

@@ -8,12 +8,13 @@ import { ACTION_ORDER, ChangeAction, countByAction, isTagOnly, readPlan, type At
 import { flagsOf, ownershipFromStacks, tagDifferences, type Flag } from "./flags";
 
 /** Where a plan came from; the label says it, so nobody mistakes an offline plan for AWS's view. */
-export enum PlanSource {
+export const PlanSource = {
   /** The head configuration planned against the base's crafted applied state, without AWS. */
-  OFFLINE = "offline",
+  OFFLINE: "offline",
   /** `terraform plan` against the real state and AWS. */
-  AWS = "aws",
-}
+  AWS: "aws",
+} as const;
+export type PlanSource = (typeof PlanSource)[keyof typeof PlanSource];
 
 /** GitHub's maximum comment body, in characters. */
 export const COMMENT_LIMIT = 65_536;
