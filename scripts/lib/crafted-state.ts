@@ -52,12 +52,26 @@ function placeholder(type: unknown, name: string, address: string): unknown {
   return null;
 }
 
+/**
+ * What AWS leaves in attributes the configuration does not set, where a placeholder would be refused by the
+ * provider's own checks in the next plan. These are optional and computed, so the first plan only says "known after
+ * apply":
+ * - aws_sns_topic.fifo_throughput_scope: a standard topic has none, and the provider refuses any value unless
+ *   fifo_topic is set ("FIFO throughput scope can only be set for FIFO topics";
+ *   https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/sns_topic#fifo_throughput_scope-1,
+ *   check in https://github.com/hashicorp/terraform-provider-aws/blob/v5.100.0/internal/service/sns/topic.go).
+ */
+export const UNSET_BY_AWS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  aws_sns_topic: { fifo_throughput_scope: "" },
+};
+
 /** Fills unknown values in a planned object using the block schema. */
 function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, block: Json, address: string): Json {
   const out: Json = { ...(value ?? {}) };
+  const unset = UNSET_BY_AWS[address.split(".")[0]] ?? {};
   for (const [name, attr] of Object.entries<Json>(block.attributes ?? {})) {
     const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
-    if (u === true) out[name] = placeholder(attr.type, name, address);
+    if (u === true) out[name] = name in unset && !(value && value[name] !== null && value[name] !== undefined) ? unset[name] : placeholder(attr.type, name, address);
     else if (!(name in out)) out[name] = null;
   }
   for (const [name, nested] of Object.entries<Json>(block.block_types ?? {})) {
