@@ -124,6 +124,6 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
     expect(fn.comment).toBe("SHOP-1 response headers, now with HSTS"); // the configuration did change
     const r = review(head);
     expect(r.counts).toEqual({ create: 0, update: 0, delete: 0, replace: 0 });
-    expect(r.markdown).toBe(`<!-- edge-review:${ENV} -->\n**${ENV}**: no changes · _offline plan against the base branch \`main\` (no AWS account read: the base's applied state is crafted, values AWS computes are placeholders)_`);
+    expect(r.markdown).toBe(`<!-- edge-review:${ENV} -->\n**${ENV}**: no changes · _offline plan against the base branch \`main\` (no AWS account read: the base's applied state is crafted, values only AWS knows are shown as (computed by AWS))_`);
   });
 });

@@ -20,6 +20,7 @@ import {
   type Json,
   type PlanResult,
 } from "./terraform";
+import { placeholder } from "./placeholders";
 
 
 let providerSchemaCache: Json | undefined;
@@ -36,20 +37,6 @@ export function awsProviderSchema(dir: string): Json {
   }
   providerSchemaCache = JSON.parse(readFileSync(file, "utf8"));
   return providerSchemaCache!;
-}
-
-/** A value of the attribute's type standing in for what AWS would have returned. */
-function placeholder(type: unknown, name: string, address: string): unknown {
-  // Providers parse ARNs they receive (a function ARN in a distribution's function_association), so ARNs must look like ARNs.
-  if (type === "string" && (name === "arn" || name.endsWith("_arn")))
-    return `arn:aws:${address.split("_")[1] ?? "service"}::000000000000:${address}.${name}`.replace(/[^A-Za-z0-9._/:-]/g, "_");
-  if (type === "string" && name.endsWith("_time")) return "2026-01-01T00:00:00Z";
-  if (type === "string") return `${address}.${name}`.replace(/[^A-Za-z0-9._/-]/g, "_");
-  if (type === "number") return 0;
-  if (type === "bool") return false;
-  if (Array.isArray(type) && (type[0] === "list" || type[0] === "set")) return [];
-  if (Array.isArray(type) && type[0] === "map") return {};
-  return null;
 }
 
 /**

@@ -47,7 +47,8 @@ describe("reading a plan", () => {
       ),
     }).markdown;
     expect(md).toContain("`value`: _(sensitive)_ → _(sensitive)_");
-    expect(md).toContain('"MODE":"a"');
+    expect(md).toContain('`environment[0].variables.MODE`: `"a"` → `"b"`');
+    expect(md).toContain("`environment[0].variables.TOKEN`: _(sensitive)_ → _(sensitive)_");
     for (const secret of ["old-secret", "new-secret", "t0ken"]) expect(md).not.toContain(secret);
   });
 });
@@ -71,7 +72,7 @@ describe("rendering a stack", () => {
     const order = ["**Replace", "**Delete", "**Create", "**Update"].map((s) => md.indexOf(s));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(md).toContain('- `aws_iam_role.u`: `description`: `"a"` → `"b"`');
-    expect(md).toContain('- `aws_s3_bucket.r`: forced by `bucket`; `bucket`: `"a"` → `"b"`');
+    expect(md).toContain('- `aws_s3_bucket.r`: forced by `bucket` (delete, then create: nothing serves in between); `bucket`: `"a"` → `"b"`');
   });
 
   test("a stack without changes is one line after its marker", () => {
