@@ -14,8 +14,9 @@ import { PROJECT_ROOT, prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../te
 import { stableJson, type Json } from "./changes";
 import { PlanSource, type StackPlan } from "./markdown";
 
-/** A problem the user can fix (bad ref, synth failure); the CLI prints its message without a stack trace. */
-export class ReviewError extends Error {}
+import { ReviewError } from "./errors";
+
+export { ReviewError };
 
 export type Stacks = Record<string, Json>;
 
