@@ -166,8 +166,10 @@ function renderChange(c: ResourceChange, ctx: Ctx): string {
       if (!ctx.withDetails || !others.length) return others.length ? `${head} · ${others.length} other values change` : head;
       return `${head}\n  ${details(`${others.length} other changed values`, others.map((a) => `- ${attributeLine(a, true)}`).join("\n")).replace(/\n/g, "\n  ")}`;
     }
-    case ChangeAction.DELETE:
-      return `- ${title(c, ctx)}${c.before && typeof c.before.name === "string" ? ` (${code(c.before.name)})` : ""}`;
+    case ChangeAction.DELETE: {
+      const reason = c.reason && ACTION_REASONS[c.reason] ? `: ${ACTION_REASONS[c.reason]}` : "";
+      return `- ${title(c, ctx)}${c.before && typeof c.before.name === "string" ? ` (${code(c.before.name)})` : ""}${reason}`;
+    }
     case ChangeAction.FORGET:
       return `- ${title(c, ctx)}${c.before && typeof c.before.name === "string" ? ` (${code(c.before.name)})` : ""}: removed from the state only; it stays in AWS and nobody manages it any more`;
     case ChangeAction.MOVE:
