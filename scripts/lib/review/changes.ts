@@ -397,8 +397,8 @@ export function lineDiff(before: string[], after: string[], context = 2): string
       out.push(`  ${before[i]}`);
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) out.push(`+ ${after[j++]}`);
-    else out.push(`- ${before[i++]}`);
+    } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) out.push(`- ${before[i++]}`);
+    else out.push(`+ ${after[j++]}`);
   }
   const keep = out.map((_l, k) => out.slice(Math.max(0, k - context), k + context + 1).some((x) => !x.startsWith("  ")));
   const shortened: string[] = [];
