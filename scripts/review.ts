@@ -149,6 +149,8 @@ export async function main(argv: string[]): Promise<number> {
       log(`wrote ${args.out}`);
     }
     if (!args.out && !args.outDir) process.stdout.write(review.markdown);
+    // The failed stacks' sections say why; the others are posted as usual, so CI still comments them.
+    for (const s of review.stacks.filter((r) => r.failed)) log(`${s.env}: not reviewed, its plan failed (the section says why)`);
     return 0;
   } catch (err) {
     // Terraform's own diagnostics and git's messages are the useful part; a stack trace is not.

@@ -35,6 +35,8 @@ export interface StackPlan {
   headStack?: Json;
   /** Synthesized base stack, for what was owned elsewhere before this change; optional. */
   baseStack?: Json;
+  /** Why this stack could not be planned; its section says so and the other stacks render as usual. */
+  error?: string;
 }
 
 export interface RenderedStack {
@@ -46,6 +48,8 @@ export interface RenderedStack {
   flags: Flag[];
   /** Whether details or resources were left out to fit the limit. */
   truncated: boolean;
+  /** Whether the stack could not be planned (its section says why). */
+  failed?: boolean;
 }
 
 /** The hidden marker of a stack's comment; stable across pushes. */
@@ -279,6 +283,7 @@ function routingChanges(changes: ResourceChange[], ctx: Ctx): string[] {
 
 /** One stack's section, at most `limit` characters: details are dropped first, then resources, and it says so. */
 export function renderStack(s: StackPlan, limit = COMMENT_LIMIT): RenderedStack {
+  if (s.error) return renderFailed(s, limit);
   const changes = readPlan(s.plan, { placeholders: s.source !== PlanSource.AWS });
   const counts = countByAction(changes);
   const flags = flagsOf(changes, ownershipFromStacks(s.headStack, s.baseStack));
@@ -313,10 +318,19 @@ export function renderStack(s: StackPlan, limit = COMMENT_LIMIT): RenderedStack 
   return { ...base, markdown: best, truncated: true };
 }
 
+/** The section of a stack that could not be planned: the header says so, the reason follows (Terraform's words). */
+function renderFailed(s: StackPlan, limit: number): RenderedStack {
+  const counts = countByAction([]);
+  const reason = fence("text", s.error!.split("\n"));
+  const markdown = [markerOf(s.env), `### ${s.env}: not reviewed ⚠`, `_${sourceLabel(s)}_`, "", "The plan of this stack failed, so nothing of it is shown; the other stacks are reviewed as usual. Terraform said:", "", reason].join("\n");
+  return { env: s.env, marker: markerOf(s.env), counts, flags: [], markdown: markdown.slice(0, limit), truncated: markdown.length > limit, failed: true };
+}
+
 /** Every stack's section, and the whole review as one document (for `--out` and the job summary). */
 export function renderReview(stacks: StackPlan[], limit = COMMENT_LIMIT): { stacks: RenderedStack[]; markdown: string } {
   const rendered = stacks.map((s) => renderStack(s, limit));
   const total = rendered.reduce((n, r) => n + r.flags.length, 0);
-  const heading = `## Infrastructure review: ${rendered.length} stack${rendered.length === 1 ? "" : "s"}${total ? ` · ${total} flag${total === 1 ? "" : "s"} ⚠` : ""}`;
+  const failed = rendered.filter((r) => r.failed).length;
+  const heading = `## Infrastructure review: ${rendered.length} stack${rendered.length === 1 ? "" : "s"}${total ? ` · ${total} flag${total === 1 ? "" : "s"} ⚠` : ""}${failed ? ` · ${failed} not reviewed ⚠` : ""}`;
   return { stacks: rendered, markdown: [heading, ...rendered.map((r) => r.markdown)].join("\n\n") + "\n" };
 }
