@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { readPlan } from "../scripts/lib/review/changes";
 import { PlanSource, renderStack } from "../scripts/lib/review/markdown";
 import { readPlanFile } from "../scripts/lib/review/plan-file";
-import { hasPlaceholder } from "../scripts/lib/placeholders";
+import { showsCraftedValue } from "../scripts/lib/placeholders";
 
 const PLANS = path.join(__dirname, "fixtures", "real", "plans");
 const review = (file: string) => {
@@ -36,7 +36,7 @@ describe("real plans (terraform show -json from public test data)", () => {
     expect(Object.fromEntries(Object.entries(r.counts).filter(([, n]) => n > 0))).toEqual(counts);
     for (const e of expected) expect(r.markdown).toMatch(typeof e === "string" ? new RegExp(e.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : e);
     expect(r.markdown).not.toMatch(/\bnull\b/);
-    expect(hasPlaceholder(r.markdown)).toBe(false);
+    expect(showsCraftedValue(r.markdown)).toBe(false);
     // Sensitive values never show.
     const secrets = r.changes.flatMap((c) => Object.entries(c.before ?? {}).filter(([k]) => JSON.stringify(r.plan.resource_changes.find((rc: { address: string }) => rc.address === c.address)?.change.before_sensitive ?? {}).includes(`"${k}":true`)).map(([, v]) => v));
     for (const s of secrets) if (typeof s === "string" && s.length > 3) expect(r.markdown).not.toContain(s);

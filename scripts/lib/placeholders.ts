@@ -48,3 +48,12 @@ export function withoutPlaceholders(text: string): string {
   if (text === PLACEHOLDER_TIME) return COMPUTED_BY_AWS;
   return text.replace(PLACEHOLDER_PATTERN, COMPUTED_BY_AWS);
 }
+
+/**
+ * Whether rendered text (a review) shows a crafted value: an ARN in the placeholder account, the crafted timestamp,
+ * a quoted value that is a resource address, or an address with an attribute (`aws_x.y.mfa_delete`). Plain addresses
+ * (`aws_s3_bucket.site-web_bucket_1A2B`) are how a review names resources, so they do not count.
+ */
+export function showsCraftedValue(text: string): boolean {
+  return new RegExp(`${PLACEHOLDER_ACCOUNT}|${PLACEHOLDER_TIME}|"aws_[a-z0-9_]+\\.|\\baws_[a-z0-9_]+\\.[A-Za-z0-9_-]+\\.[a-z][a-z0-9_]*`).test(text);
+}

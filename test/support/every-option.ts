@@ -127,11 +127,12 @@ export const PASS_THROUGH = "function handler(event) {\n  return event.request;\
 export const KVS_READER = "import cf from 'cloudfront';\nconst kvs = cf.kvs();\nasync function handler(event) {\n  const r = event.request;\n  if (await kvs.exists(r.uri)) r.uri = await kvs.get(r.uri);\n  return r;\n}\n";
 
 /** The every-option environment with its functions, synthesized: `{ every: cdk.tf.json }`. */
-export function synthesizeEveryOption(input: EnvironmentInput = everyOptionInput()): Record<string, StackJson> {
+export function synthesizeEveryOption(input: EnvironmentInput = everyOptionInput(), extraFunctions: { manifest: EnvironmentInput; code?: string }[] = []): Record<string, StackJson> {
   const env = validateEnvironments([{ file: `environments/${input.name}.json`, input }])[0];
   const cf2 = functionSources([
     { manifest: { ticket: "SHOP-1", name: "redirects", sid: "shop", environments: [input.name], runtime: "cloudfront-js-2.0", owner: "infra", comment: "redirects", keyValueStore: { name: "redirects" }, associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }] }, code: KVS_READER },
     { manifest: { ticket: "SHOP-2", name: "headers", sid: "shop", environments: [input.name], runtime: "cloudfront-js-2.0", owner: "app", associations: [{ site: "web", behavior: "/assets/*", eventType: "viewer-response" }] }, code: "function handler(event) {\n  return event.response;\n}\n" },
+    ...extraFunctions,
   ]);
   const lambda = functionSources([
     { manifest: { ticket: "MEDIA-1", name: "thumbs", sid: "media", environments: [input.name], owner: "app", memory: 1024, timeout: 20, imagesToKeep: 10, environmentVariables: { MAX_WIDTH: "1200" }, origin: { site: "lp", pathPattern: "/thumbnails/*" } } },
