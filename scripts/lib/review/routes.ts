@@ -32,6 +32,8 @@ export interface DistributionRoutes {
   routes: Route[];
   /** Whether a continuous deployment policy (a staging distribution) is attached. */
   continuousDeployment: boolean;
+  /** Whether this is the staging distribution of a continuous deployment. */
+  staging?: boolean;
 }
 
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v : v && typeof v === "object" ? [v as Json] : []);
@@ -39,7 +41,8 @@ const list = (v: unknown): Json[] => (Array.isArray(v) ? v : v && typeof v === "
 /** `${aws_cloudfront_function.x.arn}` -> ["aws_cloudfront_function", "x", "arn"]; also a crafted placeholder ARN. */
 function referenceOf(value: unknown): [string, string, string] | undefined {
   if (typeof value !== "string") return undefined;
-  const m = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}/.exec(value) ?? /::000000000000:([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/.exec(value);
+  // Inside an interpolation, possibly wrapped in functions (`${replace(aws_lambda_function_url.x.function_url, ...)}`).
+  const m = (value.includes("${") ? /\b(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)/.exec(value) : null) ?? /::000000000000:([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/.exec(value);
   return m ? [m[1], m[2], m[3]] : undefined;
 }
 
@@ -107,6 +110,7 @@ export function distributionRoutes(values: Json, stack?: Json): DistributionRout
   return {
     routes: [...list(values.ordered_cache_behavior).map((b) => behavior(b, String(b.path_pattern))), ...list(values.default_cache_behavior).map((b) => behavior(b, "*"))],
     continuousDeployment: typeof values.continuous_deployment_policy_id === "string" && values.continuous_deployment_policy_id !== "",
+    staging: values.staging === true,
   };
 }
 
@@ -121,7 +125,8 @@ function text(s: string): string {
 function sideLines(prefix: string, d: DistributionRoutes): string[] {
   const lines: string[] = [];
   const origins = [...new Set(d.routes.map((r) => r.origin))];
-  lines.push(`    ${prefix}v(["viewer${d.continuousDeployment ? "<br/>(continuous deployment: staging gets a share)" : ""}"])`);
+  const viewer = d.staging ? "viewer sent to staging by the continuous deployment policy" : `viewer${d.continuousDeployment ? "<br/>(continuous deployment: the policy sends some to staging)" : ""}`;
+  lines.push(`    ${prefix}v(["${viewer}"])`);
   d.routes.forEach((r, i) => {
     const fns = r.functions.map((f) => `<br/>${text(f.event)}: ${text(f.name)}${f.owner ? ` (${f.owner})` : ""}`).join("");
     lines.push(`    ${prefix}b${i}["${i + 1}. ${text(r.pathPattern)}${fns}"]`);
@@ -148,7 +153,7 @@ export function routingDiagram(after: DistributionRoutes | undefined, before?: D
 export function stackDistributions(stack: Json): { id: string; title: string; routes: DistributionRoutes }[] {
   return Object.entries<Json>(stack.resource?.aws_cloudfront_distribution ?? {}).map(([id, d]) => ({
     id,
-    title: typeof d.comment === "string" && d.comment && !d.comment.includes("${") ? d.comment : (d["//"]?.metadata?.path ?? id),
+    title: `${typeof d.comment === "string" && d.comment && !d.comment.includes("${") ? d.comment : (d["//"]?.metadata?.path ?? id)}${d.staging === true ? " (staging)" : ""}`,
     routes: distributionRoutes(d, stack),
   }));
 }
