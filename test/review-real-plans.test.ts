@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { readPlan } from "../scripts/lib/review/changes";
 import { PlanSource, renderStack } from "../scripts/lib/review/markdown";
-import { readPlanFile } from "../scripts/lib/review/plan-file";
+import { isValidatePlan, readPlanFile } from "../scripts/lib/review/plan-file";
 import { showsCraftedValue } from "../scripts/lib/placeholders";
 
 const PLANS = path.join(__dirname, "fixtures", "real", "plans");
@@ -71,4 +71,15 @@ describe("a file that is not a plan: one line naming the file and what is wrong"
       expect((err as Error).constructor.name).toBe("ReviewError");
     }
   });
+});
+
+test("a plan npm run validate made (dummy credentials in its provider configuration) is labelled offline, not a plan against AWS", () => {
+  const plan = { ...readPlanFile(path.join(PLANS, "tf-plan-format-update.json")) };
+  expect(isValidatePlan(plan)).toBe(false);
+  // What toOfflineConfig writes into every stack `npm run validate` plans, as `terraform show -json` records it.
+  plan.configuration = { provider_config: { aws: { name: "aws", expressions: { access_key: { constant_value: "offline" }, skip_credentials_validation: { constant_value: true } } } } };
+  expect(isValidatePlan(plan)).toBe(true);
+  const md = renderStack({ env: "dev", source: PlanSource.VALIDATE, plan }).markdown;
+  expect(md).toContain("_offline plan from `npm run validate` (dummy credentials and a local state, no AWS account read: not a plan against AWS)_");
+  expect(md).not.toContain("plan against AWS (real state");
 });
