@@ -32,14 +32,6 @@ export const PLACEHOLDER_PATTERN = new RegExp(
   "g",
 );
 
-/** Whether a value is (or contains) a crafted placeholder string. */
-export function hasPlaceholder(value: unknown): boolean {
-  if (typeof value === "string") return value === PLACEHOLDER_TIME || new RegExp(PLACEHOLDER_PATTERN.source).test(value);
-  if (Array.isArray(value)) return value.some(hasPlaceholder);
-  if (value && typeof value === "object") return Object.values(value).some(hasPlaceholder);
-  return false;
-}
-
 /** What a reviewer reads in place of a crafted value. */
 export const COMPUTED_BY_AWS = "(computed by AWS)";
 

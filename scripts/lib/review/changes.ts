@@ -7,7 +7,7 @@
  *
  * Plan JSON format: https://developer.hashicorp.com/terraform/internals/json-format#change-representation
  */
-import { COMPUTED_BY_AWS, hasPlaceholder, PLACEHOLDER_TIME, withoutPlaceholders } from "../placeholders";
+import { COMPUTED_BY_AWS, PLACEHOLDER_TIME, withoutPlaceholders } from "../placeholders";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
@@ -490,9 +490,4 @@ export const TAG_ATTRIBUTES = ["tags", "tags_all"];
 /** Whether an update changes nothing but tags. */
 export function isTagOnly(c: ResourceChange): boolean {
   return c.action === ChangeAction.UPDATE && c.attributes.length > 0 && c.attributes.every((a) => TAG_ATTRIBUTES.includes(a.name));
-}
-
-/** Whether a value shown to a reviewer is a crafted placeholder anywhere inside (for checks and tests). */
-export function showsPlaceholder(value: unknown): boolean {
-  return hasPlaceholder(value);
 }
