@@ -27,6 +27,7 @@ const cases: [string, Record<string, number>, (string | RegExp)[]][] = [
   ["tf-plan-format-delete-create.json", { replace: 1 }, ["forced by `triggers` (delete, then create", "`triggers.always_run`: `\"2024-10-25T21:40:19Z\"` → _(known after apply)_"]],
   ["tf-plan-format-sensitive.json", { replace: 1 }, ["forced by `length`", "`length`: `4` → `8`", "`hex`: _(sensitive)_ → _(known after apply)_"]],
   ["tf-plan-format-no-op.json", {}, [/^<!-- edge-review:real -->\n\*\*real\*\*: no changes/]],
+  ["tf-summarize-example.json", { create: 7 }, ["- `module.github[\"demo-repository\"].github_branch.development`", "| `topics` | `[\"summary\",\"terraform\"]` |", "_Not counted: 1 unchanged._"]],
   ["tf-plan-format-update.json", { update: 1 }, ["`input`: `\"foo\"` → `\"bar\"`", "`output`: `\"foo\"` → _(known after apply)_"]],
 ];
 
