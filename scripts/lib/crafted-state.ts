@@ -45,7 +45,7 @@ export function awsProviderSchema(dir: string): Json {
  * apply":
  * - aws_sns_topic.fifo_throughput_scope: a standard topic has none, and the provider refuses any value unless
  *   fifo_topic is set ("FIFO throughput scope can only be set for FIFO topics";
- *   https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/sns_topic#fifo_throughput_scope-1,
+ *   https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/sns_topic,
  *   check in https://github.com/hashicorp/terraform-provider-aws/blob/v5.100.0/internal/service/sns/topic.go).
  */
 export const UNSET_BY_AWS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {

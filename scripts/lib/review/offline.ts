@@ -12,9 +12,8 @@ import * as path from "node:path";
 import { appliedState } from "../crafted-state";
 import { PROJECT_ROOT, prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../terraform";
 import { stableJson, type Json } from "./changes";
-import { PlanSource, type StackPlan } from "./markdown";
-
 import { ReviewError } from "./errors";
+import { PlanSource, type StackPlan } from "./markdown";
 
 export { ReviewError };
 
