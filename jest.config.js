@@ -3,7 +3,7 @@ const { existsSync } = require("node:fs");
 
 module.exports = {
   testEnvironment: "node",
-  roots: ["test", "modules", "functions", "config", "environments", "stacks", "toolchain"].filter((d) => existsSync(`${__dirname}/${d}`)).map((d) => `<rootDir>/${d}`),
+  roots: ["test", "modules", "functions", "config", "environments", "stacks", "toolchain", "scripts"].filter((d) => existsSync(`${__dirname}/${d}`)).map((d) => `<rootDir>/${d}`),
   testMatch: ["**/*.test.ts", "**/*.spec.ts"],
   transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   transformIgnorePatterns: ["/node_modules/"],

@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { PlanSource, renderReview, type StackPlan } from "./lib/review/markdown";
 import { baseStacks, offlineReview, ReviewError, synthesizeTree } from "./lib/review/offline";
 import { isHelp } from "./lib/cli";
+import { isValidatePlan, readPlanFile } from "./lib/review/plan-file";
 import { offlineUnavailableReason, PROJECT_ROOT } from "./lib/terraform";
 
 const USAGE = `usage:
@@ -59,7 +60,6 @@ export function parseArgs(argv: string[]): { args: ReviewArgs; problems: string[
         const v = value();
         const m = v ? /^([a-z][a-z0-9]{1,9})=(.+)$/.exec(v) : null;
         if (v && !m) problems.push(`--plan ${v}: expected <env>=<plan.json> (the output of terraform show -json)`);
-        else if (m && !existsSync(m[2])) problems.push(`--plan ${v}: file ${m[2]} does not exist`);
         else if (m) args.plans.push({ env: m[1], file: m[2] });
         break;
       }
@@ -121,14 +121,12 @@ async function offline(args: ReviewArgs): Promise<StackPlan[]> {
 function real(args: ReviewArgs): StackPlan[] {
   const stacksDir = args.stacksDir ?? path.join(PROJECT_ROOT, "cdktf.out", "stacks");
   return args.plans.map(({ env, file }) => {
-    const plan = readJson(file, `--plan ${env}=${file} (pass terraform show -json <planfile>)`);
-    if (!Array.isArray(plan.resource_changes) && !plan.format_version)
-      throw new ReviewError(`--plan ${env}=${file}: not a Terraform plan (no format_version or resource_changes); pass terraform show -json <planfile>`);
+    const plan = readPlanFile(file, `--plan ${env}=${file}`);
     const synthesized = path.join(stacksDir, env, "cdk.tf.json");
     return {
       env,
       plan,
-      source: PlanSource.AWS,
+      source: isValidatePlan(plan) ? PlanSource.VALIDATE : PlanSource.AWS,
       headStack: existsSync(synthesized) ? readJson(synthesized, `synthesized stack ${synthesized}`) : undefined,
     };
   });
@@ -156,6 +154,8 @@ export async function main(argv: string[]): Promise<number> {
       log(`wrote ${args.out}`);
     }
     if (!args.out && !args.outDir) process.stdout.write(review.markdown);
+    // The failed stacks' sections say why; the others are posted as usual, so CI still comments them.
+    for (const s of review.stacks.filter((r) => r.failed)) log(`${s.env}: not reviewed, its plan failed (the section says why)`);
     return 0;
   } catch (err) {
     // Terraform's own diagnostics and git's messages are the useful part; a stack trace is not.

@@ -20,6 +20,7 @@ import {
   type Json,
   type PlanResult,
 } from "./terraform";
+import { placeholder } from "./placeholders";
 
 
 let providerSchemaCache: Json | undefined;
@@ -38,26 +39,26 @@ export function awsProviderSchema(dir: string): Json {
   return providerSchemaCache!;
 }
 
-/** A value of the attribute's type standing in for what AWS would have returned. */
-function placeholder(type: unknown, name: string, address: string): unknown {
-  // Providers parse ARNs they receive (a function ARN in a distribution's function_association), so ARNs must look like ARNs.
-  if (type === "string" && (name === "arn" || name.endsWith("_arn")))
-    return `arn:aws:${address.split("_")[1] ?? "service"}::000000000000:${address}.${name}`.replace(/[^A-Za-z0-9._/:-]/g, "_");
-  if (type === "string" && name.endsWith("_time")) return "2026-01-01T00:00:00Z";
-  if (type === "string") return `${address}.${name}`.replace(/[^A-Za-z0-9._/-]/g, "_");
-  if (type === "number") return 0;
-  if (type === "bool") return false;
-  if (Array.isArray(type) && (type[0] === "list" || type[0] === "set")) return [];
-  if (Array.isArray(type) && type[0] === "map") return {};
-  return null;
-}
+/**
+ * What AWS leaves in attributes the configuration does not set, where a placeholder would be refused by the
+ * provider's own checks in the next plan. These are optional and computed, so the first plan only says "known after
+ * apply":
+ * - aws_sns_topic.fifo_throughput_scope: a standard topic has none, and the provider refuses any value unless
+ *   fifo_topic is set ("FIFO throughput scope can only be set for FIFO topics";
+ *   https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/sns_topic,
+ *   check in https://github.com/hashicorp/terraform-provider-aws/blob/v5.100.0/internal/service/sns/topic.go).
+ */
+export const UNSET_BY_AWS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  aws_sns_topic: { fifo_throughput_scope: "" },
+};
 
 /** Fills unknown values in a planned object using the block schema. */
 function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, block: Json, address: string): Json {
   const out: Json = { ...(value ?? {}) };
+  const unset = UNSET_BY_AWS[address.split(".")[0]] ?? {};
   for (const [name, attr] of Object.entries<Json>(block.attributes ?? {})) {
     const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
-    if (u === true) out[name] = placeholder(attr.type, name, address);
+    if (u === true) out[name] = name in unset && !(value && value[name] !== null && value[name] !== undefined) ? unset[name] : placeholder(attr.type, name, address);
     else if (!(name in out)) out[name] = null;
   }
   for (const [name, nested] of Object.entries<Json>(block.block_types ?? {})) {

@@ -16,6 +16,8 @@ export const FlagKind = {
   TAG_ONLY: "tag-only",
   /** A delete and a create of the same type and shape: a renamed construct id. */
   RENAME: "rename",
+  /** Removed from the state but left in AWS (`removed` with `destroy = false`): nobody manages it any more. */
+  FORGOTTEN: "forgotten",
 } as const;
 export type FlagKind = (typeof FlagKind)[keyof typeof FlagKind];
 
@@ -153,18 +155,24 @@ export function flagsOf(changes: ResourceChange[], own: Ownership): Flag[] {
     } else if (destroys && ACCESS_BEARING[c.type]) {
       flags.push({ kind: FlagKind.ACCESS_LOSS, addresses: [c.address], message: `\`${c.address}\`${nameOf(c)} is ${c.action === ChangeAction.DELETE ? "deleted" : "replaced"}: ${ACCESS_BEARING[c.type]}.` });
     }
-    if (c.action !== ChangeAction.UPDATE && c.action !== ChangeAction.REPLACE) continue;
+    if (c.action === ChangeAction.FORGET)
+      flags.push({
+        kind: FlagKind.FORGOTTEN,
+        addresses: [c.address],
+        message: `\`${c.address}\`${nameOf(c)} leaves the state but stays in AWS: no stack manages it from now on (it keeps running and costing, and its drift is nobody's); delete it by hand or adopt it in another stack with an \`import\` block.`,
+      });
+    if (c.action !== ChangeAction.UPDATE && c.action !== ChangeAction.REPLACE && c.action !== ChangeAction.IMPORT) continue;
     if (isAppOwnedFunction(c, own)) {
       flags.push({
         kind: FlagKind.OWNED_UPDATE,
         addresses: [c.address],
-        message: `\`${c.address}\`${nameOf(c)} is owned by its application team, yet the plan ${c.action === ChangeAction.UPDATE ? "updates" : "replaces"} it (${c.attributes.map((a) => `\`${a.name}\``).join(", ") || "computed values"}): the provider would publish or revert the team's code; this should never appear, so check the manifest's \`owner\` and the function's \`ignore_changes\`.`,
+        message: `\`${c.address}\`${nameOf(c)} is owned by its application team, yet the plan ${c.action === ChangeAction.UPDATE ? "updates" : "replaces"} it (${[...new Set(c.attributes.map((a) => `\`${a.name}\``))].join(", ") || "computed values"}): the provider would publish or revert the team's code; this should never appear, so check the manifest's \`owner\` and the function's \`ignore_changes\`.`,
       });
       continue;
     }
     // Attributes the base ignored (someone else owns them) that the head now sets: applying reverts their work.
     const owned = own.baseIgnored(c.previousAddress ?? c.address) ?? [];
-    const reverted = c.attributes.filter((a) => owned.includes(a.name)).map((a) => a.name);
+    const reverted = [...new Set(c.attributes.filter((a) => owned.includes(a.name)).map((a) => a.name))];
     if (reverted.length)
       flags.push({
         kind: FlagKind.OWNED_UPDATE,

@@ -47,7 +47,8 @@ describe("reading a plan", () => {
       ),
     }).markdown;
     expect(md).toContain("`value`: _(sensitive)_ → _(sensitive)_");
-    expect(md).toContain('"MODE":"a"');
+    expect(md).toContain('`environment[0].variables.MODE`: `"a"` → `"b"`');
+    expect(md).toContain("`environment[0].variables.TOKEN`: _(sensitive)_ → _(sensitive)_");
     for (const secret of ["old-secret", "new-secret", "t0ken"]) expect(md).not.toContain(secret);
   });
 });
@@ -71,7 +72,7 @@ describe("rendering a stack", () => {
     const order = ["**Replace", "**Delete", "**Create", "**Update"].map((s) => md.indexOf(s));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(md).toContain('- `aws_iam_role.u`: `description`: `"a"` → `"b"`');
-    expect(md).toContain('- `aws_s3_bucket.r`: forced by `bucket`; `bucket`: `"a"` → `"b"`');
+    expect(md).toContain('- `aws_s3_bucket.r`: forced by `bucket` (delete, then create: nothing serves in between); `bucket`: `"a"` → `"b"`');
   });
 
   test("a stack without changes is one line after its marker", () => {
@@ -126,7 +127,7 @@ describe("rendering a stack", () => {
   });
 
   test("line diffs keep context and mark changes", () => {
-    expect(lineDiff(["a", "b", "c"], ["a", "B", "c"])).toEqual(["  a", "+ B", "- b", "  c"]);
+    expect(lineDiff(["a", "b", "c"], ["a", "B", "c"])).toEqual(["  a", "- b", "+ B", "  c"]);
   });
 });
 
@@ -142,5 +143,105 @@ describe("npm run review arguments", () => {
       args: { base: "main", envs: ["dev", "stg"], plans: [], out: "r.md", cache: true },
       problems: [],
     });
+  });
+});
+
+describe("every action for what it is", () => {
+  test("moved, forget, import, create-before-destroy, delete-then-create, a replacement without replace_paths; no-op and read outside the counts", () => {
+    const r = renderStack({
+      env: "dev",
+      source: PlanSource.AWS,
+      plan: plan(
+        { ...rc("aws_sqs_queue.new", ["no-op"], { name: "q" }, { name: "q" }), previous_address: "aws_sqs_queue.old" },
+        rc("aws_s3_bucket.kept", ["forget"], { bucket: "kept-in-aws" }, null),
+        rc("aws_iam_role.adopted", ["no-op"], { name: "r" }, { name: "r" }, { importing: { id: "r" } }),
+        rc("aws_iam_role.adopted2", ["update"], { name: "r2", description: "a" }, { name: "r2", description: "b" }, { importing: { id: "r2" } }),
+        rc("aws_lambda_function.cbd", ["create", "delete"], { function_name: "f" }, { function_name: "g" }, { replace_paths: [["function_name"]] }),
+        rc("aws_sqs_queue.dtc", ["delete", "create"], { name: "a" }, { name: "b" }, { replace_paths: [["name"]] }),
+        { ...rc("aws_sqs_queue.tainted", ["delete", "create"], { name: "t" }, { name: "t" }), action_reason: "replace_because_tainted" },
+        rc("aws_sqs_queue.same", ["no-op"], { name: "s" }, { name: "s" }),
+        { ...rc("data.aws_caller_identity.c", ["read"], null, {}), mode: "data" },
+      ),
+    });
+    expect(r.counts).toMatchObject({ move: 1, forget: 1, import: 2, replace: 3, create: 0, update: 0, delete: 0 });
+    expect(r.markdown).toContain("### dev: 2 import · 1 move · 1 forget · 3 replace ⚠");
+    expect(r.markdown).toContain("- `aws_sqs_queue.old` → `aws_sqs_queue.new`: moved in the state only, nothing changes in AWS");
+    expect(r.markdown).toContain("- `aws_s3_bucket.kept`: removed from the state only; it stays in AWS and nobody manages it any more");
+    expect(r.flags.find((f) => f.kind === "forgotten")?.message).toContain("`aws_s3_bucket.kept` leaves the state but stays in AWS");
+    expect(r.markdown).toContain("- `aws_iam_role.adopted`: imported from AWS (id `r`), no changes");
+    expect(r.markdown).toContain("- `aws_iam_role.adopted2`: imported from AWS (id `r2`), then updated\n  - `description`: `\"a\"` → `\"b\"`");
+    expect(r.markdown).toContain("- `aws_lambda_function.cbd`: forced by `function_name` (create before destroy: the new one exists before the old one is deleted)");
+    expect(r.markdown).toContain("- `aws_sqs_queue.dtc`: forced by `name` (delete, then create: nothing serves in between)");
+    expect(r.markdown).toContain("- `aws_sqs_queue.tainted`: the plan names no attribute that forces it; Terraform's reason: the resource is tainted");
+    expect(r.markdown).toContain("_Not counted: 1 unchanged · 1 data source read during apply._");
+  });
+});
+
+describe("the change is visible", () => {
+  const behavior = (path_pattern: string, fn?: string) => ({
+    path_pattern,
+    target_origin_id: "s3",
+    cache_policy_id: "658327ea",
+    function_association: fn ? [{ event_type: "viewer-request", function_arn: fn }] : [],
+  });
+  test("nested blocks element by element: an added cache behavior with its function, unknown leaves unknown, known leaves shown", () => {
+    const before = { origin: [{ origin_id: "s3", domain_name: "b.s3.ap-northeast-1.amazonaws.com" }], ordered_cache_behavior: [behavior("/api/*")], default_cache_behavior: [behavior("*")] };
+    const after = { ...before, ordered_cache_behavior: [behavior("/api/*"), behavior("/campaign/*", null as unknown as string)] };
+    after.ordered_cache_behavior[1].function_association = [{ event_type: "viewer-request", function_arn: null as unknown as string }];
+    const unknown = { ordered_cache_behavior: [{}, { function_association: [{ function_arn: true }] }] };
+    const r = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(rc("aws_cloudfront_distribution.d", ["update"], before, after, { after_unknown: unknown })) });
+    expect(r.markdown).toContain('- `aws_cloudfront_distribution.d`\n  - `ordered_cache_behavior["/campaign/*"]`: added\n');
+    expect(r.markdown).toContain('    - `path_pattern`: `"/campaign/*"`');
+    expect(r.markdown).toContain('    - `function_association["viewer-request"].function_arn`: _(known after apply)_');
+    expect(r.markdown).toContain('    - `function_association["viewer-request"].event_type`: `"viewer-request"`');
+    expect(r.markdown).not.toContain('/api/*"]`'); // the unchanged behavior is not listed
+    expect(r.markdown).not.toMatch(/\bnull\b/);
+    expect(r.markdown).toContain("```mermaid");
+    expect(r.markdown).toContain("2. /campaign/*<br/>viewer-request: (known after apply)");
+  });
+
+  test("a removed element and a changed leaf inside a kept one", () => {
+    const before = { ordered_cache_behavior: [behavior("/a/*"), behavior("/b/*")] };
+    const after = { ordered_cache_behavior: [{ ...behavior("/a/*"), target_origin_id: "lambda" }] };
+    const [c] = readPlan(plan(rc("aws_cloudfront_distribution.d", ["update"], before, after)));
+    expect(c.attributes.map((a) => [a.path, a.before.kind, a.after.kind])).toEqual([
+      ['ordered_cache_behavior["/a/*"].target_origin_id', "known", "known"],
+      ['ordered_cache_behavior["/b/*"]', "known", "absent"],
+    ]);
+  });
+
+  test("a block known only after apply is known after apply, never null", () => {
+    const md = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(rc("aws_lambda_function.f", ["update"], { logging_config: [{ log_group: "/aws/lambda/f" }] }, { logging_config: null }, { after_unknown: { logging_config: true } })) }).markdown;
+    expect(md).toContain('`logging_config`: `[{"log_group":"/aws/lambda/f"}]` → _(known after apply)_');
+    expect(md).not.toMatch(/\bnull\b/);
+    const created = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(rc("aws_lambda_function.g", ["create"], null, { function_name: "g", logging_config: [{ log_group: null, log_format: "JSON" }] }, { after_unknown: { logging_config: [{ log_group: true }] } })) }).markdown;
+    expect(created).toMatch(/\| `logging_config` \| `\[\{.*"log_group":"\(known after apply\)".*\}\]` \|/);
+    expect(created).toContain('"log_format":"JSON"');
+    expect(created).not.toMatch(/\bnull\b/);
+  });
+});
+
+describe("documents as documents", () => {
+  const policy = (bucket: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Read", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+  const reordered = (bucket: string) => JSON.stringify({ Statement: [{ Resource: `arn:aws:s3:::${bucket}/*`, Action: "s3:GetObject", Principal: { Service: "cloudfront.amazonaws.com" }, Effect: "Allow", Sid: "Read" }], Version: "2012-10-17" });
+  test("a renamed bucket inside a policy is a two-line diff, keys sorted; a reordered document is no change", () => {
+    const r = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(rc("aws_s3_bucket_policy.p", ["update"], { policy: policy("old-bucket") }, { policy: reordered("new-bucket") })) });
+    expect(r.markdown).toContain("- `aws_s3_bucket_policy.p`\n  - `policy` (document): 2 lines changed");
+    const diff = r.markdown.split("\n").filter((l) => /^ {4}[-+] /.test(l));
+    expect(r.markdown).toMatch(/^ {4}- {7}"Resource": "arn:aws:s3:::old-bucket\/\*",\n {4}\+ {7}"Resource": "arn:aws:s3:::new-bucket\/\*",$/m);
+    expect(diff.length).toBeLessThanOrEqual(2);
+    expect(r.markdown).not.toContain('"Version"'); // unchanged parts beyond one line of context are left out
+    expect(readPlan(plan(rc("aws_s3_bucket_policy.p", ["update"], { policy: policy("b") }, { policy: reordered("b") })))[0].attributes).toEqual([]);
+  });
+
+  test("values the offline review cannot know are (computed by AWS), never the crafted placeholders", () => {
+    const crafted = "arn:aws:cloudfront::000000000000:aws_cloudfront_distribution.site-web_distribution_1A2B.arn";
+    const before = { policy: JSON.stringify({ Statement: [{ Condition: { StringEquals: { "AWS:SourceArn": crafted } }, Resource: "arn:aws:s3:::a/*" }] }), versioning_configuration: [{ status: "Enabled", mfa_delete: "aws_s3_bucket_versioning.x_1.mfa_delete" }] };
+    const after = { policy: JSON.stringify({ Statement: [{ Condition: { StringEquals: { "AWS:SourceArn": crafted } }, Resource: "arn:aws:s3:::b/*" }] }), versioning_configuration: [{ status: "Suspended", mfa_delete: "Disabled" }] };
+    const r = renderStack({ env: "dev", source: PlanSource.OFFLINE, baseRef: "main", plan: plan(rc("aws_s3_bucket_policy.x", ["update"], before, after)) });
+    expect(r.markdown).toContain("(computed by AWS)");
+    expect(r.markdown).toContain('`versioning_configuration[0].mfa_delete`: _(computed by AWS)_ → `"Disabled"`');
+    expect(r.markdown).not.toContain("000000000000");
+    expect(r.markdown).not.toContain("aws_s3_bucket_versioning.x_1.mfa_delete");
   });
 });

@@ -4,7 +4,10 @@
  * attributes whose values change). Each stack's section carries a hidden marker so CI updates its comment in place,
  * and fits in one GitHub comment. Pure functions.
  */
-import { ACTION_ORDER, ChangeAction, countByAction, isTagOnly, readPlan, type AttributeChange, type Json, type ResourceChange, type Shown } from "./changes";
+import { ACTION_ORDER, ACTION_REASONS, ChangeAction, countByAction, isTagOnly, lineDiff, readPlan, ReplaceOrder, uncounted, type AttributeChange, type Json, type ResourceChange, type Shown } from "./changes";
+import { COMPUTED_BY_AWS } from "../placeholders";
+import { distributionRoutes, ROUTING_ATTRIBUTES, routingDiagram } from "./routes";
+import { resourceConfig } from "./flags";
 import { flagsOf, ownershipFromStacks, tagDifferences, type Flag } from "./flags";
 
 /** Where a plan came from; the label says it, so nobody mistakes an offline plan for AWS's view. */
@@ -13,6 +16,8 @@ export const PlanSource = {
   OFFLINE: "offline",
   /** `terraform plan` against the real state and AWS. */
   AWS: "aws",
+  /** A plan `npm run validate` made: dummy credentials, a local state, no AWS account read. */
+  VALIDATE: "validate",
 } as const;
 export type PlanSource = (typeof PlanSource)[keyof typeof PlanSource];
 
@@ -31,6 +36,8 @@ export interface StackPlan {
   headStack?: Json;
   /** Synthesized base stack, for what was owned elsewhere before this change; optional. */
   baseStack?: Json;
+  /** Why this stack could not be planned; its section says so and the other stacks render as usual. */
+  error?: string;
 }
 
 export interface RenderedStack {
@@ -42,6 +49,8 @@ export interface RenderedStack {
   flags: Flag[];
   /** Whether details or resources were left out to fit the limit. */
   truncated: boolean;
+  /** Whether the stack could not be planned (its section says why). */
+  failed?: boolean;
 }
 
 /** The hidden marker of a stack's comment; stable across pushes. */
@@ -50,9 +59,10 @@ export function markerOf(env: string): string {
 }
 
 export function sourceLabel(s: Pick<StackPlan, "source" | "baseRef">): string {
+  if (s.source === PlanSource.VALIDATE) return "offline plan from `npm run validate` (dummy credentials and a local state, no AWS account read: not a plan against AWS)";
   return s.source === PlanSource.AWS
     ? "plan against AWS (real state, refreshed)"
-    : `offline plan against the base branch${s.baseRef ? ` \`${s.baseRef}\`` : ""} (no AWS account read: the base's applied state is crafted, values AWS computes are placeholders)`;
+    : `offline plan against the base branch${s.baseRef ? ` \`${s.baseRef}\`` : ""} (no AWS account read: the base's applied state is crafted, values only AWS knows are shown as (computed by AWS))`;
 }
 
 const SHORT = 100;
@@ -61,6 +71,8 @@ const SHORT = 100;
 export function inline(v: Shown): string {
   if (v.kind === "unknown") return "_(known after apply)_";
   if (v.kind === "sensitive") return "_(sensitive)_";
+  if (v.kind === "computed") return `_${COMPUTED_BY_AWS}_`;
+  if (v.kind === "absent") return "_(none)_";
   const text = JSON.stringify(v.value) ?? "null";
   return code(text.length <= SHORT ? text : `${text.slice(0, SHORT - 1)}…`);
 }
@@ -71,48 +83,13 @@ function code(text: string): string {
   return `${ticks}${ticks.length > 1 ? " " : ""}${text.replace(/\n/g, "⏎")}${ticks.length > 1 ? " " : ""}${ticks}`;
 }
 
-/** A value pretty-printed for a diff block; JSON documents in strings (policies) are expanded. */
+/** A value pretty-printed for a diff block. */
 function pretty(v: Shown): string[] {
-  if (v.kind === "unknown") return ["(known after apply)"];
-  if (v.kind === "sensitive") return ["(sensitive)"];
-  let value = v.value;
-  if (typeof value === "string" && /^\s*[{[]/.test(value)) {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      /* not JSON: shown as the string it is */
-    }
-  }
-  return (typeof value === "string" ? value : JSON.stringify(value, null, 2) ?? "null").split("\n");
+  if (v.kind !== "known") return [inline(v).replace(/_/g, "")];
+  return (typeof v.value === "string" ? v.value : JSON.stringify(v.value, null, 2) ?? "").split("\n");
 }
 
-/** Line diff (longest common subsequence), `-`/`+`/` ` prefixed; long unchanged runs are shortened. */
-export function lineDiff(before: string[], after: string[]): string[] {
-  const n = before.length;
-  const m = after.length;
-  if (n * m > 250_000) return [...before.map((l) => `- ${l}`), ...after.map((l) => `+ ${l}`)];
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = before[i] === after[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && before[i] === after[j]) {
-      out.push(`  ${before[i]}`);
-      i++;
-      j++;
-    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) out.push(`+ ${after[j++]}`);
-    else out.push(`- ${before[i++]}`);
-  }
-  // Keep 2 lines of context around changes.
-  const keep = out.map((_l, k) => out.slice(Math.max(0, k - 2), k + 3).some((x) => !x.startsWith("  ")));
-  const shortened: string[] = [];
-  out.forEach((l, k) => {
-    if (keep[k]) shortened.push(l);
-    else if (keep[k - 1] || k === 0) shortened.push("  …");
-  });
-  return shortened;
-}
+export { lineDiff };
 
 const isLong = (v: Shown) => v.kind === "known" && (JSON.stringify(v.value) ?? "").length > SHORT;
 
@@ -126,9 +103,20 @@ function fence(lang: string, lines: string[]): string {
   return `${ticks}${lang}\n${body}\n${ticks}`;
 }
 
-/** One changed attribute of an update or replacement: `name`: before → after, with a diff when long. */
+/** One changed value of an update or replacement: `path`: before → after, with a diff when long or a document. */
 function attributeLine(a: AttributeChange, withDetails: boolean): string {
-  const line = `\`${a.name}\`: ${inline(a.before)} → ${inline(a.after)}`;
+  if (a.documentDiff) {
+    const changed = a.documentDiff.filter((l) => l.startsWith("+") || l.startsWith("-")).length;
+    const head = `\`${a.path}\` (document): ${changed} line${changed === 1 ? "" : "s"} changed`;
+    return withDetails ? `${head}\n  ${fence("diff", a.documentDiff).replace(/\n/g, "\n  ")}` : head;
+  }
+  if (a.leaves) {
+    const added = a.before.kind === "absent";
+    const head = `\`${a.path}\`: ${added ? "added" : "removed"}`;
+    const rows = a.leaves.map((l) => `  - \`${l.path.slice(a.path.length).replace(/^\./, "")}\`: ${inline(added ? l.after : l.before)}`);
+    return withDetails || rows.length <= 6 ? [head, ...rows].join("\n") : `${head} (${rows.length} values)`;
+  }
+  const line = `\`${a.path}\`: ${inline(a.before)} → ${inline(a.after)}`;
   if (!withDetails || !(isLong(a.before) || isLong(a.after))) return line;
   return `${line}\n  ${details("diff", fence("diff", lineDiff(pretty(a.before), pretty(a.after)))).replace(/\n/g, "\n  ")}`;
 }
@@ -152,45 +140,87 @@ function unknownNote(c: ResourceChange): string {
   return c.unknownAfter.length ? ` · ${c.unknownAfter.length} known after apply` : "";
 }
 
+/** Why a replacement happens, in words: the forcing attributes, or Terraform's reason, or that the plan names none. */
+function replaceWhy(c: ResourceChange): string {
+  if (c.forcedBy.length) return `forced by ${c.forcedBy.map((p) => `\`${p}\``).join(", ")}`;
+  const reason = c.reason ? (ACTION_REASONS[c.reason] ?? c.reason) : undefined;
+  return reason ? `the plan names no attribute that forces it; Terraform's reason: ${reason}` : "the plan names no attribute that forces it";
+}
+
+const ORDER_TEXT: Record<ReplaceOrder, string> = {
+  [ReplaceOrder.CREATE_FIRST]: "create before destroy: the new one exists before the old one is deleted",
+  [ReplaceOrder.DELETE_FIRST]: "delete, then create: nothing serves in between",
+};
+
+/** Changed values as nested lines. */
+function attributeLines(attributes: AttributeChange[], ctx: Ctx): string {
+  return attributes.map((a) => `  - ${attributeLine(a, ctx.withDetails).replace(/\n/g, "\n  ")}`).join("\n");
+}
+
+/** Whether a changed value is (inside) one of the paths that force a replacement. */
+function forces(a: AttributeChange, forcedBy: string[]): boolean {
+  return forcedBy.some((p) => p === a.path || p === a.name || a.path.startsWith(`${p}.`) || a.path.startsWith(`${p}[`) || p.startsWith(`${a.name}.`) || p.startsWith(`${a.name}[`));
+}
+
 function renderChange(c: ResourceChange, ctx: Ctx): string {
   switch (c.action) {
     case ChangeAction.REPLACE: {
-      const forced = c.forcedBy.length ? `forced by ${c.forcedBy.map((p) => `\`${p}\``).join(", ")}` : c.reason ? `(${c.reason})` : "";
-      const forcing = c.attributes.filter((a) => c.forcedBy.some((p) => p === a.name || p.startsWith(`${a.name}.`) || p.startsWith(`${a.name}[`)));
+      const forcing = c.attributes.filter((a) => forces(a, c.forcedBy));
       const others = c.attributes.filter((a) => !forcing.includes(a));
-      const head = `- ${title(c, ctx)}: ${forced}${forcing.map((a) => `; ${attributeLine(a, false)}`).join("")}${unknownNote(c)}`;
-      if (!ctx.withDetails || !others.length) return others.length ? `${head} · ${others.length} other attributes change` : head;
-      return `${head}\n  ${details(`${others.length} other changed attributes`, others.map((a) => `- ${attributeLine(a, true)}`).join("\n")).replace(/\n/g, "\n  ")}`;
+      const head = `- ${title(c, ctx)}: ${replaceWhy(c)} (${ORDER_TEXT[c.replaceOrder ?? ReplaceOrder.DELETE_FIRST]})${forcing.map((a) => `; ${attributeLine(a, false)}`).join("")}${unknownNote(c)}`;
+      if (!ctx.withDetails || !others.length) return others.length ? `${head} · ${others.length} other values change` : head;
+      return `${head}\n  ${details(`${others.length} other changed values`, others.map((a) => `- ${attributeLine(a, true)}`).join("\n")).replace(/\n/g, "\n  ")}`;
     }
-    case ChangeAction.DELETE:
-      return `- ${title(c, ctx)}${c.before && typeof c.before.name === "string" ? ` (${code(c.before.name)})` : ""}`;
+    case ChangeAction.DELETE: {
+      const reason = c.reason && ACTION_REASONS[c.reason] ? `: ${ACTION_REASONS[c.reason]}` : "";
+      return `- ${title(c, ctx)}${c.before && typeof c.before.name === "string" ? ` (${code(c.before.name)})` : ""}${reason}`;
+    }
+    case ChangeAction.FORGET:
+      return `- ${title(c, ctx)}${c.before && typeof c.before.name === "string" ? ` (${code(c.before.name)})` : ""}: removed from the state only; it stays in AWS and nobody manages it any more`;
+    case ChangeAction.MOVE:
+      return `- \`${c.previousAddress}\` → \`${c.address}\`: moved in the state only, nothing changes in AWS`;
     case ChangeAction.CREATE: {
       const head = `- ${title(c, ctx)}`;
       if (!ctx.withDetails || !c.attributes.length) return head;
       const rows = c.attributes.map((a) => `| \`${a.name}\` | ${inline(a.after).replace(/\|/g, "\\|")} |`);
       return `${head}\n  ${details(`${c.attributes.length} attributes${unknownNote(c)}`, ["| attribute | value |", "| --- | --- |", ...rows].join("\n")).replace(/\n/g, "\n  ")}`;
     }
+    case ChangeAction.IMPORT: {
+      const head = `- ${title(c, ctx)}: imported from AWS${c.importId ? ` (id ${code(c.importId)})` : ""}`;
+      return c.attributes.length ? `${head}, then updated${unknownNote(c)}\n${attributeLines(c.attributes, ctx)}` : `${head}, no changes`;
+    }
     case ChangeAction.UPDATE: {
       if (!c.attributes.length) return `- ${title(c, ctx)}: only values known after apply (${c.unknownAfter.map((n) => `\`${n}\``).join(", ")})`;
-      if (c.attributes.length === 1) return `- ${title(c, ctx)}: ${attributeLine(c.attributes[0], ctx.withDetails)}${unknownNote(c)}`;
-      return `- ${title(c, ctx)}${unknownNote(c)}\n${c.attributes.map((a) => `  - ${attributeLine(a, ctx.withDetails).replace(/\n/g, "\n  ")}`).join("\n")}`;
+      if (c.attributes.length === 1 && !c.attributes[0].leaves && !c.attributes[0].documentDiff) return `- ${title(c, ctx)}: ${attributeLine(c.attributes[0], ctx.withDetails)}${unknownNote(c)}`;
+      return `- ${title(c, ctx)}${unknownNote(c)}\n${attributeLines(c.attributes, ctx)}`;
     }
   }
 }
 
 const SECTION_TITLES: Record<ChangeAction, string> = {
-  [ChangeAction.REPLACE]: "Replace (delete, then create)",
+  [ChangeAction.REPLACE]: "Replace",
   [ChangeAction.DELETE]: "Delete",
+  [ChangeAction.FORGET]: "Forget (removed from the state, left in AWS)",
   [ChangeAction.CREATE]: "Create",
+  [ChangeAction.IMPORT]: "Import",
   [ChangeAction.UPDATE]: "Update",
+  [ChangeAction.MOVE]: "Move (state only)",
 };
 
 /** Replacements first: they are the surprises. */
-const SECTION_ORDER: readonly ChangeAction[] = [ChangeAction.REPLACE, ChangeAction.DELETE, ChangeAction.CREATE, ChangeAction.UPDATE];
+const SECTION_ORDER: readonly ChangeAction[] = [
+  ChangeAction.REPLACE,
+  ChangeAction.DELETE,
+  ChangeAction.FORGET,
+  ChangeAction.CREATE,
+  ChangeAction.IMPORT,
+  ChangeAction.UPDATE,
+  ChangeAction.MOVE,
+];
 
 export function headerLine(env: string, counts: Record<ChangeAction, number>): string {
   const parts = ACTION_ORDER.filter((a) => counts[a] > 0).map((a) => `${counts[a]} ${a}`);
-  const warn = counts.delete + counts.replace > 0 ? " ⚠" : "";
+  const warn = counts.delete + counts.replace + counts.forget > 0 ? " ⚠" : "";
   return `### ${env}: ${parts.join(" · ")}${warn}`;
 }
 
@@ -222,12 +252,40 @@ function body(s: StackPlan, changes: ResourceChange[], flags: Flag[], ctx: Ctx, 
     }
     lines.push("");
   }
+  if (ctx.withDetails) {
+    const diagrams = routingChanges(changes, ctx);
+    if (diagrams.length) lines.push("**What a viewer's request goes through** (before → after)", ...diagrams, "");
+  }
+  const rest = uncounted(s.plan);
+  const notCounted = [rest.unchanged ? `${rest.unchanged} unchanged` : "", rest.reads ? `${rest.reads} data source${rest.reads === 1 ? "" : "s"} read during apply` : ""].filter(Boolean);
+  if (notCounted.length) lines.push(`_Not counted: ${notCounted.join(" · ")}._`);
   return { text: lines.join("\n").trimEnd(), omitted };
+}
+
+/**
+ * A before → after diagram for each distribution whose change touches what a viewer's request goes through
+ * (behaviors, their functions, origins, continuous deployment). Each side is read from the synthesized stack when
+ * there is one (references name the functions), else from the plan's values.
+ */
+function routingChanges(changes: ResourceChange[], ctx: Ctx): string[] {
+  const out: string[] = [];
+  for (const c of changes) {
+    if (c.type !== "aws_cloudfront_distribution") continue;
+    const touches = c.action !== ChangeAction.UPDATE || c.attributes.some((a) => ROUTING_ATTRIBUTES.includes(a.name)) || c.unknownAfter.some((p) => ROUTING_ATTRIBUTES.some((r) => p === r || p.startsWith(`${r}[`) || p.startsWith(`${r}.`)));
+    if (!touches || c.action === ChangeAction.MOVE || c.action === ChangeAction.FORGET) continue;
+    const baseConfig = resourceConfig(ctx.baseStack, c.previousAddress ?? c.address);
+    const headConfig = resourceConfig(ctx.headStack, c.address);
+    const before = c.before ? distributionRoutes(baseConfig ?? c.before, baseConfig ? ctx.baseStack : ctx.headStack) : { routes: [], continuousDeployment: false };
+    const after = c.after ? distributionRoutes(headConfig ?? c.after, ctx.headStack) : undefined;
+    out.push(`- \`${c.address}\``, routingDiagram(after, before));
+  }
+  return out;
 }
 
 /** One stack's section, at most `limit` characters: details are dropped first, then resources, and it says so. */
 export function renderStack(s: StackPlan, limit = COMMENT_LIMIT): RenderedStack {
-  const changes = readPlan(s.plan);
+  if (s.error) return renderFailed(s, limit);
+  const changes = readPlan(s.plan, { placeholders: s.source !== PlanSource.AWS });
   const counts = countByAction(changes);
   const flags = flagsOf(changes, ownershipFromStacks(s.headStack, s.baseStack));
   const base = { env: s.env, marker: markerOf(s.env), counts, flags };
@@ -261,10 +319,19 @@ export function renderStack(s: StackPlan, limit = COMMENT_LIMIT): RenderedStack 
   return { ...base, markdown: best, truncated: true };
 }
 
+/** The section of a stack that could not be planned: the header says so, the reason follows (Terraform's words). */
+function renderFailed(s: StackPlan, limit: number): RenderedStack {
+  const counts = countByAction([]);
+  const reason = fence("text", s.error!.split("\n"));
+  const markdown = [markerOf(s.env), `### ${s.env}: not reviewed ⚠`, `_${sourceLabel(s)}_`, "", "The plan of this stack failed, so nothing of it is shown; the other stacks are reviewed as usual. Terraform said:", "", reason].join("\n");
+  return { env: s.env, marker: markerOf(s.env), counts, flags: [], markdown: markdown.slice(0, limit), truncated: markdown.length > limit, failed: true };
+}
+
 /** Every stack's section, and the whole review as one document (for `--out` and the job summary). */
 export function renderReview(stacks: StackPlan[], limit = COMMENT_LIMIT): { stacks: RenderedStack[]; markdown: string } {
   const rendered = stacks.map((s) => renderStack(s, limit));
   const total = rendered.reduce((n, r) => n + r.flags.length, 0);
-  const heading = `## Infrastructure review: ${rendered.length} stack${rendered.length === 1 ? "" : "s"}${total ? ` · ${total} flag${total === 1 ? "" : "s"} ⚠` : ""}`;
+  const failed = rendered.filter((r) => r.failed).length;
+  const heading = `## Infrastructure review: ${rendered.length} stack${rendered.length === 1 ? "" : "s"}${total ? ` · ${total} flag${total === 1 ? "" : "s"} ⚠` : ""}${failed ? ` · ${failed} not reviewed ⚠` : ""}`;
   return { stacks: rendered, markdown: [heading, ...rendered.map((r) => r.markdown)].join("\n\n") + "\n" };
 }

@@ -12,10 +12,10 @@ import * as path from "node:path";
 import { appliedState } from "../crafted-state";
 import { PROJECT_ROOT, prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../terraform";
 import { stableJson, type Json } from "./changes";
+import { ReviewError } from "./errors";
 import { PlanSource, type StackPlan } from "./markdown";
 
-/** A problem the user can fix (bad ref, synth failure); the CLI prints its message without a stack trace. */
-export class ReviewError extends Error {}
+export { ReviewError };
 
 export type Stacks = Record<string, Json>;
 
@@ -115,22 +115,28 @@ export interface OfflineReviewInput {
   baseRef?: string;
   /** Prefix of the harness work directories (`.validate/<prefix>-<env>`); tests use their own. */
   workdirPrefix?: string;
+  /** Plans one stack; default planAgainstBase (tests pass their own to exercise failures without Terraform). */
+  planner?: (workdir: string, base: Json | undefined, head: Json | undefined) => Json;
 }
 
-/** Plans each stack offline and returns what the renderer needs. */
+/**
+ * Plans each stack offline and returns what the renderer needs. A stack that cannot be planned (Terraform refuses
+ * its configuration or the crafted state) gets its error instead of a plan, so the other stacks still render.
+ */
 export function offlineReview(input: OfflineReviewInput): StackPlan[] {
   const all = [...new Set([...Object.keys(input.base), ...Object.keys(input.head)])].sort();
   const envs = input.envs ?? all;
   const unknown = envs.filter((e) => !all.includes(e));
   if (unknown.length) throw new ReviewError(`--env ${unknown.join(", ")}: no such stack in the base or the head; stacks: ${all.join(", ") || "(none)"}`);
-  return envs.map((env) => ({
-    env,
-    plan: planAgainstBase(`${input.workdirPrefix ?? "review"}-${env}`, input.base[env], input.head[env]),
-    source: PlanSource.OFFLINE,
-    baseRef: input.baseRef,
-    headStack: input.head[env],
-    baseStack: input.base[env],
-  }));
+  const planner = input.planner ?? planAgainstBase;
+  return envs.map((env) => {
+    const common = { env, source: PlanSource.OFFLINE, baseRef: input.baseRef, headStack: input.head[env], baseStack: input.base[env] };
+    try {
+      return { ...common, plan: planner(`${input.workdirPrefix ?? "review"}-${env}`, input.base[env], input.head[env]) };
+    } catch (err) {
+      return { ...common, plan: { format_version: "1.2", resource_changes: [] }, error: (err as Error).message };
+    }
+  });
 }
 
 /** Identifies stacks' content, for logs ("base abc123, 3 stacks"). */
