@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { App } from "cdktn";
 import type { Cf2Function } from "../environments/cf2/load";
 import type { LambdaFunctionSpec } from "../environments/lambda/load";
 import { resolveEnvironments } from "../environments/resolve";

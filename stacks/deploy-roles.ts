@@ -1,4 +1,4 @@
-import type { TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktn";
 import type { ResolvedEnvironment } from "../model/resolved";
 import { githubOidcProviderArn } from "../model/names";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
