@@ -1,6 +1,5 @@
 import { Token } from "cdktn";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { RECORDER_REGION, WatchedService } from "../model/change-recorder";
 import { iamRoleArn } from "../model/names";
 import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/change-recorder";
@@ -53,15 +52,7 @@ export function addChangeRecorder(stack: EdgeStack): ChangeRecorder | undefined 
   const s3Pattern = recorderEventPatterns(env.accountId, watch)[WatchedService.S3];
   if (s3Pattern)
     for (const region of r.forwardRegions) {
-      const provider =
-        region === env.region
-          ? stack.provider
-          : new AwsProvider(stack, `aws-change-recorder-${region}`, {
-              region,
-              alias: `change_recorder_${region.replace(/-/g, "_")}`,
-              allowedAccountIds: stack.provider.allowedAccountIds,
-              defaultTags: stack.provider.defaultTags,
-            });
+      const provider = stack.providers.forRegion(region, "change-recorder");
       const forwarder = new ChangeRecorderForwarder(stack, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern: s3Pattern });
       // The queue lives in the forwarder's region; CloudWatch notifies topics of the alarm's region only.
       stack.alarms?.watchQueue(`change-recorder-forward-${region}-dlq`, forwarder.deadLetterQueueName, {
