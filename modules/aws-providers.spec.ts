@@ -27,5 +27,10 @@ test("forRegion: the main provider in the main region; elsewhere one aliased pro
   });
   expect(got).toEqual([true, true]);
   expect(aws).toHaveLength(3);
-  expect(aws[2]).toEqual({ region: "eu-west-1", alias: "change_recorder_eu_west_1", allowed_account_ids: [props.accountId], default_tags: [{ tags: props.defaultTags }] });
+  expect(aws[2]).toEqual({
+    region: "eu-west-1",
+    alias: "change_recorder_eu_west_1",
+    allowed_account_ids: [props.accountId],
+    default_tags: [{ tags: props.defaultTags }],
+  });
 });

@@ -5,10 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments, validateEnvironments } from "../environments/load";
 import { AlarmKind, RUNBOOK_ANCHOR } from "../model/alarms";
 import { resourcesOfType, synthesize, synthesizeExamples, type StackJson } from "./support/synth";
-import { validateEnvironments } from "../environments/load";
 import { loadFunctions } from "../environments/cf2/load";
 
 const envs = loadEnvironments(path.join(__dirname, "..", "environments"));

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import { loadEnvironments } from "../environments/load";
+import { loadEnvironments, validateEnvironments } from "../environments/load";
 import type { Environment } from "../environments/schema";
 import { AppTeamRoleKind, appTeamRoleName, githubSubject } from "../modules/app-team-roles";
 import { githubOidcProviderArn } from "../modules/github-oidc-provider";
@@ -19,7 +19,6 @@ import { synthesize, synthesizeExamples } from "./support/synth";
 import { loadFunctions, type Cf2Function } from "../environments/cf2/load";
 import { FunctionOwner } from "../model/vocabulary";
 import { functionName } from "../model/names";
-import { validateEnvironments } from "../environments/load";
 import dev from "../environments/dev";
 import { CONSOLE_DENIED_ACTIONS } from "../model/hardening";
 

@@ -13,7 +13,6 @@ import { synthesize } from "./support/synth";
 
 const ROOT = path.join(__dirname, "..");
 const PROVIDER_DIR = path.dirname(require.resolve("@cdktf/provider-aws/package.json"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const CDKTN_VERSION: string = require("cdktn/package.json").version;
 
 /** Every installed package directory named `name` under a node_modules tree, nested ones included. */
@@ -35,7 +34,6 @@ function installedCopies(nodeModules: string, names: readonly string[]): string[
 describe("one CDK Terrain core", () => {
   test("the provider bindings' `cdktf` is the project's `cdktn` module", () => {
     const fromProvider = require.resolve("cdktf", { paths: [PROVIDER_DIR] });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(require(fromProvider)).toBe(require("cdktn"));
   });
 
