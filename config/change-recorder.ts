@@ -24,7 +24,7 @@ export const changeRecorderSchema = z
       .optional(),
     /**
      * Role (or user) ARNs of automation outside this stack whose changes raise no issue: the role that runs
-     * `cdktf deploy`. `*` matches any run of characters. The stack adds its own service roles itself.
+     * `cdktn deploy`. `*` matches any run of characters. The stack adds its own service roles itself.
      */
     automationPrincipals: z
       .array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\-/*]{1,512}$/, "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>); * matches any characters"))

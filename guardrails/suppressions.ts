@@ -6,7 +6,7 @@
  *    comment object, which Terraform ignores (https://developer.hashicorp.com/terraform/language/syntax/json#comment-properties).
  * A suppression without a reason, naming an unknown rule, or (in this file) matching no finding fails the run.
  */
-import type { TerraformResource } from "cdktf";
+import type { TerraformResource } from "cdktn";
 import type { Rule, StackJson } from "./rule";
 
 export interface Suppression {

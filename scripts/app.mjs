@@ -116,5 +116,5 @@ if (sourceMaps) process.setSourceMapsEnabled(true);
 // cdktf captures and formats a full stack trace for every token it creates (each reference such as bucket.arn), only
 // to name the place in an error about a token it cannot resolve. That is about a fifth of a large synth, so it is
 // opt-in like the source maps: EDGE_TOKEN_TRACES=1 restores it. The synthesized JSON is the same either way.
-if (process.env.EDGE_TOKEN_TRACES !== "1") require("cdktf/lib/tokens/private/stack-trace").captureStackTrace = () => [];
+if (process.env.EDGE_TOKEN_TRACES !== "1") require("cdktn/lib/tokens/private/stack-trace").captureStackTrace = () => [];
 require(path.join(outdir, "main.js"));

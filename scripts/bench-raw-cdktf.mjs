@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 
 const require = createRequire(import.meta.url);
-const cdktf = require("cdktf");
+const cdktf = require("cdktn");
 const input = process.env.BENCH_RAW_INPUT;
 if (!input) throw new Error("BENCH_RAW_INPUT must name a cdktf.out/stacks directory");
 

@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { App } from "cdktn";
 import type { ResolvedEnvironment } from "../model/resolved";
 import { EdgeStack } from "./edge-stack";
 

@@ -1,8 +1,9 @@
 import type { Construct } from "constructs";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { RECORDER_REGION, WatchedService } from "../model/change-recorder";
 import { iamRoleArn } from "../model/names";
 import type { ResolvedEnvironment } from "../model/resolved";
+import type { AwsProviders } from "../modules/aws-providers";
 import type { StaticSite } from "../modules/cloudfront/static-site";
 import type { Alarms } from "../modules/observability/alarms";
 import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/observability/change-recorder";
@@ -11,8 +12,8 @@ import type { ContinuousDeployment } from "../modules/release/continuous-deploym
 
 /** What the change recorder takes from the rest of the stack. */
 export interface ChangeRecorderInputs {
-  /** Provider of the environment's main region (forwarding from it needs no provider of its own). */
-  readonly provider: AwsProvider;
+  /** The environment's providers: forwarders in other regions get theirs from `forRegion`. */
+  readonly providers: AwsProviders;
   /** Provider of us-east-1, where the recorder lives. */
   readonly usEast1: AwsProvider;
   /** This stack's sites: their distributions are watched by reference. */
@@ -79,15 +80,7 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
 
 /** S3 events arrive in the buckets' regions: forward them from `region` to us-east-1. */
 function addForwarder(scope: Construct, env: ResolvedEnvironment, inputs: ChangeRecorderInputs, region: string, eventPattern: object): void {
-  const provider =
-    region === env.region
-      ? inputs.provider
-      : new AwsProvider(scope, `aws-change-recorder-${region}`, {
-          region,
-          alias: `change_recorder_${region.replace(/-/g, "_")}`,
-          allowedAccountIds: inputs.provider.allowedAccountIds,
-          defaultTags: inputs.provider.defaultTags,
-        });
+  const provider = inputs.providers.forRegion(region, "change-recorder");
   const forwarder = new ChangeRecorderForwarder(scope, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern });
   // The queue lives in the forwarder's region; CloudWatch notifies topics of the alarm's region only.
   inputs.alarms?.watchQueue(`change-recorder-forward-${region}-dlq`, forwarder.deadLetterQueueName, {

@@ -1,6 +1,7 @@
-import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktn";
 import type { Construct } from "constructs";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProviders } from "../modules/aws-providers";
 import type { BackendConfig, ResolvedEnvironment } from "../model/resolved";
 import type { AppTeamRoles } from "../modules/access/app-team-roles";
 import { DeletionProtection } from "../modules/aspects/deletion-protection";
@@ -29,6 +30,8 @@ export class EdgeStack extends TerraformStack {
   readonly provider: AwsProvider;
   /** Aliased provider for us-east-1. */
   readonly usEast1: AwsProvider;
+  /** All of the environment's providers (other regions through `forRegion`). */
+  readonly providers: AwsProviders;
   /** Sites by name. */
   readonly sites = new Map<string, StaticSite>();
   /** Application-team roles by sid (products with `access`). */
@@ -47,9 +50,9 @@ export class EdgeStack extends TerraformStack {
     super(scope, env.name);
     configureBackend(this, env.backend);
 
-    const common = { allowedAccountIds: [env.accountId], defaultTags: [{ tags: { ...env.defaultTags } }] };
-    this.provider = new AwsProvider(this, "aws", { region: env.region, ...common });
-    this.usEast1 = new AwsProvider(this, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1", ...common });
+    this.providers = new AwsProviders(this, { region: env.region, accountId: env.accountId, defaultTags: env.defaultTags });
+    this.provider = this.providers.main;
+    this.usEast1 = this.providers.usEast1;
 
     this.functions = addFunctions(this, env.functions, this.usEast1);
     const containerFunctions = addContainerFunctions(this, env);
@@ -67,7 +70,7 @@ export class EdgeStack extends TerraformStack {
     this.alarms = addAlarms(this, env, { invalidators: this.invalidators, continuousDeployments: this.continuousDeployments });
     if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
     addChangeRecorder(this, env, {
-      provider: this.provider,
+      providers: this.providers,
       usEast1: this.usEast1,
       sites: this.sites.values(),
       continuousDeployments: this.continuousDeployments.values(),

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { TerraformOutput, type TerraformProvider } from "cdktf";
+import { TerraformOutput, type TerraformProvider } from "cdktn";
 import type { ResolvedFunction } from "../model/resolved";
 import { FunctionOwner } from "../model/vocabulary";
 import { APP_OWNED_IGNORED_ATTRIBUTES, CloudFrontFunction, INFRA_OWNED_IGNORED_ATTRIBUTES } from "../modules/cloudfront/cloudfront-function";

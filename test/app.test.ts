@@ -1,5 +1,5 @@
 /**
- * scripts/app.mjs, the app of `npm run synth` and `npx cdktf synth`: runs that overlap (parallel tests, a synth beside
+ * scripts/app.mjs, the app of `npm run synth` and `npx cdktn synth`: runs that overlap (parallel tests, a synth beside
  * `npm test`, two terminals) must not break each other; they share one content-addressed transpiled tree.
  */
 import { spawn } from "node:child_process";

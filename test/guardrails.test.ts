@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, TerraformStack } from "cdktf";
+import { App, TerraformStack } from "cdktn";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { failed, formatReport, Level, RULES, rulesTable, runGuardrails, suppressGuardrail } from "../guardrails";
 import { noStarResourceUnlessRequired, onlyRealActions } from "../guardrails/rules/iam";

@@ -81,8 +81,14 @@ describeWithTerraform("container functions under Terraform", () => {
   test("app: after the pipeline pushed 3f9c2ab, updated the code and wrote the parameter, the next plan is empty", () => {
     let touched = 0;
     const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (isFunction("thumbs")(address)) (touched++, codeUpdated(attrs, `${repo("thumbs")}:3f9c2ab`, "sha-3f9c2ab"));
-      if (isParameter("thumbs")(address)) (touched++, parameterWritten(attrs, "3f9c2ab"));
+      if (isFunction("thumbs")(address)) {
+        touched++;
+        codeUpdated(attrs, `${repo("thumbs")}:3f9c2ab`, "sha-3f9c2ab");
+      }
+      if (isParameter("thumbs")(address)) {
+        touched++;
+        parameterWritten(attrs, "3f9c2ab");
+      }
     });
     expect(touched).toBe(2);
     expect(plan.changes).toEqual([]);

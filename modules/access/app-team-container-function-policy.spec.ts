@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { terraformLiteral } from "../../scripts/lib/synthesized-iam";
 import { AppTeamContainerFunctionPolicy, LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, appTeamContainerFunctionPolicyDocument } from "./app-team-container-function-policy";

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ConsoleRestrictionPolicy, consoleRestrictionDocument, infraFunctionDenyStatement } from "./app-team-guards";
 

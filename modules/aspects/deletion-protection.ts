@@ -1,4 +1,4 @@
-import type { IAspect } from "cdktf";
+import type { IAspect } from "cdktn";
 import type { IConstruct } from "constructs";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";

@@ -1,4 +1,4 @@
-import { IAspect, TerraformResource } from "cdktf";
+import { IAspect, TerraformResource } from "cdktn";
 import { IConstruct } from "constructs";
 
 /**

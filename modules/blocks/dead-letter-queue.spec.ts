@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { DEAD_LETTER_RETENTION_SECONDS, DeadLetterQueue } from "./dead-letter-queue";
 
 function synth(build: (stack: TerraformStack) => void) {

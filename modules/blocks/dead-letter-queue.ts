@@ -1,4 +1,4 @@
-import type { TerraformProvider } from "cdktf";
+import type { TerraformProvider } from "cdktn";
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";

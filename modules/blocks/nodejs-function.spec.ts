@@ -1,4 +1,4 @@
-import { AssetType, TerraformAsset, Testing, TerraformStack } from "cdktf";
+import { AssetType, TerraformAsset, Testing, TerraformStack } from "cdktn";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -1,4 +1,4 @@
-import type { TerraformAsset, TerraformProvider } from "cdktf";
+import type { TerraformAsset, TerraformProvider } from "cdktn";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";

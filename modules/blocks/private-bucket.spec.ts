@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { PrivateBucket } from "./private-bucket";
 
 function synth(build: (stack: TerraformStack) => void) {

@@ -1,4 +1,4 @@
-import { Lazy, type TerraformProvider } from "cdktf";
+import { Lazy, type TerraformProvider } from "cdktn";
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";

@@ -1,4 +1,4 @@
-import type { TerraformProvider } from "cdktf";
+import type { TerraformProvider } from "cdktn";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";

@@ -1,4 +1,4 @@
-import { Aspects, type TerraformProvider } from "cdktf";
+import { Aspects, type TerraformProvider } from "cdktn";
 import { Construct } from "constructs";
 import { CloudfrontFunction } from "@cdktf/provider-aws/lib/cloudfront-function";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { KeyValueStore } from "./key-value-store";
 
 function synth(props: { name: string; comment: string }) {

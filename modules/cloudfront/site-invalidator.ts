@@ -1,4 +1,4 @@
-import { Aspects, AssetType, TerraformAsset, TerraformStack } from "cdktf";
+import { Aspects, AssetType, TerraformAsset, TerraformStack } from "cdktn";
 import { Construct } from "constructs";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";

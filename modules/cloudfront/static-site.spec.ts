@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ALL_VIEWER_EXCEPT_HOST_HEADER, FunctionEventType, StaticSite, type StaticSiteProps } from "./static-site";
 

@@ -1,4 +1,4 @@
-import { Aspects, TerraformOutput } from "cdktf";
+import { Aspects, TerraformOutput } from "cdktn";
 import { Construct } from "constructs";
 import {
   CloudfrontDistribution,

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ImageOwner, INITIAL_IMAGE_TAG, LambdaArchitecture, bootstrapImageUri } from "../../model/container-function";
 import { APP_OWNED_FUNCTION_ATTRIBUTES, ContainerFunction, lifecyclePolicy, type ContainerFunctionProps } from "./container-function";

@@ -1,4 +1,4 @@
-import { Aspects, Fn } from "cdktf";
+import { Aspects, Fn } from "cdktn";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";

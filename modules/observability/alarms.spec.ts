@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Alarms, type AlarmsProps } from "./alarms";
 import { AlarmKind } from "../../model/alarms";

@@ -1,4 +1,4 @@
-import type { TerraformProvider } from "cdktf";
+import type { TerraformProvider } from "cdktn";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ChangeRecorder, recorderConfig, recorderEventPatterns, type ChangeRecorderProps } from "./change-recorder";
 import { ChangeRecorderForwarder } from "./change-recorder-forwarder";

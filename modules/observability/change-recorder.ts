@@ -1,4 +1,4 @@
-import { AssetType, TerraformAsset, type TerraformProvider, type TerraformResource } from "cdktf";
+import { AssetType, TerraformAsset, type TerraformProvider, type TerraformResource } from "cdktn";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { releaseParameterNames } from "../../model/names";
 import type { PipelineConfig, TrafficConfig } from "../../model/resolved";

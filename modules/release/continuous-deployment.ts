@@ -1,4 +1,4 @@
-import { Aspects } from "cdktf";
+import { Aspects } from "cdktn";
 import { Construct } from "constructs";
 import { CloudfrontContinuousDeploymentPolicy } from "@cdktf/provider-aws/lib/cloudfront-continuous-deployment-policy";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
