@@ -5,10 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { loadEnvironments } from "../config/load";
+import { loadEnvironments, validateEnvironments } from "../config/load";
 import { AlarmKind, RUNBOOK_ANCHOR } from "../model/alarms";
 import { resourcesOfType, synthesize, synthesizeExamples, type StackJson } from "./support/synth";
-import { validateEnvironments } from "../config/load";
 import { loadFunctions } from "../config/functions/cf2/load";
 
 const envs = loadEnvironments(path.join(__dirname, "..", "environments"));

@@ -204,7 +204,7 @@ describe("the command", () => {
     const before = snapshot(dir);
     const badRun = run([ticketFile(ticket({ name: "legacy-redirect", arn: "arn:aws:cloudfront::1:distribution/E1" }))], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });
     expect(badRun.status).toBe(1);
-    expect(badRun.stderr).toMatch(/ticket\.txt: 2 problems; nothing was written:\n  - line 5 \(distribution\): "arn:aws:cloudfront::1:distribution\/E1" is not a CloudFront distribution ARN.*\n  - function name "legacy-redirect" is already taken/);
+    expect(badRun.stderr).toMatch(/ticket\.txt: 2 problems; nothing was written:\n {2}- line 5 \(distribution\): "arn:aws:cloudfront::1:distribution\/E1" is not a CloudFront distribution ARN.*\n {2}- function name "legacy-redirect" is already taken/);
     expect(snapshot(dir)).toEqual(before);
 
     const goodRun = run([path.join(TICKETS, "SHOP-1300-jira.txt")], { EDGE_FUNCTIONS_DIR: dir, EDGE_ENVIRONMENTS_DIR: ENVS });
