@@ -91,6 +91,14 @@ test.each([
   expect(await cf2Command(argv, os.tmpdir())).toEqual({ status: 2, lines: [message, CF2_USAGE] });
 });
 
+test("a file or a missing path instead of a function directory: what to name instead, exit 1", async () => {
+  const dir = repo({ headers: { code: ADD_HEADER } });
+  expect(await cf2Command(["check", "cf2/headers/index.js", "cf2/nope"], dir)).toEqual({
+    status: 1,
+    lines: ["cf2/headers/index.js: is a file; name the function's directory (the one holding index.js): cf2/headers", "cf2/nope: no such directory"],
+  });
+});
+
 test("--help prints the usage and exits 0, whatever else is on the line", async () => {
   expect(await cf2Command(["check", "--help"], os.tmpdir())).toEqual({ status: 0, lines: [CF2_USAGE] });
 });
