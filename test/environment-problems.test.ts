@@ -207,3 +207,11 @@ test("a broken environment does not hide the manifests' own problems: one synth 
     `  - ${lambda}/thumbs/manifest.json: field "memory": memory must be 128-10240 MB`,
   ]);
 });
+
+test("an environment file that imports what its directory lacks: the import named, not a syntax error (synth and loader alike)", () => {
+  const dir = envDir({ "qa.ts": `import { defineEnvironment } from "../config/environment";\nexport default defineEnvironment(${JSON.stringify(env("qa"))});\n` });
+  const problem = `${dir}/qa.ts: line 1: cannot import "../config/environment": no such file or package from the file's directory`;
+  const r = synth(dir);
+  expect([r.status, r.wrote, r.stderr.trim().split("\n")]).toEqual([1, false, ["Invalid configuration (1 problem); nothing was synthesized:", `  - ${problem}`]]);
+  expect(problemsOf(() => loadEnvironments(dir))).toEqual([expect.stringMatching(/cannot import "\.\.\/config\/environment": no such file or package from the file's directory$/)]);
+});
