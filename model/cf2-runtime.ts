@@ -26,14 +26,18 @@ const ES_BUILT_INS = [
   "Error", "EvalError", "InternalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
 ] as const;
 
-/** ES 5.1 global functions and constants both pages list ("Globals"); `require` and `console` are the runtime's own. */
-const ES_GLOBALS = ["decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "isFinite", "isNaN", "parseFloat", "parseInt", "NaN", "Infinity", "undefined", "arguments"] as const;
+/**
+ * Global object, functions and constants both pages list ("Globals"; runtime 1.0's as the guide's archived source has
+ * it, github.com/awsdocs/amazon-cloudfront-developer-guide, doc_source/functions-javascript-runtime-features.md,
+ * "The `globalThis` object is supported"); `require` and `console` are the runtime's own.
+ */
+const ES_GLOBALS = ["globalThis", "decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "isFinite", "isNaN", "parseFloat", "parseInt", "NaN", "Infinity", "undefined", "arguments"] as const;
 
 /**
- * Globals only runtime 2.0 lists: `globalThis`, atob/btoa, the text codecs, the Buffer module's global, and the
- * built-in objects its page adds (Symbol, with Symbol.for and Symbol.keyFor; DataView's get/set methods).
+ * Globals only runtime 2.0 lists: atob/btoa, the text codecs, the Buffer module's global, and the built-in objects
+ * its page adds (Symbol, with Symbol.for and Symbol.keyFor; DataView's get/set methods).
  */
-export const CF2_V2_ONLY_GLOBALS = ["globalThis", "atob", "btoa", "TextEncoder", "TextDecoder", "Buffer", "Symbol", "DataView"] as const;
+export const CF2_V2_ONLY_GLOBALS = ["atob", "btoa", "TextEncoder", "TextDecoder", "Buffer", "Symbol", "DataView"] as const;
 
 /** Every global a runtime provides. Runtime 1.0's error types include njs's MemoryError; 2.0's page does not list it. */
 export const CF2_GLOBALS: Record<Cf2RuntimeId, readonly string[]> = {
@@ -112,7 +116,7 @@ export const CF2_MISSING_GLOBALS: Record<string, string> = {
   Headers: "use the event's headers object",
   window: "not a browser",
   self: "not a browser",
-  global: 'not Node.js (runtime 2.0 has "globalThis")',
+  global: 'not Node.js (use "globalThis")',
 };
 
 /** Origin helpers only run in viewer-request functions (helper-functions-origin-modification). */

@@ -137,7 +137,6 @@ const globalsAndMembers: [string, Cf2Runtime, string, string][] = [
   ["TextEncoder on 1.0", V1, wrap("  var bytes = new TextEncoder().encode('x');"), `${F}: line 2: TextEncoder is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
   ["TextDecoder on 1.0", V1, wrap("  var text = new TextDecoder().decode(x);").replace("function handler", "var x = [];\nfunction handler").replace("line 2", "line 3"), `${F}: line 3: TextDecoder is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
   ["Buffer on 1.0", V1, wrap("  var b = Buffer.from('x', 'base64');"), `${F}: line 2: Buffer is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
-  ["globalThis on 1.0", V1, wrap("  var g = globalThis;"), `${F}: line 2: globalThis is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
   ["toUTF8 on 2.0 (removed from 1.0)", V2, wrap("  var bytes = event.request.uri.toUTF8();"), `${F}: line 2: String.prototype.toUTF8() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder`],
   ["String.bytesFrom on 2.0", V2, wrap("  var s = String.bytesFrom([104, 105]);"), `${F}: line 2: String.bytesFrom() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder`],
   ["console.error", V2, wrap("  console.error('bad');"), `${F}: line 2: console.error is not available in cloudfront-js-2.0: console has log only`],
@@ -147,7 +146,7 @@ const globalsAndMembers: [string, Cf2Runtime, string, string][] = [
   ["Reflect", V1, wrap("  var keys = Reflect.ownKeys(event.request.headers);"), `${F}: line 2: Reflect is not available in cloudfront-js-1.0: not in the feature list`],
   ["Intl", V2, wrap("  var n = new Intl.NumberFormat('ja-JP').format(1);"), `${F}: line 2: Intl is not available in cloudfront-js-2.0: not in the feature list`],
   ["structuredClone", V2, wrap("  var copy = structuredClone(event.request);"), `${F}: line 2: structuredClone is not available in cloudfront-js-2.0: use JSON.parse(JSON.stringify(x))`],
-  ["Node's global", V2, wrap("  var g = global;"), `${F}: line 2: global is not available in cloudfront-js-2.0: not Node.js (runtime 2.0 has "globalThis")`],
+  ["Node's global", V2, wrap("  var g = global;"), `${F}: line 2: global is not available in cloudfront-js-2.0: not Node.js (use "globalThis")`],
   ["a typo (undefined name)", V2, wrap("  var uri = reqest.uri;"), `${F}: line 2: reqest is not defined: neither declared in the code nor a global of cloudfront-js-2.0`],
 ];
 
@@ -277,6 +276,11 @@ describe("built-in members per runtime (each runtime's page lists them member by
       "  var u = event.request.uri.replaceAll('//', '/');\n  var d = Object.getOwnPropertyDescriptors(event);\n  var p = [Promise.all([]), Promise.allSettled([]), Promise.any([1]), Promise.race([1])];\n  var s = Symbol.keyFor(Symbol.for('k'));\n  var v = new DataView(new ArrayBuffer(4)).getUint8(0);\n  var q = qs.encode(qs.decode('a=1'));",
     )}`;
     expect(checkFunctionCode(code, V2, F)).toEqual([]);
+  });
+
+  test("globalThis is a global of both runtimes (1.0's page lists it too)", () => {
+    expect(checkFunctionCode(wrap("  var g = globalThis;"), V1, F)).toEqual([]);
+    expect(checkFunctionCode(wrap("  var g = globalThis;"), V2, F)).toEqual([]);
   });
 
   test("a method the code defines itself is its own, not the built-in", () => {

@@ -2,7 +2,7 @@
  * Runs CloudFront Function code locally against test events, in a node:vm context that offers exactly what the
  * runtime's page of the CloudFront Developer Guide lists (model/cf2-runtime.ts): the listed ES built-ins and
  * globals, strict mode, `console.log`, `require("crypto" | "querystring")`; on cloudfront-js-1.0 the non-standard
- * string methods (String.bytesFrom, toUTF8, ...); on cloudfront-js-2.0 `globalThis`, atob/btoa, TextEncoder/
+ * string methods (String.bytesFrom, toUTF8, ...); `globalThis` on both; on cloudfront-js-2.0 atob/btoa, TextEncoder/
  * TextDecoder, Buffer, Symbol, DataView, `request.rawQueryString()` and `import cf from "cloudfront"` with its
  * helpers: `kvs(id)` backed by the test's store, and the origin helpers, validated as documented and recorded so a
  * test can assert which origin was chosen. Everything else the host has (Map, Set, Proxy, Reflect, Intl, timers,
