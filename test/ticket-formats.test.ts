@@ -131,6 +131,18 @@ describe("formatting around the template is not an error", () => {
     ]);
   });
 
+  test("a missing field shows the ignored lines with the problems: the field may be one of them, written another way", () => {
+    const text = ["Hi team,", "Function name - api-edge", ...head.slice(1, 3), "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○||"].join("\n");
+    const file = ticketFile(text, "SHOP-9.txt");
+    let message = "";
+    try {
+      ticketToFunction(file, { envDir: ENVS, functionsDir: functionsCopy() });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.split("\n").slice(1)).toEqual(['  - no function name: add "CF2の命名: <name>" (Function name)', 'Ignored (not part of the template): line 1 "Hi team,", line 2 "Function name - api-edge"']);
+  });
+
   test("what looks like a field but cannot be read stays a precise error", () => {
     expect(refused(wiki("|/api/*|○|-|").replace("CF2の命名: api-edge", "CF2の命名: api-edge\nCF2の種類: viewer"))).toEqual([
       'line 2: "CF2の種類: viewer" looks like a template field but is not one; the fields are CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN (and チケット, オーナー, ランタイム, ログ保持期間, コメント) and the cache behavior table',
