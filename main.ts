@@ -12,23 +12,8 @@ import { resolveEnvironments } from "./config/resolve";
 import { buildApp } from "./stacks/app";
 
 function main(): void {
-  // The repository's environments/ (or $EDGE_ENVIRONMENTS_DIR): the same files the ticket tool, promote and the tests read.
-  const envs = loadEnvironments(environmentsDir());
-  // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), validated against the environments.
-  // Container-image Lambda manifests (functions/lambda, or $EDGE_LAMBDA_DIR): their problems are listed together
-  // with the CloudFront Functions' in one message.
-  const [functions, containerFunctions] = collectProblems(
-    () => loadFunctions(envs, undefined, (w) => process.stderr.write(`warning: ${w}\n`)),
-    () => loadContainerFunctions(envs),
-  );
-  // Resolved once, here: the stacks only wire what the resolved environments say.
-  buildApp(resolveEnvironments(envs, functions, containerFunctions)).app.synth();
-}
-
-/** Runs both loaders and throws one ConfigError with all their problems, or returns their results. */
-function collectProblems<A, B>(a: () => A, b: () => B): [A, B] {
   const problems: string[] = [];
-  const run = <T>(load: () => T): T | undefined => {
+  const collect = <T>(load: () => T): T | undefined => {
     try {
       return load();
     } catch (err) {
@@ -37,9 +22,17 @@ function collectProblems<A, B>(a: () => A, b: () => B): [A, B] {
       return undefined;
     }
   };
-  const results = [run(a), run(b)] as [A, B];
-  if (problems.length > 0) throw new ConfigError(problems);
-  return results;
+  // The repository's environments/ (or $EDGE_ENVIRONMENTS_DIR): the same files the ticket tool, promote and the tests
+  // read. When they are invalid the manifests are still checked (fields, directory names, code), so one run lists
+  // every problem; only the checks that read the environments (names, sids, sites, behaviors) wait for valid ones.
+  const envs = collect(() => loadEnvironments(environmentsDir()));
+  // CloudFront Function manifests and code (functions/cf2, or $EDGE_FUNCTIONS_DIR), then container-image Lambda
+  // manifests (functions/lambda, or $EDGE_LAMBDA_DIR).
+  const functions = collect(() => loadFunctions(envs, undefined, (w) => process.stderr.write(`warning: ${w}\n`)));
+  const containerFunctions = collect(() => loadContainerFunctions(envs));
+  if (problems.length > 0 || !envs || !functions || !containerFunctions) throw new ConfigError(problems);
+  // Resolved once, here: the stacks only wire what the resolved environments say.
+  buildApp(resolveEnvironments(envs, functions, containerFunctions)).app.synth();
 }
 
 runReportingUserErrors(main);

@@ -113,9 +113,14 @@ function loadError(err: unknown): string {
   if (Array.isArray(errors) && errors.length > 0) {
     const first = errors[0];
     const at = first.location ? `line ${first.location.line}: ` : "";
-    return `has a syntax error: ${at}${first.text}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+    const unresolved = /^Could not resolve "(.+)"$/.exec(first.text);
+    if (unresolved) return `${at}cannot import "${unresolved[1]}": no such file or package from the file's directory${more}`;
+    return `has a syntax error: ${at}${first.text}${more}`;
   }
   const message = String((err as Error)?.message ?? err);
+  const missing = (err as NodeJS.ErrnoException)?.code === "MODULE_NOT_FOUND" ? /Cannot find (?:module|package) '([^']+)'/.exec(message) : null;
+  if (missing) return `cannot import "${missing[1]}": no such file or package from the file's directory`;
   // "<file>:3:8: ERROR: Unexpected ")"" (tsx, esbuild's text form) or swc's "  x Unexpected token ... ,-[<file>:3:8]".
   const located = /:(\d+):\d+:\s*(?:ERROR:\s*)?(.+)/.exec(message) ?? /\[[^\]]*:(\d+):\d+\]/.exec(message);
   if (err instanceof SyntaxError || /Transform failed|Syntax Error/.test(message)) {

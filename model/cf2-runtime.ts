@@ -23,18 +23,25 @@ type Cf2RuntimeId = Cf2Runtime;
 const ES_BUILT_INS = [
   "Object", "String", "Number", "Boolean", "Math", "Date", "JSON", "Array", "RegExp", "Function", "Promise",
   "ArrayBuffer", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array",
-  "Error", "EvalError", "InternalError", "MemoryError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
+  "Error", "EvalError", "InternalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
 ] as const;
 
-/** ES 5.1 global functions and constants both pages list ("Globals"); `require` and `console` are the runtime's own. */
-const ES_GLOBALS = ["decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "isFinite", "isNaN", "parseFloat", "parseInt", "NaN", "Infinity", "undefined", "arguments"] as const;
+/**
+ * Global object, functions and constants both pages list ("Globals"; runtime 1.0's as the guide's archived source has
+ * it, github.com/awsdocs/amazon-cloudfront-developer-guide, doc_source/functions-javascript-runtime-features.md,
+ * "The `globalThis` object is supported"); `require` and `console` are the runtime's own.
+ */
+const ES_GLOBALS = ["globalThis", "decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "isFinite", "isNaN", "parseFloat", "parseInt", "NaN", "Infinity", "undefined", "arguments"] as const;
 
-/** Globals only runtime 2.0 lists: `globalThis`, atob/btoa, the text codecs and the Buffer module's global. */
-export const CF2_V2_ONLY_GLOBALS = ["globalThis", "atob", "btoa", "TextEncoder", "TextDecoder", "Buffer"] as const;
+/**
+ * Globals only runtime 2.0 lists: atob/btoa, the text codecs, the Buffer module's global, and the built-in objects
+ * its page adds (Symbol, with Symbol.for and Symbol.keyFor; DataView's get/set methods).
+ */
+export const CF2_V2_ONLY_GLOBALS = ["atob", "btoa", "TextEncoder", "TextDecoder", "Buffer", "Symbol", "DataView"] as const;
 
-/** Every global a runtime provides. */
+/** Every global a runtime provides. Runtime 1.0's error types include njs's MemoryError; 2.0's page does not list it. */
 export const CF2_GLOBALS: Record<Cf2RuntimeId, readonly string[]> = {
-  "cloudfront-js-1.0": [...ES_BUILT_INS, ...ES_GLOBALS, "console", "require"],
+  "cloudfront-js-1.0": [...ES_BUILT_INS, "MemoryError", ...ES_GLOBALS, "console", "require"],
   "cloudfront-js-2.0": [...ES_BUILT_INS, ...ES_GLOBALS, ...CF2_V2_ONLY_GLOBALS, "console", "require"],
 };
 
@@ -49,7 +56,8 @@ export type Cf2Module = (typeof CF2_IMPORTABLE_MODULES)[number];
 /** Each module's members ("Built-in modules"; the cloudfront helper pages). */
 export const CF2_MODULE_MEMBERS: Record<Cf2Module, readonly string[]> = {
   crypto: ["createHash", "createHmac"],
-  querystring: ["escape", "parse", "stringify", "unescape"],
+  // Both pages: "querystring.decode() is an alias for querystring.parse()", encode() for stringify().
+  querystring: ["decode", "encode", "escape", "parse", "stringify", "unescape"],
   cloudfront: ["kvs", "updateRequestOrigin", "selectRequestOriginById", "createRequestOriginGroup", "edgeLocation"],
 };
 
@@ -108,7 +116,7 @@ export const CF2_MISSING_GLOBALS: Record<string, string> = {
   Headers: "use the event's headers object",
   window: "not a browser",
   self: "not a browser",
-  global: 'not Node.js (runtime 2.0 has "globalThis")',
+  global: 'not Node.js (use "globalThis")',
 };
 
 /** Origin helpers only run in viewer-request functions (helper-functions-origin-modification). */
@@ -160,25 +168,50 @@ const V1_STATIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Built-in static members each runtime lists, by object; a runtime without an entry is not checked member by member
- * (runtime 2.0's page lists more than 1.0's and is checked through its globals and modules only).
+ * Static members runtime 2.0 lists for each built-in object ("Primitive objects" and "Built-in objects" of
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-20.html). Against
+ * 1.0: no String.bytesFrom; Object.getOwnPropertyDescriptors, Promise.all/allSettled/any/race and Symbol.for/keyFor
+ * are added. The page files Object.is and Object.setPrototypeOf under "prototype methods" and spells Symbol.keyFor
+ * "keyfor"; ES defines them as these static members. Array.from is not listed on either runtime. Typed arrays are
+ * not checked member by member on either runtime.
  */
-export const CF2_STATIC_MEMBERS: Partial<Record<Cf2RuntimeId, Readonly<Record<string, readonly string[]>>>> = {
+const V2_STATIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  Object: [
+    "create", "defineProperties", "defineProperty", "freeze", "getOwnPropertyDescriptor", "getOwnPropertyDescriptors", "getOwnPropertyNames", "getPrototypeOf",
+    "isExtensible", "isFrozen", "isSealed", "keys", "preventExtensions", "seal", "assign", "entries", "values", "is", "setPrototypeOf",
+  ],
+  String: ["fromCharCode", "fromCodePoint"],
+  Number: V1_STATIC_MEMBERS.Number,
+  Math: V1_STATIC_MEMBERS.Math,
+  Array: ["isArray", "of"],
+  Promise: ["all", "allSettled", "any", "reject", "resolve", "race"],
+  JSON: ["parse", "stringify"],
+  ArrayBuffer: ["isView"],
+  Symbol: ["for", "keyFor"],
+};
+
+/** Built-in static members each runtime lists, by object; an object without an entry is not checked member by member. */
+export const CF2_STATIC_MEMBERS: Record<Cf2RuntimeId, Readonly<Record<string, readonly string[]>>> = {
   "cloudfront-js-1.0": V1_STATIC_MEMBERS,
+  "cloudfront-js-2.0": V2_STATIC_MEMBERS,
+};
+
+/** Array and String methods of ES2019 and later that neither runtime's page lists. */
+const LATER_METHODS_UNLISTED_ON_BOTH: Readonly<Record<string, string>> = {
+  flat: "Array.prototype.flat (ES2019)",
+  flatMap: "Array.prototype.flatMap (ES2019)",
+  at: "Array.prototype.at / String.prototype.at (ES2022)",
+  findLast: "Array.prototype.findLast (ES2023)",
+  findLastIndex: "Array.prototype.findLastIndex (ES2023)",
+  matchAll: "String.prototype.matchAll (ES2020)",
 };
 
 /**
  * Methods of later ECMAScript editions that a runtime's page does not list, by name -> where ES defines them. Called
  * on anything the code does not define them on, they are reported (the receiver's type is not known statically).
+ * String.prototype.replaceAll is listed by 2.0's page ("ES 12 prototype methods on strings") and not by 1.0's.
  */
-export const CF2_UNLISTED_METHODS: Partial<Record<Cf2RuntimeId, Readonly<Record<string, string>>>> = {
-  "cloudfront-js-1.0": {
-    flat: "Array.prototype.flat (ES2019)",
-    flatMap: "Array.prototype.flatMap (ES2019)",
-    at: "Array.prototype.at / String.prototype.at (ES2022)",
-    findLast: "Array.prototype.findLast (ES2023)",
-    findLastIndex: "Array.prototype.findLastIndex (ES2023)",
-    replaceAll: "String.prototype.replaceAll (ES2021)",
-    matchAll: "String.prototype.matchAll (ES2020)",
-  },
+export const CF2_UNLISTED_METHODS: Record<Cf2RuntimeId, Readonly<Record<string, string>>> = {
+  "cloudfront-js-1.0": { ...LATER_METHODS_UNLISTED_ON_BOTH, replaceAll: "String.prototype.replaceAll (ES2021)" },
+  "cloudfront-js-2.0": LATER_METHODS_UNLISTED_ON_BOTH,
 };

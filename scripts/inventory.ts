@@ -9,9 +9,9 @@ import { stackDistributions, routingDiagram } from "./lib/review/routes";
 import { ReviewError, synthesizeTree } from "./lib/review/offline";
 import { PROJECT_ROOT } from "./lib/terraform";
 import type { Json } from "./lib/review/changes";
+import { runCli, UserError, type CliSpec } from "./lib/cli";
 
 const USAGE = "usage: npm run inventory [-- --env <name>...]";
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The Markdown inventory of the given stacks (every one when `envs` is empty). */
 export function inventory(stacks: Record<string, Json>, envs: string[] = []): string {
@@ -31,24 +31,22 @@ export function inventory(stacks: Record<string, Json>, envs: string[] = []): st
   return `${out.join("\n").trimEnd()}\n`;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const envs: string[] = [];
-  const problems: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--env" && argv[i + 1] && !argv[i + 1].startsWith("--")) envs.push(argv[++i]);
-    else problems.push(argv[i] === "--env" ? "--env needs a value" : `unknown argument ${argv[i]}`);
-  }
-  if (problems.length) {
-    log(`npm run inventory: ${problems.join("; ")}\n${USAGE}`);
-    return 2;
-  }
-  try {
-    process.stdout.write(inventory(await synthesizeTree(PROJECT_ROOT), envs));
-    return 0;
-  } catch (err) {
-    log(`npm run inventory failed: ${(err as Error).message}`);
-    return 1;
-  }
+const OPTIONS = { env: { type: "string", multiple: true } } as const;
+export const INVENTORY_CLI: CliSpec<typeof OPTIONS> = {
+  command: "inventory",
+  usage: [USAGE, "  prints Mermaid flowcharts of every distribution's behaviors, functions and origins as Markdown", "  --env  one environment's stack (repeatable; default: every stack)"].join("\n"),
+  options: OPTIONS,
+};
+
+export function main(argv: string[]): Promise<number> {
+  return runCli(INVENTORY_CLI, argv, async ({ values }) => {
+    try {
+      process.stdout.write(inventory(await synthesizeTree(PROJECT_ROOT), values.env ?? []));
+    } catch (err) {
+      if (err instanceof ReviewError) throw new UserError(err.message);
+      throw err;
+    }
+  });
 }
 
-if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+if (require.main === module) void main(process.argv.slice(2));

@@ -91,6 +91,14 @@ test.each([
   expect(await cf2Command(argv, os.tmpdir())).toEqual({ status: 2, lines: [message, CF2_USAGE] });
 });
 
+test("a file or a missing path instead of a function directory: what to name instead, exit 1", async () => {
+  const dir = repo({ headers: { code: ADD_HEADER } });
+  expect(await cf2Command(["check", "cf2/headers/index.js", "cf2/nope"], dir)).toEqual({
+    status: 1,
+    lines: ["cf2/headers/index.js: is a file; name the function's directory (the one holding index.js): cf2/headers", "cf2/nope: no such directory"],
+  });
+});
+
 test("--help prints the usage and exits 0, whatever else is on the line", async () => {
   expect(await cf2Command(["check", "--help"], os.tmpdir())).toEqual({ status: 0, lines: [CF2_USAGE] });
 });
@@ -123,12 +131,18 @@ test("an exception the handler throws names the file and the line it was thrown 
   });
 });
 
-test("the runner offers runtime 1.0's members only: a call the page does not list fails as at the edge", async () => {
-  const code = "function handler(event) {\n  event.request.uri = [['/a'], ['/b']].flat().join('');\n  return event.request;\n}\n";
-  await expect(runFunction(code, Cf2Runtime.JS_1_0, { context: { eventType: "viewer-request" }, request: { uri: "/" } })).rejects.toThrow(/flat is not a function/);
-  expect(((await runFunction(code, Cf2Runtime.JS_2_0, { context: { eventType: "viewer-request" }, request: { uri: "/" } })).output as { uri: string }).uri).toBe("/a/b");
-  const statics = "function handler(event) {\n  return { statusCode: 200, headers: { x: { value: String(typeof Object.fromEntries) + typeof Array.from + typeof Object.keys } } };\n}\n";
-  expect(((await runFunction(statics, Cf2Runtime.JS_1_0, { context: { eventType: "viewer-request" }, request: {} })).output as { headers: { x: { value: string } } }).headers.x.value).toBe("undefinedundefinedfunction");
+test("the runner offers each runtime's listed members only: a call the page does not list fails as at the edge", async () => {
+  const event = { context: { eventType: "viewer-request" }, request: { uri: "/a//b" } };
+  const flat = "function handler(event) {\n  event.request.uri = [['/a'], ['/b']].flat().join('');\n  return event.request;\n}\n";
+  await expect(runFunction(flat, Cf2Runtime.JS_1_0, event)).rejects.toThrow(/flat is not a function/);
+  await expect(runFunction(flat, Cf2Runtime.JS_2_0, event)).rejects.toThrow(/flat is not a function/);
+  const replaceAll = "function handler(event) {\n  event.request.uri = event.request.uri.replaceAll('//', '/');\n  return event.request;\n}\n";
+  await expect(runFunction(replaceAll, Cf2Runtime.JS_1_0, event)).rejects.toThrow(/replaceAll is not a function/);
+  expect(((await runFunction(replaceAll, Cf2Runtime.JS_2_0, event)).output as { uri: string }).uri).toBe("/a/b");
+  const statics = "function handler(event) {\n  return { statusCode: 200, headers: { x: { value: [Object.fromEntries, Array.from, Object.keys, Object.getOwnPropertyDescriptors, Promise.all, typeof Symbol === 'function' && Symbol.for].map(function (f) { return typeof f; }).join(',') } } };\n}\n";
+  const seen = async (runtime: Cf2Runtime) => ((await runFunction(statics, runtime, event)).output as { headers: { x: { value: string } } }).headers.x.value;
+  expect(await seen(Cf2Runtime.JS_1_0)).toBe("undefined,undefined,function,undefined,undefined,boolean");
+  expect(await seen(Cf2Runtime.JS_2_0)).toBe("undefined,undefined,function,function,function,function");
 });
 
 test("an exception thrown in a relatively imported file names that file and its line, not the bundle's", async () => {

@@ -88,9 +88,9 @@ describe("exactly what each runtime's page lists, no more", () => {
   const request = buildEvent({ eventType: "viewer-request" });
   const typeOf = async (names: string[], runtime: Cf2Runtime) =>
     (await runFunction(`function handler(event) { return { ${names.map((n) => `${JSON.stringify(n)}: typeof ${n}`).join(", ")} }; }`, runtime, request)).output as Record<string, string>;
-  const V2_ONLY = ["globalThis", "atob", "btoa", "TextEncoder", "TextDecoder", "Buffer"];
-  const NEITHER = ["Map", "Set", "WeakMap", "Symbol", "Proxy", "Reflect", "Intl", "BigInt", "setTimeout", "setInterval", "queueMicrotask", "fetch", "URL", "URLSearchParams", "process", "structuredClone", "escape", "WebAssembly", "SharedArrayBuffer"];
-  const BOTH = ["Object", "JSON", "Math", "Date", "RegExp", "Promise", "Uint8Array", "ArrayBuffer", "TypeError", "encodeURIComponent", "parseInt", "console", "require"];
+  const V2_ONLY = ["atob", "btoa", "TextEncoder", "TextDecoder", "Buffer", "Symbol", "DataView"];
+  const NEITHER = ["Map", "Set", "WeakMap", "Proxy", "Reflect", "Intl", "BigInt", "setTimeout", "setInterval", "queueMicrotask", "fetch", "URL", "URLSearchParams", "process", "structuredClone", "escape", "WebAssembly", "SharedArrayBuffer"];
+  const BOTH = ["globalThis", "Object", "JSON", "Math", "Date", "RegExp", "Promise", "Uint8Array", "ArrayBuffer", "TypeError", "encodeURIComponent", "parseInt", "console", "require"];
 
   test.each([Cf2Runtime.JS_1_0, Cf2Runtime.JS_2_0])("%s", async (runtime) => {
     const seen = await typeOf([...V2_ONLY, ...NEITHER, ...BOTH], runtime);

@@ -18,6 +18,8 @@ const COMMANDS: [string, string[]][] = [
   ["check:ticket-flow", [TSX, "scripts/ticket-flow.ts"]],
   ["access-table", [TSX, "scripts/access-table.ts"]],
   ["guardrails-table", [TSX, "scripts/guardrails-table.ts"]],
+  ["inventory", [TSX, "scripts/inventory.ts"]],
+  ["build", [TSX, "scripts/build.ts"]],
   ["synth", ["scripts/app.mjs"]],
 ];
 const run = (argv: string[], extra: string[]) => spawnSync(process.execPath, [...argv, ...extra], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });

@@ -163,3 +163,55 @@ test("a bad container-function manifest gets its fields, environments and direct
     `${file}: field "origin.pathPattern": site "web" of environment dev has no cache behavior "/img/*" to route to the function; declare it in the site's distribution.behaviors (its place and cache policy are the environment's); declared: (none)`,
   ]);
 });
+
+test("a broken environment does not hide the manifests' own problems: one synth lists both, nothing written", () => {
+  const dir = envDir({ "dev.json": JSON.stringify(env("dev", { logRetension: 14 })) });
+  const cf2 = mkdtempSync(path.join(os.tmpdir(), "edge-cf2-"));
+  mkdirSync(path.join(cf2, "geo"));
+  const cf2Manifest = { ticket: "SHOP-2", name: "geo-redirect", sid: "shop", environments: ["dev", "nosuch"], owner: "robot", associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }] };
+  writeFileSync(path.join(cf2, "geo", "manifest.json"), JSON.stringify(cf2Manifest));
+  writeFileSync(path.join(cf2, "geo", "index.js"), "function handler(event) {\n  var f = async () => 1;\n  return event.request;\n}\n");
+  const lambda = mkdtempSync(path.join(os.tmpdir(), "edge-lambda-"));
+  mkdirSync(path.join(lambda, "thumbs"));
+  writeFileSync(path.join(lambda, "thumbs", "manifest.json"), JSON.stringify({ ticket: "SHOP-1", name: "thumbnailer", sid: "shop", environments: ["dev"], owner: "app", memory: 64 }));
+  const synthAll = () => {
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), "edge-out-")), "out");
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.mjs")], {
+      encoding: "utf8",
+      env: { ...process.env, EDGE_ENVIRONMENTS_DIR: dir, EDGE_FUNCTIONS_DIR: cf2, EDGE_LAMBDA_DIR: lambda, CDKTF_OUTDIR: outdir },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(existsSync(outdir)).toBe(false);
+    return r.stderr.trim().split("\n");
+  };
+  const geoCode = `  - ${cf2}/geo/index.js: line 2: an async closure (async arrow function, function expression or nested function) is not supported by cloudfront-js-2.0 ("async arguments and closures are not supported"); only a top-level "async function" can be async`;
+  expect(synthAll()).toEqual([
+    "Invalid configuration (6 problems); nothing was synthesized:",
+    `  - ${dir}/dev.json: unknown field "logRetension": did you mean "logRetentionDays"?`,
+    `  - ${cf2}/geo/manifest.json: field "owner": the text "robot" is not allowed; one of "app", "infra"`,
+    `  - ${cf2}/geo/manifest.json: field "name": is "geo-redirect" but must equal its directory name "geo"`,
+    geoCode,
+    `  - ${lambda}/thumbs/manifest.json: field "name": is "thumbnailer" but must equal its directory name "thumbs"`,
+    `  - ${lambda}/thumbs/manifest.json: field "memory": memory must be 128-10240 MB`,
+  ]);
+  // Only what reads the environments waited: with the environment fixed, the unknown environment name is added.
+  writeFileSync(path.join(dir, "dev.json"), JSON.stringify(env("dev")));
+  expect(synthAll()).toEqual([
+    "Invalid configuration (6 problems); nothing was synthesized:",
+    `  - ${cf2}/geo/manifest.json: field "owner": the text "robot" is not allowed; one of "app", "infra"`,
+    `  - ${cf2}/geo/manifest.json: entry environments[1]: "nosuch" is not an environment; known: dev`,
+    `  - ${cf2}/geo/manifest.json: field "name": is "geo-redirect" but must equal its directory name "geo"`,
+    geoCode,
+    `  - ${lambda}/thumbs/manifest.json: field "name": is "thumbnailer" but must equal its directory name "thumbs"`,
+    `  - ${lambda}/thumbs/manifest.json: field "memory": memory must be 128-10240 MB`,
+  ]);
+});
+
+test("an environment file that imports what its directory lacks: the import named, not a syntax error (synth and loader alike)", () => {
+  const dir = envDir({ "qa.ts": `import { defineEnvironment } from "../config/environment";\nexport default defineEnvironment(${JSON.stringify(env("qa"))});\n` });
+  const problem = `${dir}/qa.ts: line 1: cannot import "../config/environment": no such file or package from the file's directory`;
+  const r = synth(dir);
+  expect([r.status, r.wrote, r.stderr.trim().split("\n")]).toEqual([1, false, ["Invalid configuration (1 problem); nothing was synthesized:", `  - ${problem}`]]);
+  expect(problemsOf(() => loadEnvironments(dir))).toEqual([expect.stringMatching(/cannot import "\.\.\/config\/environment": no such file or package from the file's directory$/)]);
+});

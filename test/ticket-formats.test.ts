@@ -105,6 +105,18 @@ describe("formatting around the template is not an error", () => {
     expect(result.ignored).toEqual([]);
   });
 
+  test("a Japanese label without its colon, the value after spaces (a full-width one too)", () => {
+    const text = ["CF2の命名 api-edge", "構築する環境一覧\u3000dev", "関連づけるCloudfFrontのARN " + DEV_WEB, "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○||", ""].join("\n");
+    const { associations, result } = accepted(text);
+    expect([result.manifest.name, result.manifest.environments, associations]).toEqual(["api-edge", ["dev"], REQUEST_ONLY]);
+    expect(result.ignored).toEqual([]);
+  });
+
+  test("an English label needs its colon: a line that starts with one is prose", () => {
+    const text = ["Name your function after what it does.", ...head.slice(0, 3), "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○|-|"].join("\n");
+    expect(accepted(text).result.ignored).toEqual([{ line: "line 1", text: "Name your function after what it does." }]);
+  });
+
   test("prose before, between and after the fields is ignored and listed in one line", () => {
     const text = ["Hi team, please add this function.", ...head.slice(0, 3), "Thanks in advance!", "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○|-|", "", "Due next week."].join("\n");
     const { associations, result } = accepted(text);
@@ -117,6 +129,18 @@ describe("formatting around the template is not an error", () => {
     expect(ticketSummary(result).filter((l) => l.startsWith("Ignored"))).toEqual([
       'Ignored (not part of the template): line 1 "Hi team, please add this function.", line 5 "Thanks in advance!", line 10 "Due next week."',
     ]);
+  });
+
+  test("a missing field shows the ignored lines with the problems: the field may be one of them, written another way", () => {
+    const text = ["Hi team,", "Function name - api-edge", ...head.slice(1, 3), "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○||"].join("\n");
+    const file = ticketFile(text, "SHOP-9.txt");
+    let message = "";
+    try {
+      ticketToFunction(file, { envDir: ENVS, functionsDir: functionsCopy() });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.split("\n").slice(1)).toEqual(['  - no function name: add "CF2の命名: <name>" (Function name)', 'Ignored (not part of the template): line 1 "Hi team,", line 2 "Function name - api-edge"']);
   });
 
   test("what looks like a field but cannot be read stays a precise error", () => {

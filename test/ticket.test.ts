@@ -129,7 +129,7 @@ const bad: [string, string, string[]][] = [
   ["our distribution id in another account", ticket({ arn: "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01" }), ['line 5 (distribution): "arn:aws:cloudfront::999999999999:distribution/E1DEVSHOPWEB01": distribution E1DEVSHOPWEB01 is site "web" of environment dev, whose account is 123456789012, not 999999999999']],
   ["distributions of two different sites", ticket({ arn: `${DEV_WEB}, arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01` }), ["line 5 (distribution): the distributions name different sites (web, lp); one ticket attaches a function to one site"]],
   ["a site name that no environment has", ticket({ arn: "www" }), ['line 5 (distribution): "www" is not a site of environments dev, stg; sites: web, lp']],
-  ["no event type chosen", ticket({ table: "/api/* - -" }), ['line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○']],
+  ["no event type chosen", ticket({ table: "/api/* - -" }), ['line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス: write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to']],
   ["an ambiguous mark", ticket({ table: "/api/* x -" }), ['line 10: "x" in the ビューワーリクエスト column is not a mark; write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to']],
   ["the template's example row with a missing cell", ticket({ table: "hogehoge -" }), ["line 9: the cache behavior table has no rows", 'line 10: row "hogehoge -" needs one cell per column: cache behavior, ビューワーリクエスト, ビューワーレスポンス (use "-" for an empty cell)']],
   ["no cache behavior table", ticket({ table: null }), ['no cache behavior table: add a row per behavior under "関連づけるcache behavior | ビューワーリクエスト | ビューワーレスポンス"']],
@@ -151,7 +151,7 @@ describe("a malformed ticket gets one clear message per problem, and nothing is 
     expect(problemsOf(ticket({ envs: "qa", arn: "arn:aws:s3:::x", table: "/api/* - -" }))).toEqual([
       'line 4 (environments): "qa" is not an environment; known: dev, prod, stg',
       'line 5 (distribution): "arn:aws:s3:::x" is not a CloudFront distribution ARN: expected arn:aws:cloudfront::<12-digit account>:distribution/<distribution id>',
-      'line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○',
+      'line 10: cache behavior "/api/*": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス: write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to',
     ]);
   });
 });

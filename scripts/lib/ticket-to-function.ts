@@ -15,7 +15,7 @@ import { Cf2Runtime } from "../../model/vocabulary";
 import { ticketSource } from "../../toolchain/ticket/adf";
 import { inTicketTerms, manifestFromTicket, tableLineOf, type TicketManifest } from "../../toolchain/ticket/manifest";
 import { parseTicket, type EventType, type Ticket, type TicketProblems } from "../../toolchain/ticket/parse";
-import { passThroughCode, passThroughTest, TicketError, type TicketResult } from "../../toolchain/ticket/scaffold";
+import { ignoredLine, passThroughCode, passThroughTest, TicketError, type TicketResult } from "../../toolchain/ticket/scaffold";
 
 export interface TicketOptions {
   /** --owner. */
@@ -67,11 +67,14 @@ export function ticketToFunction(ticketFile: string, opts: TicketOptions = {}): 
       if (!(err instanceof ConfigError)) throw err;
       addManifestProblems(err.problems, found, parsed, `${shownDir}/${manifest.name}/`, opts.owner !== undefined);
     }
-    if (found.problems.length > 0) throw new TicketError(shownTicket, inTicketOrder(found.problems, source.lineWord));
+    const ignored = parsed.ignored.map((x) => ({ line: `${source.lineWord} ${x.line}`, text: x.text }));
+    // A missing field may be one of the ignored lines, written in a way the template does not read: show them.
+    if (found.problems.length > 0)
+      throw new TicketError(shownTicket, inTicketOrder(found.problems, source.lineWord), found.problems.some((p) => p.startsWith("no ")) ? ignoredLine(ignored) : []);
 
     mkdirSync(dir, { recursive: true });
     cpSync(stagedDir, path.join(dir, manifest.name), { recursive: true, errorOnExist: true, force: false });
-    return { dir: `${shownDir}/${manifest.name}`, files, manifest, ignored: parsed.ignored.map((x) => ({ line: `${source.lineWord} ${x.line}`, text: x.text })) };
+    return { dir: `${shownDir}/${manifest.name}`, files, manifest, ignored };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -129,7 +129,7 @@ const globalsAndMembers: [string, Cf2Runtime, string, string][] = [
   ["crypto.subtle through require() directly", V2, wrap("  var s = require('crypto').subtle;"), `${F}: line 2: crypto.subtle is not in the crypto module of cloudfront-js-2.0; it offers createHash, createHmac`],
   ["sha512", V2, `import crypto from 'crypto';\n${wrap("  var h = crypto.createHash('sha512');")}`, `${F}: line 3: crypto.createHash("sha512"): cloudfront-js-2.0 supports only md5, sha1, sha256`],
   ["digest('latin1')", V1, `var crypto = require('crypto');\n${wrap("  var d = crypto.createHmac('sha256', 'k').update('x').digest('latin1');")}`, `${F}: line 3: digest("latin1"): cloudfront-js-1.0 encodes digests only as hex, base64, base64url`],
-  ["querystring.decode", V2, `import qs from 'querystring';\n${wrap("  var q = qs.decode('a=1');")}`, `${F}: line 3: querystring.decode is not in the querystring module of cloudfront-js-2.0; it offers escape, parse, stringify, unescape`],
+  ["querystring.querystring (not a member)", V2, `import qs from 'querystring';\n${wrap("  var q = qs.querystring('a=1');")}`, `${F}: line 3: querystring.querystring is not in the querystring module of cloudfront-js-2.0; it offers decode, encode, escape, parse, stringify, unescape`],
   ["cf.fetch", V2, `import cf from 'cloudfront';\n${wrap("  cf.fetch('/');")}`, `${F}: line 3: cf.fetch is not in the cloudfront module; it offers kvs, updateRequestOrigin, selectRequestOriginById, createRequestOriginGroup, edgeLocation`],
   ["cf.updateOrigin (misspelt helper)", V2, `import cf from 'cloudfront';\n${wrap("  cf.updateOrigin({ domainName: 'a.example.com' });")}`, `${F}: line 3: cf.updateOrigin is not in the cloudfront module; it offers kvs, updateRequestOrigin, selectRequestOriginById, createRequestOriginGroup, edgeLocation`],
   ["atob on 1.0", V1, wrap("  var user = atob(event.request.headers.authorization.value.slice(6));"), `${F}: line 2: atob is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
@@ -137,15 +137,16 @@ const globalsAndMembers: [string, Cf2Runtime, string, string][] = [
   ["TextEncoder on 1.0", V1, wrap("  var bytes = new TextEncoder().encode('x');"), `${F}: line 2: TextEncoder is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
   ["TextDecoder on 1.0", V1, wrap("  var text = new TextDecoder().decode(x);").replace("function handler", "var x = [];\nfunction handler").replace("line 2", "line 3"), `${F}: line 3: TextDecoder is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
   ["Buffer on 1.0", V1, wrap("  var b = Buffer.from('x', 'base64');"), `${F}: line 2: Buffer is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
-  ["globalThis on 1.0", V1, wrap("  var g = globalThis;"), `${F}: line 2: globalThis is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
   ["toUTF8 on 2.0 (removed from 1.0)", V2, wrap("  var bytes = event.request.uri.toUTF8();"), `${F}: line 2: String.prototype.toUTF8() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder`],
   ["String.bytesFrom on 2.0", V2, wrap("  var s = String.bytesFrom([104, 105]);"), `${F}: line 2: String.bytesFrom() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder`],
   ["console.error", V2, wrap("  console.error('bad');"), `${F}: line 2: console.error is not available in cloudfront-js-2.0: console has log only`],
-  ["Symbol", V2, wrap("  var k = Symbol('k');"), `${F}: line 2: Symbol is not available in cloudfront-js-2.0: not in the feature list`],
+  ["Symbol on 1.0", V1, wrap("  var k = Symbol('k');"), `${F}: line 2: Symbol is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
+  ["DataView on 1.0", V1, wrap("  var v = new DataView(new ArrayBuffer(4));"), `${F}: line 2: DataView is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it`],
+  ["MemoryError on 2.0", V2, wrap("  var e = MemoryError;"), `${F}: line 2: MemoryError is not defined: neither declared in the code nor a global of cloudfront-js-2.0`],
   ["Reflect", V1, wrap("  var keys = Reflect.ownKeys(event.request.headers);"), `${F}: line 2: Reflect is not available in cloudfront-js-1.0: not in the feature list`],
   ["Intl", V2, wrap("  var n = new Intl.NumberFormat('ja-JP').format(1);"), `${F}: line 2: Intl is not available in cloudfront-js-2.0: not in the feature list`],
   ["structuredClone", V2, wrap("  var copy = structuredClone(event.request);"), `${F}: line 2: structuredClone is not available in cloudfront-js-2.0: use JSON.parse(JSON.stringify(x))`],
-  ["Node's global", V2, wrap("  var g = global;"), `${F}: line 2: global is not available in cloudfront-js-2.0: not Node.js (runtime 2.0 has "globalThis")`],
+  ["Node's global", V2, wrap("  var g = global;"), `${F}: line 2: global is not available in cloudfront-js-2.0: not Node.js (use "globalThis")`],
   ["a typo (undefined name)", V2, wrap("  var uri = reqest.uri;"), `${F}: line 2: reqest is not defined: neither declared in the code nor a global of cloudfront-js-2.0`],
 ];
 
@@ -245,16 +246,24 @@ describe("warnings: accepted by the runtime, but almost certainly a mistake", ()
   });
 });
 
-describe("built-in members per runtime (runtime 1.0's page lists them member by member)", () => {
+describe("built-in members per runtime (each runtime's page lists them member by member)", () => {
+  const V1_OBJECT = "create, defineProperties, defineProperty, freeze, getOwnPropertyDescriptor, getOwnPropertyNames, getPrototypeOf, isExtensible, isFrozen, isSealed, keys, preventExtensions, seal, assign, is, setPrototypeOf, entries, values";
+  const V2_OBJECT = "create, defineProperties, defineProperty, freeze, getOwnPropertyDescriptor, getOwnPropertyDescriptors, getOwnPropertyNames, getPrototypeOf, isExtensible, isFrozen, isSealed, keys, preventExtensions, seal, assign, entries, values, is, setPrototypeOf";
   test.each([
-    ["Object.fromEntries", wrap("  var q = Object.fromEntries([['a', '1']]);"), `${F}: line 2: Object.fromEntries is not in the feature list of cloudfront-js-1.0; its Object offers create, defineProperties`],
-    ["Array.from", wrap("  var a = Array.from('abc');"), `${F}: line 2: Array.from is not in the feature list of cloudfront-js-1.0; its Array offers isArray, of`],
-    ["Array.prototype.flat", wrap("  var a = [[1], [2]].flat();"), `${F}: line 2: .flat() is Array.prototype.flat (ES2019), which cloudfront-js-1.0 does not list`],
-    ["String.prototype.replaceAll", wrap("  var u = event.request.uri.replaceAll('//', '/');"), `${F}: line 2: .replaceAll() is String.prototype.replaceAll (ES2021), which cloudfront-js-1.0 does not list`],
-  ])("%s on 1.0", (_name, code, message) => {
-    const problems = checkFunctionCode(code, V1, F);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain(message);
+    ["Object.fromEntries", V1, wrap("  var q = Object.fromEntries([['a', '1']]);"), `${F}: line 2: Object.fromEntries is not in the feature list of cloudfront-js-1.0; its Object offers ${V1_OBJECT}`],
+    ["Object.fromEntries", V2, wrap("  var q = Object.fromEntries([['a', '1']]);"), `${F}: line 2: Object.fromEntries is not in the feature list of cloudfront-js-2.0; its Object offers ${V2_OBJECT}`],
+    ["Object.getOwnPropertyDescriptors (2.0 only)", V1, wrap("  var d = Object.getOwnPropertyDescriptors(event);"), `${F}: line 2: Object.getOwnPropertyDescriptors is not in the feature list of cloudfront-js-1.0; its Object offers ${V1_OBJECT}`],
+    ["Array.from", V1, wrap("  var a = Array.from('abc');"), `${F}: line 2: Array.from is not in the feature list of cloudfront-js-1.0; its Array offers isArray, of`],
+    ["Array.from", V2, wrap("  var a = Array.from('abc');"), `${F}: line 2: Array.from is not in the feature list of cloudfront-js-2.0; its Array offers isArray, of`],
+    ["Promise.all (2.0 only)", V1, wrap("  var p = Promise.all([]);"), `${F}: line 2: Promise.all is not in the feature list of cloudfront-js-1.0; its Promise offers reject, resolve`],
+    ["String.raw", V2, wrap("  var r = String.raw('x');"), `${F}: line 2: String.raw is not in the feature list of cloudfront-js-2.0; its String offers fromCharCode, fromCodePoint`],
+    ["Symbol.iterator", V2, wrap("  var it = Symbol.iterator;"), `${F}: line 2: Symbol.iterator is not in the feature list of cloudfront-js-2.0; its Symbol offers for, keyFor`],
+    ["Array.prototype.flat", V1, wrap("  var a = [[1], [2]].flat();"), `${F}: line 2: .flat() is Array.prototype.flat (ES2019), which cloudfront-js-1.0 does not list`],
+    ["Array.prototype.flat", V2, wrap("  var a = [[1], [2]].flat();"), `${F}: line 2: .flat() is Array.prototype.flat (ES2019), which cloudfront-js-2.0 does not list`],
+    ["String.prototype.matchAll", V2, wrap("  var m = event.request.uri.matchAll(/a/g);"), `${F}: line 2: .matchAll() is String.prototype.matchAll (ES2020), which cloudfront-js-2.0 does not list`],
+    ["String.prototype.replaceAll (2.0 only)", V1, wrap("  var u = event.request.uri.replaceAll('//', '/');"), `${F}: line 2: .replaceAll() is String.prototype.replaceAll (ES2021), which cloudfront-js-1.0 does not list`],
+  ])("%s on %s", (_name, runtime, code, message) => {
+    expect(checkFunctionCode(code, runtime, F)).toEqual([message]);
   });
 
   test("what 1.0 lists passes: Object.keys/entries/assign, Array.isArray/of, String.fromCharCode, Number.isInteger, Math.trunc, Promise.resolve, Object.prototype.hasOwnProperty.call", () => {
@@ -262,7 +271,20 @@ describe("built-in members per runtime (runtime 1.0's page lists them member by 
     expect(checkFunctionCode(code, V1, F)).toEqual([]);
   });
 
+  test("what 2.0 adds passes on 2.0: replaceAll, getOwnPropertyDescriptors, Promise.all/allSettled/any/race, Symbol.for/keyFor, DataView, querystring.decode/encode", () => {
+    const code = `import qs from 'querystring';\n${wrap(
+      "  var u = event.request.uri.replaceAll('//', '/');\n  var d = Object.getOwnPropertyDescriptors(event);\n  var p = [Promise.all([]), Promise.allSettled([]), Promise.any([1]), Promise.race([1])];\n  var s = Symbol.keyFor(Symbol.for('k'));\n  var v = new DataView(new ArrayBuffer(4)).getUint8(0);\n  var q = qs.encode(qs.decode('a=1'));",
+    )}`;
+    expect(checkFunctionCode(code, V2, F)).toEqual([]);
+  });
+
+  test("globalThis is a global of both runtimes (1.0's page lists it too)", () => {
+    expect(checkFunctionCode(wrap("  var g = globalThis;"), V1, F)).toEqual([]);
+    expect(checkFunctionCode(wrap("  var g = globalThis;"), V2, F)).toEqual([]);
+  });
+
   test("a method the code defines itself is its own, not the built-in", () => {
     expect(checkFunctionCode(wrap("  var list = { flat: function () { return []; } };\n  list.flat();"), V1, F)).toEqual([]);
+    expect(checkFunctionCode(wrap("  var list = { flat: function () { return []; } };\n  list.flat();"), V2, F)).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ export interface Cf2CommandResult {
 export async function cf2Run(action: Cf2Action, dirs: readonly string[], opts: Cf2Options = {}, cwd: string = process.cwd()): Promise<Cf2CommandResult> {
   const lines: string[] = [];
   let failed = false;
-  for (const dir of dirs.flatMap((d) => functionDirs(path.resolve(cwd, d)))) {
+  for (const dir of dirs.flatMap((d) => functionDirs(path.resolve(cwd, d), (p) => shownPath(cwd, p)))) {
     const passed = dir instanceof Error ? (lines.push(dir.message), false) : await oneFunction(action, dir, opts, cwd, lines);
     failed ||= !passed;
   }
@@ -90,15 +90,17 @@ function shownPath(cwd: string, p: string): string {
   return rel === "" ? "." : rel.startsWith("..") || path.isAbsolute(rel) ? p : rel;
 }
 
-/** A function directory (has index.js), or the function directories one level below it. */
-function functionDirs(dir: string): (string | Error)[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [new Error(`${dir}: not a directory`)];
+/** A function directory (has index.js), or the function directories one level below it; `shown` names paths in messages. */
+function functionDirs(dir: string, shown: (p: string) => string): (string | Error)[] {
+  if (!existsSync(dir)) return [new Error(`${shown(dir)}: no such directory`)];
+  if (!statSync(dir).isDirectory())
+    return [new Error(`${shown(dir)}: is a file; name the function's directory (the one holding index.js)${path.basename(dir) === "index.js" ? `: ${shown(path.dirname(dir))}` : ""}`)];
   if (existsSync(path.join(dir, "index.js"))) return [dir];
   const below = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.js")))
     .map((e) => path.join(dir, e.name))
     .sort();
-  return below.length > 0 ? below : [new Error(`${dir}: no index.js here or in its subdirectories`)];
+  return below.length > 0 ? below : [new Error(`${shown(dir)}: no index.js here or in its subdirectories`)];
 }
 
 function readManifest(dir: string): { runtime?: Cf2Runtime; keyValueStore?: unknown } | undefined | Error {

@@ -2,12 +2,13 @@
  * Runs CloudFront Function code locally against test events, in a node:vm context that offers exactly what the
  * runtime's page of the CloudFront Developer Guide lists (model/cf2-runtime.ts): the listed ES built-ins and
  * globals, strict mode, `console.log`, `require("crypto" | "querystring")`; on cloudfront-js-1.0 the non-standard
- * string methods (String.bytesFrom, toUTF8, ...); on cloudfront-js-2.0 `globalThis`, atob/btoa, TextEncoder/
- * TextDecoder, Buffer, `request.rawQueryString()` and `import cf from "cloudfront"` with its helpers: `kvs(id)` backed
- * by the test's store, and the origin helpers, validated as documented and recorded so a test can assert which origin
- * was chosen. Everything else the host has (Map, Set, Symbol, Proxy, Reflect, Intl, timers, process, ...) is removed,
- * and so are the members of built-in objects the runtime's page does not list (on 1.0: Object.fromEntries,
- * Array.from, [].flat, "".replaceAll, ...).
+ * string methods (String.bytesFrom, toUTF8, ...); `globalThis` on both; on cloudfront-js-2.0 atob/btoa, TextEncoder/
+ * TextDecoder, Buffer, Symbol, DataView, `request.rawQueryString()` and `import cf from "cloudfront"` with its
+ * helpers: `kvs(id)` backed by the test's store, and the origin helpers, validated as documented and recorded so a
+ * test can assert which origin was chosen. Everything else the host has (Map, Set, Proxy, Reflect, Intl, timers,
+ * process, ...; Symbol on 1.0) is removed,
+ * and so are the members of built-in objects the runtime's page does not list (Object.fromEntries, Array.from,
+ * [].flat on both; "".replaceAll on 1.0).
  * The authoritative test stays the TestFunction API; this catches mistakes before.
  *
  * Test events: test-cases.ts; the cloudfront module: cloudfront-module.ts.
@@ -47,7 +48,7 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
   const logs: string[] = [];
   const eventType = ((event as { context?: { eventType?: string } })?.context?.eventType ?? "viewer-request") as EventType;
   let origin: OriginChange | undefined;
-  const modules: Record<string, unknown> = { crypto: cryptoModule(runtime), querystring: { escape: querystring.escape, parse: querystring.parse, stringify: querystring.stringify, unescape: querystring.unescape } };
+  const modules: Record<string, unknown> = { crypto: cryptoModule(runtime), querystring: { decode: querystring.parse, encode: querystring.stringify, escape: querystring.escape, parse: querystring.parse, stringify: querystring.stringify, unescape: querystring.unescape } };
   if (runtime === Cf2Runtime.JS_2_0)
     modules.cloudfront = cloudfrontModule(eventType, opts, (change) => {
       origin = change;
@@ -103,8 +104,7 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
  */
 function pruneBuiltIns(context: vm.Context, runtime: Cf2Runtime): void {
   const statics = CF2_STATIC_MEMBERS[runtime];
-  const methods = Object.keys(CF2_UNLISTED_METHODS[runtime] ?? {});
-  if (!statics && methods.length === 0) return;
+  const methods = Object.keys(CF2_UNLISTED_METHODS[runtime]);
   vm.runInContext(
     `(function (g, statics, methods) {
       for (var owner in statics) {
@@ -115,7 +115,7 @@ function pruneBuiltIns(context: vm.Context, runtime: Cf2Runtime): void {
         });
       }
       methods.forEach(function (n) { delete Array.prototype[n]; delete String.prototype[n]; });
-    })(this, ${JSON.stringify(statics ?? {})}, ${JSON.stringify(methods)})`,
+    })(this, ${JSON.stringify(statics)}, ${JSON.stringify(methods)})`,
     context,
   );
 }

@@ -11,7 +11,7 @@
  *   default                 | ○                  | -
  *
  * Formatting around the template is not an error: bold or italic labels and values, a label without its colon
- * (value on the next line), headings, and prose before, between or after the fields, which is ignored and listed.
+ * (value on the next line, or after spaces for the Japanese labels), headings, and prose before, between or after the fields, which is ignored and listed.
  * A line that looks like a field but cannot be read is a problem.
  */
 import { pathPatternProblem } from "../../model/limits";
@@ -233,7 +233,7 @@ function finish(s: Parse): void {
     const patternProblem = row.behavior === "default" ? undefined : pathPatternProblem(row.behavior);
     if (!row.behavior) problems.push(`line ${row.line}: the cache behavior cell is empty; write "default" or a path pattern such as /api/*`);
     else if (patternProblem) problems.push(`line ${row.line}: cache behavior "${row.behavior}" is not a path pattern: it ${patternProblem}; write "default" for the default behavior`);
-    if (row.behavior && row.events.length === 0 && !row.invalidMark) problems.push(`line ${row.line}: cache behavior "${row.behavior}": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス with ○`);
+    if (row.behavior && row.events.length === 0 && !row.invalidMark) problems.push(`line ${row.line}: cache behavior "${row.behavior}": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス: ${ACCEPTED_MARKS}`);
   }
 }
 
@@ -244,10 +244,25 @@ function labelOf(line: string): { field: TicketField; label: string; value: stri
   const alone = LABELS.find(([, re]) => re.test(text.replace(/[:：]$/, "").trim()));
   if (alone) return { field: alone[0], label: text.replace(/[:：]$/, "").trim(), value: "" };
   const m = /^([^:：|\t]+?)\s*(?:[:：]|\t+)\s*(.*)$/.exec(text);
-  if (!m) return undefined;
-  const label = plain(m[1]);
-  const found = LABELS.find(([, re]) => re.test(label));
-  return found ? { field: found[0], label, value: plain(m[2]) } : undefined;
+  if (m) {
+    const label = plain(m[1]);
+    const found = LABELS.find(([, re]) => re.test(label));
+    if (found) return { field: found[0], label, value: plain(m[2]) };
+  }
+  return spacedLabelOf(text);
+}
+
+/**
+ * "CF2の命名 api-cors": a Japanese template label, then spaces (a full-width one too) and the value, without the
+ * colon. English labels ("Name", "Owner", ...) start prose too often, so they need their colon.
+ */
+function spacedLabelOf(text: string): { field: TicketField; label: string; value: string } | undefined {
+  for (const gap of text.matchAll(/\s+/g)) {
+    const label = text.slice(0, gap.index).trim();
+    const found = /[^\x00-\x7F]/.test(label) ? LABELS.find(([, re]) => re.test(label)) : undefined;
+    if (found) return { field: found[0], label, value: plain(text.slice(gap.index + gap[0].length)) };
+  }
+  return undefined;
 }
 
 /** Header cells: Jira (`||a||b||`), Markdown (`| a | b |`) or tab-separated; header cells are never empty. */

@@ -4,11 +4,13 @@ import type { TicketManifest } from "./manifest";
 import type { EventType } from "./parse";
 
 export class TicketError extends Error {
+  /** `notes`: lines printed after the problems (the prose that was ignored, when a field is missing). @default none */
   constructor(
     readonly file: string,
     readonly problems: string[],
+    readonly notes: readonly string[] = [],
   ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written:\n  - ${problems.join("\n  - ")}`);
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written:\n  - ${problems.join("\n  - ")}${notes.map((n) => `\n${n}`).join("")}`);
     this.name = "TicketError";
   }
 }

@@ -58,8 +58,12 @@ export function sourceOf(functionDir: string, shown: string): ManifestSource {
   return { file: `${shown}/${MANIFEST_FILE}`, dirName: path.basename(functionDir), input, codeFile: path.join(functionDir, CODE_FILE), shownCodeFile: `${shown}/${CODE_FILE}` };
 }
 
-/** Validates manifests against the environments, builds and checks their code; throws one ConfigError for all problems. */
-export function validateFunctions(sources: ManifestSource[], envs: Environment[]): Cf2Function[] {
+/**
+ * Validates manifests against the environments, builds and checks their code; throws one ConfigError for all
+ * problems. `envs` undefined: the environments are invalid (reported by their loader), so only the checks that read
+ * them wait; the manifests' own fields, directory names and code are checked in the same run.
+ */
+export function validateFunctions(sources: ManifestSource[], envs: readonly Environment[] | undefined): Cf2Function[] {
   const schema = manifestSchema(envs);
   const problems: string[] = [];
   const functions: Cf2Function[] = [];
@@ -102,8 +106,8 @@ export function validateFunctions(sources: ManifestSource[], envs: Environment[]
   return functions;
 }
 
-/** Loads every function for these (already validated) environments; `warn` receives the checker's warnings. */
-export function loadFunctions(envs: Environment[], dir: string = functionsDir(), warn: (warning: string) => void = () => undefined): Cf2Function[] {
+/** Loads every function for these validated environments (undefined: invalid, see validateFunctions); `warn` receives the checker's warnings. */
+export function loadFunctions(envs: readonly Environment[] | undefined, dir: string = functionsDir(), warn: (warning: string) => void = () => undefined): Cf2Function[] {
   const functions = validateFunctions(readManifestSources(dir), envs);
   for (const f of functions) for (const w of f.warnings ?? []) warn(w);
   return functions;

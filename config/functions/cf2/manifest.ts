@@ -67,16 +67,22 @@ const manifestShape = z
 export type FunctionManifestInput = z.input<typeof manifestShape>;
 export type FunctionManifest = z.output<typeof manifestShape>;
 
-/** The manifest schema with the rules that need the environment configuration. */
-export function manifestSchema(envs: Environment[]) {
-  const byName = new Map(envs.map((e) => [e.name, e]));
+/**
+ * The manifest schema with the rules that need the environment configuration. Without environments (they are
+ * invalid, and reported on their own) every rule runs but those that read them: known environment names, the sid a
+ * product of each, sites and behaviors, names per environment, store accounts.
+ */
+export function manifestSchema(envs: readonly Environment[] | undefined) {
+  const byName = new Map((envs ?? []).map((e) => [e.name, e]));
   return manifestShape
     .superRefine((m, ctx) => {
       const comment = functionComment(m);
       if (comment.length > MAX_COMMENT_LENGTH)
         ctx.addIssue({ code: "custom", path: ["comment"], message: `with the ticket key the function comment is ${comment.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}` });
     }, whenParsed(["ticket"], ["name"], ["owner"], ["comment"]))
-    .superRefine((m, ctx) => checkEnvironments(m, byName, ctx), whenParsed(["environments"], ["sid"], ["name"], ["associations", "*", "site"], ["associations", "*", "behavior"]))
+    .superRefine((m, ctx) => {
+      if (envs) checkEnvironments(m, byName, ctx);
+    }, whenParsed(["environments"], ["sid"], ["name"], ["associations", "*", "site"], ["associations", "*", "behavior"]))
     .superRefine((m, ctx) => checkKeyValueStore(m, byName, ctx), whenParsed(["keyValueStore"], ["runtime"], ["ticket"], ["environments"], ["sid"]))
     .superRefine((m, ctx) => {
       const seen = new Set<string>();

@@ -39,8 +39,11 @@ export function readContainerFunctionManifestSources(dir: string = containerFunc
   return functionDirectories(dir).map((d) => ({ file: `${d.shown}/${CONTAINER_FUNCTION_MANIFEST_FILE}`, dirName: d.name, input: readManifestJson(d.dir, "functions/lambda") }));
 }
 
-/** Validates manifests against the environments; throws one ConfigError listing every problem. */
-export function validateContainerFunctions(sources: ContainerFunctionManifestSource[], envs: Environment[]): ContainerFunctionSpec[] {
+/**
+ * Validates manifests against the environments; throws one ConfigError listing every problem. `envs` undefined: the
+ * environments are invalid (reported by their loader), so only the checks that read them wait.
+ */
+export function validateContainerFunctions(sources: ContainerFunctionManifestSource[], envs: readonly Environment[] | undefined): ContainerFunctionSpec[] {
   const schema = containerFunctionManifestSchema(envs);
   const problems: string[] = [];
   const specs: ContainerFunctionSpec[] = [];
@@ -67,8 +70,8 @@ export function validateContainerFunctions(sources: ContainerFunctionManifestSou
   return specs;
 }
 
-/** Loads every container function for these (already validated) environments. */
-export function loadContainerFunctions(envs: Environment[], dir: string = containerFunctionsDir()): ContainerFunctionSpec[] {
+/** Loads every container function for these validated environments (undefined: invalid, see validateContainerFunctions). */
+export function loadContainerFunctions(envs: readonly Environment[] | undefined, dir: string = containerFunctionsDir()): ContainerFunctionSpec[] {
   return validateContainerFunctions(readContainerFunctionManifestSources(dir), envs);
 }
 

@@ -91,9 +91,13 @@ const containerFunctionManifestShape = z
 
 export type ContainerFunctionManifest = z.output<typeof containerFunctionManifestShape>;
 
-/** The manifest schema with the rules that need the environment configuration. */
-export function containerFunctionManifestSchema(envs: Environment[]) {
-  const byName = new Map(envs.map((e) => [e.name, e]));
+/**
+ * The manifest schema with the rules that need the environment configuration. Without environments (they are
+ * invalid, and reported on their own) every rule runs but those that read them: known environment names, the sid a
+ * product of each, the origin's site and behavior, names per environment.
+ */
+export function containerFunctionManifestSchema(envs: readonly Environment[] | undefined) {
+  const byName = new Map((envs ?? []).map((e) => [e.name, e]));
   return containerFunctionManifestShape
     .superRefine((m, ctx) => {
       if (m.origin && m.timeout > CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds)
@@ -103,7 +107,9 @@ export function containerFunctionManifestSchema(envs: Environment[]) {
           message: `is ${m.timeout} seconds, but CloudFront waits at most ${CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds} with an origin`,
         });
     }, whenParsed(["origin"], ["timeout"]))
-    .superRefine((m, ctx) => checkEnvironments(m, byName, ctx), whenParsed(["environments"], ["sid"], ["name"], ["origin"]));
+    .superRefine((m, ctx) => {
+      if (envs) checkEnvironments(m, byName, ctx);
+    }, whenParsed(["environments"], ["sid"], ["name"], ["origin"]));
 }
 
 /** Each environment listed knows the product, and the site and behavior the function is served from. */

@@ -5,8 +5,9 @@
  */
 import type { Node } from "acorn";
 import { full } from "acorn-walk";
-import { CF2_STATIC_MEMBERS, CF2_UNLISTED_METHODS } from "../../../model/cf2-runtime";
+import { CF2_STATIC_MEMBERS, CF2_UNLISTED_METHODS, CF2_V1_STRING_METHODS } from "../../../model/cf2-runtime";
 import type { AnyNode, CheckContext, NodeCheck } from "./context";
+import { removedStringMethodMessage } from "./members";
 
 const ALWAYS = new Set(["prototype", "length", "name"]);
 
@@ -16,8 +17,9 @@ const staticMember: NodeCheck = (node, ctx) => {
   if (!lists || node.computed || owner.type !== "Identifier" || ctx.declared.has(owner.name)) return;
   const listed = lists[owner.name];
   const member = node.property.name as string;
-  if (listed && !listed.includes(member) && !ALWAYS.has(member))
-    ctx.problem(node, `${owner.name}.${member} is not in the feature list of ${ctx.runtime}; its ${owner.name} offers ${listed.join(", ")}`);
+  if (!listed || listed.includes(member) || ALWAYS.has(member)) return;
+  if (owner.name === "String" && (CF2_V1_STRING_METHODS as readonly string[]).includes(member)) ctx.problem(node, removedStringMethodMessage(`String.${member}`));
+  else ctx.problem(node, `${owner.name}.${member} is not in the feature list of ${ctx.runtime}; its ${owner.name} offers ${listed.join(", ")}`);
 };
 
 const laterMethod: NodeCheck = (node, ctx) => {

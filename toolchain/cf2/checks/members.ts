@@ -27,10 +27,13 @@ function digestEncoding(node: AnyNode, member: string, ctx: CheckContext): void 
     ctx.problem(node, `digest("${enc.value}"): ${ctx.runtime} encodes digests only as ${CF2_DIGEST_ENCODINGS.join(", ")}`);
 }
 
+/** The prototype methods; `String.bytesFrom` is a static member, reported by the built-in member check (builtins.ts). */
 function removedStringMethod(node: AnyNode, member: string, ctx: CheckContext): void {
-  if (ctx.runtime === Cf2Runtime.JS_2_0 && (CF2_V1_STRING_METHODS as readonly string[]).includes(member))
-    ctx.problem(node, `String${member === "bytesFrom" ? "" : ".prototype"}.${member}() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder`);
+  if (isGlobal(node.callee.object, "String", ctx)) return;
+  if (ctx.runtime === Cf2Runtime.JS_2_0 && (CF2_V1_STRING_METHODS as readonly string[]).includes(member)) ctx.problem(node, removedStringMethodMessage(`String.prototype.${member}`));
 }
+
+export const removedStringMethodMessage = (what: string) => `${what}() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder`;
 
 function consoleLogArguments(node: AnyNode, member: string, ctx: CheckContext): void {
   if (isGlobal(node.callee.object, "console", ctx) && member === "log" && node.arguments.length > 1)
