@@ -259,7 +259,7 @@ function labelOf(line: string): { field: TicketField; label: string; value: stri
 function spacedLabelOf(text: string): { field: TicketField; label: string; value: string } | undefined {
   for (const gap of text.matchAll(/\s+/g)) {
     const label = text.slice(0, gap.index).trim();
-    const found = /[^\x00-\x7F]/.test(label) ? LABELS.find(([, re]) => re.test(label)) : undefined;
+    const found = /[^\p{ASCII}]/u.test(label) ? LABELS.find(([, re]) => re.test(label)) : undefined;
     if (found) return { field: found[0], label, value: plain(text.slice(gap.index + gap[0].length)) };
   }
   return undefined;
