@@ -14,6 +14,7 @@ import {
   prepareWorkdir,
   terraform,
   terraformPlan,
+  terraformPlanBatch,
   toOfflineConfig,
   VALIDATE_DIR,
   writeAtomic,
@@ -278,8 +279,45 @@ export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json
  * ownership tests: exit code 0 means the next plan leaves those changes alone.
  */
 export function planAgainstState(name: string, stackJson: Json, mutate: (address: string, attributes: Json) => void): PlanResult {
-  const applied = appliedState(name, stackJson);
-  for (const r of applied.resources) for (const i of r.instances) mutate(`${r.type}.${r.name}${i.index_key !== undefined ? `[${JSON.stringify(i.index_key)}]` : ""}`, i.attributes);
+  const applied = mutated(appliedState(name, stackJson), mutate);
   const { dir } = prepareWorkdir(name, stackJson, applied);
   return terraformPlan(dir, { refresh: false });
+}
+
+/** Applies `mutate` to every resource instance of a state, by address (`type.name` or `type.name[key]`). */
+function mutated(state: Json, mutate: (address: string, attributes: Json) => void): Json {
+  for (const r of state.resources) for (const i of r.instances) mutate(`${r.type}.${r.name}${i.index_key !== undefined ? `[${JSON.stringify(i.index_key)}]` : ""}`, i.attributes);
+  return state;
+}
+
+/** One case of planAgainstStates: a mutation of the applied state, or a whole scenario. */
+export type CraftedCase =
+  | ((address: string, attributes: Json) => void)
+  | {
+      /** Changes made outside Terraform, as for planAgainstState. @default none */
+      readonly mutate?: (address: string, attributes: Json) => void;
+      /** Changes the applied state some other way (a resource deleted by hand); gets a copy. @default none */
+      readonly state?: (applied: Json) => Json;
+      /** The configuration planned against it (a later commit of the repository). @default the stack */
+      readonly config?: Json;
+    };
+
+/**
+ * planAgainstState for several cases of one stack at once: every case is planned against its own copy of the
+ * applied state, all in ONE Terraform plan (terraformPlanBatch; a plan's fixed cost is seconds), and each result is
+ * that case's own part of the plan. `name` names the applied state's work directory, as for planAgainstState; the
+ * batch plans in `<name>-batch`.
+ */
+export function planAgainstStates<K extends string>(name: string, stackJson: Json, cases: Record<K, CraftedCase>): Record<K, PlanResult> {
+  const applied = JSON.stringify(appliedState(name, stackJson));
+  const batch = Object.fromEntries(
+    Object.entries<CraftedCase>(cases).map(([key, c]) => {
+      const spec = typeof c === "function" ? { mutate: c } : c;
+      let state = JSON.parse(applied);
+      if (spec.state) state = spec.state(state);
+      if (spec.mutate) state = mutated(state, spec.mutate);
+      return [key, { config: spec.config ?? stackJson, state }];
+    }),
+  );
+  return terraformPlanBatch(`${name}-batch`, batch) as Record<K, PlanResult>;
 }
