@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpath
 import * as os from "node:os";
 import * as path from "node:path";
 import { appliedState } from "../crafted-state";
-import { PROJECT_ROOT, prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../terraform";
+import { PROJECT_ROOT, prepareWorkdir, terraformPlan, terraformPlanBatch, VALIDATE_DIR, type BatchCase } from "../terraform";
 import { stableJson, type Json } from "./changes";
 import { PlanSource, type StackPlan } from "./markdown";
 
@@ -107,6 +107,25 @@ export function planAgainstBase(workdir: string, base: Json | undefined, head: J
   return terraformPlan(dir, { refresh: false }).plan;
 }
 
+/**
+ * planAgainstBase for several heads of one base at once: the heads that need a plan are planned together, each
+ * against its own copy of the base's applied state, in one Terraform plan (terraformPlanBatch; a plan's fixed cost
+ * is seconds). Each result is that head's own plan, as planAgainstBase returns it.
+ */
+export function planAgainstBaseBatch<K extends string>(workdir: string, base: Json | undefined, heads: Record<K, Json | undefined>): Record<K, Json> {
+  const results = {} as Record<K, Json>;
+  const cases: Record<string, BatchCase> = {};
+  const state = base && Object.values<Json | undefined>(heads).some((head) => !head || stableJson(base) !== stableJson(head)) ? appliedState(workdir, base) : undefined;
+  for (const [key, head] of Object.entries<Json | undefined>(heads)) {
+    if (!base && !head) throw new Error(`planAgainstBase: neither a base nor a head stack (${key})`);
+    if (base && head && stableJson(base) === stableJson(head)) results[key as K] = { format_version: "1.2", resource_changes: [] };
+    else cases[key] = { config: head ?? emptied(base!), state };
+  }
+  const plans = terraformPlanBatch(`${workdir}-batch`, cases);
+  for (const [key, plan] of Object.entries(plans)) results[key as K] = plan.plan;
+  return results;
+}
+
 export interface OfflineReviewInput {
   base: Stacks;
   head: Stacks;
@@ -131,6 +150,27 @@ export function offlineReview(input: OfflineReviewInput): StackPlan[] {
     headStack: input.head[env],
     baseStack: input.base[env],
   }));
+}
+
+/**
+ * offlineReview of several heads against the same base (tests of many pull-request shapes): per stack, the heads
+ * are planned in one batch (planAgainstBaseBatch). Each result is what offlineReview returns for that head.
+ */
+export function offlineReviews<K extends string>(input: Omit<OfflineReviewInput, "head"> & { heads: Record<K, Stacks> }): Record<K, StackPlan[]> {
+  const keys = Object.keys(input.heads) as K[];
+  const all = [...new Set([...Object.keys(input.base), ...keys.flatMap((k) => Object.keys(input.heads[k]))])].sort();
+  const envs = input.envs ?? all;
+  const unknown = envs.filter((e) => !all.includes(e));
+  if (unknown.length) throw new ReviewError(`--env ${unknown.join(", ")}: no such stack in the base or the head; stacks: ${all.join(", ") || "(none)"}`);
+  const byEnv = Object.fromEntries(
+    envs.map((env) => [env, planAgainstBaseBatch(`${input.workdirPrefix ?? "review"}-${env}`, input.base[env], Object.fromEntries(keys.map((k) => [k, input.heads[k][env]])) as Record<K, Json | undefined>)]),
+  );
+  return Object.fromEntries(
+    keys.map((k) => [
+      k,
+      envs.map((env) => ({ env, plan: byEnv[env][k], source: PlanSource.OFFLINE, baseRef: input.baseRef, headStack: input.heads[k][env], baseStack: input.base[env] })),
+    ]),
+  ) as Record<K, StackPlan[]>;
 }
 
 /** Identifies stacks' content, for logs ("base abc123, 3 stacks"). */
