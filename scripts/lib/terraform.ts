@@ -8,7 +8,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -214,7 +214,7 @@ export function releaseWorkdir(name: string): void {
  */
 export function warmPluginCache(): void {
   if (offlineUnavailableReason()) return;
-  const name = "plugin-cache-warmup";
+  const name = WARMUP_DIR;
   prepareWorkdir(name, { terraform: { required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION } } } });
   releaseWorkdir(name);
 }
@@ -228,8 +228,30 @@ export function prepareWorkdir(name: string, stackJson: Json, state?: Json): { d
   writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   for (const f of ["terraform.tfstate", "terraform.tfstate.backup", "plan.bin", "plan.json"]) rmSync(path.join(dir, f), { force: true });
   if (state) writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state, null, 2));
-  if (!existsSync(path.join(dir, ".terraform", "providers"))) must(terraform(dir, ["init", "-input=false", "-no-color"]), `terraform init in ${dir}`);
+  initWorkdir(dir, config);
   return { dir, notes };
+}
+
+const WARMUP_DIR = "plugin-cache-warmup";
+
+/**
+ * `terraform init` once per work directory, and usually not even that: what init leaves for a configuration that
+ * needs only the aws provider and the local backend (the backend's record, the lock file, a link into the plugin
+ * cache) is the same in every work directory, so a new one gets a copy of the warmed-up directory's (warmPluginCache)
+ * instead of starting Terraform (a second or more per directory). Anything else gets a real init.
+ */
+function initWorkdir(dir: string, config: Json): void {
+  if (existsSync(path.join(dir, ".terraform", "providers"))) return;
+  const warm = path.join(VALIDATE_DIR, WARMUP_DIR);
+  const onlyAws = Object.keys(config.terraform?.required_providers ?? {}).every((p) => p === "aws");
+  const localBackend = JSON.stringify(config.terraform?.backend) === JSON.stringify({ local: { path: "terraform.tfstate" } });
+  const hasModules = Object.keys(config.module ?? {}).length > 0;
+  if (dir !== warm && onlyAws && localBackend && !hasModules && existsSync(path.join(warm, ".terraform", "providers")) && existsSync(path.join(warm, ".terraform.lock.hcl"))) {
+    cpSync(path.join(warm, ".terraform"), path.join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+    copyFileSync(path.join(warm, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    return;
+  }
+  must(terraform(dir, ["init", "-input=false", "-no-color"]), `terraform init in ${dir}`);
 }
 
 export interface ValidateResult {
@@ -476,8 +498,9 @@ export function terraformPlanBatch(name: string, cases: Record<string, BatchCase
   const recorded = path.join(dir, ".terraform", "modules", "modules.json");
   const known = existsSync(recorded) ? (JSON.parse(readFileSync(recorded, "utf8")).Modules as Json[]) : [];
   const current = (m: Json) => m.Key === "" || (cases[m.Key] && m.Source === `./${moduleDirs.get(m.Key)}`);
-  if (!existsSync(path.join(dir, ".terraform", "providers"))) must(terraform(dir, ["init", "-input=false", "-no-color"]), `terraform init in ${dir}`);
-  else if (known.length !== keys.length + 1 || !known.every(current)) must(terraform(dir, ["get", "-no-color"]), `terraform get in ${dir}`);
+  // The providers and backend as for any work directory; the module calls recorded by `get`, which installs nothing.
+  initWorkdir(dir, { ...root, module: undefined });
+  if (known.length !== keys.length + 1 || !known.every(current)) must(terraform(dir, ["get", "-no-color"]), `terraform get in ${dir}`);
   const batch = terraformPlan(dir, { refresh: false });
   let shown: Json | undefined;
   const whole = () => (shown ??= batch.plan);
