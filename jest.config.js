@@ -30,6 +30,7 @@ module.exports = {
   modulePathIgnorePatterns: ["<rootDir>/.build/", "<rootDir>/cdktf.out/", "<rootDir>/.validate/", "<rootDir>/dist/"],
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",
+  testSequencer: "<rootDir>/test/support/sequencer.js",
   setupFilesAfterEnv: ["<rootDir>/test/support/stop-esbuild.ts"],
   testTimeout: 180000,
   // Terraform suites wait on the terraform process, so use every core (jest's default leaves one idle).
