@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { appliedState } from "../crafted-state";
-import { PROJECT_ROOT, prepareWorkdir, terraformPlan, terraformPlanBatch, VALIDATE_DIR, type BatchCase } from "../terraform";
+import { appliedState, planAgainstAppliedState } from "../crafted-state";
+import { PROJECT_ROOT, prepareWorkdir, terraformPlan, terraformPlanBatch, VALIDATE_DIR, type BatchCase, type PlanResult } from "../terraform";
 import { stableJson, type Json } from "./changes";
 import { PlanSource, type StackPlan } from "./markdown";
 
@@ -114,15 +114,18 @@ export function planAgainstBase(workdir: string, base: Json | undefined, head: J
  */
 export function planAgainstBaseBatch<K extends string>(workdir: string, base: Json | undefined, heads: Record<K, Json | undefined>): Record<K, Json> {
   const results = {} as Record<K, Json>;
-  const cases: Record<string, BatchCase> = {};
-  const state = base && Object.values<Json | undefined>(heads).some((head) => !head || stableJson(base) !== stableJson(head)) ? appliedState(workdir, base) : undefined;
+  const planned: [string, Json][] = [];
   for (const [key, head] of Object.entries<Json | undefined>(heads)) {
     if (!base && !head) throw new Error(`planAgainstBase: neither a base nor a head stack (${key})`);
     if (base && head && stableJson(base) === stableJson(head)) results[key as K] = { format_version: "1.2", resource_changes: [] };
-    else cases[key] = { config: head ?? emptied(base!), state };
+    else planned.push([key, head ?? emptied(base!)]);
   }
-  const plans = terraformPlanBatch(`${workdir}-batch`, cases);
-  for (const [key, plan] of Object.entries(plans)) results[key as K] = plan.plan;
+  if (planned.length === 0) return results;
+  // A new environment has no base: its heads plan against an empty state.
+  const plans = base
+    ? planAgainstAppliedState(workdir, base, (applied) => Object.fromEntries(planned.map(([key, config]) => [key, { config, state: applied() }])))
+    : terraformPlanBatch(`${workdir}-batch`, Object.fromEntries(planned.map(([key, config]) => [key, { config } as BatchCase])));
+  for (const [key, plan] of Object.entries<PlanResult>(plans)) results[key as K] = plan.plan;
   return results;
 }
 
