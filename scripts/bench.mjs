@@ -11,11 +11,12 @@
  *   cdktf    our synth against plain cdktf making the same resources (scripts/bench-raw-cdktf.mjs), as a CPU-time
  *            ratio, for the example environments and for the largest generated function count
  *   review   `npm run review` of a one-environment change, cold and with the base state cached (scripts/bench-review.ts)
- *   test     (only with --only test; minutes) npm run validate, then a cold npm test
+ *   test     (only with --only test; minutes) from empty caches: npm run validate, then a cold npm test (wall, CPU,
+ *            slowest files; target 150 s)
  * Usage: npm run bench [-- --runs 7] [-- --only synth|functions|cdktf|invalidator|recorder|review|test] [-- --functions 100,200,300]
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -214,21 +215,41 @@ function benchCdktf() {
   }
 }
 
+/** CPU seconds (user + system) of this process's waited-for descendants so far: every process a run started. */
+function childrenCpuSeconds() {
+  // Linux: fields 16 and 17 of /proc/self/stat (cutime, cstime) in clock ticks (proc(5)); elsewhere unknown.
+  if (!existsSync("/proc/self/stat")) return undefined;
+  const fields = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /, "").split(" ");
+  const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
+  return (Number(fields[13]) + Number(fields[14])) / ticks;
+}
+
 /**
- * Optional (slow; `--only test`): `npm run validate`, then a cold `npm test` (jest without its transform cache),
- * wall time of each. The test suite's budget is about 3 minutes on 2 cores after a validate.
+ * Optional (slow; `--only test`): the loop a fresh clone runs, `npm run validate` then a cold `npm test` (jest
+ * without its transform cache, and no Terraform caches: .validate and .build are removed first, as in a fresh
+ * clone), with wall time and the CPU time of every process each started (on a loaded machine, read the CPU time),
+ * and the slowest test files. The target for `npm test` is 150 s on 2 cores.
  */
 function benchTest() {
-  console.log("test: npm run validate, then cold npm test (jest --no-cache), wall time");
+  console.log("test: rm -rf .validate .build, npm run validate, then cold npm test (jest --no-cache)");
+  for (const d of [".validate", ".build"]) rmSync(path.join(root, d), { recursive: true, force: true });
   const timed = (label, cmd, args) => {
     const started = Date.now();
-    const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: process.env });
-    const s = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`  ${label.padEnd(44)} ${s.padStart(6)} s   exit ${r.status}`);
+    const cpuBefore = childrenCpuSeconds();
+    const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: process.env, maxBuffer: 256 * 1024 * 1024 });
+    const wall = ((Date.now() - started) / 1000).toFixed(1);
+    const cpu = cpuBefore === undefined ? "?" : (childrenCpuSeconds() - cpuBefore).toFixed(1);
+    console.log(`  ${label.padEnd(44)} ${wall.padStart(6)} s wall  ${cpu.padStart(6)} s CPU   exit ${r.status}`);
     if (r.status !== 0) process.stdout.write((r.stdout + r.stderr).split("\n").slice(-30).join("\n") + "\n");
   };
   timed("npm run validate", "npm", ["run", "validate"]);
-  timed("npm test (cold: jest --no-cache)", "npx", ["jest", "--no-cache"]);
+  const report = path.join(os.tmpdir(), `bench-jest-${process.pid}.json`);
+  timed("npm test (cold: jest --no-cache)", "npx", ["jest", "--no-cache", "--json", `--outputFile=${report}`]);
+  if (!existsSync(report)) return;
+  const files = JSON.parse(readFileSync(report, "utf8")).testResults.map((t) => ({ file: path.relative(root, t.name), s: (t.endTime - t.startTime) / 1000 }));
+  rmSync(report, { force: true });
+  console.log(`  slowest test files (wall time in their worker; ${files.length} files, ${files.reduce((a, f) => a + f.s, 0).toFixed(1)} s summed):`);
+  for (const f of files.sort((a, b) => b.s - a.s).slice(0, 8)) console.log(`    ${f.s.toFixed(1).padStart(6)} s  ${f.file}`);
 }
 
 function benchReview() {

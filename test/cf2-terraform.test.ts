@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { validateEnvironments } from "../config/load";
 import { readManifestSources, validateFunctions, type Cf2Function } from "../config/functions/cf2/load";
 import dev from "../environments/dev";
-import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
-import { appliedState, planAgainstState } from "../scripts/lib/crafted-state";
+import { prepareWorkdir, terraformPlan, type PlanResult } from "../scripts/lib/terraform";
+import { planAgainstStates } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -51,6 +51,31 @@ const stack = synthesize([env], functions).dev;
 const NAME = "test-cf2";
 const isFunction = (kind: "app" | "infra") => (address: string) => address.startsWith(`aws_cloudfront_function.cf2-lp-${kind}_function_`);
 
+/**
+ * The ownership cases, planned together (planAgainstStates: one Terraform plan, each case against its own copy of
+ * the applied state); each test asserts its own case's part of that plan.
+ */
+let ownership: Record<string, PlanResult> | undefined;
+const plans = () =>
+  (ownership ??= planAgainstStates(NAME, stack, {
+    appPublished: (address, attrs) => {
+      if (!isFunction("app")(address)) return;
+      attrs.code = "function handler(event) {\n  event.response.headers['x-team'] = { value: 'v2' };\n  return event.response;\n}\n";
+      attrs.etag = "ETVPDKIK61AWE";
+      attrs.live_stage_etag = "ETVPDKIK61AWE";
+      attrs.key_value_store_associations = ["arn:aws:cloudfront::123456789012:key-value-store/8aa76c93-4b5b-4c8e-a5d3-8d9e2bca1c55"];
+    },
+    laterCommit: {
+      mutate: (address, attrs) => {
+        if (isFunction("app")(address)) attrs.code = "function handler(event) { return event.response; } // DEVELOPMENT, untested";
+      },
+      config: synthesize([env], functionsFor("A/B test, second round", "cloudfront-js-1.0")).dev,
+    },
+    infraEdited: (address, attrs) => {
+      if (isFunction("infra")(address)) attrs.code = "function handler(event) { return event.request; } // edited in the console";
+    },
+  }));
+
 describeWithTerraform("CloudFront Functions under Terraform", () => {
   test("the planned code is the built code exactly (template literals, %{, $${ and %%{ included)", () => {
     const { dir } = prepareWorkdir(NAME, stack);
@@ -81,24 +106,13 @@ describeWithTerraform("CloudFront Functions under Terraform", () => {
   });
 
   test("app-owned: after the team's update + publish (code, etag, live stage, a key value store), the plan is empty", () => {
-    const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (!isFunction("app")(address)) return;
-      attrs.code = "function handler(event) {\n  event.response.headers['x-team'] = { value: 'v2' };\n  return event.response;\n}\n";
-      attrs.etag = "ETVPDKIK61AWE";
-      attrs.live_stage_etag = "ETVPDKIK61AWE";
-      attrs.key_value_store_associations = ["arn:aws:cloudfront::123456789012:key-value-store/8aa76c93-4b5b-4c8e-a5d3-8d9e2bca1c55"];
-    });
+    const plan = plans().appPublished;
     expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
   test("app-owned: a later change of comment and runtime in the repository makes no update, so nothing is published", () => {
-    const state = appliedState(NAME, stack);
-    for (const r of state.resources)
-      for (const i of r.instances) if (isFunction("app")(`${r.type}.${r.name}`)) i.attributes.code = "function handler(event) { return event.response; } // DEVELOPMENT, untested";
-    const changed = synthesize([env], functionsFor("A/B test, second round", "cloudfront-js-1.0")).dev;
-    const { dir } = prepareWorkdir(NAME, changed, state);
-    const plan = terraformPlan(dir, { refresh: false });
+    const plan = plans().laterCommit;
     // The same runtime change does update (and publish) the infra-owned function: only the app-owned one is left alone.
     // Runtime 1.0 has no key value stores, so the manifests drop theirs: the created store goes, and the app-owned
     // function's association is still not touched (it is the team's now).
@@ -109,9 +123,7 @@ describeWithTerraform("CloudFront Functions under Terraform", () => {
   });
 
   test("infra-owned: code changed outside Terraform is reverted to the repository's code (and published)", () => {
-    const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (isFunction("infra")(address)) attrs.code = "function handler(event) { return event.request; } // edited in the console";
-    });
+    const plan = plans().infraEdited;
     expect(plan.exitCode).toBe(2);
     expect(plan.changes).toEqual([expect.stringMatching(/^aws_cloudfront_function\.cf2-lp-infra_function_\w+: update$/)]);
     const change = plan.plan.resource_changes.find((rc: any) => isFunction("infra")(rc.address)).change;

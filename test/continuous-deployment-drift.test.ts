@@ -1,6 +1,7 @@
 import { validateEnvironments } from "../config/load";
 import stg from "../environments/stg";
-import { planAgainstState } from "../scripts/lib/crafted-state";
+import { planAgainstStates } from "../scripts/lib/crafted-state";
+import type { PlanResult } from "../scripts/lib/terraform";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -72,46 +73,60 @@ function afterRollback(address: string, attrs: Attrs): void {
   if (isPolicy(address)) Object.assign(attrs, { enabled: false, etag: "E2POLICY4" });
 }
 
+/**
+ * Every stage of the release flow, planned together (planAgainstStates: one Terraform plan, each case against its own
+ * copy of the applied state); each test asserts its own case's part of that plan.
+ */
+let seenCanary = false;
+let touchedByPromote = 0;
+let stages: Record<string, PlanResult> | undefined;
+const plans = () =>
+  (stages ??= planAgainstStates(WORKDIR, stack, {
+    configured: afterConfigure,
+    canary: (address, attrs) => {
+      afterCanary(address, attrs);
+      if (isPolicy(address)) seenCanary = attrs.traffic_config[0].type === "SingleWeight";
+    },
+    rolledBack: afterRollback,
+    promoted: (address, attrs) => {
+      afterPromote(address, attrs);
+      if (isPrimary(address) || isStaging(address) || isPolicy(address) || isReleaseVersion(address)) touchedByPromote++;
+    },
+    consoleEdit: (address, attrs) => {
+      afterPromote(address, attrs);
+      if (isPrimary(address)) attrs.default_root_object = "home.html";
+    },
+  }));
+
 describeWithTerraform("continuous deployment: the release flow is not drift", () => {
   test("after Configure (staging repointed, policy attached and enabled, new release version) the plan is empty", () => {
-    const plan = planAgainstState(WORKDIR, stack, afterConfigure);
+    const plan = plans().configured;
     expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
   test("after the canary starts (policy switched to the 5% weight) the plan is empty", () => {
-    let seen = false;
-    const plan = planAgainstState(WORKDIR, stack, (address, attrs) => {
-      afterCanary(address, attrs);
-      if (isPolicy(address)) seen = attrs.traffic_config[0].type === "SingleWeight";
-    });
-    expect(seen).toBe(true);
+    const plan = plans().canary;
+    expect(seenCanary).toBe(true);
     expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
   test("after a rejection (Rollback disabled the policy) the plan is empty", () => {
-    const plan = planAgainstState(WORKDIR, stack, afterRollback);
+    const plan = plans().rolledBack;
     expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
   test("after Promote (primary carries the staging configuration, policy disabled) the plan is empty", () => {
-    let touched = 0;
-    const plan = planAgainstState(WORKDIR, stack, (address, attrs) => {
-      afterPromote(address, attrs);
-      if (isPrimary(address) || isStaging(address) || isPolicy(address) || isReleaseVersion(address)) touched++;
-    });
-    expect(touched).toBe(4); // the mutation really reached the four resources the release flow changes
+    const plan = plans().promoted;
+    expect(touchedByPromote).toBe(4); // the mutation really reached the four resources the release flow changes
     expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
   test("a console edit of something the release flow does not own is still drift, and only that", () => {
-    const plan = planAgainstState(WORKDIR, stack, (address, attrs) => {
-      afterPromote(address, attrs);
-      if (isPrimary(address)) attrs.default_root_object = "home.html";
-    });
+    const plan = plans().consoleEdit;
     expect(plan.exitCode).toBe(2);
     expect(plan.changes).toEqual([expect.stringMatching(/^aws_cloudfront_distribution\.site-web_distribution_\w+: update$/)]);
   });

@@ -10,8 +10,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { protectedDeletions } from "../scripts/check-deletions";
-import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
-import { appliedState, planAgainstState } from "../scripts/lib/crafted-state";
+import type { PlanResult } from "../scripts/lib/terraform";
+import { planAgainstState, planAgainstStates } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -30,9 +30,17 @@ const stack = synthesize([env]).prod;
 const withoutSite = synthesize([{ ...env, sites: [] }]).prod;
 const isSiteBucket = (address: string) => address.startsWith(`aws_s3_bucket.site-${site.name}_bucket_`);
 
+/**
+ * The cases that plan, together (planAgainstStates: one Terraform plan, each against its own copy of the applied
+ * state); each test asserts its own. The replacement that must fail to plan is planned on its own.
+ */
+let batch: Record<"unchanged" | "siteRemoved", PlanResult> | undefined;
+const plans = () => (batch ??= planAgainstStates("test-deletion-protection", stack, { unchanged: () => {}, siteRemoved: { config: withoutSite } }));
+
 describeWithTerraform("deletion protection (offline plan)", () => {
   test("the applied state plans no change (protection itself is no drift)", () => {
-    const plan = planAgainstState("test-deletion-protection", stack, () => {});
+    const plan = plans().unchanged;
+    expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
@@ -52,9 +60,7 @@ describeWithTerraform("deletion protection (offline plan)", () => {
   });
 
   test("removing the site entry plans its deletion (Terraform's limit); check:deletions refuses that plan unless allowed", () => {
-    const state = appliedState("test-deletion-protection", stack);
-    const { dir } = prepareWorkdir("test-deletion-removed", withoutSite, state);
-    const plan = terraformPlan(dir, { refresh: false });
+    const plan = plans().siteRemoved;
     expect(plan.exitCode).toBe(2);
     const found = protectedDeletions(plan.plan);
     expect(found.map((d) => [d.type, d.action]).sort()).toEqual([

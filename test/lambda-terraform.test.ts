@@ -11,8 +11,8 @@ import { validateEnvironments } from "../config/load";
 import { readContainerFunctionManifestSources, validateContainerFunctions } from "../config/functions/lambda/load";
 import dev from "../environments/dev";
 import { LambdaArchitecture, bootstrapImageUri, registryHost } from "../model/container-function";
-import { prepareWorkdir, terraformPlan } from "../scripts/lib/terraform";
-import { appliedState, planAgainstState } from "../scripts/lib/crafted-state";
+import { prepareWorkdir, terraformPlan, type PlanResult } from "../scripts/lib/terraform";
+import { planAgainstStates } from "../scripts/lib/crafted-state";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -44,6 +44,45 @@ function codeUpdated(attrs: Attrs, imageUri: string, sha: string): void {
 function parameterWritten(attrs: Attrs, tag: string, version = 2): void {
   Object.assign(attrs, { insecure_value: tag, value: tag, version });
 }
+
+/**
+ * Every drift case of this stack, planned together (planAgainstStates: one Terraform plan for all of them, each case
+ * against its own copy of the applied state); each test below asserts its own case's part of that plan.
+ */
+let touched = 0;
+let drift: Record<string, PlanResult> | undefined;
+const plans = () =>
+  (drift ??= planAgainstStates(NAME, stack, {
+    appPushed: (address, attrs) => {
+      if (isFunction("thumbs")(address)) (touched++, codeUpdated(attrs, `${repo("thumbs")}:3f9c2ab`, "sha-3f9c2ab"));
+      if (isParameter("thumbs")(address)) (touched++, parameterWritten(attrs, "3f9c2ab"));
+    },
+    appRollback: (address, attrs) => {
+      if (isFunction("thumbs")(address)) codeUpdated(attrs, `${repo("thumbs")}:1a2b3c4`, "sha-1a2b3c4");
+      if (isParameter("thumbs")(address)) parameterWritten(attrs, "3f9c2ab", 3);
+    },
+    appRecreated: {
+      state: (state) => {
+        state.resources = state.resources.filter((r: any) => !isFunction("thumbs")(`${r.type}.${r.name}`));
+        for (const r of state.resources) if (isParameter("thumbs")(`${r.type}.${r.name}`)) parameterWritten(r.instances[0].attributes, "3f9c2ab");
+        return state;
+      },
+    },
+    infraFirstTag: (address, attrs) => {
+      if (isParameter("resizer")(address)) parameterWritten(attrs, "a1b2c3d");
+    },
+    infraDeployed: (address, attrs) => {
+      if (isFunction("resizer")(address)) codeUpdated(attrs, `${repo("resizer")}:a1b2c3d`, "sha-a1b2c3d");
+      if (isParameter("resizer")(address)) parameterWritten(attrs, "b2c3d4e", 3);
+    },
+    infraBypassed: (address, attrs) => {
+      if (isFunction("resizer")(address)) codeUpdated(attrs, `${repo("resizer")}:hotfix1`, "sha-hotfix1");
+      if (isParameter("resizer")(address)) parameterWritten(attrs, "a1b2c3d");
+    },
+    consoleMemory: (address, attrs) => {
+      if (isFunction("thumbs")(address)) attrs.memory_size = 3008;
+    },
+  }));
 
 describeWithTerraform("container functions under Terraform", () => {
   test("first deploy: repository, policies, parameter 'initial', log group, role and the function on the bootstrap image", () => {
@@ -79,45 +118,24 @@ describeWithTerraform("container functions under Terraform", () => {
   });
 
   test("app: after the pipeline pushed 3f9c2ab, updated the code and wrote the parameter, the next plan is empty", () => {
-    let touched = 0;
-    const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (isFunction("thumbs")(address)) {
-        touched++;
-        codeUpdated(attrs, `${repo("thumbs")}:3f9c2ab`, "sha-3f9c2ab");
-      }
-      if (isParameter("thumbs")(address)) {
-        touched++;
-        parameterWritten(attrs, "3f9c2ab");
-      }
-    });
+    const plan = plans().appPushed;
     expect(touched).toBe(2);
     expect(plan.changes).toEqual([]);
     expect(plan.exitCode).toBe(0);
   });
 
   test("app: a rollback to an older image by the team (code only, parameter still newer) is not drift either", () => {
-    const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (isFunction("thumbs")(address)) codeUpdated(attrs, `${repo("thumbs")}:1a2b3c4`, "sha-1a2b3c4");
-      if (isParameter("thumbs")(address)) parameterWritten(attrs, "3f9c2ab", 3);
-    });
-    expect(plan.exitCode).toBe(0);
+    expect(plans().appRollback.exitCode).toBe(0);
   });
 
   test("app: re-creating the function (deleted by hand) uses the tag the parameter names, not the bootstrap image", () => {
-    const state = JSON.parse(JSON.stringify(appliedState(NAME, stack)));
-    state.resources = state.resources.filter((r: any) => !isFunction("thumbs")(`${r.type}.${r.name}`));
-    for (const r of state.resources) if (isParameter("thumbs")(`${r.type}.${r.name}`)) parameterWritten(r.instances[0].attributes, "3f9c2ab");
-    const { dir: work } = prepareWorkdir(NAME, stack, state);
-    const plan = terraformPlan(work, { refresh: false });
-    const created = plan.plan.resource_changes.find((rc: any) => isFunction("thumbs")(rc.address));
+    const created = plans().appRecreated.plan.resource_changes.find((rc: any) => isFunction("thumbs")(rc.address));
     expect(created.change.actions).toEqual(["create"]);
     expect(created.change.after.image_uri).toBe(`${repo("thumbs")}:3f9c2ab`);
   });
 
   test("infra: the first tag written to the parameter replaces the bootstrap image at the next apply", () => {
-    const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (isParameter("resizer")(address)) parameterWritten(attrs, "a1b2c3d");
-    });
+    const plan = plans().infraFirstTag;
     expect(plan.exitCode).toBe(2);
     expect(plan.changes).toEqual([expect.stringMatching(/^aws_lambda_function\.lambda-resizer_function_\w+: update$/)]);
     const change = plan.plan.resource_changes.find((rc: any) => isFunction("resizer")(rc.address)).change;
@@ -126,19 +144,13 @@ describeWithTerraform("container functions under Terraform", () => {
   });
 
   test("infra: a parameter change is deployed (and the parameter itself is not touched)", () => {
-    const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (isFunction("resizer")(address)) codeUpdated(attrs, `${repo("resizer")}:a1b2c3d`, "sha-a1b2c3d");
-      if (isParameter("resizer")(address)) parameterWritten(attrs, "b2c3d4e", 3);
-    });
+    const plan = plans().infraDeployed;
     expect(plan.changes).toEqual([expect.stringMatching(/^aws_lambda_function\.lambda-resizer_function_\w+: update$/)]);
     expect(plan.plan.resource_changes.find((rc: any) => isFunction("resizer")(rc.address)).change.after.image_uri).toBe(`${repo("resizer")}:b2c3d4e`);
   });
 
   test("infra: a code update that bypassed the parameter is reverted to the parameter's tag", () => {
-    const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (isFunction("resizer")(address)) codeUpdated(attrs, `${repo("resizer")}:hotfix1`, "sha-hotfix1");
-      if (isParameter("resizer")(address)) parameterWritten(attrs, "a1b2c3d");
-    });
+    const plan = plans().infraBypassed;
     expect(plan.exitCode).toBe(2);
     expect(plan.changes).toEqual([expect.stringMatching(/^aws_lambda_function\.lambda-resizer_function_\w+: update$/)]);
     const change = plan.plan.resource_changes.find((rc: any) => isFunction("resizer")(rc.address)).change;
@@ -147,9 +159,6 @@ describeWithTerraform("container functions under Terraform", () => {
   });
 
   test("a console change of what the infrastructure team owns (memory of the app-owned function) is still drift", () => {
-    const plan = planAgainstState(NAME, stack, (address, attrs) => {
-      if (isFunction("thumbs")(address)) attrs.memory_size = 3008;
-    });
-    expect(plan.changes).toEqual([expect.stringMatching(/^aws_lambda_function\.lambda-thumbs_function_\w+: update$/)]);
+    expect(plans().consoleMemory.changes).toEqual([expect.stringMatching(/^aws_lambda_function\.lambda-thumbs_function_\w+: update$/)]);
   });
 });

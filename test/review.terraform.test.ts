@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { validateEnvironments } from "../config/load";
 import { readManifestSources, validateFunctions } from "../config/functions/cf2/load";
 import { renderStack, type RenderedStack } from "../scripts/lib/review/markdown";
-import { offlineReview, type Stacks } from "../scripts/lib/review/offline";
+import { offlineReviews, type Stacks } from "../scripts/lib/review/offline";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -57,18 +57,43 @@ const edit = (mutate: (env: Input) => void): Input => {
 };
 
 const base = stacksOf(BASE);
-/** One harness work directory for every scenario: the base's applied state is crafted once and reused. */
-function review(head: Stacks): RenderedStack {
-  const [plan] = offlineReview({ base, head, envs: [ENV], baseRef: "main", workdirPrefix: "test-review" });
-  return renderStack(plan);
-}
 
 /** The logical id cdktf gave the one resource of a type, in the base. */
 const logicalId = (type: string) => Object.keys(base[ENV].resource[type])[0];
 
+const OLD_LOG_GROUP = logicalId("aws_cloudwatch_log_group");
+const RENAMED_LOG_GROUP = "cf2-headers_logs_RENAMED";
+/** The base with the log group's construct id changed, everything else as it was. */
+function renamedLogGroup(): Stacks {
+  const text = JSON.stringify(base[ENV]).split(`aws_cloudwatch_log_group.${OLD_LOG_GROUP}`).join(`aws_cloudwatch_log_group.${RENAMED_LOG_GROUP}`);
+  const head = JSON.parse(text);
+  head.resource.aws_cloudwatch_log_group = { [RENAMED_LOG_GROUP]: head.resource.aws_cloudwatch_log_group[OLD_LOG_GROUP] };
+  return { [ENV]: head };
+}
+
+/** Every pull-request shape under test, as head stacks. */
+const heads = {
+  bucketRenamed: stacksOf(edit((e) => (e.sites[0].bucketName = "rv-shop-web-renamed-111122223333"))),
+  cicdRemoved: stacksOf(edit((e) => delete e.products[0].access.cicd)),
+  tagChanged: stacksOf(edit((e) => (e.tags["cost-center"] = "platform-edge"))),
+  idRefactored: renamedLogGroup(),
+  appCommentChanged: stacksOf(BASE, "response headers, now with HSTS"),
+};
+/**
+ * One harness work directory for every scenario: the base's applied state is crafted once, and the heads are planned
+ * against it together (offlineReviews: one Terraform plan); each test renders and asserts its own head's review.
+ */
+let reviews: Record<keyof typeof heads, RenderedStack> | undefined;
+function review(shape: keyof typeof heads): RenderedStack {
+  reviews ??= Object.fromEntries(
+    Object.entries(offlineReviews({ base, heads, envs: [ENV], baseRef: "main", workdirPrefix: "test-review" })).map(([k, [plan]]) => [k, renderStack(plan)]),
+  ) as Record<keyof typeof heads, RenderedStack>;
+  return reviews[shape];
+}
+
 describeWithTerraform("npm run review on pull-request-shaped changes (offline plans)", () => {
   test("renaming a bucket: a replacement, with the attribute that forces it, flagged", () => {
-    const r = review(stacksOf(edit((e) => (e.sites[0].bucketName = "rv-shop-web-renamed-111122223333"))));
+    const r = review("bucketRenamed");
     const bucket = `aws_s3_bucket.${logicalId("aws_s3_bucket")}`;
     expect(r.markdown).toContain(`<!-- edge-review:${ENV} -->`);
     expect(r.markdown).toMatch(new RegExp(`^### ${ENV}: .*\\d+ replace ⚠$`, "m"));
@@ -82,7 +107,7 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
   });
 
   test("removing a product's CI/CD access: its role and attachment are deleted, and the role's delete is flagged", () => {
-    const r = review(stacksOf(edit((e) => delete e.products[0].access.cicd)));
+    const r = review("cicdRemoved");
     expect(r.counts).toMatchObject({ create: 0, update: 0, replace: 0 });
     expect(r.counts.delete).toBe(2);
     expect(r.markdown).toMatch(new RegExp(`^### ${ENV}: 2 delete ⚠$`, "m"));
@@ -93,7 +118,7 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
   });
 
   test("changing a default tag: one tag-only summary instead of a list of updates", () => {
-    const r = review(stacksOf(edit((e) => (e.tags["cost-center"] = "platform-edge"))));
+    const r = review("tagChanged");
     expect(r.counts).toMatchObject({ create: 0, delete: 0, replace: 0 });
     expect(r.counts.update).toBeGreaterThan(3);
     expect(r.markdown).not.toContain("⚠\n"); // no delete or replace in the header
@@ -104,12 +129,8 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
   });
 
   test("refactoring a construct id: the delete + create of the same shape is a rename, with a moved suggestion", () => {
-    const old = logicalId("aws_cloudwatch_log_group");
-    const renamed = "cf2-headers_logs_RENAMED";
-    const text = JSON.stringify(base[ENV]).split(`aws_cloudwatch_log_group.${old}`).join(`aws_cloudwatch_log_group.${renamed}`);
-    const head = JSON.parse(text);
-    head.resource.aws_cloudwatch_log_group = { [renamed]: head.resource.aws_cloudwatch_log_group[old] };
-    const r = review({ [ENV]: head });
+    const [old, renamed] = [OLD_LOG_GROUP, RENAMED_LOG_GROUP];
+    const r = review("idRefactored");
     expect(r.counts).toMatchObject({ create: 1, delete: 1, replace: 0 });
     expect(r.markdown).toContain(
       `- \`aws_cloudwatch_log_group.${old}\` → \`aws_cloudwatch_log_group.${renamed}\` looks like a renamed construct id, not a new resource; as written, Terraform deletes and recreates it and every log event in it is deleted: keep the resource with \`moved { from = aws_cloudwatch_log_group.${old}  to = aws_cloudwatch_log_group.${renamed} }\``,
@@ -119,10 +140,9 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
   });
 
   test("changing an app-owned function's comment in the repository: no update planned, none reported", () => {
-    const head = stacksOf(BASE, "response headers, now with HSTS");
-    const fn = Object.values<Input>(head[ENV].resource.aws_cloudfront_function)[0];
+    const fn = Object.values<Input>(heads.appCommentChanged[ENV].resource.aws_cloudfront_function)[0];
     expect(fn.comment).toBe("SHOP-1 response headers, now with HSTS"); // the configuration did change
-    const r = review(head);
+    const r = review("appCommentChanged");
     expect(Object.values(r.counts).every((n) => n === 0)).toBe(true);
     expect(r.markdown).toBe(`<!-- edge-review:${ENV} -->\n**${ENV}**: no changes · _offline plan against the base branch \`main\` (no AWS account read: the base's applied state is crafted, values only AWS knows are shown as (computed by AWS))_`);
   });

@@ -14,7 +14,9 @@ import {
   prepareWorkdir,
   terraform,
   terraformPlan,
+  terraformPlanBatch,
   toOfflineConfig,
+  type BatchCase,
   VALIDATE_DIR,
   writeAtomic,
   type Json,
@@ -255,8 +257,12 @@ function resolveReferences(state: Json, config: Json): Json {
  * and plan again against it (-refresh=false) until nothing changes, so values that flow between resources
  * (an id into a bucket policy) and provider defaults settle. Each round costs one plan.
  */
+function appliedStateFile(name: string, stackJson: Json): string {
+  return path.join(VALIDATE_DIR, name, `applied-${createHash("sha256").update(JSON.stringify(stackJson)).digest("hex").slice(0, 16)}.json`);
+}
+
 export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json {
-  const cacheFile = path.join(VALIDATE_DIR, name, `applied-${createHash("sha256").update(JSON.stringify(stackJson)).digest("hex").slice(0, 16)}.json`);
+  const cacheFile = appliedStateFile(name, stackJson);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8"));
   let { dir } = prepareWorkdir(name, stackJson);
   let plan = terraformPlan(dir);
@@ -279,8 +285,75 @@ export function appliedState(name: string, stackJson: Json, maxRounds = 6): Json
  * ownership tests: exit code 0 means the next plan leaves those changes alone.
  */
 export function planAgainstState(name: string, stackJson: Json, mutate: (address: string, attributes: Json) => void): PlanResult {
-  const applied = appliedState(name, stackJson);
-  for (const r of applied.resources) for (const i of r.instances) mutate(`${r.type}.${r.name}${i.index_key !== undefined ? `[${JSON.stringify(i.index_key)}]` : ""}`, i.attributes);
+  const applied = mutated(appliedState(name, stackJson), mutate);
   const { dir } = prepareWorkdir(name, stackJson, applied);
   return terraformPlan(dir, { refresh: false });
+}
+
+/** Applies `mutate` to every resource instance of a state, by address (`type.name` or `type.name[key]`). */
+function mutated(state: Json, mutate: (address: string, attributes: Json) => void): Json {
+  for (const r of state.resources) for (const i of r.instances) mutate(`${r.type}.${r.name}${i.index_key !== undefined ? `[${JSON.stringify(i.index_key)}]` : ""}`, i.attributes);
+  return state;
+}
+
+/** One case of planAgainstStates: a mutation of the applied state, or a whole scenario. */
+export type CraftedCase =
+  | ((address: string, attributes: Json) => void)
+  | {
+      /** Changes made outside Terraform, as for planAgainstState. @default none */
+      readonly mutate?: (address: string, attributes: Json) => void;
+      /** Changes the applied state some other way (a resource deleted by hand); gets a copy. @default none */
+      readonly state?: (applied: Json) => Json;
+      /** The configuration planned against it (a later commit of the repository). @default the stack */
+      readonly config?: Json;
+    };
+
+/** The batch case that proves a first-round crafted state settled (planAgainstAppliedState). */
+const SETTLES = "craftedStateSettles";
+
+/**
+ * Plans cases built on the state an apply of this stack would leave, in one batch (terraformPlanBatch). The proof
+ * that the crafted state is the applied one (it plans no change against its own configuration) is one more case of
+ * the same batch, not a plan of its own: when the first round settles, as it usually does, the batch is the only
+ * plan after the empty-state one. When it does not, the state is built round by round (appliedState) and the batch
+ * planned again. `casesFor` gets a copy of the state per call.
+ */
+export function planAgainstAppliedState<K extends string>(name: string, stackJson: Json, casesFor: (applied: () => Json) => Record<K, BatchCase>): Record<K, PlanResult> {
+  const cacheFile = appliedStateFile(name, stackJson);
+  if (!existsSync(cacheFile)) {
+    const { dir } = prepareWorkdir(name, stackJson);
+    const state = JSON.stringify(resolveReferences(stateFromPlan(terraformPlan(dir).plan, dir), toOfflineConfig(stackJson).config));
+    const cases = casesFor(() => JSON.parse(state));
+    if (SETTLES in cases) throw new Error(`planAgainstAppliedState: "${SETTLES}" is the harness's own case name`);
+    const results = terraformPlanBatch(`${name}-batch`, { ...cases, [SETTLES]: { config: stackJson, state: JSON.parse(state) } }) as Record<string, PlanResult>;
+    const settles = results[SETTLES];
+    if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${name}: round 1 (in the batch): ${settles.changes.join(", ") || "settled"}\n`);
+    if (settles.exitCode === 0) {
+      writeAtomic(cacheFile, state);
+      delete results[SETTLES];
+      return results as Record<K, PlanResult>;
+    }
+  }
+  const applied = JSON.stringify(appliedState(name, stackJson));
+  return terraformPlanBatch(`${name}-batch`, casesFor(() => JSON.parse(applied)));
+}
+
+/**
+ * planAgainstState for several cases of one stack at once: every case is planned against its own copy of the
+ * applied state, all in ONE Terraform plan (terraformPlanBatch; a plan's fixed cost is seconds), and each result is
+ * that case's own part of the plan. `name` names the applied state's work directory, as for planAgainstState; the
+ * batch plans in `<name>-batch`.
+ */
+export function planAgainstStates<K extends string>(name: string, stackJson: Json, cases: Record<K, CraftedCase>): Record<K, PlanResult> {
+  return planAgainstAppliedState(name, stackJson, (applied) =>
+    Object.fromEntries(
+      Object.entries<CraftedCase>(cases).map(([key, c]) => {
+        const spec = typeof c === "function" ? { mutate: c } : c;
+        let state = applied();
+        if (spec.state) state = spec.state(state);
+        if (spec.mutate) state = mutated(state, spec.mutate);
+        return [key, { config: spec.config ?? stackJson, state }];
+      }),
+    ) as Record<K, BatchCase>,
+  );
 }

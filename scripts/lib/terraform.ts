@@ -8,7 +8,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -214,7 +214,7 @@ export function releaseWorkdir(name: string): void {
  */
 export function warmPluginCache(): void {
   if (offlineUnavailableReason()) return;
-  const name = "plugin-cache-warmup";
+  const name = WARMUP_DIR;
   prepareWorkdir(name, { terraform: { required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION } } } });
   releaseWorkdir(name);
 }
@@ -228,8 +228,30 @@ export function prepareWorkdir(name: string, stackJson: Json, state?: Json): { d
   writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   for (const f of ["terraform.tfstate", "terraform.tfstate.backup", "plan.bin", "plan.json"]) rmSync(path.join(dir, f), { force: true });
   if (state) writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state, null, 2));
-  if (!existsSync(path.join(dir, ".terraform", "providers"))) must(terraform(dir, ["init", "-input=false", "-no-color"]), `terraform init in ${dir}`);
+  initWorkdir(dir, config);
   return { dir, notes };
+}
+
+const WARMUP_DIR = "plugin-cache-warmup";
+
+/**
+ * `terraform init` once per work directory, and usually not even that: what init leaves for a configuration that
+ * needs only the aws provider and the local backend (the backend's record, the lock file, a link into the plugin
+ * cache) is the same in every work directory, so a new one gets a copy of the warmed-up directory's (warmPluginCache)
+ * instead of starting Terraform (a second or more per directory). Anything else gets a real init.
+ */
+function initWorkdir(dir: string, config: Json): void {
+  if (existsSync(path.join(dir, ".terraform", "providers"))) return;
+  const warm = path.join(VALIDATE_DIR, WARMUP_DIR);
+  const onlyAws = Object.keys(config.terraform?.required_providers ?? {}).every((p) => p === "aws");
+  const localBackend = JSON.stringify(config.terraform?.backend) === JSON.stringify({ local: { path: "terraform.tfstate" } });
+  const hasModules = Object.keys(config.module ?? {}).length > 0;
+  if (dir !== warm && onlyAws && localBackend && !hasModules && existsSync(path.join(warm, ".terraform", "providers")) && existsSync(path.join(warm, ".terraform.lock.hcl"))) {
+    cpSync(path.join(warm, ".terraform"), path.join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+    copyFileSync(path.join(warm, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    return;
+  }
+  must(terraform(dir, ["init", "-input=false", "-no-color"]), `terraform init in ${dir}`);
 }
 
 export interface ValidateResult {
@@ -248,6 +270,8 @@ export interface PlanResult {
   exitCode: number;
   /** Resources the plan changes, as "address: actions" (like changedResources), read from `plan -json`. */
   changes: string[];
+  /** Root outputs the plan changes, by name (absent in summaries cached before it was recorded). */
+  outputs?: string[];
   /** `terraform show -json` of the saved plan; computed on first use (a drift check that only needs `changes` skips it). */
   readonly plan: Json;
   /** Human-readable plan, for failure messages; computed on first use. */
@@ -266,7 +290,7 @@ export function terraformPlan(dir: string, opts: { refresh?: boolean } = {}): Pl
   // A plan is a pure function of configuration, state and provider here (offline, dummy credentials), so the same
   // inputs planned by `npm run validate` or another test are not planned twice.
   const cacheBase = path.join(VALIDATE_DIR, "plan-cache", planKey(dir, args));
-  let summary: { exitCode: number; changes: string[] };
+  let summary: { exitCode: number; changes: string[]; outputs?: string[] };
   if (existsSync(`${cacheBase}.json`)) {
     summary = JSON.parse(readFileSync(`${cacheBase}.json`, "utf8"));
   } else {
@@ -280,7 +304,12 @@ export function terraformPlan(dir: string, opts: { refresh?: boolean } = {}): Pl
       .filter((m) => m.type === "planned_change" && PLAN_ACTIONS[m.change.action])
       .map((m) => `${m.change.resource.addr}: ${PLAN_ACTIONS[m.change.action]}`)
       .sort();
-    summary = { exitCode: r.status, changes };
+    // Root outputs that change: a batch tells its cases apart by them (each case's outputs are prefixed).
+    const outputs = Object.entries<Json>(messages.find((m) => m.type === "outputs")?.outputs ?? {})
+      .filter(([, o]) => o.action && o.action !== "noop")
+      .map(([n]) => n)
+      .sort();
+    summary = { exitCode: r.status, changes, outputs };
     mkdirSync(path.dirname(cacheBase), { recursive: true });
     // Keep the plan file beside its summary: the work directory's plan.bin is overwritten by the next plan there.
     // The summary last: its presence is what marks the entry complete.
@@ -311,6 +340,11 @@ export function terraformPlan(dir: string, opts: { refresh?: boolean } = {}): Pl
 function planKey(dir: string, args: string[]): string {
   const hash = createHash("sha256").update(`${AWS_PROVIDER_VERSION}\n${findTerraform()}\n${args.join(" ")}\n`);
   hash.update(readFileSync(path.join(dir, "main.tf.json")));
+  // A batch's cases are local modules in subdirectories (terraformPlanBatch): their configurations are inputs too.
+  for (const sub of readdirSync(dir).filter((d) => d.startsWith(MODULE_DIR_PREFIX)).sort()) {
+    hash.update(`\n${sub}\n`);
+    hash.update(readFileSync(path.join(dir, sub, "main.tf.json")));
+  }
   const state = path.join(dir, "terraform.tfstate");
   if (existsSync(state)) hash.update(readFileSync(state));
   return hash.digest("hex").slice(0, 32);
@@ -331,4 +365,166 @@ export function changedResources(plan: Json): string[] {
   return (plan.resource_changes ?? [])
     .filter((rc: Json) => !(rc.change.actions.length === 1 && ["no-op", "read"].includes(rc.change.actions[0])))
     .map((rc: Json) => `${rc.address}: ${rc.change.actions.join("+")}`);
+}
+
+/** Subdirectories of a batch work directory holding one case's configuration as a local module. */
+const MODULE_DIR_PREFIX = "case-";
+/** Separates a case's key from an output's name in the batch's root outputs. */
+const OUTPUT_SEPARATOR = "__";
+
+export interface BatchCase {
+  /** The synthesized stack to plan (the same provider configuration in every case of a batch). */
+  config: Json;
+  /** The state to plan it against; default: empty. */
+  state?: Json;
+}
+
+/** The provider configuration names a stack's resources use beyond the default one ("aws.us_east_1"). */
+function providerAliases(config: Json): string[] {
+  const providers = config.provider?.aws ?? [];
+  return (Array.isArray(providers) ? providers : [providers]).filter((p: Json) => p.alias).map((p: Json) => `aws.${p.alias}`);
+}
+
+/** A stack as a module: no backend and no provider blocks of its own; the root passes its providers in. */
+function asModule(config: Json): Json {
+  const { provider: _provider, terraform: tf = {}, ...rest } = config;
+  const { backend: _backend, required_providers: required = {}, ...terraformRest } = tf;
+  const aws = { ...(required.aws ?? { source: "hashicorp/aws" }), configuration_aliases: providerAliases(config) };
+  return { ...rest, terraform: { ...terraformRest, required_providers: { ...required, aws } } };
+}
+
+/** The parts of a case's state under `module.<key>`, with its root outputs prefixed. */
+function stateInModule(state: Json, key: string): { resources: Json[]; outputs: Json } {
+  const resources = (state.resources ?? []).map((r: Json) => ({ ...r, module: r.module ? `module.${key}.${r.module}` : `module.${key}` }));
+  const outputs = Object.fromEntries(Object.entries<Json>(state.outputs ?? {}).map(([n, o]) => [`${key}${OUTPUT_SEPARATOR}${n}`, o]));
+  return { resources, outputs };
+}
+
+/** An address inside `module.<key>` as the case's own plan would spell it, or undefined when it is not the case's. */
+function caseAddress(address: string, key: string): string | undefined {
+  const prefix = `module.${key}.`;
+  return address.startsWith(prefix) ? address.slice(prefix.length) : undefined;
+}
+
+/** One case's view of the batch's `terraform show -json`: its resource and output changes and its configuration. */
+function caseView(plan: Json, key: string): Json {
+  const own = (list: Json[] | undefined) =>
+    (list ?? []).flatMap((rc) => {
+      const address = caseAddress(rc.address, key);
+      if (address === undefined) return [];
+      const moduleAddress = rc.module_address === `module.${key}` ? undefined : caseAddress(rc.module_address ?? "", key);
+      const { module_address: _m, ...rest } = rc;
+      return [{ ...rest, address, ...(moduleAddress ? { module_address: moduleAddress } : {}), ...(rc.previous_address ? { previous_address: caseAddress(rc.previous_address, key) } : {}) }];
+    });
+  const prefix = `${key}${OUTPUT_SEPARATOR}`;
+  const outputs = (o: Json | undefined) => Object.fromEntries(Object.entries<Json>(o ?? {}).filter(([n]) => n.startsWith(prefix)).map(([n, v]) => [n.slice(prefix.length), v]));
+  const call = plan.configuration?.root_module?.module_calls?.[key];
+  return {
+    ...plan,
+    resource_changes: own(plan.resource_changes),
+    resource_drift: own(plan.resource_drift),
+    output_changes: outputs(plan.output_changes),
+    configuration: { ...plan.configuration, root_module: call?.module ?? {} },
+  };
+}
+
+/**
+ * Plans several cases (a configuration and the state it is planned against) in ONE `terraform plan -refresh=false`
+ * and one `show`: each case is a module of the batch's root configuration, with its state under `module.<key>`.
+ * A plan's fixed cost (starting Terraform and the provider, loading the provider's schema: seconds) is paid once
+ * instead of per case, and a module's resources plan exactly as the same resources at the root do. Each case's
+ * result is its own part of the plan, with addresses as its own plan would spell them: `changes`, `exitCode`
+ * (2 when one of its resources or outputs changes), `plan` (its resource and output changes and configuration) and
+ * `text` (the whole batch's, for failure messages). A configuration error in one case fails the whole batch.
+ */
+export function terraformPlanBatch(name: string, cases: Record<string, BatchCase>): Record<string, PlanResult> {
+  const keys = Object.keys(cases);
+  if (keys.length === 0) return {};
+  for (const key of keys) if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(key) || key.includes(OUTPUT_SEPARATOR)) throw new Error(`batch case "${key}": a Terraform module name: a letter, then letters, digits, "-" and single "_"`);
+  const dir = path.join(VALIDATE_DIR, name);
+  mkdirSync(dir, { recursive: true });
+  claimWorkdir(dir, name);
+  const offline = Object.fromEntries(keys.map((k) => [k, toOfflineConfig(cases[k].config).config]));
+  const first = offline[keys[0]];
+  // The cases share the root's provider configurations: cases configured otherwise (another region) plan in
+  // batches of their own, in work directories `<name>-2`, `<name>-3`...
+  const groups = new Map<string, string[]>();
+  for (const key of keys) groups.set(JSON.stringify(offline[key].provider ?? null), [...(groups.get(JSON.stringify(offline[key].provider ?? null)) ?? []), key]);
+  if (groups.size > 1)
+    return Object.assign({}, ...[...groups.values()].map((group, i) => terraformPlanBatch(i ? `${name}-${i + 1}` : name, Object.fromEntries(group.map((k) => [k, cases[k]])))));
+  // One module directory per distinct configuration: cases planned against different states share it.
+  const moduleDirs = new Map<string, string>();
+  for (const key of keys) {
+    const text = JSON.stringify(asModule(offline[key]), null, 2);
+    const sub = `${MODULE_DIR_PREFIX}${createHash("sha256").update(text).digest("hex").slice(0, 12)}`;
+    if (!moduleDirs.has(sub)) {
+      mkdirSync(path.join(dir, sub), { recursive: true });
+      writeFileSync(path.join(dir, sub, "main.tf.json"), text);
+    }
+    moduleDirs.set(key, sub);
+  }
+  const used = new Set(moduleDirs.values());
+  for (const d of readdirSync(dir)) if (d.startsWith(MODULE_DIR_PREFIX) && !used.has(d)) rmSync(path.join(dir, d), { recursive: true, force: true });
+  const providers = Object.fromEntries(["aws", ...providerAliases(first)].map((p) => [p, p]));
+  const outputs: Json = {};
+  for (const key of keys)
+    for (const [n, o] of Object.entries<Json>(offline[key].output ?? {}))
+      outputs[`${key}${OUTPUT_SEPARATOR}${n}`] = { value: `\${module.${key}.${n}}`, ...(o.sensitive ? { sensitive: true } : {}) };
+  const root: Json = {
+    terraform: first.terraform,
+    provider: first.provider,
+    module: Object.fromEntries(keys.map((k) => [k, { source: `./${moduleDirs.get(k)}`, providers }])),
+    ...(Object.keys(outputs).length ? { output: outputs } : {}),
+  };
+  writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(root, null, 2));
+  for (const f of ["terraform.tfstate", "terraform.tfstate.backup", "plan.bin", "plan.json"]) rmSync(path.join(dir, f), { force: true });
+  const parts = keys.map((k) => stateInModule(cases[k].state ?? {}, k));
+  const resources = parts.flatMap((p) => p.resources);
+  if (resources.length) {
+    const content = JSON.stringify(parts);
+    const h = createHash("sha256").update(content).digest("hex");
+    const state = {
+      version: 4,
+      terraform_version: "1.11.0",
+      serial: 1,
+      lineage: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`,
+      outputs: Object.assign({}, ...parts.map((p) => p.outputs)),
+      resources,
+      check_results: null,
+    };
+    writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state, null, 2));
+  }
+  // Terraform plans only modules `init` (or `get`) recorded; a new module call needs recording, not a provider install.
+  const recorded = path.join(dir, ".terraform", "modules", "modules.json");
+  const known = existsSync(recorded) ? (JSON.parse(readFileSync(recorded, "utf8")).Modules as Json[]) : [];
+  const current = (m: Json) => m.Key === "" || (cases[m.Key] && m.Source === `./${moduleDirs.get(m.Key)}`);
+  // The providers and backend as for any work directory; the module calls recorded by `get`, which installs nothing.
+  initWorkdir(dir, { ...root, module: undefined });
+  if (known.length !== keys.length + 1 || !known.every(current)) must(terraform(dir, ["get", "-no-color"]), `terraform get in ${dir}`);
+  const batch = terraformPlan(dir, { refresh: false });
+  let shown: Json | undefined;
+  const whole = () => (shown ??= batch.plan);
+  return Object.fromEntries(
+    keys.map((key) => {
+      const changes = batch.changes.flatMap((c) => caseAddress(c, key) ?? []);
+      const prefix = `${key}${OUTPUT_SEPARATOR}`;
+      const allOutputs = batch.outputs ?? Object.entries<Json>(whole().output_changes ?? {}).filter(([, o]) => o.actions.join() !== "no-op").map(([n]) => n);
+      const changedOutputs = allOutputs
+        .filter((n) => n.startsWith(prefix))
+        .map((n) => n.slice(prefix.length));
+      let view: Json | undefined;
+      const result: PlanResult = {
+        exitCode: changes.length || changedOutputs.length ? 2 : 0,
+        changes,
+        outputs: changedOutputs,
+        get plan() {
+          return (view ??= caseView(whole(), key));
+        },
+        get text() {
+          return batch.text;
+        },
+      };
+      return [key, result];
+    }),
+  );
 }

@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { appliedState } from "../crafted-state";
-import { PROJECT_ROOT, prepareWorkdir, terraformPlan, VALIDATE_DIR } from "../terraform";
+import { appliedState, planAgainstAppliedState } from "../crafted-state";
+import { PROJECT_ROOT, prepareWorkdir, terraformPlan, terraformPlanBatch, VALIDATE_DIR, type BatchCase, type PlanResult } from "../terraform";
 import { stableJson, type Json } from "./changes";
 import { ReviewError } from "./errors";
 import { PlanSource, type StackPlan } from "./markdown";
@@ -107,6 +107,28 @@ export function planAgainstBase(workdir: string, base: Json | undefined, head: J
   return terraformPlan(dir, { refresh: false }).plan;
 }
 
+/**
+ * planAgainstBase for several heads of one base at once: the heads that need a plan are planned together, each
+ * against its own copy of the base's applied state, in one Terraform plan (terraformPlanBatch; a plan's fixed cost
+ * is seconds). Each result is that head's own plan, as planAgainstBase returns it.
+ */
+export function planAgainstBaseBatch<K extends string>(workdir: string, base: Json | undefined, heads: Record<K, Json | undefined>): Record<K, Json> {
+  const results = {} as Record<K, Json>;
+  const planned: [string, Json][] = [];
+  for (const [key, head] of Object.entries<Json | undefined>(heads)) {
+    if (!base && !head) throw new Error(`planAgainstBase: neither a base nor a head stack (${key})`);
+    if (base && head && stableJson(base) === stableJson(head)) results[key as K] = { format_version: "1.2", resource_changes: [] };
+    else planned.push([key, head ?? emptied(base!)]);
+  }
+  if (planned.length === 0) return results;
+  // A new environment has no base: its heads plan against an empty state.
+  const plans = base
+    ? planAgainstAppliedState(workdir, base, (applied) => Object.fromEntries(planned.map(([key, config]) => [key, { config, state: applied() }])))
+    : terraformPlanBatch(`${workdir}-batch`, Object.fromEntries(planned.map(([key, config]) => [key, { config } as BatchCase])));
+  for (const [key, plan] of Object.entries<PlanResult>(plans)) results[key as K] = plan.plan;
+  return results;
+}
+
 export interface OfflineReviewInput {
   base: Stacks;
   head: Stacks;
@@ -137,6 +159,27 @@ export function offlineReview(input: OfflineReviewInput): StackPlan[] {
       return { ...common, plan: { format_version: "1.2", resource_changes: [] }, error: (err as Error).message };
     }
   });
+}
+
+/**
+ * offlineReview of several heads against the same base (tests of many pull-request shapes): per stack, the heads
+ * are planned in one batch (planAgainstBaseBatch). Each result is what offlineReview returns for that head.
+ */
+export function offlineReviews<K extends string>(input: Omit<OfflineReviewInput, "head"> & { heads: Record<K, Stacks> }): Record<K, StackPlan[]> {
+  const keys = Object.keys(input.heads) as K[];
+  const all = [...new Set([...Object.keys(input.base), ...keys.flatMap((k) => Object.keys(input.heads[k]))])].sort();
+  const envs = input.envs ?? all;
+  const unknown = envs.filter((e) => !all.includes(e));
+  if (unknown.length) throw new ReviewError(`--env ${unknown.join(", ")}: no such stack in the base or the head; stacks: ${all.join(", ") || "(none)"}`);
+  const byEnv = Object.fromEntries(
+    envs.map((env) => [env, planAgainstBaseBatch(`${input.workdirPrefix ?? "review"}-${env}`, input.base[env], Object.fromEntries(keys.map((k) => [k, input.heads[k][env]])) as Record<K, Json | undefined>)]),
+  );
+  return Object.fromEntries(
+    keys.map((k) => [
+      k,
+      envs.map((env) => ({ env, plan: byEnv[env][k], source: PlanSource.OFFLINE, baseRef: input.baseRef, headStack: input.heads[k][env], baseStack: input.base[env] })),
+    ]),
+  ) as Record<K, StackPlan[]>;
 }
 
 /** Identifies stacks' content, for logs ("base abc123, 3 stacks"). */
