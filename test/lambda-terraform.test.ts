@@ -54,8 +54,14 @@ let drift: Record<string, PlanResult> | undefined;
 const plans = () =>
   (drift ??= planAgainstStates(NAME, stack, {
     appPushed: (address, attrs) => {
-      if (isFunction("thumbs")(address)) (touched++, codeUpdated(attrs, `${repo("thumbs")}:3f9c2ab`, "sha-3f9c2ab"));
-      if (isParameter("thumbs")(address)) (touched++, parameterWritten(attrs, "3f9c2ab"));
+      if (isFunction("thumbs")(address)) {
+        touched++;
+        codeUpdated(attrs, `${repo("thumbs")}:3f9c2ab`, "sha-3f9c2ab");
+      }
+      if (isParameter("thumbs")(address)) {
+        touched++;
+        parameterWritten(attrs, "3f9c2ab");
+      }
     },
     appRollback: (address, attrs) => {
       if (isFunction("thumbs")(address)) codeUpdated(attrs, `${repo("thumbs")}:1a2b3c4`, "sha-1a2b3c4");
