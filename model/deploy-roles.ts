@@ -37,3 +37,8 @@ export interface ResolvedDeployRoles {
   /** Maximum session length of both roles, hours. */
   readonly maxSessionHours: number;
 }
+
+/** `<env>-edge-permissions-boundary`: the managed policy every role of the environment's stack carries as its boundary. */
+export function permissionsBoundaryName(envName: string): string {
+  return `${envName}-edge-permissions-boundary`;
+}

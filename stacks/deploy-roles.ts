@@ -22,6 +22,8 @@ export function addDeployRoles(stack: TerraformStack, env: ResolvedEnvironment):
     accountId: env.accountId,
     region: env.region,
     ...r,
+    regions: env.changeRecorder?.forwardRegions ?? [],
+    bucketNames: env.sites.map((s) => s.bucketName).filter((n) => !n.startsWith(`${env.name}-`)),
     oidcProviderArn: oidc.arn,
     oidcProvider: oidc.resource,
     state: b.type === "s3" ? { bucket: b.bucket, key: b.key, kmsKeyId: b.kmsKeyId, dynamodbTable: b.dynamodbTable, useLockfile: b.useLockfile, region: b.region } : undefined,

@@ -10,6 +10,7 @@ import { SiteInvalidator } from "../modules/site-invalidator";
 import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import { addFunctions } from "./edge-functions";
 import { addDeployRoles } from "./deploy-roles";
+import { addPermissionsBoundary } from "./permissions-boundary";
 import { addChangeRecorder } from "./change-recorder";
 import { addLambdaFunctions } from "./lambda-functions";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
@@ -141,6 +142,7 @@ export class EdgeStack extends TerraformStack {
     }
 
     addDeployRoles(this, env);
+    addPermissionsBoundary(this, env);
     this.alarms = addAlarms(this, env, this);
     if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
     addChangeRecorder(this);
