@@ -52,6 +52,18 @@ test("each role trusts only its GitHub environment of this repository, pinned by
   }
 });
 
+test("the apply role trusts only the apply workflow on the default branch; the plan role pull-request runs and the apply workflow", () => {
+  const roles = synth({ ...props, applyWorkflowRef: "example-org/edge-delivery/.github/workflows/apply.yml@refs/heads/main", planWorkflowRefs: ["example-org/edge-delivery/.github/workflows/pr.yml@refs/pull/*/merge"] }).resource.aws_iam_role;
+  const byName = Object.fromEntries(Object.values<any>(roles).map((r) => [r.name, JSON.parse(r.assume_role_policy)])); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const key = "token.actions.githubusercontent.com:job_workflow_ref";
+  const apply = byName[infraRoleName("dev", InfraRoleKind.APPLY)].Statement[0].Condition;
+  expect(apply.StringEquals[key]).toBe("example-org/edge-delivery/.github/workflows/apply.yml@refs/heads/main");
+  expect(apply.StringLike).toBeUndefined();
+  const plan = byName[infraRoleName("dev", InfraRoleKind.PLAN)].Statement[0].Condition;
+  expect(plan.StringLike[key]).toEqual(["example-org/edge-delivery/.github/workflows/pr.yml@refs/pull/*/merge"]);
+  expect(plan.StringEquals[key]).toBeUndefined();
+});
+
 test("the plan role only reads (Service Authorization Reference access levels), and the state only its own object", async () => {
   const doc = planPolicy(props);
   const levels = new Map<string, string>();

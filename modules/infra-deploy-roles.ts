@@ -53,6 +53,10 @@ export interface InfraDeployRolesProps {
   planLocks?: boolean;
   /** Maximum session length, hours. @default 1 */
   maxSessionHours?: number;
+  /** `job_workflow_ref` the apply role trusts, exactly (the apply workflow on the default branch). @default any workflow */
+  applyWorkflowRef?: string;
+  /** `job_workflow_ref` patterns the plan role trusts (StringLike: pull-request refs are `refs/pull/<n>/merge`). @default any workflow */
+  planWorkflowRefs?: readonly string[];
   /** Regions besides the main one and us-east-1 where the stack makes resources (change-recorder forwarders). @default none */
   regions?: readonly string[];
   /** Bucket names this project makes that do not start with `<env>-` (sites' own bucketName). @default none */
@@ -68,7 +72,11 @@ export interface InfraDeployRolesProps {
  * IAM accepts them as `token.actions.githubusercontent.com:<claim>` condition keys
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif).
  */
-export function infraTrustPolicy(p: Pick<InfraDeployRolesProps, "oidcProviderArn" | "repository" | "repositoryId" | "ownerId">, environment: string): PolicyDocument {
+export function infraTrustPolicy(
+  p: Pick<InfraDeployRolesProps, "oidcProviderArn" | "repository" | "repositoryId" | "ownerId">,
+  environment: string,
+  workflows?: { readonly exact?: string; readonly like?: readonly string[] },
+): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -83,7 +91,9 @@ export function infraTrustPolicy(p: Pick<InfraDeployRolesProps, "oidcProviderArn
             [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(p.repository, environment),
             [`${GITHUB_OIDC_HOST}:repository_id`]: p.repositoryId,
             [`${GITHUB_OIDC_HOST}:repository_owner_id`]: p.ownerId,
+            ...(workflows?.exact ? { [`${GITHUB_OIDC_HOST}:job_workflow_ref`]: workflows.exact } : {}),
           },
+          ...(workflows?.like?.length ? { StringLike: { [`${GITHUB_OIDC_HOST}:job_workflow_ref`]: [...workflows.like] } } : {}),
         },
       },
     ],
@@ -265,12 +275,12 @@ export class InfraDeployRoles extends Construct {
     if (!Number.isInteger(hours) || hours < 1 || hours > 12) throw new ConstructError(this.node.path, `deploy roles' maxSessionHours must be a whole number from 1 to 12, is ${hours}`);
     if (props.planEnvironment === props.applyEnvironment)
       throw new ConstructError(this.node.path, `the plan and apply roles must trust different GitHub environments (both are "${props.planEnvironment}")`);
-    const make = (kind: InfraRoleKind, environment: string, policy: PolicyDocument, description: string) => {
+    const make = (kind: InfraRoleKind, environment: string, policy: PolicyDocument, description: string, workflows?: { exact?: string; like?: readonly string[] }) => {
       const name = infraRoleName(props.envName, kind);
       const role = new IamRole(this, kind, {
         name,
         description,
-        assumeRolePolicy: policyJson(infraTrustPolicy(props, environment)),
+        assumeRolePolicy: policyJson(infraTrustPolicy(props, environment, workflows)),
         maxSessionDuration: hours * 3600,
         dependsOn: props.oidcProvider ? [props.oidcProvider] : undefined,
       });
@@ -278,7 +288,7 @@ export class InfraDeployRoles extends Construct {
       new TerraformOutput(this, `${kind}-role-arn`, { value: `arn:aws:iam::${props.accountId}:role/${name}`, description: `${name}: role ARN (GitHub environment ${environment})` }).overrideLogicalId(`infra_${kind}_role_arn`);
       this.roles.set(kind, role);
     };
-    make(InfraRoleKind.PLAN, props.planEnvironment, planPolicy(props), `Read-only terraform plan of ${props.envName} from ${props.repository} pull requests (GitHub environment ${props.planEnvironment})`);
-    make(InfraRoleKind.APPLY, props.applyEnvironment, applyPolicy(props), `terraform apply of ${props.envName} from ${props.repository} main (GitHub environment ${props.applyEnvironment})`);
+    make(InfraRoleKind.PLAN, props.planEnvironment, planPolicy(props), `Read-only terraform plan of ${props.envName} from ${props.repository} pull requests (GitHub environment ${props.planEnvironment})`, { like: props.planWorkflowRefs });
+    make(InfraRoleKind.APPLY, props.applyEnvironment, applyPolicy(props), `terraform apply of ${props.envName} from ${props.repository} main (GitHub environment ${props.applyEnvironment})`, { exact: props.applyWorkflowRef });
   }
 }

@@ -11,14 +11,13 @@
  * so nothing it creates can do more than the boundary, and the boundary forbids changing the deploy roles, the
  * boundary itself and the Terraform state bucket.
  */
-import type { IAspect } from "cdktf";
+import { dependable, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { iamPolicyArn, iamRoleArn } from "../model/names";
 import { permissionsBoundaryName } from "../model/deploy-roles";
-import { suppressGuardrail } from "../guardrails/suppressions";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "./policy";
 
 export { permissionsBoundaryName };
@@ -183,7 +182,7 @@ export class PermissionsBoundaryAspect implements IAspect {
     this.done.add(node);
     node.permissionsBoundary = this.arn;
     // The literal ARN keeps the role's plan readable; the dependency makes IAM see the policy before the role names it.
-    node.dependsOn = [...(node.dependsOn ?? []), this.policy.fqn];
+    node.dependsOn = [...(node.dependsOn ?? []), dependable(this.policy)];
   }
 }
 
@@ -201,11 +200,6 @@ export class PermissionsBoundary extends Construct {
       description: `Permissions boundary of every role ${props.envName}'s stack creates: the most any of them may do`,
       policy: policyJson(permissionsBoundaryDocument(props)),
     });
-    suppressGuardrail(
-      this.policy,
-      "EDGE-IAM-1",
-      "a permissions boundary grants nothing by itself: it is the ceiling over every role's identity policies, which name their resources; it lists the services the stack uses, not resources",
-    );
   }
 
   /** The aspect that puts this boundary on every role of a stack. */

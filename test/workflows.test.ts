@@ -90,7 +90,12 @@ describe("roles the workflows assume", () => {
                 "token.actions.githubusercontent.com:sub": `repo:${env.repository}:environment:${environment}`,
                 "token.actions.githubusercontent.com:repository_id": env.deployRoles!.repositoryId,
                 "token.actions.githubusercontent.com:repository_owner_id": env.deployRoles!.ownerId,
+                ...(arn === t.applyRole ? { "token.actions.githubusercontent.com:job_workflow_ref": `${env.repository}/.github/workflows/apply.yml@refs/heads/main` } : {}),
               },
+              // The plan role: pull-request runs of pr.yml, and apply.yml's plan job on main.
+              ...(arn === t.planRole
+                ? { StringLike: { "token.actions.githubusercontent.com:job_workflow_ref": [`${env.repository}/.github/workflows/pr.yml@refs/pull/*/merge`, `${env.repository}/.github/workflows/apply.yml@refs/heads/main`] } }
+                : {}),
             },
           }),
         ]);
