@@ -46,7 +46,7 @@ export default defineEnvironment({
   deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
   // Production tier: certificates (TLSv1.2_2021) and access logs on every distribution, deletion protection, and
   // LIVE function changes only through the reviewed CI/CD role (README "Production safeguards").
-  security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true },
+  security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true, requireWaf: true },
   // Failed invalidations, release executions and pipelines page the on-call mailbox (README "Alarms").
   alarms: { emails: ["edge-oncall@example.com"] },
   // Console and CLI changes to what this account's stacks manage become records and GitHub issues.
@@ -59,6 +59,7 @@ export default defineEnvironment({
   sites: [
     {
       name: "web",
+      waf: {},
       sid: "shop",
       distribution: {
         id: "E3PRODSHOPWEB1",
@@ -90,6 +91,7 @@ export default defineEnvironment({
     },
     {
       name: "lp",
+      waf: { rateLimit: 1000 },
       sid: "media",
       distribution: {
         id: "E3PRODMEDIALP1",

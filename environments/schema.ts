@@ -8,6 +8,7 @@ import { z } from "zod";
 import { DEFAULT_TEST_ROUTE, INVALIDATION_QUOTAS, MAX_PATHS_PER_BATCH } from "../model/release";
 import { deployEnvironments, deployRolesSchema } from "./deploy-roles";
 import { alarms, cicdIdentity, security, securityProblems } from "./security-schema";
+import { wafSchema } from "./waf-schema";
 
 import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
 import { defaultBucketName, invalidatorFunctionName } from "../model/names";
@@ -337,6 +338,8 @@ const site = z
     invalidation: invalidation.optional(),
     /** Release through a staging distribution and a continuous deployment policy. */
     continuousDeployment: continuousDeployment.optional(),
+    /** A web ACL in front of the distribution (environments/waf-schema.ts); required with security.requireWaf. */
+    waf: wafSchema.optional(),
   })
   .strict();
 

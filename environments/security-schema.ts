@@ -24,6 +24,8 @@ export const security = z
      * LIVE go only through the CI/CD role, whose GitHub environment's protection rules review them.
      */
     liveChangesOnlyThroughCicd: z.boolean().default(false),
+    /** Every site has a web ACL in front of its distribution (`sites[].waf`). */
+    requireWaf: z.boolean().default(false),
   })
   .strict();
 
@@ -65,6 +67,7 @@ interface EnvironmentView {
     distribution: { aliases: string[]; certificateArn?: string; logging?: unknown; behaviors: { pathPattern: string }[] };
     invalidation?: { paths: string; prefix?: string; replicationSourceRoleArn?: string; replicationPrefix?: string };
     continuousDeployment?: { pipeline?: { source: { type: "codestar" | "s3" } } };
+    waf?: unknown;
   }[];
 }
 
@@ -103,6 +106,12 @@ export function securityProblems(env: EnvironmentView): Issue[] {
           message: "name at least one alias in this environment (security.requireCertificate): the certificate and its TLS policy apply to the aliases; the *.cloudfront.net name always uses CloudFront's default certificate",
         });
     }
+    if (sec.requireWaf && !s.waf)
+      issues.push({
+        code: "custom",
+        path: ["sites", i, "waf"],
+        message: 'is required in this environment (security.requireWaf): set {} for a web ACL this project creates (AWS managed rules and a rate limit), or { webAclArn: "<existing CLOUDFRONT web ACL>" }',
+      });
     if (sec.requireLogging && !d.logging)
       issues.push({
         code: "custom",

@@ -5,6 +5,7 @@
  * resolved to a name the stack can look up. Modules take these slices (and construct references), never the raw
  * configuration; the schema's output is checked against these types at compile time in environments/resolve.ts.
  */
+import type { ResolvedWaf } from "./waf";
 import type { ResolvedDeployRoles } from "./deploy-roles";
 import type { ResolvedChangeRecorder } from "./change-recorder";
 import type { ResolvedContainerFunction } from "./lambda";
@@ -123,6 +124,8 @@ export interface ResolvedSite {
   readonly continuousDeployment?: ResolvedContinuousDeployment;
   /** A bucket folder served outside the release origin path (a replication source's, under continuous deployment). */
   readonly unversionedPrefix?: string;
+  /** The web ACL in front of the distribution. */
+  readonly waf?: ResolvedWaf;
 }
 
 /** A CloudFront Function of one environment. */

@@ -67,6 +67,8 @@ export interface StaticSiteProps {
   readonly bucketName: string;
   /** Distribution comment (at most 128 characters). @default `<env>-<sid>-<site>` */
   readonly comment?: string;
+  /** Web ACL (scope CLOUDFRONT) in front of the distribution, and of a staging copy of it. @default none */
+  readonly webAclArn?: string;
   /** Alternate domain names; needs certificateArn. */
   readonly aliases: readonly string[];
   /** ACM certificate in us-east-1 for the aliases. @default CloudFront's default certificate */
@@ -237,6 +239,8 @@ export class StaticSite extends Construct {
       loggingConfig: props.logging
         ? { bucket: `${props.logging.bucket}.s3.amazonaws.com`, prefix: props.logging.prefix, includeCookies: false }
         : undefined,
+      // CloudFront takes the web ACL's ARN (WAFv2) in web_acl_id.
+      webAclId: props.webAclArn,
     };
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       ...this.distributionConfig,

@@ -11,6 +11,7 @@ import type { CloudFrontFunction } from "../modules/cloudfront-function";
 import { addFunctions } from "./edge-functions";
 import { addDeployRoles } from "./deploy-roles";
 import { addPermissionsBoundary } from "./permissions-boundary";
+import { siteWebAclArn } from "./web-acls";
 import { addChangeRecorder } from "./change-recorder";
 import { addLambdaFunctions } from "./lambda-functions";
 import { ContinuousDeployment, PROMOTION_OWNED_ATTRIBUTES } from "../modules/continuous-deployment";
@@ -58,6 +59,7 @@ export class EdgeStack extends TerraformStack {
     for (const site of env.sites) {
       const d = site.distribution;
       const staticSite = new StaticSite(this, `site-${site.name}`, {
+        webAclArn: siteWebAclArn(this, env, site, this.usEast1),
         envName: env.name,
         accountId: env.accountId,
         sid: site.sid,

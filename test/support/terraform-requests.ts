@@ -105,7 +105,11 @@ export const REQUESTS: Record<string, Builder> = {
   aws_sqs_queue_redrive_allow_policy: (r, c) => each(["sqs:SetQueueAttributes"], queueArn(c, r.queue_url)),
   aws_ssm_parameter: (r, c) => each(["ssm:PutParameter", "ssm:AddTagsToResource", "ssm:DeleteParameter"], `arn:aws:ssm:${c.region}:${c.account}:parameter${r.name}`),
   aws_wafv2_web_acl: (r, c) => each(["wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:TagResource"], `arn:aws:wafv2:us-east-1:${c.account}:global/webacl/${r.name}/${PLACEHOLDER_ID}`),
-  aws_wafv2_web_acl_logging_configuration: (r, c) => each(["wafv2:PutLoggingConfiguration", "wafv2:DeleteLoggingConfiguration"], c.arn(r.resource_arn)),
+  // WAF logging to CloudWatch Logs also asks for these (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html).
+  aws_wafv2_web_acl_logging_configuration: (r, c) => [
+    ...each(["wafv2:PutLoggingConfiguration", "wafv2:DeleteLoggingConfiguration"], c.arn(r.resource_arn)),
+    ...each(["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"], "*"),
+  ],
 };
 
 /** The account a stack deploys to. */
