@@ -8,7 +8,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { AlarmKind, alarmName, alarmTopicName, MAX_ALARM_NAME_LENGTH, pipelineFailureRuleName, RUNBOOK_ANCHOR } from "../model/alarms";
 import { ConstructError } from "../model/errors";
-import { policyJson, type PolicyStatement } from "./policy";
+import { denyInsecureTransport, policyJson, type PolicyStatement } from "./policy";
 
 export interface AlarmsProps {
   /** Environment name: the topic and rule names start with it. */
@@ -215,6 +215,7 @@ export class Alarms extends Construct {
     return policyJson({
       Version: "2012-10-17",
       Statement: [
+        denyInsecureTransport("sns", topicArn),
         {
           Sid: "AccountManagesTopic",
           Effect: "Allow",

@@ -8,7 +8,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { RECORDER_LIMITS, RECORDER_REGION, changeRecorderNames } from "../model/change-recorder";
 import { ConstructError } from "../model/errors";
-import { escapeTerraformTemplates, policyJson } from "./policy";
+import { denyInsecureTransport, escapeTerraformTemplates, policyJson } from "./policy";
 
 export interface ChangeRecorderForwarderProps {
   /** Environment name, the first part of every resource name. */
@@ -56,6 +56,7 @@ export class ChangeRecorderForwarder extends Construct {
       policy: policyJson({
         Version: "2012-10-17",
         Statement: [
+          denyInsecureTransport("sqs", dlqArn),
           { Sid: "AllowTheForwardingRule", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: dlqArn, Condition: { ArnEquals: { "aws:SourceArn": ruleArn } } },
         ],
       }),

@@ -26,7 +26,7 @@ import { s3BucketArn } from "../model/names";
 import { writeLogsStatement } from "./grants";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { PrivateBucket } from "./private-bucket";
-import { escapeTerraformTemplates, policyJson, type PolicyStatement } from "./policy";
+import { denyInsecureTransport, escapeTerraformTemplates, policyJson, type PolicyStatement } from "./policy";
 
 /** What the recorder treats as this project's resources (functions/change-recorder/config.ts, `watch`). */
 export interface WatchedResources {
@@ -214,6 +214,7 @@ export class ChangeRecorder extends Construct {
       policy: policyJson({
         Version: "2012-10-17",
         Statement: [
+          denyInsecureTransport("sqs", dlqArn),
           {
             Sid: "AllowThisRecordersRules",
             Effect: "Allow",

@@ -89,6 +89,10 @@ test("the apply role writes state and lock, and is scoped to the environment's n
   expect(sid("StateObject").Action).toEqual(["s3:GetObject", "s3:PutObject"]);
   expect(sid("StateLockObject").Resource).toBe("arn:aws:s3:::tfstate/edge/dev.tfstate.tflock");
   expect(sid("StateKey").Action).toContain("kms:GenerateDataKey");
+  // An alias authorizes nothing in Resource: the grant names the account's keys that carry it.
+  expect(sid("StateKey")).toMatchObject({ Resource: "arn:aws:kms:ap-northeast-1:123456789012:key/*", Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/tfstate" } } });
+  const byKeyId = applyPolicy({ ...props, state: { ...props.state!, kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" } }).Statement.find((x) => x.Sid === "StateKey")!;
+  expect(byKeyId.Resource).toBe("arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
   expect(sid("ManageRoles").Resource).toBe("arn:aws:iam::123456789012:role/dev-*");
   expect(sid("ManageBuckets").Condition).toEqual({ StringEquals: { "s3:ResourceAccount": "123456789012" } });
   expect(sid("PassRolesToTheStacksServices").Condition).toBeDefined();

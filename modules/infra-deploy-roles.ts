@@ -142,6 +142,17 @@ function scope(p: InfraDeployRolesProps) {
 const inAccount = (accountId: string) => ({ StringEquals: { "s3:ResourceAccount": accountId } });
 
 /**
+ * The resource part of a grant on a KMS key named by ARN or alias. An alias ARN in `Resource` authorizes nothing:
+ * KMS authorizes key operations on the key's ARN, so an alias is granted as any key of the account and region that
+ * carries it (`kms:ResourceAliases`; https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html).
+ */
+export function kmsKeyGrant(keyId: string, region: string, accountId: string): Pick<PolicyStatement, "Resource" | "Condition"> {
+  const alias = /^(?:arn:aws:kms:([a-z0-9-]+):(\d{12}):)?(alias\/.+)$/.exec(keyId);
+  if (!alias) return { Resource: keyId.startsWith("arn:") ? keyId : `arn:aws:kms:${region}:${accountId}:key/${keyId}` };
+  return { Resource: `arn:aws:kms:${alias[1] ?? region}:${alias[2] ?? accountId}:key/*`, Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias[3] } } };
+}
+
+/**
  * Reading the state (both roles); writing it and its lock (apply, or plan with planLocks). The permissions the S3
  * backend documents: https://developer.hashicorp.com/terraform/language/backend/s3#permissions-required
  */
@@ -156,8 +167,7 @@ function stateStatements(state: StateLocation | undefined, accountId: string, wr
     statements.push({ Sid: "StateLockObject", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${object}.tflock` });
   if (lock && state.dynamodbTable)
     statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: `arn:aws:dynamodb:${state.region}:${accountId}:table/${state.dynamodbTable}` });
-  if (state.kmsKeyId)
-    statements.push({ Sid: "StateKey", Effect: "Allow", Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], Resource: state.kmsKeyId });
+  if (state.kmsKeyId) statements.push({ Sid: "StateKey", Effect: "Allow", Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], ...kmsKeyGrant(state.kmsKeyId, state.region, accountId) });
   return statements;
 }
 

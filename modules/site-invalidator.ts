@@ -14,7 +14,7 @@ import { InvalidationEvent, InvalidationPaths } from "../model/vocabulary";
 import { invalidationStatement, writeLogsStatement } from "./grants";
 import { ServiceRole } from "./service-role";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
-import { escapeTerraformTemplates, policyJson } from "./policy";
+import { denyInsecureTransport, escapeTerraformTemplates, policyJson } from "./policy";
 import { SidTags } from "./sid-tags";
 import type { StaticSite } from "./static-site";
 
@@ -121,6 +121,7 @@ export class SiteInvalidator extends Construct {
       policy: policyJson({
         Version: "2012-10-17",
         Statement: [
+          denyInsecureTransport("sqs", queueArn),
           {
             Sid: "AllowThisBucketsNotifications",
             Effect: "Allow",
