@@ -53,7 +53,24 @@ const byPrefix = (json: any, type: string, prefix: string) => {
   if (found.length !== 1) throw new Error(`${found.length} ${type} starting with ${prefix}`);
   return found[0][1];
 };
-const rolePolicy = (json: any, prefix: string) => JSON.parse(byPrefix(json, "aws_iam_role_policy", prefix).policy).Statement;
+/** A role's statements about the site; a state machine role's log delivery and tracing (no resource type) are checked on their own. */
+const rolePolicy = (json: any, prefix: string) => JSON.parse(byPrefix(json, "aws_iam_role_policy", prefix).policy).Statement.filter((s: any) => !["ExecutionLogs", "Tracing"].includes(s.Sid));
+
+test("each state machine logs errors (without execution data) to its own retained /aws/vendedlogs/states/ group and is traced", () => {
+  const json = synth(codestar);
+  const machines = Object.values<any>(json.resource.aws_sfn_state_machine);
+  const groups = Object.entries<any>(json.resource.aws_cloudwatch_log_group);
+  expect(machines.length).toBeGreaterThan(0);
+  for (const m of machines) {
+    expect(m.tracing_configuration).toEqual({ enabled: true });
+    expect(m.logging_configuration).toMatchObject({ level: "ERROR", include_execution_data: false });
+    const [address, group] = groups.find(([, g]) => g.name === `/aws/vendedlogs/states/${m.name}`)!;
+    expect(m.logging_configuration.log_destination).toBe(`\${aws_cloudwatch_log_group.${address}.arn}:*`);
+    expect(group.retention_in_days).toBeGreaterThan(0);
+  }
+  for (const [address, role] of Object.entries<any>(json.resource.aws_iam_role_policy).filter(([a]) => a.startsWith("cd_state-machines_")))
+    expect([address, JSON.parse(role.policy).Statement.map((s: any) => s.Sid)]).toEqual([address, expect.arrayContaining(["ExecutionLogs", "Tracing"])]);
+});
 
 describe("staging distribution and policy", () => {
   const json = synth(header);
