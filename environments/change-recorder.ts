@@ -3,6 +3,7 @@
  * manual ones as GitHub issues (modules/change-recorder.ts). Enabled in one environment per account; that recorder
  * watches every environment of the account. Schema fragment, cross-environment rule and resolve step.
  */
+import { InfraRoleKind, infraRoleName } from "../model/deploy-roles";
 import { z } from "zod";
 import { RECORDER_DEFAULTS, RECORDER_LIMITS, RECORDER_REGION, type ResolvedChangeRecorder } from "../model/change-recorder";
 import { appTeamRoleName, defaultBucketName, functionName, iamRoleArn } from "../model/names";
@@ -71,6 +72,7 @@ interface AccountEnvironment {
   changeRecorder?: ChangeRecorderConfig;
   sites: { name: string; sid: string; bucketName?: string; distribution: { id?: string } }[];
   products: { sid: string; access?: Partial<Record<AppTeamRoleKind, unknown>> }[];
+  deployRoles?: unknown;
 }
 
 /** Cross-environment rule: at most one environment per account enables the recorder (it watches the whole account). */
@@ -118,6 +120,8 @@ export function resolveChangeRecorder(env: AccountEnvironment, all: readonly Acc
     logRetentionDays: env.logRetentionDays,
     automationPrincipals: [
       ...c.automationPrincipals,
+      // The infrastructure team's apply role of every environment of the account that has one: CI's applies.
+      ...account.filter((e) => e.deployRoles).map((e) => iamRoleArn(env.accountId, infraRoleName(e.name, InfraRoleKind.APPLY))),
       // The other environments' service roles: invalidators and the release roles (<base>-cd-<step>).
       ...peers.flatMap((p) => ["invalidator", "cd-configure", "cd-promote", "cd-pipeline", "cd-build", "cd-deploy"].map((s) => pattern(p, s))),
     ],

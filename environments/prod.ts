@@ -53,8 +53,7 @@ export default defineEnvironment({
   changeRecorder: {
     repository: "example-org/edge-delivery",
     tokenParameter: "/edge/change-recorder/github-token",
-    // The role the deploy workflow assumes for `cdktf deploy`.
-    automationPrincipals: ["arn:aws:iam::345678901234:role/edge-delivery-deploy"],
+    // The apply roles of this account's environments (deployRoles) are added as automation by themselves.
   },
   sites: [
     {
