@@ -7,6 +7,7 @@
  * The schema has already checked every reference; resolving trusts it.
  */
 import { resolveWaf } from "./waf-schema";
+import { resolveResponseHeadersPolicy } from "./security-headers-schema";
 import { defaultBucketName, functionComment, functionName, invalidatorFunctionName, releaseParameterNames, siteBaseName } from "../model/names";
 import type {
   BackendConfig,
@@ -132,5 +133,6 @@ function resolveSite(env: Environment, site: Site, functionAssociations: Resolve
     // The replication source's folder stays reachable whatever release the primary serves.
     unversionedPrefix: cd ? inv?.replicationPrefix : undefined,
     waf: resolveWaf(site.waf, siteBaseName(env.name, site.sid, site.name)),
+    responseHeadersPolicyId: resolveResponseHeadersPolicy(site.securityHeaders),
   };
 }

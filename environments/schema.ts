@@ -9,6 +9,7 @@ import { DEFAULT_TEST_ROUTE, INVALIDATION_QUOTAS, MAX_PATHS_PER_BATCH } from "..
 import { deployEnvironments, deployRolesSchema } from "./deploy-roles";
 import { alarms, cicdIdentity, security, securityProblems } from "./security-schema";
 import { wafSchema } from "./waf-schema";
+import { securityHeadersSchema } from "./security-headers-schema";
 
 import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
 import { defaultBucketName, invalidatorFunctionName } from "../model/names";
@@ -340,6 +341,8 @@ const site = z
     continuousDeployment: continuousDeployment.optional(),
     /** A web ACL in front of the distribution (environments/waf-schema.ts); required with security.requireWaf. */
     waf: wafSchema.optional(),
+    /** Response headers on every behavior (environments/security-headers-schema.ts): omitted = AWS SecurityHeadersPolicy, false = none. */
+    securityHeaders: securityHeadersSchema.optional(),
   })
   .strict();
 

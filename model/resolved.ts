@@ -126,6 +126,8 @@ export interface ResolvedSite {
   readonly unversionedPrefix?: string;
   /** The web ACL in front of the distribution. */
   readonly waf?: ResolvedWaf;
+  /** The response headers policy of every behavior; undefined when the site opts out. */
+  readonly responseHeadersPolicyId?: string;
 }
 
 /** A CloudFront Function of one environment. */

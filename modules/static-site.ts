@@ -67,6 +67,8 @@ export interface StaticSiteProps {
   readonly bucketName: string;
   /** Distribution comment (at most 128 characters). @default `<env>-<sid>-<site>` */
   readonly comment?: string;
+  /** Response headers policy of every behavior (security headers). @default none */
+  readonly responseHeadersPolicyId?: string;
   /** Web ACL (scope CLOUDFRONT) in front of the distribution, and of a staging copy of it. @default none */
   readonly webAclArn?: string;
   /** Alternate domain names; needs certificateArn. */
@@ -200,6 +202,7 @@ export class StaticSite extends Construct {
         allowedMethods: ["GET", "HEAD", "OPTIONS"],
         cachedMethods: ["GET", "HEAD"],
         cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
+        responseHeadersPolicyId: props.responseHeadersPolicyId,
         compress: props.defaultBehavior.compress,
         functionAssociation: associationsFor(DEFAULT_BEHAVIOR),
       },
@@ -213,6 +216,7 @@ export class StaticSite extends Construct {
                 allowedMethods: ["GET", "HEAD", "OPTIONS"],
                 cachedMethods: ["GET", "HEAD"],
                 cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
+                responseHeadersPolicyId: props.responseHeadersPolicyId,
                 compress: props.defaultBehavior.compress,
               },
             ]
@@ -227,6 +231,7 @@ export class StaticSite extends Construct {
           cachedMethods: ["GET", "HEAD"],
           cachePolicyId: MANAGED_CACHE_POLICIES[b.cachePolicy],
           originRequestPolicyId: other ? ALL_VIEWER_EXCEPT_HOST_HEADER : undefined,
+          responseHeadersPolicyId: props.responseHeadersPolicyId,
           compress: b.compress,
           functionAssociation: associationsFor(b.pathPattern!),
           };

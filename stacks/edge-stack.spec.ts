@@ -42,3 +42,17 @@ test("one site per configured site, each with its distribution", () => {
   expect(buckets).toEqual(["dev-media-lp-123456789012", "dev-shop-web-123456789012"]);
   expect(Object.keys(stack.resource.aws_cloudfront_distribution)).toHaveLength(2);
 });
+
+test("security headers on every behavior of every site by default; a site may name its own policy or opt out", () => {
+  const sites = (dev as any).sites as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const own = "11111111-2222-4333-8444-555555555555";
+  const policies = (securityHeaders: unknown) => {
+    const input = { ...dev, sites: sites.map((s, i) => (i === 0 && securityHeaders !== undefined ? { ...s, securityHeaders } : s)) };
+    const { dev: stack } = synthesize([envOf(input, "environments/dev.ts")]);
+    const [, d] = Object.entries<any>(stack.resource.aws_cloudfront_distribution).find(([address]) => address.startsWith(`site-${sites[0].name}_distribution`))!; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return new Set([d.default_cache_behavior, ...(d.ordered_cache_behavior ?? [])].map((b: any) => b.response_headers_policy_id)); // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  expect(policies(undefined)).toEqual(new Set(["67f7725c-6f97-4210-82d7-5512b31e9d03"]));
+  expect(policies({ responseHeadersPolicyId: own })).toEqual(new Set([own]));
+  expect(policies(false)).toEqual(new Set([undefined]));
+});

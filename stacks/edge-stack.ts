@@ -60,6 +60,7 @@ export class EdgeStack extends TerraformStack {
       const d = site.distribution;
       const staticSite = new StaticSite(this, `site-${site.name}`, {
         webAclArn: siteWebAclArn(this, env, site, this.usEast1),
+        responseHeadersPolicyId: site.responseHeadersPolicyId,
         envName: env.name,
         accountId: env.accountId,
         sid: site.sid,
