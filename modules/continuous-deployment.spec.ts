@@ -72,6 +72,16 @@ test("each state machine logs errors (without execution data) to its own retaine
     expect([address, JSON.parse(role.policy).Statement.map((s: any) => s.Sid)]).toEqual([address, expect.arrayContaining(["ExecutionLogs", "Tracing"])]);
 });
 
+test("the pipeline's artifact bucket is versioned and expires old artifacts and superseded versions", () => {
+  const json = synth(codestar);
+  const [address] = Object.keys(json.resource.aws_s3_bucket).filter((a) => a.includes("artifacts"));
+  expect(address).toBeDefined();
+  const versioning = Object.values<any>(json.resource.aws_s3_bucket_versioning).find((v) => v.bucket === `\${aws_s3_bucket.${address}.id}`);
+  expect(versioning.versioning_configuration.status).toBe("Enabled");
+  const lifecycle = Object.values<any>(json.resource.aws_s3_bucket_lifecycle_configuration).find((l) => l.bucket === `\${aws_s3_bucket.${address}.id}`);
+  expect(lifecycle.rule[0]).toMatchObject({ status: "Enabled", expiration: [{ days: 90 }], noncurrent_version_expiration: [{ noncurrent_days: 7 }] });
+});
+
 describe("staging distribution and policy", () => {
   const json = synth(header);
   const primary = byPrefix(json, "aws_cloudfront_distribution", "site_distribution");

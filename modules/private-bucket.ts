@@ -49,6 +49,8 @@ export interface PrivateBucketProps {
  */
 export class PrivateBucket {
   readonly bucket: S3Bucket;
+  /** The versioning resource, when `versioning` is set (lifecycle rules on noncurrent versions depend on it). */
+  readonly versioning?: S3BucketVersioningA;
   readonly policy: S3BucketPolicy;
   /** The bucket's ARN: literal when the name is known, so plans show the policies whole. */
   readonly arn: string;
@@ -74,7 +76,7 @@ export class PrivateBucket {
     });
     if (props.versioning) {
       if (!ids.versioning) ConstructError.fail(scope, "PrivateBucket: versioning needs ids.versioning");
-      new S3BucketVersioningA(scope, ids.versioning, { provider, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+      this.versioning = new S3BucketVersioningA(scope, ids.versioning, { provider, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     }
     this.policy = new S3BucketPolicy(scope, ids.policy, {
       provider,
