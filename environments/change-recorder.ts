@@ -43,6 +43,12 @@ export const changeRecorderSchema = z
       .min(1, `must be 1-${RECORDER_LIMITS.maxNoncurrentVersionDays} days`)
       .max(RECORDER_LIMITS.maxNoncurrentVersionDays, `must be 1-${RECORDER_LIMITS.maxNoncurrentVersionDays} days`)
       .default(RECORDER_DEFAULTS.noncurrentVersionDays),
+    /**
+     * Object Lock in governance mode for this many days: no record version can be deleted or overwritten before,
+     * except by a principal allowed s3:BypassGovernanceRetention. Only when the bucket is created (S3 enables Object
+     * Lock on new buckets; the bucket's prevent_destroy refuses a replacement). @default none
+     */
+    objectLockDays: z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(36500).optional(),
     /** Days a record is kept, or "never" to keep records forever. */
     recordRetentionDays: z
       .union([z.number().int("must be a whole number of days").min(30, "keep records at least 30 days").max(36500), z.literal("never")])
@@ -116,6 +122,7 @@ export function resolveChangeRecorder(env: AccountEnvironment, all: readonly Acc
     label: c.label,
     prefix: RECORDER_DEFAULTS.prefix,
     noncurrentVersionDays: c.noncurrentVersionDays,
+    objectLockDays: c.objectLockDays,
     recordRetentionDays: c.recordRetentionDays === "never" ? undefined : c.recordRetentionDays,
     logRetentionDays: env.logRetentionDays,
     automationPrincipals: [

@@ -134,6 +134,8 @@ export interface ResolvedChangeRecorder {
   readonly label: string;
   readonly prefix: string;
   readonly noncurrentVersionDays: number;
+  /** Object Lock (governance) retention of records, days; undefined: no Object Lock. */
+  readonly objectLockDays?: number;
   /** Days records are kept; undefined keeps them forever. */
   readonly recordRetentionDays?: number;
   readonly logRetentionDays: number;

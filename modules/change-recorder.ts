@@ -9,6 +9,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import {
@@ -73,6 +74,8 @@ export interface ChangeRecorderProps {
   readonly prefix: string;
   /** Days a superseded version of an object is kept. */
   readonly noncurrentVersionDays: number;
+  /** Object Lock in governance mode for this many days (set when the bucket is created). @default none */
+  readonly objectLockDays?: number;
   /** Days a record is kept; undefined keeps records forever. */
   readonly recordRetentionDays?: number;
   /** Retention of the function's log group. */
@@ -178,6 +181,18 @@ export class ChangeRecorder extends Construct {
       ids: { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", policy: "policy", versioning: "versioning" },
     });
     this.bucket = records.bucket;
+    // The audit trail outlives any plan: never destroyed or replaced by Terraform (the apply role may not delete it
+    // or change its lifecycle either: modules/permissions-boundary.ts).
+    this.bucket.lifecycle = { ...this.bucket.lifecycle, preventDestroy: true };
+    if (props.objectLockDays !== undefined) {
+      this.bucket.objectLockEnabled = true;
+      new S3BucketObjectLockConfigurationA(this, "object-lock", {
+        provider,
+        bucket: this.bucket.id,
+        rule: { defaultRetention: { mode: "GOVERNANCE", days: props.objectLockDays } },
+        dependsOn: [records.versioning!],
+      });
+    }
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       provider,
       bucket: this.bucket.id,

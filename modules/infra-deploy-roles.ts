@@ -63,6 +63,8 @@ export interface InfraDeployRolesProps {
   bucketNames?: readonly string[];
   /** AWS-managed policies roles may attach (every other AWS-managed policy is denied). @default none */
   allowedAwsManagedPolicyArns?: readonly string[];
+  /** The change records bucket, whose deletion, lifecycle and Object Lock the apply role may not change. @default none */
+  recordBuckets?: readonly string[];
 }
 
 /**
@@ -265,6 +267,7 @@ export function applyPolicy(p: InfraDeployRolesProps): PolicyDocument {
         protectedRoleNames: [infraRoleName(p.envName, InfraRoleKind.PLAN), infraRoleName(p.envName, InfraRoleKind.APPLY)],
         stateBucket: p.state?.bucket,
         allowedAwsManagedPolicyArns: p.allowedAwsManagedPolicyArns,
+        recordBuckets: p.recordBuckets,
       }),
     ],
   };

@@ -84,6 +84,9 @@ export const STATE_BUCKET_DENIED_ACTIONS = [
   "s3:PutBucketObjectLockConfiguration",
 ] as const;
 
+/** What would shorten or end the audit trail: denied on the change records bucket. */
+export const RECORD_BUCKET_DENIED_ACTIONS = ["s3:DeleteBucket", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:BypassGovernanceRetention"] as const;
+
 export interface BoundaryGuardProps {
   /** Environment name: roles and policies the stack may manage are `<env>-*`. */
   readonly envName: string;
@@ -93,8 +96,8 @@ export interface BoundaryGuardProps {
   readonly protectedRoleNames?: readonly string[];
   /** The Terraform state bucket, whose policy and existence are denied to every bounded role. @default none (local backend) */
   readonly stateBucket?: string;
-  /** Buckets the apply role must not change (policy, lifecycle, deletion), e.g. the change records bucket. @default none */
-  readonly protectedBuckets?: readonly string[];
+  /** Buckets whose deletion, lifecycle and Object Lock no bounded role may change (the change records). @default none */
+  readonly recordBuckets?: readonly string[];
   /** AWS-managed policies a role may attach; every other AWS-managed policy is denied. @default none (the stack attaches none) */
   readonly allowedAwsManagedPolicyArns?: readonly string[];
 }
@@ -134,8 +137,8 @@ export function boundaryGuardStatements(p: BoundaryGuardProps): PolicyStatement[
     { Sid: "DenyTheBoundaryAsAPermissionPolicy", Effect: "Deny", Action: ["iam:AttachRolePolicy"], Resource: `arn:aws:iam::${p.accountId}:role/*`, Condition: { ArnEquals: { "iam:PolicyARN": boundary } } },
   );
   if (p.stateBucket) statements.push({ Sid: "DenyChangingTheStateBucket", Effect: "Deny", Action: [...STATE_BUCKET_DENIED_ACTIONS], Resource: `arn:aws:s3:::${p.stateBucket}` });
-  if (p.protectedBuckets?.length)
-    statements.push({ Sid: "DenyChangingProtectedBuckets", Effect: "Deny", Action: [...STATE_BUCKET_DENIED_ACTIONS], Resource: p.protectedBuckets.map((b) => `arn:aws:s3:::${b}`) });
+  if (p.recordBuckets?.length)
+    statements.push({ Sid: "DenyShorteningTheRecords", Effect: "Deny", Action: [...RECORD_BUCKET_DENIED_ACTIONS], Resource: p.recordBuckets.map((b) => `arn:aws:s3:::${b}`) });
   return statements;
 }
 

@@ -45,6 +45,7 @@ export function addChangeRecorder(stack: EdgeStack): ChangeRecorder | undefined 
     watch,
     prefix: r.prefix,
     noncurrentVersionDays: r.noncurrentVersionDays,
+    objectLockDays: r.objectLockDays,
     recordRetentionDays: r.recordRetentionDays,
     logRetentionDays: r.logRetentionDays,
   });

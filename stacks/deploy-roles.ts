@@ -1,6 +1,7 @@
 import type { TerraformStack } from "cdktf";
 import type { ResolvedEnvironment } from "../model/resolved";
 import { githubOidcProviderArn } from "../model/names";
+import { changeRecorderNames } from "../model/change-recorder";
 import { GithubOidcProvider } from "../modules/github-oidc-provider";
 import { InfraDeployRoles } from "../modules/infra-deploy-roles";
 
@@ -23,6 +24,7 @@ export function addDeployRoles(stack: TerraformStack, env: ResolvedEnvironment):
     region: env.region,
     ...r,
     regions: env.changeRecorder?.forwardRegions ?? [],
+    recordBuckets: env.changeRecorder ? [changeRecorderNames(env.name, env.accountId).bucketName] : [],
     bucketNames: env.sites.map((s) => s.bucketName).filter((n) => !n.startsWith(`${env.name}-`)),
     oidcProviderArn: oidc.arn,
     oidcProvider: oidc.resource,

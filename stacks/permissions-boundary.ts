@@ -1,6 +1,7 @@
 import { Aspects, type TerraformStack } from "cdktf";
 import type { ResolvedEnvironment } from "../model/resolved";
 import { InfraRoleKind, infraRoleName } from "../model/deploy-roles";
+import { changeRecorderNames } from "../model/change-recorder";
 import { PermissionsBoundary } from "../modules/permissions-boundary";
 
 /**
@@ -13,6 +14,7 @@ export function addPermissionsBoundary(stack: TerraformStack, env: ResolvedEnvir
     accountId: env.accountId,
     protectedRoleNames: env.deployRoles ? [InfraRoleKind.PLAN, InfraRoleKind.APPLY].map((k) => infraRoleName(env.name, k)) : [],
     stateBucket: env.backend.type === "s3" ? env.backend.bucket : undefined,
+    recordBuckets: env.changeRecorder ? [changeRecorderNames(env.name, env.accountId).bucketName] : [],
   });
   Aspects.of(stack).add(boundary.aspect());
   return boundary;

