@@ -8,6 +8,7 @@
  */
 import { resolveWaf } from "./waf-schema";
 import { resolveResponseHeadersPolicy } from "./security-headers-schema";
+import { resolveBucketAccessLogs } from "./access-logs-schema";
 import { defaultBucketName, functionComment, functionName, invalidatorFunctionName, releaseParameterNames, siteBaseName } from "../model/names";
 import type {
   BackendConfig,
@@ -134,5 +135,6 @@ function resolveSite(env: Environment, site: Site, functionAssociations: Resolve
     unversionedPrefix: cd ? inv?.replicationPrefix : undefined,
     waf: resolveWaf(site.waf, siteBaseName(env.name, site.sid, site.name)),
     responseHeadersPolicyId: resolveResponseHeadersPolicy(site.securityHeaders),
+    bucketAccessLogs: resolveBucketAccessLogs(site.bucketAccessLogs, siteBaseName(env.name, site.sid, site.name)),
   };
 }

@@ -10,6 +10,7 @@ import { deployEnvironments, deployRolesSchema } from "./deploy-roles";
 import { alarms, cicdIdentity, security, securityProblems } from "./security-schema";
 import { wafSchema } from "./waf-schema";
 import { securityHeadersSchema } from "./security-headers-schema";
+import { bucketAccessLogsSchema } from "./access-logs-schema";
 
 import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
 import { defaultBucketName, invalidatorFunctionName } from "../model/names";
@@ -343,6 +344,8 @@ const site = z
     waf: wafSchema.optional(),
     /** Response headers on every behavior (environments/security-headers-schema.ts): omitted = AWS SecurityHeadersPolicy, false = none. */
     securityHeaders: securityHeadersSchema.optional(),
+    /** S3 server access logs of the origin bucket (environments/access-logs-schema.ts). @default none */
+    bucketAccessLogs: bucketAccessLogsSchema.optional(),
   })
   .strict();
 

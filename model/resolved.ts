@@ -128,6 +128,8 @@ export interface ResolvedSite {
   readonly waf?: ResolvedWaf;
   /** The response headers policy of every behavior; undefined when the site opts out. */
   readonly responseHeadersPolicyId?: string;
+  /** Where the origin bucket's S3 server access logs go. */
+  readonly bucketAccessLogs?: { readonly bucket: string; readonly prefix: string };
 }
 
 /** A CloudFront Function of one environment. */

@@ -7,6 +7,7 @@ import {
 } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { ConstructError } from "../model/errors";
 import { siteBaseName } from "../model/names";
 import type { BehaviorConfig, DistributionConfig } from "../model/resolved";
@@ -67,6 +68,8 @@ export interface StaticSiteProps {
   readonly bucketName: string;
   /** Distribution comment (at most 128 characters). @default `<env>-<sid>-<site>` */
   readonly comment?: string;
+  /** S3 server access logs of the origin bucket: target bucket and key prefix. @default none */
+  readonly bucketAccessLogs?: { readonly bucket: string; readonly prefix: string };
   /** Response headers policy of every behavior (security headers). @default none */
   readonly responseHeadersPolicyId?: string;
   /** Web ACL (scope CLOUDFRONT) in front of the distribution, and of a staging copy of it. @default none */
@@ -142,6 +145,8 @@ export class StaticSite extends Construct {
       ids: { bucket: "bucket", ownership: "ownership", publicAccess: "public-access", encryption: "encryption", versioning: "versioning", policy: "policy" },
     });
     this.bucket = this.privateBucket.bucket;
+    if (props.bucketAccessLogs)
+      new S3BucketLoggingA(this, "access-logs", { bucket: this.bucket.id, targetBucket: props.bucketAccessLogs.bucket, targetPrefix: props.bucketAccessLogs.prefix });
     this.privateBucket.addToResourcePolicy({
       Sid: "AllowCloudFrontRead",
       Effect: "Allow",

@@ -61,6 +61,7 @@ export class EdgeStack extends TerraformStack {
       const staticSite = new StaticSite(this, `site-${site.name}`, {
         webAclArn: siteWebAclArn(this, env, site, this.usEast1),
         responseHeadersPolicyId: site.responseHeadersPolicyId,
+        bucketAccessLogs: site.bucketAccessLogs,
         envName: env.name,
         accountId: env.accountId,
         sid: site.sid,
