@@ -9,6 +9,7 @@
 import { resolveWaf } from "./waf-schema";
 import { resolveResponseHeadersPolicy } from "./security-headers-schema";
 import { resolveBucketAccessLogs } from "./access-logs-schema";
+import { logKeysByRegion } from "./log-encryption-schema";
 import { defaultBucketName, functionComment, functionName, invalidatorFunctionName, releaseParameterNames, siteBaseName } from "../model/names";
 import type {
   BackendConfig,
@@ -85,6 +86,7 @@ export function resolveEnvironment(
     backend: resolveBackend(env),
     defaultTags: defaultTags(env),
     logRetentionDays: env.logRetentionDays,
+    logKmsKeyArns: logKeysByRegion(env.logEncryption),
     sites: env.sites.map((site) => resolveSite(env, site, associations.get(site.name) ?? [])),
     functions: resolvedFunctions,
     containerFunctions: resolveContainerFunctions(env, lambdaFunctions),

@@ -11,6 +11,7 @@ import { alarms, cicdIdentity, security, securityProblems } from "./security-sch
 import { wafSchema } from "./waf-schema";
 import { securityHeadersSchema } from "./security-headers-schema";
 import { bucketAccessLogsSchema } from "./access-logs-schema";
+import { logEncryptionProblems, logEncryptionSchema } from "./log-encryption-schema";
 
 import { CD_HEADER_PREFIX, ENV_NAME, LIMITS, LOG_RETENTION_DAYS, RESOURCE_NAME, SID } from "../model/limits";
 import { defaultBucketName, invalidatorFunctionName } from "../model/names";
@@ -360,6 +361,8 @@ export const environmentSchema = z
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"'),
     /** Default retention for every log group this environment creates. */
     logRetentionDays: retention,
+    /** Customer managed KMS keys for every log group (environments/log-encryption-schema.ts). @default AWS-owned encryption */
+    logEncryption: logEncryptionSchema.optional(),
     backend,
     tags: tags.default({}),
     products: z.array(product).min(1, "declare at least one product"),
@@ -377,6 +380,7 @@ export const environmentSchema = z
   })
   .strict()
   .superRefine((env, ctx) => securityProblems(env).forEach((issue) => ctx.addIssue(issue)))
+  .superRefine((env, ctx) => logEncryptionProblems(env).forEach((p) => ctx.addIssue({ code: "custom", ...p })))
   .superRefine((env, ctx) => {
     const sids = new Set<string>();
     env.products.forEach((p, i) => {

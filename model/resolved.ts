@@ -195,6 +195,8 @@ export interface ResolvedEnvironment {
   /** Tags the providers put on every taggable resource. */
   readonly defaultTags: Readonly<Record<string, string>>;
   readonly logRetentionDays: number;
+  /** Customer managed KMS key of each region's log groups, by region; undefined: AWS-owned encryption. */
+  readonly logKmsKeyArns?: Readonly<Record<string, string>>;
   readonly sites: readonly ResolvedSite[];
   readonly functions: readonly ResolvedFunction[];
   /** Container-image Lambda functions (functions/lambda/<name>) that list this environment. */

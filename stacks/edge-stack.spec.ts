@@ -56,3 +56,13 @@ test("security headers on every behavior of every site by default; a site may na
   expect(policies({ responseHeadersPolicyId: own })).toEqual(new Set([own]));
   expect(policies(false)).toEqual(new Set([undefined]));
 });
+
+test("logEncryption: every log group uses the key of its own region; a region without a key is named", () => {
+  const key = (region: string, id: string) => `arn:aws:kms:${region}:${(dev as any).accountId}:key/${id}`; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const keyArns = [key((dev as any).region, "11111111-1111-4111-8111-111111111111"), key("us-east-1", "22222222-2222-4222-8222-222222222222")]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { dev: stack } = synthesize([envOf({ ...dev, logEncryption: { keyArns } }, "environments/dev.ts")]);
+  const groups = Object.values<any>(stack.resource.aws_cloudwatch_log_group); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(groups.length).toBeGreaterThan(0);
+  for (const g of groups) expect([g.name, g.kms_key_id]).toEqual([g.name, g.provider === "aws.us_east_1" ? keyArns[1] : keyArns[0]]);
+  expect(() => envOf({ ...dev, logEncryption: { keyArns: [keyArns[0]] } }, "environments/dev.ts")).toThrow(/names no key in us-east-1, where this environment creates log groups/);
+});

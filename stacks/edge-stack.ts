@@ -19,6 +19,7 @@ import { appTeamGuards } from "./safeguards";
 import { addAlarms } from "./alarms";
 import type { Alarms } from "../modules/alarms";
 import { DeletionProtection } from "../modules/deletion-protection";
+import { LogGroupEncryption } from "../modules/log-encryption";
 
 export { defaultTags } from "../environments/resolve";
 
@@ -149,6 +150,7 @@ export class EdgeStack extends TerraformStack {
     addPermissionsBoundary(this, env);
     this.alarms = addAlarms(this, env, this);
     if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
+    if (env.logKmsKeyArns) Aspects.of(this).add(new LogGroupEncryption(env.logKmsKeyArns, env.region));
     addChangeRecorder(this);
   }
 }
