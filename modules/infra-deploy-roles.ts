@@ -276,10 +276,11 @@ export function applyPolicy(p: InfraDeployRolesProps): PolicyDocument {
 /**
  * The infrastructure team's GitHub Actions roles for one environment: `<env>-edge-infra-plan` (read-only, for
  * pull-request plans) and `<env>-edge-infra-apply` (for applies on main), each trusted only by jobs of this
- * repository (pinned by numeric ids) running in its own GitHub environment.
+ * repository (pinned by numeric ids) running in its own GitHub environment and workflow (`job_workflow_ref`).
  *
- * Owns: both roles' names, trust, session length and inline policies. Bootstrapping: the first apply that creates
- * them runs with an administrator's credentials (README, *Pull-request review and delivery*).
+ * Owns: both roles' names, trust, session length and inline policies. Bootstrapping: the apply that creates them,
+ * and every later change to them or to the permissions boundary, runs with an administrator's credentials: the
+ * boundary denies the apply role any change to the deploy roles (docs/security.md).
  */
 export class InfraDeployRoles extends Construct {
   readonly roles = new Map<InfraRoleKind, IamRole>();
