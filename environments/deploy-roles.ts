@@ -35,6 +35,11 @@ export const deployRolesSchema = z
     applyWorkflow: workflowFile.default(DEFAULT_DEPLOY_WORKFLOWS.apply),
     /** The workflow file that plans pull requests. @default "pr.yml" */
     pullRequestWorkflow: workflowFile.default(DEFAULT_DEPLOY_WORKFLOWS.pullRequest),
+    /** AWS-managed policies the stack's roles may attach; every other one is denied by the permissions boundary. @default none */
+    allowedAwsManagedPolicyArns: z
+      .array(z.string().regex(/^arn:aws:iam::aws:policy\/[\w+=,.@\/-]{1,512}$/, "must be an AWS-managed policy ARN (arn:aws:iam::aws:policy/<path/name>)"))
+      .refine((a) => !a.some((arn) => /\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(arn)), "must not allow AdministratorAccess, IAMFullAccess or PowerUserAccess: they lift the boundary's purpose")
+      .default([]),
   })
   .strict();
 
@@ -58,6 +63,7 @@ export function resolveDeployRoles(env: { name: string; repository: string; depl
     applyEnvironment: environments.apply,
     planLocks: r.planLocks,
     maxSessionHours: r.maxSessionHours,
+    allowedAwsManagedPolicyArns: r.allowedAwsManagedPolicyArns,
     applyWorkflowRef: jobWorkflowRef(env.repository, r.applyWorkflow, `refs/heads/${r.defaultBranch}`),
     planWorkflowRefs: [jobWorkflowRef(env.repository, r.pullRequestWorkflow, "refs/pull/*/merge"), jobWorkflowRef(env.repository, r.applyWorkflow, `refs/heads/${r.defaultBranch}`)],
   };

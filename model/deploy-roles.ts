@@ -36,6 +36,8 @@ export interface ResolvedDeployRoles {
   readonly planLocks: boolean;
   /** Maximum session length of both roles, hours. */
   readonly maxSessionHours: number;
+  /** AWS-managed policies roles may attach (the boundary denies every other). */
+  readonly allowedAwsManagedPolicyArns: readonly string[];
   /** `job_workflow_ref` the apply role trusts: the apply workflow on the default branch. */
   readonly applyWorkflowRef: string;
   /** `job_workflow_ref` patterns the plan role trusts: the pull-request workflow on pull-request refs, and the apply workflow's plan job. */

@@ -101,3 +101,10 @@ test("the apply role writes state and lock, and is scoped to the environment's n
 test("one GitHub environment for both roles is refused", () => {
   expect(() => synth({ ...props, applyEnvironment: "dev-plan" })).toThrow('the plan and apply roles must trust different GitHub environments (both are "dev-plan")');
 });
+
+test("AWS-managed policies: only the allow-list escapes the deny on policies from outside the environment", () => {
+  const deny = (p: InfraDeployRolesProps) => applyPolicy(p).Statement.find((s) => s.Sid === "DenyAttachingPoliciesFromOutsideTheEnvironment")!;
+  expect(deny(props).Condition).toEqual({ ArnNotLike: { "iam:PolicyARN": ["arn:aws:iam::123456789012:policy/dev-*"] } });
+  const allowed = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+  expect(deny({ ...props, allowedAwsManagedPolicyArns: [allowed] }).Condition).toEqual({ ArnNotLike: { "iam:PolicyARN": ["arn:aws:iam::123456789012:policy/dev-*", allowed] } });
+});

@@ -14,6 +14,7 @@ export function addPermissionsBoundary(stack: TerraformStack, env: ResolvedEnvir
     accountId: env.accountId,
     protectedRoleNames: env.deployRoles ? [InfraRoleKind.PLAN, InfraRoleKind.APPLY].map((k) => infraRoleName(env.name, k)) : [],
     stateBucket: env.backend.type === "s3" ? env.backend.bucket : undefined,
+    allowedAwsManagedPolicyArns: env.deployRoles?.allowedAwsManagedPolicyArns ?? [],
     recordBuckets: env.changeRecorder ? [changeRecorderNames(env.name, env.accountId).bucketName] : [],
   });
   Aspects.of(stack).add(boundary.aspect());

@@ -165,3 +165,8 @@ test("all problems of a bad production file are listed at once and nothing is sy
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(existsSync(outdir)).toBe(false);
 });
+
+test("deployRoles.allowedAwsManagedPolicyArns refuses what would lift the boundary", () => {
+  const problems = devProblems((e) => (e.deployRoles = { ...e.deployRoles, allowedAwsManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }));
+  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('field "deployRoles.allowedAwsManagedPolicyArns": must not allow AdministratorAccess')]));
+});
