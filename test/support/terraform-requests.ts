@@ -42,6 +42,7 @@ export const REQUESTS: Record<string, Builder> = {
   aws_cloudfront_function: (r, c) => each(["cloudfront:CreateFunction", "cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:DescribeFunction", "cloudfront:DeleteFunction"], `arn:aws:cloudfront::${c.account}:function/${r.name}`),
   aws_cloudfront_origin_access_control: (_r, c) => each(["cloudfront:CreateOriginAccessControl", "cloudfront:UpdateOriginAccessControl", "cloudfront:DeleteOriginAccessControl"], cf(c, "origin-access-control")),
   aws_cloudfront_continuous_deployment_policy: (_r, c) => each(["cloudfront:CreateContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy", "cloudfront:DeleteContinuousDeploymentPolicy"], cf(c, "continuous-deployment-policy")),
+  aws_cloudfront_key_value_store: (_r, c) => each(["cloudfront:CreateKeyValueStore", "cloudfront:UpdateKeyValueStore", "cloudfront:DescribeKeyValueStore", "cloudfront:DeleteKeyValueStore"], cf(c, "key-value-store")),
   aws_cloudfront_response_headers_policy: (_r, c) => each(["cloudfront:CreateResponseHeadersPolicy", "cloudfront:UpdateResponseHeadersPolicy", "cloudfront:DeleteResponseHeadersPolicy"], cf(c, "response-headers-policy")),
   aws_cloudwatch_event_rule: (r, c) => each(["events:PutRule", "events:DeleteRule", "events:TagResource"], `arn:aws:events:${c.region}:${c.account}:rule/${r.name}`),
   aws_cloudwatch_event_target: (r, c) => each(["events:PutTargets", "events:RemoveTargets"], `arn:aws:events:${c.region}:${c.account}:rule/${c.lit(r.rule)}`),
