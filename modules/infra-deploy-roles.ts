@@ -182,7 +182,7 @@ export function planPolicy(p: InfraDeployRolesProps): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "ReadCloudFront", Effect: "Allow", Action: ["cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:ListTagsForResource", "cloudfront:GetOriginAccessControl", "cloudfront:DescribeFunction", "cloudfront:GetFunction", "cloudfront:GetContinuousDeploymentPolicy"], Resource: s.cloudfront },
+      { Sid: "ReadCloudFront", Effect: "Allow", Action: ["cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:ListTagsForResource", "cloudfront:GetOriginAccessControl", "cloudfront:DescribeFunction", "cloudfront:GetFunction", "cloudfront:GetContinuousDeploymentPolicy", "cloudfront:DescribeKeyValueStore", "cloudfront:GetResponseHeadersPolicy"], Resource: s.cloudfront },
       { Sid: "ReadBucketConfiguration", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration"], Resource: s.anyBucket, Condition: inAccount(p.accountId) },
       { Sid: "ReadRoles", Effect: "Allow", Action: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"], Resource: s.roles },
       { Sid: "ReadPolicies", Effect: "Allow", Action: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags"], Resource: s.policies },
