@@ -3,6 +3,7 @@
  * manual ones as GitHub issues (modules/observability/change-recorder.ts). Enabled in one environment per account; that recorder
  * watches every environment of the account. Schema fragment, cross-environment rule and resolve step.
  */
+import { InfraRoleKind, infraRoleName } from "../model/deploy-roles";
 import { z } from "zod";
 import { RECORDER_DEFAULTS, RECORDER_LIMITS, RECORDER_REGION, type ResolvedChangeRecorder } from "../model/change-recorder";
 import { appTeamRoleName, defaultBucketName, functionName, iamRoleArn } from "../model/names";
@@ -42,6 +43,12 @@ export const changeRecorderSchema = z
       .min(1, `must be 1-${RECORDER_LIMITS.maxNoncurrentVersionDays} days`)
       .max(RECORDER_LIMITS.maxNoncurrentVersionDays, `must be 1-${RECORDER_LIMITS.maxNoncurrentVersionDays} days`)
       .default(RECORDER_DEFAULTS.noncurrentVersionDays),
+    /**
+     * Object Lock in governance mode for this many days: no record version can be deleted or overwritten before,
+     * except by a principal allowed s3:BypassGovernanceRetention. Only when the bucket is created (S3 enables Object
+     * Lock on new buckets; the bucket's prevent_destroy refuses a replacement). @default none
+     */
+    objectLockDays: z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(36500).optional(),
     /** Days a record is kept, or "never" to keep records forever. */
     recordRetentionDays: z
       .union([z.number().int("must be a whole number of days").min(30, "keep records at least 30 days").max(36500), z.literal("never")])
@@ -71,6 +78,7 @@ interface AccountEnvironment {
   changeRecorder?: ChangeRecorderConfig;
   sites: { name: string; sid: string; bucketName?: string; distribution: { id?: string } }[];
   products: { sid: string; access?: Partial<Record<AppTeamRoleKind, unknown>> }[];
+  deployRoles?: unknown;
 }
 
 /** Cross-environment rule: at most one environment per account enables the recorder (it watches the whole account). */
@@ -114,10 +122,13 @@ export function resolveChangeRecorder(env: AccountEnvironment, all: readonly Acc
     label: c.label,
     prefix: RECORDER_DEFAULTS.prefix,
     noncurrentVersionDays: c.noncurrentVersionDays,
+    objectLockDays: c.objectLockDays,
     recordRetentionDays: c.recordRetentionDays === "never" ? undefined : c.recordRetentionDays,
     logRetentionDays: env.logRetentionDays,
     automationPrincipals: [
       ...c.automationPrincipals,
+      // The infrastructure team's apply role of every environment of the account that has one: CI's applies.
+      ...account.filter((e) => e.deployRoles).map((e) => iamRoleArn(env.accountId, infraRoleName(e.name, InfraRoleKind.APPLY))),
       // The other environments' service roles: invalidators and the release roles (<base>-cd-<step>).
       ...peers.flatMap((p) => ["invalidator", "cd-configure", "cd-promote", "cd-pipeline", "cd-build", "cd-deploy"].map((s) => pattern(p, s))),
     ],

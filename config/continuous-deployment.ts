@@ -37,7 +37,7 @@ export const continuousDeployment = z
           type: z.literal("header"),
           /** Request header name; CloudFront only routes headers named aws-cf-cd-*. */
           header: cdHeader,
-          /** Header value that selects staging. */
+          /** Header value that selects staging. Not a secret: whoever learns it reaches staging (docs/security.md). */
           value: cdHeaderValue,
         })
         .strict(),
@@ -48,7 +48,7 @@ export const continuousDeployment = z
           weight: z.number().min(0, "must be 0-0.15 (CloudFront sends at most 15% to staging)").max(0.15, "must be 0-0.15 (CloudFront sends at most 15% to staging)"),
           /** Keep a viewer on the distribution it first reached. */
           sessionStickiness: z.object({ idleTtlSeconds: stickinessTtl, maximumTtlSeconds: stickinessTtl }).strict().optional(),
-          /** Header route testers use before approval; the weight starts only after the first approval. */
+          /** Header route testers use before approval; the weight starts only after the first approval. Not a secret (docs/security.md). */
           testRoute: z.object({ header: cdHeader, value: cdHeaderValue }).strict().default({ ...DEFAULT_TEST_ROUTE }),
         })
         .strict()

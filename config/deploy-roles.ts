@@ -4,8 +4,10 @@
  * resolve step.
  */
 import { z } from "zod";
-import { defaultDeployEnvironment, InfraRoleKind, type ResolvedDeployRoles } from "../model/deploy-roles";
 import type { Issue } from "./rules";
+import { DEFAULT_DEPLOY_WORKFLOWS, defaultDeployEnvironment, InfraRoleKind, jobWorkflowRef, type ResolvedDeployRoles } from "../model/deploy-roles";
+
+const workflowFile = z.string().regex(/^[A-Za-z0-9_.-]+\.ya?ml$/, "must be a workflow file name in .github/workflows/, e.g. apply.yml");
 
 /** A GitHub environment name as it appears in the OIDC subject (`repo:<owner>/<name>:environment:<environment>`). */
 const githubEnvironment = z
@@ -29,6 +31,17 @@ export const deployRolesSchema = z
     planLocks: z.boolean().default(false),
     /** Maximum session length of both roles, in hours (IAM MaxSessionDuration). @default 1 */
     maxSessionHours: z.number().int().min(1, "must be 1-12 hours (IAM MaxSessionDuration)").max(12, "must be 1-12 hours (IAM MaxSessionDuration)").default(1),
+    /** The repository's default branch: the apply role trusts only the apply workflow run from it. @default "main" */
+    defaultBranch: z.string().regex(/^[A-Za-z0-9_./-]{1,255}$/, "must be a branch name").default(DEFAULT_DEPLOY_WORKFLOWS.defaultBranch),
+    /** The workflow file whose jobs apply (and plan before applying). @default "apply.yml" */
+    applyWorkflow: workflowFile.default(DEFAULT_DEPLOY_WORKFLOWS.apply),
+    /** The workflow file that plans pull requests. @default "pr.yml" */
+    pullRequestWorkflow: workflowFile.default(DEFAULT_DEPLOY_WORKFLOWS.pullRequest),
+    /** AWS-managed policies the stack's roles may attach; every other one is denied by the permissions boundary. @default none */
+    allowedAwsManagedPolicyArns: z
+      .array(z.string().regex(/^arn:aws:iam::aws:policy\/[\w+=,.@/-]{1,512}$/, "must be an AWS-managed policy ARN (arn:aws:iam::aws:policy/<path/name>)"))
+      .refine((a) => !a.some((arn) => /\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(arn)), "must not allow AdministratorAccess, IAMFullAccess or PowerUserAccess: they lift the boundary's purpose")
+      .default([]),
   })
   .strict();
 
@@ -60,5 +73,8 @@ export function resolveDeployRoles(env: { name: string; repository: string; depl
     applyEnvironment: environments.apply,
     planLocks: r.planLocks,
     maxSessionHours: r.maxSessionHours,
+    allowedAwsManagedPolicyArns: r.allowedAwsManagedPolicyArns,
+    applyWorkflowRef: jobWorkflowRef(env.repository, r.applyWorkflow, `refs/heads/${r.defaultBranch}`),
+    planWorkflowRefs: [jobWorkflowRef(env.repository, r.pullRequestWorkflow, "refs/pull/*/merge"), jobWorkflowRef(env.repository, r.applyWorkflow, `refs/heads/${r.defaultBranch}`)],
   };
 }

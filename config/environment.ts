@@ -17,6 +17,7 @@ import { continuousDeploymentProblems } from "./continuous-deployment";
 import { deployRolesProblems, deployRolesSchema } from "./deploy-roles";
 import { accountId, repositoryName, retention } from "./fields";
 import { invalidationProblems } from "./invalidation";
+import { logEncryptionProblems, logEncryptionSchema } from "./log-encryption";
 import { whenParsed } from "./rules";
 import { security, SECURITY_READS, securityProblems } from "./security";
 import { site, siteProblems, SITES_READS } from "./site";
@@ -43,6 +44,8 @@ export const environmentSchema = z
     repository: repositoryName,
     /** Default retention for every log group this environment creates. */
     logRetentionDays: retention,
+    /** Customer managed KMS keys for every log group (config/log-encryption.ts). @default AWS-owned encryption */
+    logEncryption: logEncryptionSchema.optional(),
     backend,
     tags: tags.default({}),
     products: z.array(product).min(1, "declare at least one product"),
@@ -61,6 +64,7 @@ export const environmentSchema = z
   .strict()
   .superRefine((env, ctx) => alarmsProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(...ALARMS_READS))
   .superRefine((env, ctx) => securityProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(...SECURITY_READS))
+  .superRefine((env, ctx) => logEncryptionProblems(env).forEach((p) => ctx.addIssue({ code: "custom", ...p })), whenParsed(["accountId"], ["region"], ["logEncryption"]))
   .superRefine((env, ctx) => {
     const sids = new Set<string>();
     env.products.forEach((p, i) => {

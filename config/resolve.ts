@@ -15,6 +15,7 @@ import { resolveChangeRecorder } from "./change-recorder";
 import type { ContainerFunctionSpec } from "./functions/lambda/load";
 import { resolveContainerFunctions } from "./functions/lambda/resolve";
 import { resolveBackend } from "./backend";
+import { logKeysByRegion } from "./log-encryption";
 import type { Environment } from "./environment";
 import { resolveSite } from "./site";
 
@@ -73,6 +74,7 @@ export function resolveEnvironment(
     backend: resolveBackend(env),
     defaultTags: defaultTags(env),
     logRetentionDays: env.logRetentionDays,
+    logKmsKeyArns: logKeysByRegion(env.logEncryption),
     sites: env.sites.map((site) => resolveSite(env, site, associations.get(site.name) ?? [])),
     functions: resolvedFunctions,
     containerFunctions: resolveContainerFunctions(env, containerFunctions),

@@ -21,16 +21,18 @@ export const security = z
      * LIVE go only through the CI/CD role, whose GitHub environment's protection rules review them.
      */
     liveChangesOnlyThroughCicd: z.boolean().default(false),
+    /** Every site has a web ACL in front of its distribution (`sites[].waf`). */
+    requireWaf: z.boolean().default(false),
   })
   .strict();
 
 /** The fields of an environment the safeguard rules read. */
-export const SECURITY_READS = [["security"], ["sites", "*", "distribution"]] as const;
+export const SECURITY_READS = [["security"], ["sites", "*", "distribution"], ["sites", "*", "waf"]] as const;
 
 /** Each site meets the environment's requirements. */
 export function securityProblems(env: {
   security: z.output<typeof security>;
-  sites: { distribution: { aliases: string[]; certificateArn?: string; logging?: unknown } }[];
+  sites: { distribution: { aliases: string[]; certificateArn?: string; logging?: unknown }; waf?: unknown }[];
 }): Issue[] {
   const issues: Issue[] = [];
   const sec = env.security;
@@ -50,6 +52,12 @@ export function securityProblems(env: {
           message: "name at least one alias in this environment (security.requireCertificate): the certificate and its TLS policy apply to the aliases; the *.cloudfront.net name always uses CloudFront's default certificate",
         });
     }
+    if (sec.requireWaf && !s.waf)
+      issues.push({
+        code: "custom",
+        path: ["sites", i, "waf"],
+        message: 'is required in this environment (security.requireWaf): set {} for a web ACL this project creates (AWS managed rules and a rate limit), or { webAclArn: "<existing CLOUDFRONT web ACL>" }',
+      });
     if (sec.requireLogging && !d.logging)
       issues.push({
         code: "custom",

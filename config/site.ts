@@ -10,6 +10,9 @@ import { continuousDeployment, resolveContinuousDeployment } from "./continuous-
 import { distribution } from "./distribution";
 import { bucketName, bucketNameProblem } from "./fields";
 import { invalidation, resolveInvalidation } from "./invalidation";
+import { resolveWaf, wafSchema } from "./waf";
+import { resolveResponseHeadersPolicy, securityHeadersSchema } from "./security-headers";
+import { bucketAccessLogsSchema, resolveBucketAccessLogs } from "./access-logs";
 import type { Issue } from "./rules";
 
 export const site = z
@@ -25,6 +28,12 @@ export const site = z
     invalidation: invalidation.optional(),
     /** Release through a staging distribution and a continuous deployment policy. */
     continuousDeployment: continuousDeployment.optional(),
+    /** A web ACL in front of the distribution (config/waf.ts); required with security.requireWaf. */
+    waf: wafSchema.optional(),
+    /** Response headers on every behavior (config/security-headers.ts): omitted = AWS SecurityHeadersPolicy, false = none. */
+    securityHeaders: securityHeadersSchema.optional(),
+    /** S3 server access logs of the origin bucket (config/access-logs.ts). @default none */
+    bucketAccessLogs: bucketAccessLogsSchema.optional(),
   })
   .strict();
 
@@ -80,5 +89,8 @@ export function resolveSite(env: { name: string; accountId: string; logRetention
     continuousDeployment: resolveContinuousDeployment(env, s),
     // The replication source's folder stays reachable whatever release the primary serves.
     unversionedPrefix: s.continuousDeployment ? s.invalidation?.replicationPrefix : undefined,
+    waf: resolveWaf(s.waf, siteBaseName(env.name, s.sid, s.name)),
+    responseHeadersPolicyId: resolveResponseHeadersPolicy(s.securityHeaders),
+    bucketAccessLogs: resolveBucketAccessLogs(s.bucketAccessLogs, siteBaseName(env.name, s.sid, s.name)),
   };
 }

@@ -46,19 +46,19 @@ export default defineEnvironment({
   deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
   // Production tier: certificates (TLSv1.2_2021) and access logs on every distribution, deletion protection, and
   // LIVE function changes only through the reviewed CI/CD role (docs/access.md, "Production safeguards").
-  security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true },
+  security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true, requireWaf: true },
   // Failed invalidations, release executions and pipelines page the on-call mailbox (docs/alarms.md).
   alarms: { emails: ["edge-oncall@example.com"] },
   // Console and CLI changes to what this account's stacks manage become records and GitHub issues.
   changeRecorder: {
     repository: "example-org/edge-delivery",
     tokenParameter: "/edge/change-recorder/github-token",
-    // The role the deploy workflow assumes for `cdktn deploy`.
-    automationPrincipals: ["arn:aws:iam::345678901234:role/edge-delivery-deploy"],
+    // The apply roles of this account's environments (deployRoles) are added as automation by themselves.
   },
   sites: [
     {
       name: "web",
+      waf: {},
       sid: "shop",
       distribution: {
         id: "E3PRODSHOPWEB1",
@@ -90,6 +90,7 @@ export default defineEnvironment({
     },
     {
       name: "lp",
+      waf: { rateLimit: 1000 },
       sid: "media",
       distribution: {
         id: "E3PRODMEDIALP1",

@@ -33,7 +33,11 @@ export const CLOUDFRONT_EVENT_PREFIXES = [
   "DeleteKeyValueStore",
 ] as const;
 
-/** Bucket configuration the site modules own (policy, notification, public access, and the rest of StaticSite). */
+/**
+ * Bucket configuration the site modules own (policy, notification, public access, lifecycle, replication, logging,
+ * and the rest of StaticSite). CloudTrail names the lifecycle calls PutBucketLifecycle/DeleteBucketLifecycle
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html).
+ */
 export const S3_EVENT_NAMES = [
   "PutBucketPolicy",
   "DeleteBucketPolicy",
@@ -46,6 +50,11 @@ export const S3_EVENT_NAMES = [
   "DeleteBucketEncryption",
   "PutBucketVersioning",
   "PutBucketAcl",
+  "PutBucketLifecycle",
+  "DeleteBucketLifecycle",
+  "PutBucketReplication",
+  "DeleteBucketReplication",
+  "PutBucketLogging",
   "DeleteBucket",
 ] as const;
 
@@ -136,6 +145,8 @@ export interface ResolvedChangeRecorder {
   readonly label: string;
   readonly prefix: string;
   readonly noncurrentVersionDays: number;
+  /** Object Lock (governance) retention of records, days; undefined: no Object Lock. */
+  readonly objectLockDays?: number;
   /** Days records are kept; undefined keeps them forever. */
   readonly recordRetentionDays?: number;
   readonly logRetentionDays: number;

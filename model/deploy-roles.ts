@@ -37,4 +37,27 @@ export interface ResolvedDeployRoles {
   readonly planLocks: boolean;
   /** Maximum session length of both roles, hours. */
   readonly maxSessionHours: number;
+  /** AWS-managed policies roles may attach (the boundary denies every other). */
+  readonly allowedAwsManagedPolicyArns: readonly string[];
+  /** `job_workflow_ref` the apply role trusts: the apply workflow on the default branch. */
+  readonly applyWorkflowRef: string;
+  /** `job_workflow_ref` patterns the plan role trusts: the pull-request workflow on pull-request refs, and the apply workflow's plan job. */
+  readonly planWorkflowRefs: readonly string[];
+}
+
+/** The workflows the deploy roles trust by default (.github/workflows/). */
+export const DEFAULT_DEPLOY_WORKFLOWS = { apply: "apply.yml", pullRequest: "pr.yml", defaultBranch: "main" } as const;
+
+/**
+ * `job_workflow_ref` as GitHub writes it: `<owner>/<repo>/.github/workflows/<file>@<ref>`
+ * (https://docs.github.com/en/actions/reference/security/oidc#understanding-the-oidc-token). A pull request's run
+ * has the ref `refs/pull/<number>/merge`.
+ */
+export function jobWorkflowRef(repository: string, workflowFile: string, ref: string): string {
+  return `${repository}/.github/workflows/${workflowFile}@${ref}`;
+}
+
+/** `<env>-edge-permissions-boundary`: the managed policy every role of the environment's stack carries as its boundary. */
+export function permissionsBoundaryName(envName: string): string {
+  return `${envName}-edge-permissions-boundary`;
 }

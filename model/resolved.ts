@@ -5,6 +5,7 @@
  * resolved to a name the stack can look up. Modules take these slices (and construct references), never the raw
  * configuration; the schema's output is checked against these types at compile time in config/resolve.ts.
  */
+import type { ResolvedWaf } from "./waf";
 import type { ResolvedDeployRoles } from "./deploy-roles";
 import type { ResolvedChangeRecorder } from "./change-recorder";
 import type { ResolvedContainerFunction } from "./container-function";
@@ -123,6 +124,12 @@ export interface ResolvedSite {
   readonly continuousDeployment?: ResolvedContinuousDeployment;
   /** A bucket folder served outside the release origin path (a replication source's, under continuous deployment). */
   readonly unversionedPrefix?: string;
+  /** The web ACL in front of the distribution. */
+  readonly waf?: ResolvedWaf;
+  /** The response headers policy of every behavior; undefined when the site opts out. */
+  readonly responseHeadersPolicyId?: string;
+  /** Where the origin bucket's S3 server access logs go. */
+  readonly bucketAccessLogs?: { readonly bucket: string; readonly prefix: string };
 }
 
 /** A CloudFront Function of one environment. */
@@ -188,6 +195,8 @@ export interface ResolvedEnvironment {
   /** Tags the providers put on every taggable resource. */
   readonly defaultTags: Readonly<Record<string, string>>;
   readonly logRetentionDays: number;
+  /** Customer managed KMS key of each region's log groups, by region; undefined: AWS-owned encryption. */
+  readonly logKmsKeyArns?: Readonly<Record<string, string>>;
   readonly sites: readonly ResolvedSite[];
   readonly functions: readonly ResolvedFunction[];
   /** Container-image Lambda functions (functions/lambda/<name>) that list this environment. */

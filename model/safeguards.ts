@@ -46,6 +46,9 @@ export const INFRA_FUNCTION_DENIED_ACTIONS = ["cloudfront:UpdateFunction", "clou
 /** What the console (maintenance) role loses where LIVE changes go only through the reviewed CI/CD role. */
 export const CONSOLE_DENIED_ACTIONS = ["cloudfront:UpdateFunction", "cloudfront:PublishFunction"] as const;
 
+/** The same for container functions: deploying code, pushing an image, pointing the image tag at another image. */
+export const CONSOLE_DENIED_CONTAINER_ACTIONS = { functions: ["lambda:UpdateFunctionCode"], repositories: ["ecr:PutImage"], imageTags: ["ssm:PutParameter"] } as const;
+
 /** The minimum TLS policy every distribution with a certificate uses (CloudFront's current recommended policy). */
 export const MINIMUM_TLS_POLICY = "TLSv1.2_2021";
 

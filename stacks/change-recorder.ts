@@ -63,6 +63,7 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
     watch,
     prefix: r.prefix,
     noncurrentVersionDays: r.noncurrentVersionDays,
+    objectLockDays: r.objectLockDays,
     recordRetentionDays: r.recordRetentionDays,
     logRetentionDays: r.logRetentionDays,
   });

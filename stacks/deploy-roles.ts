@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { ResolvedEnvironment } from "../model/resolved";
 import { githubOidcProviderArn } from "../model/names";
+import { changeRecorderNames } from "../model/change-recorder";
 import { GithubOidcProvider } from "../modules/access/github-oidc-provider";
 import { InfraDeployRoles } from "../modules/access/infra-deploy-roles";
 
@@ -22,6 +23,9 @@ export function addDeployRoles(scope: Construct, env: ResolvedEnvironment, githu
     accountId: env.accountId,
     region: env.region,
     ...r,
+    regions: env.changeRecorder?.forwardRegions ?? [],
+    recordBuckets: env.changeRecorder ? [changeRecorderNames(env.name, env.accountId).bucketName] : [],
+    bucketNames: env.sites.map((s) => s.bucketName).filter((n) => !n.startsWith(`${env.name}-`)),
     oidcProviderArn: oidc.arn,
     oidcProvider: oidc.resource,
     state: b.type === "s3" ? { bucket: b.bucket, key: b.key, kmsKeyId: b.kmsKeyId, dynamodbTable: b.dynamodbTable, useLockfile: b.useLockfile, region: b.region } : undefined,

@@ -60,3 +60,27 @@ test("the change recorder counts every role only an AWS service assumes as autom
     for (const role of others) expect(config.automationPrincipals).toContain(`arn:aws:iam::${stack.provider.aws[0].allowed_account_ids[0]}:role/${role.name}`);
   }
 });
+
+test("security headers on every behavior of every site by default; a site may name its own policy or opt out", () => {
+  const sites = (dev as any).sites as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const own = "11111111-2222-4333-8444-555555555555";
+  const policies = (securityHeaders: unknown) => {
+    const input = { ...dev, sites: sites.map((s, i) => (i === 0 && securityHeaders !== undefined ? { ...s, securityHeaders } : s)) };
+    const { dev: stack } = synthesize([envOf(input, "environments/dev.ts")]);
+    const [, d] = Object.entries<any>(stack.resource.aws_cloudfront_distribution).find(([address]) => address.startsWith(`site-${sites[0].name}_distribution`))!; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return new Set([d.default_cache_behavior, ...(d.ordered_cache_behavior ?? [])].map((b: any) => b.response_headers_policy_id)); // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  expect(policies(undefined)).toEqual(new Set(["67f7725c-6f97-4210-82d7-5512b31e9d03"]));
+  expect(policies({ responseHeadersPolicyId: own })).toEqual(new Set([own]));
+  expect(policies(false)).toEqual(new Set([undefined]));
+});
+
+test("logEncryption: every log group uses the key of its own region; a region without a key is named", () => {
+  const key = (region: string, id: string) => `arn:aws:kms:${region}:${(dev as any).accountId}:key/${id}`; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const keyArns = [key((dev as any).region, "11111111-1111-4111-8111-111111111111"), key("us-east-1", "22222222-2222-4222-8222-222222222222")]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { dev: stack } = synthesize([envOf({ ...dev, logEncryption: { keyArns } }, "environments/dev.ts")]);
+  const groups = Object.values<any>(stack.resource.aws_cloudwatch_log_group); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(groups.length).toBeGreaterThan(0);
+  for (const g of groups) expect([g.name, g.kms_key_id]).toEqual([g.name, g.provider === "aws.us_east_1" ? keyArns[1] : keyArns[0]]);
+  expect(() => envOf({ ...dev, logEncryption: { keyArns: [keyArns[0]] } }, "environments/dev.ts")).toThrow(/names no key in us-east-1, where this environment creates log groups/);
+});

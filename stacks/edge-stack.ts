@@ -19,6 +19,9 @@ import { addDeployRoles } from "./deploy-roles";
 import { addFunctions } from "./functions";
 import { addInvalidators } from "./invalidators";
 import { addSite } from "./sites";
+import { LogGroupEncryption } from "../modules/log-encryption";
+import { addPermissionsBoundary } from "./permissions-boundary";
+import { siteWebAclArn } from "./web-acls";
 
 /**
  * One environment: its state backend, a provider for the main region and one for us-east-1 (CloudFront Function
@@ -57,7 +60,7 @@ export class EdgeStack extends TerraformStack {
     this.functions = addFunctions(this, env.functions, this.usEast1);
     const containerFunctions = addContainerFunctions(this, env);
     for (const site of env.sites) {
-      const staticSite = addSite(this, env, site, { functions: this.functions, behaviorOrigins: containerFunctions.originsBySite.get(site.name) });
+      const staticSite = addSite(this, env, site, { functions: this.functions, behaviorOrigins: containerFunctions.originsBySite.get(site.name), webAclArn: siteWebAclArn(this, env, site, this.usEast1) });
       this.sites.set(site.name, staticSite);
       const cd = addContinuousDeployment(this, env, site, staticSite);
       if (cd) this.continuousDeployments.set(site.name, cd);
@@ -67,8 +70,10 @@ export class EdgeStack extends TerraformStack {
     containerFunctions.connect(this.sites, this.appTeamRoles);
     this.invalidators = addInvalidators(this, env, this.sites);
     addDeployRoles(this, env, access.githubOidc);
+    addPermissionsBoundary(this, env);
     this.alarms = addAlarms(this, env, { invalidators: this.invalidators, continuousDeployments: this.continuousDeployments });
     if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
+    if (env.logKmsKeyArns) Aspects.of(this).add(new LogGroupEncryption(env.logKmsKeyArns, env.region));
     addChangeRecorder(this, env, {
       providers: this.providers,
       usEast1: this.usEast1,

@@ -10,6 +10,8 @@ export interface SiteInputs {
   readonly functions: ReadonlyMap<string, CloudFrontFunction>;
   /** Behaviors routed to a container function's URL (stacks/container-functions.ts). @default none */
   readonly behaviorOrigins?: readonly BehaviorOrigin[];
+  /** The web ACL in front of the distribution (stacks/web-acls.ts). @default none */
+  readonly webAclArn?: string;
 }
 
 /** One configured site: its bucket and distribution, with its functions and container-function origins attached. */
@@ -38,5 +40,8 @@ export function addSite(scope: Construct, env: Pick<ResolvedEnvironment, "name" 
     // The replication source's folder stays reachable whatever release the primary serves.
     unversionedPrefix: site.unversionedPrefix,
     behaviorOrigins: inputs.behaviorOrigins,
+    webAclArn: inputs.webAclArn,
+    responseHeadersPolicyId: site.responseHeadersPolicyId,
+    bucketAccessLogs: site.bucketAccessLogs,
   });
 }

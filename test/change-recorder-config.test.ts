@@ -2,6 +2,7 @@
  * `changeRecorder` in environment files: precise messages for bad values, one recorder per account, and what the
  * stack hands the recorder when several environments share the account (built from temporary fixtures).
  */
+import { InfraRoleKind, infraRoleName } from "../model/deploy-roles";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -100,6 +101,9 @@ describe("the recorder watches every environment of its account", () => {
     const ownInvalidators = devSites.filter((s) => s.invalidation).map((s) => `arn:aws:iam::${dev.accountId}:role/dev-${s.sid}-${s.name}-invalidator`);
     expect(config.automationPrincipals).toEqual(expect.arrayContaining([`arn:aws:iam::${dev.accountId}:role/edge-delivery-deploy`, ...ownInvalidators, `arn:aws:iam::${dev.accountId}:role/qa-*-invalidator`, `arn:aws:iam::${dev.accountId}:role/qa-*-cd-promote`]));
     expect(config.automationPrincipals.filter((a: string) => /cf2-(maintenance|cicd)/.test(a))).toEqual([]);
+    // CI's applies are automation: the apply role the stack actually creates (deployRoles), not a name nothing makes.
+    if (dev.deployRoles) expect(config.automationPrincipals).toContain(`arn:aws:iam::${dev.accountId}:role/${infraRoleName("dev", InfraRoleKind.APPLY)}`);
+    expect(config.automationPrincipals).not.toContain(`arn:aws:iam::${dev.accountId}:role/${infraRoleName("dev", InfraRoleKind.PLAN)}`);
     expect(config.appTeamPrincipals).toEqual(expect.arrayContaining([`arn:aws:iam::${dev.accountId}:role/dev-shop-cf2-cicd`, `arn:aws:iam::${dev.accountId}:role/qa-*-cf2-cicd`]));
   });
 

@@ -114,7 +114,7 @@ describeWithTerraform("change recorder: the offline plan", () => {
     expect(configs("aws_lambda_function_event_invoke_config.change-recorder_")[0].expressions.destination_config[0].on_failure[0].destination.references).toContain(
       configs("aws_sqs_queue.change-recorder_dlq")[0].address + ".arn",
     );
-    expect(JSON.parse(after("aws_sqs_queue_policy.change-recorder_").policy).Statement[0].Condition).toEqual({
+    expect(JSON.parse(after("aws_sqs_queue_policy.change-recorder_").policy).Statement.find((s: any) => s.Sid === "AllowThisRecordersRules").Condition).toEqual({
       ArnEquals: { "aws:SourceArn": ["cloudfront", "iam", "s3"].map((s) => `arn:aws:events:us-east-1:${ACCOUNT}:rule/dev-change-recorder-${s}`) },
     });
   });

@@ -87,7 +87,10 @@ const prodCases: [string, (env: any) => void, string][] = [
     'field "distribution.behaviors[2].pathPattern": "/vendor/*" is the behavior that serves the replication source\'s folder outside the release',
   ],
   ["security flag that is not a boolean", (e) => (e.security.protectFromDeletion = "yes"), 'field "security.protectFromDeletion": must be true or false, not the text "yes"'],
-  ["unknown security flag", (e) => (e.security.requireWaf = true), 'field "security": unknown field "requireWaf"; allowed here: requireCertificate, requireLogging, protectFromDeletion, liveChangesOnlyThroughCicd'],
+  ["unknown security flag", (e) => (e.security.requireWafs = true), 'field "security": unknown field "requireWaf"; allowed here: requireCertificate, requireLogging, protectFromDeletion, liveChangesOnlyThroughCicd, requireWaf'],
+  ["a site without a web ACL under requireWaf", (e) => delete e.sites[0].waf, `entry sites[0] "${prod.sites![0].name}", field "waf": is required in this environment (security.requireWaf)`],
+  ["an existing web ACL of another scope", (e) => (e.sites[0].waf = { webAclArn: "arn:aws:wafv2:eu-west-1:345678901234:regional/webacl/x/0f0e0d0c-0b0a-0908-0706-050403020100" }), 'field "waf.webAclArn": must be the ARN of a web ACL with scope CLOUDFRONT'],
+  ["a rate limit for an existing web ACL", (e) => (e.sites[0].waf = { webAclArn: "arn:aws:wafv2:us-east-1:345678901234:global/webacl/x/0f0e0d0c-0b0a-0908-0706-050403020100", rateLimit: 100 }), 'field "waf.rateLimit": configures the web ACL this project creates'],
   ["repository id with letters", (e) => (e.products[0].access.cicd.repositoryId = "shop-edge"), 'entry products[0] "shop", field "access.cicd.repositoryId": must be the repository\'s numeric id as a string of digits'],
   ["repository id as a number", (e) => (e.products[0].access.cicd.repositoryId = 712345601), 'field "access.cicd.repositoryId": must be a quoted string, not the number 712345601'],
   ["owner id missing", (e) => delete e.products[0].access.cicd.ownerId, 'entry products[0] "shop", field "access.cicd.ownerId": is required (a quoted string)'],
@@ -134,7 +137,7 @@ test("defaults: every safeguard off, no alarms", () => {
   const input = clone(dev) as any;
   delete input.security;
   const [env] = validateEnvironments([{ file: "environments/dev.ts", input }]);
-  expect(env.security).toEqual({ requireCertificate: false, requireLogging: false, protectFromDeletion: false, liveChangesOnlyThroughCicd: false });
+  expect(env.security).toEqual({ requireCertificate: false, requireLogging: false, protectFromDeletion: false, liveChangesOnlyThroughCicd: false, requireWaf: false });
   expect(env.alarms).toBeUndefined();
 });
 
@@ -161,4 +164,9 @@ test("all problems of a bad production file are listed at once and nothing is sy
   expect(r.stderr).toContain('field "access.cicd.repositoryId"');
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(existsSync(outdir)).toBe(false);
+});
+
+test("deployRoles.allowedAwsManagedPolicyArns refuses what would lift the boundary", () => {
+  const problems = devProblems((e) => (e.deployRoles = { ...e.deployRoles, allowedAwsManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }));
+  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('field "deployRoles.allowedAwsManagedPolicyArns": must not allow AdministratorAccess')]));
 });

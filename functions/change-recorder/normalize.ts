@@ -9,6 +9,9 @@
 import { createHash } from "node:crypto";
 
 /** The kinds of resource the recorder tells apart. */
+/** Calls that read (CloudTrail's readOnly field when a record lacks it): Get*, List*, Describe*, Head*. */
+const READ_ONLY_NAME = /^(Get|List|Describe|Head)[A-Z]/;
+
 export type ResourceType =
   | "distribution"
   | "function"
@@ -115,7 +118,8 @@ export function normalize(event: unknown): ChangeRecord {
     resource: resourceOf(service, operation, d.requestParameters ?? {}, d.responseElements ?? {}),
     actor: actorOf(d),
     requestParameters: withoutCode(d.requestParameters ?? null),
-    readOnly: d.readOnly === true,
+    // Records without the field (EventBridge copies, some services) are read-only by their name.
+    readOnly: typeof d.readOnly === "boolean" ? d.readOnly : READ_ONLY_NAME.test(String(d.eventName ?? "")),
   };
   if (d.errorCode) {
     record.errorCode = String(d.errorCode);

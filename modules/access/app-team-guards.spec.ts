@@ -2,7 +2,7 @@ import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ConsoleRestrictionPolicy, consoleRestrictionDocument, infraFunctionDenyStatement } from "./app-team-guards";
 
-test("the console restriction denies only UpdateFunction and PublishFunction, on the account's functions", () => {
+test("the console restriction denies only shipping code: CloudFront Function updates and publishes, container code, images and image tags of the account", () => {
   expect(consoleRestrictionDocument("123456789012").Statement).toEqual([
     {
       Sid: "LiveChangesOnlyThroughCicd",
@@ -10,6 +10,9 @@ test("the console restriction denies only UpdateFunction and PublishFunction, on
       Action: ["cloudfront:UpdateFunction", "cloudfront:PublishFunction"],
       Resource: "arn:aws:cloudfront::123456789012:function/*",
     },
+    { Sid: "ContainerCodeOnlyThroughCicd", Effect: "Deny", Action: ["lambda:UpdateFunctionCode"], Resource: "arn:aws:lambda:*:123456789012:function:*" },
+    { Sid: "ImagesOnlyThroughCicd", Effect: "Deny", Action: ["ecr:PutImage"], Resource: "arn:aws:ecr:*:123456789012:repository/*" },
+    { Sid: "ImageTagsOnlyThroughCicd", Effect: "Deny", Action: ["ssm:PutParameter"], Resource: "arn:aws:ssm:*:123456789012:parameter/edge/*/image-tag" },
   ]);
 });
 

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { CONSOLE_DENIED_ACTIONS, INFRA_FUNCTION_DENIED_ACTIONS } from "../../model/safeguards";
+import { CONSOLE_DENIED_ACTIONS, INFRA_FUNCTION_DENIED_ACTIONS, CONSOLE_DENIED_CONTAINER_ACTIONS } from "../../model/safeguards";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
 import { cloudfrontFunctionArn, iamPolicyArn } from "../../model/names";
 
@@ -29,8 +29,10 @@ export function consoleRestrictionPolicyName(envName: string): string {
 }
 
 /**
- * Deny UpdateFunction and PublishFunction on every function of the account: attached to the maintenance (console)
- * roles where LIVE changes must go through the reviewed CI/CD role. Reading, TestFunction and logs stay allowed.
+ * Deny UpdateFunction and PublishFunction on every CloudFront Function of the account, and for container functions
+ * UpdateFunctionCode, ecr:PutImage and the `/edge/<env>/.../image-tag` parameters (the image a function runs):
+ * attached to the maintenance (console) roles where LIVE changes must go through the reviewed CI/CD role. Reading,
+ * TestFunction and logs stay allowed.
  */
 export function consoleRestrictionDocument(accountId: string): PolicyDocument {
   return {
@@ -42,6 +44,9 @@ export function consoleRestrictionDocument(accountId: string): PolicyDocument {
         Action: [...CONSOLE_DENIED_ACTIONS],
         Resource: cloudfrontFunctionArn(accountId, "*"),
       },
+      { Sid: "ContainerCodeOnlyThroughCicd", Effect: "Deny", Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.functions], Resource: `arn:aws:lambda:*:${accountId}:function:*` },
+      { Sid: "ImagesOnlyThroughCicd", Effect: "Deny", Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.repositories], Resource: `arn:aws:ecr:*:${accountId}:repository/*` },
+      { Sid: "ImageTagsOnlyThroughCicd", Effect: "Deny", Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.imageTags], Resource: `arn:aws:ssm:*:${accountId}:parameter/edge/*/image-tag` },
     ],
   };
 }
@@ -73,7 +78,7 @@ export class ConsoleRestrictionPolicy extends Construct {
     this.arn = iamPolicyArn(props.accountId, this.name);
     this.policy = new IamPolicy(this, "policy", {
       name: this.name,
-      description: "Console roles may read and test CloudFront Functions but not update or publish them (LIVE changes go through CI/CD)",
+      description: "Console roles may read and test functions but not update, publish or deploy images to them (LIVE changes go through CI/CD)",
       policy: policyJson(consoleRestrictionDocument(props.accountId)),
     });
   }

@@ -40,10 +40,12 @@ test("distributions, site buckets and the OIDC provider get prevent_destroy; exi
   expect(one("aws_iam_openid_connect_provider").lifecycle).toEqual({ prevent_destroy: true });
 });
 
-test("log groups are kept in AWS when they leave the configuration (skip_destroy); scratch buckets are not protected", () => {
+test("log groups are kept in AWS when they leave the configuration (skip_destroy); scratch buckets may be destroyed, but not emptied", () => {
   const { one } = synth(true);
   expect(one("aws_cloudwatch_log_group").skip_destroy).toBe(true);
   expect(one("aws_s3_bucket", (b) => b.bucket_prefix === "prod-artifacts-").lifecycle).toBeUndefined();
+  expect(one("aws_s3_bucket", (b) => b.bucket_prefix === "prod-artifacts-").force_destroy).toBe(false);
+  expect(synth(false).one("aws_s3_bucket", (b) => b.bucket_prefix === "prod-artifacts-").force_destroy).toBe(true);
 });
 
 test("without the aspect nothing is protected", () => {

@@ -44,5 +44,7 @@ export class DeletionProtection implements IAspect {
     } else if (protection === Protection.SKIP_DESTROY) {
       (node as CloudwatchLogGroup).skipDestroy = true;
     }
+    // Scratch buckets (pipeline artifacts) keep their objects too: Terraform may not empty them on destroy.
+    if (node instanceof S3Bucket && protection === undefined && node.forceDestroyInput === true) node.forceDestroy = false;
   }
 }

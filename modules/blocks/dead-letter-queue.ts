@@ -4,7 +4,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { ConstructError } from "../../model/errors";
 import { sqsQueueArn } from "../../model/names";
-import { policyJson } from "./policy";
+import { denyInsecureTransport, policyJson } from "./policy";
 
 /** SQS's longest retention: failed work waits 14 days for someone to look and replay it. */
 export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
@@ -64,6 +64,7 @@ export class DeadLetterQueue extends Construct {
         policy: policyJson({
           Version: "2012-10-17",
           Statement: [
+            denyInsecureTransport("sqs", sqsQueueArn(props.region, props.accountId, props.name)),
             {
               Sid: props.fromRules.sid,
               Effect: "Allow",

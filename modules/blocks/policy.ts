@@ -23,6 +23,15 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
+/**
+ * The resource-policy statement that refuses every request not made over TLS, as the SQS, SNS and S3 security best
+ * practices recommend (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html,
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html).
+ */
+export function denyInsecureTransport(service: "sqs" | "sns" | "s3", resource: string | string[]): PolicyStatement {
+  return { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: `${service}:*`, Resource: resource, Condition: { Bool: { "aws:SecureTransport": "false" } } };
+}
+
 /** Escapes Terraform template sequences in literal text, leaving cdktf tokens alone. */
 export function escapeTerraformTemplates(text: string): string {
   // Replacer functions, because the replacement string "$${" would itself collapse to "${".

@@ -38,6 +38,8 @@ export interface PrivateBucketProps {
 export interface PrivateBucketResources {
   readonly bucket: S3Bucket;
   readonly policy: S3BucketPolicy;
+  /** The versioning resource, when `versioning` is set (lifecycle rules on noncurrent versions depend on it). */
+  readonly versioning?: S3BucketVersioningA;
   /** The bucket's ARN: literal when the name is known, so plans show the policies whole. */
   readonly arn: string;
   /** Adds a statement to the bucket's resource policy (after the TLS-only deny); rendered at synth. */
@@ -83,6 +85,8 @@ export class PrivateBucket extends Construct implements PrivateBucketResources {
 
 class BucketInScope implements PrivateBucketResources {
   readonly bucket: S3Bucket;
+  /** The versioning resource, when `versioning` is set (lifecycle rules on noncurrent versions depend on it). */
+  readonly versioning?: S3BucketVersioningA;
   readonly policy: S3BucketPolicy;
   readonly arn: string;
   private readonly statements: PolicyStatement[] = [];
@@ -107,7 +111,7 @@ class BucketInScope implements PrivateBucketResources {
     });
     if (props.versioning) {
       if (!ids.versioning) ConstructError.fail(scope, "PrivateBucket: versioning needs ids.versioning");
-      new S3BucketVersioningA(scope, ids.versioning, { provider, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+      this.versioning = new S3BucketVersioningA(scope, ids.versioning, { provider, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     }
     this.policy = new S3BucketPolicy(scope, ids.policy, {
       provider,

@@ -73,6 +73,14 @@ test("the queue admits only s3.amazonaws.com for this bucket and account; both q
   const policy = JSON.parse(one(json, "aws_sqs_queue_policy").policy);
   expect(policy.Statement).toEqual([
     {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:*",
+      Resource: "arn:aws:sqs:ap-northeast-1:123456789012:dev-shop-web-invalidation",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
       Sid: "AllowThisBucketsNotifications",
       Effect: "Allow",
       Principal: { Service: "s3.amazonaws.com" },

@@ -15,7 +15,7 @@ import { invalidationStatement, writeLogsStatement } from "../blocks/grants";
 import { DeadLetterQueue } from "../blocks/dead-letter-queue";
 import { NodejsFunction } from "../blocks/nodejs-function";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
-import { escapeTerraformTemplates, policyJson } from "../blocks/policy";
+import { escapeTerraformTemplates, policyJson, denyInsecureTransport } from "../blocks/policy";
 import { SidTags } from "../aspects/sid-tags";
 import type { StaticSite } from "./static-site";
 
@@ -166,6 +166,7 @@ export class SiteInvalidator extends Construct {
       policy: policyJson({
         Version: "2012-10-17",
         Statement: [
+          denyInsecureTransport("sqs", queueArn),
           {
             Sid: "AllowThisBucketsNotifications",
             Effect: "Allow",

@@ -113,3 +113,10 @@ describe("behaviorOrigins: a declared behavior served by another origin (e.g. a 
     expect(() => synth({ behaviorOrigins: [origin, { ...origin, originId: "other" }] })).toThrow('test/site: two origins for behavior "/api/*"; a behavior has one origin');
   });
 });
+
+test("server access logs of the origin bucket only when asked for; the web ACL on the distribution", () => {
+  expect(synth().resource.aws_s3_bucket_logging).toBeUndefined();
+  const json = synth({ bucketAccessLogs: { bucket: "dev-access-logs", prefix: "dev-shop-web/" }, webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/0f0e0d0c-0b0a-0908-0706-050403020100" });
+  expect(only(json, "aws_s3_bucket_logging")).toMatchObject({ target_bucket: "dev-access-logs", target_prefix: "dev-shop-web/", bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.site_bucket_\w+\.id\}$/) });
+  expect(only(json, "aws_cloudfront_distribution").web_acl_id).toBe("arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/0f0e0d0c-0b0a-0908-0706-050403020100");
+});

@@ -12,6 +12,7 @@ import { siteBaseName } from "../../model/names";
 import type { BehaviorConfig, DistributionConfig } from "../../model/resolved";
 import { DEFAULT_BEHAVIOR, FunctionEventType, MANAGED_CACHE_POLICIES, type PriceClass } from "../../model/vocabulary";
 import type { PolicyStatement } from "../blocks/policy";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import type { CloudFrontFunction } from "./cloudfront-function";
 import { PrivateBucket, type PrivateBucketResources } from "../blocks/private-bucket";
 import { SidTags } from "../aspects/sid-tags";
@@ -67,6 +68,12 @@ export interface StaticSiteProps {
   readonly bucketName: string;
   /** Distribution comment (at most 128 characters). @default `<env>-<sid>-<site>` */
   readonly comment?: string;
+  /** S3 server access logs of the origin bucket: target bucket and key prefix. @default none */
+  readonly bucketAccessLogs?: { readonly bucket: string; readonly prefix: string };
+  /** Response headers policy of every behavior (security headers). @default none */
+  readonly responseHeadersPolicyId?: string;
+  /** Web ACL (scope CLOUDFRONT) in front of the distribution, and of a staging copy of it. @default none */
+  readonly webAclArn?: string;
   /** Alternate domain names; needs certificateArn. */
   readonly aliases: readonly string[];
   /** ACM certificate in us-east-1 for the aliases. @default CloudFront's default certificate */
@@ -137,6 +144,8 @@ export class StaticSite extends Construct {
       { bucket: props.bucketName, versioning: true },
     );
     this.bucket = this.privateBucket.bucket;
+    if (props.bucketAccessLogs)
+      new S3BucketLoggingA(this, "access-logs", { bucket: this.bucket.id, targetBucket: props.bucketAccessLogs.bucket, targetPrefix: props.bucketAccessLogs.prefix });
     this.privateBucket.addToResourcePolicy({
       Sid: "AllowCloudFrontRead",
       Effect: "Allow",
@@ -230,6 +239,7 @@ function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomain
       allowedMethods: ["GET", "HEAD", "OPTIONS"],
       cachedMethods: ["GET", "HEAD"],
       cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
+      responseHeadersPolicyId: props.responseHeadersPolicyId,
       compress: props.defaultBehavior.compress,
       functionAssociation: associationsFor(DEFAULT_BEHAVIOR),
     },
@@ -243,6 +253,7 @@ function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomain
               allowedMethods: ["GET", "HEAD", "OPTIONS"],
               cachedMethods: ["GET", "HEAD"],
               cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
+      responseHeadersPolicyId: props.responseHeadersPolicyId,
               compress: props.defaultBehavior.compress,
             },
           ]
@@ -256,6 +267,7 @@ function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomain
         allowedMethods: other ? ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] : ["GET", "HEAD", "OPTIONS"],
         cachedMethods: ["GET", "HEAD"],
         cachePolicyId: MANAGED_CACHE_POLICIES[b.cachePolicy],
+        responseHeadersPolicyId: props.responseHeadersPolicyId,
         originRequestPolicyId: other ? ALL_VIEWER_EXCEPT_HOST_HEADER : undefined,
         compress: b.compress,
         functionAssociation: associationsFor(b.pathPattern!),
@@ -269,6 +281,8 @@ function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomain
     loggingConfig: props.logging
       ? { bucket: `${props.logging.bucket}.s3.amazonaws.com`, prefix: props.logging.prefix, includeCookies: false }
       : undefined,
+    // CloudFront takes the web ACL's ARN (WAFv2) in web_acl_id.
+    webAclId: props.webAclArn,
   };
 }
 

@@ -8,7 +8,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { AlarmKind, alarmName, alarmTopicName, MAX_ALARM_NAME_LENGTH, pipelineFailureRuleName, RUNBOOK_ANCHOR } from "../../model/alarms";
 import { ConstructError } from "../../model/errors";
-import { policyJson, type PolicyStatement } from "../blocks/policy";
+import { policyJson, type PolicyStatement, denyInsecureTransport } from "../blocks/policy";
 import { stateMachineArn, eventRuleArn, cloudwatchAlarmArn, accountRootArn } from "../../model/names";
 
 export interface AlarmsProps {
@@ -216,6 +216,7 @@ export class Alarms extends Construct {
     return policyJson({
       Version: "2012-10-17",
       Statement: [
+        denyInsecureTransport("sns", topicArn),
         {
           Sid: "AccountManagesTopic",
           Effect: "Allow",

@@ -2,7 +2,7 @@ import type { TerraformProvider } from "cdktn";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { RECORDER_LIMITS, RECORDER_REGION, changeRecorderNames } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
 import { DeadLetterQueue } from "../blocks/dead-letter-queue";

@@ -89,3 +89,15 @@ test("a configuration too large for Lambda's 4 KB of environment variables fails
   expect(() => synth({ automationPrincipals: many })).toThrow(/test\/change-recorder: RECORDER_CONFIG would take about \d+ bytes, more than the 4096 bytes/);
   expect(() => synth({ automationPrincipals: many.slice(0, 10) })).not.toThrow();
 });
+
+test("the records bucket is never destroyed; Object Lock (governance, N days) only when asked for", () => {
+  const bucketOf = (json: any) => Object.values<any>(json.resource.aws_s3_bucket).find((b) => b.bucket === `dev-change-records-${ACCOUNT}`); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const plain = synth().json;
+  expect(bucketOf(plain).lifecycle).toEqual({ prevent_destroy: true });
+  expect(bucketOf(plain).object_lock_enabled).toBeUndefined();
+  expect(plain.resource.aws_s3_bucket_object_lock_configuration).toBeUndefined();
+  const locked = synth({ objectLockDays: 365 }).json;
+  expect(bucketOf(locked).object_lock_enabled).toBe(true);
+  const [lock] = Object.values<any>(locked.resource.aws_s3_bucket_object_lock_configuration); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(lock.rule).toEqual({ default_retention: { mode: "GOVERNANCE", days: 365 } });
+});

@@ -8,7 +8,8 @@ import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import {
   CLOUDFRONT_EVENT_PREFIXES,
   CLOUDTRAIL_DETAIL_TYPE,
@@ -20,13 +21,13 @@ import {
   changeRecorderNames,
 } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
-import { eventRuleArn, iamPolicyArn, s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
+import { eventRuleArn, iamPolicyArn,  s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
 import { DeadLetterQueue } from "../blocks/dead-letter-queue";
 import { writeLogsStatement } from "../blocks/grants";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
 import { NodejsFunction, type NodejsFunctionResources } from "../blocks/nodejs-function";
 import { PrivateBucket } from "../blocks/private-bucket";
-import { escapeTerraformTemplates, type PolicyStatement } from "../blocks/policy";
+import {  escapeTerraformTemplates,  type PolicyStatement } from "../blocks/policy";
 
 /** What the recorder treats as this project's resources (functions/change-recorder/config.ts, `watch`). */
 export interface WatchedResources {
@@ -73,7 +74,9 @@ export interface ChangeRecorderProps {
   readonly prefix: string;
   /** Days a superseded version of an object is kept. */
   readonly noncurrentVersionDays: number;
-  /** Days a record is kept. @default forever */
+  /** Object Lock in governance mode for this many days (set when the bucket is created). @default none */
+  readonly objectLockDays?: number;
+  /** Days a record is kept; undefined keeps records forever. */
   readonly recordRetentionDays?: number;
   /** Retention of the function's log group. */
   readonly logRetentionDays: number;
@@ -186,6 +189,18 @@ export class ChangeRecorder extends Construct {
       // Versioning keeps every version a writer could have replaced; the function itself never overwrites (If-None-Match).
       { provider, bucket: bucketName, versioning: true },
     );
+    // The audit trail outlives any plan: never destroyed or replaced by Terraform (the apply role may not delete it
+    // or change its lifecycle either: modules/permissions-boundary.ts).
+    records.bucket.lifecycle = { ...records.bucket.lifecycle, preventDestroy: true };
+    if (props.objectLockDays !== undefined) {
+      records.bucket.objectLockEnabled = true;
+      new S3BucketObjectLockConfigurationA(this, "object-lock", {
+        provider,
+        bucket: records.bucket.id,
+        rule: { defaultRetention: { mode: "GOVERNANCE", days: props.objectLockDays } },
+        dependsOn: [records.versioning!],
+      });
+    }
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       provider,
       bucket: records.bucket.id,

@@ -53,7 +53,34 @@ const byPrefix = (json: any, type: string, prefix: string) => {
   if (found.length !== 1) throw new Error(`${found.length} ${type} starting with ${prefix}`);
   return found[0][1];
 };
-const rolePolicy = (json: any, prefix: string) => JSON.parse(byPrefix(json, "aws_iam_role_policy", prefix).policy).Statement;
+/** A role's statements about the site; a state machine role's log delivery and tracing (no resource type) are checked on their own. */
+const rolePolicy = (json: any, prefix: string) => JSON.parse(byPrefix(json, "aws_iam_role_policy", prefix).policy).Statement.filter((s: any) => !["ExecutionLogs", "Tracing"].includes(s.Sid));
+
+test("each state machine logs errors (without execution data) to its own retained /aws/vendedlogs/states/ group and is traced", () => {
+  const json = synth(codestar);
+  const machines = Object.values<any>(json.resource.aws_sfn_state_machine);
+  const groups = Object.entries<any>(json.resource.aws_cloudwatch_log_group);
+  expect(machines.length).toBeGreaterThan(0);
+  for (const m of machines) {
+    expect(m.tracing_configuration).toEqual({ enabled: true });
+    expect(m.logging_configuration).toMatchObject({ level: "ERROR", include_execution_data: false });
+    const [address, group] = groups.find(([, g]) => g.name === `/aws/vendedlogs/states/${m.name}`)!;
+    expect(m.logging_configuration.log_destination).toBe(`\${aws_cloudwatch_log_group.${address}.arn}:*`);
+    expect(group.retention_in_days).toBeGreaterThan(0);
+  }
+  for (const [address, role] of Object.entries<any>(json.resource.aws_iam_role_policy).filter(([a]) => a.startsWith("cd_state-machines_")))
+    expect([address, JSON.parse(role.policy).Statement.map((s: any) => s.Sid)]).toEqual([address, expect.arrayContaining(["ExecutionLogs", "Tracing"])]);
+});
+
+test("the pipeline's artifact bucket is versioned and expires old artifacts and superseded versions", () => {
+  const json = synth(codestar);
+  const [address] = Object.keys(json.resource.aws_s3_bucket).filter((a) => a.includes("artifacts"));
+  expect(address).toBeDefined();
+  const versioning = Object.values<any>(json.resource.aws_s3_bucket_versioning).find((v) => v.bucket === `\${aws_s3_bucket.${address}.id}`);
+  expect(versioning.versioning_configuration.status).toBe("Enabled");
+  const lifecycle = Object.values<any>(json.resource.aws_s3_bucket_lifecycle_configuration).find((l) => l.bucket === `\${aws_s3_bucket.${address}.id}`);
+  expect(lifecycle.rule[0]).toMatchObject({ status: "Enabled", expiration: [{ days: 90 }], noncurrent_version_expiration: [{ noncurrent_days: 7 }] });
+});
 
 describe("staging distribution and policy", () => {
   const json = synth(header);

@@ -118,6 +118,7 @@ export class ContinuousDeployment extends Construct {
       unreleasedValue: UNRELEASED,
       testRoute: { Type: "SingleHeader", SingleHeaderConfig: { Header: testRoute.header, Value: testRoute.value } },
       canaryTraffic: canaryTrafficOf(props.config.traffic),
+      logRetentionDays: props.config.logRetentionDays,
     });
 
     if (props.config.pipeline) {

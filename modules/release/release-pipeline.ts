@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Codepipeline, type CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
@@ -9,6 +10,10 @@ import type { PipelineConfig } from "../../model/resolved";
 import { escapeTerraformTemplates, type PolicyStatement } from "../blocks/policy";
 import { PrivateBucket } from "../blocks/private-bucket";
 import { ServiceRole } from "../blocks/service-role";
+
+/** Days a build artifact is kept, and a superseded version of one. */
+const ARTIFACT_RETENTION_DAYS = 90;
+const NONCURRENT_ARTIFACT_DAYS = 7;
 
 
 /**
@@ -94,13 +99,30 @@ export class ReleasePipeline extends Construct {
     const siteBucketArn = s3BucketArn(props.siteBucketName);
     const parameterArn = ssmParameterArn(props.region, props.accountId, props.releaseVersionParameter);
 
-    // A private, encrypted bucket Terraform may empty on destroy: it holds only build artifacts.
+    // A private, encrypted, versioned bucket Terraform may empty on destroy: it holds only build artifacts (in
+    // environments with security.protectFromDeletion the deletion-protection aspect takes force_destroy away).
     const artifacts = PrivateBucket.inScope(
       this,
-      { bucket: "artifacts", ownership: "artifacts-ownership", publicAccess: "artifacts-public-access", encryption: "artifacts-encryption", policy: "artifacts-policy" },
-      { bucketPrefix: `${boundedName(name, "artifacts", 36)}-`, forceDestroy: true },
+      { bucket: "artifacts", ownership: "artifacts-ownership", publicAccess: "artifacts-public-access", encryption: "artifacts-encryption", policy: "artifacts-policy", versioning: "artifacts-versioning" },
+      { bucketPrefix: `${boundedName(name, "artifacts", 36)}-`, forceDestroy: true, versioning: true },
     );
     this.artifacts = artifacts.bucket;
+    new S3BucketLifecycleConfiguration(this, "artifacts-lifecycle", {
+      bucket: this.artifacts.id,
+      rule: [
+        {
+          // A release's artifacts matter until it is promoted or rolled back; the site bucket keeps what was deployed.
+          id: "old-artifacts",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ days: ARTIFACT_RETENTION_DAYS }],
+          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_ARTIFACT_DAYS }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
+      ],
+      // As the provider's documentation advises for versioned buckets: versioning first, then noncurrent-version rules.
+      dependsOn: [artifacts.versioning!],
+    });
     const artifactObjects = `${this.artifacts.arn}/*`;
 
     const build = this.createProject(

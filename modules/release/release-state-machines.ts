@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { ConstructError } from "../../model/errors";
 import { continuousDeploymentPolicyArn, ssmParameterArn } from "../../model/names";
@@ -87,7 +88,24 @@ export interface ReleaseStateMachinesProps {
   readonly testRoute: ApiTrafficConfig & { Type: "SingleHeader" };
   /** The weight canary started after the first approval. @default none: no canary state machine */
   readonly canaryTraffic?: ApiTrafficConfig & { Type: "SingleWeight" };
+  /** Days each state machine's execution log keeps events. */
+  readonly logRetentionDays: number;
 }
+
+/**
+ * What a state machine needs to log to CloudWatch Logs and trace with X-Ray; none of these actions has a resource
+ * type, so `*` is their only resource (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-xray-tracing.html).
+ */
+const LOG_AND_TRACE_STATEMENTS: PolicyStatement[] = [
+  {
+    Sid: "ExecutionLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+    Resource: "*",
+  },
+  { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: "*" },
+];
 
 /**
  * The release state machines (functions/state-machines/*.asl.json) with AWS SDK integrations: Configure, Canary
@@ -126,9 +144,19 @@ export class ReleaseStateMachines extends Construct {
       Resource: policyArn,
     });
     const machine = (step: ReleaseStep, statements: PolicyStatement[], substitutions: Record<string, Substitution>) => {
-      const role = new ServiceRole(this, `${step}-role`, { name: props.name, suffix: `cd-${step}`, service: "states.amazonaws.com", accountId: props.accountId, statements });
+      const role = new ServiceRole(this, `${step}-role`, { name: props.name, suffix: `cd-${step}`, service: "states.amazonaws.com", accountId: props.accountId, statements: [...statements, ...LOG_AND_TRACE_STATEMENTS] });
       this.serviceRoleNames.push(role.name);
-      return new SfnStateMachine(this, step, { name: nameOf(step), roleArn: role.arn, definition: renderDefinition(step, substitutions) });
+      // Step Functions delivers execution logs to groups whose name starts with /aws/vendedlogs/ without a size limit
+      // on the log group's resource policy (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
+      const logs = new CloudwatchLogGroup(this, `${step}-logs`, { name: `/aws/vendedlogs/states/${nameOf(step)}`, retentionInDays: props.logRetentionDays });
+      return new SfnStateMachine(this, step, {
+        name: nameOf(step),
+        roleArn: role.arn,
+        definition: renderDefinition(step, substitutions),
+        // ERROR: failed states and executions, without their input and output (release ids and distribution configs).
+        loggingConfiguration: { logDestination: `${logs.arn}:*`, level: "ERROR", includeExecutionData: false },
+        tracingConfiguration: { enabled: true },
+      });
     };
 
     this.configure = machine(
