@@ -19,7 +19,7 @@ import { addDeployRoles } from "./deploy-roles";
 import { addFunctions } from "./functions";
 import { addInvalidators } from "./invalidators";
 import { addSite } from "./sites";
-import { LogGroupEncryption } from "../modules/log-encryption";
+import { LogGroupEncryption } from "../modules/aspects/log-encryption";
 import { addPermissionsBoundary } from "./permissions-boundary";
 import { siteWebAclArn } from "./web-acls";
 

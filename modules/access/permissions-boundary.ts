@@ -16,9 +16,9 @@ import type { IConstruct } from "constructs";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { iamPolicyArn, iamRoleArn } from "../model/names";
-import { permissionsBoundaryName } from "../model/deploy-roles";
-import { policyJson, type PolicyDocument, type PolicyStatement } from "./blocks/policy";
+import { iamPolicyArn, iamRoleArn } from "../../model/names";
+import { permissionsBoundaryName } from "../../model/deploy-roles";
+import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
 
 export { permissionsBoundaryName };
 

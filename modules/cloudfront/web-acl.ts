@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import { MANAGED_RULE_GROUPS } from "../model/waf";
+import { MANAGED_RULE_GROUPS } from "../../model/waf";
 
 export interface WebAclProps {
   /** The us-east-1 provider (scope CLOUDFRONT exists only there). */

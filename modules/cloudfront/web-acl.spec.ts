@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { MANAGED_RULE_GROUPS, wafLogGroupName, webAclName } from "../model/waf";
+import { MANAGED_RULE_GROUPS, wafLogGroupName, webAclName } from "../../model/waf";
 import { WebAcl } from "./web-acl";
 
 test("a CLOUDFRONT web ACL in us-east-1: the AWS managed groups, a rate limit per IP, logs to a retained aws-waf-logs- group", () => {

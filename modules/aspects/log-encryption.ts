@@ -2,7 +2,7 @@ import type { IAspect } from "cdktn";
 import type { IConstruct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ConstructError } from "../model/errors";
+import { ConstructError } from "../../model/errors";
 
 /**
  * Encrypts every log group of a stack with the customer managed key of its region (an aspect, so log groups of later
