@@ -113,6 +113,6 @@ export function nextSteps(key: string, name: string): string[] {
   return [
     `Next: npm test && npm run validate`,
     `      git switch -c ${ticketBranch(key, name)} && git add functions/cf2/${name} && git commit -m "${key}: CloudFront Function ${name}"`,
-    `      open a pull request titled "${key}: CloudFront Function ${name}"; after merge, npx cdktf deploy <env> for each environment`,
+    `      open a pull request titled "${key}: CloudFront Function ${name}"; after merge, npx cdktn deploy <env> for each environment`,
   ];
 }
