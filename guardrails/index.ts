@@ -1,6 +1,6 @@
 /**
  * The guardrail rule pack: every rule, and the runner `npm run validate` and the tests share. Add a rule by writing
- * it in rules/<area>.ts (id, level, explanation, examples) and listing it in RULES; the README table is generated
+ * it in rules/<area>.ts (id, level, explanation, examples) and listing it in RULES; the table in docs/guardrails.md is generated
  * from this list (`npx tsx scripts/guardrails-table.ts --write`, kept equal by test/guardrails.test.ts).
  */
 import { abacPoliciesDenyRetagging, noSessionTagsInTrust, noStarResourceUnlessRequired, onlyRealActions } from "./rules/iam";
@@ -105,7 +105,7 @@ export function formatReport(report: GuardrailReport, rules: readonly Rule[] = R
   return lines.join("\n");
 }
 
-/** The README's table of rules (between the guardrails-table markers). */
+/** The table of rules in docs/guardrails.md (between the guardrails-table markers). */
 export function rulesTable(rules: readonly Rule[] = RULES): string {
   const cell = (s: string) => s.replace(/\|/g, "\\|");
   return [

@@ -23,7 +23,7 @@ export interface Finding {
 }
 
 export interface Rule {
-  /** Stable id, `EDGE-<AREA>-<n>`; suppressions and the README name rules by it. Never reuse an id. */
+  /** Stable id, `EDGE-<AREA>-<n>`; suppressions and docs/guardrails.md name rules by it. Never reuse an id. */
   readonly id: string;
   /** Whether a finding fails `npm run validate` and the tests. */
   readonly level: Level;

@@ -86,7 +86,7 @@ function main({ values, positionals }: ParsedArgs<typeof DELETIONS_OPTIONS>): nu
   }
   console.error(`${envName} is protected from deletion, and the plan would ${found.length === 1 ? "delete" : `delete ${found.length} resources`}:`);
   for (const d of found) console.error(`  - ${d.address}: ${d.action} (${d.id})`);
-  console.error("If this is a retirement, re-run with --allow <address> for each (README \"Retire a site on purpose\"); otherwise fix the configuration (a renamed site or bucket is a delete and a create).");
+  console.error("If this is a retirement, re-run with --allow <address> for each (docs/access.md, \"Retire a site on purpose\"); otherwise fix the configuration (a renamed site or bucket is a delete and a create).");
   return 1;
 }
 

@@ -7,7 +7,7 @@
  * UpdateDistributionWithStagingConfig with both ETags (reading them again after an ETag conflict), wait until the
  * primary is Deployed, invalidate `/*` with a fresh caller reference and wait for the invalidation.
  * Ids come from the SSM parameters the stack writes (modules/release/continuous-deployment.ts), so run it with credentials
- * for the environment's account after `cdktf deploy`, and after Configure has pointed staging at the release.
+ * for the environment's account after `npx cdktn deploy`, and after Configure has pointed staging at the release.
  *
  * `--detach` takes the continuous deployment policy off the primary (before turning continuous deployment off for a
  * site, or before a viewer-certificate/TLS change CloudFront refuses while a policy is attached): it disables the

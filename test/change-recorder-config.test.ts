@@ -27,7 +27,7 @@ test.each([
   ["noncurrent versions kept 0 days", (e: any) => (e.changeRecorder.noncurrentVersionDays = 0), 'field "changeRecorder.noncurrentVersionDays": must be 1-3650 days'],
   ["the removed alarmTopicArn", (e: any) => (e.changeRecorder.alarmTopicArn = "arn:aws:sns:us-east-1:123456789012:alerts"), `field "changeRecorder.alarmTopicArn": was removed: the recorder's alarms notify the environment's "alarms" topic`],
   ["records kept 7 days", (e: any) => (e.changeRecorder.recordRetentionDays = 7), "keep records at least 30 days"],
-  ["unknown field", (e: any) => (e.changeRecorder.trail = true), 'field "changeRecorder": unknown field "trail"; allowed here: repository, tokenParameter, tokenKmsKeyArn, automationPrincipals, watchRegions, noncurrentVersionDays, recordRetentionDays, label, githubApiUrl'],
+  ["unknown field", (e: any) => (e.changeRecorder.trail = true), 'field "changeRecorder": unknown field "trail"; allowed here: repository, tokenParameter, tokenKmsKeyArn, automationPrincipals, watchRegions, noncurrentVersionDays, objectLockDays, recordRetentionDays, label, githubApiUrl'],
 ])("%s", (_, mutate, message) => {
   expect(problemsAfter(mutate)).toEqual([expect.stringContaining(message)]);
 });

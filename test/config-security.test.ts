@@ -87,7 +87,7 @@ const prodCases: [string, (env: any) => void, string][] = [
     'field "distribution.behaviors[2].pathPattern": "/vendor/*" is the behavior that serves the replication source\'s folder outside the release',
   ],
   ["security flag that is not a boolean", (e) => (e.security.protectFromDeletion = "yes"), 'field "security.protectFromDeletion": must be true or false, not the text "yes"'],
-  ["unknown security flag", (e) => (e.security.requireWafs = true), 'field "security": unknown field "requireWaf"; allowed here: requireCertificate, requireLogging, protectFromDeletion, liveChangesOnlyThroughCicd, requireWaf'],
+  ["unknown security flag", (e) => (e.security.requireWafs = true), 'field "security": unknown field "requireWafs": did you mean "requireWaf"?'],
   ["a site without a web ACL under requireWaf", (e) => delete e.sites[0].waf, `entry sites[0] "${prod.sites![0].name}", field "waf": is required in this environment (security.requireWaf)`],
   ["an existing web ACL of another scope", (e) => (e.sites[0].waf = { webAclArn: "arn:aws:wafv2:eu-west-1:345678901234:regional/webacl/x/0f0e0d0c-0b0a-0908-0706-050403020100" }), 'field "waf.webAclArn": must be the ARN of a web ACL with scope CLOUDFRONT'],
   ["a rate limit for an existing web ACL", (e) => (e.sites[0].waf = { webAclArn: "arn:aws:wafv2:us-east-1:345678901234:global/webacl/x/0f0e0d0c-0b0a-0908-0706-050403020100", rateLimit: 100 }), 'field "waf.rateLimit": configures the web ACL this project creates'],

@@ -11,7 +11,7 @@ import { policyJson, type PolicyDocument } from "../blocks/policy";
 
 /**
  * Trust for the maintenance role: principals of this account whose ARN is one of the permission-set roles.
- * The account root as principal means the permission set must also allow sts:AssumeRole on this role (README).
+ * The account root as principal means the permission set must also allow sts:AssumeRole on this role (docs/access.md).
  * No sts:TagSession: a session tag would override the role's own environment/sid tags.
  */
 export function maintenanceTrustPolicy(accountId: string, permissionSets: readonly string[]): PolicyDocument {

@@ -6,7 +6,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { StaticSite } from "../cloudfront/static-site";
 
-/** What the aspect protects, by how (for README and tests). */
+/** What the aspect protects, by how (for docs/access.md and tests). */
 export const Protection = {
   /** `lifecycle.prevent_destroy`: any plan that destroys or replaces the resource fails. */
   PREVENT_DESTROY: "prevent_destroy",
@@ -33,7 +33,7 @@ export function protectionOf(node: IConstruct): Protection | undefined {
  *   retention) and only drops them from the state.
  *
  * Terraform's limit: prevent_destroy lives in the resource's configuration, so removing the resource from the
- * configuration removes the protection with it. README "Retire a site" says how removals are done on purpose.
+ * configuration removes the protection with it. docs/access.md, "Retire a site on purpose", says how removals are done on purpose.
  */
 export class DeletionProtection implements IAspect {
   visit(node: IConstruct): void {

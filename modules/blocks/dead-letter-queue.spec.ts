@@ -15,11 +15,19 @@ test("an encrypted queue keeping messages 14 days; no policy unless rules send t
   expect(json.resource.aws_sqs_queue_policy).toBeUndefined();
 });
 
-test("fromRules: the policy admits EventBridge for exactly those rules", () => {
+test("fromRules: the policy refuses plain HTTP and admits EventBridge for exactly those rules", () => {
   const rule = "arn:aws:events:ap-northeast-1:123456789012:rule/dev-x";
   const json = synth((stack) => new DeadLetterQueue(stack, "dlq", { name: "dev-x-dlq", accountId: "123456789012", region: "ap-northeast-1", fromRules: { sid: "FromX", ruleArns: [rule] } }));
   const policy = JSON.parse(Object.values<any>(json.resource.aws_sqs_queue_policy)[0].policy);
   expect(policy.Statement).toEqual([
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:*",
+      Resource: "arn:aws:sqs:ap-northeast-1:123456789012:dev-x-dlq",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
     {
       Sid: "FromX",
       Effect: "Allow",

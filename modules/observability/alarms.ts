@@ -35,7 +35,7 @@ export interface AlarmPlacement {
 export interface WatchOptions extends AlarmPlacement {
   /** What the resource is, for the alarm's description ("invalidation dead-letter queue of prod-shop-web"). */
   readonly what: string;
-  /** The runbook line to follow, as the README's runbook table names it. @default the kind's line */
+  /** The runbook line to follow, as the runbook table in docs/alarms.md names it. @default the kind's line */
   readonly runbook?: string;
 }
 
@@ -55,10 +55,10 @@ const PERIOD_SECONDS = 300;
  * call and the topic policy admits them automatically.
  *
  * Every alarm fires on the first occurrence (threshold 0, one period, missing data is not breaching) and reports
- * recovery (OK) too. Its description names the README runbook line to follow.
+ * recovery (OK) too. Its description names the runbook line (docs/alarms.md) to follow.
  *
  * Owns: the topics it creates, their policies and e-mail subscriptions, every alarm, the pipeline rule and its
- * target. Leaves alone: an existing topic (its policy must admit CloudWatch and EventBridge: README "Alarms").
+ * target. Leaves alone: an existing topic (its policy must admit CloudWatch and EventBridge: docs/alarms.md).
  */
 export class Alarms extends Construct {
   /** The main region's topic ARN (created here or existing). */

@@ -308,7 +308,7 @@ function sourceAction(source: PipelineConfig["source"]): { action: CodepipelineS
     action: {
       ...common,
       provider: "S3",
-      // Started by whoever uploads the zip (aws codepipeline start-pipeline-execution); see README.
+      // Started by whoever uploads the zip (aws codepipeline start-pipeline-execution); see docs/continuous-deployment.md.
       configuration: { S3Bucket: source.bucket, S3ObjectKey: source.key, PollForSourceChanges: "false" },
     },
     statements: [

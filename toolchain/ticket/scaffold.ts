@@ -44,7 +44,7 @@ export function passThroughCode(events: EventType[], runtime: Cf2Runtime, owner:
         ]
       : [
           `// The application team replaces it in the DEVELOPMENT stage, tests it with TestFunction and publishes it;`,
-          `// Terraform never changes or publishes this function again (see README, "What the application team does").`,
+          `// Terraform never changes or publishes this function again (see docs/cloudfront-functions.md, "What the application team does and may do").`,
         ];
   return [`// Pass-through created by the infrastructure team from the ticket (runtime ${runtime}).`, ...who, `function handler(event) {`, body, `}`, ``].join("\n");
 }
@@ -92,7 +92,7 @@ export function ignoredLine(ignored: TicketResult["ignored"]): string[] {
   return [`Ignored (not part of the template): ${shown.join(", ")}`];
 }
 
-/** What the command prints after writing a function; the README's "Add a function from a ticket" shows the same steps. */
+/** What the command prints after writing a function; docs/cloudfront-functions.md, "Add a function from a ticket", shows the same steps. */
 export function ticketSummary(r: TicketResult): string[] {
   const m = r.manifest;
   return [
@@ -108,7 +108,7 @@ export function ticketBranch(key: string, name: string): string {
   return `ticket/${key.toLowerCase()}-${name}`;
 }
 
-/** The steps after `npm run ticket`, as the README lists them (a test keeps the two equal). */
+/** The steps after `npm run ticket`, as docs/cloudfront-functions.md lists them (a test keeps the two equal). */
 export function nextSteps(key: string, name: string): string[] {
   return [
     `Next: npm test && npm run validate`,
