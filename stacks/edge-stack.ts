@@ -71,7 +71,7 @@ export class EdgeStack extends TerraformStack {
     this.invalidators = addInvalidators(this, env, this.sites);
     addDeployRoles(this, env, access.githubOidc);
     addPermissionsBoundary(this, env);
-    this.alarms = addAlarms(this, env, { invalidators: this.invalidators, continuousDeployments: this.continuousDeployments });
+    this.alarms = addAlarms(this, env, { invalidators: this.invalidators, continuousDeployments: this.continuousDeployments, usEast1: this.usEast1 });
     if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
     if (env.logKmsKeyArns) Aspects.of(this).add(new LogGroupEncryption(env.logKmsKeyArns, env.region));
     addChangeRecorder(this, env, {
