@@ -84,6 +84,6 @@ export function resolveEnvironment(
     deployRoles: resolveDeployRoles(env),
     security: env.security,
     alarms: env.alarms,
-    changeRecorder: resolveChangeRecorder(env, all, functions),
+    changeRecorder: resolveChangeRecorder(env, all, functions, containerFunctions),
   };
 }
