@@ -46,7 +46,8 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
     keyValueStorePrefixes: [...r.namePrefixes],
     iamNamePrefixes: [...r.namePrefixes],
     buckets: [...r.buckets],
-    lambdaFunctionPrefixes: r.containerFunctions.length > 0 ? [...r.namePrefixes] : [],
+    // Every Lambda function of the account's stacks is `<env>-...`: container functions, invalidators, the recorder.
+    lambdaFunctionPrefixes: [...r.namePrefixes],
     repositoryPrefixes: r.containerFunctions.length > 0 ? [...r.namePrefixes] : [],
     parameterNames: r.containerFunctions.map((f) => f.parameterName),
     hostedZoneIds: [...r.hostedZoneIds],
