@@ -75,6 +75,7 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
     objectLockDays: r.objectLockDays,
     recordRetentionDays: r.recordRetentionDays,
     logRetentionDays: r.logRetentionDays,
+    queueKmsKeyArn: env.messageKmsKeyArns?.[RECORDER_REGION],
   });
 
   const forwarded = forwardedEventPattern(recorderEventPatterns(env.accountId, watch));

@@ -198,8 +198,9 @@ export class Alarms extends Construct {
       return entry;
     }
     const suffix = main ? "" : `-${region}`;
-    // Not encrypted: CloudWatch and EventBridge cannot publish to a topic encrypted with the AWS managed SNS key, and
-    // alarm messages carry no secrets (names and states only).
+    // Not encrypted here: CloudWatch and EventBridge cannot publish to a topic encrypted with the AWS managed SNS key,
+    // and alarm messages carry no secrets (names and states only). With `messageEncryption` the MessageEncryption
+    // aspect sets the customer managed key, whose policy must admit both services.
     const topic = new SnsTopic(this, `topic${suffix}`, { provider: o.provider, name: alarmTopicName(this.props.envName, main ? undefined : region) });
     const entry = { arn: topic.arn, alarmArns: [] as string[], ruleArns: [] as string[] };
     this.topics.set(region, entry);

@@ -27,6 +27,7 @@ import {
 } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
 import { eventRuleArn, iamPolicyArn,  s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
+import { queueKeyStatement } from "../aspects/message-encryption";
 import { DeadLetterQueue } from "../blocks/dead-letter-queue";
 import { writeLogsStatement } from "../blocks/grants";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
@@ -111,6 +112,8 @@ export interface ChangeRecorderProps {
   readonly logRetentionDays: number;
   /** Regions whose rules forward events here (besides us-east-1); their forwarders send to this bus. @default [] */
   readonly forwardedFromRegions?: string[];
+  /** Customer managed key of us-east-1's queues (messageEncryption): the function may send to its dead-letter queue. @default none (SSE-SQS) */
+  readonly queueKmsKeyArn?: string;
   /** The handler bundle. @default functions/change-recorder bundled once per process */
   readonly bundle?: LambdaBundle;
 }
@@ -309,6 +312,7 @@ export class ChangeRecorder extends Construct {
       writeLogsStatement("WriteOwnLogs", RECORDER_REGION, props.accountId, names.logGroupName),
       // Lambda's on-failure destination sends with the function's role.
       { Sid: "DeadLetterFailedInvocations", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlqArn },
+      ...(props.queueKmsKeyArn ? [queueKeyStatement("EncryptDeadLetters", props.queueKmsKeyArn, RECORDER_REGION, "send")] : []),
     ];
     if (props.tokenKmsKeyArn)
       statements.push({
