@@ -6,8 +6,28 @@
 import { InfraRoleKind, infraRoleName } from "../model/deploy-roles";
 import { z } from "zod";
 import { RECORDER_DEFAULTS, RECORDER_LIMITS, RECORDER_REGION, type ResolvedChangeRecorder } from "../model/change-recorder";
+import { containerFunctionName, containerFunctionRepositoryName, imageTagParameterName, ImageOwner } from "../model/container-function";
 import { appTeamRoleName, defaultBucketName, functionName, iamRoleArn } from "../model/names";
 import { AWS_REGIONS, FunctionOwner, type AppTeamRoleKind } from "../model/vocabulary";
+
+/** At most this many ids per `watch` list: each is matched by the rules and carried in RECORDER_CONFIG (4 KB). */
+const MAX_WATCHED_IDS = 20;
+
+const idList = (pattern: RegExp, what: string) =>
+  z
+    .array(z.string().regex(pattern, what))
+    .max(MAX_WATCHED_IDS, `lists more than ${MAX_WATCHED_IDS} ids`)
+    .refine((ids) => new Set(ids).size === ids.length, "lists an id twice");
+
+/** Resources outside the stacks the recorder watches when an environment lists them. */
+const watchSchema = z
+  .object({
+    /** Route 53 hosted zone ids (e.g. "Z0123456789ABCDEFGHIJ") whose record changes are recorded and raised. @default [] */
+    route53HostedZoneIds: idList(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id: "Z" and up to 31 capital letters or digits, without "/hostedzone/"').default([]),
+    /** API Gateway REST or HTTP API ids (10 lowercase letters or digits) whose changes are recorded and raised. @default [] */
+    apiGatewayIds: idList(/^[a-z0-9]{10}$/, "must be an API Gateway API id: 10 lowercase letters or digits").default([]),
+  })
+  .strict();
 
 export const changeRecorderSchema = z
   .object({
@@ -30,7 +50,12 @@ export const changeRecorderSchema = z
     automationPrincipals: z
       .array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\-/*]{1,512}$/, "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>); * matches any characters"))
       .default([]),
-    /** Regions besides us-east-1 whose site buckets' configuration is watched; default: the account's main regions with sites. */
+    /** Route 53 zones and API Gateway APIs to watch besides what the stacks create. @default none */
+    watch: watchSchema.optional(),
+    /**
+     * Regions besides us-east-1 whose site buckets, container functions and APIs are watched; default: the account's
+     * main regions with sites, container functions or watched APIs.
+     */
     watchRegions: z
       .array(z.enum(AWS_REGIONS))
       .refine((r) => !r.includes(RECORDER_REGION), `lists ${RECORDER_REGION}, which is always watched (the recorder runs there)`)
@@ -81,6 +106,11 @@ interface AccountEnvironment {
   deployRoles?: unknown;
 }
 
+/** A container-function manifest as far as the recorder cares. */
+interface ContainerFunctionSpecLike {
+  manifest: { name: string; sid: string; owner: string; environments: string[] };
+}
+
 /** Cross-environment rule: at most one environment per account enables the recorder (it watches the whole account). */
 export function changeRecorderProblems<E extends AccountEnvironment>(envs: E[], fileOf: (env: E) => string): string[] {
   const first = new Map<string, E>();
@@ -105,7 +135,12 @@ interface FunctionManifestLike {
  * names, buckets, configured distribution ids, app-owned functions, and the other environments' roles by the names
  * their modules give them.
  */
-export function resolveChangeRecorder(env: AccountEnvironment, all: readonly AccountEnvironment[], functions: readonly FunctionManifestLike[]): ResolvedChangeRecorder | undefined {
+export function resolveChangeRecorder(
+  env: AccountEnvironment,
+  all: readonly AccountEnvironment[],
+  functions: readonly FunctionManifestLike[],
+  containerFunctions: readonly ContainerFunctionSpecLike[] = [],
+): ResolvedChangeRecorder | undefined {
   const c = env.changeRecorder;
   if (!c) return undefined;
   const peers = all.filter((e) => e.accountId === env.accountId && e.name !== env.name);
@@ -114,6 +149,21 @@ export function resolveChangeRecorder(env: AccountEnvironment, all: readonly Acc
   const ownAppTeams = env.products.flatMap((p) =>
     (["maintenance", "cicd"] as AppTeamRoleKind[]).filter((k) => p.access?.[k]).map((k) => iamRoleArn(env.accountId, appTeamRoleName(env.name, p.sid, k))),
   );
+  // An application team's own roles of one environment: the maintenance and CI/CD roles its product has.
+  const teamRoles = (e: AccountEnvironment, sid: string) =>
+    (["maintenance", "cicd"] as AppTeamRoleKind[]).filter((k) => e.products.find((p) => p.sid === sid)?.access?.[k]).map((k) => iamRoleArn(env.accountId, appTeamRoleName(e.name, sid, k)));
+  const containers = account.flatMap((e) =>
+    containerFunctions
+      .filter((f) => f.manifest.environments.includes(e.name))
+      .map(({ manifest: m }) => ({
+        functionName: containerFunctionName(e.name, m.sid, m.name),
+        repositoryName: containerFunctionRepositoryName(e.name, m.sid, m.name),
+        parameterName: imageTagParameterName(e.name, m.sid, m.name),
+        ...(m.owner === ImageOwner.APP ? { teamPrincipals: teamRoles(e, m.sid) } : {}),
+      })),
+  );
+  const apiGatewayIds = c.watch?.apiGatewayIds ?? [];
+  const regional = account.filter((e) => e.sites.length > 0 || containerFunctions.some((f) => f.manifest.environments.includes(e.name)) || (e === env && apiGatewayIds.length > 0));
   return {
     repository: c.repository,
     githubApiUrl: c.githubApiUrl,
@@ -139,6 +189,9 @@ export function resolveChangeRecorder(env: AccountEnvironment, all: readonly Acc
     namePrefixes: account.map((e) => `${e.name}-`),
     buckets: account.flatMap((e) => e.sites.map((s) => s.bucketName ?? defaultBucketName(e.name, s.sid, s.name, e.accountId))),
     otherDistributionIds: peers.flatMap((p) => p.sites.flatMap((s) => (s.distribution.id ? [s.distribution.id] : []))),
-    forwardRegions: c.watchRegions ?? [...new Set(account.filter((e) => e.sites.length > 0).map((e) => e.region))].filter((r) => r !== RECORDER_REGION),
+    forwardRegions: c.watchRegions ?? [...new Set(regional.map((e) => e.region))].filter((r) => r !== RECORDER_REGION),
+    containerFunctions: containers,
+    hostedZoneIds: c.watch?.route53HostedZoneIds ?? [],
+    apiGatewayIds,
   };
 }

@@ -18,6 +18,7 @@ import { deployRolesProblems, deployRolesSchema } from "./deploy-roles";
 import { accountId, repositoryName, retention } from "./fields";
 import { invalidationProblems } from "./invalidation";
 import { logEncryptionProblems, logEncryptionSchema } from "./log-encryption";
+import { messageEncryptionProblems, messageEncryptionSchema } from "./message-encryption";
 import { whenParsed } from "./rules";
 import { security, SECURITY_READS, securityProblems } from "./security";
 import { site, siteProblems, SITES_READS } from "./site";
@@ -46,6 +47,8 @@ export const environmentSchema = z
     logRetentionDays: retention,
     /** Customer managed KMS keys for every log group (config/log-encryption.ts). @default AWS-owned encryption */
     logEncryption: logEncryptionSchema.optional(),
+    /** Customer managed KMS keys for every SQS queue and SNS topic (config/message-encryption.ts). @default SSE-SQS queues, unencrypted topics */
+    messageEncryption: messageEncryptionSchema.optional(),
     backend,
     tags: tags.default({}),
     products: z.array(product).min(1, "declare at least one product"),
@@ -65,6 +68,7 @@ export const environmentSchema = z
   .superRefine((env, ctx) => alarmsProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(...ALARMS_READS))
   .superRefine((env, ctx) => securityProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(...SECURITY_READS))
   .superRefine((env, ctx) => logEncryptionProblems(env).forEach((p) => ctx.addIssue({ code: "custom", ...p })), whenParsed(["accountId"], ["region"], ["logEncryption"]))
+  .superRefine((env, ctx) => messageEncryptionProblems(env).forEach((p) => ctx.addIssue({ code: "custom", ...p })), whenParsed(["accountId"], ["region"], ["messageEncryption"]))
   .superRefine((env, ctx) => {
     const sids = new Set<string>();
     env.products.forEach((p, i) => {

@@ -16,6 +16,7 @@ import type { ContainerFunctionSpec } from "./functions/lambda/load";
 import { resolveContainerFunctions } from "./functions/lambda/resolve";
 import { resolveBackend } from "./backend";
 import { logKeysByRegion } from "./log-encryption";
+import { messageKeysByRegion } from "./message-encryption";
 import type { Environment } from "./environment";
 import { resolveSite } from "./site";
 
@@ -75,6 +76,7 @@ export function resolveEnvironment(
     defaultTags: defaultTags(env),
     logRetentionDays: env.logRetentionDays,
     logKmsKeyArns: logKeysByRegion(env.logEncryption),
+    messageKmsKeyArns: messageKeysByRegion(env.messageEncryption),
     sites: env.sites.map((site) => resolveSite(env, site, associations.get(site.name) ?? [])),
     functions: resolvedFunctions,
     containerFunctions: resolveContainerFunctions(env, containerFunctions),
@@ -84,6 +86,6 @@ export function resolveEnvironment(
     deployRoles: resolveDeployRoles(env),
     security: env.security,
     alarms: env.alarms,
-    changeRecorder: resolveChangeRecorder(env, all, functions),
+    changeRecorder: resolveChangeRecorder(env, all, functions, containerFunctions),
   };
 }

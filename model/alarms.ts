@@ -15,6 +15,8 @@ export const AlarmKind = {
   EXECUTIONS_FAILED: "executions-failed",
   /** A Step Functions execution that hit its timeout. */
   EXECUTIONS_TIMED_OUT: "executions-timed-out",
+  /** A web ACL blocked more requests in 5 minutes than its threshold (an attack, or a rule blocking real users). */
+  WAF_BLOCKED_REQUESTS: "waf-blocked-requests",
   /** A CodePipeline execution that ended FAILED (an EventBridge rule, not a metric alarm). */
   PIPELINE_FAILED: "pipeline-failed",
 } as const;

@@ -82,6 +82,46 @@ export const IAM_EVENT_NAMES = [
   "UntagPolicy",
 ] as const;
 
+/**
+ * Lambda write operations, by prefix: Lambda logs names with its API version appended
+ * (UpdateFunctionCode20150331v2, DeleteFunction20150331;
+ * https://docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html).
+ */
+export const LAMBDA_EVENT_PREFIXES = [
+  "CreateFunction",
+  "UpdateFunctionCode",
+  "UpdateFunctionConfiguration",
+  "DeleteFunction",
+  "PublishVersion",
+  "AddPermission",
+  "RemovePermission",
+  "PutFunctionConcurrency",
+  "PutFunctionEventInvokeConfig",
+  "UpdateFunctionEventInvokeConfig",
+] as const;
+
+/** Changes to container images and their repositories (https://docs.aws.amazon.com/AmazonECR/latest/userguide/logging-using-cloudtrail.html). */
+export const ECR_EVENT_NAMES = [
+  "PutImage",
+  "BatchDeleteImage",
+  "DeleteRepository",
+  "SetRepositoryPolicy",
+  "DeleteRepositoryPolicy",
+  "PutLifecyclePolicy",
+  "DeleteLifecyclePolicy",
+  "PutImageTagMutability",
+  "PutImageScanningConfiguration",
+] as const;
+
+/** Changes to the image-tag parameters. */
+export const SSM_EVENT_NAMES = ["PutParameter", "DeleteParameter", "DeleteParameters", "LabelParameterVersion"] as const;
+
+/** Changes to the records of a listed hosted zone, or the zone itself (Route 53 logs in us-east-1). */
+export const ROUTE53_EVENT_NAMES = ["ChangeResourceRecordSets", "DeleteHostedZone", "UpdateHostedZoneComment"] as const;
+
+/** API Gateway writes, by prefix (REST APIs: CreateDeployment, UpdateStage, PutIntegration, ...; HTTP APIs alike). */
+export const APIGATEWAY_EVENT_PREFIXES = ["Create", "Update", "Delete", "Put", "Import", "Reimport"] as const;
+
 export const CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
 
 /** Watched services, one EventBridge rule each. */
@@ -89,6 +129,11 @@ export const WatchedService = {
   CLOUDFRONT: "cloudfront",
   IAM: "iam",
   S3: "s3",
+  LAMBDA: "lambda",
+  ECR: "ecr",
+  SSM: "ssm",
+  ROUTE53: "route53",
+  APIGATEWAY: "apigateway",
 } as const;
 export type WatchedService = (typeof WatchedService)[keyof typeof WatchedService];
 
@@ -162,6 +207,21 @@ export interface ResolvedChangeRecorder {
   readonly buckets: readonly string[];
   /** Configured distribution ids of the account's other environments (this stack's come as references). */
   readonly otherDistributionIds: readonly string[];
-  /** Regions whose site-bucket events are forwarded to us-east-1. */
+  /** Regions whose site-bucket, container-function and API events are forwarded to us-east-1. */
   readonly forwardRegions: readonly AwsRegion[];
+  /** Container functions of every environment of the account: their function, repository and image-tag parameter. */
+  readonly containerFunctions: readonly RecordedContainerFunction[];
+  /** Route 53 hosted zones whose record changes are recorded (`changeRecorder.watch`). */
+  readonly hostedZoneIds: readonly string[];
+  /** API Gateway REST or HTTP API ids whose changes are recorded (`changeRecorder.watch`). */
+  readonly apiGatewayIds: readonly string[];
+}
+
+/** A container function as the recorder sees it. */
+export interface RecordedContainerFunction {
+  readonly functionName: string;
+  readonly repositoryName: string;
+  readonly parameterName: string;
+  /** For app-owned functions: the team's roles, whose code updates, image pushes and tag writes are expected. */
+  readonly teamPrincipals?: readonly string[];
 }

@@ -197,6 +197,8 @@ export interface ResolvedEnvironment {
   readonly logRetentionDays: number;
   /** Customer managed KMS key of each region's log groups, by region; undefined: AWS-owned encryption. */
   readonly logKmsKeyArns?: Readonly<Record<string, string>>;
+  /** Customer managed KMS key of each region's SQS queues and SNS topics, by region; undefined: SSE-SQS, unencrypted topics. */
+  readonly messageKmsKeyArns?: Readonly<Record<string, string>>;
   readonly sites: readonly ResolvedSite[];
   readonly functions: readonly ResolvedFunction[];
   /** Container-image Lambda functions (functions/lambda/<name>) that list this environment. */

@@ -27,4 +27,6 @@ export type ResolvedWaf =
       readonly rateLimit: number;
       /** The retained log group the web ACL logs to. */
       readonly logGroupName: string;
+      /** Blocked requests per 5 minutes above which the environment's alarms page (with `alarms`). */
+      readonly blockedRequestsAlarmThreshold: number;
     };

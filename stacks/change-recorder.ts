@@ -1,12 +1,12 @@
 import type { Construct } from "constructs";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { RECORDER_REGION, WatchedService } from "../model/change-recorder";
+import { RECORDER_REGION } from "../model/change-recorder";
 import { iamRoleArn } from "../model/names";
 import type { ResolvedEnvironment } from "../model/resolved";
 import type { AwsProviders } from "../modules/aws-providers";
 import type { StaticSite } from "../modules/cloudfront/static-site";
 import type { Alarms } from "../modules/observability/alarms";
-import { ChangeRecorder, recorderEventPatterns, type WatchedResources } from "../modules/observability/change-recorder";
+import { ChangeRecorder, forwardedEventPattern, recorderEventPatterns, type WatchedResources } from "../modules/observability/change-recorder";
 import { ChangeRecorderForwarder } from "../modules/observability/change-recorder-forwarder";
 import type { ContinuousDeployment } from "../modules/release/continuous-deployment";
 
@@ -46,6 +46,12 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
     keyValueStorePrefixes: [...r.namePrefixes],
     iamNamePrefixes: [...r.namePrefixes],
     buckets: [...r.buckets],
+    // Every Lambda function of the account's stacks is `<env>-...`: container functions, invalidators, the recorder.
+    lambdaFunctionPrefixes: [...r.namePrefixes],
+    repositoryPrefixes: r.containerFunctions.length > 0 ? [...r.namePrefixes] : [],
+    parameterNames: r.containerFunctions.map((f) => f.parameterName),
+    hostedZoneIds: [...r.hostedZoneIds],
+    apiIds: [...r.apiGatewayIds],
   };
 
   const recorder = new ChangeRecorder(scope, "change-recorder", {
@@ -60,16 +66,20 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
     automationPrincipals: [...r.automationPrincipals, ...inputs.serviceRoleNames.map((name) => iamRoleArn(env.accountId, name))],
     appTeamPrincipals: [...r.appTeamPrincipals],
     appOwnedFunctions: [...r.appOwnedFunctions],
+    appOwnedContainerFunctions: r.containerFunctions.flatMap((f) =>
+      f.teamPrincipals ? [{ function: f.functionName, repository: f.repositoryName, parameter: f.parameterName, teamPrincipals: [...f.teamPrincipals] }] : [],
+    ),
     watch,
     prefix: r.prefix,
     noncurrentVersionDays: r.noncurrentVersionDays,
     objectLockDays: r.objectLockDays,
     recordRetentionDays: r.recordRetentionDays,
     logRetentionDays: r.logRetentionDays,
+    queueKmsKeyArn: env.messageKmsKeyArns?.[RECORDER_REGION],
   });
 
-  const s3Pattern = recorderEventPatterns(env.accountId, watch)[WatchedService.S3];
-  if (s3Pattern) for (const region of r.forwardRegions) addForwarder(scope, env, inputs, region, s3Pattern);
+  const forwarded = forwardedEventPattern(recorderEventPatterns(env.accountId, watch));
+  if (forwarded) for (const region of r.forwardRegions) addForwarder(scope, env, inputs, region, forwarded);
 
   // With `alarms`, a lost change event or a failing recorder pages the environment's topic like every other failure
   // (Alarms creates the topic's us-east-1 twin). Without `alarms`, no alarms, as for the invalidators.
@@ -79,7 +89,7 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
   return recorder;
 }
 
-/** S3 events arrive in the buckets' regions: forward them from `region` to us-east-1. */
+/** S3, Lambda, ECR, SSM and API Gateway events arrive in the resources' regions: forward them from `region` to us-east-1. */
 function addForwarder(scope: Construct, env: ResolvedEnvironment, inputs: ChangeRecorderInputs, region: string, eventPattern: object): void {
   const provider = inputs.providers.forRegion(region, "change-recorder");
   const forwarder = new ChangeRecorderForwarder(scope, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern });
@@ -87,6 +97,6 @@ function addForwarder(scope: Construct, env: ResolvedEnvironment, inputs: Change
   inputs.alarms?.watchQueue(`change-recorder-forward-${region}-dlq`, forwarder.deadLetterQueueName, {
     provider,
     region,
-    what: `the change recorder's forwarding dead-letter queue in ${region} (S3 change events not forwarded to ${RECORDER_REGION})`,
+    what: `the change recorder's forwarding dead-letter queue in ${region} (change events not forwarded to ${RECORDER_REGION})`,
   });
 }

@@ -84,3 +84,28 @@ test("logEncryption: every log group uses the key of its own region; a region wi
   for (const g of groups) expect([g.name, g.kms_key_id]).toEqual([g.name, g.provider === "aws.us_east_1" ? keyArns[1] : keyArns[0]]);
   expect(() => envOf({ ...dev, logEncryption: { keyArns: [keyArns[0]] } }, "environments/dev.ts")).toThrow(/names no key in us-east-1, where this environment creates log groups/);
 });
+
+test("messageEncryption: every queue and topic uses the key of its own region; the roles that use the queues may use the key", () => {
+  const key = (region: string, id: string) => `arn:aws:kms:${region}:${(dev as any).accountId}:key/${id}`; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const main = (dev as any).region; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const keyArns = [key(main, "33333333-3333-4333-8333-333333333333"), key("us-east-1", "44444444-4444-4444-8444-444444444444")];
+  const recorder = { repository: "example-org/edge-delivery", tokenParameter: "/edge/change-recorder/github-token", watchRegions: main === "us-east-1" ? [] : [main] };
+  const { dev: stack } = synthesize([envOf({ ...dev, alarms: {}, changeRecorder: recorder, messageEncryption: { keyArns } }, "environments/dev.ts")]);
+  const keyOf = (r: any) => (r.provider === "aws.us_east_1" ? keyArns[1] : keyArns[0]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const queues = Object.values<any>(stack.resource.aws_sqs_queue); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const topics = Object.values<any>(stack.resource.aws_sns_topic); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(queues.length).toBeGreaterThan(0);
+  expect(topics.length).toBeGreaterThan(0);
+  for (const q of queues) expect([q.name, q.kms_master_key_id, q.sqs_managed_sse_enabled]).toEqual([q.name, keyOf(q), undefined]);
+  for (const t of topics) expect([t.name, t.kms_master_key_id]).toEqual([t.name, keyOf(t)]);
+  // Every role policy that sends to or reads from a queue may use that queue's key, through SQS only.
+  const policies = Object.values<any>(stack.resource.aws_iam_role_policy).map((p) => JSON.parse(p.policy.replace(/\$\$\{/g, "${"))); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const users = policies.filter((p) => p.Statement.some((s: any) => [s.Action].flat().some((a: string) => a === "sqs:SendMessage" || a === "sqs:ReceiveMessage"))); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(users.length).toBeGreaterThan(0);
+  for (const p of users) {
+    const queueRegion = p.Statement.find((s: any) => [s.Action].flat().some((a: string) => a.startsWith("sqs:"))).Resource.split(":")[3]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const grant = p.Statement.find((s: any) => [s.Action].flat().includes("kms:Decrypt")); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(grant).toMatchObject({ Resource: queueRegion === "us-east-1" ? keyArns[1] : keyArns[0], Condition: { StringEquals: { "kms:ViaService": `sqs.${queueRegion}.amazonaws.com` } } });
+  }
+  expect(() => envOf({ ...dev, messageEncryption: { keyArns: [keyArns[1]] } }, "environments/dev.ts")).toThrow(new RegExp(`names no key in ${main}, where this environment creates queues and topics`));
+});

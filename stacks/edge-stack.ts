@@ -19,6 +19,7 @@ import { addDeployRoles } from "./deploy-roles";
 import { addFunctions } from "./functions";
 import { addInvalidators } from "./invalidators";
 import { addSite } from "./sites";
+import { MessageEncryption } from "../modules/aspects/message-encryption";
 import { LogGroupEncryption } from "../modules/aspects/log-encryption";
 import { addPermissionsBoundary } from "./permissions-boundary";
 import { siteWebAclArn } from "./web-acls";
@@ -71,9 +72,10 @@ export class EdgeStack extends TerraformStack {
     this.invalidators = addInvalidators(this, env, this.sites);
     addDeployRoles(this, env, access.githubOidc);
     addPermissionsBoundary(this, env);
-    this.alarms = addAlarms(this, env, { invalidators: this.invalidators, continuousDeployments: this.continuousDeployments });
+    this.alarms = addAlarms(this, env, { invalidators: this.invalidators, continuousDeployments: this.continuousDeployments, usEast1: this.usEast1 });
     if (env.security.protectFromDeletion) Aspects.of(this).add(new DeletionProtection());
     if (env.logKmsKeyArns) Aspects.of(this).add(new LogGroupEncryption(env.logKmsKeyArns, env.region));
+    if (env.messageKmsKeyArns) Aspects.of(this).add(new MessageEncryption(env.messageKmsKeyArns, env.region));
     addChangeRecorder(this, env, {
       providers: this.providers,
       usEast1: this.usEast1,

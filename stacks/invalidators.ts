@@ -9,7 +9,7 @@ import type { StaticSite } from "../modules/cloudfront/static-site";
  */
 export function addInvalidators(
   scope: Construct,
-  env: Pick<ResolvedEnvironment, "name" | "accountId" | "region" | "sites">,
+  env: Pick<ResolvedEnvironment, "name" | "accountId" | "region" | "sites" | "messageKmsKeyArns">,
   sites: ReadonlyMap<string, StaticSite>,
 ): Map<string, SiteInvalidator> {
   const invalidators = new Map<string, SiteInvalidator>();
@@ -26,6 +26,7 @@ export function addInvalidators(
         site: sites.get(site.name)!,
         alsoInvalidate: site.invalidation.alsoInvalidate.map((name) => sites.get(name)!),
         config: site.invalidation,
+        queueKmsKeyArn: env.messageKmsKeyArns?.[env.region],
       }),
     );
   }

@@ -66,6 +66,13 @@ describe.each(targets)("environment %s: every failure path alarms", (_name, stac
     }
   });
 
+  test("each web ACL this project creates: BlockedRequests of all its rules, in us-east-1", () => {
+    for (const acl of Object.values<any>(resourcesOfType(stack, "aws_wafv2_web_acl"))) {
+      const alarm = alarms.find((a) => a.namespace === "AWS/WAFV2" && a.metric_name === "BlockedRequests" && a.dimensions?.WebACL === acl.name);
+      expect([acl.name, alarm?.dimensions?.Rule, alarm?.provider]).toEqual([acl.name, "ALL", acl.provider]);
+    }
+  });
+
   test("each pipeline: failed executions reach the topic through EventBridge", () => {
     const pipelines = Object.values<any>(resourcesOfType(stack, "aws_codepipeline")).map((p) => p.name);
     const rules = Object.values<any>(resourcesOfType(stack, "aws_cloudwatch_event_rule")).map((r) => JSON.parse(r.event_pattern));

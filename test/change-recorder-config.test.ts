@@ -6,6 +6,7 @@ import { InfraRoleKind, infraRoleName } from "../model/deploy-roles";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { resolveChangeRecorder } from "../config/change-recorder";
 import { ConfigError, validateEnvironments } from "../config/load";
 import { loadFunctions } from "../config/functions/cf2/load";
 import dev from "../environments/dev";
@@ -27,9 +28,21 @@ test.each([
   ["noncurrent versions kept 0 days", (e: any) => (e.changeRecorder.noncurrentVersionDays = 0), 'field "changeRecorder.noncurrentVersionDays": must be 1-3650 days'],
   ["the removed alarmTopicArn", (e: any) => (e.changeRecorder.alarmTopicArn = "arn:aws:sns:us-east-1:123456789012:alerts"), `field "changeRecorder.alarmTopicArn": was removed: the recorder's alarms notify the environment's "alarms" topic`],
   ["records kept 7 days", (e: any) => (e.changeRecorder.recordRetentionDays = 7), "keep records at least 30 days"],
-  ["unknown field", (e: any) => (e.changeRecorder.trail = true), 'field "changeRecorder": unknown field "trail"; allowed here: repository, tokenParameter, tokenKmsKeyArn, automationPrincipals, watchRegions, noncurrentVersionDays, objectLockDays, recordRetentionDays, label, githubApiUrl'],
+  ["unknown field", (e: any) => (e.changeRecorder.trail = true), 'field "changeRecorder": unknown field "trail"; allowed here: repository, tokenParameter, tokenKmsKeyArn, automationPrincipals, watch, watchRegions, noncurrentVersionDays, objectLockDays, recordRetentionDays, label, githubApiUrl'],
+  ["hosted zone id with its path", (e: any) => (e.changeRecorder.watch = { route53HostedZoneIds: ["/hostedzone/Z0123456789ABC"] }), 'entry changeRecorder.watch.route53HostedZoneIds[0]: must be a Route 53 hosted zone id: "Z" and up to 31 capital letters or digits, without "/hostedzone/"'],
+  ["an API id twice", (e: any) => (e.changeRecorder.watch = { apiGatewayIds: ["a1b2c3d4e5", "a1b2c3d4e5"] }), 'field "changeRecorder.watch.apiGatewayIds": lists an id twice'],
+  ["an API id in capitals", (e: any) => (e.changeRecorder.watch = { apiGatewayIds: ["A1B2C3D4E5"] }), "entry changeRecorder.watch.apiGatewayIds[0]: must be an API Gateway API id: 10 lowercase letters or digits"],
+  ["unknown watch field", (e: any) => (e.changeRecorder.watch = { cloudfrontIds: [] }), 'field "changeRecorder.watch": unknown field "cloudfrontIds"'],
 ])("%s", (_, mutate, message) => {
   expect(problemsAfter(mutate)).toEqual([expect.stringContaining(message)]);
+});
+
+test("watched zones and APIs are resolved for the recorder; the environment's region forwards API events", () => {
+  const watch = { route53HostedZoneIds: ["Z0123456789ABCDEFGHIJ"], apiGatewayIds: ["a1b2c3d4e5"] };
+  const [env] = validateEnvironments([{ file: "environments/dev.ts", input: { ...dev, sites: [], changeRecorder: { ...RECORDER, watch } } }]);
+  const recorder = resolveChangeRecorder(env, [env], [])!;
+  expect([recorder.hostedZoneIds, recorder.apiGatewayIds]).toEqual([["Z0123456789ABCDEFGHIJ"], ["a1b2c3d4e5"]]);
+  expect(recorder.forwardRegions).toEqual(dev.region === "us-east-1" ? [] : [dev.region]);
 });
 
 test("valid with defaults", () => {
@@ -45,6 +58,34 @@ const qa = {
   githubOidc: { existingProviderArn: `arn:aws:iam::${dev.accountId}:oidc-provider/token.actions.githubusercontent.com` },
   sites: [{ name: "web", sid: "shop", distribution: { id: "E2QASHOPWEB001" } }],
 };
+
+describe("container functions of every environment of the account", () => {
+  const spec = (name: string, owner: string, environments: string[]) => ({ manifest: { name, sid: "shop", owner, environments } });
+  const [devEnv, qaEnv] = validateEnvironments([
+    { file: "environments/dev.ts", input: { ...dev, changeRecorder: RECORDER } },
+    { file: "environments/qa.ts", input: { ...qa, sites: [], products: [{ sid: "shop", description: "Shop" }] } },
+  ]);
+  const recorder = resolveChangeRecorder(devEnv, [devEnv, qaEnv], [], [spec("api", "app", ["dev", "qa"]), spec("render", "infra", ["qa"])])!;
+  const byName = new Map(recorder.containerFunctions.map((f) => [f.functionName, f]));
+
+  test("function, repository and image-tag parameter by the names the stacks give them", () => {
+    expect([...byName.keys()].sort()).toEqual(["dev-shop-api", "qa-shop-api", "qa-shop-render"]);
+    expect(byName.get("qa-shop-render")).toEqual({ functionName: "qa-shop-render", repositoryName: "qa-shop-render", parameterName: "/edge/qa/shop/render/image-tag" });
+  });
+
+  test("an app-owned function's expected shippers are its team's own roles in its environment; an infra-owned one has none", () => {
+    const devShop = devEnv.products.find((p) => p.sid === "shop");
+    const kinds = (["maintenance", "cicd"] as const).filter((k) => devShop?.access?.[k]);
+    expect(byName.get("dev-shop-api")?.teamPrincipals).toEqual(kinds.map((k) => `arn:aws:iam::${dev.accountId}:role/dev-shop-cf2-${k}`));
+    // qa's product gives its team no roles: nobody ships qa's function without raising an issue.
+    expect(byName.get("qa-shop-api")?.teamPrincipals).toEqual([]);
+    expect(byName.get("qa-shop-render")?.teamPrincipals).toBeUndefined();
+  });
+
+  test("the regions of environments with container functions forward their events", () => {
+    expect(recorder.forwardRegions).toContain("eu-west-1");
+  });
+});
 
 test("one recorder per account: a second environment of the account that enables it is told which one does", () => {
   expect(() => validateEnvironments([

@@ -59,13 +59,25 @@ describeWithTerraform("change recorder: the offline plan", () => {
     for (const name of ["GetDistribution2020_05_31", "ListFunctions2020_05_31", "GetDistributionConfig2020_05_31"]) expect(matches(name)).toBe(false);
   });
 
-  test("the S3 and IAM rules are limited to the site buckets and the environment's roles and policies", () => {
+  test("the S3, IAM and Lambda rules are limited to the site buckets and the environment's roles, policies and functions", () => {
     expect(JSON.parse(after("aws_cloudwatch_event_rule.change-recorder_rule-s3").event_pattern).detail).toEqual({
       eventSource: ["s3.amazonaws.com"],
       eventName: [...S3_EVENT_NAMES],
       requestParameters: { bucketName: [`dev-shop-web-${ACCOUNT}`] },
     });
-    expect(JSON.parse(after("aws_cloudwatch_event_rule.change-recorder-forward-ap-northeast-1").event_pattern)).toEqual(JSON.parse(after("aws_cloudwatch_event_rule.change-recorder_rule-s3").event_pattern));
+    // The forwarder of the buckets' region sends what the regional rules match there (the site buckets and the
+    // environment's Lambda functions), one pattern joined with $or.
+    const withoutDetailType = (rule: string) => {
+      const { "detail-type": _detailType, ...rest } = JSON.parse(after(rule).event_pattern);
+      return rest;
+    };
+    expect(JSON.parse(after("aws_cloudwatch_event_rule.change-recorder-forward-ap-northeast-1").event_pattern)).toEqual({
+      "detail-type": ["AWS API Call via CloudTrail"],
+      $or: [withoutDetailType("aws_cloudwatch_event_rule.change-recorder_rule-s3"), withoutDetailType("aws_cloudwatch_event_rule.change-recorder_rule-lambda")],
+    });
+    expect(JSON.parse(after("aws_cloudwatch_event_rule.change-recorder_rule-lambda").event_pattern).detail.requestParameters).toEqual({
+      functionName: [{ prefix: "dev-" }, { wildcard: `arn:aws:lambda:*:${ACCOUNT}:function:dev-*` }],
+    });
     expect(JSON.parse(after("aws_cloudwatch_event_rule.change-recorder_rule-iam").event_pattern).detail).toEqual({
       eventSource: ["iam.amazonaws.com"],
       eventName: [...IAM_EVENT_NAMES],
@@ -104,7 +116,7 @@ describeWithTerraform("change recorder: the offline plan", () => {
   });
 
   test("each target has a retry policy and the dead-letter queue; Lambda's own retries end there too", () => {
-    for (const service of ["cloudfront", "iam", "s3"]) {
+    for (const service of ["cloudfront", "iam", "s3", "lambda"]) {
       const target = configs(`aws_cloudwatch_event_target.change-recorder_target-${service}`)[0].expressions;
       expect(target.dead_letter_config[0].arn.references).toContain(configs("aws_sqs_queue.change-recorder_dlq")[0].address + ".arn");
       expect(target.arn.references).toContain(configs("aws_lambda_function.change-recorder_")[0].address + ".arn");
@@ -115,7 +127,7 @@ describeWithTerraform("change recorder: the offline plan", () => {
       configs("aws_sqs_queue.change-recorder_dlq")[0].address + ".arn",
     );
     expect(JSON.parse(after("aws_sqs_queue_policy.change-recorder_").policy).Statement.find((s: any) => s.Sid === "AllowThisRecordersRules").Condition).toEqual({
-      ArnEquals: { "aws:SourceArn": ["cloudfront", "iam", "s3"].map((s) => `arn:aws:events:us-east-1:${ACCOUNT}:rule/dev-change-recorder-${s}`) },
+      ArnEquals: { "aws:SourceArn": ["cloudfront", "iam", "s3", "lambda"].map((s) => `arn:aws:events:us-east-1:${ACCOUNT}:rule/dev-change-recorder-${s}`) },
     });
   });
 

@@ -207,3 +207,60 @@ describe("RECORDER_CONFIG", () => {
     expect(() => parseConfig(raw)).toThrow(message);
   });
 });
+
+describe("container functions: the team ships its own, everything else is manual", () => {
+  const TEAM = `arn:aws:iam::${ACCOUNT}:role/dev-shop-cf2-cicd`;
+  const config = parseConfig(
+    JSON.stringify({
+      bucket: "b",
+      repository: "o/r",
+      tokenParameter: "/t",
+      automationPrincipals: [`arn:aws:iam::${ACCOUNT}:role/dev-infra-apply`],
+      appOwnedContainerFunctions: [{ function: "dev-shop-api", repository: "dev-shop-api", parameter: "/edge/dev/shop/api/image-tag", teamPrincipals: [TEAM] }],
+      watch: { lambdaFunctionPrefixes: ["dev-"], repositoryPrefixes: ["dev-"], parameterNames: ["/edge/dev/shop/api/image-tag", "/edge/dev/shop/render/image-tag"], hostedZoneIds: ["Z0123456789ABC"], apiIds: ["a1b2c3d4e5"] },
+    }),
+  );
+  const by = (role: string, eventSource: string, eventName: string, requestParameters: object) =>
+    normalize(
+      variant("app-cicd-update-function", `c-${eventName}`, {
+        eventSource,
+        eventName,
+        requestParameters,
+        userIdentity: { type: "AssumedRole", arn: `${role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/s`, sessionContext: { sessionIssuer: { type: "Role", arn: role } } },
+      }),
+    );
+  const someone = `arn:aws:iam::${ACCOUNT}:role/AdminRole`;
+
+  test.each([
+    ["the team updates its function's code (by ARN with qualifier)", TEAM, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", { functionName: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:dev-shop-api:$LATEST` }, ChangeKind.APP_TEAM],
+    ["the team pushes an image", TEAM, "ecr.amazonaws.com", "PutImage", { repositoryName: "dev-shop-api", imageTag: "v42" }, ChangeKind.APP_TEAM],
+    ["the team writes the image tag", TEAM, "ssm.amazonaws.com", "PutParameter", { name: "/edge/dev/shop/api/image-tag", overwrite: true }, ChangeKind.APP_TEAM],
+    ["the team changes the function's configuration", TEAM, "lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2", { functionName: "dev-shop-api" }, ChangeKind.MANUAL],
+    ["the team writes another function's tag", TEAM, "ssm.amazonaws.com", "PutParameter", { name: "/edge/dev/shop/render/image-tag" }, ChangeKind.MANUAL],
+    ["someone else updates the team's code", someone, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", { functionName: "dev-shop-api" }, ChangeKind.MANUAL],
+    ["the apply role updates a function", `arn:aws:iam::${ACCOUNT}:role/dev-infra-apply`, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", { functionName: "dev-shop-render" }, ChangeKind.AUTOMATION],
+    ["another team's function", someone, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", { functionName: "billing-worker" }, ChangeKind.UNWATCHED],
+    ["a parameter that is no image tag", someone, "ssm.amazonaws.com", "PutParameter", { name: "/edge/dev/shop/web/release-version" }, ChangeKind.UNWATCHED],
+    ["a listed hosted zone's records", someone, "route53.amazonaws.com", "ChangeResourceRecordSets", { hostedZoneId: "Z0123456789ABC" }, ChangeKind.MANUAL],
+    ["another hosted zone", someone, "route53.amazonaws.com", "ChangeResourceRecordSets", { hostedZoneId: "Z9999999999XYZ" }, ChangeKind.UNWATCHED],
+    ["a listed API's stage", someone, "apigateway.amazonaws.com", "UpdateStage", { restApiId: "a1b2c3d4e5", stageName: "prod" }, ChangeKind.MANUAL],
+  ])("%s", (_name, role, source, eventName, req, kind) => {
+    expect(classify(by(role, source, eventName, req), config).kind).toBe(kind);
+  });
+
+  test("the consequence depends on who owns the image and on the call", () => {
+    const team = (eventName: string, req: object, source = "lambda.amazonaws.com") => by(someone, source, eventName, req);
+    expect(consequence(team("UpdateFunctionCode20150331v2", { functionName: "dev-shop-api" }), true)).toMatch(/^Terraform ignores this function's image/);
+    expect(consequence(team("UpdateFunctionCode20150331v2", { functionName: "dev-shop-render" }), false)).toMatch(/^Terraform will deploy the image tag the function's parameter names again/);
+    expect(consequence(team("PutParameter", { name: "/edge/dev/shop/render/image-tag" }, "ssm.amazonaws.com"), false)).toMatch(/^The next apply deploys the image tag this parameter now names/);
+    expect(consequence(team("DeleteFunction20150331", { functionName: "dev-shop-render" }), false)).toMatch(/^Terraform will create the function again/);
+    expect(consequence(team("ChangeResourceRecordSets", { hostedZoneId: "Z0123456789ABC" }, "route53.amazonaws.com"))).toMatch(/does not manage this zone's records, so nothing reverts/);
+    expect(consequence(team("DeleteStage", { restApiId: "a1b2c3d4e5" }, "apigateway.amazonaws.com"))).toMatch(/does not manage this API, so nothing reverts/);
+  });
+
+  test("a bad appOwnedContainerFunctions entry names the field", () => {
+    expect(() => parseConfig(JSON.stringify({ bucket: "b", repository: "o/r", tokenParameter: "/t", appOwnedContainerFunctions: [{ function: "f", repository: "", parameter: "p" }] }))).toThrow(
+      'RECORDER_CONFIG field "appOwnedContainerFunctions[0].repository" must be a non-empty string',
+    );
+  });
+});

@@ -4,7 +4,7 @@
  * Order matters: a failed call changed nothing whoever made it; a resource outside this project's scope is noise
  * whoever touched it; then who made the change decides.
  */
-import type { RecorderConfig } from "./config";
+import type { AppOwnedContainerFunction, RecorderConfig } from "./config";
 import type { ChangeRecord } from "./normalize";
 
 export enum ChangeKind {
@@ -12,7 +12,7 @@ export enum ChangeKind {
   AUTOMATION = "automation",
   /** UpdateDistributionWithStagingConfig: a promotion, designed for (the primary ignores what it changes). */
   PROMOTION = "promotion",
-  /** An application team changed code it owns (an app-owned CloudFront Function), through its own role. */
+  /** An application team changed code it owns (an app-owned CloudFront Function or container image), through its own role. */
   APP_TEAM = "app-team",
   /** The call failed or changes nothing (TestFunction, read-only calls): nothing to explain. */
   NO_CHANGE = "no-change",
@@ -32,6 +32,8 @@ export interface Classification {
 const NO_CHANGE_OPERATIONS = new Set(["TestFunction", "DescribeFunction", "GetFunction"]);
 /** What an application team may do to its own functions (modules/access/app-team-policy.ts allows exactly these writes). */
 const APP_TEAM_OPERATIONS = new Set(["UpdateFunction", "PublishFunction", "TestFunction"]);
+/** How an application team ships its own container function: push the image, write its tag, point the function at it. */
+const CONTAINER_SHIPPING_OPERATIONS: Partial<Record<string, string>> = { "lambda-function": "UpdateFunctionCode", "ecr-repository": "PutImage", "ssm-parameter": "PutParameter" };
 
 export function classify(record: ChangeRecord, config: RecorderConfig): Classification {
   if (record.errorCode) return { kind: ChangeKind.NO_CHANGE, reason: `the call failed (${record.errorCode}): nothing changed` };
@@ -50,7 +52,21 @@ export function classify(record: ChangeRecord, config: RecorderConfig): Classifi
     principals.some((p) => matchesAny(p, config.appTeamPrincipals))
   )
     return { kind: ChangeKind.APP_TEAM, reason: `the application team changed its own function ${record.resource.id}` };
+  const container = appOwnedContainerOf(record, config);
+  if (container && CONTAINER_SHIPPING_OPERATIONS[record.resource.type] === record.operation && principals.some((p) => matchesAny(p, container.teamPrincipals)))
+    return { kind: ChangeKind.APP_TEAM, reason: `the application team shipped its own container function ${container.function} (${record.operation})` };
   return { kind: ChangeKind.MANUAL, reason: `${record.operation} by ${principals[0] ?? record.actor.type} outside this project's automation` };
+}
+
+/** The app-owned container function whose function, repository or image-tag parameter the record is about. */
+export function appOwnedContainerOf(record: ChangeRecord, config: RecorderConfig): AppOwnedContainerFunction | undefined {
+  const field = ({ "lambda-function": "function", "ecr-repository": "repository", "ssm-parameter": "parameter" } as const)[record.resource.type as string];
+  return field ? config.appOwnedContainerFunctions.find((c) => c[field] === record.resource.id) : undefined;
+}
+
+/** Whether the application team owns what the record changed: an app-owned CloudFront Function or container function. */
+export function isAppOwned(record: ChangeRecord, config: RecorderConfig): boolean {
+  return (record.resource.type === "function" && config.appOwnedFunctions.includes(record.resource.id)) || appOwnedContainerOf(record, config) !== undefined;
 }
 
 /** The ARNs that identify the caller: for role sessions the role (session issuer) first, then the session. */
@@ -88,6 +104,16 @@ export function isWatched(record: ChangeRecord, config: RecorderConfig): boolean
       return byPrefix(w.iamNamePrefixes, id);
     case "policy":
       return byPrefix(w.iamNamePrefixes, id.replace(/^arn:aws:iam::\d+:policy\/(.*\/)?/, ""));
+    case "lambda-function":
+      return byPrefix(w.lambdaFunctionPrefixes, id);
+    case "ecr-repository":
+      return byPrefix(w.repositoryPrefixes, id);
+    case "ssm-parameter":
+      return inList(w.parameterNames);
+    case "hosted-zone":
+      return inList(w.hostedZoneIds);
+    case "api":
+      return inList(w.apiIds);
     default:
       // An operation the rule matched but the recorder cannot place: raise it rather than drop it silently.
       return true;

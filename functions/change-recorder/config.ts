@@ -11,9 +11,13 @@
  *                        characters (for role names with generated suffixes)
  *   appTeamPrincipals    role ARNs of application teams (console maintenance and CI/CD roles)
  *   appOwnedFunctions    CloudFront Function names whose code the application teams own
+ *   appOwnedContainerFunctions  [{ function, repository, parameter, teamPrincipals }]: container functions whose
+ *                        image the team owns; UpdateFunctionCode, PutImage and PutParameter by teamPrincipals are
+ *                        expected
  *   watch                which resources are this project's: { distributionIds?, functionPrefixes?, buckets?,
- *                        iamNamePrefixes?, continuousDeploymentPolicyIds?, keyValueStorePrefixes? }; a missing list
- *                        means "every resource of that kind"
+ *                        iamNamePrefixes?, continuousDeploymentPolicyIds?, keyValueStorePrefixes?,
+ *                        lambdaFunctionPrefixes?, repositoryPrefixes?, parameterNames?, hostedZoneIds?, apiIds? };
+ *                        a missing list means "every resource of that kind"
  *   label                issue label, default "change-recorder"
  *   environment          shown in issue titles, e.g. "prod"
  *   maxAttempts          GitHub attempts per call, default 5
@@ -31,6 +35,22 @@ export interface WatchedResources {
   iamNamePrefixes?: string[];
   continuousDeploymentPolicyIds?: string[];
   keyValueStorePrefixes?: string[];
+  lambdaFunctionPrefixes?: string[];
+  repositoryPrefixes?: string[];
+  /** Exact SSM parameter names (the image tags). */
+  parameterNames?: string[];
+  hostedZoneIds?: string[];
+  /** API Gateway REST or HTTP API ids. */
+  apiIds?: string[];
+}
+
+/** A container function whose image its application team owns. */
+export interface AppOwnedContainerFunction {
+  function: string;
+  repository: string;
+  parameter: string;
+  /** The team's role ARNs (or `*` patterns). */
+  teamPrincipals: string[];
 }
 
 export interface RecorderConfig {
@@ -43,6 +63,7 @@ export interface RecorderConfig {
   automationPrincipals: string[];
   appTeamPrincipals: string[];
   appOwnedFunctions: string[];
+  appOwnedContainerFunctions: AppOwnedContainerFunction[];
   watch: WatchedResources;
   label: string;
   environment?: string;
@@ -58,7 +79,19 @@ export class ConfigurationError extends Error {
   }
 }
 
-const WATCH_FIELDS = ["distributionIds", "functionPrefixes", "buckets", "iamNamePrefixes", "continuousDeploymentPolicyIds", "keyValueStorePrefixes"] as const;
+const WATCH_FIELDS = [
+  "distributionIds",
+  "functionPrefixes",
+  "buckets",
+  "iamNamePrefixes",
+  "continuousDeploymentPolicyIds",
+  "keyValueStorePrefixes",
+  "lambdaFunctionPrefixes",
+  "repositoryPrefixes",
+  "parameterNames",
+  "hostedZoneIds",
+  "apiIds",
+] as const;
 
 /** Parses and checks RECORDER_CONFIG; throws a ConfigurationError naming the field and what is allowed. */
 export function parseConfig(raw: string | undefined): RecorderConfig {
@@ -100,6 +133,17 @@ export function parseConfig(raw: string | undefined): RecorderConfig {
     return v;
   };
   const environment = data.environment === undefined ? undefined : str("environment");
+  const containersRaw = data.appOwnedContainerFunctions ?? [];
+  if (!Array.isArray(containersRaw)) throw new ConfigurationError('field "appOwnedContainerFunctions" must be an array');
+  const appOwnedContainerFunctions = containersRaw.map((c: unknown, i): AppOwnedContainerFunction => {
+    const at = `appOwnedContainerFunctions[${i}]`;
+    if (!isObject(c)) throw new ConfigurationError(`field "${at}" must be an object`);
+    const name = (f: string) => {
+      if (typeof c[f] !== "string" || c[f] === "") throw new ConfigurationError(`field "${at}.${f}" must be a non-empty string`);
+      return c[f] as string;
+    };
+    return { function: name("function"), repository: name("repository"), parameter: name("parameter"), teamPrincipals: list(c.teamPrincipals, `${at}.teamPrincipals`) };
+  });
   return {
     bucket,
     prefix: prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`,
@@ -110,6 +154,7 @@ export function parseConfig(raw: string | undefined): RecorderConfig {
     automationPrincipals: list(data.automationPrincipals, "automationPrincipals"),
     appTeamPrincipals: list(data.appTeamPrincipals, "appTeamPrincipals"),
     appOwnedFunctions: list(data.appOwnedFunctions, "appOwnedFunctions"),
+    appOwnedContainerFunctions,
     watch,
     label: str("label", "change-recorder"),
     environment,

@@ -13,7 +13,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { ChangeKind, classify } from "./classify";
+import { ChangeKind, classify, isAppOwned } from "./classify";
 import { parseConfig, type RecorderConfig } from "./config";
 import { GitHub, GitHubError } from "./github";
 import { commentBody, eventMarker, issueBody, issueTitle, resourceMarker } from "./issue";
@@ -78,7 +78,7 @@ async function raise(config: RecorderConfig, record: ChangeRecord, key: string, 
     onRetry: (info) => log("warn", { msg: "GitHub call retried", eventId: record.eventId, ...info }),
   });
   const recordUri = `s3://${config.bucket}/${key}`;
-  const appOwned = record.resource.type === "function" && config.appOwnedFunctions.includes(record.resource.id);
+  const appOwned = isAppOwned(record, config);
   const marker = eventMarker(record.eventId);
   const existing = await github.findOpenIssue(config.label, resourceMarker(resourceKey(record)));
   if (existing) {

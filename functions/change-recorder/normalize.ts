@@ -20,11 +20,19 @@ export type ResourceType =
   | "bucket"
   | "role"
   | "policy"
+  | "lambda-function"
+  | "ecr-repository"
+  | "ssm-parameter"
+  | "hosted-zone"
+  | "api"
   | "unknown";
 
 export interface ResourceRef {
   type: ResourceType;
-  /** Distribution id, function name, policy id, key value store name, bucket name, role name or policy ARN. */
+  /**
+   * Distribution id, function name, policy id, key value store name, bucket name, role name or policy ARN, Lambda
+   * function name, repository name, parameter name, hosted zone id or API id.
+   */
   id: string;
   /** For promotions: the staging distribution whose configuration was copied. */
   stagingDistributionId?: string;
@@ -65,7 +73,7 @@ export interface ChangeRecord {
   /** Region CloudTrail logged the call in (us-east-1 for CloudFront and IAM). */
   region: string;
   account: string;
-  /** "cloudfront", "s3", "iam", "cloudfront-keyvaluestore". */
+  /** "cloudfront", "s3", "iam", "cloudfront-keyvaluestore", "lambda", "ecr", "ssm", "route53", "apigateway". */
   service: string;
   eventSource: string;
   /** As logged, e.g. UpdateDistribution2020_05_31. */
@@ -89,9 +97,12 @@ export class UnreadableEventError extends Error {
   }
 }
 
-/** `UpdateDistribution2020_05_31` -> `UpdateDistribution`; names without a suffix stay as they are. */
+/**
+ * `UpdateDistribution2020_05_31` -> `UpdateDistribution`, `UpdateFunctionCode20150331v2` -> `UpdateFunctionCode`
+ * (CloudFront's and Lambda's API versions); names without a suffix stay as they are.
+ */
 export function stripApiVersion(eventName: string): string {
-  return eventName.replace(/\d{4}_\d{2}_\d{2}$/, "");
+  return eventName.replace(/(\d{4}_\d{2}_\d{2}|\d{8}(v\d+)?)$/, "");
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudTrail records are untrusted JSON, read field by field with checks
@@ -148,6 +159,15 @@ export function resourceOf(service: string, operation: string, req: Json, res: J
     return { type: "key-value-store", id: first(req.kvsARN, req.kvsArn) ?? "unknown" };
   }
   if (service === "s3") return { type: "bucket", id: first(req.bucketName) ?? "unknown" };
+  if (service === "lambda") {
+    // By name, or by ARN arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>].
+    const fn = first(req.functionName, res?.functionName);
+    return { type: "lambda-function", id: fn ? (/:function:([^:]+)/.exec(fn)?.[1] ?? fn) : "unknown" };
+  }
+  if (service === "ecr") return { type: "ecr-repository", id: first(req.repositoryName, res?.repository?.repositoryName) ?? "unknown" };
+  if (service === "ssm") return { type: "ssm-parameter", id: first(req.name, ...(Array.isArray(req.names) ? req.names : [])) ?? "unknown" };
+  if (service === "route53") return { type: "hosted-zone", id: (first(req.hostedZoneId, req.id) ?? "unknown").replace(/^\/?hostedzone\//, "") };
+  if (service === "apigateway") return { type: "api", id: first(req.restApiId, req.apiId, res?.id, res?.apiId) ?? "unknown" };
   if (service === "iam") {
     const role = first(req.roleName);
     if (role) return { type: "role", id: role };

@@ -18,6 +18,7 @@ import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
 import { escapeTerraformTemplates, policyJson, denyInsecureTransport } from "../blocks/policy";
 import { SidTags } from "../aspects/sid-tags";
 import type { StaticSite } from "./static-site";
+import { queueKeyStatement } from "../aspects/message-encryption";
 
 
 export interface SiteInvalidatorProps {
@@ -37,6 +38,8 @@ export interface SiteInvalidatorProps {
   readonly alsoInvalidate?: readonly StaticSite[];
   /** The site's resolved invalidation (config/resolve.ts): events, filters, paths, batching, names. */
   readonly config: ResolvedInvalidation;
+  /** Customer managed key of the main region's queues (messageEncryption): the function may decrypt its queue's messages. @default none (SSE-SQS) */
+  readonly queueKmsKeyArn?: string;
   /** The handler bundle. @default functions/invalidator, bundled once per process */
   readonly bundle?: LambdaBundle;
 }
@@ -120,6 +123,7 @@ export class SiteInvalidator extends Construct {
         invalidationStatement("InvalidateLinkedDistributions", distributions.map((d) => d.arn), { list: true }),
         { Sid: "ConsumeOwnQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queueArn },
         writeLogsStatement("WriteOwnLogs", props.region, props.accountId, lambdaLogGroupName(c.functionName)),
+        ...(props.queueKmsKeyArn ? [queueKeyStatement("DecryptOwnQueue", props.queueKmsKeyArn, props.region, "receive")] : []),
       ],
     });
     ({ logGroup: this.logGroup, role: this.role, function: this.function } = fn);

@@ -106,6 +106,22 @@ export class Alarms extends Construct {
   }
 
   /**
+   * BlockedRequests of a web ACL with scope CLOUDFRONT above `threshold` in 5 minutes (all rules: `Rule=ALL`). WAF
+   * publishes CloudFront web ACLs' metrics in us-east-1 with the dimensions WebACL and Rule, without Region
+   * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html): pass the us-east-1 placement.
+   */
+  watchWebAcl(id: string, webAclName: string, o: WatchOptions & { readonly threshold: number }): WatchedAlarm {
+    return this.metricAlarm(
+      id,
+      webAclName,
+      AlarmKind.WAF_BLOCKED_REQUESTS,
+      o,
+      { namespace: "AWS/WAFV2", metricName: "BlockedRequests", dimensions: { WebACL: webAclName, Rule: "ALL" }, statistic: "Sum" },
+      o.threshold,
+    );
+  }
+
+  /**
    * Failed executions of a CodePipeline pipeline in the main region: one EventBridge rule per environment matches
    * "CodePipeline Pipeline Execution State Change" with state FAILED for every watched pipeline and sends a readable
    * message to the topic.
@@ -144,6 +160,7 @@ export class Alarms extends Construct {
     kind: AlarmKind,
     o: WatchOptions,
     metric: { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string },
+    threshold = 0,
   ): WatchedAlarm {
     const name = alarmName(resourceName, kind);
     // Names come from resource names the schema bounds; a caller passing something longer is a wiring bug.
@@ -156,7 +173,7 @@ export class Alarms extends Construct {
       ...metric,
       period: PERIOD_SECONDS,
       evaluationPeriods: 1,
-      threshold: 0,
+      threshold,
       comparisonOperator: "GreaterThanThreshold",
       // No data means nothing happened (no invocations, an empty queue): not an alarm.
       treatMissingData: "notBreaching",
@@ -181,8 +198,9 @@ export class Alarms extends Construct {
       return entry;
     }
     const suffix = main ? "" : `-${region}`;
-    // Not encrypted: CloudWatch and EventBridge cannot publish to a topic encrypted with the AWS managed SNS key, and
-    // alarm messages carry no secrets (names and states only).
+    // Not encrypted here: CloudWatch and EventBridge cannot publish to a topic encrypted with the AWS managed SNS key,
+    // and alarm messages carry no secrets (names and states only). With `messageEncryption` the MessageEncryption
+    // aspect sets the customer managed key, whose policy must admit both services.
     const topic = new SnsTopic(this, `topic${suffix}`, { provider: o.provider, name: alarmTopicName(this.props.envName, main ? undefined : region) });
     const entry = { arn: topic.arn, alarmArns: [] as string[], ruleArns: [] as string[] };
     this.topics.set(region, entry);

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ChangeRecorder, recorderConfig, recorderEventPatterns, type ChangeRecorderProps } from "./change-recorder";
+import { ChangeRecorder, forwardedEventPattern, recorderConfig, recorderEventPatterns, type ChangeRecorderProps } from "./change-recorder";
 import { ChangeRecorderForwarder } from "./change-recorder-forwarder";
 import { bundleLambda } from "../blocks/lambda-bundle";
 
@@ -100,4 +100,54 @@ test("the records bucket is never destroyed; Object Lock (governance, N days) on
   expect(bucketOf(locked).object_lock_enabled).toBe(true);
   const [lock] = Object.values<any>(locked.resource.aws_s3_bucket_object_lock_configuration); // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(lock.rule).toEqual({ default_retention: { mode: "GOVERNANCE", days: 365 } });
+});
+
+describe("container functions, Route 53 zones and APIs", () => {
+  const watch = {
+    ...WATCH,
+    lambdaFunctionPrefixes: ["dev-"],
+    repositoryPrefixes: ["dev-"],
+    parameterNames: ["/edge/dev/shop/api/image-tag"],
+    hostedZoneIds: ["Z0123456789ABCDEFGHIJ"],
+    apiIds: ["a1b2c3d4e5"],
+  };
+  const patterns = recorderEventPatterns(ACCOUNT, watch) as Record<string, any>;
+
+  test("one rule per watched service, each filtered to this project's names", () => {
+    const { json } = synth({ watch });
+    expect(one(json, "aws_cloudwatch_event_rule").map((r) => r.name).sort()).toEqual(
+      ["apigateway", "cloudfront", "ecr", "iam", "lambda", "route53", "s3", "ssm"].map((s) => `dev-change-recorder-${s}`),
+    );
+    expect(one(json, "aws_lambda_permission")).toHaveLength(8);
+    // Lambda names the function by name or ARN; its event names carry the API version.
+    expect(patterns.lambda.detail.requestParameters.functionName).toEqual([{ prefix: "dev-" }, { wildcard: `arn:aws:lambda:*:${ACCOUNT}:function:dev-*` }]);
+    expect(patterns.lambda.detail.eventName).toContainEqual({ prefix: "UpdateFunctionCode" });
+    expect(patterns.ecr.detail).toMatchObject({ eventSource: ["ecr.amazonaws.com"], requestParameters: { repositoryName: [{ prefix: "dev-" }] } });
+    expect(patterns.ecr.detail.eventName).toContain("PutImage");
+    expect(patterns.ssm.detail.$or).toEqual([{ requestParameters: { name: ["/edge/dev/shop/api/image-tag"] } }, { requestParameters: { names: ["/edge/dev/shop/api/image-tag"] } }]);
+    expect(patterns.route53.detail).toMatchObject({ eventSource: ["route53.amazonaws.com"], requestParameters: { hostedZoneId: ["Z0123456789ABCDEFGHIJ"] } });
+    expect(patterns.apigateway.detail.$or).toEqual([{ requestParameters: { restApiId: ["a1b2c3d4e5"] } }, { requestParameters: { apiId: ["a1b2c3d4e5"] } }]);
+  });
+
+  test("nothing listed, no rule: the defaults watch only CloudFront, IAM and S3", () => {
+    const { json } = synth();
+    expect(one(json, "aws_cloudwatch_event_rule").map((r) => r.name).sort()).toEqual(["cloudfront", "iam", "s3"].map((s) => `dev-change-recorder-${s}`));
+  });
+
+  test("a forwarder's pattern joins the regional services (S3, Lambda, ECR, SSM, API Gateway) with $or; one alone stays as it is", () => {
+    const joined = forwardedEventPattern(patterns as any) as any;
+    expect(joined["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
+    expect(joined.$or.map((p: any) => p.source[0])).toEqual(["aws.s3", "aws.lambda", "aws.ecr", "aws.ssm", "aws.apigateway"]);
+    expect(joined.$or.every((p: any) => p["detail-type"] === undefined)).toBe(true);
+    const s3Only = recorderEventPatterns(ACCOUNT, WATCH);
+    expect(forwardedEventPattern(s3Only)).toEqual(s3Only.s3);
+    expect(forwardedEventPattern(recorderEventPatterns(ACCOUNT, { buckets: [], iamNamePrefixes: [] }))).toBeUndefined();
+  });
+
+  test("RECORDER_CONFIG carries the app-owned container functions and parses back", () => {
+    const owned = [{ function: "dev-shop-api", repository: "dev-shop-api", parameter: "/edge/dev/shop/api/image-tag", teamPrincipals: [`arn:aws:iam::${ACCOUNT}:role/dev-shop-cf2-cicd`] }];
+    const { props } = synth({ watch, appOwnedContainerFunctions: owned });
+    const { parseConfig } = require("../../functions/change-recorder/config");
+    expect(parseConfig(recorderConfig(props))).toMatchObject({ appOwnedContainerFunctions: owned, watch });
+  });
 });

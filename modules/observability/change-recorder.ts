@@ -11,9 +11,14 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import {
+  APIGATEWAY_EVENT_PREFIXES,
   CLOUDFRONT_EVENT_PREFIXES,
   CLOUDTRAIL_DETAIL_TYPE,
+  ECR_EVENT_NAMES,
   IAM_EVENT_NAMES,
+  LAMBDA_EVENT_PREFIXES,
+  ROUTE53_EVENT_NAMES,
+  SSM_EVENT_NAMES,
   RECORDER_LIMITS,
   RECORDER_REGION,
   S3_EVENT_NAMES,
@@ -22,6 +27,7 @@ import {
 } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
 import { eventRuleArn, iamPolicyArn,  s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
+import { queueKeyStatement } from "../aspects/message-encryption";
 import { DeadLetterQueue } from "../blocks/dead-letter-queue";
 import { writeLogsStatement } from "../blocks/grants";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
@@ -43,6 +49,28 @@ export interface WatchedResources {
   readonly continuousDeploymentPolicyIds: string[];
   /** Key value store names start with one of these. */
   readonly keyValueStorePrefixes: string[];
+  /** Lambda function and ECR repository names start with one of these (`<env>-`); also the Lambda and ECR rules' filter. @default [] (no rule) */
+  readonly lambdaFunctionPrefixes?: string[];
+  /** ECR repository names start with one of these; also the ECR rule's filter. @default [] (no rule) */
+  readonly repositoryPrefixes?: string[];
+  /** SSM parameter names (the container functions' image tags); also the SSM rule's filter. @default [] (no rule) */
+  readonly parameterNames?: string[];
+  /** Route 53 hosted zone ids; also the Route 53 rule's filter. @default [] (no rule) */
+  readonly hostedZoneIds?: string[];
+  /** API Gateway REST or HTTP API ids; also the API Gateway rule's filter. @default [] (no rule) */
+  readonly apiIds?: string[];
+}
+
+/** An app-owned container function in RECORDER_CONFIG: the team's code updates, pushes and tag writes are expected. */
+export interface AppOwnedContainerFunction {
+  /** Function name. */
+  readonly function: string;
+  /** ECR repository name. */
+  readonly repository: string;
+  /** Image-tag SSM parameter name. */
+  readonly parameter: string;
+  /** The team's role ARNs. */
+  readonly teamPrincipals: string[];
 }
 
 export interface ChangeRecorderProps {
@@ -68,6 +96,8 @@ export interface ChangeRecorderProps {
   readonly appTeamPrincipals: string[];
   /** Names of CloudFront Functions whose code application teams own. */
   readonly appOwnedFunctions: string[];
+  /** Container functions whose image application teams own, with the team's roles. @default [] */
+  readonly appOwnedContainerFunctions?: AppOwnedContainerFunction[];
   /** The project's resources. */
   readonly watch: WatchedResources;
   /** Key prefix of the records in the bucket; the function may write only below it. */
@@ -82,6 +112,8 @@ export interface ChangeRecorderProps {
   readonly logRetentionDays: number;
   /** Regions whose rules forward events here (besides us-east-1); their forwarders send to this bus. @default [] */
   readonly forwardedFromRegions?: string[];
+  /** Customer managed key of us-east-1's queues (messageEncryption): the function may send to its dead-letter queue. @default none (SSE-SQS) */
+  readonly queueKmsKeyArn?: string;
   /** The handler bundle. @default functions/change-recorder bundled once per process */
   readonly bundle?: LambdaBundle;
 }
@@ -90,44 +122,76 @@ export interface ChangeRecorderProps {
 const FUNCTION_TIMEOUT_SECONDS = 180;
 
 /**
- * EventBridge patterns for the CloudTrail events of what the stacks manage. CloudFront and IAM events are delivered
- * in us-east-1 only (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/logging_using_cloudtrail.html,
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html); S3 events in the bucket's region.
- * Prefix matching on eventName because CloudFront appends its API version (UpdateDistribution2020_05_31).
+ * EventBridge patterns for the CloudTrail events of what the stacks manage. CloudFront, IAM and Route 53 events are
+ * delivered in us-east-1 only (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/logging_using_cloudtrail.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html,
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/logging-using-cloudtrail.html); S3, Lambda, ECR, SSM
+ * and API Gateway events in the resource's region (forwarded: `forwardedEventPattern`).
+ * Prefix matching on eventName because CloudFront and Lambda append their API version (UpdateDistribution2020_05_31,
+ * UpdateFunctionCode20150331v2). A service without anything to watch has no pattern (and no rule).
  */
-export function recorderEventPatterns(accountId: string, watch: Pick<WatchedResources, "buckets" | "iamNamePrefixes">): Record<WatchedService, object | undefined> {
+export function recorderEventPatterns(accountId: string, watch: Pick<WatchedResources, "buckets" | "iamNamePrefixes"> & Partial<WatchedResources>): Record<WatchedService, object | undefined> {
   const base = { "detail-type": [CLOUDTRAIL_DETAIL_TYPE] };
+  const service = (source: string, eventSource: string, eventName: unknown[], requestParameters: object | undefined) =>
+    requestParameters === undefined ? undefined : { ...base, source: [source], detail: { eventSource: [eventSource], eventName, ...requestParameters } };
+  const some = <T>(list: T[] | undefined, make: (l: T[]) => object) => (list && list.length > 0 ? make(list) : undefined);
+  const prefixes = (list: string[]) => list.map((prefix) => ({ prefix }));
   return {
-    [WatchedService.CLOUDFRONT]: {
-      ...base,
-      source: ["aws.cloudfront"],
-      detail: { eventSource: ["cloudfront.amazonaws.com"], eventName: CLOUDFRONT_EVENT_PREFIXES.map((prefix) => ({ prefix })) },
-    },
-    [WatchedService.IAM]:
-      watch.iamNamePrefixes.length === 0
-        ? undefined
-        : {
-            ...base,
-            source: ["aws.iam"],
-            detail: {
-              eventSource: ["iam.amazonaws.com"],
-              eventName: [...IAM_EVENT_NAMES],
-              $or: [
-                { requestParameters: { roleName: watch.iamNamePrefixes.map((prefix) => ({ prefix })) } },
-                { requestParameters: { policyArn: watch.iamNamePrefixes.map((p) => ({ prefix: iamPolicyArn(accountId, p) })) } },
-                { requestParameters: { policyName: watch.iamNamePrefixes.map((prefix) => ({ prefix })) } },
-              ],
-            },
-          },
-    [WatchedService.S3]:
-      watch.buckets.length === 0
-        ? undefined
-        : {
-            ...base,
-            source: ["aws.s3"],
-            detail: { eventSource: ["s3.amazonaws.com"], eventName: [...S3_EVENT_NAMES], requestParameters: { bucketName: [...watch.buckets] } },
-          },
+    [WatchedService.CLOUDFRONT]: service("aws.cloudfront", "cloudfront.amazonaws.com", prefixes([...CLOUDFRONT_EVENT_PREFIXES]), {}),
+    [WatchedService.IAM]: service(
+      "aws.iam",
+      "iam.amazonaws.com",
+      [...IAM_EVENT_NAMES],
+      some(watch.iamNamePrefixes, (p) => ({
+        $or: [
+          { requestParameters: { roleName: prefixes(p) } },
+          { requestParameters: { policyArn: p.map((x) => ({ prefix: iamPolicyArn(accountId, x) })) } },
+          { requestParameters: { policyName: prefixes(p) } },
+        ],
+      })),
+    ),
+    [WatchedService.S3]: service("aws.s3", "s3.amazonaws.com", [...S3_EVENT_NAMES], some(watch.buckets, (b) => ({ requestParameters: { bucketName: [...b] } }))),
+    // Lambda's requests name the function by name or by ARN (with or without a qualifier).
+    [WatchedService.LAMBDA]: service(
+      "aws.lambda",
+      "lambda.amazonaws.com",
+      prefixes([...LAMBDA_EVENT_PREFIXES]),
+      some(watch.lambdaFunctionPrefixes, (p) => ({
+        requestParameters: { functionName: [...prefixes(p), ...p.map((x) => ({ wildcard: `arn:aws:lambda:*:${accountId}:function:${x}*` }))] },
+      })),
+    ),
+    [WatchedService.ECR]: service("aws.ecr", "ecr.amazonaws.com", [...ECR_EVENT_NAMES], some(watch.repositoryPrefixes, (p) => ({ requestParameters: { repositoryName: prefixes(p) } }))),
+    // DeleteParameters names several parameters: an array matches when one element does.
+    [WatchedService.SSM]: service(
+      "aws.ssm",
+      "ssm.amazonaws.com",
+      [...SSM_EVENT_NAMES],
+      some(watch.parameterNames, (n) => ({ $or: [{ requestParameters: { name: [...n] } }, { requestParameters: { names: [...n] } }] })),
+    ),
+    [WatchedService.ROUTE53]: service("aws.route53", "route53.amazonaws.com", [...ROUTE53_EVENT_NAMES], some(watch.hostedZoneIds, (z) => ({ requestParameters: { hostedZoneId: [...z] } }))),
+    // REST APIs are named restApiId, HTTP and WebSocket APIs apiId.
+    [WatchedService.APIGATEWAY]: service(
+      "aws.apigateway",
+      "apigateway.amazonaws.com",
+      prefixes([...APIGATEWAY_EVENT_PREFIXES]),
+      some(watch.apiIds, (ids) => ({ $or: [{ requestParameters: { restApiId: [...ids] } }, { requestParameters: { apiId: [...ids] } }] })),
+    ),
   };
+}
+
+/** Services whose events arrive in the resource's region, so other regions forward them to us-east-1. */
+export const REGIONAL_SERVICES: readonly WatchedService[] = [WatchedService.S3, WatchedService.LAMBDA, WatchedService.ECR, WatchedService.SSM, WatchedService.APIGATEWAY];
+
+/**
+ * One pattern for a forwarder: any of the regional services' patterns, joined with `$or`
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-complex-example-or);
+ * undefined when no regional service has anything to watch.
+ */
+export function forwardedEventPattern(patterns: Record<WatchedService, object | undefined>): object | undefined {
+  const regional = REGIONAL_SERVICES.map((s) => patterns[s]).filter((p): p is Record<string, unknown> => p !== undefined);
+  if (regional.length === 0) return undefined;
+  if (regional.length === 1) return regional[0];
+  return { "detail-type": [CLOUDTRAIL_DETAIL_TYPE], $or: regional.map(({ "detail-type": _detailType, ...rest }) => rest) };
 }
 
 /**
@@ -248,6 +312,7 @@ export class ChangeRecorder extends Construct {
       writeLogsStatement("WriteOwnLogs", RECORDER_REGION, props.accountId, names.logGroupName),
       // Lambda's on-failure destination sends with the function's role.
       { Sid: "DeadLetterFailedInvocations", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlqArn },
+      ...(props.queueKmsKeyArn ? [queueKeyStatement("EncryptDeadLetters", props.queueKmsKeyArn, RECORDER_REGION, "send")] : []),
     ];
     if (props.tokenKmsKeyArn)
       statements.push({
@@ -282,7 +347,7 @@ export class ChangeRecorder extends Construct {
       logRetentionDays: props.logRetentionDays,
       accountId: props.accountId,
       roleName: names.roleName,
-      roleDescription: `Records changes to ${props.envName}'s CloudFront, S3 and IAM resources and raises manual ones on GitHub`,
+      roleDescription: `Records changes to ${props.envName}'s CloudFront, S3, IAM, Lambda, ECR and SSM resources and raises manual ones on GitHub`,
       policyName: "record-changes",
       statements,
     });
@@ -334,6 +399,7 @@ export function recorderConfig(props: ChangeRecorderProps): string {
       automationPrincipals: props.automationPrincipals,
       appTeamPrincipals: props.appTeamPrincipals,
       appOwnedFunctions: props.appOwnedFunctions,
+      appOwnedContainerFunctions: props.appOwnedContainerFunctions ?? [],
       watch: props.watch,
     }),
   );

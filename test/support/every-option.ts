@@ -46,15 +46,18 @@ export function everyOptionInput(): EnvironmentInput {
     deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
     security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true },
     alarms: { emails: ["edge-oncall@example.com"] },
+    messageEncryption: { keyArns: [`arn:aws:kms:eu-west-1:${ACCOUNT}:key/5e5e5e5e-5e5e-4e5e-8e5e-5e5e5e5e5e5e`, `arn:aws:kms:us-east-1:${ACCOUNT}:key/6f6f6f6f-6f6f-4f6f-8f6f-6f6f6f6f6f6f`] },
     changeRecorder: {
       repository: "example-org/edge-delivery",
       tokenParameter: "/edge/change-recorder/github-token",
       automationPrincipals: [`arn:aws:iam::${ACCOUNT}:role/edge-delivery-deploy`],
+      watch: { route53HostedZoneIds: ["Z0EVERYOPTION1"], apiGatewayIds: ["every0api1"] },
     },
     sites: [
       {
         name: "web",
         sid: "shop",
+        waf: { rateLimit: 500, blockedRequestsAlarmThreshold: 250 },
         distribution: {
           id: "E3EVERYSHOPWEB",
           comment: "every option: storefront",
