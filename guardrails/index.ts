@@ -96,7 +96,15 @@ export function formatReport(report: GuardrailReport, rules: readonly Rule[] = R
     if (!explained.has(f.rule.id)) lines.push(`        ${f.rule.title}. ${f.rule.explanation}`);
     explained.add(f.rule.id);
   }
-  for (const s of report.suppressed) lines.push(`SUPPRESSED ${s.rule.id} ${s.stack} ${s.address}: ${s.message} (reason: ${s.reason}; ${s.source})`);
+  // One line per suppressed rule and resource: a broad document (the permissions boundary) yields one finding per
+  // statement, and thousands of identical reasons would hide the lines that matter.
+  const suppressed = new Map<string, (typeof report.suppressed)[number][]>();
+  for (const s of report.suppressed) {
+    const key = `${s.rule.id} ${s.stack} ${s.address}`;
+    suppressed.set(key, [...(suppressed.get(key) ?? []), s]);
+  }
+  for (const [key, [s, ...more]] of suppressed)
+    lines.push(`SUPPRESSED ${key}: ${s.message}${more.length ? ` (and ${more.length} more finding(s) of this rule here)` : ""} (reason: ${s.reason}; ${s.source})`);
   for (const p of report.suppressionProblems) lines.push(`ERROR   suppression: ${p}`);
   const errors = report.findings.filter((f) => f.rule.level === Level.ERROR).length;
   lines.push(

@@ -26,7 +26,7 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     rule: "EDGE-IAM-1",
     address: "aws_iam_policy.permissions-boundary_policy_*",
     reason:
-      "the permissions boundary (modules/permissions-boundary.ts) grants nothing by itself: it is the ceiling over every role's identity policies, which name their resources, so it lists the services the stack uses",
+      "the permissions boundary (modules/access/permissions-boundary.ts) grants nothing by itself: it is the ceiling over every role's identity policies, which name their resources, so it lists the services the stack uses",
   },
 ];
 

@@ -71,6 +71,15 @@ describe("suppressions", () => {
     expect(failed(report)).toBe(true);
   });
 
+  test("several suppressed findings of one rule on one resource print as one line with their count", async () => {
+    const suppressions = ["EDGE-S3-1", "EDGE-S3-2", "EDGE-S3-3"].map((rule) => ({ rule, stack: "dev", address: "aws_s3_bucket.b", reason: "managed elsewhere" }));
+    const report = await runGuardrails({ dev: bare }, { rules: s3Rules, suppressions });
+    const twice = { ...report, suppressed: [...report.suppressed, report.suppressed[0]] };
+    const lines = formatReport(twice, s3Rules).split("\n").filter((l) => l.startsWith("SUPPRESSED"));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^SUPPRESSED EDGE-S3-\d dev aws_s3_bucket\.b: .* \(and 1 more finding\(s\) of this rule here\) \(reason: managed elsewhere; /);
+  });
+
   test("a suppression without a reason, of an unknown rule or matching nothing fails the run", async () => {
     const suppressions = [
       { rule: "EDGE-S3-1", address: "aws_s3_bucket.*", reason: " " },
