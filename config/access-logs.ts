@@ -16,6 +16,9 @@ export const bucketAccessLogsSchema = z
 export type BucketAccessLogsConfig = z.output<typeof bucketAccessLogsSchema>;
 
 /** Where the origin bucket's server access logs go, defaults applied. */
-export function resolveBucketAccessLogs(c: BucketAccessLogsConfig | undefined, siteBaseName: string): { readonly bucket: string; readonly prefix: string } | undefined {
+export function resolveBucketAccessLogs(
+  c: BucketAccessLogsConfig | undefined,
+  siteBaseName: string,
+): { readonly bucket: string; readonly prefix: string } | undefined {
   return c && { bucket: c.bucket, prefix: c.prefix ?? `${siteBaseName}/` };
 }

@@ -43,7 +43,10 @@ const productAccess = z
         repository: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9_.-]{1,100}$/, 'must be a GitHub repository "owner/name"'),
         environment: z
           .string()
-          .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be a GitHub environment name: 1-255 of letters, digits and _ . - (the job's environment:, part of the OIDC subject)"),
+          .regex(
+            /^[A-Za-z0-9_.-]{1,255}$/,
+            "must be a GitHub environment name: 1-255 of letters, digits and _ . - (the job's environment:, part of the OIDC subject)",
+          ),
         maxSessionHours: sessionHours.default(1),
         ...cicdIdentity,
       })
@@ -91,7 +94,11 @@ export function accessProblems(env: {
   env.products.forEach((p, i) => {
     const cicd = p.access?.cicd;
     if (cicd && !env.githubOidc)
-      issues.push({ code: "custom", path: ["products", i, "access", "cicd"], message: "needs the environment's githubOidc: {} (create the provider) or { existingProviderArn }" });
+      issues.push({
+        code: "custom",
+        path: ["products", i, "access", "cicd"],
+        message: "needs the environment's githubOidc: {} (create the provider) or { existingProviderArn }",
+      });
     if (cicd?.workflowRef && !cicd.workflowRef.startsWith(`${cicd.repository}/`))
       issues.push({
         code: "custom",
@@ -106,7 +113,10 @@ export function accessProblems(env: {
 }
 
 /** Cross-environment rule: IAM allows one OIDC provider per issuer and account, so only one environment of an account may create it. */
-export function oidcProviderProblems<E extends { accountId: string; githubOidc?: z.output<typeof githubOidc> }>(envs: readonly E[], fileOf: (env: E) => string): string[] {
+export function oidcProviderProblems<E extends { accountId: string; githubOidc?: z.output<typeof githubOidc> }>(
+  envs: readonly E[],
+  fileOf: (env: E) => string,
+): string[] {
   const problems: string[] = [];
   const creators = new Map<string, string>();
   for (const env of envs) {

@@ -2,7 +2,9 @@
 import { z } from "zod";
 import type { Issue } from "./rules";
 
-const snsTopicArn = z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)");
+const snsTopicArn = z
+  .string()
+  .regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)");
 
 /** Where alarms go: a topic this stack creates (optionally with e-mail subscriptions) or an existing topic. */
 export const alarms = z
@@ -22,8 +24,16 @@ export function alarmsProblems(env: { accountId: string; region: string; alarms?
   const issues: Issue[] = [];
   const topic = env.alarms?.topicArn;
   if (topic && !topic.startsWith(`arn:aws:sns:${env.region}:${env.accountId}:`))
-    issues.push({ code: "custom", path: ["alarms", "topicArn"], message: `must be in this environment's account ${env.accountId} and region ${env.region} (alarms notify topics of their own region)` });
+    issues.push({
+      code: "custom",
+      path: ["alarms", "topicArn"],
+      message: `must be in this environment's account ${env.accountId} and region ${env.region} (alarms notify topics of their own region)`,
+    });
   if (topic && env.alarms!.emails.length > 0)
-    issues.push({ code: "custom", path: ["alarms", "emails"], message: "subscribe addresses to an existing topic where it is managed; emails are for the topic this stack creates (omit topicArn)" });
+    issues.push({
+      code: "custom",
+      path: ["alarms", "emails"],
+      message: "subscribe addresses to an existing topic where it is managed; emails are for the topic this stack creates (omit topicArn)",
+    });
   return issues;
 }

@@ -23,7 +23,10 @@ const idList = (pattern: RegExp, what: string) =>
 const watchSchema = z
   .object({
     /** Route 53 hosted zone ids (e.g. "Z0123456789ABCDEFGHIJ") whose record changes are recorded and raised. @default [] */
-    route53HostedZoneIds: idList(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id: "Z" and up to 31 capital letters or digits, without "/hostedzone/"').default([]),
+    route53HostedZoneIds: idList(
+      /^Z[A-Z0-9]{1,31}$/,
+      'must be a Route 53 hosted zone id: "Z" and up to 31 capital letters or digits, without "/hostedzone/"',
+    ).default([]),
     /** API Gateway REST or HTTP API ids (10 lowercase letters or digits) whose changes are recorded and raised. @default [] */
     apiGatewayIds: idList(/^[a-z0-9]{10}$/, "must be an API Gateway API id: 10 lowercase letters or digits").default([]),
   })
@@ -41,14 +44,24 @@ export const changeRecorderSchema = z
     /** Customer managed KMS key (us-east-1) of the parameter; omit for the AWS managed aws/ssm key. */
     tokenKmsKeyArn: z
       .string()
-      .regex(/^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/, "must be a KMS key ARN in us-east-1 (arn:aws:kms:us-east-1:<account>:key/<id>), where the parameter is")
+      .regex(
+        /^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/,
+        "must be a KMS key ARN in us-east-1 (arn:aws:kms:us-east-1:<account>:key/<id>), where the parameter is",
+      )
       .optional(),
     /**
      * Role (or user) ARNs of automation outside this stack whose changes raise no issue: the role that runs
      * `cdktn deploy`. `*` matches any run of characters. The stack adds its own service roles itself.
      */
     automationPrincipals: z
-      .array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\-/*]{1,512}$/, "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>); * matches any characters"))
+      .array(
+        z
+          .string()
+          .regex(
+            /^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\-/*]{1,512}$/,
+            "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>); * matches any characters",
+          ),
+      )
       .default([]),
     /** Route 53 zones and API Gateway APIs to watch besides what the stacks create. @default none */
     watch: watchSchema.optional(),
@@ -79,9 +92,15 @@ export const changeRecorderSchema = z
       .union([z.number().int("must be a whole number of days").min(30, "keep records at least 30 days").max(36500), z.literal("never")])
       .default(RECORDER_DEFAULTS.recordRetentionDays),
     /** Label of the recorder's issues (create it once in the repository). */
-    label: z.string().regex(/^[A-Za-z0-9_.:-]{1,50}$/, "must be 1-50 of letters, digits and _ . : -").default(RECORDER_DEFAULTS.label),
+    label: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,50}$/, "must be 1-50 of letters, digits and _ . : -")
+      .default(RECORDER_DEFAULTS.label),
     /** GitHub REST API base; GitHub Enterprise Server: https://<host>/api/v3. */
-    githubApiUrl: z.string().regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, "must be an https URL").default(RECORDER_DEFAULTS.githubApiUrl),
+    githubApiUrl: z
+      .string()
+      .regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, "must be an https URL")
+      .default(RECORDER_DEFAULTS.githubApiUrl),
     /**
      * Removed: the recorder's alarms page the environment's `alarms` topic (stacks/change-recorder.ts). Kept in the
      * schema only to tell a user who still sets it where it went, instead of zod's bare "unrecognized key".
@@ -119,7 +138,9 @@ export function changeRecorderProblems<E extends AccountEnvironment>(envs: E[], 
     if (!env.changeRecorder) continue;
     const other = first.get(env.accountId);
     if (other)
-      problems.push(`${fileOf(env)}: field "changeRecorder": ${fileOf(other)} already records changes in account ${env.accountId} (one recorder per account watches all its environments); remove it here`);
+      problems.push(
+        `${fileOf(env)}: field "changeRecorder": ${fileOf(other)} already records changes in account ${env.accountId} (one recorder per account watches all its environments); remove it here`,
+      );
     else first.set(env.accountId, env);
   }
   return problems;
@@ -151,7 +172,9 @@ export function resolveChangeRecorder(
   );
   // An application team's own roles of one environment: the maintenance and CI/CD roles its product has.
   const teamRoles = (e: AccountEnvironment, sid: string) =>
-    (["maintenance", "cicd"] as AppTeamRoleKind[]).filter((k) => e.products.find((p) => p.sid === sid)?.access?.[k]).map((k) => iamRoleArn(env.accountId, appTeamRoleName(e.name, sid, k)));
+    (["maintenance", "cicd"] as AppTeamRoleKind[])
+      .filter((k) => e.products.find((p) => p.sid === sid)?.access?.[k])
+      .map((k) => iamRoleArn(env.accountId, appTeamRoleName(e.name, sid, k)));
   const containers = account.flatMap((e) =>
     containerFunctions
       .filter((f) => f.manifest.environments.includes(e.name))
@@ -163,7 +186,9 @@ export function resolveChangeRecorder(
       })),
   );
   const apiGatewayIds = c.watch?.apiGatewayIds ?? [];
-  const regional = account.filter((e) => e.sites.length > 0 || containerFunctions.some((f) => f.manifest.environments.includes(e.name)) || (e === env && apiGatewayIds.length > 0));
+  const regional = account.filter(
+    (e) => e.sites.length > 0 || containerFunctions.some((f) => f.manifest.environments.includes(e.name)) || (e === env && apiGatewayIds.length > 0),
+  );
   return {
     repository: c.repository,
     githubApiUrl: c.githubApiUrl,
@@ -184,7 +209,9 @@ export function resolveChangeRecorder(
     ],
     appTeamPrincipals: [...ownAppTeams, ...peers.flatMap((p) => ["cf2-maintenance", "cf2-cicd"].map((s) => pattern(p, s)))],
     appOwnedFunctions: account.flatMap((e) =>
-      functions.filter((f) => f.manifest.environments.includes(e.name) && f.manifest.owner === FunctionOwner.APP).map((f) => functionName(e.name, f.manifest.sid, f.manifest.name)),
+      functions
+        .filter((f) => f.manifest.environments.includes(e.name) && f.manifest.owner === FunctionOwner.APP)
+        .map((f) => functionName(e.name, f.manifest.sid, f.manifest.name)),
     ),
     namePrefixes: account.map((e) => `${e.name}-`),
     buckets: account.flatMap((e) => e.sites.map((s) => s.bucketName ?? defaultBucketName(e.name, s.sid, s.name, e.accountId))),

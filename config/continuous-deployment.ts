@@ -22,7 +22,10 @@ const stickinessTtl = z
 /** Request header name of a header route; CloudFront only routes headers named aws-cf-cd-*. */
 const cdHeader = z.string().superRefine((h, ctx) => {
   if (!h.startsWith(CD_HEADER_PREFIX))
-    ctx.addIssue({ code: "custom", message: `must start with "${CD_HEADER_PREFIX}" (CloudFront routes only such headers to staging), e.g. "${CD_HEADER_PREFIX}release"` });
+    ctx.addIssue({
+      code: "custom",
+      message: `must start with "${CD_HEADER_PREFIX}" (CloudFront routes only such headers to staging), e.g. "${CD_HEADER_PREFIX}release"`,
+    });
   else if (!/^aws-cf-cd-[a-z0-9][a-z0-9-]{0,80}$/.test(h))
     ctx.addIssue({ code: "custom", message: `after "${CD_HEADER_PREFIX}" allows 1-81 lowercase letters, digits or hyphens` });
 });
@@ -45,17 +48,27 @@ export const continuousDeployment = z
         .object({
           type: z.literal("weight"),
           /** Share of viewers sent to staging. */
-          weight: z.number().min(0, "must be 0-0.15 (CloudFront sends at most 15% to staging)").max(0.15, "must be 0-0.15 (CloudFront sends at most 15% to staging)"),
+          weight: z
+            .number()
+            .min(0, "must be 0-0.15 (CloudFront sends at most 15% to staging)")
+            .max(0.15, "must be 0-0.15 (CloudFront sends at most 15% to staging)"),
           /** Keep a viewer on the distribution it first reached. */
           sessionStickiness: z.object({ idleTtlSeconds: stickinessTtl, maximumTtlSeconds: stickinessTtl }).strict().optional(),
           /** Header route testers use before approval; the weight starts only after the first approval. Not a secret (docs/security.md). */
-          testRoute: z.object({ header: cdHeader, value: cdHeaderValue }).strict().default({ ...DEFAULT_TEST_ROUTE }),
+          testRoute: z
+            .object({ header: cdHeader, value: cdHeaderValue })
+            .strict()
+            .default({ ...DEFAULT_TEST_ROUTE }),
         })
         .strict()
         .superRefine((w, ctx) => {
           const s = w.sessionStickiness;
           if (s && s.idleTtlSeconds > s.maximumTtlSeconds)
-            ctx.addIssue({ code: "custom", path: ["sessionStickiness", "idleTtlSeconds"], message: `must not exceed maximumTtlSeconds (${s.maximumTtlSeconds}): a session cannot idle longer than it lasts` });
+            ctx.addIssue({
+              code: "custom",
+              path: ["sessionStickiness", "idleTtlSeconds"],
+              message: `must not exceed maximumTtlSeconds (${s.maximumTtlSeconds}): a session cannot idle longer than it lasts`,
+            });
         }),
     ]),
     /** Release pipeline (Source, Build, Deploy, Configure, Approve, Promote); without it, release with npm run promote. */
@@ -68,7 +81,10 @@ export const continuousDeployment = z
               /** CodeStar (CodeConnections) connection, created and authorized outside this project. */
               connectionArn: z
                 .string()
-                .regex(/^arn:aws:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, "must be a CodeStar connection ARN (arn:aws:codestar-connections:<region>:<account>:connection/<uuid>, or codeconnections)"),
+                .regex(
+                  /^arn:aws:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/,
+                  "must be a CodeStar connection ARN (arn:aws:codestar-connections:<region>:<account>:connection/<uuid>, or codeconnections)",
+                ),
               /** owner/name of the site's repository. */
               repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"'),
               branch: z.string().min(1).max(255),
@@ -79,16 +95,26 @@ export const continuousDeployment = z
               type: z.literal("s3"),
               /** Versioned bucket holding the source zip; the object version becomes the release version. */
               bucket: bucketName,
-              key: z.string().min(1).max(1024).regex(/\.zip$/, "must be the key of a .zip object"),
+              key: z
+                .string()
+                .min(1)
+                .max(1024)
+                .regex(/\.zip$/, "must be the key of a .zip object"),
             })
             .strict(),
         ]),
         /** Path of the build's buildspec in the repository; its artifact is the site's files. */
-        buildspec: z.string().regex(/^[A-Za-z0-9_./-]+\.ya?ml$/, "must be a relative path to a .yml or .yaml file").default("buildspec.yml"),
+        buildspec: z
+          .string()
+          .regex(/^[A-Za-z0-9_./-]+\.ya?ml$/, "must be a relative path to a .yml or .yaml file")
+          .default("buildspec.yml"),
         /** CodeBuild image for Build and Deploy. */
         buildImage: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
         /** SNS topic notified when a release waits for approval. */
-        approvalTopicArn: z.string().regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN").optional(),
+        approvalTopicArn: z
+          .string()
+          .regex(/^arn:aws:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN")
+          .optional(),
       })
       .strict()
       .optional(),

@@ -15,7 +15,13 @@ const githubEnvironment = z
   .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be a GitHub environment name: 1-255 of letters, digits and _ . - (the job's environment:, part of the OIDC subject)");
 
 /** GitHub's numeric ids, as strings (IAM compares condition values as strings). */
-const githubId = (what: string) => z.string().regex(/^[1-9]\d{0,19}$/, `must be the ${what}'s numeric GitHub id, as a string (gh api repos/<owner>/<name> --jq '${what === "repository" ? ".id" : ".owner.id"}')`);
+const githubId = (what: string) =>
+  z
+    .string()
+    .regex(
+      /^[1-9]\d{0,19}$/,
+      `must be the ${what}'s numeric GitHub id, as a string (gh api repos/<owner>/<name> --jq '${what === "repository" ? ".id" : ".owner.id"}')`,
+    );
 
 export const deployRolesSchema = z
   .object({
@@ -32,7 +38,10 @@ export const deployRolesSchema = z
     /** Maximum session length of both roles, in hours (IAM MaxSessionDuration). @default 1 */
     maxSessionHours: z.number().int().min(1, "must be 1-12 hours (IAM MaxSessionDuration)").max(12, "must be 1-12 hours (IAM MaxSessionDuration)").default(1),
     /** The repository's default branch: the apply role trusts only the apply workflow run from it. @default "main" */
-    defaultBranch: z.string().regex(/^[A-Za-z0-9_./-]{1,255}$/, "must be a branch name").default(DEFAULT_DEPLOY_WORKFLOWS.defaultBranch),
+    defaultBranch: z
+      .string()
+      .regex(/^[A-Za-z0-9_./-]{1,255}$/, "must be a branch name")
+      .default(DEFAULT_DEPLOY_WORKFLOWS.defaultBranch),
     /** The workflow file whose jobs apply (and plan before applying). @default "apply.yml" */
     applyWorkflow: workflowFile.default(DEFAULT_DEPLOY_WORKFLOWS.apply),
     /** The workflow file that plans pull requests. @default "pr.yml" */
@@ -40,7 +49,10 @@ export const deployRolesSchema = z
     /** AWS-managed policies the stack's roles may attach; every other one is denied by the permissions boundary. @default none */
     allowedAwsManagedPolicyArns: z
       .array(z.string().regex(/^arn:aws:iam::aws:policy\/[\w+=,.@/-]{1,512}$/, "must be an AWS-managed policy ARN (arn:aws:iam::aws:policy/<path/name>)"))
-      .refine((a) => !a.some((arn) => /\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(arn)), "must not allow AdministratorAccess, IAMFullAccess or PowerUserAccess: they lift the boundary's purpose")
+      .refine(
+        (a) => !a.some((arn) => /\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(arn)),
+        "must not allow AdministratorAccess, IAMFullAccess or PowerUserAccess: they lift the boundary's purpose",
+      )
       .default([]),
   })
   .strict();
@@ -49,7 +61,10 @@ export type DeployRolesConfig = z.output<typeof deployRolesSchema>;
 
 /** The GitHub environments the roles trust, defaults applied. */
 export function deployEnvironments(envName: string, r: Pick<DeployRolesConfig, "planEnvironment" | "applyEnvironment">): { plan: string; apply: string } {
-  return { plan: r.planEnvironment ?? defaultDeployEnvironment(envName, InfraRoleKind.PLAN), apply: r.applyEnvironment ?? defaultDeployEnvironment(envName, InfraRoleKind.APPLY) };
+  return {
+    plan: r.planEnvironment ?? defaultDeployEnvironment(envName, InfraRoleKind.PLAN),
+    apply: r.applyEnvironment ?? defaultDeployEnvironment(envName, InfraRoleKind.APPLY),
+  };
 }
 
 /** The plan job must run in its own GitHub environment: the apply environment's reviewers would gate every pull request's plan. */
@@ -57,7 +72,13 @@ export function deployRolesProblems(env: { name: string; deployRoles?: DeployRol
   if (!env.deployRoles) return [];
   const { plan, apply } = deployEnvironments(env.name, env.deployRoles);
   if (plan !== apply) return [];
-  return [{ code: "custom", path: ["deployRoles", "planEnvironment"], message: "must differ from applyEnvironment: its reviewers would gate every pull request's plan" }];
+  return [
+    {
+      code: "custom",
+      path: ["deployRoles", "planEnvironment"],
+      message: "must differ from applyEnvironment: its reviewers would gate every pull request's plan",
+    },
+  ];
 }
 
 /** The resolve step's part (config/resolve.ts): defaults applied once. */
@@ -75,6 +96,9 @@ export function resolveDeployRoles(env: { name: string; repository: string; depl
     maxSessionHours: r.maxSessionHours,
     allowedAwsManagedPolicyArns: r.allowedAwsManagedPolicyArns,
     applyWorkflowRef: jobWorkflowRef(env.repository, r.applyWorkflow, `refs/heads/${r.defaultBranch}`),
-    planWorkflowRefs: [jobWorkflowRef(env.repository, r.pullRequestWorkflow, "refs/pull/*/merge"), jobWorkflowRef(env.repository, r.applyWorkflow, `refs/heads/${r.defaultBranch}`)],
+    planWorkflowRefs: [
+      jobWorkflowRef(env.repository, r.pullRequestWorkflow, "refs/pull/*/merge"),
+      jobWorkflowRef(env.repository, r.applyWorkflow, `refs/heads/${r.defaultBranch}`),
+    ],
   };
 }

@@ -20,7 +20,10 @@ const behavior = z
 export const distribution = z
   .object({
     /** The distribution id once it exists; tickets may name it by ARN. Required with adopt. */
-    id: z.string().regex(/^E[A-Z0-9]{7,15}$/, "must be a CloudFront distribution id like E2QWRUHAPOMQZL").optional(),
+    id: z
+      .string()
+      .regex(/^E[A-Z0-9]{7,15}$/, "must be a CloudFront distribution id like E2QWRUHAPOMQZL")
+      .optional(),
     /** Import an existing distribution (created outside this project) instead of creating one. */
     adopt: z.boolean().default(false),
     comment: z.string().max(LIMITS.distributionCommentLength, `CloudFront allows at most ${LIMITS.distributionCommentLength} characters`).optional(),
@@ -28,7 +31,10 @@ export const distribution = z
     /** ACM certificate in us-east-1; required when aliases are set. */
     certificateArn: z
       .string()
-      .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)")
+      .regex(
+        /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
+        "must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)",
+      )
       .optional(),
     priceClass: z.enum(PRICE_CLASSES).default("PriceClass_200"),
     /** Object served for "/"; an object key without a leading "/" (CloudFront's DefaultRootObject). */
@@ -48,19 +54,27 @@ export const distribution = z
       .optional(),
   })
   .strict()
-  .superRefine((d, ctx) => {
-    if (d.aliases.length > 0 && !d.certificateArn)
-      ctx.addIssue({ code: "custom", path: ["certificateArn"], message: "is required when aliases are set (CloudFront needs a certificate for them)" });
-  }, whenParsed(["aliases"], ["certificateArn"]))
-  .superRefine((d, ctx) => {
-    if (d.adopt && !d.id) ctx.addIssue({ code: "custom", path: ["id"], message: "is required when adopt is true (the id to import)" });
-  }, whenParsed(["adopt"], ["id"]))
-  .superRefine((d, ctx) => {
-    const seen = new Set<string>();
-    d.behaviors.forEach((b, i) => {
-      if (seen.has(b.pathPattern))
-        ctx.addIssue({ code: "custom", path: ["behaviors", i, "pathPattern"], message: `duplicate path pattern "${b.pathPattern}"` });
-      seen.add(b.pathPattern);
-    });
-  }, whenParsed(["behaviors", "*", "pathPattern"]));
-
+  .superRefine(
+    (d, ctx) => {
+      if (d.aliases.length > 0 && !d.certificateArn)
+        ctx.addIssue({ code: "custom", path: ["certificateArn"], message: "is required when aliases are set (CloudFront needs a certificate for them)" });
+    },
+    whenParsed(["aliases"], ["certificateArn"]),
+  )
+  .superRefine(
+    (d, ctx) => {
+      if (d.adopt && !d.id) ctx.addIssue({ code: "custom", path: ["id"], message: "is required when adopt is true (the id to import)" });
+    },
+    whenParsed(["adopt"], ["id"]),
+  )
+  .superRefine(
+    (d, ctx) => {
+      const seen = new Set<string>();
+      d.behaviors.forEach((b, i) => {
+        if (seen.has(b.pathPattern))
+          ctx.addIssue({ code: "custom", path: ["behaviors", i, "pathPattern"], message: `duplicate path pattern "${b.pathPattern}"` });
+        seen.add(b.pathPattern);
+      });
+    },
+    whenParsed(["behaviors", "*", "pathPattern"]),
+  );

@@ -23,12 +23,20 @@ import { whenParsed } from "./rules";
 import { security, SECURITY_READS, securityProblems } from "./security";
 import { site, siteProblems, SITES_READS } from "./site";
 
-const tagKey = z.string().min(1).max(128).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, "tag keys allow letters, digits, spaces and _ . : / = + - @");
-const tagValue = z.string().max(256).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, "tag values allow letters, digits, spaces and _ . : / = + - @");
+const tagKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, "tag keys allow letters, digits, spaces and _ . : / = + - @");
+const tagValue = z
+  .string()
+  .max(256)
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, "tag values allow letters, digits, spaces and _ . : / = + - @");
 const RESERVED_TAGS = ["environment", "managed-by", "repository", "sid"];
 const tags = z.record(tagKey, tagValue).superRefine((t, ctx) => {
   for (const k of Object.keys(t)) {
-    if (RESERVED_TAGS.includes(k)) ctx.addIssue({ code: "custom", path: [k], message: `tag "${k}" is set by the project itself; reserved: ${RESERVED_TAGS.join(", ")}` });
+    if (RESERVED_TAGS.includes(k))
+      ctx.addIssue({ code: "custom", path: [k], message: `tag "${k}" is set by the project itself; reserved: ${RESERVED_TAGS.join(", ")}` });
     if (k.toLowerCase().startsWith("aws:")) ctx.addIssue({ code: "custom", path: [k], message: 'tag keys must not start with "aws:"' });
   }
   if (Object.keys(t).length > 40) ctx.addIssue({ code: "custom", message: "at most 40 tags (AWS allows 50; the project adds its own)" });
@@ -67,15 +75,24 @@ export const environmentSchema = z
   .strict()
   .superRefine((env, ctx) => alarmsProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(...ALARMS_READS))
   .superRefine((env, ctx) => securityProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(...SECURITY_READS))
-  .superRefine((env, ctx) => logEncryptionProblems(env).forEach((p) => ctx.addIssue({ code: "custom", ...p })), whenParsed(["accountId"], ["region"], ["logEncryption"]))
-  .superRefine((env, ctx) => messageEncryptionProblems(env).forEach((p) => ctx.addIssue({ code: "custom", ...p })), whenParsed(["accountId"], ["region"], ["messageEncryption"]))
-  .superRefine((env, ctx) => {
-    const sids = new Set<string>();
-    env.products.forEach((p, i) => {
-      if (sids.has(p.sid)) ctx.addIssue({ code: "custom", path: ["products", i, "sid"], message: `duplicate sid "${p.sid}"` });
-      sids.add(p.sid);
-    });
-  }, whenParsed(["products", "*", "sid"]))
+  .superRefine(
+    (env, ctx) => logEncryptionProblems(env).forEach((p) => ctx.addIssue({ code: "custom", ...p })),
+    whenParsed(["accountId"], ["region"], ["logEncryption"]),
+  )
+  .superRefine(
+    (env, ctx) => messageEncryptionProblems(env).forEach((p) => ctx.addIssue({ code: "custom", ...p })),
+    whenParsed(["accountId"], ["region"], ["messageEncryption"]),
+  )
+  .superRefine(
+    (env, ctx) => {
+      const sids = new Set<string>();
+      env.products.forEach((p, i) => {
+        if (sids.has(p.sid)) ctx.addIssue({ code: "custom", path: ["products", i, "sid"], message: `duplicate sid "${p.sid}"` });
+        sids.add(p.sid);
+      });
+    },
+    whenParsed(["products", "*", "sid"]),
+  )
   .superRefine((env, ctx) => accessProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(...ACCESS_READS))
   .superRefine((env, ctx) => deployRolesProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(["name"], ["deployRoles"]))
   .superRefine((env, ctx) => siteProblems(env).forEach((issue) => ctx.addIssue(issue)), whenParsed(...SITES_READS))

@@ -3,11 +3,9 @@ import { z } from "zod";
 import { LIMITS, LOG_RETENTION_DAYS } from "../model/limits";
 
 /** A CloudWatch Logs retention value; shared with the function manifests. */
-export const retention = z
-  .number()
-  .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-    message: `must be a CloudWatch Logs retention value: one of ${LOG_RETENTION_DAYS.join(", ")}`,
-  });
+export const retention = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+  message: `must be a CloudWatch Logs retention value: one of ${LOG_RETENTION_DAYS.join(", ")}`,
+});
 
 export const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id, as a string");
 

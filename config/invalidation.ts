@@ -20,7 +20,12 @@ export const invalidation = z
       .refine((e) => new Set(e).size === e.length, "lists an event twice")
       .default(["created"]),
     /** Only keys starting with this (no leading "/"). */
-    prefix: z.string().min(1).max(1024).refine((p) => !p.startsWith("/"), 'S3 keys have no leading "/"; write "assets/", not "/assets/"').optional(),
+    prefix: z
+      .string()
+      .min(1)
+      .max(1024)
+      .refine((p) => !p.startsWith("/"), 'S3 keys have no leading "/"; write "assets/", not "/assets/"')
+      .optional(),
     /** Only keys ending with this, e.g. ".html". */
     suffix: z.string().min(1).max(1024).optional(),
     paths: z.enum(INVALIDATION_PATH_MODES).default("wildcard"),
@@ -29,10 +34,18 @@ export const invalidation = z
       .number()
       .int()
       .min(1)
-      .max(MAX_PATHS_PER_BATCH, `at most ${MAX_PATHS_PER_BATCH}, so one batch can never use up CloudFront's ${INVALIDATION_QUOTAS.pathsInProgress} paths in progress per distribution`)
+      .max(
+        MAX_PATHS_PER_BATCH,
+        `at most ${MAX_PATHS_PER_BATCH}, so one batch can never use up CloudFront's ${INVALIDATION_QUOTAS.pathsInProgress} paths in progress per distribution`,
+      )
       .default(50),
     /** How long Lambda gathers messages into one batch (one invalidation per distribution per batch). */
-    batchingWindowSeconds: z.number().int().min(1, "at least 1 (batches of more than 10 messages need a window)").max(300, "Lambda allows at most 300").default(30),
+    batchingWindowSeconds: z
+      .number()
+      .int()
+      .min(1, "at least 1 (batches of more than 10 messages need a window)")
+      .max(300, "Lambda allows at most 300")
+      .default(30),
     /** Receives before a message moves to the dead-letter queue. */
     maxReceiveCount: z.number().int().min(1).max(1000, "SQS allows 1-1000").default(5),
     /** Other sites of this environment whose distributions also serve this bucket's objects; the site's own is always included. */
@@ -68,15 +81,24 @@ export function invalidationProblems(env: { name: string; accountId: string; sit
   inv.alsoInvalidate.forEach((other, j) => {
     const path = ["sites", i, "invalidation", "alsoInvalidate", j];
     if (other === s.name) issues.push({ code: "custom", path, message: "the site's own distribution is always invalidated; list only other sites" });
-    else if (!names.includes(other)) issues.push({ code: "custom", path, message: `"${other}" is not a site of this environment; declared: ${names.join(", ")}` });
+    else if (!names.includes(other))
+      issues.push({ code: "custom", path, message: `"${other}" is not a site of this environment; declared: ${names.join(", ")}` });
     else if (inv.alsoInvalidate.indexOf(other) !== j) issues.push({ code: "custom", path, message: `"${other}" is listed twice` });
   });
   const role = inv.replicationSourceRoleArn;
   if (role && role.split(":")[4] === env.accountId)
-    issues.push({ code: "custom", path: at("replicationSourceRoleArn"), message: "is in this environment's own account; only replication from another account needs the bucket policy" });
+    issues.push({
+      code: "custom",
+      path: at("replicationSourceRoleArn"),
+      message: "is in this environment's own account; only replication from another account needs the bucket policy",
+    });
   const functionName = invalidatorFunctionName(env.name, s.sid, s.name);
   if (functionName.length > LIMITS.lambdaFunctionNameLength)
-    issues.push({ code: "custom", path: ["sites", i, "name"], message: `the invalidator function name "${functionName}" is ${functionName.length} characters; Lambda allows ${LIMITS.lambdaFunctionNameLength}: shorten the site name` });
+    issues.push({
+      code: "custom",
+      path: ["sites", i, "name"],
+      message: `the invalidator function name "${functionName}" is ${functionName.length} characters; Lambda allows ${LIMITS.lambdaFunctionNameLength}: shorten the site name`,
+    });
   // The invalidator turns a changed "<dir>/<index document>" into "<dir>/" and "<dir>": only a file name can be matched so.
   const root = s.distribution.defaultRootObject;
   if (root.includes("/"))
@@ -86,9 +108,17 @@ export function invalidationProblems(env: { name: string; accountId: string; sit
       message: `is "${root}"; with invalidation it must be a file name such as index.html (no "/"): the invalidator matches it in every directory`,
     });
   if (inv.replicationPrefix !== undefined && !inv.replicationSourceRoleArn)
-    issues.push({ code: "custom", path: at("replicationPrefix"), message: "is the prefix of a replication source: set replicationSourceRoleArn too, or remove it" });
+    issues.push({
+      code: "custom",
+      path: at("replicationPrefix"),
+      message: "is the prefix of a replication source: set replicationSourceRoleArn too, or remove it",
+    });
   if (inv.replicationPrefix !== undefined && !WRITER_PREFIX.test(inv.replicationPrefix))
-    issues.push({ code: "custom", path: at("replicationPrefix"), message: 'must be one folder name of lowercase letters, digits and hyphens ending in "/", e.g. "vendor/"' });
+    issues.push({
+      code: "custom",
+      path: at("replicationPrefix"),
+      message: 'must be one folder name of lowercase letters, digits and hyphens ending in "/", e.g. "vendor/"',
+    });
   return [...issues, ...withContinuousDeployment(s, i)];
 }
 
@@ -107,13 +137,15 @@ function withContinuousDeployment(s: SiteView, i: number): Issue[] {
     issues.push({
       code: "custom",
       path: at("paths"),
-      message: 'cannot be "changed" with continuousDeployment: the primary serves the bucket under /<release>, so changed keys become paths no viewer requests; use "wildcard" (the release flow invalidates releases itself)',
+      message:
+        'cannot be "changed" with continuousDeployment: the primary serves the bucket under /<release>, so changed keys become paths no viewer requests; use "wildcard" (the release flow invalidates releases itself)',
     });
   if (!inv.replicationSourceRoleArn) {
     issues.push({
       code: "custom",
       path: ["sites", i, "invalidation"],
-      message: "with continuousDeployment the release flow invalidates releases; an invalidation block would flush the primary on every upload of an unapproved release. Remove it, or use it only for a replication source (replicationSourceRoleArn + replicationPrefix)",
+      message:
+        "with continuousDeployment the release flow invalidates releases; an invalidation block would flush the primary on every upload of an unapproved release. Remove it, or use it only for a replication source (replicationSourceRoleArn + replicationPrefix)",
     });
     return issues;
   }
@@ -121,7 +153,8 @@ function withContinuousDeployment(s: SiteView, i: number): Issue[] {
     issues.push({
       code: "custom",
       path: at("replicationPrefix"),
-      message: 'is required with continuousDeployment: a replication grant on the whole bucket writes into release prefixes and changes live content without an approval. Give the source its own folder, e.g. "vendor/" (or replicate into a bucket of its own)',
+      message:
+        'is required with continuousDeployment: a replication grant on the whole bucket writes into release prefixes and changes live content without an approval. Give the source its own folder, e.g. "vendor/" (or replicate into a bucket of its own)',
     });
     return issues;
   }

@@ -63,7 +63,10 @@ export function loadEnvironments(dir: string = environmentsDir()): Environment[]
     const file = `${shown}/${f.replace(/\.js$/, ".ts")}`;
     const base = f.replace(EXTENSION, "");
     if (!ENV_NAME.test(base))
-      return { file, input: new Error(`is not an environment file name: use <name>.ts or <name>.json with 2-10 lowercase letters or digits, starting with a letter`) };
+      return {
+        file,
+        input: new Error(`is not an environment file name: use <name>.ts or <name>.json with 2-10 lowercase letters or digits, starting with a letter`),
+      };
     const twin = names.get(base);
     names.set(base, file);
     if (twin) return { file, input: new Error(`${twin} defines environment "${base}" too; keep one file per environment`) };
@@ -81,7 +84,8 @@ function readEnvironmentFile(file: string, dir: string, repoDir: string): unknow
   } catch (err) {
     return new Error(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (text.trim() === "") return new Error(`is empty: ${file.endsWith(".json") ? 'write one JSON object { "name": ... }' : "end it with export default defineEnvironment({ ... })"}`);
+  if (text.trim() === "")
+    return new Error(`is empty: ${file.endsWith(".json") ? 'write one JSON object { "name": ... }' : "end it with export default defineEnvironment({ ... })"}`);
   if (file.endsWith(".json")) {
     try {
       return JSON.parse(text);
@@ -95,7 +99,8 @@ function readEnvironmentFile(file: string, dir: string, repoDir: string): unknow
   } catch (err) {
     return new Error(loadError(err));
   }
-  if (!("default" in exports) || exports.default === undefined) return new Error("has no default export: end it with export default defineEnvironment({ ... })");
+  if (!("default" in exports) || exports.default === undefined)
+    return new Error("has no default export: end it with export default defineEnvironment({ ... })");
   return exports.default;
 }
 
@@ -124,7 +129,14 @@ function loadError(err: unknown): string {
   // "<file>:3:8: ERROR: Unexpected ")"" (tsx, esbuild's text form) or swc's "  x Unexpected token ... ,-[<file>:3:8]".
   const located = /:(\d+):\d+:\s*(?:ERROR:\s*)?(.+)/.exec(message) ?? /\[[^\]]*:(\d+):\d+\]/.exec(message);
   if (err instanceof SyntaxError || /Transform failed|Syntax Error/.test(message)) {
-    const text = located?.[2] ?? message.split("\n").find((l) => /\S/.test(l) && !/^\s*(Transform failed|Build failed)/.test(l))?.replace(/^\s*[x×]\s*/, "").trim() ?? message;
+    const text =
+      located?.[2] ??
+      message
+        .split("\n")
+        .find((l) => /\S/.test(l) && !/^\s*(Transform failed|Build failed)/.test(l))
+        ?.replace(/^\s*[x×]\s*/, "")
+        .trim() ??
+      message;
     return `has a syntax error: ${located ? `line ${located[1]}: ` : ""}${text}`;
   }
   return `cannot be loaded: ${message.split("\n")[0]}`;
@@ -166,7 +178,9 @@ export function validateEnvironments(sources: EnvironmentSource[]): Environment[
     }
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
       const what = input === null ? "null" : Array.isArray(input) ? "a list" : typeof input;
-      problems.push(`${file}: holds ${what}, not an environment: ${file.endsWith(".json") ? 'write one JSON object { "name": ... }' : "export default defineEnvironment({ ... })"}`);
+      problems.push(
+        `${file}: holds ${what}, not an environment: ${file.endsWith(".json") ? 'write one JSON object { "name": ... }' : "export default defineEnvironment({ ... })"}`,
+      );
       continue;
     }
     // Checked on the raw input too, so a file with other problems reports this in the same run.
@@ -205,7 +219,9 @@ function crossEnvironmentProblems(valid: { env: Environment; file: string }[]): 
       const owner = distributions.get(id);
       // A distribution is managed by one stack; within one file the schema already reports the second site.
       if (owner && !owner.startsWith(`${file} `))
-        problems.push(`${where}, field "distribution.id": distribution ${id} is also claimed by ${owner}; a distribution belongs to one environment (give this site its own, or remove the id to create one)`);
+        problems.push(
+          `${where}, field "distribution.id": distribution ${id} is also claimed by ${owner}; a distribution belongs to one environment (give this site its own, or remove the id to create one)`,
+        );
       else if (!owner) distributions.set(id, named);
     });
   }

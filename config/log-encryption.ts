@@ -7,7 +7,12 @@
  */
 import { z } from "zod";
 
-export const keyArn = z.string().regex(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias does not work for log groups");
+export const keyArn = z
+  .string()
+  .regex(
+    /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+    "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias does not work for log groups",
+  );
 
 export const logEncryptionSchema = z
   .object({
@@ -22,7 +27,11 @@ export function logKeysByRegion(c: z.output<typeof logEncryptionSchema> | undefi
 }
 
 /** Problems of the keys for an environment: another account, a region twice, a region the stack logs in without a key. */
-export function logEncryptionProblems(env: { accountId: string; region: string; logEncryption?: z.output<typeof logEncryptionSchema> }): { path: (string | number)[]; message: string }[] {
+export function logEncryptionProblems(env: {
+  accountId: string;
+  region: string;
+  logEncryption?: z.output<typeof logEncryptionSchema>;
+}): { path: (string | number)[]; message: string }[] {
   return regionalKeyProblems("logEncryption", env.logEncryption?.keyArns, env, { what: "log groups", where: "creates log groups", unit: "log groups" });
 }
 
@@ -41,11 +50,19 @@ export function regionalKeyProblems(
   const seen = new Set<string>();
   keyArns.forEach((arn, i) => {
     const [, , , region, account] = arn.split(":");
-    if (account !== env.accountId) problems.push({ path: [field, "keyArns", i], message: `is in account ${account}; ${words.what} of this environment use keys of its account ${env.accountId}` });
+    if (account !== env.accountId)
+      problems.push({
+        path: [field, "keyArns", i],
+        message: `is in account ${account}; ${words.what} of this environment use keys of its account ${env.accountId}`,
+      });
     if (seen.has(region)) problems.push({ path: [field, "keyArns", i], message: `is a second key in ${region}; name one key per region` });
     seen.add(region);
   });
   for (const region of new Set([env.region, "us-east-1"]))
-    if (!seen.has(region)) problems.push({ path: [field, "keyArns"], message: `names no key in ${region}, where this environment ${words.where} (a key encrypts ${words.unit} of its own region only)` });
+    if (!seen.has(region))
+      problems.push({
+        path: [field, "keyArns"],
+        message: `names no key in ${region}, where this environment ${words.where} (a key encrypts ${words.unit} of its own region only)`,
+      });
   return problems;
 }

@@ -26,6 +26,14 @@ export function messageKeysByRegion(c: z.output<typeof messageEncryptionSchema> 
 }
 
 /** Problems of the keys: another account, a region twice, the main region or us-east-1 without a key. */
-export function messageEncryptionProblems(env: { accountId: string; region: string; messageEncryption?: z.output<typeof messageEncryptionSchema> }): { path: (string | number)[]; message: string }[] {
-  return regionalKeyProblems("messageEncryption", env.messageEncryption?.keyArns, env, { what: "queues and topics", where: "creates queues and topics", unit: "queues and topics" });
+export function messageEncryptionProblems(env: {
+  accountId: string;
+  region: string;
+  messageEncryption?: z.output<typeof messageEncryptionSchema>;
+}): { path: (string | number)[]; message: string }[] {
+  return regionalKeyProblems("messageEncryption", env.messageEncryption?.keyArns, env, {
+    what: "queues and topics",
+    where: "creates queues and topics",
+    unit: "queues and topics",
+  });
 }

@@ -102,14 +102,27 @@ function userMessage(iss: z.core.$ZodRawIssue): string | undefined {
       const values = (iss.values ?? []) as readonly unknown[];
       if (iss.input === undefined) return `is required: one of ${quoted(values)}`;
       if (values.length === 1) return `must be ${quoted(values)}, not ${describeValue(iss.input)}`;
-      const guess = typeof iss.input === "string" ? closest(iss.input, values.filter((v): v is string => typeof v === "string")) : undefined;
+      const guess =
+        typeof iss.input === "string"
+          ? closest(
+              iss.input,
+              values.filter((v): v is string => typeof v === "string"),
+            )
+          : undefined;
       return `${describeValue(iss.input)} is not allowed${guess ? `: did you mean "${guess}"?` : ""}; one of ${quoted(values)}`;
     }
     case "invalid_union": {
-      const { options, discriminator, errors } = iss as { options?: readonly unknown[]; discriminator?: string; errors?: { message: string; path: PropertyKey[] }[][] };
+      const { options, discriminator, errors } = iss as {
+        options?: readonly unknown[];
+        discriminator?: string;
+        errors?: { message: string; path: PropertyKey[] }[][];
+      };
       if (!discriminator || !options) {
         // Each alternative's first complaint, e.g. `must be a number, not the text "forever"; or must be "never"`.
-        const tries = (errors ?? []).map((e) => e[0]).filter((e) => e && e.path.length === 0).map((e) => e.message);
+        const tries = (errors ?? [])
+          .map((e) => e[0])
+          .filter((e) => e && e.path.length === 0)
+          .map((e) => e.message);
         return tries.length > 0 ? [...new Set(tries)].join("; or ") : undefined;
       }
       const value = iss.input && typeof iss.input === "object" ? (iss.input as Record<string, unknown>)[discriminator] : iss.input;

@@ -15,7 +15,16 @@ const env = (patch: (e: any) => void = () => {}) => {
 const manifest = (over: Partial<FunctionManifest>, site: { name: string; sid: string }): Cf2Function => ({
   file: "functions/cf2/x/manifest.json",
   code: "function handler(e) { return e.request; }",
-  manifest: { ticket: "EDGE-1", name: "x", sid: site.sid, environments: ["dev"], associations: [{ site: site.name, behavior: "default", eventType: "viewer-request" }], runtime: "cloudfront-js-2.0", owner: "app", ...over },
+  manifest: {
+    ticket: "EDGE-1",
+    name: "x",
+    sid: site.sid,
+    environments: ["dev"],
+    associations: [{ site: site.name, behavior: "default", eventType: "viewer-request" }],
+    runtime: "cloudfront-js-2.0",
+    owner: "app",
+    ...over,
+  },
 });
 
 test("a function's log retention: the manifest's, else the environment's (applied here, once)", () => {

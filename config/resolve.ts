@@ -29,11 +29,19 @@ export function defaultTags(env: Pick<Environment, "tags" | "name" | "repository
 function resolveKeyValueStore(envName: string, m: Cf2Function["manifest"]): ResolvedKeyValueStore {
   const kvs = m.keyValueStore!;
   if ("arn" in kvs) return { arn: kvs.arn[envName] };
-  return { name: keyValueStoreName(envName, m.sid, kvs.name), localName: `${m.sid}-${kvs.name}`, comment: `${m.ticket} ${kvs.comment ?? `read by ${functionName(envName, m.sid, m.name)}`}` };
+  return {
+    name: keyValueStoreName(envName, m.sid, kvs.name),
+    localName: `${m.sid}-${kvs.name}`,
+    comment: `${m.ticket} ${kvs.comment ?? `read by ${functionName(envName, m.sid, m.name)}`}`,
+  };
 }
 
 /** Resolves every environment with the functions that list it. */
-export function resolveEnvironments(envs: readonly Environment[], functions: readonly Cf2Function[] = [], containerFunctions: readonly ContainerFunctionSpec[] = []): ResolvedEnvironment[] {
+export function resolveEnvironments(
+  envs: readonly Environment[],
+  functions: readonly Cf2Function[] = [],
+  containerFunctions: readonly ContainerFunctionSpec[] = [],
+): ResolvedEnvironment[] {
   return envs.map((env) => resolveEnvironment(env, functions, containerFunctions, envs));
 }
 

@@ -11,7 +11,12 @@ export const securityHeadersSchema = z.union([
   z
     .object({
       /** A response headers policy (managed or the account's own) every behavior of the site uses. */
-      responseHeadersPolicyId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a response headers policy id (a UUID, e.g. 67f7725c-6f97-4210-82d7-5512b31e9d03)"),
+      responseHeadersPolicyId: z
+        .string()
+        .regex(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+          "must be a response headers policy id (a UUID, e.g. 67f7725c-6f97-4210-82d7-5512b31e9d03)",
+        ),
     })
     .strict(),
 ]);

@@ -49,14 +49,16 @@ export function securityProblems(env: {
         issues.push({
           code: "custom",
           path: ["sites", i, "distribution", "aliases"],
-          message: "name at least one alias in this environment (security.requireCertificate): the certificate and its TLS policy apply to the aliases; the *.cloudfront.net name always uses CloudFront's default certificate",
+          message:
+            "name at least one alias in this environment (security.requireCertificate): the certificate and its TLS policy apply to the aliases; the *.cloudfront.net name always uses CloudFront's default certificate",
         });
     }
     if (sec.requireWaf && !s.waf)
       issues.push({
         code: "custom",
         path: ["sites", i, "waf"],
-        message: 'is required in this environment (security.requireWaf): set {} for a web ACL this project creates (AWS managed rules and a rate limit), or { webAclArn: "<existing CLOUDFRONT web ACL>" }',
+        message:
+          'is required in this environment (security.requireWaf): set {} for a web ACL this project creates (AWS managed rules and a rate limit), or { webAclArn: "<existing CLOUDFRONT web ACL>" }',
       });
     if (sec.requireLogging && !d.logging)
       issues.push({

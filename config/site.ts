@@ -40,7 +40,15 @@ export const site = z
 type Site = z.output<typeof site>;
 
 /** The fields of an environment the site rules read. */
-export const SITES_READS = [["name"], ["accountId"], ["products", "*", "sid"], ["sites", "*", "name"], ["sites", "*", "sid"], ["sites", "*", "bucketName"], ["sites", "*", "distribution", "id"]] as const;
+export const SITES_READS = [
+  ["name"],
+  ["accountId"],
+  ["products", "*", "sid"],
+  ["sites", "*", "name"],
+  ["sites", "*", "sid"],
+  ["sites", "*", "bucketName"],
+  ["sites", "*", "distribution", "id"],
+] as const;
 
 /** A site's bucket: its own bucketName, or the generated one. */
 export function siteBucketName(env: { name: string; accountId: string }, s: { name: string; sid: string; bucketName?: string }): string {
@@ -61,21 +69,31 @@ export function siteProblems(env: {
   env.sites.forEach((s, i) => {
     if (names.has(s.name)) issues.push({ code: "custom", path: ["sites", i, "name"], message: `duplicate site name "${s.name}"` });
     names.add(s.name);
-    if (!sids.has(s.sid)) issues.push({ code: "custom", path: ["sites", i, "sid"], message: `"${s.sid}" is not a product of this environment; declared: ${[...sids].join(", ")}` });
+    if (!sids.has(s.sid))
+      issues.push({ code: "custom", path: ["sites", i, "sid"], message: `"${s.sid}" is not a product of this environment; declared: ${[...sids].join(", ")}` });
     const id = s.distribution.id;
     if (id && ids.has(id)) issues.push({ code: "custom", path: ["sites", i, "distribution", "id"], message: `distribution id ${id} is declared twice` });
     if (id) ids.add(id);
     if (!s.bucketName) {
       const generated = siteBucketName(env, s);
       const problem = bucketNameProblem(generated);
-      if (problem) issues.push({ code: "custom", path: ["sites", i, "name"], message: `the generated bucket name "${generated}" ${problem}; set bucketName or shorten the name` });
+      if (problem)
+        issues.push({
+          code: "custom",
+          path: ["sites", i, "name"],
+          message: `the generated bucket name "${generated}" ${problem}; set bucketName or shorten the name`,
+        });
     }
   });
   return issues;
 }
 
 /** One site, ready for its stack: names computed, defaults applied, function associations attached. */
-export function resolveSite(env: { name: string; accountId: string; logRetentionDays: number }, s: Site, functionAssociations: ResolvedAssociation[]): ResolvedSite {
+export function resolveSite(
+  env: { name: string; accountId: string; logRetentionDays: number },
+  s: Site,
+  functionAssociations: ResolvedAssociation[],
+): ResolvedSite {
   // Compile-time check that the schema's output fits the slices modules take.
   const distribution: DistributionConfig = s.distribution;
   return {

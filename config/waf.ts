@@ -19,13 +19,23 @@ export const wafSchema = z
     /** Created web ACL: requests per 5 minutes from one IP before it is blocked (WAF allows 10 to 2,000,000,000). @default 2000 */
     rateLimit: z.number().int().min(10, "WAF's rate-based rules allow 10 to 2,000,000,000 requests per 5 minutes").max(2_000_000_000).optional(),
     /** Created web ACL, with `alarms`: blocked requests per 5 minutes (all rules together) above which the alarm pages. @default 100 */
-    blockedRequestsAlarmThreshold: z.number().int("must be a whole number of requests").min(0, "must be 0 (page on every blocked request) or more").max(2_000_000_000).optional(),
+    blockedRequestsAlarmThreshold: z
+      .number()
+      .int("must be a whole number of requests")
+      .min(0, "must be 0 (page on every blocked request) or more")
+      .max(2_000_000_000)
+      .optional(),
   })
   .strict()
   .superRefine((w, ctx) => {
     if (w.webAclArn)
       for (const field of ["rateLimit", "blockedRequestsAlarmThreshold"] as const)
-        if (w[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: "configures the web ACL this project creates; an existing webAclArn is configured where it is managed" });
+        if (w[field] !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: "configures the web ACL this project creates; an existing webAclArn is configured where it is managed",
+          });
   });
 
 export type WafConfig = z.output<typeof wafSchema>;
@@ -34,5 +44,11 @@ export type WafConfig = z.output<typeof wafSchema>;
 export function resolveWaf(waf: WafConfig | undefined, siteBaseName: string): ResolvedWaf | undefined {
   if (!waf) return undefined;
   if (waf.webAclArn) return { kind: "existing", webAclArn: waf.webAclArn };
-  return { kind: "managed", name: webAclName(siteBaseName), rateLimit: waf.rateLimit ?? 2000, logGroupName: wafLogGroupName(siteBaseName), blockedRequestsAlarmThreshold: waf.blockedRequestsAlarmThreshold ?? 100 };
+  return {
+    kind: "managed",
+    name: webAclName(siteBaseName),
+    rateLimit: waf.rateLimit ?? 2000,
+    logGroupName: wafLogGroupName(siteBaseName),
+    blockedRequestsAlarmThreshold: waf.blockedRequestsAlarmThreshold ?? 100,
+  };
 }

@@ -44,10 +44,7 @@ export default defineEnvironment({
       distribution: {
         id: "E1DEVSHOPWEB01",
         comment: "dev shop storefront",
-        behaviors: [
-          { pathPattern: "/api/*", cachePolicy: "CachingDisabled" },
-          { pathPattern: "/assets/*" },
-        ],
+        behaviors: [{ pathPattern: "/api/*", cachePolicy: "CachingDisabled" }, { pathPattern: "/assets/*" }],
       },
       // Every deploy invalidates the changed pages (directory forms included); removed pages too.
       invalidation: { events: ["created", "removed"], paths: "changed", maxPaths: 50 },

@@ -67,10 +67,7 @@ export default defineEnvironment({
         certificateArn: "arn:aws:acm:us-east-1:345678901234:certificate/0d3f8a1e-5b7c-4e2a-9c61-2f4b8e7a9d10",
         priceClass: "PriceClass_All",
         logging: { bucket: "example-org-prod-cloudfront-logs", prefix: "shop-web/" },
-        behaviors: [
-          { pathPattern: "/api/*", cachePolicy: "CachingDisabled" },
-          { pathPattern: "/assets/*" },
-        ],
+        behaviors: [{ pathPattern: "/api/*", cachePolicy: "CachingDisabled" }, { pathPattern: "/assets/*" }],
       },
       // The vendor's build account replicates its artifacts into vendor/ only (the release pipeline owns every other
       // prefix); each replicated batch invalidates the primary. Releases are invalidated by the release flow.

@@ -39,10 +39,7 @@ export default defineEnvironment({
       distribution: {
         id: "E2STGSHOPWEB01",
         comment: "stg shop storefront",
-        behaviors: [
-          { pathPattern: "/api/*", cachePolicy: "CachingDisabled" },
-          { pathPattern: "/assets/*" },
-        ],
+        behaviors: [{ pathPattern: "/api/*", cachePolicy: "CachingDisabled" }, { pathPattern: "/assets/*" }],
       },
       continuousDeployment: {
         // Testers reach staging with this header; everyone else sees the primary.

@@ -53,7 +53,10 @@ const matches = (pattern: string, value: string) => (pattern.endsWith("*") ? val
  * Runs every rule over every stack. Suppressions come from `suppressions` (default: guardrails/suppressions.ts) and
  * from metadata on the resources themselves (suppressGuardrail).
  */
-export async function runGuardrails(stacks: Record<string, StackJson>, opts: { rules?: readonly Rule[]; suppressions?: readonly Suppression[] } = {}): Promise<GuardrailReport> {
+export async function runGuardrails(
+  stacks: Record<string, StackJson>,
+  opts: { rules?: readonly Rule[]; suppressions?: readonly Suppression[] } = {},
+): Promise<GuardrailReport> {
   const rules = opts.rules ?? RULES;
   const configured = opts.suppressions ?? SUPPRESSIONS;
   const problems = suppressionProblems(configured, rules);
@@ -62,11 +65,18 @@ export async function runGuardrails(stacks: Record<string, StackJson>, opts: { r
   const suppressed: GuardrailReport["suppressed"] = [];
   for (const [stackName, stack] of Object.entries(stacks).sort(([a], [b]) => a.localeCompare(b))) {
     const onResources = resourceSuppressions(stack);
-    problems.push(...suppressionProblems(onResources.map((s) => ({ ...s, stack: stackName })), rules));
+    problems.push(
+      ...suppressionProblems(
+        onResources.map((s) => ({ ...s, stack: stackName })),
+        rules,
+      ),
+    );
     for (const rule of rules) {
       for (const finding of await rule.check(stack)) {
         const located: StackFinding = { ...finding, rule, stack: stackName };
-        const byConfig = configured.find((s) => s.rule === rule.id && s.reason?.trim() && matches(s.stack ?? "*", stackName) && matches(s.address, finding.address));
+        const byConfig = configured.find(
+          (s) => s.rule === rule.id && s.reason?.trim() && matches(s.stack ?? "*", stackName) && matches(s.address, finding.address),
+        );
         const byMetadata = onResources.find((s) => s.rule === rule.id && s.reason?.trim() && s.address === finding.address);
         if (byConfig) used.add(byConfig);
         const by = byConfig ?? byMetadata;
@@ -104,7 +114,9 @@ export function formatReport(report: GuardrailReport, rules: readonly Rule[] = R
     suppressed.set(key, [...(suppressed.get(key) ?? []), s]);
   }
   for (const [key, [s, ...more]] of suppressed)
-    lines.push(`SUPPRESSED ${key}: ${s.message}${more.length ? ` (and ${more.length} more finding(s) of this rule here)` : ""} (reason: ${s.reason}; ${s.source})`);
+    lines.push(
+      `SUPPRESSED ${key}: ${s.message}${more.length ? ` (and ${more.length} more finding(s) of this rule here)` : ""} (reason: ${s.reason}; ${s.source})`,
+    );
   for (const p of report.suppressionProblems) lines.push(`ERROR   suppression: ${p}`);
   const errors = report.findings.filter((f) => f.rule.level === Level.ERROR).length;
   lines.push(
@@ -116,9 +128,5 @@ export function formatReport(report: GuardrailReport, rules: readonly Rule[] = R
 /** The table of rules in docs/guardrails.md (between the guardrails-table markers). */
 export function rulesTable(rules: readonly Rule[] = RULES): string {
   const cell = (s: string) => s.replace(/\|/g, "\\|");
-  return [
-    "| id | level | rule |",
-    "| --- | --- | --- |",
-    ...rules.map((r) => `| \`${r.id}\` | ${r.level} | ${cell(r.title)} |`),
-  ].join("\n");
+  return ["| id | level | rule |", "| --- | --- | --- |", ...rules.map((r) => `| \`${r.id}\` | ${r.level} | ${cell(r.title)} |`)].join("\n");
 }

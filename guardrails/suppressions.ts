@@ -57,6 +57,8 @@ export function suppressionProblems(suppressions: readonly Suppression[], rules:
   const ids = new Set(rules.map((r) => r.id));
   return suppressions.flatMap((s) => [
     ...(ids.has(s.rule) ? [] : [`suppression on ${s.stack ?? "*"} ${s.address}: unknown rule "${s.rule}"; rules: ${[...ids].join(", ")}`]),
-    ...(typeof s.reason === "string" && s.reason.trim() ? [] : [`suppression of ${s.rule} on ${s.stack ?? "*"} ${s.address}: field "reason" is required (say why the rule does not apply)`]),
+    ...(typeof s.reason === "string" && s.reason.trim()
+      ? []
+      : [`suppression of ${s.rule} on ${s.stack ?? "*"} ${s.address}: field "reason" is required (say why the rule does not apply)`]),
   ]);
 }

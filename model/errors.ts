@@ -15,7 +15,10 @@ export class ConfigError extends Error {
 
 export class ConstructError extends Error {
   /** `constructPath`: the construct's path in the tree (`dev/site-web`), as `node.path` gives it. */
-  constructor(readonly constructPath: string, readonly detail: string) {
+  constructor(
+    readonly constructPath: string,
+    readonly detail: string,
+  ) {
     super(`${constructPath}: ${detail}`);
     this.name = "ConstructError";
   }

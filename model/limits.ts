@@ -7,9 +7,7 @@
  * Values CloudWatch Logs accepts for retention_in_days (0, "never expire", is deliberately not offered).
  * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
  */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 export const LIMITS = {
   /** CloudFront Function names: [a-zA-Z0-9-_]{1,64} (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateFunction.html). */

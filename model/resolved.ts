@@ -154,7 +154,11 @@ export interface ResolvedFunction {
 
 /** A function's key value store (model/cf2-key-value-store.ts). */
 export type ResolvedKeyValueStore =
-  | { /** AWS name `<env>-<sid>-<name>`. */ readonly name: string; /** The manifest's name, for construct ids. */ readonly localName: string; readonly comment: string }
+  | {
+      /** AWS name `<env>-<sid>-<name>`. */ readonly name: string;
+      /** The manifest's name, for construct ids. */ readonly localName: string;
+      readonly comment: string;
+    }
   | { readonly arn: string };
 
 /** A product's application-team roles. */

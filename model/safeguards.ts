@@ -35,7 +35,8 @@ export const GITHUB_NUMERIC_ID = /^[1-9][0-9]{0,19}$/;
  * A pinned workflow: `<owner>/<repo>/.github/workflows/<file>.yml@refs/heads/<branch>` (or `refs/tags/<tag>`), as
  * GitHub writes `job_workflow_ref`. Exact, no wildcards: it ends up in a StringEquals condition.
  */
-export const JOB_WORKFLOW_REF = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9_.-]{1,100}\/\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml@refs\/(heads|tags)\/[A-Za-z0-9_./-]{1,255}$/;
+export const JOB_WORKFLOW_REF =
+  /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9_.-]{1,100}\/\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml@refs\/(heads|tags)\/[A-Za-z0-9_./-]{1,255}$/;
 
 /**
  * CloudFront Function actions an application team uses on its own functions that change or run code, denied on
@@ -47,7 +48,11 @@ export const INFRA_FUNCTION_DENIED_ACTIONS = ["cloudfront:UpdateFunction", "clou
 export const CONSOLE_DENIED_ACTIONS = ["cloudfront:UpdateFunction", "cloudfront:PublishFunction"] as const;
 
 /** The same for container functions: deploying code, pushing an image, pointing the image tag at another image. */
-export const CONSOLE_DENIED_CONTAINER_ACTIONS = { functions: ["lambda:UpdateFunctionCode"], repositories: ["ecr:PutImage"], imageTags: ["ssm:PutParameter"] } as const;
+export const CONSOLE_DENIED_CONTAINER_ACTIONS = {
+  functions: ["lambda:UpdateFunctionCode"],
+  repositories: ["ecr:PutImage"],
+  imageTags: ["ssm:PutParameter"],
+} as const;
 
 /** The minimum TLS policy every distribution with a certificate uses (CloudFront's current recommended policy). */
 export const MINIMUM_TLS_POLICY = "TLSv1.2_2021";

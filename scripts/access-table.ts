@@ -90,7 +90,9 @@ if (require.main === module)
     try {
       stack = JSON.parse(readFileSync(stackFile, "utf8"));
     } catch (err) {
-      throw new UserError(`${path.relative(root, stackFile)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm run synth first`);
+      throw new UserError(
+        `${path.relative(root, stackFile)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm run synth first`,
+      );
     }
     const table = renderAccessTable(stack);
     if (!values.write) return void console.log(table);

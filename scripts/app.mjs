@@ -53,7 +53,11 @@ const require = createRequire(import.meta.url);
 
 const sources = [path.join(root, "main.ts"), ...SOURCE_DIRS.flatMap((d) => walk(path.join(root, d)))].sort();
 const hash = createHash("sha256").update(`esbuild ${require("esbuild/package.json").version}\0sourcemaps ${sourceMaps}\0`);
-for (const file of sources) hash.update(`${path.relative(root, file)}\0`).update(readFileSync(file)).update("\0");
+for (const file of sources)
+  hash
+    .update(`${path.relative(root, file)}\0`)
+    .update(readFileSync(file))
+    .update("\0");
 const outdir = path.join(appCache, hash.digest("hex").slice(0, 24));
 
 /** Whether a process with this pid still runs (EPERM: it runs as another user). */
@@ -75,8 +79,18 @@ if (existsSync(outdir)) {
   rmSync(tmp, { recursive: true, force: true });
   // Silent: errors and warnings are printed below, one line each, instead of esbuild's multi-line frames.
   const transpile = async (entryPoints) => {
-    const result = await build({ entryPoints, outdir: tmp, outbase: root, format: "cjs", platform: "node", target: "node20", sourcemap: sourceMaps ? "inline" : false, logLevel: "silent" });
-    for (const w of result.warnings) console.error(`warning: ${w.location ? `${path.relative(root, path.resolve(w.location.file))}: line ${w.location.line}: ` : ""}${w.text}`);
+    const result = await build({
+      entryPoints,
+      outdir: tmp,
+      outbase: root,
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      sourcemap: sourceMaps ? "inline" : false,
+      logLevel: "silent",
+    });
+    for (const w of result.warnings)
+      console.error(`warning: ${w.location ? `${path.relative(root, path.resolve(w.location.file))}: line ${w.location.line}: ` : ""}${w.text}`);
   };
   try {
     await transpile(sources);
@@ -104,7 +118,8 @@ if (existsSync(outdir)) {
 // Trees of earlier sources, temporary trees of killed runs, and per-process builds of older versions of this script.
 if (existsSync(buildRoot))
   for (const name of readdirSync(buildRoot))
-    if (/^\d+$/.test(name) && !alive(Number(name)) && ageMs(path.join(buildRoot, name)) > 10 * 60_000) rmSync(path.join(buildRoot, name), { recursive: true, force: true });
+    if (/^\d+$/.test(name) && !alive(Number(name)) && ageMs(path.join(buildRoot, name)) > 10 * 60_000)
+      rmSync(path.join(buildRoot, name), { recursive: true, force: true });
 const trees = readdirSync(appCache)
   .filter((n) => path.join(appCache, n) !== outdir)
   .map((n) => ({ n, age: ageMs(path.join(appCache, n)) }))

@@ -15,7 +15,11 @@ const cdktf = require("cdktn");
 const input = process.env.BENCH_RAW_INPUT;
 if (!input) throw new Error("BENCH_RAW_INPUT must name a cdktf.out/stacks directory");
 
-const pascal = (kebab) => kebab.split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+const pascal = (kebab) =>
+  kebab
+    .split("-")
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");
 const classes = new Map();
 /** The provider class of a Terraform type: aws_s3_bucket -> lib/s3-bucket S3Bucket (data: lib/data-aws-x DataAwsX). */
 function providerClass(type, data) {
@@ -43,7 +47,10 @@ for (const name of readdirSync(input)) {
   const backend = json.terraform?.backend ?? {};
   if (backend.s3) new cdktf.S3Backend(stack, backend.s3);
   if (backend.local) new cdktf.LocalBackend(stack, backend.local);
-  for (const [section, data] of [["resource", false], ["data", true]]) {
+  for (const [section, data] of [
+    ["resource", false],
+    ["data", true],
+  ]) {
     for (const [type, byName] of Object.entries(json[section] ?? {})) {
       const Resource = providerClass(type, data);
       for (const [id, block] of Object.entries(byName)) {

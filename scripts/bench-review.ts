@@ -52,11 +52,24 @@ function review(): { ms: number; cpu?: number; log: string } {
   writeChange(runs++);
   const cpuBefore = childCpuSeconds();
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/review.ts", "--base", "HEAD", "--env", target.name, "--out", path.join(dir, "review.md")], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, EDGE_ENVIRONMENTS_DIR: dir },
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+      "scripts/review.ts",
+      "--base",
+      "HEAD",
+      "--env",
+      target.name,
+      "--out",
+      path.join(dir, "review.md"),
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, EDGE_ENVIRONMENTS_DIR: dir },
+      encoding: "utf8",
+    },
+  );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.status !== 0) throw new Error(`npm run review failed:\n${r.stderr}`);
   const cpuAfter = childCpuSeconds();
@@ -64,7 +77,9 @@ function review(): { ms: number; cpu?: number; log: string } {
 }
 
 const commit = resolveRef("HEAD").slice(0, 12);
-process.stdout.write(`review: one-environment change (${target.name}: one default tag added), base HEAD ${commit}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}\n`);
+process.stdout.write(
+  `review: one-environment change (${target.name}: one default tag added), base HEAD ${commit}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}\n`,
+);
 for (const d of prefixDirs()) rmSync(d, { recursive: true, force: true });
 if (existsSync(planCache)) renameSync(planCache, aside);
 try {
@@ -72,7 +87,9 @@ try {
   const cpu = (c: { cpu?: number }) => (c.cpu === undefined ? "" : `, CPU ${c.cpu.toFixed(1)} s`);
   process.stdout.write(`  cold   ${(cold.ms / 1000).toFixed(1)} s wall${cpu(cold)}   (limit 60 s)\n${cold.log.replace(/^/gm, "         ")}\n`);
   const cached = [review(), review()].sort((a, b) => a.ms - b.ms);
-  process.stdout.write(`  cached ${(cached[0].ms / 1000).toFixed(1)} s wall${cpu(cached[0])}   (best of ${cached.length}, head planned each time; limit 20 s)\n${cached[0].log.replace(/^/gm, "         ")}\n`);
+  process.stdout.write(
+    `  cached ${(cached[0].ms / 1000).toFixed(1)} s wall${cpu(cached[0])}   (best of ${cached.length}, head planned each time; limit 20 s)\n${cached[0].log.replace(/^/gm, "         ")}\n`,
+  );
   const md = spawnSync("grep", ["-m1", "^### ", path.join(dir, "review.md")], { encoding: "utf8" }).stdout.trim();
   process.stdout.write(`  rendered: ${md || "(no changes)"}\n`);
 } finally {

@@ -27,7 +27,7 @@ const opt = (name, dflt) => (args.includes(`--${name}`) ? args[args.indexOf(`--$
 const RUNS = Number(opt("runs", 7));
 const ONLY = opt("only", undefined);
 /** Function counts of the "functions" section; the largest is also the "cdktf" section's generated case. */
-const FUNCTION_COUNTS = (opt("functions", "100,200,300")).split(",").map(Number);
+const FUNCTION_COUNTS = opt("functions", "100,200,300").split(",").map(Number);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -80,7 +80,9 @@ function generateEnvironments(dir, envCount, sitesPerEnv) {
 }
 
 const row = (label, m) =>
-  console.log(`  ${label.padEnd(44)} median ${m.medianMs.toFixed(0).padStart(5)} ms   min ${m.minMs.toFixed(0).padStart(5)} ms   cpu ${m.cpuMs.toFixed(0).padStart(5)} ms   peak ${m.peakMb.toFixed(0).padStart(4)} MB`);
+  console.log(
+    `  ${label.padEnd(44)} median ${m.medianMs.toFixed(0).padStart(5)} ms   min ${m.minMs.toFixed(0).padStart(5)} ms   cpu ${m.cpuMs.toFixed(0).padStart(5)} ms   peak ${m.peakMb.toFixed(0).padStart(4)} MB`,
+  );
 
 function benchSynth() {
   console.log(`synth: whole process (node scripts/app.mjs: transpile + validate + synth + write), ${RUNS} runs each`);
@@ -91,7 +93,10 @@ function benchSynth() {
     generateEnvironments(dir, 3, sites);
     // No functions: the repository's manifests name dev/stg/prod, which the generated environments are not.
     const noFunctions = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
-    row(`generated: 3 environments x ${sites} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: dir, EDGE_FUNCTIONS_DIR: noFunctions, EDGE_LAMBDA_DIR: noFunctions }));
+    row(
+      `generated: 3 environments x ${sites} sites`,
+      measureNode(app, { EDGE_ENVIRONMENTS_DIR: dir, EDGE_FUNCTIONS_DIR: noFunctions, EDGE_LAMBDA_DIR: noFunctions }),
+    );
     rmSync(noFunctions, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }
@@ -103,7 +108,9 @@ function benchInvalidator() {
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
   const file = path.join(root, "dist", "invalidator", "index.js");
   const zip = path.join(root, "dist", "invalidator.zip");
-  console.log(`invalidator: bundle dist/invalidator/index.js ${(statSync(file).size / 1024).toFixed(0)} KiB (zip ${(statSync(zip).size / 1024).toFixed(0)} KiB; limit 1024 KiB)`);
+  console.log(
+    `invalidator: bundle dist/invalidator/index.js ${(statSync(file).size / 1024).toFixed(0)} KiB (zip ${(statSync(zip).size / 1024).toFixed(0)} KiB; limit 1024 KiB)`,
+  );
   // Module initialisation as Lambda pays it on a cold start: require() of the bundle (SDK client created at load).
   const probe = `const t = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   const runs = Math.max(RUNS, 11);
@@ -112,12 +119,13 @@ function benchInvalidator() {
     if (r.status !== 0) throw new Error(r.stderr);
     return Number(r.stdout);
   });
-  console.log(`  cold module initialisation, ${runs} fresh node processes: median ${median(times).toFixed(0)} ms   min ${Math.min(...times).toFixed(0)} ms   (limit 150 ms)`);
+  console.log(
+    `  cold module initialisation, ${runs} fresh node processes: median ${median(times).toFixed(0)} ms   min ${Math.min(...times).toFixed(0)} ms   (limit 150 ms)`,
+  );
   const sim = spawnSync(tsx, [path.join(root, "test", "bench", "invalidator-simulation.ts")], { cwd: root, encoding: "utf8" });
   if (sim.status !== 0) throw new Error(`simulation failed:\n${sim.stderr}`);
   process.stdout.write(sim.stdout);
 }
-
 
 /**
  * Writes `count` CloudFront Functions listing every environment, six per site (default, /api/*, /assets/* x viewer
@@ -133,7 +141,9 @@ function generateFunctions(dir, envNames, count) {
       name,
       sid: `prod${site % 5}`,
       environments: envNames,
-      associations: [{ site: `site${site}`, behavior: ["default", "/api/*", "/assets/*"][slot % 3], eventType: slot < 3 ? "viewer-request" : "viewer-response" }],
+      associations: [
+        { site: `site${site}`, behavior: ["default", "/api/*", "/assets/*"][slot % 3], eventType: slot < 3 ? "viewer-request" : "viewer-response" },
+      ],
       runtime: "cloudfront-js-2.0",
       owner: i % 2 === 0 ? "app" : "infra",
     };
@@ -155,18 +165,24 @@ function benchFunctions() {
     generateFunctions(fnDir, ["env0", "env1", "env2"], count);
     // No container functions: the repository's manifests name dev/stg/prod (an empty directory: fnDir holds CloudFront Functions).
     const noLambdas = mkdtempSync(path.join(os.tmpdir(), "bench-lambdas-"));
-    row(`generated: ${count} functions x 3 envs, ${Math.ceil(count / 6)} sites`, measureNode(app, { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir, EDGE_LAMBDA_DIR: noLambdas }));
+    row(
+      `generated: ${count} functions x 3 envs, ${Math.ceil(count / 6)} sites`,
+      measureNode(app, { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir, EDGE_LAMBDA_DIR: noLambdas }),
+    );
     rmSync(noLambdas, { recursive: true, force: true });
     rmSync(envDir, { recursive: true, force: true });
     rmSync(fnDir, { recursive: true, force: true });
   }
 }
 
-
 /** Synthesizes once into a temporary directory; returns its stacks directory and resource count. */
 function synthOnce(env) {
   const out = mkdtempSync(path.join(os.tmpdir(), "bench-out-"));
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "app.mjs")], { cwd: root, env: { ...process.env, ...env, CDKTF_OUTDIR: out }, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "app.mjs")], {
+    cwd: root,
+    env: { ...process.env, ...env, CDKTF_OUTDIR: out },
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr}`);
   const stacks = path.join(out, "stacks");
   let resources = 0;
@@ -188,14 +204,20 @@ function benchCdktf() {
   const raw = path.join(root, "scripts", "bench-raw-cdktf.mjs");
   const cases = [["example environments (dev, stg, prod)", () => ({ env: {}, cleanup: () => {} })]];
   for (const count of FUNCTION_COUNTS.slice(-1)) {
-    cases.push([`${count} functions x 3 envs, ${Math.ceil(count / 6)} sites`, () => {
-      const envDir = mkdtempSync(path.join(os.tmpdir(), "bench-envs-"));
-      const fnDir = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
-      generateEnvironments(envDir, 3, Math.ceil(count / 6));
-      generateFunctions(fnDir, ["env0", "env1", "env2"], count);
-      const noLambdas = mkdtempSync(path.join(os.tmpdir(), "bench-lambdas-"));
-      return { env: { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir, EDGE_LAMBDA_DIR: noLambdas }, cleanup: () => [envDir, fnDir, noLambdas].forEach((d) => rmSync(d, { recursive: true, force: true })) };
-    }]);
+    cases.push([
+      `${count} functions x 3 envs, ${Math.ceil(count / 6)} sites`,
+      () => {
+        const envDir = mkdtempSync(path.join(os.tmpdir(), "bench-envs-"));
+        const fnDir = mkdtempSync(path.join(os.tmpdir(), "bench-fns-"));
+        generateEnvironments(envDir, 3, Math.ceil(count / 6));
+        generateFunctions(fnDir, ["env0", "env1", "env2"], count);
+        const noLambdas = mkdtempSync(path.join(os.tmpdir(), "bench-lambdas-"));
+        return {
+          env: { EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: fnDir, EDGE_LAMBDA_DIR: noLambdas },
+          cleanup: () => [envDir, fnDir, noLambdas].forEach((d) => rmSync(d, { recursive: true, force: true })),
+        };
+      },
+    ]);
   }
   for (const [label, setup] of cases) {
     const { env, cleanup } = setup();
@@ -209,7 +231,9 @@ function benchCdktf() {
     row("  ours, cold build cache (1 run)", cold);
     row("  ours", ours);
     row("  plain cdktf, same resources", plain);
-    console.log(`    ratio ours / plain cdktf: CPU ${(ours.cpuMs / plain.cpuMs).toFixed(2)}x (cold ${(cold.cpuMs / plain.cpuMs).toFixed(2)}x)   wall ${(ours.medianMs / plain.medianMs).toFixed(2)}x   (target <= 1.3x)`);
+    console.log(
+      `    ratio ours / plain cdktf: CPU ${(ours.cpuMs / plain.cpuMs).toFixed(2)}x (cold ${(cold.cpuMs / plain.cpuMs).toFixed(2)}x)   wall ${(ours.medianMs / plain.medianMs).toFixed(2)}x   (target <= 1.3x)`,
+    );
     rmSync(out, { recursive: true, force: true });
     cleanup();
   }
@@ -219,7 +243,9 @@ function benchCdktf() {
 function childrenCpuSeconds() {
   // Linux: fields 16 and 17 of /proc/self/stat (cutime, cstime) in clock ticks (proc(5)); elsewhere unknown.
   if (!existsSync("/proc/self/stat")) return undefined;
-  const fields = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /, "").split(" ");
+  const fields = readFileSync("/proc/self/stat", "utf8")
+    .replace(/^.*\) /, "")
+    .split(" ");
   const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
   return (Number(fields[13]) + Number(fields[14])) / ticks;
 }
@@ -253,17 +279,33 @@ function benchTest() {
 }
 
 function benchReview() {
-  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "bench-review.ts")], { cwd: root, encoding: "utf8", stdio: ["ignore", "inherit", "inherit"] });
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "bench-review.ts")], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if (r.status !== 0) throw new Error("review benchmark failed");
 }
 
 // The change recorder's figures come from test/bench/change-recorder.ts (bundle, cold start, a burst of edits).
 function benchRecorder() {
-  const r = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "test", "bench", "change-recorder.ts")], { cwd: root, encoding: "utf8", env: { ...process.env, BENCH_RUNS: String(Math.max(RUNS, 11)) } });
+  const r = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "test", "bench", "change-recorder.ts")], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, BENCH_RUNS: String(Math.max(RUNS, 11)) },
+  });
   if (r.status !== 0) throw new Error(`test/bench/change-recorder.ts failed:\n${r.stderr}`);
   process.stdout.write(r.stdout);
 }
-const SECTIONS = { synth: benchSynth, functions: benchFunctions, cdktf: benchCdktf, invalidator: benchInvalidator, recorder: benchRecorder, review: benchReview, test: benchTest };
+const SECTIONS = {
+  synth: benchSynth,
+  functions: benchFunctions,
+  cdktf: benchCdktf,
+  invalidator: benchInvalidator,
+  recorder: benchRecorder,
+  review: benchReview,
+  test: benchTest,
+};
 /** Sections that run without --only; "test" takes minutes and runs only when asked for. */
 const DEFAULT_SECTIONS = ["synth", "functions", "cdktf", "invalidator", "recorder", "review"];
 if (ONLY && !SECTIONS[ONLY]) {

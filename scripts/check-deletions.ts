@@ -77,7 +77,9 @@ function main({ values, positionals }: ParsedArgs<typeof DELETIONS_OPTIONS>): nu
   }
   const found = protectedDeletions(plan, allow);
   if (!env.security.protectFromDeletion) {
-    console.log(`${envName}: deletion protection is off (security.protectFromDeletion); ${found.length} delete(s) of distributions, site buckets or the OIDC provider in the plan`);
+    console.log(
+      `${envName}: deletion protection is off (security.protectFromDeletion); ${found.length} delete(s) of distributions, site buckets or the OIDC provider in the plan`,
+    );
     return 0;
   }
   if (found.length === 0) {
@@ -86,7 +88,9 @@ function main({ values, positionals }: ParsedArgs<typeof DELETIONS_OPTIONS>): nu
   }
   console.error(`${envName} is protected from deletion, and the plan would ${found.length === 1 ? "delete" : `delete ${found.length} resources`}:`);
   for (const d of found) console.error(`  - ${d.address}: ${d.action} (${d.id})`);
-  console.error("If this is a retirement, re-run with --allow <address> for each (docs/access.md, \"Retire a site on purpose\"); otherwise fix the configuration (a renamed site or bucket is a delete and a create).");
+  console.error(
+    'If this is a retirement, re-run with --allow <address> for each (docs/access.md, "Retire a site on purpose"); otherwise fix the configuration (a renamed site or bucket is a delete and a create).',
+  );
   return 1;
 }
 

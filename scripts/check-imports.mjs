@@ -67,7 +67,12 @@ for (const f of files) {
   for (const m of text.matchAll(RELATIVE)) {
     const target = top(path.resolve(path.dirname(f), m[1]));
     if (only && !only.includes(target))
-      bad.push(`${rel}:${text.slice(0, m.index).split("\n").length}: imports "${m[1]}" (${layer}/ may import only ${only.filter((t) => t !== layer).map((t) => `${t}/`).join(" and ")})`);
+      bad.push(
+        `${rel}:${text.slice(0, m.index).split("\n").length}: imports "${m[1]}" (${layer}/ may import only ${only
+          .filter((t) => t !== layer)
+          .map((t) => `${t}/`)
+          .join(" and ")})`,
+      );
     else if (banned.includes(target))
       bad.push(`${rel}:${text.slice(0, m.index).split("\n").length}: imports "${m[1]}" (${layer}/ may not import ${target}${target.includes(".") ? "" : "/"})`);
   }

@@ -50,13 +50,27 @@ export function deployMatrix(stacks: Record<string, Json>): DeployTarget[] {
       const apply = trustedRole(stack, infraRoleName(env, InfraRoleKind.APPLY));
       if (!plan || !apply) return [];
       const provider = [stack.provider?.aws ?? []].flat().find((p: Json) => !p.alias) ?? {};
-      return [{ env, accountId: provider.allowed_account_ids?.[0], region: provider.region, planRole: plan.arn, planEnvironment: plan.environment, applyRole: apply.arn, applyEnvironment: apply.environment }];
+      return [
+        {
+          env,
+          accountId: provider.allowed_account_ids?.[0],
+          region: provider.region,
+          planRole: plan.arn,
+          planEnvironment: plan.environment,
+          applyRole: apply.arn,
+          applyEnvironment: apply.environment,
+        },
+      ];
     });
 }
 
 export function readStacks(dir: string): Record<string, Json> {
   if (!existsSync(dir)) throw new Error(`${dir} does not exist: run npm run synth first`);
-  return Object.fromEntries(readdirSync(dir).filter((s) => existsSync(path.join(dir, s, "cdk.tf.json"))).map((s) => [s, JSON.parse(readFileSync(path.join(dir, s, "cdk.tf.json"), "utf8"))]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((s) => existsSync(path.join(dir, s, "cdk.tf.json")))
+      .map((s) => [s, JSON.parse(readFileSync(path.join(dir, s, "cdk.tf.json"), "utf8"))]),
+  );
 }
 
 if (require.main === module) {

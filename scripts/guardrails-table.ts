@@ -13,7 +13,11 @@ const BLOCK = /(<!-- guardrails-table:begin[^>]*-->\n)[\s\S]*?(\n<!-- guardrails
 const OPTIONS = { write: { type: "boolean", default: false } } as const;
 const GUARDRAILS_TABLE_CLI: CliSpec<typeof OPTIONS> = {
   command: "guardrails-table",
-  usage: ["usage: npx tsx scripts/guardrails-table.ts [--write]", "  prints the guardrails table from the rule pack", "  --write  replace the table between its markers in docs/guardrails.md instead"].join("\n"),
+  usage: [
+    "usage: npx tsx scripts/guardrails-table.ts [--write]",
+    "  prints the guardrails table from the rule pack",
+    "  --write  replace the table between its markers in docs/guardrails.md instead",
+  ].join("\n"),
   options: OPTIONS,
 };
 
@@ -22,6 +26,9 @@ void runCli(GUARDRAILS_TABLE_CLI, process.argv.slice(2), ({ values }) => {
   if (!values.write) return void console.log(table);
   const readme = readFileSync(DOC, "utf8");
   if (!BLOCK.test(readme)) throw new UserError("docs/guardrails.md: no <!-- guardrails-table:begin --> ... <!-- guardrails-table:end --> block");
-  writeFileSync(DOC, readme.replace(BLOCK, (_m, begin: string, end: string) => `${begin}${table}${end}`));
+  writeFileSync(
+    DOC,
+    readme.replace(BLOCK, (_m, begin: string, end: string) => `${begin}${table}${end}`),
+  );
   console.log("docs/guardrails.md: guardrails table updated");
 });

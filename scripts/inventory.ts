@@ -25,7 +25,14 @@ export function inventory(stacks: Record<string, Json>, envs: string[] = []): st
     if (!distributions.length) out.push("No distributions.", "");
     for (const d of distributions) {
       const fns = d.routes.routes.flatMap((r) => r.functions);
-      out.push(`### ${d.title}`, "", `\`aws_cloudfront_distribution.${d.id}\` · ${d.routes.routes.length} behaviors · ${fns.length} function associations`, "", routingDiagram(d.routes), "");
+      out.push(
+        `### ${d.title}`,
+        "",
+        `\`aws_cloudfront_distribution.${d.id}\` · ${d.routes.routes.length} behaviors · ${fns.length} function associations`,
+        "",
+        routingDiagram(d.routes),
+        "",
+      );
     }
   }
   return `${out.join("\n").trimEnd()}\n`;
@@ -34,7 +41,11 @@ export function inventory(stacks: Record<string, Json>, envs: string[] = []): st
 const OPTIONS = { env: { type: "string", multiple: true } } as const;
 export const INVENTORY_CLI: CliSpec<typeof OPTIONS> = {
   command: "inventory",
-  usage: [USAGE, "  prints Mermaid flowcharts of every distribution's behaviors, functions and origins as Markdown", "  --env  one environment's stack (repeatable; default: every stack)"].join("\n"),
+  usage: [
+    USAGE,
+    "  prints Mermaid flowcharts of every distribution's behaviors, functions and origins as Markdown",
+    "  --env  one environment's stack (repeatable; default: every stack)",
+  ].join("\n"),
   options: OPTIONS,
 };
 

@@ -11,7 +11,10 @@ export function fingerprint(plan: Json): string[] {
   const hash = (v: unknown) => createHash("sha256").update(stableJson(v)).digest("hex").slice(0, 16);
   const resources = (plan.resource_changes ?? [])
     .filter((rc: Json) => !["no-op", "read"].includes(rc.change.actions.join("+")))
-    .map((rc: Json) => `${rc.address} ${rc.change.actions.join("+")} ${hash([maskSensitive(rc.change.after, rc.change.after_sensitive), rc.change.after_unknown])}`);
+    .map(
+      (rc: Json) =>
+        `${rc.address} ${rc.change.actions.join("+")} ${hash([maskSensitive(rc.change.after, rc.change.after_sensitive), rc.change.after_unknown])}`,
+    );
   const outputs = Object.entries<Json>(plan.output_changes ?? {})
     .filter(([, c]) => c.actions.join("+") !== "no-op")
     .map(([name, c]) => `output.${name} ${c.actions.join("+")} ${hash(maskSensitive(c.after, c.after_sensitive))}`);

@@ -97,11 +97,15 @@ export async function promoteRelease(opts: PromoteOptions): Promise<string | und
   log(`primary ${primary.id}: ${primary.status}, origin path "${primary.originPath}"`);
   log(`staging ${staging.id}: ${staging.status}, origin path "${staging.originPath}"`);
   if (!primary.policyId)
-    throw new PromoteError(`primary ${primary.id} has no continuous deployment policy attached: run Configure for a release first (the pipeline's Configure stage or the <env>-<sid>-<site>-configure state machine)`);
+    throw new PromoteError(
+      `primary ${primary.id} has no continuous deployment policy attached: run Configure for a release first (the pipeline's Configure stage or the <env>-<sid>-<site>-configure state machine)`,
+    );
   if (staging.originPath === primary.originPath)
     log(`note: staging serves the same release as the primary ("${primary.originPath}"); promoting changes no content`);
   if (opts.dryRun) {
-    log(`dry run: would wait until both are Deployed, promote staging onto the primary (If-Match "${primary.etag}, ${staging.etag}"), wait for the primary, then invalidate /*`);
+    log(
+      `dry run: would wait until both are Deployed, promote staging onto the primary (If-Match "${primary.etag}, ${staging.etag}"), wait for the primary, then invalidate /*`,
+    );
     return undefined;
   }
 
@@ -126,12 +130,18 @@ export async function promoteRelease(opts: PromoteOptions): Promise<string | und
   for (let attempt = 1; ; attempt++) {
     const pending = [primary, staging].filter((d) => d.status !== "Deployed");
     if (pending.length > 0)
-      await waitFor(`${pending.map((d) => `${d === primary ? "primary" : "staging"} ${d.id}`).join(" and ")} to be Deployed`, () => Promise.all(pending.map(deployed)), "nothing was promoted");
+      await waitFor(
+        `${pending.map((d) => `${d === primary ? "primary" : "staging"} ${d.id}`).join(" and ")} to be Deployed`,
+        () => Promise.all(pending.map(deployed)),
+        "nothing was promoted",
+      );
     [primary, staging] = await Promise.all([read(primaryId), read(stagingId)]);
     if (primary.status !== "Deployed" || staging.status !== "Deployed") continue; // changed again meanwhile
     try {
       log(`promoting staging ${staging.id} onto primary ${primary.id} (If-Match "${primary.etag}, ${staging.etag}")`);
-      await opts.cloudfront.send(new UpdateDistributionWithStagingConfigCommand({ Id: primary.id, StagingDistributionId: staging.id, IfMatch: `${primary.etag}, ${staging.etag}` }));
+      await opts.cloudfront.send(
+        new UpdateDistributionWithStagingConfigCommand({ Id: primary.id, StagingDistributionId: staging.id, IfMatch: `${primary.etag}, ${staging.etag}` }),
+      );
       break;
     } catch (err) {
       if (!(err instanceof PreconditionFailed)) throw err;
@@ -144,13 +154,21 @@ export async function promoteRelease(opts: PromoteOptions): Promise<string | und
     }
   }
 
-  await waitFor(`primary ${primary.id} to deploy the promoted configuration`, () => waitUntilDistributionDeployed(waiter, { Id: primary.id }), "the promotion is done but not yet everywhere, and nothing was invalidated: invalidate /* once it is Deployed");
+  await waitFor(
+    `primary ${primary.id} to deploy the promoted configuration`,
+    () => waitUntilDistributionDeployed(waiter, { Id: primary.id }),
+    "the promotion is done but not yet everywhere, and nothing was invalidated: invalidate /* once it is Deployed",
+  );
   const created = await opts.cloudfront.send(
     new CreateInvalidationCommand({ DistributionId: primary.id, InvalidationBatch: { CallerReference: randomUUID(), Paths: { Quantity: 1, Items: ["/*"] } } }),
   );
   const invalidationId = created.Invalidation?.Id;
   if (!invalidationId) throw new PromoteError(`CreateInvalidation on ${primary.id} returned no invalidation id`);
-  await waitFor(`invalidation ${invalidationId} of /*`, () => waitUntilInvalidationCompleted(waiter, { DistributionId: primary.id, Id: invalidationId }), "the promotion is done; cached objects expire on their own");
+  await waitFor(
+    `invalidation ${invalidationId} of /*`,
+    () => waitUntilInvalidationCompleted(waiter, { DistributionId: primary.id, Id: invalidationId }),
+    "the promotion is done; cached objects expire on their own",
+  );
   log(`promoted: primary ${primary.id} now serves origin path "${staging.originPath}"`);
   return invalidationId;
 }
@@ -188,12 +206,18 @@ export async function detachPolicy(opts: DetachOptions): Promise<boolean> {
   const config = policy.ContinuousDeploymentPolicy?.ContinuousDeploymentPolicyConfig;
   if (config?.Enabled) {
     log(`disabling policy ${policyId}`);
-    await opts.cloudfront.send(new UpdateContinuousDeploymentPolicyCommand({ Id: policyId, IfMatch: policy.ETag, ContinuousDeploymentPolicyConfig: { ...config, Enabled: false } }));
+    await opts.cloudfront.send(
+      new UpdateContinuousDeploymentPolicyCommand({ Id: policyId, IfMatch: policy.ETag, ContinuousDeploymentPolicyConfig: { ...config, Enabled: false } }),
+    );
   }
   log(`detaching policy ${policyId} from primary ${primaryId} (ContinuousDeploymentPolicyId "")`);
   try {
     await opts.cloudfront.send(
-      new UpdateDistributionCommand({ Id: primaryId, IfMatch: current.ETag, DistributionConfig: { ...current.DistributionConfig!, ContinuousDeploymentPolicyId: "" } }),
+      new UpdateDistributionCommand({
+        Id: primaryId,
+        IfMatch: current.ETag,
+        DistributionConfig: { ...current.DistributionConfig!, ContinuousDeploymentPolicyId: "" },
+      }),
     );
   } catch (err) {
     if (err instanceof PreconditionFailed)
@@ -202,12 +226,19 @@ export async function detachPolicy(opts: DetachOptions): Promise<boolean> {
   }
   const after = await opts.cloudfront.send(new GetDistributionConfigCommand({ Id: primaryId }));
   if (after.DistributionConfig?.ContinuousDeploymentPolicyId)
-    throw new PromoteError(`primary ${primaryId} still names policy ${after.DistributionConfig.ContinuousDeploymentPolicyId} after the update; nothing else was changed`);
-  log(`detached: primary ${primaryId} has no continuous deployment policy; remove continuousDeployment from the site and deploy to delete the policy and staging`);
+    throw new PromoteError(
+      `primary ${primaryId} still names policy ${after.DistributionConfig.ContinuousDeploymentPolicyId} after the update; nothing else was changed`,
+    );
+  log(
+    `detached: primary ${primaryId} has no continuous deployment policy; remove continuousDeployment from the site and deploy to delete the policy and staging`,
+  );
   return true;
 }
 
-async function distributionIds(opts: { ssm: SSMClient; parameters: ReturnType<typeof releaseParameterNames> }): Promise<{ primaryId: string; stagingId: string }> {
+async function distributionIds(opts: {
+  ssm: SSMClient;
+  parameters: ReturnType<typeof releaseParameterNames>;
+}): Promise<{ primaryId: string; stagingId: string }> {
   const names = [opts.parameters.primaryDistributionId, opts.parameters.stagingDistributionId];
   const r = await opts.ssm.send(new GetParametersCommand({ Names: names }));
   const value = (name: string) => r.Parameters?.find((p) => p.Name === name)?.Value;
@@ -247,7 +278,8 @@ async function main({ values }: ParsedArgs<typeof PROMOTE_OPTIONS>): Promise<voi
   if (!env) throw new PromoteError(`no environment "${values.env}"; known: ${envs.map((e) => e.name).join(", ")}`);
   const site = env.sites.find((s) => s.name === values.site);
   if (!site) throw new PromoteError(`environments/${env.name}.ts has no site "${values.site}"; known: ${env.sites.map((s) => s.name).join(", ")}`);
-  if (!site.continuousDeployment) throw new PromoteError(`environments/${env.name}.ts: site "${site.name}" has no continuousDeployment block, so it has no staging distribution`);
+  if (!site.continuousDeployment)
+    throw new PromoteError(`environments/${env.name}.ts: site "${site.name}" has no continuousDeployment block, so it has no staging distribution`);
   try {
     if (values.detach) {
       await detachPolicy({
@@ -281,7 +313,10 @@ export function credentialProblem(err: unknown, envName: string, accountId: stri
   const message = e?.message ?? "";
   const needs = `npm run promote needs credentials for account ${accountId} (environment ${envName})`;
   const how = profile ? `the profile "${profile}" (AWS_PROFILE)` : "the default credentials (no AWS_PROFILE set)";
-  if (name === "CredentialsProviderError" || /Could not load credentials|Token is expired|SSO session .* (expired|invalid)|profile .* could not be found/i.test(message))
+  if (
+    name === "CredentialsProviderError" ||
+    /Could not load credentials|Token is expired|SSO session .* (expired|invalid)|profile .* could not be found/i.test(message)
+  )
     return `${needs}: ${how} gave none (${message.split("\n")[0]}). Set AWS_PROFILE to a profile for that account and log in (aws sso login --profile <profile>), or export its credentials`;
   if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(name) || /security token included in the request is expired/i.test(message))
     return `${needs}: the credentials of ${how} have expired; log in again (aws sso login${profile ? ` --profile ${profile}` : ""}) and rerun`;

@@ -104,7 +104,9 @@ async function offline(args: ReviewArgs): Promise<StackPlan[]> {
   // Base and head synthesize side by side (two processes); the plans need both.
   const [base, head] = await Promise.all([
     baseStacks(args.base!, { cache: args.cache }).then((b) => {
-      log(`base ${args.base} (${b.commit.slice(0, 12)}): ${Object.keys(b.stacks).length} stacks, ${b.cached ? "cached" : "synthesized in a temporary worktree"} in ${seconds(t)}`);
+      log(
+        `base ${args.base} (${b.commit.slice(0, 12)}): ${Object.keys(b.stacks).length} stacks, ${b.cached ? "cached" : "synthesized in a temporary worktree"} in ${seconds(t)}`,
+      );
       return b;
     }),
     synthesizeTree(PROJECT_ROOT).then((h) => {

@@ -9,7 +9,14 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
 const status = execFileSync("git", ["status", "--porcelain", "--untracked-files=all", "--", "functions/cf2"], { encoding: "utf8" });
-const dirs = [...new Set(status.split("\n").filter((l) => l.startsWith("?? ")).map((l) => l.slice(3).split("/").slice(0, 3).join("/")))];
+const dirs = [
+  ...new Set(
+    status
+      .split("\n")
+      .filter((l) => l.startsWith("?? "))
+      .map((l) => l.slice(3).split("/").slice(0, 3).join("/")),
+  ),
+];
 const written = dirs.filter((d) => existsSync(path.join(d, "manifest.json")));
 if (written.length !== 1) {
   process.stderr.write(`ticket-branch: expected one new function directory under functions/cf2, found ${written.length}: ${written.join(", ") || "none"}\n`);

@@ -39,13 +39,21 @@ export interface FlowResult {
 }
 
 /** A free (environment, site, behavior, event) slot: no manifest attaches a function there. */
-export function freeSlots(envs: Environment[], taken: Set<string>, count: number): { env: Environment; site: string; sid: string; behavior: string; eventType: string }[] {
+export function freeSlots(
+  envs: Environment[],
+  taken: Set<string>,
+  count: number,
+): { env: Environment; site: string; sid: string; behavior: string; eventType: string }[] {
   const slots: { env: Environment; site: string; sid: string; behavior: string; eventType: string }[] = [];
   for (const env of envs)
     for (const site of env.sites)
       for (const behavior of ["default", ...site.distribution.behaviors.map((b) => b.pathPattern)])
         for (const eventType of ["viewer-request", "viewer-response"])
-          if (!taken.has(`${env.name} ${site.name} ${behavior} ${eventType}`) && slots.length < count && !slots.some((s) => s.env === env && s.site === site.name && s.behavior === behavior))
+          if (
+            !taken.has(`${env.name} ${site.name} ${behavior} ${eventType}`) &&
+            slots.length < count &&
+            !slots.some((s) => s.env === env && s.site === site.name && s.behavior === behavior)
+          )
             slots.push({ env, site: site.name, sid: site.sid, behavior, eventType });
   return slots;
 }
@@ -60,14 +68,39 @@ function ticketsFor(slots: ReturnType<typeof freeSlots>): { file: string; text: 
     const target = dist ? `arn:aws:cloudfront::${s.env.accountId}:distribution/${dist}` : s.site;
     const formats = [
       () =>
-        [`チケット: ${key}`, `CF2の命名: ${name}`, `構築する環境一覧: ${s.env.name}`, `関連づけるCloudfFrontのARN: ${target}`, "", "関連づけるcache behavior ビューワーリクエスト ビューワーレスポンス",
-          `${s.behavior} ${mark(s.eventType, "viewer-request")} ${mark(s.eventType, "viewer-response")}`, ""].join("\n"),
+        [
+          `チケット: ${key}`,
+          `CF2の命名: ${name}`,
+          `構築する環境一覧: ${s.env.name}`,
+          `関連づけるCloudfFrontのARN: ${target}`,
+          "",
+          "関連づけるcache behavior ビューワーリクエスト ビューワーレスポンス",
+          `${s.behavior} ${mark(s.eventType, "viewer-request")} ${mark(s.eventType, "viewer-response")}`,
+          "",
+        ].join("\n"),
       () =>
-        [`h2. ${key}`, `Function name: ${name}`, `Environments: ${s.env.name}`, `Distribution: ${target}`, "", "||Cache behavior||Viewer request||Viewer response||",
-          `|${s.behavior}|${mark(s.eventType, "viewer-request")}|${mark(s.eventType, "viewer-response")}|`, ""].join("\n"),
+        [
+          `h2. ${key}`,
+          `Function name: ${name}`,
+          `Environments: ${s.env.name}`,
+          `Distribution: ${target}`,
+          "",
+          "||Cache behavior||Viewer request||Viewer response||",
+          `|${s.behavior}|${mark(s.eventType, "viewer-request")}|${mark(s.eventType, "viewer-response")}|`,
+          "",
+        ].join("\n"),
       () =>
-        [`Ticket: ${key}`, `Function name: ${name}`, `Environments: ${s.env.name}`, `Distribution: ${target}`, "", "| Cache behavior | Viewer request | Viewer response |", "| --- | --- | --- |",
-          `| ${s.behavior} | ${mark(s.eventType, "viewer-request") === "○" ? "yes" : "-"} | ${mark(s.eventType, "viewer-response") === "○" ? "yes" : "-"} |`, ""].join("\n"),
+        [
+          `Ticket: ${key}`,
+          `Function name: ${name}`,
+          `Environments: ${s.env.name}`,
+          `Distribution: ${target}`,
+          "",
+          "| Cache behavior | Viewer request | Viewer response |",
+          "| --- | --- | --- |",
+          `| ${s.behavior} | ${mark(s.eventType, "viewer-request") === "○" ? "yes" : "-"} | ${mark(s.eventType, "viewer-response") === "○" ? "yes" : "-"} |`,
+          "",
+        ].join("\n"),
     ];
     return { file: `${key}.txt`, text: formats[i % formats.length](), name };
   });
@@ -92,7 +125,12 @@ export function runTicketFlow(opts: { full?: boolean; keep?: boolean; log?: (lin
     delete childEnv.EDGE_FUNCTIONS_DIR;
     delete childEnv.EDGE_ENVIRONMENTS_DIR;
     const r = spawnSync(cmd, args, { cwd: scratch, encoding: "utf8", env: childEnv, maxBuffer: 64 * 1024 * 1024 });
-    const s = { step, ok: r.status === 0, seconds: (Date.now() - started) / 1000, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
+    const s = {
+      step,
+      ok: r.status === 0,
+      seconds: (Date.now() - started) / 1000,
+      output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`,
+    };
     steps.push(s);
     log(`${s.ok ? "ok  " : "FAIL"} ${step} (${s.seconds.toFixed(1)} s)`);
     return s;
@@ -153,7 +191,12 @@ export function runTicketFlow(opts: { full?: boolean; keep?: boolean; log?: (lin
       try {
         const { dir } = prepareWorkdir(name, JSON.parse(readFileSync(path.join(scratch, "cdktf.out", "stacks", env, "cdk.tf.json"), "utf8")));
         const v = terraformValidate(dir);
-        result = { step, ok: v.valid, seconds: (Date.now() - started) / 1000, output: v.diagnostics.map((d) => `${d.severity}: ${d.summary} ${d.detail ?? ""}`).join("\n") };
+        result = {
+          step,
+          ok: v.valid,
+          seconds: (Date.now() - started) / 1000,
+          output: v.diagnostics.map((d) => `${d.severity}: ${d.summary} ${d.detail ?? ""}`).join("\n"),
+        };
       } catch (err) {
         result = { step, ok: false, seconds: (Date.now() - started) / 1000, output: (err as Error).message };
       } finally {
@@ -171,7 +214,12 @@ export function runTicketFlow(opts: { full?: boolean; keep?: boolean; log?: (lin
     const files = opts.full ? [] : ["test/cf2-manifests.test.ts", "test/cf2-functions.test.ts", "test/guardrails.test.ts"];
     // The copy's own ticket-flow test would start another copy: everything else runs.
     const args = opts.full ? ["--testPathIgnorePatterns", "/test/ticket-flow\\.test\\.ts$"] : files;
-    ok = run(opts.full ? "npm test (without the ticket-flow test itself)" : `npx jest ${files.join(" ")}`, process.execPath, [jest, "--ci", "--silent", ...args]).ok;
+    ok = run(opts.full ? "npm test (without the ticket-flow test itself)" : `npx jest ${files.join(" ")}`, process.execPath, [
+      jest,
+      "--ci",
+      "--silent",
+      ...args,
+    ]).ok;
   }
   if (!opts.keep) rmSync(scratch, { recursive: true, force: true });
   return { scratch, steps, added, ok };
@@ -194,6 +242,8 @@ if (require.main === module)
     const { full, keep } = values;
     const result = runTicketFlow({ full, keep, log: (l) => process.stdout.write(`${l}\n`) });
     for (const s of result.steps.filter((x) => !x.ok)) process.stdout.write(`\n--- ${s.step} ---\n${s.output}\n`);
-    process.stdout.write(`${result.ok ? "ticket flow green" : "ticket flow RED"} with ${result.added.map((a) => `${a.name} (${a.env} ${a.site} ${a.behavior} ${a.eventType})`).join(", ")}${keep ? ` in ${result.scratch}` : ""}\n`);
+    process.stdout.write(
+      `${result.ok ? "ticket flow green" : "ticket flow RED"} with ${result.added.map((a) => `${a.name} (${a.env} ${a.site} ${a.behavior} ${a.eventType})`).join(", ")}${keep ? ` in ${result.scratch}` : ""}\n`,
+    );
     return result.ok ? 0 : 1;
   });

@@ -29,7 +29,9 @@ function checkOne(stack: string): boolean {
       for (const d of validate.diagnostics) console.log(`  ${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}`);
       return false;
     }
-    console.log(`ok   ${stack}: valid; plan: ${plan!.changes.length} resources to change (${((Date.now() - started) / 1000).toFixed(1)} s) -> .validate/${stack}/plan.json`);
+    console.log(
+      `ok   ${stack}: valid; plan: ${plan!.changes.length} resources to change (${((Date.now() - started) / 1000).toFixed(1)} s) -> .validate/${stack}/plan.json`,
+    );
     return true;
   } catch (err) {
     console.log(`FAIL ${stack}: ${(err as Error).message}`);

@@ -46,7 +46,8 @@ export function addAlarms(scope: Construct, env: ResolvedEnvironment, watched: W
   for (const [site, cd] of watched.continuousDeployments) {
     alarms.watchStateMachine(`configure-${site}`, cd.stateMachines.configureName, { what: `the Configure state machine of site ${site}` });
     alarms.watchStateMachine(`promote-${site}`, cd.stateMachines.promoteName, { what: `the Promote state machine of site ${site}` });
-    if (cd.stateMachines.canaryName) alarms.watchStateMachine(`canary-${site}`, cd.stateMachines.canaryName, { what: `the Canary state machine of site ${site}` });
+    if (cd.stateMachines.canaryName)
+      alarms.watchStateMachine(`canary-${site}`, cd.stateMachines.canaryName, { what: `the Canary state machine of site ${site}` });
     alarms.watchStateMachine(`rollback-${site}`, cd.stateMachines.rollbackName, { what: `the Rollback state machine of site ${site}` });
     if (cd.pipeline) alarms.watchPipeline(cd.pipeline.name);
   }

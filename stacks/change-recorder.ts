@@ -84,7 +84,10 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
   // With `alarms`, a lost change event or a failing recorder pages the environment's topic like every other failure
   // (Alarms creates the topic's us-east-1 twin). Without `alarms`, no alarms, as for the invalidators.
   const usEast1 = { provider: inputs.usEast1, region: RECORDER_REGION };
-  inputs.alarms?.watchQueue("change-recorder-dlq", recorder.deadLetterQueueName, { ...usEast1, what: "the change recorder's dead-letter queue (change events not recorded or not raised)" });
+  inputs.alarms?.watchQueue("change-recorder-dlq", recorder.deadLetterQueueName, {
+    ...usEast1,
+    what: "the change recorder's dead-letter queue (change events not recorded or not raised)",
+  });
   inputs.alarms?.watchFunction("change-recorder", recorder.functionName, { ...usEast1, what: "the change recorder" });
   return recorder;
 }
@@ -92,7 +95,13 @@ export function addChangeRecorder(scope: Construct, env: ResolvedEnvironment, in
 /** S3, Lambda, ECR, SSM and API Gateway events arrive in the resources' regions: forward them from `region` to us-east-1. */
 function addForwarder(scope: Construct, env: ResolvedEnvironment, inputs: ChangeRecorderInputs, region: string, eventPattern: object): void {
   const provider = inputs.providers.forRegion(region, "change-recorder");
-  const forwarder = new ChangeRecorderForwarder(scope, `change-recorder-forward-${region}`, { envName: env.name, accountId: env.accountId, region, provider, eventPattern });
+  const forwarder = new ChangeRecorderForwarder(scope, `change-recorder-forward-${region}`, {
+    envName: env.name,
+    accountId: env.accountId,
+    region,
+    provider,
+    eventPattern,
+  });
   // The queue lives in the forwarder's region; CloudWatch notifies topics of the alarm's region only.
   inputs.alarms?.watchQueue(`change-recorder-forward-${region}-dlq`, forwarder.deadLetterQueueName, {
     provider,

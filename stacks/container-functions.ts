@@ -30,7 +30,12 @@ export function addContainerFunctions(scope: Construct, env: ResolvedEnvironment
     const fn = new ContainerFunction(scope, `lambda-${f.name}`, { ...config, accountId: env.accountId, region: env.region });
     functions.set(f.name, fn);
     if (route) {
-      const origin = new FunctionUrlOrigin(fn, "origin", { functionName: fn.function.functionName, name: f.functionName, region: env.region, readTimeoutSeconds: f.timeoutSeconds });
+      const origin = new FunctionUrlOrigin(fn, "origin", {
+        functionName: fn.function.functionName,
+        name: f.functionName,
+        region: env.region,
+        readTimeoutSeconds: f.timeoutSeconds,
+      });
       origins.push({ site: route.site, origin });
       originsBySite.set(route.site, [...(originsBySite.get(route.site) ?? []), origin.behaviorOrigin(route.pathPattern)]);
     }

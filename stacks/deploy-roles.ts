@@ -16,7 +16,10 @@ export function addDeployRoles(scope: Construct, env: ResolvedEnvironment, githu
   if (!r) return undefined;
   const oidc =
     githubOidc ??
-    new GithubOidcProvider(scope, "github-oidc", { accountId: env.accountId, existingProviderArn: env.githubOidc ? env.githubOidc.existingProviderArn : githubOidcProviderArn(env.accountId) });
+    new GithubOidcProvider(scope, "github-oidc", {
+      accountId: env.accountId,
+      existingProviderArn: env.githubOidc ? env.githubOidc.existingProviderArn : githubOidcProviderArn(env.accountId),
+    });
   const b = env.backend;
   return new InfraDeployRoles(scope, "infra-deploy-roles", {
     envName: env.name,
@@ -28,6 +31,9 @@ export function addDeployRoles(scope: Construct, env: ResolvedEnvironment, githu
     bucketNames: env.sites.map((s) => s.bucketName).filter((n) => !n.startsWith(`${env.name}-`)),
     oidcProviderArn: oidc.arn,
     oidcProvider: oidc.resource,
-    state: b.type === "s3" ? { bucket: b.bucket, key: b.key, kmsKeyId: b.kmsKeyId, dynamodbTable: b.dynamodbTable, useLockfile: b.useLockfile, region: b.region } : undefined,
+    state:
+      b.type === "s3"
+        ? { bucket: b.bucket, key: b.key, kmsKeyId: b.kmsKeyId, dynamodbTable: b.dynamodbTable, useLockfile: b.useLockfile, region: b.region }
+        : undefined,
   });
 }

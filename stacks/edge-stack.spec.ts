@@ -38,7 +38,9 @@ test("a main-region provider and a us-east-1 alias, both pinned to the account a
 
 test("one site per configured site, each with its distribution", () => {
   const { dev: stack } = synthesize([envOf(dev, "environments/dev.ts")]);
-  const buckets = Object.values<any>(stack.resource.aws_s3_bucket).map((b) => b.bucket).sort();
+  const buckets = Object.values<any>(stack.resource.aws_s3_bucket)
+    .map((b) => b.bucket)
+    .sort();
   expect(buckets).toEqual(["dev-media-lp-123456789012", "dev-shop-web-123456789012"]);
   expect(Object.keys(stack.resource.aws_cloudfront_distribution)).toHaveLength(2);
 });
@@ -51,7 +53,9 @@ test("the change recorder counts every role only an AWS service assumes as autom
     const fn = Object.values<any>(stack.resource.aws_lambda_function).find((f) => f.environment?.variables?.RECORDER_CONFIG);
     const config = JSON.parse(fn.environment.variables.RECORDER_CONFIG.replace(/\$\$\{/g, "${"));
     const serviceRoles = Object.values<any>(stack.resource.aws_iam_role).filter((r) => {
-      const principals = JSON.parse(r.assume_role_policy.replace(/\$\$\{/g, "${")).Statement.map((s: any) => Object.keys(s.Principal ?? {})).flat();
+      const principals = JSON.parse(r.assume_role_policy.replace(/\$\$\{/g, "${"))
+        .Statement.map((s: any) => Object.keys(s.Principal ?? {}))
+        .flat();
       return principals.length > 0 && principals.every((p: string) => p === "Service");
     });
     // The recorder's own roles are created after it and record nothing of their own.
@@ -67,7 +71,9 @@ test("security headers on every behavior of every site by default; a site may na
   const policies = (securityHeaders: unknown) => {
     const input = { ...dev, sites: sites.map((s, i) => (i === 0 && securityHeaders !== undefined ? { ...s, securityHeaders } : s)) };
     const { dev: stack } = synthesize([envOf(input, "environments/dev.ts")]);
-    const [, d] = Object.entries<any>(stack.resource.aws_cloudfront_distribution).find(([address]) => address.startsWith(`site-${sites[0].name}_distribution`))!; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [, d] = Object.entries<any>(stack.resource.aws_cloudfront_distribution).find(([address]) =>
+      address.startsWith(`site-${sites[0].name}_distribution`),
+    )!; // eslint-disable-line @typescript-eslint/no-explicit-any
     return new Set([d.default_cache_behavior, ...(d.ordered_cache_behavior ?? [])].map((b: any) => b.response_headers_policy_id)); // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   expect(policies(undefined)).toEqual(new Set(["67f7725c-6f97-4210-82d7-5512b31e9d03"]));
@@ -82,14 +88,20 @@ test("logEncryption: every log group uses the key of its own region; a region wi
   const groups = Object.values<any>(stack.resource.aws_cloudwatch_log_group); // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(groups.length).toBeGreaterThan(0);
   for (const g of groups) expect([g.name, g.kms_key_id]).toEqual([g.name, g.provider === "aws.us_east_1" ? keyArns[1] : keyArns[0]]);
-  expect(() => envOf({ ...dev, logEncryption: { keyArns: [keyArns[0]] } }, "environments/dev.ts")).toThrow(/names no key in us-east-1, where this environment creates log groups/);
+  expect(() => envOf({ ...dev, logEncryption: { keyArns: [keyArns[0]] } }, "environments/dev.ts")).toThrow(
+    /names no key in us-east-1, where this environment creates log groups/,
+  );
 });
 
 test("messageEncryption: every queue and topic uses the key of its own region; the roles that use the queues may use the key", () => {
   const key = (region: string, id: string) => `arn:aws:kms:${region}:${(dev as any).accountId}:key/${id}`; // eslint-disable-line @typescript-eslint/no-explicit-any
   const main = (dev as any).region; // eslint-disable-line @typescript-eslint/no-explicit-any
   const keyArns = [key(main, "33333333-3333-4333-8333-333333333333"), key("us-east-1", "44444444-4444-4444-8444-444444444444")];
-  const recorder = { repository: "example-org/edge-delivery", tokenParameter: "/edge/change-recorder/github-token", watchRegions: main === "us-east-1" ? [] : [main] };
+  const recorder = {
+    repository: "example-org/edge-delivery",
+    tokenParameter: "/edge/change-recorder/github-token",
+    watchRegions: main === "us-east-1" ? [] : [main],
+  };
   const { dev: stack } = synthesize([envOf({ ...dev, alarms: {}, changeRecorder: recorder, messageEncryption: { keyArns } }, "environments/dev.ts")]);
   const keyOf = (r: any) => (r.provider === "aws.us_east_1" ? keyArns[1] : keyArns[0]); // eslint-disable-line @typescript-eslint/no-explicit-any
   const queues = Object.values<any>(stack.resource.aws_sqs_queue); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -100,12 +112,19 @@ test("messageEncryption: every queue and topic uses the key of its own region; t
   for (const t of topics) expect([t.name, t.kms_master_key_id]).toEqual([t.name, keyOf(t)]);
   // Every role policy that sends to or reads from a queue may use that queue's key, through SQS only.
   const policies = Object.values<any>(stack.resource.aws_iam_role_policy).map((p) => JSON.parse(p.policy.replace(/\$\$\{/g, "${"))); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const users = policies.filter((p) => p.Statement.some((s: any) => [s.Action].flat().some((a: string) => a === "sqs:SendMessage" || a === "sqs:ReceiveMessage"))); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const users = policies.filter((p) =>
+    p.Statement.some((s: any) => [s.Action].flat().some((a: string) => a === "sqs:SendMessage" || a === "sqs:ReceiveMessage")),
+  ); // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(users.length).toBeGreaterThan(0);
   for (const p of users) {
     const queueRegion = p.Statement.find((s: any) => [s.Action].flat().some((a: string) => a.startsWith("sqs:"))).Resource.split(":")[3]; // eslint-disable-line @typescript-eslint/no-explicit-any
     const grant = p.Statement.find((s: any) => [s.Action].flat().includes("kms:Decrypt")); // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(grant).toMatchObject({ Resource: queueRegion === "us-east-1" ? keyArns[1] : keyArns[0], Condition: { StringEquals: { "kms:ViaService": `sqs.${queueRegion}.amazonaws.com` } } });
+    expect(grant).toMatchObject({
+      Resource: queueRegion === "us-east-1" ? keyArns[1] : keyArns[0],
+      Condition: { StringEquals: { "kms:ViaService": `sqs.${queueRegion}.amazonaws.com` } },
+    });
   }
-  expect(() => envOf({ ...dev, messageEncryption: { keyArns: [keyArns[1]] } }, "environments/dev.ts")).toThrow(new RegExp(`names no key in ${main}, where this environment creates queues and topics`));
+  expect(() => envOf({ ...dev, messageEncryption: { keyArns: [keyArns[1]] } }, "environments/dev.ts")).toThrow(
+    new RegExp(`names no key in ${main}, where this environment creates queues and topics`),
+  );
 });

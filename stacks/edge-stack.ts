@@ -50,7 +50,10 @@ export class EdgeStack extends TerraformStack {
   readonly alarms?: Alarms;
 
   /** `env`: the resolved environment: defaults applied, names computed, references checked. */
-  constructor(scope: Construct, readonly env: ResolvedEnvironment) {
+  constructor(
+    scope: Construct,
+    readonly env: ResolvedEnvironment,
+  ) {
     super(scope, env.name);
     configureBackend(this, env.backend);
 
@@ -61,7 +64,11 @@ export class EdgeStack extends TerraformStack {
     this.functions = addFunctions(this, env.functions, this.usEast1);
     const containerFunctions = addContainerFunctions(this, env);
     for (const site of env.sites) {
-      const staticSite = addSite(this, env, site, { functions: this.functions, behaviorOrigins: containerFunctions.originsBySite.get(site.name), webAclArn: siteWebAclArn(this, env, site, this.usEast1) });
+      const staticSite = addSite(this, env, site, {
+        functions: this.functions,
+        behaviorOrigins: containerFunctions.originsBySite.get(site.name),
+        webAclArn: siteWebAclArn(this, env, site, this.usEast1),
+      });
       this.sites.set(site.name, staticSite);
       const cd = addContinuousDeployment(this, env, site, staticSite);
       if (cd) this.continuousDeployments.set(site.name, cd);

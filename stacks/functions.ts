@@ -21,7 +21,10 @@ export function addFunctions(scope: Construct, functions: readonly ResolvedFunct
     if (!store) {
       store = new KeyValueStore(scope, `kvs-${kvs.localName}`, { name: kvs.name, comment: kvs.comment });
       stores.set(kvs.name, store);
-      new TerraformOutput(scope, `kvs_${kvs.name.replace(/-/g, "_")}_arn`, { value: store.arn, description: `ARN of the key value store ${kvs.name} (write its keys with aws cloudfront-keyvaluestore put-key)` });
+      new TerraformOutput(scope, `kvs_${kvs.name.replace(/-/g, "_")}_arn`, {
+        value: store.arn,
+        description: `ARN of the key value store ${kvs.name} (write its keys with aws cloudfront-keyvaluestore put-key)`,
+      });
     }
     return store.arn;
   };

@@ -54,13 +54,16 @@ describe.each(targets)("environment %s: every failure path alarms", (_name, stac
 
   test("each Lambda function: Errors and Throttles", () => {
     for (const f of Object.values<any>(resourcesOfType(stack, "aws_lambda_function")))
-      for (const metric of ["Errors", "Throttles"]) expect([f.function_name, metric, watched("AWS/Lambda", metric, "FunctionName", f.function_name)]).toEqual([f.function_name, metric, true]);
+      for (const metric of ["Errors", "Throttles"])
+        expect([f.function_name, metric, watched("AWS/Lambda", metric, "FunctionName", f.function_name)]).toEqual([f.function_name, metric, true]);
   });
 
   test("each state machine: ExecutionsFailed and ExecutionsTimedOut", () => {
     for (const sm of Object.values<any>(resourcesOfType(stack, "aws_sfn_state_machine"))) {
       for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
-        const found = alarms.some((a) => a.namespace === "AWS/States" && a.metric_name === metric && String(a.dimensions?.StateMachineArn).endsWith(`:stateMachine:${sm.name}`));
+        const found = alarms.some(
+          (a) => a.namespace === "AWS/States" && a.metric_name === metric && String(a.dimensions?.StateMachineArn).endsWith(`:stateMachine:${sm.name}`),
+        );
         expect([sm.name, metric, found]).toEqual([sm.name, metric, true]);
       }
     }
@@ -77,7 +80,14 @@ describe.each(targets)("environment %s: every failure path alarms", (_name, stac
     const pipelines = Object.values<any>(resourcesOfType(stack, "aws_codepipeline")).map((p) => p.name);
     const rules = Object.values<any>(resourcesOfType(stack, "aws_cloudwatch_event_rule")).map((r) => JSON.parse(r.event_pattern));
     for (const p of pipelines)
-      expect(rules.some((r) => r["detail-type"]?.includes("CodePipeline Pipeline Execution State Change") && r.detail?.state?.includes("FAILED") && r.detail?.pipeline?.includes(p))).toBe(true);
+      expect(
+        rules.some(
+          (r) =>
+            r["detail-type"]?.includes("CodePipeline Pipeline Execution State Change") &&
+            r.detail?.state?.includes("FAILED") &&
+            r.detail?.pipeline?.includes(p),
+        ),
+      ).toBe(true);
   });
 
   test("every alarm notifies and names its runbook line", () => {

@@ -40,7 +40,13 @@ describeWithTerraform("application-team access, as Terraform will send it (offli
       .map((f) => `arn:aws:cloudfront::123456789012:function/${functionName("dev", f.manifest.sid, f.manifest.name)}`)
       .sort();
     if (expected.length === 0) expect(deny).toBeUndefined();
-    else expect(deny).toEqual({ Sid: "InfrastructureOwnedFunctions", Effect: "Deny", Action: ["cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:TestFunction"], Resource: expected });
+    else
+      expect(deny).toEqual({
+        Sid: "InfrastructureOwnedFunctions",
+        Effect: "Deny",
+        Action: ["cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:TestFunction"],
+        Resource: expected,
+      });
   });
 
   test("the CI/CD trust Terraform creates pins the repository and owner ids", () => {
@@ -62,14 +68,18 @@ describeWithTerraform("application-team access, as Terraform will send it (offli
       ["dev-shop-cf2-maintenance", "dev", "shop", 3600],
     ]);
     // The CloudFront Function policy; roles of products with container functions also attach <env>-lambda-app-team (test/lambda-access.test.ts).
-    const cf2Attachments = after("aws_iam_role_policy_attachment.").filter(isAppTeam).filter((a: any) => a.policy_arn.endsWith(":policy/dev-cf2-app-team"));
+    const cf2Attachments = after("aws_iam_role_policy_attachment.")
+      .filter(isAppTeam)
+      .filter((a: any) => a.policy_arn.endsWith(":policy/dev-cf2-app-team"));
     expect(cf2Attachments.map((a: any) => [a.role, a.policy_arn]).sort()).toEqual([
       ["dev-media-cf2-cicd", "arn:aws:iam::123456789012:policy/dev-cf2-app-team"],
       ["dev-media-cf2-maintenance", "arn:aws:iam::123456789012:policy/dev-cf2-app-team"],
       ["dev-shop-cf2-cicd", "arn:aws:iam::123456789012:policy/dev-cf2-app-team"],
       ["dev-shop-cf2-maintenance", "arn:aws:iam::123456789012:policy/dev-cf2-app-team"],
     ]);
-    expect(after("aws_iam_openid_connect_provider.")).toEqual([expect.objectContaining({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] })]);
+    expect(after("aws_iam_openid_connect_provider.")).toEqual([
+      expect.objectContaining({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] }),
+    ]);
     expect(changedResources(plan).every((c) => c.endsWith(": create"))).toBe(true);
   });
 });

@@ -26,7 +26,15 @@ const envs = loadEnvironments(path.join(__dirname, "..", "environments"));
 const stacks = synthesizeExamples();
 const functions = loadFunctions(envs, path.join(__dirname, "..", "functions", "cf2"));
 
-async function decide(s: { principal: string; action: string; resource: string; account: string; context?: Record<string, string>; identity: PolicyDocument[]; resourcePolicy?: PolicyDocument }): Promise<Decision> {
+async function decide(s: {
+  principal: string;
+  action: string;
+  resource: string;
+  account: string;
+  context?: Record<string, string>;
+  identity: PolicyDocument[];
+  resourcePolicy?: PolicyDocument;
+}): Promise<Decision> {
   const simulation: Simulation = {
     request: { principal: s.principal, action: s.action, resource: { resource: s.resource, accountId: s.account }, contextVariables: s.context ?? {} },
     identityPolicies: s.identity.map((policy, i) => ({ name: `p${i}`, policy })),
@@ -75,7 +83,14 @@ function naivePolicy(account: string, valid: boolean): PolicyDocument {
     Statement: [
       {
         Effect: "Allow",
-        Action: ["cloudfront:UpdateFunction", "cloudfront:TestFunction", "cloudfront:PublishFunction", "cloudfront:GetFunction", "cloudfront:DescribeFunction", ...(valid ? [] : invalid)],
+        Action: [
+          "cloudfront:UpdateFunction",
+          "cloudfront:TestFunction",
+          "cloudfront:PublishFunction",
+          "cloudfront:GetFunction",
+          "cloudfront:DescribeFunction",
+          ...(valid ? [] : invalid),
+        ],
         Resource: `arn:aws:cloudfront::${account}:function/\${aws:PrincipalTag/environment}-\${aws:PrincipalTag/sid}-*`,
       },
       { Effect: "Allow", Action: ["cloudfront:ListFunctions"], Resource: "*" },
@@ -93,7 +108,12 @@ function naivePolicy(account: string, valid: boolean): PolicyDocument {
  * (update, publish, test); on a console role of an environment with liveChangesOnlyThroughCicd, updating and
  * publishing are denied on every function.
  */
-function ownershipCases(env: Environment, role: SynthesizedRole, fns: Cf2Function[], c: (action: string, resource: string, expected: Decision) => Case): Case[] {
+function ownershipCases(
+  env: Environment,
+  role: SynthesizedRole,
+  fns: Cf2Function[],
+  c: (action: string, resource: string, expected: Decision) => Case,
+): Case[] {
   const account = env.accountId;
   const sid = role.tags.sid;
   const consoleRestricted = env.security.liveChangesOnlyThroughCicd && role.name.endsWith(`-cf2-${AppTeamRoleKind.MAINTENANCE}`);
@@ -137,28 +157,34 @@ function casesFor(env: Environment, role: SynthesizedRole, fns: Cf2Function[] = 
     // Functions of the manifests: infra-owned ones are out of reach although the <env>-<sid>- prefix matches them.
     ...ownershipCases(env, role, fns, c),
     c("cloudfront:ListFunctions", "*", "Allowed"),
-    ...["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields", "logs:GetLogRecord"].map((a) => c(a, ownGroup, "Allowed")),
+    ...["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields", "logs:GetLogRecord"].map((a) =>
+      c(a, ownGroup, "Allowed"),
+    ),
     // The historical form log-group actions were authorized against.
     c("logs:FilterLogEvents", `${ownGroup}:log-stream:`, "Allowed"),
     c("logs:GetLogEvents", `${ownGroup}:log-stream:2026/01/31/[$LATEST]0123456789abcdef`, "Allowed"),
     ...["logs:DescribeLogGroups", "logs:DescribeQueries", "logs:StopQuery"].map((a) => c(a, "*", "Allowed")),
 
     // Another sid in the same environment, and names that only share a prefix.
-    ...env.products.filter((p) => p.sid !== sid).flatMap((p) => [
-      c("cloudfront:UpdateFunction", fn(account, `${env.name}-${p.sid}-redirect`), "ImplicitlyDenied"),
-      c("cloudfront:PublishFunction", fn(account, `${env.name}-${p.sid}-redirect`), "ImplicitlyDenied"),
-      c("logs:StartQuery", logGroup(account, `${env.name}-${p.sid}-redirect`), "ImplicitlyDenied"),
-      c("logs:FilterLogEvents", logGroup(account, `${env.name}-${p.sid}-redirect`), "ImplicitlyDenied"),
-    ]),
+    ...env.products
+      .filter((p) => p.sid !== sid)
+      .flatMap((p) => [
+        c("cloudfront:UpdateFunction", fn(account, `${env.name}-${p.sid}-redirect`), "ImplicitlyDenied"),
+        c("cloudfront:PublishFunction", fn(account, `${env.name}-${p.sid}-redirect`), "ImplicitlyDenied"),
+        c("logs:StartQuery", logGroup(account, `${env.name}-${p.sid}-redirect`), "ImplicitlyDenied"),
+        c("logs:FilterLogEvents", logGroup(account, `${env.name}-${p.sid}-redirect`), "ImplicitlyDenied"),
+      ]),
     c("cloudfront:UpdateFunction", fn(account, `${env.name}-${sid}x-redirect`), "ImplicitlyDenied"),
     c("cloudfront:UpdateFunction", fn(account, `${env.name}x-${sid}-redirect`), "ImplicitlyDenied"),
 
     // Other environments: their names in this account, and their own accounts.
-    ...envs.filter((o) => o.name !== env.name).flatMap((o) => [
-      c("cloudfront:PublishFunction", fn(account, `${o.name}-${sid}-redirect`), "ImplicitlyDenied"),
-      c("cloudfront:UpdateFunction", fn(o.accountId, `${o.name}-${sid}-redirect`), "ImplicitlyDenied"),
-      c("logs:GetLogEvents", `${logGroup(o.accountId, `${o.name}-${sid}-redirect`)}:log-stream:x`, "ImplicitlyDenied"),
-    ]),
+    ...envs
+      .filter((o) => o.name !== env.name)
+      .flatMap((o) => [
+        c("cloudfront:PublishFunction", fn(account, `${o.name}-${sid}-redirect`), "ImplicitlyDenied"),
+        c("cloudfront:UpdateFunction", fn(o.accountId, `${o.name}-${sid}-redirect`), "ImplicitlyDenied"),
+        c("logs:GetLogEvents", `${logGroup(o.accountId, `${o.name}-${sid}-redirect`)}:log-stream:x`, "ImplicitlyDenied"),
+      ]),
 
     // A session without the tags gets nothing from the policy.
     c("cloudfront:TestFunction", fn(account, own), "ImplicitlyDenied", { tags: {} }),
@@ -168,17 +194,23 @@ function casesFor(env: Environment, role: SynthesizedRole, fns: Cf2Function[] = 
     // Infrastructure-only work, and changes to the roles and the policy themselves.
     c("cloudfront:CreateFunction", "*", "ExplicitlyDenied"),
     c("cloudfront:DeleteFunction", fn(account, own), "ExplicitlyDenied"),
-    ...env.sites.filter((s) => s.distribution.id).flatMap((s) => [
-      c("cloudfront:UpdateDistribution", `arn:aws:cloudfront::${account}:distribution/${s.distribution.id}`, "ExplicitlyDenied"),
-      c("cloudfront:CreateInvalidation", `arn:aws:cloudfront::${account}:distribution/${s.distribution.id}`, "ImplicitlyDenied"),
-    ]),
+    ...env.sites
+      .filter((s) => s.distribution.id)
+      .flatMap((s) => [
+        c("cloudfront:UpdateDistribution", `arn:aws:cloudfront::${account}:distribution/${s.distribution.id}`, "ExplicitlyDenied"),
+        c("cloudfront:CreateInvalidation", `arn:aws:cloudfront::${account}:distribution/${s.distribution.id}`, "ImplicitlyDenied"),
+      ]),
     c("logs:DeleteLogGroup", ownGroup, "ExplicitlyDenied"),
     c("logs:PutRetentionPolicy", ownGroup, "ExplicitlyDenied"),
-    ...["iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy"].map((a) => c(a, role.arn, "ExplicitlyDenied")),
+    ...["iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy"].map((a) =>
+      c(a, role.arn, "ExplicitlyDenied"),
+    ),
     ...role.attached.map((p) => c("iam:CreatePolicyVersion", `arn:aws:iam::${account}:policy/${p.name}`, "ExplicitlyDenied")),
 
     // The naive policy's pitfalls: actions that do not exist, Insights results it could not read, a log ARN that misses.
-    ...["cloudfront:CreateFunctionTestEvent", "cloudfront:ListFunctionTestEvent", "cloudfront:DeleteFunctionTestEvent"].map((a) => c(a, fn(account, own), "InvalidAction")),
+    ...["cloudfront:CreateFunctionTestEvent", "cloudfront:ListFunctionTestEvent", "cloudfront:DeleteFunctionTestEvent"].map((a) =>
+      c(a, fn(account, own), "InvalidAction"),
+    ),
     c("logs:GetQueryResults", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
     c("logs:StartQuery", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
     c("logs:FilterLogEvents", ownGroup, "ImplicitlyDenied", { identity: [naivePolicy(account, true)] }),
@@ -240,14 +272,27 @@ describe("infra-owned functions and the console restriction (fixture environment
   for (const p of fixtureEnv.products) {
     const site = fixtureEnv.sites.find((s) => s.sid === p.sid);
     if (!site) continue;
-    for (const [owner, eventType] of [[FunctionOwner.INFRA, "viewer-request"], [FunctionOwner.APP, "viewer-response"]] as const) {
+    for (const [owner, eventType] of [
+      [FunctionOwner.INFRA, "viewer-request"],
+      [FunctionOwner.APP, "viewer-response"],
+    ] as const) {
       const name = `fixture-${owner}`;
       mkdirSync(path.join(dir, `${p.sid}-${name}`));
       writeFileSync(
         path.join(dir, `${p.sid}-${name}`, "manifest.json"),
-        JSON.stringify({ ticket: "EDGE-1", name: `${p.sid}-${name}`, sid: p.sid, environments: [fixtureEnv.name], associations: [{ site: site.name, behavior: "default", eventType }], owner }),
+        JSON.stringify({
+          ticket: "EDGE-1",
+          name: `${p.sid}-${name}`,
+          sid: p.sid,
+          environments: [fixtureEnv.name],
+          associations: [{ site: site.name, behavior: "default", eventType }],
+          owner,
+        }),
       );
-      writeFileSync(path.join(dir, `${p.sid}-${name}`, "index.js"), eventType === "viewer-request" ? "function handler(event) { return event.request; }\n" : "function handler(event) { return event.response; }\n");
+      writeFileSync(
+        path.join(dir, `${p.sid}-${name}`, "index.js"),
+        eventType === "viewer-request" ? "function handler(event) { return event.request; }\n" : "function handler(event) { return event.response; }\n",
+      );
     }
   }
   const fixtureFunctions = loadFunctions([fixtureEnv], dir);
@@ -258,8 +303,12 @@ describe("infra-owned functions and the console restriction (fixture environment
 
   test("covers an infra and an app function of every product with a site, for both kinds of role", () => {
     const infra = fixtureCases.filter((c) => c.resource.includes("-fixture-infra") && c.expected === "ExplicitlyDenied");
-    const consoleDenied = fixtureCases.filter((c) => c.role.name.endsWith("-maintenance") && c.resource.includes("-fixture-app") && c.expected === "ExplicitlyDenied");
-    const cicdAllowed = fixtureCases.filter((c) => c.role.name.endsWith("-cicd") && c.resource.includes("-fixture-app") && c.action === "cloudfront:PublishFunction" && c.expected === "Allowed");
+    const consoleDenied = fixtureCases.filter(
+      (c) => c.role.name.endsWith("-maintenance") && c.resource.includes("-fixture-app") && c.expected === "ExplicitlyDenied",
+    );
+    const cicdAllowed = fixtureCases.filter(
+      (c) => c.role.name.endsWith("-cicd") && c.resource.includes("-fixture-app") && c.action === "cloudfront:PublishFunction" && c.expected === "Allowed",
+    );
     const products = fixtureEnv.products.filter((p) => p.access && fixtureEnv.sites.some((s) => s.sid === p.sid));
     expect(products.length).toBeGreaterThan(0);
     expect(new Set(infra.map((c) => c.role.name)).size).toBe(products.reduce((n, p) => n + (p.access!.maintenance ? 1 : 0) + (p.access!.cicd ? 1 : 0), 0));
@@ -302,7 +351,13 @@ const trustCases: TrustCase[] = envs.flatMap((env) =>
     const ps = p.access?.maintenance?.permissionSets;
     if (!ps) return [];
     const role = rolesOf(stacks[env.name]).find((r) => r.name === appTeamRoleName(env.name, p.sid, AppTeamRoleKind.MAINTENANCE))!;
-    const t = (label: string, principal: string, expected: Decision, action = "sts:AssumeRole"): TrustCase => ({ label: `${role.name}: ${label}`, role, principal, action, expected });
+    const t = (label: string, principal: string, expected: Decision, action = "sts:AssumeRole"): TrustCase => ({
+      label: `${role.name}: ${label}`,
+      role,
+      principal,
+      action,
+      expected,
+    });
     const otherSets = envs.flatMap((e) => e.products.flatMap((q) => q.access?.maintenance?.permissionSets ?? [])).filter((x) => !ps.includes(x));
     return [
       ...ps.map((set) => t(`permission set ${set}`, ssoRole(env.accountId, set), "Allowed")),
@@ -335,9 +390,7 @@ describe("who may switch to the maintenance roles (trust policies, simulated)", 
 // Authorization Reference it validates context keys against, so it drops them. The trust is checked as data.
 describe("who may assume the CI/CD roles (GitHub OIDC trust)", () => {
   const cicd = envs.flatMap((env) =>
-    env.products
-      .filter((p) => p.access?.cicd)
-      .map((p) => [appTeamRoleName(env.name, p.sid, AppTeamRoleKind.CICD), env, p.access!.cicd!] as const),
+    env.products.filter((p) => p.access?.cicd).map((p) => [appTeamRoleName(env.name, p.sid, AppTeamRoleKind.CICD), env, p.access!.cicd!] as const),
   );
   test.each(cicd)("%s: only jobs in GitHub environment of the configured repository", (name, env, cfg) => {
     const role = rolesOf(stacks[env.name]).find((r) => r.name === name)!;
@@ -406,7 +459,16 @@ describe("principal-tag guardrails catch what they claim to", () => {
   const stackWith = (resource: object) => ({ resource });
   test("sts:TagSession in a trust policy is reported, also through a wildcard", async () => {
     const trust = (Action: string | string[]) =>
-      stackWith({ aws_iam_role: { r: { assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action }] }) } } });
+      stackWith({
+        aws_iam_role: {
+          r: {
+            assume_role_policy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action }],
+            }),
+          },
+        },
+      });
     expect(await check(noSessionTagsInTrust, trust(["sts:AssumeRole", "sts:TagSession"]))).toEqual([expect.stringContaining("sts:TagSession")]);
     expect(await check(noSessionTagsInTrust, trust("sts:*"))).toHaveLength(1);
     expect(await check(noSessionTagsInTrust, trust("sts:AssumeRole"))).toEqual([]);
@@ -421,7 +483,18 @@ describe("principal-tag guardrails catch what they claim to", () => {
   });
 
   test("roles' inline policies are read too", async () => {
-    const stack = stackWith({ aws_iam_role: { r: { inline_policy: [{ name: "x", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "cloudfront:CreateFunctionTestEvent", Resource: "*" }] }) }] } } });
+    const stack = stackWith({
+      aws_iam_role: {
+        r: {
+          inline_policy: [
+            {
+              name: "x",
+              policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "cloudfront:CreateFunctionTestEvent", Resource: "*" }] }),
+            },
+          ],
+        },
+      },
+    });
     expect(await check(onlyRealActions, stack)).toEqual([expect.stringContaining("aws_iam_role.r: inline_policy[0]")]);
   });
 });

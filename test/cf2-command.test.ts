@@ -35,14 +35,22 @@ test("test: checks, then runs each event (short form with expected, bare console
     headers: {
       code: ADD_HEADER,
       tests: {
-        "a.json": { description: "adds the header", eventType: "viewer-response", expected: { statusCode: 200, statusDescription: "OK", headers: { "x-frame-options": { value: "DENY" } }, cookies: {} } },
+        "a.json": {
+          description: "adds the header",
+          eventType: "viewer-response",
+          expected: { statusCode: 200, statusDescription: "OK", headers: { "x-frame-options": { value: "DENY" } }, cookies: {} },
+        },
         "b.json": consoleEvent("viewer-response"),
       },
     },
   });
   expect(await cf2Command(["test", "cf2"], dir)).toEqual({
     status: 0,
-    lines: ["cf2/headers (cloudfront-js-2.0): check passed", "  ok   cf2/headers/tests/a.json: adds the header", "  ok   cf2/headers/tests/b.json: b (no expected output: ran without error)"],
+    lines: [
+      "cf2/headers (cloudfront-js-2.0): check passed",
+      "  ok   cf2/headers/tests/a.json: adds the header",
+      "  ok   cf2/headers/tests/b.json: b (no expected output: ran without error)",
+    ],
   });
 });
 
@@ -63,7 +71,8 @@ test("a wrong expectation fails with what differed; check problems stop before r
 });
 
 test("the runtime comes from --runtime, else the manifest; a manifest without a key value store refuses cf.kvs()", async () => {
-  const kvsCode = "import cf from 'cloudfront';\nasync function handler(event) {\n  return (await cf.kvs().exists(event.request.uri)) ? { statusCode: 404 } : event.request;\n}\n";
+  const kvsCode =
+    "import cf from 'cloudfront';\nasync function handler(event) {\n  return (await cf.kvs().exists(event.request.uri)) ? { statusCode: 404 } : event.request;\n}\n";
   const dir = repo({ lookup: { code: kvsCode, manifest: { runtime: "cloudfront-js-2.0" } } });
   expect((await cf2Command(["check", "cf2/lookup"], dir)).lines).toEqual([
     "cf2/lookup (cloudfront-js-2.0): 1 problem",
@@ -77,7 +86,10 @@ test("warnings are printed and do not fail the check", async () => {
   const dir = repo({ log: { code: "function handler(event) {\n  console.log('uri', event.request.uri);\n  return event.request;\n}\n" } });
   expect(await cf2Command(["check", "cf2/log"], dir)).toEqual({
     status: 0,
-    lines: ["cf2/log (cloudfront-js-2.0): check passed", "  warning: cf2/log/index.js: line 2: console.log with 2 arguments: CloudFront Functions support one argument; build one string"],
+    lines: [
+      "cf2/log (cloudfront-js-2.0): check passed",
+      "  warning: cf2/log/index.js: line 2: console.log with 2 arguments: CloudFront Functions support one argument; build one string",
+    ],
   });
 });
 
@@ -107,7 +119,10 @@ test("npm --prefix <this repository> run cf2 (as the example workflow runs it) r
   const dir = repo({ headers: { code: ADD_HEADER, tests: { "a.json": consoleEvent("viewer-response") } } });
   const { INIT_CWD: _ignored, ...env } = process.env;
   const r = spawnSync("npm", ["--prefix", ROOT, "run", "--silent", "cf2", "--", "test", "cf2/headers"], { cwd: dir, encoding: "utf8", env });
-  expect([r.status, r.stdout]).toEqual([0, "cf2/headers (cloudfront-js-2.0): check passed\n  ok   cf2/headers/tests/a.json: a (no expected output: ran without error)\n"]);
+  expect([r.status, r.stdout]).toEqual([
+    0,
+    "cf2/headers (cloudfront-js-2.0): check passed\n  ok   cf2/headers/tests/a.json: a (no expected output: ran without error)\n",
+  ]);
 });
 
 test("the example workflow runs the command before it updates or publishes the function", () => {
@@ -139,7 +154,8 @@ test("the runner offers each runtime's listed members only: a call the page does
   const replaceAll = "function handler(event) {\n  event.request.uri = event.request.uri.replaceAll('//', '/');\n  return event.request;\n}\n";
   await expect(runFunction(replaceAll, Cf2Runtime.JS_1_0, event)).rejects.toThrow(/replaceAll is not a function/);
   expect(((await runFunction(replaceAll, Cf2Runtime.JS_2_0, event)).output as { uri: string }).uri).toBe("/a/b");
-  const statics = "function handler(event) {\n  return { statusCode: 200, headers: { x: { value: [Object.fromEntries, Array.from, Object.keys, Object.getOwnPropertyDescriptors, Promise.all, typeof Symbol === 'function' && Symbol.for].map(function (f) { return typeof f; }).join(',') } } };\n}\n";
+  const statics =
+    "function handler(event) {\n  return { statusCode: 200, headers: { x: { value: [Object.fromEntries, Array.from, Object.keys, Object.getOwnPropertyDescriptors, Promise.all, typeof Symbol === 'function' && Symbol.for].map(function (f) { return typeof f; }).join(',') } } };\n}\n";
   const seen = async (runtime: Cf2Runtime) => ((await runFunction(statics, runtime, event)).output as { headers: { x: { value: string } } }).headers.x.value;
   expect(await seen(Cf2Runtime.JS_1_0)).toBe("undefined,undefined,function,undefined,undefined,boolean");
   expect(await seen(Cf2Runtime.JS_2_0)).toBe("undefined,undefined,function,function,function,function");
@@ -155,6 +171,10 @@ test("an exception thrown in a relatively imported file names that file and its 
   writeFileSync(path.join(dir, "cf2", "bundled", "lib.js"), "// helpers\nexport function hostOf(request) {\n  return request.headers.host.value;\n}\n");
   expect(await cf2Command(["test", "cf2"], dir)).toEqual({
     status: 1,
-    lines: ["cf2/bundled (cloudfront-js-2.0): check passed", "  FAIL cf2/bundled/tests/a.json: a", "       the handler threw at cf2/bundled/lib.js: line 3: TypeError: Cannot read properties of undefined (reading 'value')"],
+    lines: [
+      "cf2/bundled (cloudfront-js-2.0): check passed",
+      "  FAIL cf2/bundled/tests/a.json: a",
+      "       the handler threw at cf2/bundled/lib.js: line 3: TypeError: Cannot read properties of undefined (reading 'value')",
+    ],
   });
 });

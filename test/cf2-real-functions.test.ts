@@ -14,7 +14,8 @@ import { buildEvent } from "../toolchain/cf2/test-cases";
 const V1 = Cf2Runtime.JS_1_0;
 const V2 = Cf2Runtime.JS_2_0;
 const DIR = path.join(__dirname, "fixtures", "cf2-real");
-const only2 = (...features: string[]) => features.map((f) => (/ is not available/.test(f) ? f : `${f}: only cloudfront-js-2.0 supports it (this function uses cloudfront-js-1.0)`));
+const only2 = (...features: string[]) =>
+  features.map((f) => (/ is not available/.test(f) ? f : `${f}: only cloudfront-js-2.0 supports it (this function uses cloudfront-js-1.0)`));
 
 type Case = { event: Record<string, unknown>; opts?: RunOptions; output: unknown; origin?: unknown };
 interface RealFunction {
@@ -68,18 +69,31 @@ const functions: RealFunction[] = [
           statusCode: 200,
           statusDescription: "OK",
           cookies: {},
-          headers: { "access-control-allow-origin": { value: "https://admin.example.com" }, "access-control-allow-credentials": { value: "true" }, vary: { value: "Origin" } },
+          headers: {
+            "access-control-allow-origin": { value: "https://admin.example.com" },
+            "access-control-allow-credentials": { value: "true" },
+            vary: { value: "Origin" },
+          },
         },
       },
-      { event: res({ uri: "/api/items", headers: { origin: { value: "https://evil.example" } } }, { statusCode: 200 }), output: { statusCode: 200, statusDescription: "OK", cookies: {}, headers: {} } },
+      {
+        event: res({ uri: "/api/items", headers: { origin: { value: "https://evil.example" } } }, { statusCode: 200 }),
+        output: { statusCode: 200, statusDescription: "OK", cookies: {}, headers: {} },
+      },
     ],
   },
   {
     file: "cache-headers.js",
     problems: { [V1]: [], [V2]: [] },
     cases: [
-      { event: res({ uri: "/assets/app.3f2a9c1d.js" }, { statusCode: 200 }), output: { statusCode: 200, statusDescription: "OK", cookies: {}, headers: { "cache-control": { value: "public, max-age=31536000, immutable" } } } },
-      { event: res({ uri: "/docs/" }, { statusCode: 200 }), output: { statusCode: 200, statusDescription: "OK", cookies: {}, headers: { "cache-control": { value: "no-cache" } } } },
+      {
+        event: res({ uri: "/assets/app.3f2a9c1d.js" }, { statusCode: 200 }),
+        output: { statusCode: 200, statusDescription: "OK", cookies: {}, headers: { "cache-control": { value: "public, max-age=31536000, immutable" } } },
+      },
+      {
+        event: res({ uri: "/docs/" }, { statusCode: 200 }),
+        output: { statusCode: 200, statusDescription: "OK", cookies: {}, headers: { "cache-control": { value: "no-cache" } } },
+      },
     ],
   },
   {
@@ -135,17 +149,34 @@ const functions: RealFunction[] = [
     file: "kvs-redirect.js",
     problems: { [V1]: only2('"import"', '"const"', '"async" functions', '"await"'), [V2]: [] },
     cases: [
-      { event: req({ uri: "/old-sale" }), opts: { kvs: { "/old-sale": "/campaign/sale/" } }, output: { statusCode: 301, statusDescription: "Moved Permanently", headers: { location: { value: "/campaign/sale/" } } } },
-      { event: req({ uri: "/kept" }), opts: { kvs: { "/old-sale": "/campaign/sale/" } }, output: { method: "GET", uri: "/kept", querystring: {}, headers: {}, cookies: {} } },
+      {
+        event: req({ uri: "/old-sale" }),
+        opts: { kvs: { "/old-sale": "/campaign/sale/" } },
+        output: { statusCode: 301, statusDescription: "Moved Permanently", headers: { location: { value: "/campaign/sale/" } } },
+      },
+      {
+        event: req({ uri: "/kept" }),
+        opts: { kvs: { "/old-sale": "/campaign/sale/" } },
+        output: { method: "GET", uri: "/kept", querystring: {}, headers: {}, cookies: {} },
+      },
     ],
   },
   {
     file: "jwt-verify.js",
     problems: { [V1]: only2('"import"', '"const"', '"let"', "Buffer is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it"), [V2]: [] },
     cases: [
-      { event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u1", exp: FUTURE }) }, a: { value: "1" } } }), output: { method: "GET", uri: "/private", querystring: { a: { value: "1" } }, headers: {}, cookies: {} } },
-      { event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u1", exp: FUTURE }, "wrong") } } }), output: { statusCode: 401, statusDescription: "Unauthorized" } },
-      { event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u1", exp: 1 }) } } }), output: { statusCode: 401, statusDescription: "Unauthorized" } },
+      {
+        event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u1", exp: FUTURE }) }, a: { value: "1" } } }),
+        output: { method: "GET", uri: "/private", querystring: { a: { value: "1" } }, headers: {}, cookies: {} },
+      },
+      {
+        event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u1", exp: FUTURE }, "wrong") } } }),
+        output: { statusCode: 401, statusDescription: "Unauthorized" },
+      },
+      {
+        event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u1", exp: 1 }) } } }),
+        output: { statusCode: 401, statusDescription: "Unauthorized" },
+      },
       { event: req({ uri: "/private" }), output: { statusCode: 401, statusDescription: "Unauthorized" } },
     ],
   },
@@ -153,16 +184,28 @@ const functions: RealFunction[] = [
     file: "jwt-verify-es5.js",
     problems: { [V1]: [], [V2]: ["String.bytesFrom() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder"] },
     cases: [
-      { event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u7" }) } } }), output: { method: "GET", uri: "/private", querystring: {}, headers: { "x-user": { value: "u7" } }, cookies: {} } },
-      { event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u7" }, "wrong") } } }), output: { statusCode: 401, statusDescription: "Unauthorized" } },
+      {
+        event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u7" }) } } }),
+        output: { method: "GET", uri: "/private", querystring: {}, headers: { "x-user": { value: "u7" } }, cookies: {} },
+      },
+      {
+        event: req({ uri: "/private", querystring: { jwt: { value: jwt({ sub: "u7" }, "wrong") } } }),
+        output: { statusCode: 401, statusDescription: "Unauthorized" },
+      },
     ],
   },
   {
     file: "basic-auth.js",
     problems: { [V1]: ["atob is not available in cloudfront-js-1.0; only cloudfront-js-2.0 has it"], [V2]: [] },
     cases: [
-      { event: req({ uri: "/", headers: { authorization: { value: `Basic ${Buffer.from("staff:let-me-in").toString("base64")}` } } }), output: { method: "GET", uri: "/", querystring: {}, headers: { authorization: { value: "Basic c3RhZmY6bGV0LW1lLWlu" } }, cookies: {} } },
-      { event: req({ uri: "/" }), output: { statusCode: 401, statusDescription: "Unauthorized", headers: { "www-authenticate": { value: 'Basic realm="staging"' } } } },
+      {
+        event: req({ uri: "/", headers: { authorization: { value: `Basic ${Buffer.from("staff:let-me-in").toString("base64")}` } } }),
+        output: { method: "GET", uri: "/", querystring: {}, headers: { authorization: { value: "Basic c3RhZmY6bGV0LW1lLWlu" } }, cookies: {} },
+      },
+      {
+        event: req({ uri: "/" }),
+        output: { statusCode: 401, statusDescription: "Unauthorized", headers: { "www-authenticate": { value: 'Basic realm="staging"' } } },
+      },
     ],
   },
 ];

@@ -41,8 +41,31 @@ function functionsFor(comment: string, runtime: string): Cf2Function[] {
   const base = { sid: "media", environments: ["dev"], runtime };
   // The app-owned function reads a store this project creates; the infra-owned one an existing store, by ARN.
   const kvs = runtime === "cloudfront-js-2.0";
-  write("lp-app", { ...base, ticket: "MEDIA-1", name: "lp-app", owner: "app", comment, associations: [{ site: "lp", behavior: "default", eventType: "viewer-response" }], ...(kvs ? { keyValueStore: { name: "lp-flags" } } : {}) }, APP_CODE);
-  write("lp-infra", { ...base, ticket: "MEDIA-2", name: "lp-infra", owner: "infra", associations: [{ site: "lp", behavior: "default", eventType: "viewer-request" }], ...(kvs ? { keyValueStore: { arn: { dev: EXISTING_STORE } } } : {}) }, INFRA_CODE);
+  write(
+    "lp-app",
+    {
+      ...base,
+      ticket: "MEDIA-1",
+      name: "lp-app",
+      owner: "app",
+      comment,
+      associations: [{ site: "lp", behavior: "default", eventType: "viewer-response" }],
+      ...(kvs ? { keyValueStore: { name: "lp-flags" } } : {}),
+    },
+    APP_CODE,
+  );
+  write(
+    "lp-infra",
+    {
+      ...base,
+      ticket: "MEDIA-2",
+      name: "lp-infra",
+      owner: "infra",
+      associations: [{ site: "lp", behavior: "default", eventType: "viewer-request" }],
+      ...(kvs ? { keyValueStore: { arn: { dev: EXISTING_STORE } } } : {}),
+    },
+    INFRA_CODE,
+  );
   return validateFunctions(readManifestSources(dir), [env]);
 }
 
@@ -101,7 +124,9 @@ describeWithTerraform("CloudFront Functions under Terraform", () => {
     // The created store's ARN is known after apply: the association is planned as a reference to it.
     expect(change("app").after_unknown.key_value_store_associations).toBe(true);
     const cfg = plan.configuration.root_module.resources.find((r: any) => isFunction("app")(r.address));
-    expect(cfg.expressions.key_value_store_associations.references).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_cloudfront_key_value_store\.kvs-media-lp-flags_store_\w+\.arn$/)]));
+    expect(cfg.expressions.key_value_store_associations.references).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^aws_cloudfront_key_value_store\.kvs-media-lp-flags_store_\w+\.arn$/)]),
+    );
     expect(change("infra").after.key_value_store_associations).toEqual([EXISTING_STORE]);
   });
 

@@ -62,7 +62,13 @@ test("npm run build's artifact exists, exports handler and is at most 1 MB", () 
 test("a manual change: one record, one issue with both markers; the token was read decrypted from SSM", async () => {
   const out = await run(trailEvent("console-sso-update-distribution"));
   expect(out.error).toBeUndefined();
-  expect(out.result).toMatchObject({ kind: "manual", stored: "written", issue: "created", issueNumber: 1, key: "records/2026/11/30/0f4c5d2e-9a51-4e55-a8b9-2b1d7c3e4f01.json" });
+  expect(out.result).toMatchObject({
+    kind: "manual",
+    stored: "written",
+    issue: "created",
+    issueNumber: 1,
+    key: "records/2026/11/30/0f4c5d2e-9a51-4e55-a8b9-2b1d7c3e4f01.json",
+  });
   expect(records()).toEqual({
     "records/2026/11/30/0f4c5d2e-9a51-4e55-a8b9-2b1d7c3e4f01.json": expect.objectContaining({
       operation: "UpdateDistribution",
@@ -121,7 +127,11 @@ test("a closed issue is not reopened: the next change to the resource opens a ne
 
 test("GitHub 502 and 403 rate limit are retried within the invocation, honouring Retry-After; nothing is lost", async () => {
   github.fail("GET", /\/issues$/, { status: 502, body: { message: "Server Error" } });
-  github.fail("POST", /\/issues$/, { status: 403, headers: { "retry-after": "1", "x-ratelimit-remaining": "4990" }, body: { message: "You have exceeded a secondary rate limit." } });
+  github.fail("POST", /\/issues$/, {
+    status: 403,
+    headers: { "retry-after": "1", "x-ratelimit-remaining": "4990" },
+    body: { message: "You have exceeded a secondary rate limit." },
+  });
   const out = await run(trailEvent("root-delete-bucket-policy"));
   expect(out.error).toBeUndefined();
   expect(out.result).toMatchObject({ kind: "manual", issue: "created" });
@@ -138,13 +148,21 @@ test("GitHub 502 and 403 rate limit are retried within the invocation, honouring
 
 test("GitHub down beyond the retries: the invocation fails loudly, the record stays; Lambda's retry raises the issue once", async () => {
   github.fail("POST", /\/issues$/, { status: 502 }, 3);
-  github.fail("GET", /\/issues$/, { status: 429, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) } }, 1);
+  github.fail(
+    "GET",
+    /\/issues$/,
+    { status: 429, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) } },
+    1,
+  );
   const event = trailEvent("access-key-user-put-role-policy");
   const failed = await run(event);
   // The first GET waits for nothing: the limit resets in an hour, beyond maxRetryWaitSeconds.
   expect(failed.error).toMatchObject({ name: "GitHubError" });
   expect(failed.error!.message).toMatch(/more than maxRetryWaitSeconds/);
-  expect(failed.logs).toContainEqual({ level: "error", fields: expect.objectContaining({ msg: expect.stringMatching(/not raised/), eventId: event.detail.eventID }) });
+  expect(failed.logs).toContainEqual({
+    level: "error",
+    fields: expect.objectContaining({ msg: expect.stringMatching(/not raised/), eventId: event.detail.eventID }),
+  });
   expect(Object.keys(records())).toHaveLength(1);
 
   const retry1 = await run(event); // GET ok; POST 502 x3: gives up after maxAttempts
@@ -158,18 +176,32 @@ test("GitHub down beyond the retries: the invocation fails loudly, the record st
 });
 
 test("automation, promotion, app-team and noise: records, and no GitHub call at all", async () => {
-  const names = ["deploy-role-update-distribution", "pipeline-role-create-invalidation", "sso-cli-promote", "app-cicd-update-function", "noise-test-function", "noise-scratch-function", "noise-access-denied"];
+  const names = [
+    "deploy-role-update-distribution",
+    "pipeline-role-create-invalidation",
+    "sso-cli-promote",
+    "app-cicd-update-function",
+    "noise-test-function",
+    "noise-scratch-function",
+    "noise-access-denied",
+  ];
   for (const out of await Promise.all(names.map((name) => run(trailEvent(name))))) {
     expect(out.error).toBeUndefined();
     expect(out.result.issue).toBe("none");
   }
-  expect(Object.values(records()).map((r) => r.classification.kind).sort()).toEqual(["app-team", "automation", "automation", "no-change", "no-change", "promotion", "unwatched"]);
+  expect(
+    Object.values(records())
+      .map((r) => r.classification.kind)
+      .sort(),
+  ).toEqual(["app-team", "automation", "automation", "no-change", "no-change", "promotion", "unwatched"]);
   expect(github.requests).toHaveLength(0);
   expect(ssm.requests).toHaveLength(0);
 });
 
 test("problems fail the invocation with a reason: bad config, unreadable event, missing token parameter, S3 down", async () => {
-  expect((await run(trailEvent("console-sso-update-distribution"), { repository: "nope" })).error!.message).toBe('RECORDER_CONFIG field "repository" must be "owner/name"');
+  expect((await run(trailEvent("console-sso-update-distribution"), { repository: "nope" })).error!.message).toBe(
+    'RECORDER_CONFIG field "repository" must be "owner/name"',
+  );
   const unreadable = await run({ "detail-type": "Scheduled Event", detail: {} });
   expect(unreadable.error).toMatchObject({ name: "UnreadableEventError" });
   ssm.parameters.clear();

@@ -35,7 +35,9 @@ const CONFIG = {
   automationPrincipals: [`arn:aws:iam::${ACCOUNT}:role/dev-infra-apply`],
   appTeamPrincipals: [],
   appOwnedFunctions: [],
-  appOwnedContainerFunctions: [{ function: "my-lambda-function", repository: "testrepo", parameter: IMAGE_TAG_PARAMETER, teamPrincipals: [`arn:aws:iam::${ACCOUNT}:role/tester`] }],
+  appOwnedContainerFunctions: [
+    { function: "my-lambda-function", repository: "testrepo", parameter: IMAGE_TAG_PARAMETER, teamPrincipals: [`arn:aws:iam::${ACCOUNT}:role/tester`] },
+  ],
   watch: {
     distributionIds: [],
     functionPrefixes: ["dev-"],
@@ -108,26 +110,89 @@ interface Case {
 
 const CASES: Case[] = [
   // The team's own role ships its app-owned container function: expected, recorded, no issue (both API versions).
-  { file: "aws_overwrite_lambda_code.yml", name: "AssumedRole Updates Lambda Code v2 (Normal CI/CD)", kind: "app-team", resource: "Lambda function my-lambda-function" },
-  { file: "aws_overwrite_lambda_code.yml", name: "AssumedRole Updates Lambda Code (Normal CI/CD)", kind: "app-team", resource: "Lambda function my-lambda-function" },
+  {
+    file: "aws_overwrite_lambda_code.yml",
+    name: "AssumedRole Updates Lambda Code v2 (Normal CI/CD)",
+    kind: "app-team",
+    resource: "Lambda function my-lambda-function",
+  },
+  {
+    file: "aws_overwrite_lambda_code.yml",
+    name: "AssumedRole Updates Lambda Code (Normal CI/CD)",
+    kind: "app-team",
+    resource: "Lambda function my-lambda-function",
+  },
   // Anyone updating the infra-owned function's code: the next apply reverts it to the parameter's tag.
-  { file: "aws_overwrite_lambda_code.yml", name: "IAM User Updates Lambda Code", kind: "manual", resource: "Lambda function production-api", nextPlan: /^Terraform will deploy the image tag the function's parameter names again at the next apply/ },
-  { file: "aws_overwrite_lambda_code.yml", name: "SSO AssumedRole Updates Lambda Code", kind: "manual", resource: "Lambda function production-api", nextPlan: /^Terraform will deploy the image tag/ },
-  { file: "aws_overwrite_lambda_code.yml", name: "FederatedUser Updates Lambda Code", kind: "manual", resource: "Lambda function production-api", nextPlan: /^Terraform will deploy the image tag/ },
+  {
+    file: "aws_overwrite_lambda_code.yml",
+    name: "IAM User Updates Lambda Code",
+    kind: "manual",
+    resource: "Lambda function production-api",
+    nextPlan: /^Terraform will deploy the image tag the function's parameter names again at the next apply/,
+  },
+  {
+    file: "aws_overwrite_lambda_code.yml",
+    name: "SSO AssumedRole Updates Lambda Code",
+    kind: "manual",
+    resource: "Lambda function production-api",
+    nextPlan: /^Terraform will deploy the image tag/,
+  },
+  {
+    file: "aws_overwrite_lambda_code.yml",
+    name: "FederatedUser Updates Lambda Code",
+    kind: "manual",
+    resource: "Lambda function production-api",
+    nextPlan: /^Terraform will deploy the image tag/,
+  },
   // The team's role may ship its function, not delete it.
-  { file: "aws_overwrite_lambda_code.yml", name: "Delete Function Event", kind: "manual", resource: "Lambda function my-lambda-function", nextPlan: /^Terraform will create the function again at the next apply, running the image tag its parameter names/ },
+  {
+    file: "aws_overwrite_lambda_code.yml",
+    name: "Delete Function Event",
+    kind: "manual",
+    resource: "Lambda function my-lambda-function",
+    nextPlan: /^Terraform will create the function again at the next apply, running the image tag its parameter names/,
+  },
   // A function this project does not manage.
   { file: "aws_lambda_crud.yml", name: "Lambda DeleteFunction Unauthorized User", kind: "unwatched", resource: "Lambda function basic-node-task" },
   // An image pushed to the app-owned repository by someone who is not the team: raised, but Terraform changes nothing.
-  { file: "aws_ecr_crud.yml", name: "Authorized account", kind: "manual", resource: "ECR repository testrepo", nextPlan: /^Terraform manages no images: .*the team must know/ },
-  { file: "aws_s3_delete_public_access_block.yml", name: "Public Access Block Deleted Successfully", kind: "manual", resource: "S3 bucket corporate-documents", nextPlan: /^Terraform will put back the public access block of S3 bucket corporate-documents at the next apply .*a policy or ACL could make objects public/ },
+  {
+    file: "aws_ecr_crud.yml",
+    name: "Authorized account",
+    kind: "manual",
+    resource: "ECR repository testrepo",
+    nextPlan: /^Terraform manages no images: .*the team must know/,
+  },
+  {
+    file: "aws_s3_delete_public_access_block.yml",
+    name: "Public Access Block Deleted Successfully",
+    kind: "manual",
+    resource: "S3 bucket corporate-documents",
+    nextPlan: /^Terraform will put back the public access block of S3 bucket corporate-documents at the next apply .*a policy or ACL could make objects public/,
+  },
   { file: "aws_s3_delete_public_access_block.yml", name: "Public Access Block Deletion Failed", kind: "no-change", resource: "S3 bucket corporate-documents" },
-  { file: "aws_s3_bucket_policy_modified.yml", name: "S3 Bucket Policy Modified", kind: "manual", resource: "S3 bucket bucket", nextPlan: /^Terraform will revert this at the next apply/ },
+  {
+    file: "aws_s3_bucket_policy_modified.yml",
+    name: "S3 Bucket Policy Modified",
+    kind: "manual",
+    resource: "S3 bucket bucket",
+    nextPlan: /^Terraform will revert this at the next apply/,
+  },
   { file: "aws_s3_bucket_policy_modified.yml", name: "S3 Bucket Policy Modified Error Response", kind: "no-change", resource: "S3 bucket bucket" },
   // No readOnly field in the record: read-only by its name.
   { file: "aws_s3_bucket_policy_modified.yml", name: "S3 Bucket Policy Not Modified", kind: "no-change", resource: "S3 bucket bucket" },
-  { file: "aws_s3_bucket_deleted.yml", name: "An S3 Bucket was deleted", kind: "manual", resource: "S3 bucket secrets", nextPlan: /^Terraform will create an empty bucket of the same name at the next apply/ },
-  { file: "aws_ssm_decrypt_ssm_params.yml", name: "Single Secret Accessed in Single Event", kind: "no-change", resource: "SSM parameter /credentials/stratus-red-team/credentials-25" },
+  {
+    file: "aws_s3_bucket_deleted.yml",
+    name: "An S3 Bucket was deleted",
+    kind: "manual",
+    resource: "S3 bucket secrets",
+    nextPlan: /^Terraform will create an empty bucket of the same name at the next apply/,
+  },
+  {
+    file: "aws_ssm_decrypt_ssm_params.yml",
+    name: "Single Secret Accessed in Single Event",
+    kind: "no-change",
+    resource: "SSM parameter /credentials/stratus-red-team/credentials-25",
+  },
   // A group's inline policy: not a role or policy under the environment's prefix.
   { file: "aws_iam_policy_modified.yml", name: "IAM Policy Change", kind: "unwatched", resource: "IAM policy policy" },
   { file: "aws_iam_policy_modified.yml", name: "IAM Policy Change Error", kind: "no-change", resource: "IAM policy policy" },
@@ -150,4 +215,3 @@ test.each(CASES)("$file / $name: $kind", async ({ file, name, kind, resource, ne
   const row = /^\| Next plan \| (.*) \|$/m.exec(issue.body ?? "");
   expect(row?.[1]).toMatch(nextPlan!);
 });
-

@@ -41,7 +41,12 @@ describe.each(COMMANDS)("%s", (name, argv) => {
 });
 
 describe("parseCli", () => {
-  const spec = { command: "x", usage: "usage: x <file> [--n <n>] [--v]", options: { n: { type: "string" }, v: { type: "boolean" } }, positionals: [1, 1] } as const satisfies CliSpec<{ n: { type: "string" }; v: { type: "boolean" } }>;
+  const spec = {
+    command: "x",
+    usage: "usage: x <file> [--n <n>] [--v]",
+    options: { n: { type: "string" }, v: { type: "boolean" } },
+    positionals: [1, 1],
+  } as const satisfies CliSpec<{ n: { type: "string" }; v: { type: "boolean" } }>;
 
   test.each([
     [["--bogus", "f"], 'unknown option "--bogus"'],

@@ -19,24 +19,83 @@ const cases: [string, (env: any) => void, string][] = [
   ["account id with 11 digits", (e) => (e.accountId = "12345678901"), 'environments/dev.ts: field "accountId": must be a 12-digit AWS account id'],
   ["account id as a number", (e) => (e.accountId = 123456789012), 'field "accountId": must be a quoted string, not the number 123456789012'],
   ["unknown region", (e) => (e.region = "ap-northeast-9"), 'field "region": the text "ap-northeast-9" is not allowed; one of "us-east-1"'],
-  ["retention CloudWatch does not offer", (e) => (e.logRetentionDays = 10), 'field "logRetentionDays": must be a CloudWatch Logs retention value: one of 1, 3, 5, 7, 14'],
+  [
+    "retention CloudWatch does not offer",
+    (e) => (e.logRetentionDays = 10),
+    'field "logRetentionDays": must be a CloudWatch Logs retention value: one of 1, 3, 5, 7, 14',
+  ],
   ["name different from the file", (e) => (e.name = "develop"), 'field "name": is "develop" but must equal the file name "dev"'],
   ["environment name with uppercase", (e) => (e.name = "Dev"), 'field "name": must be 2-10 lowercase letters or digits'],
-  ["sid too long for function names", (e) => (e.products[0].sid = "averyveryverylongsid"), 'entry products[0] "averyveryverylongsid", field "sid": must be 2-16 lowercase letters or digits'],
+  [
+    "sid too long for function names",
+    (e) => (e.products[0].sid = "averyveryverylongsid"),
+    'entry products[0] "averyveryverylongsid", field "sid": must be 2-16 lowercase letters or digits',
+  ],
   ["duplicate sid", (e) => (e.products[1].sid = "shop"), 'entry products[1] "shop", field "sid": duplicate sid "shop"'],
-  ["site of an unknown product", (e) => (e.sites[0].sid = "blog"), 'entry sites[0] "web", field "sid": "blog" is not a product of this environment; declared: shop, media'],
+  [
+    "site of an unknown product",
+    (e) => (e.sites[0].sid = "blog"),
+    'entry sites[0] "web", field "sid": "blog" is not a product of this environment; declared: shop, media',
+  ],
   ["duplicate site name", (e) => (e.sites[1].name = "web"), 'entry sites[1] "web", field "name": duplicate site name "web"'],
   ["bucket name with uppercase", (e) => (e.sites[0].bucketName = "My-Bucket"), 'entry sites[0] "web", field "bucketName": may contain only lowercase letters'],
   ["site name too long", (e) => (e.sites[0].name = "a-very-long-site-name-for-buckets"), 'field "name": must be 2-32 lowercase'],
-  ["generated bucket name over 63 characters", (e) => { e.products[0].sid = "shopfrontendteam"; e.sites[0].sid = "shopfrontendteam"; e.sites[0].name = "storefront-renewal-2026-tokyo-a"; }, 'field "name": the generated bucket name "dev-shopfrontendteam-storefront-renewal-2026-tokyo-a-123456789012" must be 3-63 characters (is 65)'],
-  ["distribution id typo", (e) => (e.sites[0].distribution.id = "e1devshopweb01"), 'entry sites[0] "web", field "distribution.id": must be a CloudFront distribution id like E2QWRUHAPOMQZL'],
-  ["comment over 128 characters", (e) => (e.sites[0].distribution.comment = "x".repeat(129)), 'field "distribution.comment": CloudFront allows at most 128 characters'],
-  ["aliases without certificate", (e) => (e.sites[0].distribution.aliases = ["www.example.com"]), 'field "distribution.certificateArn": is required when aliases are set'],
-  ["certificate outside us-east-1", (e) => Object.assign(e.sites[0].distribution, { aliases: ["a.example.com"], certificateArn: "arn:aws:acm:ap-northeast-1:123456789012:certificate/0d3f8a1e-5b7c-4e2a-9c61-2f4b8e7a9d10" }), 'field "distribution.certificateArn": must be an ACM certificate ARN in us-east-1'],
-  ["unknown cache policy", (e) => (e.sites[0].distribution.behaviors[0].cachePolicy = "CachingSometimes"), 'field "distribution.behaviors[0].cachePolicy": the text "CachingSometimes" is not allowed; one of "CachingOptimized", "CachingDisabled"'],
-  ["duplicate path pattern", (e) => (e.sites[0].distribution.behaviors[1].pathPattern = "/api/*"), 'field "distribution.behaviors[1].pathPattern": duplicate path pattern "/api/*"'],
-  ["default path pattern as ordered behavior", (e) => (e.sites[0].distribution.behaviors[0].pathPattern = "*"), 'is the default behavior; declare it as defaultBehavior'],
-  ["adopt without id", (e) => { e.sites[1].distribution.adopt = true; delete e.sites[1].distribution.id; }, 'entry sites[1] "lp", field "distribution.id": is required when adopt is true'],
+  [
+    "generated bucket name over 63 characters",
+    (e) => {
+      e.products[0].sid = "shopfrontendteam";
+      e.sites[0].sid = "shopfrontendteam";
+      e.sites[0].name = "storefront-renewal-2026-tokyo-a";
+    },
+    'field "name": the generated bucket name "dev-shopfrontendteam-storefront-renewal-2026-tokyo-a-123456789012" must be 3-63 characters (is 65)',
+  ],
+  [
+    "distribution id typo",
+    (e) => (e.sites[0].distribution.id = "e1devshopweb01"),
+    'entry sites[0] "web", field "distribution.id": must be a CloudFront distribution id like E2QWRUHAPOMQZL',
+  ],
+  [
+    "comment over 128 characters",
+    (e) => (e.sites[0].distribution.comment = "x".repeat(129)),
+    'field "distribution.comment": CloudFront allows at most 128 characters',
+  ],
+  [
+    "aliases without certificate",
+    (e) => (e.sites[0].distribution.aliases = ["www.example.com"]),
+    'field "distribution.certificateArn": is required when aliases are set',
+  ],
+  [
+    "certificate outside us-east-1",
+    (e) =>
+      Object.assign(e.sites[0].distribution, {
+        aliases: ["a.example.com"],
+        certificateArn: "arn:aws:acm:ap-northeast-1:123456789012:certificate/0d3f8a1e-5b7c-4e2a-9c61-2f4b8e7a9d10",
+      }),
+    'field "distribution.certificateArn": must be an ACM certificate ARN in us-east-1',
+  ],
+  [
+    "unknown cache policy",
+    (e) => (e.sites[0].distribution.behaviors[0].cachePolicy = "CachingSometimes"),
+    'field "distribution.behaviors[0].cachePolicy": the text "CachingSometimes" is not allowed; one of "CachingOptimized", "CachingDisabled"',
+  ],
+  [
+    "duplicate path pattern",
+    (e) => (e.sites[0].distribution.behaviors[1].pathPattern = "/api/*"),
+    'field "distribution.behaviors[1].pathPattern": duplicate path pattern "/api/*"',
+  ],
+  [
+    "default path pattern as ordered behavior",
+    (e) => (e.sites[0].distribution.behaviors[0].pathPattern = "*"),
+    "is the default behavior; declare it as defaultBehavior",
+  ],
+  [
+    "adopt without id",
+    (e) => {
+      e.sites[1].distribution.adopt = true;
+      delete e.sites[1].distribution.id;
+    },
+    'entry sites[1] "lp", field "distribution.id": is required when adopt is true',
+  ],
   ["unknown field (typo)", (e) => (e.logRetentionDay = 14), 'environments/dev.ts: unknown field "logRetentionDay": did you mean "logRetentionDays"?'],
   ["reserved tag", (e) => (e.tags = { environment: "x" }), 'field "tags.environment": tag "environment" is set by the project itself'],
   ["state key not a .tfstate", (e) => (e.backend.key = "/edge/dev"), 'field "backend.key": must be a relative object key ending in .tfstate'],
@@ -60,7 +119,10 @@ test("every problem of every file is reported at once", () => {
   b.name = "stg";
   b.sites[0].bucketName = "Bad";
   try {
-    validateEnvironments([{ file: "environments/dev.ts", input: a }, { file: "environments/stg.ts", input: b }]);
+    validateEnvironments([
+      { file: "environments/dev.ts", input: a },
+      { file: "environments/stg.ts", input: b },
+    ]);
     throw new Error("expected a ConfigError");
   } catch (err) {
     expect((err as ConfigError).problems).toEqual([
@@ -76,7 +138,12 @@ test("a bucket name used in two environments is reported (S3 names are global)",
   const b = clone(dev) as any;
   b.name = "stg";
   a.sites[0].bucketName = b.sites[0].bucketName = "shared-site-bucket";
-  expect(() => validateEnvironments([{ file: "environments/dev.ts", input: a }, { file: "environments/stg.ts", input: b }])).toThrow(
+  expect(() =>
+    validateEnvironments([
+      { file: "environments/dev.ts", input: a },
+      { file: "environments/stg.ts", input: b },
+    ]),
+  ).toThrow(
     /environments\/stg\.ts: entry sites\[0\] "web", field "bucketName": bucket "shared-site-bucket" is also used by environments\/dev\.ts sites\[0\] "web"/,
   );
 });

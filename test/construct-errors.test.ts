@@ -34,11 +34,21 @@ function runCase(name: string): Promise<{ status: number | null; stderr: string;
 
 const runs = new Map<string, Promise<{ status: number | null; stderr: string; outdir: string }>>();
 beforeAll(() => {
-  buildSync({ entryPoints: [path.join(__dirname, "fixtures", "construct-errors", "app.ts")], outfile: APP, bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", logLevel: "warning" });
+  buildSync({
+    entryPoints: [path.join(__dirname, "fixtures", "construct-errors", "app.ts")],
+    outfile: APP,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
   for (const name of Object.keys(CASES)) runs.set(name, runCase(name));
 });
 
-const written = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".tf.json")) : []);
+const written = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".tf.json")) : [];
 
 test.each(Object.keys(CASES))("construct error through synth: %s -> one line, exit 1, no stack trace, nothing written", async (name) => {
   const r = await runs.get(name)!;
@@ -60,7 +70,10 @@ test("a rule only a construct used to know (defaultRootObject with a directory, 
   site.distribution.defaultRootObject = "docs/index.html";
   writeFileSync(path.join(dir, "dev.json"), JSON.stringify(env));
   const outdir = path.join(dir, "out");
-  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.mjs")], { encoding: "utf8", env: { ...process.env, EDGE_ENVIRONMENTS_DIR: dir, CDKTF_OUTDIR: outdir } });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.mjs")], {
+    encoding: "utf8",
+    env: { ...process.env, EDGE_ENVIRONMENTS_DIR: dir, CDKTF_OUTDIR: outdir },
+  });
   expect(r.status).toBe(1);
   expect(r.stderr).not.toMatch(STACK_FRAME);
   expect(r.stderr).toContain(

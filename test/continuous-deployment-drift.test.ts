@@ -51,7 +51,11 @@ function afterCanary(address: string, attrs: Attrs): void {
   afterConfigure(address, attrs);
   if (isPolicy(address)) {
     attrs.traffic_config = [
-      { type: "SingleWeight", single_header_config: [], single_weight_config: [{ weight: 0.05, session_stickiness_config: [{ idle_ttl: 600, maximum_ttl: 3600 }] }] },
+      {
+        type: "SingleWeight",
+        single_header_config: [],
+        single_weight_config: [{ weight: 0.05, session_stickiness_config: [{ idle_ttl: 600, maximum_ttl: 3600 }] }],
+      },
     ];
     Object.assign(attrs, { etag: "E2POLICY3" });
   }

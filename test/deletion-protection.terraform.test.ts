@@ -67,7 +67,12 @@ describeWithTerraform("deletion protection (offline plan)", () => {
       ["aws_cloudfront_distribution", "delete"],
       ["aws_s3_bucket", "delete"],
     ]);
-    expect(protectedDeletions(plan.plan, found.map((d) => d.address))).toEqual([]);
+    expect(
+      protectedDeletions(
+        plan.plan,
+        found.map((d) => d.address),
+      ),
+    ).toEqual([]);
 
     // The CLI a deploy job runs: exit 1 naming each resource, exit 0 once each is allowed.
     const tmp = mkdtempSync(path.join(os.tmpdir(), "edge-plan-"));
@@ -77,10 +82,14 @@ describeWithTerraform("deletion protection (offline plan)", () => {
     mkdirSync(path.join(tmp, "envs"));
     writeFileSync(path.join(tmp, "envs", "prod.json"), JSON.stringify(input));
     const run = (...extra: string[]) =>
-      spawnSync(path.join(__dirname, "..", "node_modules", ".bin", "tsx"), [path.join(__dirname, "..", "scripts", "check-deletions.ts"), "--env", "prod", file, ...extra], {
-        encoding: "utf8",
-        env: { ...process.env, EDGE_ENVIRONMENTS_DIR: path.join(tmp, "envs") },
-      });
+      spawnSync(
+        path.join(__dirname, "..", "node_modules", ".bin", "tsx"),
+        [path.join(__dirname, "..", "scripts", "check-deletions.ts"), "--env", "prod", file, ...extra],
+        {
+          encoding: "utf8",
+          env: { ...process.env, EDGE_ENVIRONMENTS_DIR: path.join(tmp, "envs") },
+        },
+      );
     const refused = run();
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("prod is protected from deletion");

@@ -51,7 +51,10 @@ describe("a repository whose docs are wrong", () => {
         ...Array.from({ length: 2 }, () => "filler"),
       ].join("\n") + "\n",
     );
-    write("docs/a.md", "# A\n\n## Part one\n\nSee [the map](../README.md#nowhere), [B](b.md#b) and [up](../../outside.md).\n`functions/cf2/geo/index.js` `modules/` `modules/nothing/`\n");
+    write(
+      "docs/a.md",
+      "# A\n\n## Part one\n\nSee [the map](../README.md#nowhere), [B](b.md#b) and [up](../../outside.md).\n`functions/cf2/geo/index.js` `modules/` `modules/nothing/`\n",
+    );
     write("docs/b.md", "# B\n\nRun `cdktn synth`, then `functions/x/publish.sh <account>`.\n");
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -19,7 +19,13 @@ function synth(envDir: string, functionsDir = mkdtempSync(path.join(os.tmpdir(),
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.mjs")], {
     encoding: "utf8",
     // No container functions either: the repository's manifests name the example environments.
-    env: { ...process.env, EDGE_ENVIRONMENTS_DIR: envDir, EDGE_FUNCTIONS_DIR: functionsDir, EDGE_LAMBDA_DIR: mkdtempSync(path.join(os.tmpdir(), "edge-no-lambdas-")), CDKTF_OUTDIR: outdir },
+    env: {
+      ...process.env,
+      EDGE_ENVIRONMENTS_DIR: envDir,
+      EDGE_FUNCTIONS_DIR: functionsDir,
+      EDGE_LAMBDA_DIR: mkdtempSync(path.join(os.tmpdir(), "edge-no-lambdas-")),
+      CDKTF_OUTDIR: outdir,
+    },
   });
   const stacksDir = path.join(outdir, "stacks");
   return { ...r, stacks: existsSync(stacksDir) ? readdirSync(stacksDir).sort() : [] };
@@ -33,8 +39,14 @@ test("EDGE_ENVIRONMENTS_DIR may name the repository's own environments/: the syn
   const r = synth(dir, path.join(ROOT, "functions", "cf2"));
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
-  const names = loadEnvironments(dir).map((e) => e.name).sort();
-  expect(names).toEqual(environmentFiles(dir).map((f) => f.replace(/\.(ts|json)$/, "")).sort());
+  const names = loadEnvironments(dir)
+    .map((e) => e.name)
+    .sort();
+  expect(names).toEqual(
+    environmentFiles(dir)
+      .map((f) => f.replace(/\.(ts|json)$/, ""))
+      .sort(),
+  );
   expect(r.stacks).toEqual(names);
 });
 
@@ -50,7 +62,11 @@ test("JSON and TypeScript environment files in one directory are all synthesized
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   expect(r.stacks).toEqual(["qa", "uat"]);
-  expect(loadEnvironments(dir).map((e) => e.name).sort()).toEqual(["qa", "uat"]);
+  expect(
+    loadEnvironments(dir)
+      .map((e) => e.name)
+      .sort(),
+  ).toEqual(["qa", "uat"]);
 });
 
 test("files that cannot be used are errors, listed together, with exit 1 and no stack trace", () => {

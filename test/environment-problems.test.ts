@@ -152,7 +152,15 @@ test("a bad container-function manifest gets its fields, environments and direct
   const envs = validateEnvironments([{ file: "environments/dev.ts", input: env("dev") }]);
   const dir = mkdtempSync(path.join(os.tmpdir(), "lambda-manifests-"));
   mkdirSync(path.join(dir, "thumbs"));
-  const manifest = { ticket: "SHOP-1", name: "thumbnailer", sid: "blog", environments: ["dev", "qa"], owner: "app", memory: 64, origin: { site: "web", pathPattern: "/img/*" } };
+  const manifest = {
+    ticket: "SHOP-1",
+    name: "thumbnailer",
+    sid: "blog",
+    environments: ["dev", "qa"],
+    owner: "app",
+    memory: 64,
+    origin: { site: "web", pathPattern: "/img/*" },
+  };
   writeFileSync(path.join(dir, "thumbs", "manifest.json"), JSON.stringify(manifest));
   const file = `${dir}/thumbs/manifest.json`;
   expect(problemsOf(() => validateContainerFunctions(readContainerFunctionManifestSources(dir), envs))).toEqual([
@@ -168,12 +176,22 @@ test("a broken environment does not hide the manifests' own problems: one synth 
   const dir = envDir({ "dev.json": JSON.stringify(env("dev", { logRetension: 14 })) });
   const cf2 = mkdtempSync(path.join(os.tmpdir(), "edge-cf2-"));
   mkdirSync(path.join(cf2, "geo"));
-  const cf2Manifest = { ticket: "SHOP-2", name: "geo-redirect", sid: "shop", environments: ["dev", "nosuch"], owner: "robot", associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }] };
+  const cf2Manifest = {
+    ticket: "SHOP-2",
+    name: "geo-redirect",
+    sid: "shop",
+    environments: ["dev", "nosuch"],
+    owner: "robot",
+    associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }],
+  };
   writeFileSync(path.join(cf2, "geo", "manifest.json"), JSON.stringify(cf2Manifest));
   writeFileSync(path.join(cf2, "geo", "index.js"), "function handler(event) {\n  var f = async () => 1;\n  return event.request;\n}\n");
   const lambda = mkdtempSync(path.join(os.tmpdir(), "edge-lambda-"));
   mkdirSync(path.join(lambda, "thumbs"));
-  writeFileSync(path.join(lambda, "thumbs", "manifest.json"), JSON.stringify({ ticket: "SHOP-1", name: "thumbnailer", sid: "shop", environments: ["dev"], owner: "app", memory: 64 }));
+  writeFileSync(
+    path.join(lambda, "thumbs", "manifest.json"),
+    JSON.stringify({ ticket: "SHOP-1", name: "thumbnailer", sid: "shop", environments: ["dev"], owner: "app", memory: 64 }),
+  );
   const synthAll = () => {
     const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), "edge-out-")), "out");
     const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "app.mjs")], {
@@ -209,9 +227,17 @@ test("a broken environment does not hide the manifests' own problems: one synth 
 });
 
 test("an environment file that imports what its directory lacks: the import named, not a syntax error (synth and loader alike)", () => {
-  const dir = envDir({ "qa.ts": `import { defineEnvironment } from "../config/environment";\nexport default defineEnvironment(${JSON.stringify(env("qa"))});\n` });
+  const dir = envDir({
+    "qa.ts": `import { defineEnvironment } from "../config/environment";\nexport default defineEnvironment(${JSON.stringify(env("qa"))});\n`,
+  });
   const problem = `${dir}/qa.ts: line 1: cannot import "../config/environment": no such file or package from the file's directory`;
   const r = synth(dir);
-  expect([r.status, r.wrote, r.stderr.trim().split("\n")]).toEqual([1, false, ["Invalid configuration (1 problem); nothing was synthesized:", `  - ${problem}`]]);
-  expect(problemsOf(() => loadEnvironments(dir))).toEqual([expect.stringMatching(/cannot import "\.\.\/config\/environment": no such file or package from the file's directory$/)]);
+  expect([r.status, r.wrote, r.stderr.trim().split("\n")]).toEqual([
+    1,
+    false,
+    ["Invalid configuration (1 problem); nothing was synthesized:", `  - ${problem}`],
+  ]);
+  expect(problemsOf(() => loadEnvironments(dir))).toEqual([
+    expect.stringMatching(/cannot import "\.\.\/config\/environment": no such file or package from the file's directory$/),
+  ]);
 });

@@ -67,15 +67,24 @@ describe("suppressions", () => {
     const report = await runGuardrails({ dev: bare }, { rules: s3Rules, suppressions });
     expect(report.findings.map((f) => f.rule.id)).toEqual(["EDGE-S3-1", "EDGE-S3-3"]);
     expect(report.suppressed.map((f) => f.rule.id)).toEqual(["EDGE-S3-2"]);
-    expect(formatReport(report, s3Rules)).toContain("SUPPRESSED EDGE-S3-2 dev aws_s3_bucket.b: has no server-side encryption configuration (reason: encryption managed by the bucket's own account; guardrails/suppressions.ts)");
+    expect(formatReport(report, s3Rules)).toContain(
+      "SUPPRESSED EDGE-S3-2 dev aws_s3_bucket.b: has no server-side encryption configuration (reason: encryption managed by the bucket's own account; guardrails/suppressions.ts)",
+    );
     expect(failed(report)).toBe(true);
   });
 
   test("several suppressed findings of one rule on one resource print as one line with their count", async () => {
-    const suppressions = ["EDGE-S3-1", "EDGE-S3-2", "EDGE-S3-3"].map((rule) => ({ rule, stack: "dev", address: "aws_s3_bucket.b", reason: "managed elsewhere" }));
+    const suppressions = ["EDGE-S3-1", "EDGE-S3-2", "EDGE-S3-3"].map((rule) => ({
+      rule,
+      stack: "dev",
+      address: "aws_s3_bucket.b",
+      reason: "managed elsewhere",
+    }));
     const report = await runGuardrails({ dev: bare }, { rules: s3Rules, suppressions });
     const twice = { ...report, suppressed: [...report.suppressed, report.suppressed[0]] };
-    const lines = formatReport(twice, s3Rules).split("\n").filter((l) => l.startsWith("SUPPRESSED"));
+    const lines = formatReport(twice, s3Rules)
+      .split("\n")
+      .filter((l) => l.startsWith("SUPPRESSED"));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^SUPPRESSED EDGE-S3-\d dev aws_s3_bucket\.b: .* \(and 1 more finding\(s\) of this rule here\) \(reason: managed elsewhere; /);
   });
@@ -107,7 +116,9 @@ describe("suppressions", () => {
     const json = JSON.parse(readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8"));
     rmSync(outdir, { recursive: true, force: true });
     const report = await runGuardrails({ dev: json }, { rules: s3Rules, suppressions: [] });
-    expect(report.suppressed.map((s) => [s.rule.id, s.address, s.reason, s.source])).toEqual([["EDGE-S3-1", "aws_s3_bucket.b", "a public website bucket, reviewed in SEC-42", "resource metadata"]]);
+    expect(report.suppressed.map((s) => [s.rule.id, s.address, s.reason, s.source])).toEqual([
+      ["EDGE-S3-1", "aws_s3_bucket.b", "a public website bucket, reviewed in SEC-42", "resource metadata"],
+    ]);
     expect(report.findings.map((f) => f.rule.id)).toEqual(["EDGE-S3-2", "EDGE-S3-3"]);
   });
 });

@@ -24,7 +24,14 @@ type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
 const stacks = synthesizeExamples();
 
-async function decide(principal: string, q: Pick<ApiRequest, "action" | "resource" | "context">, account: string, identity: PolicyDocument[], boundary: PolicyDocument | undefined, asWritten = false): Promise<Decision | "NoResourceType"> {
+async function decide(
+  principal: string,
+  q: Pick<ApiRequest, "action" | "resource" | "context">,
+  account: string,
+  identity: PolicyDocument[],
+  boundary: PolicyDocument | undefined,
+  asWritten = false,
+): Promise<Decision | "NoResourceType"> {
   const simulation: Simulation = {
     request: { principal, action: q.action, resource: { resource: q.resource, accountId: account }, contextVariables: q.context },
     identityPolicies: identity.map((policy, i) => ({ name: `p${i}`, policy })),
@@ -35,7 +42,8 @@ async function decide(principal: string, q: Pick<ApiRequest, "action" | "resourc
   const r = await runSimulation(simulation, {});
   // Actions that name no resource type (Service Authorization Reference) are authorized on "*".
   if (r.resultType === "error" && r.errors.message === "must.use.wildcard" && asWritten) return "NoResourceType";
-  if (r.resultType === "error" && r.errors.message === "must.use.wildcard" && q.resource !== "*") return decide(principal, { ...q, resource: "*" }, account, identity, boundary);
+  if (r.resultType === "error" && r.errors.message === "must.use.wildcard" && q.resource !== "*")
+    return decide(principal, { ...q, resource: "*" }, account, identity, boundary);
   // The ARN is no resource type of the action: IAM would never authorize the action on it.
   if (r.resultType === "error" && r.errors.message === "no.resource.types") return "NoResourceType";
   if (r.resultType === "error") throw new Error(`${q.action} on ${q.resource}: ${JSON.stringify(r.errors)}`);
@@ -63,7 +71,15 @@ const deployed: Deployed[] = Object.entries(stacks).flatMap(([env, stack]) => {
   const inline = Object.values<StackJson>(stack.resource.aws_iam_role_policy).find((p) => p.role === `\${aws_iam_role.${apply[0]}.name}`);
   const boundary = Object.values<StackJson>(stack.resource.aws_iam_policy).find((p) => p.name === permissionsBoundaryName(env));
   if (!inline || !boundary) throw new Error(`${env}: the apply role has no inline policy, or the stack no boundary policy`);
-  return [{ env, account, stack, apply: { arn: `arn:aws:iam::${account}:role/${applyName}`, policy: doc(inline.policy) }, boundary: { arn: `arn:aws:iam::${account}:policy/${boundary.name}`, policy: doc(boundary.policy) } }];
+  return [
+    {
+      env,
+      account,
+      stack,
+      apply: { arn: `arn:aws:iam::${account}:role/${applyName}`, policy: doc(inline.policy) },
+      boundary: { arn: `arn:aws:iam::${account}:policy/${boundary.name}`, policy: doc(boundary.policy) },
+    },
+  ];
 });
 
 /** What needs an administrator: changing the deploy roles (and their policies) or the boundary. */
@@ -106,13 +122,41 @@ describe.each(deployed.map((d) => [d.env, d] as const))("%s: the apply role over
   const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
   const stateBucket = d.stack.terraform?.backend?.s3?.bucket as string | undefined;
   const escalations: (readonly [string, Pick<ApiRequest, "action" | "resource" | "context">, Decision])[] = [
-    ["attach AdministratorAccess to a role of the environment", { action: "iam:AttachRolePolicy", resource: ownRole, context: { "iam:PolicyARN": admin, "iam:PermissionsBoundary": d.boundary.arn } }, "ExplicitlyDenied"],
-    ["attach AdministratorAccess to itself", { action: "iam:AttachRolePolicy", resource: d.apply.arn, context: { "iam:PolicyARN": admin, "iam:PermissionsBoundary": d.boundary.arn } }, "ExplicitlyDenied"],
-    ["attach the boundary as a permission policy", { action: "iam:AttachRolePolicy", resource: ownRole, context: { "iam:PolicyARN": d.boundary.arn, "iam:PermissionsBoundary": d.boundary.arn } }, "ExplicitlyDenied"],
-    ["attach another account-wide customer policy", { action: "iam:AttachRolePolicy", resource: ownRole, context: { "iam:PolicyARN": `arn:aws:iam::${account}:policy/ops-admin`, "iam:PermissionsBoundary": d.boundary.arn } }, "ExplicitlyDenied"],
-    ["put an inline policy on itself", { action: "iam:PutRolePolicy", resource: d.apply.arn, context: { "iam:PermissionsBoundary": d.boundary.arn } }, "ExplicitlyDenied"],
+    [
+      "attach AdministratorAccess to a role of the environment",
+      { action: "iam:AttachRolePolicy", resource: ownRole, context: { "iam:PolicyARN": admin, "iam:PermissionsBoundary": d.boundary.arn } },
+      "ExplicitlyDenied",
+    ],
+    [
+      "attach AdministratorAccess to itself",
+      { action: "iam:AttachRolePolicy", resource: d.apply.arn, context: { "iam:PolicyARN": admin, "iam:PermissionsBoundary": d.boundary.arn } },
+      "ExplicitlyDenied",
+    ],
+    [
+      "attach the boundary as a permission policy",
+      { action: "iam:AttachRolePolicy", resource: ownRole, context: { "iam:PolicyARN": d.boundary.arn, "iam:PermissionsBoundary": d.boundary.arn } },
+      "ExplicitlyDenied",
+    ],
+    [
+      "attach another account-wide customer policy",
+      {
+        action: "iam:AttachRolePolicy",
+        resource: ownRole,
+        context: { "iam:PolicyARN": `arn:aws:iam::${account}:policy/ops-admin`, "iam:PermissionsBoundary": d.boundary.arn },
+      },
+      "ExplicitlyDenied",
+    ],
+    [
+      "put an inline policy on itself",
+      { action: "iam:PutRolePolicy", resource: d.apply.arn, context: { "iam:PermissionsBoundary": d.boundary.arn } },
+      "ExplicitlyDenied",
+    ],
     ["change its own trust", { action: "iam:UpdateAssumeRolePolicy", resource: d.apply.arn, context: {} }, "ExplicitlyDenied"],
-    ["change the plan role's policy", { action: "iam:PutRolePolicy", resource: roleArn(infraRoleName(d.env, InfraRoleKind.PLAN)), context: { "iam:PermissionsBoundary": d.boundary.arn } }, "ExplicitlyDenied"],
+    [
+      "change the plan role's policy",
+      { action: "iam:PutRolePolicy", resource: roleArn(infraRoleName(d.env, InfraRoleKind.PLAN)), context: { "iam:PermissionsBoundary": d.boundary.arn } },
+      "ExplicitlyDenied",
+    ],
     ["remove its own boundary", { action: "iam:DeleteRolePermissionsBoundary", resource: d.apply.arn, context: {} }, "ExplicitlyDenied"],
     ["create a role without a boundary", { action: "iam:CreateRole", resource: ownRole, context: {} }, "ExplicitlyDenied"],
     ["create a role with another boundary", { action: "iam:CreateRole", resource: ownRole, context: { "iam:PermissionsBoundary": admin } }, "ExplicitlyDenied"],
@@ -121,21 +165,66 @@ describe.each(deployed.map((d) => [d.env, d] as const))("%s: the apply role over
     ["rewrite the boundary", { action: "iam:CreatePolicyVersion", resource: d.boundary.arn, context: {} }, "ExplicitlyDenied"],
     ["delete the boundary", { action: "iam:DeletePolicy", resource: d.boundary.arn, context: {} }, "ExplicitlyDenied"],
     ["pass a role to EC2", { action: "iam:PassRole", resource: ownRole, context: { "iam:PassedToService": "ec2.amazonaws.com" } }, "ImplicitlyDenied"],
-    ["create a role outside the environment's names", { action: "iam:CreateRole", resource: roleArn("ops-admin"), context: { "iam:PermissionsBoundary": d.boundary.arn } }, "ImplicitlyDenied"],
-    ["open a bucket it did not make", { action: "s3:PutBucketPolicy", resource: "arn:aws:s3:::someone-elses-bucket", context: { "s3:ResourceAccount": account } }, "ImplicitlyDenied"],
-    ["delete a bucket it did not make", { action: "s3:DeleteBucket", resource: "arn:aws:s3:::someone-elses-bucket", context: { "s3:ResourceAccount": account } }, "ImplicitlyDenied"],
-    ...(d.stack.resource.aws_lambda_function && Object.values<StackJson>(d.stack.resource.aws_lambda_function).some((f) => f.function_name === `${d.env}-change-recorder`)
+    [
+      "create a role outside the environment's names",
+      { action: "iam:CreateRole", resource: roleArn("ops-admin"), context: { "iam:PermissionsBoundary": d.boundary.arn } },
+      "ImplicitlyDenied",
+    ],
+    [
+      "open a bucket it did not make",
+      { action: "s3:PutBucketPolicy", resource: "arn:aws:s3:::someone-elses-bucket", context: { "s3:ResourceAccount": account } },
+      "ImplicitlyDenied",
+    ],
+    [
+      "delete a bucket it did not make",
+      { action: "s3:DeleteBucket", resource: "arn:aws:s3:::someone-elses-bucket", context: { "s3:ResourceAccount": account } },
+      "ImplicitlyDenied",
+    ],
+    ...(d.stack.resource.aws_lambda_function &&
+    Object.values<StackJson>(d.stack.resource.aws_lambda_function).some((f) => f.function_name === `${d.env}-change-recorder`)
       ? ([
-          ["delete the change records bucket", { action: "s3:DeleteBucket", resource: `arn:aws:s3:::${changeRecorderNames(d.env, account).bucketName}`, context: { "s3:ResourceAccount": account } }, "ExplicitlyDenied"],
-          ["shorten the records' lifecycle", { action: "s3:PutLifecycleConfiguration", resource: `arn:aws:s3:::${changeRecorderNames(d.env, account).bucketName}`, context: { "s3:ResourceAccount": account } }, "ExplicitlyDenied"],
+          [
+            "delete the change records bucket",
+            {
+              action: "s3:DeleteBucket",
+              resource: `arn:aws:s3:::${changeRecorderNames(d.env, account).bucketName}`,
+              context: { "s3:ResourceAccount": account },
+            },
+            "ExplicitlyDenied",
+          ],
+          [
+            "shorten the records' lifecycle",
+            {
+              action: "s3:PutLifecycleConfiguration",
+              resource: `arn:aws:s3:::${changeRecorderNames(d.env, account).bucketName}`,
+              context: { "s3:ResourceAccount": account },
+            },
+            "ExplicitlyDenied",
+          ],
         ] as const)
       : []),
-    ["delete a log group it did not make", { action: "logs:DeleteLogGroup", resource: `arn:aws:logs:us-east-1:${account}:log-group:/aws/lambda/ops-audit`, context: {} }, "ImplicitlyDenied"],
+    [
+      "delete a log group it did not make",
+      { action: "logs:DeleteLogGroup", resource: `arn:aws:logs:us-east-1:${account}:log-group:/aws/lambda/ops-audit`, context: {} },
+      "ImplicitlyDenied",
+    ],
     ...(stateBucket
       ? ([
-          ["delete the state bucket", { action: "s3:DeleteBucket", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:ResourceAccount": account } }, "ExplicitlyDenied"],
-          ["change the state bucket's policy", { action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:ResourceAccount": account } }, "ExplicitlyDenied"],
-          ["delete the state bucket's policy", { action: "s3:DeleteBucketPolicy", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:ResourceAccount": account } }, "ExplicitlyDenied"],
+          [
+            "delete the state bucket",
+            { action: "s3:DeleteBucket", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:ResourceAccount": account } },
+            "ExplicitlyDenied",
+          ],
+          [
+            "change the state bucket's policy",
+            { action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:ResourceAccount": account } },
+            "ExplicitlyDenied",
+          ],
+          [
+            "delete the state bucket's policy",
+            { action: "s3:DeleteBucketPolicy", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:ResourceAccount": account } },
+            "ExplicitlyDenied",
+          ],
         ] as const)
       : []),
   ];
@@ -172,12 +261,19 @@ function grantsOf(stack: StackJson): { role: string; arn: string; boundary: Poli
     const mine = (role: string) => role === `\${aws_iam_role.${address}.name}` || role === `\${aws_iam_role.${address}.id}` || role === r.name;
     const docs = [
       ...inline.filter((p) => mine(p.role)).map((p) => doc(p.policy)),
-      ...attached.filter((a) => mine(a.role)).map((a) => {
-        const ref = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(a.policy_arn);
-        return doc((ref ? policies[ref[1]] : Object.values<StackJson>(policies).find((p) => a.policy_arn.endsWith(`:policy/${p.name}`)))!.policy);
-      }),
+      ...attached
+        .filter((a) => mine(a.role))
+        .map((a) => {
+          const ref = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(a.policy_arn);
+          return doc((ref ? policies[ref[1]] : Object.values<StackJson>(policies).find((p) => a.policy_arn.endsWith(`:policy/${p.name}`)))!.policy);
+        }),
     ];
-    return { role: r.name, arn: `arn:aws:iam::${account}:role/${r.name}`, boundary: boundaryByArn.get(r.permissions_boundary)!, statements: docs.flatMap((x) => x.Statement) };
+    return {
+      role: r.name,
+      arn: `arn:aws:iam::${account}:role/${r.name}`,
+      boundary: boundaryByArn.get(r.permissions_boundary)!,
+      statements: docs.flatMap((x) => x.Statement),
+    };
   });
 }
 
@@ -201,7 +297,11 @@ test.each(grantCases)("%s: everything its policies allow fits under the boundary
 
 test("every resource type a module can create says which calls Terraform makes for it (so the simulation covers it)", () => {
   const root = path.join(__dirname, "..");
-  const sources = ["modules", "stacks"].flatMap((d) => readdirSync(path.join(root, d)).filter((f) => f.endsWith(".ts") && !f.endsWith(".spec.ts")).map((f) => readFileSync(path.join(root, d, f), "utf8")));
+  const sources = ["modules", "stacks"].flatMap((d) =>
+    readdirSync(path.join(root, d))
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".spec.ts"))
+      .map((f) => readFileSync(path.join(root, d, f), "utf8")),
+  );
   const types = new Set(sources.flatMap((s) => [...s.matchAll(/@cdktf\/provider-aws\/lib\/([a-z0-9-]+)"/g)].map((m) => `aws_${m[1].replace(/-/g, "_")}`)));
   types.delete("aws_provider");
   expect([...types].filter((t) => !(t in REQUESTS))).toEqual([]);

@@ -75,7 +75,11 @@ test("a replayed batch creates no second invalidation: found in progress, or Clo
   expect(replay.result).toEqual({ batchItemFailures: [] });
   expect(cloudfront.invalidations).toHaveLength(3); // EREPLICA1, EREPLICA2, EEXAMPLE1: nothing billed twice
   expect(cloudfront.requests).toHaveLength(3); // the replay found its invalidations in progress and sent nothing
-  const refs = (o: typeof first, msg: string) => o.logs.filter((l) => l.fields.msg === msg).map((l) => l.fields.callerReference).sort();
+  const refs = (o: typeof first, msg: string) =>
+    o.logs
+      .filter((l) => l.fields.msg === msg)
+      .map((l) => l.fields.callerReference)
+      .sort();
   expect(refs(replay, "already invalidated by an earlier delivery of this batch; nothing sent")).toEqual(refs(first, "invalidation created"));
 
   // After they completed, a plain redelivery (not marked as one) sends again and CloudFront returns the same ones.
@@ -83,7 +87,11 @@ test("a replayed batch creates no second invalidation: found in progress, or Clo
   const late = await run(sqsEvent([fixture("synthetic-multi-record"), fixture("sam-cli-S3Put.rendered")], "late-"));
   expect(late.result).toEqual({ batchItemFailures: [] });
   expect(cloudfront.invalidations).toHaveLength(3);
-  const ids = (o: typeof first) => o.logs.filter((l) => l.fields.msg === "invalidation created").map((l) => l.fields.invalidationId).sort();
+  const ids = (o: typeof first) =>
+    o.logs
+      .filter((l) => l.fields.msg === "invalidation created")
+      .map((l) => l.fields.invalidationId)
+      .sort();
   expect(ids(late)).toEqual(ids(first));
 });
 
@@ -99,7 +107,12 @@ describe("CloudFront errors fail exactly the affected messages; the SDK retries 
     const attempts = (id: string) => cloudfront.requests.filter((r) => r.distributionId === id).map((r) => r.paths.join(","));
     // Explicit paths refused, then the one fallback to /*, refused too; the SDK retries throttling 3 times.
     expect([attempts("EMYBUCKET1"), attempts("EEXAMPLE1").length, attempts("ESOURCE1").length]).toEqual([["/HappyFace.jpg", "/*"], 3, 1]);
-    expect(out.logs.filter((l) => l.level === "error").map((l) => [l.fields.distributionId, l.fields.error, l.fields.retryable]).sort()).toEqual([
+    expect(
+      out.logs
+        .filter((l) => l.level === "error")
+        .map((l) => [l.fields.distributionId, l.fields.error, l.fields.retryable])
+        .sort(),
+    ).toEqual([
       ["EEXAMPLE1", "Throttling", true],
       ["EMYBUCKET1", "TooManyInvalidationsInProgress", true],
       ["EMYBUCKET1", "TooManyInvalidationsInProgress", true],
@@ -137,12 +150,25 @@ describe("CloudFront's in-progress quotas (15 wildcard paths, 3,000 paths per di
   /** One message of `count` keys in mybucket (-> EMYBUCKET1); `wild` makes each key contain a "*". */
   const batch = (prefix: string, count: number, wild: boolean, receiveCount = 1) =>
     sqsEvent(
-      [s3Notification("mybucket", Array.from({ length: count }, (_, i) => ({ key: `${prefix}/${i}/${wild ? "*" : "page.html"}`, sequencer: `${prefix}-${i}` })))],
+      [
+        s3Notification(
+          "mybucket",
+          Array.from({ length: count }, (_, i) => ({ key: `${prefix}/${i}/${wild ? "*" : "page.html"}`, sequencer: `${prefix}-${i}` })),
+        ),
+      ],
       prefix,
       receiveCount,
     );
   const earlier = (n: number, paths: (i: number) => string[]) => {
-    for (let i = 0; i < n; i++) cloudfront.invalidations.push({ id: `IEARLIER${i}`, distributionId: "EMYBUCKET1", callerReference: `earlier-${i}`, paths: paths(i), status: "InProgress", createdAt: clock });
+    for (let i = 0; i < n; i++)
+      cloudfront.invalidations.push({
+        id: `IEARLIER${i}`,
+        distributionId: "EMYBUCKET1",
+        callerReference: `earlier-${i}`,
+        paths: paths(i),
+        status: "InProgress",
+        createdAt: clock,
+      });
   };
   const sent = () => cloudfront.invalidations.filter((i) => !i.id.startsWith("IEARLIER")).map((i) => i.paths);
 
@@ -182,7 +208,10 @@ describe("CloudFront's in-progress quotas (15 wildcard paths, 3,000 paths per di
     const event = batch("race", 3, false);
     const first = await run(event, CHANGED);
     expect(first.result).toEqual({ batchItemFailures: [] });
-    expect(cloudfront.requests.map((r) => [r.paths.length, r.status])).toEqual([[3, 400], [1, 201]]);
+    expect(cloudfront.requests.map((r) => [r.paths.length, r.status])).toEqual([
+      [3, 400],
+      [1, 201],
+    ]);
     const fallback = cloudfront.invalidations[0];
     expect(fallback.paths).toEqual(["/*"]);
     const refused = cloudfront.requests[0].callerReference;
@@ -194,7 +223,10 @@ describe("CloudFront's in-progress quotas (15 wildcard paths, 3,000 paths per di
     const again = await run(batch("race", 3, false, 2), CHANGED);
     expect(again.result).toEqual({ batchItemFailures: [] });
     expect(cloudfront.invalidations).toHaveLength(1);
-    expect(again.logs).toContainEqual({ level: "info", fields: expect.objectContaining({ msg: expect.stringContaining("already invalidated"), callerReference: fallback.callerReference }) });
+    expect(again.logs).toContainEqual({
+      level: "info",
+      fields: expect.objectContaining({ msg: expect.stringContaining("already invalidated"), callerReference: fallback.callerReference }),
+    });
     // The fallback reference is deterministic: a second run of the fallback gets the same invalidation back.
     expect(fallback.callerReference).toMatch(/^s3-notification-[0-9a-f]{40}$/);
   });

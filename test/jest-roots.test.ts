@@ -23,7 +23,11 @@ function projectFiles(): string[] {
   if (git.status === 0) return git.stdout.split("\0").filter(Boolean);
   const walk = (dir: string): string[] =>
     readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-      e.name.startsWith(".") || e.name === "node_modules" ? [] : e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name).split(path.sep).join("/")],
+      e.name.startsWith(".") || e.name === "node_modules"
+        ? []
+        : e.isDirectory()
+          ? walk(path.join(dir, e.name))
+          : [path.join(dir, e.name).split(path.sep).join("/")],
     );
   return walk("");
 }

@@ -10,7 +10,14 @@ import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadEnvironments } from "../config/load";
 import { readContainerFunctionManifestSources, validateContainerFunctions } from "../config/functions/lambda/load";
-import { DOCKER_PLATFORM, IMAGE_OWNER_TAG, CONTAINER_FUNCTION_DEFAULTS, imageTagParameterName, containerFunctionRepositoryName, registryHost } from "../model/container-function";
+import {
+  DOCKER_PLATFORM,
+  IMAGE_OWNER_TAG,
+  CONTAINER_FUNCTION_DEFAULTS,
+  imageTagParameterName,
+  containerFunctionRepositoryName,
+  registryHost,
+} from "../model/container-function";
 import { AppTeamRoleKind } from "../model/vocabulary";
 import { appTeamRoleName } from "../model/names";
 import { rolesOf } from "../scripts/lib/synthesized-iam";
@@ -40,7 +47,10 @@ const name = product ? functionName.slice(`${env.name}-${product.sid}-`.length) 
 // The function the workflow deploys, as a manifest with the defaults (arm64), in the workflow's environment.
 const dir = mkdtempSync(path.join(os.tmpdir(), "lambda-docs-"));
 mkdirSync(path.join(dir, name || "x"));
-writeFileSync(path.join(dir, name || "x", "manifest.json"), JSON.stringify({ ticket: "EDGE-1", name: name || "x", sid: product?.sid, environments: [env?.name], owner: "app" }));
+writeFileSync(
+  path.join(dir, name || "x", "manifest.json"),
+  JSON.stringify({ ticket: "EDGE-1", name: name || "x", sid: product?.sid, environments: [env?.name], owner: "app" }),
+);
 const stacks = product ? synthesize(envs, [], validateContainerFunctions(readContainerFunctionManifestSources(dir), envs)) : {};
 
 /** The IAM actions behind each AWS call of the workflow (`docker push` is the registry's upload API). */
@@ -48,7 +58,15 @@ const ACTIONS: Record<string, { actions: string[]; resource: "repository" | "fun
   "aws ecr get-login-password": { actions: ["ecr:GetAuthorizationToken"], resource: "*" },
   "aws ecr describe-images": { actions: ["ecr:DescribeImages"], resource: "repository" },
   "docker buildx build --push": {
-    actions: ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    actions: [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:InitiateLayerUpload",
+      "ecr:UploadLayerPart",
+      "ecr:CompleteLayerUpload",
+      "ecr:PutImage",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ],
     resource: "repository",
   },
   // GetFunction returns the function's tags only to callers that may also lambda:ListTags.
@@ -76,7 +94,9 @@ test("assumes a configured CI/CD role from the GitHub environment it trusts, for
 });
 
 test("pushes, updates the code, waits, and only then writes the tag with --overwrite (never creates the parameter)", () => {
-  const order = ["docker buildx build", "aws lambda update-function-code", "aws lambda wait function-updated-v2", "aws ssm put-parameter"].map((c) => workflow.indexOf(c));
+  const order = ["docker buildx build", "aws lambda update-function-code", "aws lambda wait function-updated-v2", "aws ssm put-parameter"].map((c) =>
+    workflow.indexOf(c),
+  );
   expect(order.every((i) => i >= 0)).toBe(true);
   expect([...order].sort((a, b) => a - b)).toEqual(order);
   expect(/aws ssm put-parameter[^\n]*--overwrite/.test(workflow)).toBe(true);
@@ -88,7 +108,9 @@ test("every AWS call in the workflow is one this test knows the IAM actions of",
   expect([...new Set(calls)].sort()).toEqual(Object.keys(ACTIONS).sort());
 });
 
-const checks = Object.entries(ACTIONS).flatMap(([call, { actions, resource, context }]) => actions.map((action) => [call, action, resource, context ?? {}] as const));
+const checks = Object.entries(ACTIONS).flatMap(([call, { actions, resource, context }]) =>
+  actions.map((action) => [call, action, resource, context ?? {}] as const),
+);
 test.each(checks)("%s: %s is allowed for the role", async (_call, action, kind, context) => {
   const role = rolesOf(stacks[env.name]).find((r) => r.arn === roleArn)!;
   const resource = {

@@ -91,7 +91,13 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
     c("lambda:GetFunction", `arn:aws:lambda:${region}:${account}:function:${env.name}-${sid}-web-invalidator`, "ImplicitlyDenied", {}, "untagged"),
     c("ssm:PutParameter", param(env.name, sid), "ImplicitlyDenied", overwrite("false"), "create"),
     c("ssm:PutParameter", param(env.name, sid), "ImplicitlyDenied", {}, "no Overwrite"),
-    c("ssm:PutParameter", `arn:aws:ssm:${region}:${account}:parameter/edge/${env.name}/${sid}/web/release-version`, "ImplicitlyDenied", overwrite("true"), "overwrite"),
+    c(
+      "ssm:PutParameter",
+      `arn:aws:ssm:${region}:${account}:parameter/edge/${env.name}/${sid}/web/release-version`,
+      "ImplicitlyDenied",
+      overwrite("true"),
+      "overwrite",
+    ),
 
     // Other products of the environment, names that only share a prefix.
     ...others.flatMap((o) => [
@@ -114,14 +120,23 @@ function casesFor(env: Environment, role: SynthesizedRole): Case[] {
 
     // Everything structural, on the team's own resources.
     ...LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS.map((a) =>
-      c(a, a.startsWith("ecr:") ? repo(env.name, sid) : a.startsWith("ssm:") ? param(env.name, sid) : fn(env.name, sid), "ExplicitlyDenied", a.startsWith("lambda:") ? tag("app") : {}),
+      c(
+        a,
+        a.startsWith("ecr:") ? repo(env.name, sid) : a.startsWith("ssm:") ? param(env.name, sid) : fn(env.name, sid),
+        "ExplicitlyDenied",
+        a.startsWith("lambda:") ? tag("app") : {},
+      ),
     ),
     c("iam:TagRole", role.arn, "ExplicitlyDenied"),
     c("iam:CreatePolicyVersion", `arn:aws:iam::${account}:policy/${containerFunctionAppTeamPolicyName(env.name)}`, "ExplicitlyDenied"),
   ];
 }
 
-const matrix: Case[] = envs.flatMap((env) => rolesOf(stacks[env.name]).filter(isContainerFunctionTeamRole).flatMap((role) => casesFor(env, role)));
+const matrix: Case[] = envs.flatMap((env) =>
+  rolesOf(stacks[env.name])
+    .filter(isContainerFunctionTeamRole)
+    .flatMap((role) => casesFor(env, role)),
+);
 
 async function decide(c: Case, tags: Record<string, string>): Promise<Decision | string> {
   const r = await runSimulation(
@@ -168,7 +183,12 @@ describe("container functions: permissions matrix of the application-team roles 
       // What a resource records as an accepted exception (with its reason) is not a finding (guardrails/suppressions.ts).
       const accepted = [...resourceSuppressions(stack), ...SUPPRESSIONS];
       for (const rule of [onlyRealActions, noStarResourceUnlessRequired, abacPoliciesDenyRetagging])
-        expect((await rule.check(stack)).filter((f) => !accepted.some((a) => a.rule === rule.id && (a.address.endsWith("*") ? f.address.startsWith(a.address.slice(0, -1)) : a.address === f.address)))).toEqual([]);
+        expect(
+          (await rule.check(stack)).filter(
+            (f) =>
+              !accepted.some((a) => a.rule === rule.id && (a.address.endsWith("*") ? f.address.startsWith(a.address.slice(0, -1)) : a.address === f.address)),
+          ),
+        ).toEqual([]);
     }
   });
 });

@@ -98,15 +98,26 @@ describeWithTerraform("container functions under Terraform", () => {
     for (const fn of ["thumbs", "resizer"]) {
       expect(plan.changes).toEqual(
         expect.arrayContaining(
-          ["aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy", "aws_ssm_parameter", "aws_cloudwatch_log_group", "aws_iam_role", "aws_iam_role_policy", "aws_lambda_function"].map((type) =>
-            expect.stringMatching(new RegExp(`^${type}\\.lambda-${fn}_\\S+: create$`)),
-          ),
+          [
+            "aws_ecr_repository",
+            "aws_ecr_lifecycle_policy",
+            "aws_ecr_repository_policy",
+            "aws_ssm_parameter",
+            "aws_cloudwatch_log_group",
+            "aws_iam_role",
+            "aws_iam_role_policy",
+            "aws_lambda_function",
+          ].map((type) => expect.stringMatching(new RegExp(`^${type}\\.lambda-${fn}_\\S+: create$`))),
         ),
       );
       expect(after(isParameter(fn))).toMatchObject({ name: `/edge/dev/media/${fn}/image-tag`, insecure_value: "initial" });
     }
     // Known at plan time: the runbook's "the function starts on the bootstrap image".
-    expect(after(isFunction("thumbs"))).toMatchObject({ package_type: "Image", image_uri: bootstrapImageUri(env.accountId, env.region, LambdaArchitecture.ARM64), architectures: ["arm64"] });
+    expect(after(isFunction("thumbs"))).toMatchObject({
+      package_type: "Image",
+      image_uri: bootstrapImageUri(env.accountId, env.region, LambdaArchitecture.ARM64),
+      architectures: ["arm64"],
+    });
     expect(after(isFunction("resizer")).image_uri).toBe(bootstrapImageUri(env.accountId, env.region, LambdaArchitecture.X86_64));
     expect(plan.changes).toEqual(
       expect.arrayContaining([
@@ -117,7 +128,11 @@ describeWithTerraform("container functions under Terraform", () => {
       ]),
     );
     const behavior = after((a) => a.startsWith("aws_cloudfront_distribution.site-lp_")).ordered_cache_behavior[0];
-    expect(behavior).toMatchObject({ path_pattern: "/thumbnails/*", target_origin_id: "lambda-dev-media-thumbs", origin_request_policy_id: "b689b0a8-53d0-40ab-baf2-68738e2966ac" });
+    expect(behavior).toMatchObject({
+      path_pattern: "/thumbnails/*",
+      target_origin_id: "lambda-dev-media-thumbs",
+      origin_request_policy_id: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+    });
     expect(behavior.allowed_methods).toEqual(expect.arrayContaining(["POST", "PUT"]));
     // The resizer has no origin: no URL, no permission.
     expect(plan.changes.filter((c) => c.includes("lambda-resizer_origin"))).toEqual([]);

@@ -30,7 +30,10 @@ function distribution(id: string, etag: string, status: string, extra: { originP
     Distribution: {
       Id: id,
       Status: status,
-      DistributionConfig: { Origins: { Quantity: 1, Items: [{ Id: "s3-origin", DomainName: "b", OriginPath: extra.originPath ?? "" }] }, ContinuousDeploymentPolicyId: extra.policyId },
+      DistributionConfig: {
+        Origins: { Quantity: 1, Items: [{ Id: "s3-origin", DomainName: "b", OriginPath: extra.originPath ?? "" }] },
+        ContinuousDeploymentPolicyId: extra.policyId,
+      },
     },
   } as any;
 }
@@ -64,8 +67,12 @@ beforeEach(() => {
   cloudfront.on(GetDistributionCommand, { Id: "EPRIMARY" }).resolves(primary("EP1"));
   cloudfront.on(GetDistributionCommand, { Id: "ESTAGING" }).resolves(staging("ES1"));
   cloudfront.on(UpdateDistributionWithStagingConfigCommand).resolves({});
-  cloudfront.on(CreateInvalidationCommand).resolves({ Invalidation: { Id: "I123", Status: "InProgress", CreateTime: new Date(), InvalidationBatch: undefined as any } });
-  cloudfront.on(GetInvalidationCommand).resolves({ Invalidation: { Id: "I123", Status: "Completed", CreateTime: new Date(), InvalidationBatch: undefined as any } });
+  cloudfront
+    .on(CreateInvalidationCommand)
+    .resolves({ Invalidation: { Id: "I123", Status: "InProgress", CreateTime: new Date(), InvalidationBatch: undefined as any } });
+  cloudfront
+    .on(GetInvalidationCommand)
+    .resolves({ Invalidation: { Id: "I123", Status: "Completed", CreateTime: new Date(), InvalidationBatch: undefined as any } });
 });
 
 test("promotes with both ETags, then invalidates /* with a fresh caller reference and waits for it", async () => {
@@ -74,7 +81,10 @@ test("promotes with both ETags, then invalidates /* with a fresh caller referenc
     { Id: "EPRIMARY", StagingDistributionId: "ESTAGING", IfMatch: "EP1, ES1" },
   ]);
   const batch = cloudfront.commandCalls(CreateInvalidationCommand)[0].args[0].input;
-  expect(batch).toEqual({ DistributionId: "EPRIMARY", InvalidationBatch: { CallerReference: expect.stringMatching(/^[0-9a-f-]{36}$/), Paths: { Quantity: 1, Items: ["/*"] } } });
+  expect(batch).toEqual({
+    DistributionId: "EPRIMARY",
+    InvalidationBatch: { CallerReference: expect.stringMatching(/^[0-9a-f-]{36}$/), Paths: { Quantity: 1, Items: ["/*"] } },
+  });
   await run();
   const refs = cloudfront.commandCalls(CreateInvalidationCommand).map((c) => c.args[0].input.InvalidationBatch!.CallerReference);
   expect(refs[0]).not.toBe(refs[1]);
@@ -95,7 +105,10 @@ test("waits while a distribution is still deploying, saying so, and promotes onc
 });
 
 test("an ETag conflict reads both distributions again and retries with the new ETags", async () => {
-  cloudfront.on(UpdateDistributionWithStagingConfigCommand).rejectsOnce(new PreconditionFailed({ message: "The If-Match version is missing or not valid", $metadata: {} })).resolves({});
+  cloudfront
+    .on(UpdateDistributionWithStagingConfigCommand)
+    .rejectsOnce(new PreconditionFailed({ message: "The If-Match version is missing or not valid", $metadata: {} }))
+    .resolves({});
   cloudfront.on(GetDistributionCommand, { Id: "EPRIMARY" }).resolvesOnce(primary("EP1")).resolvesOnce(primary("EP1")).resolves(primary("EP2"));
   await run();
   expect(cloudfront.commandCalls(UpdateDistributionWithStagingConfigCommand).map((c) => c.args[0].input.IfMatch)).toEqual(["EP1, ES1", "EP2, ES1"]);
@@ -103,7 +116,9 @@ test("an ETag conflict reads both distributions again and retries with the new E
 });
 
 test("a conflict that persists stops with a clear message and nothing invalidated", async () => {
-  cloudfront.on(UpdateDistributionWithStagingConfigCommand).rejects(new PreconditionFailed({ message: "The If-Match version is missing or not valid", $metadata: {} }));
+  cloudfront
+    .on(UpdateDistributionWithStagingConfigCommand)
+    .rejects(new PreconditionFailed({ message: "The If-Match version is missing or not valid", $metadata: {} }));
   await expect(run()).rejects.toThrow(
     "ETag conflict: primary EPRIMARY or staging ESTAGING changed between reading and promoting, 3 times; nothing was promoted. Someone else is updating them",
   );
@@ -113,7 +128,9 @@ test("a conflict that persists stops with a clear message and nothing invalidate
 
 test("a distribution that stays InProgress times out before anything is promoted", async () => {
   cloudfront.on(GetDistributionCommand, { Id: "EPRIMARY" }).resolves(primary("EP1", "InProgress"));
-  await expect(run({ maxWaitSeconds: 0.05 })).rejects.toThrow("timed out after 0 s waiting for primary EPRIMARY to be Deployed; nothing was promoted. Run again later, or raise --timeout-minutes");
+  await expect(run({ maxWaitSeconds: 0.05 })).rejects.toThrow(
+    "timed out after 0 s waiting for primary EPRIMARY to be Deployed; nothing was promoted. Run again later, or raise --timeout-minutes",
+  );
   expect(cloudfront.commandCalls(UpdateDistributionWithStagingConfigCommand)).toHaveLength(0);
 });
 
@@ -142,9 +159,21 @@ test("missing parameters point at the deploy", async () => {
 
 describe("credential failures are one line naming the account and profile needed", () => {
   test.each([
-    [Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }), undefined, 'npm run promote needs credentials for account 234567890123 (environment stg): the default credentials (no AWS_PROFILE set) gave none (Could not load credentials from any providers). Set AWS_PROFILE to a profile for that account and log in (aws sso login --profile <profile>), or export its credentials'],
-    [Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredTokenException" }), "stg-admin", 'npm run promote needs credentials for account 234567890123 (environment stg): the credentials of the profile "stg-admin" (AWS_PROFILE) have expired; log in again (aws sso login --profile stg-admin) and rerun'],
-    [Object.assign(new Error("The security token included in the request is invalid."), { name: "UnrecognizedClientException" }), "stg-admin", 'npm run promote needs credentials for account 234567890123 (environment stg): AWS does not accept the credentials of the profile "stg-admin" (AWS_PROFILE) (UnrecognizedClientException); check the profile, or export fresh credentials'],
+    [
+      Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }),
+      undefined,
+      "npm run promote needs credentials for account 234567890123 (environment stg): the default credentials (no AWS_PROFILE set) gave none (Could not load credentials from any providers). Set AWS_PROFILE to a profile for that account and log in (aws sso login --profile <profile>), or export its credentials",
+    ],
+    [
+      Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredTokenException" }),
+      "stg-admin",
+      'npm run promote needs credentials for account 234567890123 (environment stg): the credentials of the profile "stg-admin" (AWS_PROFILE) have expired; log in again (aws sso login --profile stg-admin) and rerun',
+    ],
+    [
+      Object.assign(new Error("The security token included in the request is invalid."), { name: "UnrecognizedClientException" }),
+      "stg-admin",
+      'npm run promote needs credentials for account 234567890123 (environment stg): AWS does not accept the credentials of the profile "stg-admin" (AWS_PROFILE) (UnrecognizedClientException); check the profile, or export fresh credentials',
+    ],
   ])("%s", (err, profile, message) => {
     expect(credentialProblem(err, "stg", "234567890123", profile)).toBe(message);
   });
@@ -157,10 +186,27 @@ describe("credential failures are one line naming the account and profile needed
     const stg = loadEnvironments().find((e) => e.sites.some((s) => s.continuousDeployment))!;
     const site = stg.sites.find((s) => s.continuousDeployment)!;
     const empty = mkdtempSync(path.join(os.tmpdir(), "no-aws-"));
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: empty, AWS_CONFIG_FILE: path.join(empty, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "credentials"), AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-    const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "scripts", "promote.ts"), "--env", stg.name, "--site", site.name], { encoding: "utf8", env, timeout: 60_000 });
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: empty,
+      AWS_CONFIG_FILE: path.join(empty, "config"),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+    const r = spawnSync(
+      process.execPath,
+      [require.resolve("tsx/cli"), path.join(__dirname, "..", "scripts", "promote.ts"), "--env", stg.name, "--site", site.name],
+      { encoding: "utf8", env, timeout: 60_000 },
+    );
     expect(r.status).toBe(1);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^promote: npm run promote needs credentials for account ${stg.accountId} \\(environment ${stg.name}\\): the default credentials \\(no AWS_PROFILE set\\) gave none`))]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^promote: npm run promote needs credentials for account ${stg.accountId} \\(environment ${stg.name}\\): the default credentials \\(no AWS_PROFILE set\\) gave none`,
+        ),
+      ),
+    ]);
   });
 });
 
@@ -171,7 +217,11 @@ describe("--detach", () => {
    * attached, an empty string detaches it.
    */
   function cloudFrontPrimary(opts: { emptyStringIgnored?: boolean } = {}) {
-    const state = { etag: 1, config: { Comment: "shop", Origins: { Quantity: 1, Items: [] }, ContinuousDeploymentPolicyId: "policy-1" } as any, policyEnabled: true };
+    const state = {
+      etag: 1,
+      config: { Comment: "shop", Origins: { Quantity: 1, Items: [] }, ContinuousDeploymentPolicyId: "policy-1" } as any,
+      policyEnabled: true,
+    };
     cloudfront.on(GetDistributionConfigCommand).callsFake(async () => ({ ETag: `EP${state.etag}`, DistributionConfig: structuredClone(state.config) }));
     cloudfront.on(UpdateDistributionCommand).callsFake(async (input: any) => {
       if (input.IfMatch !== `EP${state.etag}`) throw new PreconditionFailed({ message: "stale", $metadata: {} });
@@ -183,7 +233,11 @@ describe("--detach", () => {
     });
     cloudfront.on(GetContinuousDeploymentPolicyCommand).callsFake(async () => ({
       ETag: "EC1",
-      ContinuousDeploymentPolicy: { Id: "policy-1", LastModifiedTime: new Date(), ContinuousDeploymentPolicyConfig: { Enabled: state.policyEnabled, StagingDistributionDnsNames: { Quantity: 1, Items: ["d1.cloudfront.net"] } } },
+      ContinuousDeploymentPolicy: {
+        Id: "policy-1",
+        LastModifiedTime: new Date(),
+        ContinuousDeploymentPolicyConfig: { Enabled: state.policyEnabled, StagingDistributionDnsNames: { Quantity: 1, Items: ["d1.cloudfront.net"] } },
+      },
     }));
     cloudfront.on(UpdateContinuousDeploymentPolicyCommand).callsFake(async (input: any) => {
       state.policyEnabled = input.ContinuousDeploymentPolicyConfig.Enabled;
@@ -192,9 +246,15 @@ describe("--detach", () => {
     return state;
   }
   const detach = (dryRun = false) =>
-    detachPolicy({ cloudfront: new CloudFrontClient({ region: "us-east-1" }), ssm: new SSMClient({ region: "ap-northeast-1" }), parameters, dryRun, log: (l) => lines.push(l) });
+    detachPolicy({
+      cloudfront: new CloudFrontClient({ region: "us-east-1" }),
+      ssm: new SSMClient({ region: "ap-northeast-1" }),
+      parameters,
+      dryRun,
+      log: (l) => lines.push(l),
+    });
 
-  test("disables the policy, sends ContinuousDeploymentPolicyId \"\" (omitting it would keep the policy) and checks the result", async () => {
+  test('disables the policy, sends ContinuousDeploymentPolicyId "" (omitting it would keep the policy) and checks the result', async () => {
     const state = cloudFrontPrimary();
     await expect(detach()).resolves.toBe(true);
     expect(state.policyEnabled).toBe(false);

@@ -27,7 +27,13 @@ test("a directory that does not exist: an error naming it, and no other mirror i
 
 test("a directory without the provider: an error naming the path it expected", () => {
   const empty = mkdtempSync(path.join(os.tmpdir(), "tf-mirror-"));
-  withMirror(empty, () => expect(providerMirrorError()).toMatch(new RegExp(`^TF_PROVIDER_MIRROR=${empty}: holds no registry\\.terraform\\.io/hashicorp/aws 5\\.100\\.0 for \\w+_\\w+ \\(expected ${empty}/registry\\.terraform\\.io/hashicorp/aws/5\\.100\\.0/\\w+_\\w+\\)$`)));
+  withMirror(empty, () =>
+    expect(providerMirrorError()).toMatch(
+      new RegExp(
+        `^TF_PROVIDER_MIRROR=${empty}: holds no registry\\.terraform\\.io/hashicorp/aws 5\\.100\\.0 for \\w+_\\w+ \\(expected ${empty}/registry\\.terraform\\.io/hashicorp/aws/5\\.100\\.0/\\w+_\\w+\\)$`,
+      ),
+    ),
+  );
 });
 
 test("unset: no error (the usual plugin locations are searched)", () => {

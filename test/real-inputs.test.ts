@@ -76,8 +76,23 @@ describe("Jira issues as Jira's REST API returns them", () => {
     const th = (t: string) => ({ type: "tableHeader", attrs: {}, content: [para(txt(t, true))] });
     const check = { type: "emoji", attrs: { shortName: ":white_check_mark:", id: "2705", text: "✅" } };
     const panel = doc.content.findIndex((n) => n.type === "panel");
-    const fields = { type: "panel", attrs: { panelType: "info" }, content: [para(txt("CF2の命名:", true), txt(" real-doc")), para(txt("構築する環境一覧:", true), txt(" dev, stg")), para(txt("関連づけるCloudfFrontのARN:", true), txt(" arn:aws:cloudfront::123456789012:distribution/E1DEVSHOPWEB01"))] };
-    const table = { type: "table", attrs: {}, content: [{ type: "tableRow", content: [th("関連づけるcache behavior"), th("ビューワーリクエスト"), th("ビューワーレスポンス")] }, { type: "tableRow", content: [cell(para(txt("/api/*"))), cell(), cell(para(check))] }] };
+    const fields = {
+      type: "panel",
+      attrs: { panelType: "info" },
+      content: [
+        para(txt("CF2の命名:", true), txt(" real-doc")),
+        para(txt("構築する環境一覧:", true), txt(" dev, stg")),
+        para(txt("関連づけるCloudfFrontのARN:", true), txt(" arn:aws:cloudfront::123456789012:distribution/E1DEVSHOPWEB01")),
+      ],
+    };
+    const table = {
+      type: "table",
+      attrs: {},
+      content: [
+        { type: "tableRow", content: [th("関連づけるcache behavior"), th("ビューワーリクエスト"), th("ビューワーレスポンス")] },
+        { type: "tableRow", content: [cell(para(txt("/api/*"))), cell(), cell(para(check))] },
+      ],
+    };
     const withTemplate = { ...doc, content: [...doc.content.slice(0, panel + 1), fields, ...doc.content.slice(panel + 1), table] };
     const r = runTicket(JSON.stringify({ key: "SHOP-4242", fields: { description: withTemplate } }), "issue.json");
     expect(r.problems).toBeUndefined();
@@ -102,42 +117,84 @@ const file = (name: string) => `test/fixtures/real/cf2/${name}`;
 const problemsOf = (name: string, runtime: Cf2Runtime) => analyzeFunctionCode(read(`cf2/${name}`), runtime, file(name)).problems;
 
 describe("public CloudFront Functions (terraform-aws-modules/terraform-aws-cloudfront examples)", () => {
-  test.each(["tam-ab-testing.js", "tam-example-function.js", "tam-kvstore-redirect.js", "tam-viewer-request-security.js", "tam-viewer-response-headers.js"])("%s passes the checks of both runtimes", (name) => {
-    expect([problemsOf(name, V1), problemsOf(name, V2)]).toEqual([[], []]);
-  });
+  test.each(["tam-ab-testing.js", "tam-example-function.js", "tam-kvstore-redirect.js", "tam-viewer-request-security.js", "tam-viewer-response-headers.js"])(
+    "%s passes the checks of both runtimes",
+    (name) => {
+      expect([problemsOf(name, V1), problemsOf(name, V2)]).toEqual([[], []]);
+    },
+  );
 
   test("the mTLS connection function is recognised as one, which this project does not deploy", () => {
     const connection = `${file("tam-mtls-connection.js")}: line 1: "connectionHandler" makes this a connection function (viewer mTLS); this project deploys viewer-request and viewer-response functions only, not connection functions yet`;
     expect(problemsOf("tam-mtls-connection.js", V2)).toEqual([connection]);
-    expect(problemsOf("tam-mtls-connection.js", V1)).toEqual([connection, `${file("tam-mtls-connection.js")}: line 9: "const": only cloudfront-js-2.0 supports it (this function uses cloudfront-js-1.0)`]);
+    expect(problemsOf("tam-mtls-connection.js", V1)).toEqual([
+      connection,
+      `${file("tam-mtls-connection.js")}: line 9: "const": only cloudfront-js-2.0 supports it (this function uses cloudfront-js-1.0)`,
+    ]);
   });
 
   const run = (name: string, t: Parameters<typeof runTestCase>[2]) => runTestCase(read(`cf2/${name}`), V2, t, file(name));
 
   test("ab-testing.js reads event.viewer.address, which the event does not have (it has viewer.ip): a new viewer makes it throw, named at its line", async () => {
-    const outcome = await run("tam-ab-testing.js", { description: "new viewer", eventType: "viewer-request", request: { uri: "/index.html" }, expected: undefined, hasExpected: false });
-    expect(outcome.failures).toEqual([`the handler threw at ${file("tam-ab-testing.js")}: line 20: TypeError: Cannot read properties of undefined (reading 'length')`]);
+    const outcome = await run("tam-ab-testing.js", {
+      description: "new viewer",
+      eventType: "viewer-request",
+      request: { uri: "/index.html" },
+      expected: undefined,
+      hasExpected: false,
+    });
+    expect(outcome.failures).toEqual([
+      `the handler threw at ${file("tam-ab-testing.js")}: line 20: TypeError: Cannot read properties of undefined (reading 'length')`,
+    ]);
   });
 
   test("ab-testing.js with its cookie: group B is rewritten to /variant-b and tagged", async () => {
     const request = { uri: "/index.html", cookies: { "ab-test-group": { value: "B" } } };
-    const expected = { ...(buildEvent({ eventType: "viewer-request", request }).request as object), uri: "/variant-b/index.html", headers: { "x-ab-test-group": { value: "B" } } };
+    const expected = {
+      ...(buildEvent({ eventType: "viewer-request", request }).request as object),
+      uri: "/variant-b/index.html",
+      headers: { "x-ab-test-group": { value: "B" } },
+    };
     expect((await run("tam-ab-testing.js", { description: "B", eventType: "viewer-request", request, expected })).failures).toEqual([]);
   });
 
   test("example-function.js answers every request with its redirect", async () => {
-    const expected = { statusCode: 302, statusDescription: "Found", headers: { "cloudfront-functions": { value: "generated-by-CloudFront-Functions" }, location: { value: "https://aws.amazon.com/cloudfront/" } } };
+    const expected = {
+      statusCode: 302,
+      statusDescription: "Found",
+      headers: { "cloudfront-functions": { value: "generated-by-CloudFront-Functions" }, location: { value: "https://aws.amazon.com/cloudfront/" } },
+    };
     expect((await run("tam-example-function.js", { description: "redirect", eventType: "viewer-request", expected })).failures).toEqual([]);
   });
 
   test("viewer-request-security.js lower-cases the host, keeps only allowed query parameters and tags the country (unknown: the event has no viewer.country)", async () => {
     const request = { uri: "/p", headers: { host: { value: "WWW.Example.COM" } }, querystring: { id: { value: "7" }, utm_source: { value: "x" } } };
-    const expected = { method: "GET", uri: "/p", querystring: { id: { value: "7" } }, headers: { host: { value: "www.example.com" }, "x-viewer-country": { value: "unknown" } }, cookies: {} };
+    const expected = {
+      method: "GET",
+      uri: "/p",
+      querystring: { id: { value: "7" } },
+      headers: { host: { value: "www.example.com" }, "x-viewer-country": { value: "unknown" } },
+      cookies: {},
+    };
     expect((await run("tam-viewer-request-security.js", { description: "security", eventType: "viewer-request", request, expected })).failures).toEqual([]);
   });
 
   test("viewer-response-headers.js adds the security headers, and the immutable cache-control for static assets", async () => {
-    const outcome = await run("tam-viewer-response-headers.js", { description: "headers", eventType: "viewer-response", request: { uri: "/app.js" }, expected: undefined, hasExpected: false });
-    expect(Object.keys((outcome.result!.output as { headers: object }).headers).sort()).toEqual(["cache-control", "referrer-policy", "strict-transport-security", "x-cloudfront-function", "x-content-type-options", "x-frame-options", "x-xss-protection"]);
+    const outcome = await run("tam-viewer-response-headers.js", {
+      description: "headers",
+      eventType: "viewer-response",
+      request: { uri: "/app.js" },
+      expected: undefined,
+      hasExpected: false,
+    });
+    expect(Object.keys((outcome.result!.output as { headers: object }).headers).sort()).toEqual([
+      "cache-control",
+      "referrer-policy",
+      "strict-transport-security",
+      "x-cloudfront-function",
+      "x-content-type-options",
+      "x-frame-options",
+      "x-xss-protection",
+    ]);
   });
 });

@@ -39,13 +39,24 @@ function changed(input: EnvironmentInput): EnvironmentInput {
 /** The function the change adds: `campaign`, on the new behavior's viewer-request, owned by the site's team. */
 const campaign = (envs: EnvironmentInput[]) =>
   envs.map((e) => ({
-    manifest: { ticket: "EDGE-9", name: `campaign-${e.name}`, sid: e.sites[0].sid, environments: [e.name], runtime: "cloudfront-js-2.0", owner: "app", associations: [{ site: e.sites[0].name, behavior: "/campaign/*", eventType: "viewer-request" }] },
+    manifest: {
+      ticket: "EDGE-9",
+      name: `campaign-${e.name}`,
+      sid: e.sites[0].sid,
+      environments: [e.name],
+      runtime: "cloudfront-js-2.0",
+      owner: "app",
+      associations: [{ site: e.sites[0].name, behavior: "/campaign/*", eventType: "viewer-request" }],
+    },
     code: PASS_THROUGH,
   }));
 
 function frozenStacks(inputs: EnvironmentInput[], withCampaign: boolean): Stacks {
   const envs = validateEnvironments(inputs.map((input) => ({ file: `environments/${input.name}.json`, input })));
-  const sources = [...readManifestSources(path.join(FIXTURES, "cf2-functions")), ...(withCampaign ? readManifestSources(functionSources(campaign(inputs))) : [])];
+  const sources = [
+    ...readManifestSources(path.join(FIXTURES, "cf2-functions")),
+    ...(withCampaign ? readManifestSources(functionSources(campaign(inputs))) : []),
+  ];
   return synthesize(envs, validateFunctions(sources, envs));
 }
 
@@ -58,7 +69,9 @@ describeWithTerraform("the offline review of every example environment and of ev
   test("the stacks hold every resource type the project synthesizes, prod and the every-option environment included", () => {
     expect(envNames).toEqual(expect.arrayContaining(["prod", EVERY_OPTION_ENV]));
     // What the every-option environment adds over the examples: the alarms topic is the one that broke prod reviews.
-    expect(typesOf(base[EVERY_OPTION_ENV])).toEqual(expect.arrayContaining(["aws_sns_topic", "aws_cloudfront_key_value_store", "aws_lambda_function", "aws_codepipeline", "aws_sfn_state_machine"]));
+    expect(typesOf(base[EVERY_OPTION_ENV])).toEqual(
+      expect.arrayContaining(["aws_sns_topic", "aws_cloudfront_key_value_store", "aws_lambda_function", "aws_codepipeline", "aws_sfn_state_machine"]),
+    );
   });
 
   test("every stack's crafted applied state is accepted by Terraform and holds every resource type of its configuration", () => {
@@ -87,7 +100,13 @@ describeWithTerraform("the offline review of every example environment and of ev
       expect(r.markdown).toContain('`ordered_cache_behavior["/campaign/*"]`: added');
       expect(r.markdown).toContain('- `path_pattern`: `"/campaign/*"`');
       expect(r.markdown).toContain('- `function_association["viewer-request"].function_arn`: _(known after apply)_');
-      const fn = `${env}-${head[env].resource.aws_cloudfront_function ? Object.values<EnvironmentInput>(head[env].resource.aws_cloudfront_function).find((f) => String(f.name).includes("campaign"))!.name.slice(env.length + 1) : ""}`;
+      const fn = `${env}-${
+        head[env].resource.aws_cloudfront_function
+          ? Object.values<EnvironmentInput>(head[env].resource.aws_cloudfront_function)
+              .find((f) => String(f.name).includes("campaign"))!
+              .name.slice(env.length + 1)
+          : ""
+      }`;
       expect(fn).toMatch(/campaign/);
       expect(r.markdown).toMatch(new RegExp(`- \`aws_cloudfront_function\\.[^\`]+\`[^\\n]*\\n[\\s\\S]*\\| \`name\` \\| \`"${fn}"\` \\|`));
       expect(r.markdown).toContain("```mermaid");

@@ -44,7 +44,16 @@ function stacksOf(input: Input, functionComment = "response headers"): Stacks {
   const env = validateEnvironments([{ file: `environments/${ENV}.json`, input }])[0];
   const dir = mkdtempSync(path.join(os.tmpdir(), "review-fns-"));
   mkdirSync(path.join(dir, "headers"));
-  const manifest = { ticket: "SHOP-1", name: "headers", sid: "shop", environments: [ENV], runtime: "cloudfront-js-2.0", owner: "app", comment: functionComment, associations: [{ site: "web", behavior: "default", eventType: "viewer-response" }] };
+  const manifest = {
+    ticket: "SHOP-1",
+    name: "headers",
+    sid: "shop",
+    environments: [ENV],
+    runtime: "cloudfront-js-2.0",
+    owner: "app",
+    comment: functionComment,
+    associations: [{ site: "web", behavior: "default", eventType: "viewer-response" }],
+  };
   writeFileSync(path.join(dir, "headers", "manifest.json"), JSON.stringify(manifest));
   writeFileSync(path.join(dir, "headers", "index.js"), "function handler(event) {\n  return event.response;\n}\n");
   return synthesize([env], validateFunctions(readManifestSources(dir), [env]));
@@ -102,8 +111,12 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
     const replace = r.markdown.indexOf("**Replace");
     expect(replace).toBeGreaterThan(0);
     for (const other of ["**Delete", "**Create", "**Update"]) if (r.markdown.includes(other)) expect(r.markdown.indexOf(other)).toBeGreaterThan(replace);
-    expect(r.markdown).toContain(`- \`${bucket}\` · ${ENV}/site-web/bucket: forced by \`bucket\` (delete, then create: nothing serves in between); \`bucket\`: \`"rv-shop-web-111122223333"\` → \`"rv-shop-web-renamed-111122223333"\``);
-    expect(r.markdown).toContain(`- \`${bucket}\` is replaced (forced by \`bucket\`): its objects (a site's content, the pipeline's artifacts) go with it and a new bucket starts empty.`);
+    expect(r.markdown).toContain(
+      `- \`${bucket}\` · ${ENV}/site-web/bucket: forced by \`bucket\` (delete, then create: nothing serves in between); \`bucket\`: \`"rv-shop-web-111122223333"\` → \`"rv-shop-web-renamed-111122223333"\``,
+    );
+    expect(r.markdown).toContain(
+      `- \`${bucket}\` is replaced (forced by \`bucket\`): its objects (a site's content, the pipeline's artifacts) go with it and a new bucket starts empty.`,
+    );
   });
 
   test("removing a product's CI/CD access: its role and attachment are deleted, and the role's delete is flagged", () => {
@@ -122,7 +135,9 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
     expect(r.counts).toMatchObject({ create: 0, delete: 0, replace: 0 });
     expect(r.counts.update).toBeGreaterThan(3);
     expect(r.markdown).not.toContain("⚠\n"); // no delete or replace in the header
-    expect(r.markdown).toContain(`- ${r.counts.update} resources change only their tags (\`cost-center\`: "platform" → "platform-edge"): the environment's default tags changed`);
+    expect(r.markdown).toContain(
+      `- ${r.counts.update} resources change only their tags (\`cost-center\`: "platform" → "platform-edge"): the environment's default tags changed`,
+    );
     expect(r.markdown).toContain(`- ${r.counts.update} resources: tags only (\`cost-center\`: "platform" → "platform-edge")`);
     // Listed once in the collapsed details, not as separate update lines.
     expect(r.markdown).not.toMatch(/^- `aws_s3_bucket\.[^`]+`.*tags_all/m);
@@ -144,6 +159,8 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
     expect(fn.comment).toBe("SHOP-1 response headers, now with HSTS"); // the configuration did change
     const r = review("appCommentChanged");
     expect(Object.values(r.counts).every((n) => n === 0)).toBe(true);
-    expect(r.markdown).toBe(`<!-- edge-review:${ENV} -->\n**${ENV}**: no changes · _offline plan against the base branch \`main\` (no AWS account read: the base's applied state is crafted, values only AWS knows are shown as (computed by AWS))_`);
+    expect(r.markdown).toBe(
+      `<!-- edge-review:${ENV} -->\n**${ENV}**: no changes · _offline plan against the base branch \`main\` (no AWS account read: the base's applied state is crafted, values only AWS knows are shown as (computed by AWS))_`,
+    );
   });
 });

@@ -26,7 +26,10 @@ describeWithTerraform("terraform validate and plan, offline, every example stack
     expect(after.http_version).toBe("http2");
     expect(after.viewer_certificate[0]).toMatchObject({ minimum_protocol_version: "TLSv1.2_2021", ssl_support_method: "sni-only" });
     expect(after.aliases).toEqual(["www.example.com"]);
-    expect(after.default_cache_behavior[0]).toMatchObject({ cache_policy_id: "658327ea-f89d-4fab-a63d-7e88639e58f6", viewer_protocol_policy: "redirect-to-https" });
+    expect(after.default_cache_behavior[0]).toMatchObject({
+      cache_policy_id: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+      viewer_protocol_policy: "redirect-to-https",
+    });
     expect(after.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.cache_policy_id, b.target_origin_id])).toEqual([
       // The replication source's folder, served outside the release origin path (invalidation.replicationPrefix).
       ["/vendor/*", "658327ea-f89d-4fab-a63d-7e88639e58f6", "s3-unversioned"],
@@ -45,7 +48,12 @@ describeWithTerraform("terraform validate and plan, offline, every example stack
       for (const d of distributions) {
         const after = d.change.after;
         if (env.security.requireCertificate) {
-          expect([d.address, after.viewer_certificate[0].minimum_protocol_version, Boolean(after.viewer_certificate[0].acm_certificate_arn), Boolean(after.viewer_certificate[0].cloudfront_default_certificate)]).toEqual([d.address, "TLSv1.2_2021", true, false]);
+          expect([
+            d.address,
+            after.viewer_certificate[0].minimum_protocol_version,
+            Boolean(after.viewer_certificate[0].acm_certificate_arn),
+            Boolean(after.viewer_certificate[0].cloudfront_default_certificate),
+          ]).toEqual([d.address, "TLSv1.2_2021", true, false]);
           checked++;
         }
         if (env.security.requireLogging) expect([d.address, after.logging_config.length]).toEqual([d.address, 1]);

@@ -17,7 +17,11 @@ test("a valid ticket never turns the tests red: ticket x3 -> synth -> terraform 
   const failed = result.steps.filter((s) => !s.ok).map((s) => `${s.step}:\n${s.output.slice(-4000)}`);
   expect(failed).toEqual([]);
   expect(result.steps.map((s) => s.step)).toEqual(
-    expect.arrayContaining([...result.added.map((_a, i) => `npm run ticket -- tickets/FLOW-${i + 1}.txt`), "npm run synth", ...result.added.map((a) => `stack ${a.env} contains ${a.name}`)]),
+    expect.arrayContaining([
+      ...result.added.map((_a, i) => `npm run ticket -- tickets/FLOW-${i + 1}.txt`),
+      "npm run synth",
+      ...result.added.map((a) => `stack ${a.env} contains ${a.name}`),
+    ]),
   );
   expect(result.ok).toBe(true);
 });

@@ -62,7 +62,8 @@ function refused(text: string, name?: string): string[] {
 
 const head = ["CF2の命名: api-edge", "構築する環境一覧: dev", `関連づけるCloudfFrontのARN: ${DEV_WEB}`, ""];
 const wiki = (row: string) => [...head, "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", row, ""].join("\n");
-const markdown = (row: string) => [...head, "| 関連づけるcache behavior | ビューワーリクエスト | ビューワーレスポンス |", "| --- | --- | --- |", row, ""].join("\n");
+const markdown = (row: string) =>
+  [...head, "| 関連づけるcache behavior | ビューワーリクエスト | ビューワーレスポンス |", "| --- | --- | --- |", row, ""].join("\n");
 const RESPONSE_ONLY = [{ site: "web", behavior: "/api/*", eventType: "viewer-response" }];
 const REQUEST_ONLY = [{ site: "web", behavior: "/api/*", eventType: "viewer-request" }];
 
@@ -99,26 +100,58 @@ describe("marks people use", () => {
 
 describe("formatting around the template is not an error", () => {
   test("bold and italic labels and values, a label without its colon (value on the next line), {{monospace}}", () => {
-    const text = ["*CF2の命名:* api-edge", "_構築する環境一覧_: {{dev}}", "**関連づけるCloudfFrontのARN**", DEV_WEB, "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|(/)| |", ""].join("\n");
+    const text = [
+      "*CF2の命名:* api-edge",
+      "_構築する環境一覧_: {{dev}}",
+      "**関連づけるCloudfFrontのARN**",
+      DEV_WEB,
+      "",
+      "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||",
+      "|/api/*|(/)| |",
+      "",
+    ].join("\n");
     const { associations, result } = accepted(text);
     expect([result.manifest.name, result.manifest.environments, associations]).toEqual(["api-edge", ["dev"], REQUEST_ONLY]);
     expect(result.ignored).toEqual([]);
   });
 
   test("a Japanese label without its colon, the value after spaces (a full-width one too)", () => {
-    const text = ["CF2の命名 api-edge", "構築する環境一覧\u3000dev", "関連づけるCloudfFrontのARN " + DEV_WEB, "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○||", ""].join("\n");
+    const text = [
+      "CF2の命名 api-edge",
+      "構築する環境一覧\u3000dev",
+      "関連づけるCloudfFrontのARN " + DEV_WEB,
+      "",
+      "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||",
+      "|/api/*|○||",
+      "",
+    ].join("\n");
     const { associations, result } = accepted(text);
     expect([result.manifest.name, result.manifest.environments, associations]).toEqual(["api-edge", ["dev"], REQUEST_ONLY]);
     expect(result.ignored).toEqual([]);
   });
 
   test("an English label needs its colon: a line that starts with one is prose", () => {
-    const text = ["Name your function after what it does.", ...head.slice(0, 3), "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○|-|"].join("\n");
+    const text = [
+      "Name your function after what it does.",
+      ...head.slice(0, 3),
+      "",
+      "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||",
+      "|/api/*|○|-|",
+    ].join("\n");
     expect(accepted(text).result.ignored).toEqual([{ line: "line 1", text: "Name your function after what it does." }]);
   });
 
   test("prose before, between and after the fields is ignored and listed in one line", () => {
-    const text = ["Hi team, please add this function.", ...head.slice(0, 3), "Thanks in advance!", "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○|-|", "", "Due next week."].join("\n");
+    const text = [
+      "Hi team, please add this function.",
+      ...head.slice(0, 3),
+      "Thanks in advance!",
+      "",
+      "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||",
+      "|/api/*|○|-|",
+      "",
+      "Due next week.",
+    ].join("\n");
     const { associations, result } = accepted(text);
     expect(associations).toEqual(REQUEST_ONLY);
     expect(result.ignored).toEqual([
@@ -132,7 +165,14 @@ describe("formatting around the template is not an error", () => {
   });
 
   test("a missing field shows the ignored lines with the problems: the field may be one of them, written another way", () => {
-    const text = ["Hi team,", "Function name - api-edge", ...head.slice(1, 3), "", "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||", "|/api/*|○||"].join("\n");
+    const text = [
+      "Hi team,",
+      "Function name - api-edge",
+      ...head.slice(1, 3),
+      "",
+      "||関連づけるcache behavior||ビューワーリクエスト||ビューワーレスポンス||",
+      "|/api/*|○||",
+    ].join("\n");
     const file = ticketFile(text, "SHOP-9.txt");
     let message = "";
     try {
@@ -140,7 +180,10 @@ describe("formatting around the template is not an error", () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message.split("\n").slice(1)).toEqual(['  - no function name: add "CF2の命名: <name>" (Function name)', 'Ignored (not part of the template): line 1 "Hi team,", line 2 "Function name - api-edge"']);
+    expect(message.split("\n").slice(1)).toEqual([
+      '  - no function name: add "CF2の命名: <name>" (Function name)',
+      'Ignored (not part of the template): line 1 "Hi team,", line 2 "Function name - api-edge"',
+    ]);
   });
 
   test("what looks like a field but cannot be read stays a precise error", () => {
@@ -156,9 +199,17 @@ const para = (...content: object[]) => ({ type: "paragraph", content });
 const cell = (...content: object[]) => ({ type: "tableCell", attrs: {}, content });
 const headerCell = (t: string) => ({ type: "tableHeader", attrs: {}, content: [para(text(t))] });
 const row = (...cells: object[]) => ({ type: "tableRow", content: cells });
-const table = (...rows: object[]) => ({ type: "table", attrs: { isNumberColumnEnabled: false, layout: "default" }, content: [row(headerCell("関連づけるcache behavior"), headerCell("ビューワーリクエスト"), headerCell("ビューワーレスポンス")), ...rows] });
+const table = (...rows: object[]) => ({
+  type: "table",
+  attrs: { isNumberColumnEnabled: false, layout: "default" },
+  content: [row(headerCell("関連づけるcache behavior"), headerCell("ビューワーリクエスト"), headerCell("ビューワーレスポンス")), ...rows],
+});
 const issue = (...content: object[]) => JSON.stringify({ key: "SHOP-3001", fields: { description: { type: "doc", version: 1, content } } });
-const fields = [para(text("CF2の命名:", [{ type: "strong" }]), text(" api-edge")), para(text("構築する環境一覧: dev")), para(text(`関連づけるCloudfFrontのARN: ${DEV_WEB}`))];
+const fields = [
+  para(text("CF2の命名:", [{ type: "strong" }]), text(" api-edge")),
+  para(text("構築する環境一覧: dev")),
+  para(text(`関連づけるCloudfFrontのARN: ${DEV_WEB}`)),
+];
 
 describe("Jira REST issue JSON in Atlassian Document Format", () => {
   test.each([
@@ -184,7 +235,10 @@ describe("Jira REST issue JSON in Atlassian Document Format", () => {
     const status = para(text("Status: "), { type: "status", attrs: { text: "IN REVIEW", color: "blue", localId: "abc" } });
     const date = para(text("Go-live "), { type: "date", attrs: { timestamp: "1767225600000" } });
     const card = para(text("Design: "), { type: "inlineCard", attrs: { url: "https://example.atlassian.net/wiki/spaces/EDGE/pages/1" } });
-    const { associations, result } = accepted(issue(mention, panel, status, table(row(cell(para(text("/api/*"))), cell(para(text("○"))), cell())), date, card), "issue.json");
+    const { associations, result } = accepted(
+      issue(mention, panel, status, table(row(cell(para(text("/api/*"))), cell(para(text("○"))), cell())), date, card),
+      "issue.json",
+    );
     expect(associations).toEqual(REQUEST_ONLY);
     expect(result.ignored).toEqual([
       { line: "description line 1", text: "Requested by @Taro Yamada" },

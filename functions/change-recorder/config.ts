@@ -129,7 +129,8 @@ export function parseConfig(raw: string | undefined): RecorderConfig {
   for (const f of WATCH_FIELDS) if (watchRaw[f] !== undefined) watch[f] = list(watchRaw[f], `watch.${f}`);
   const int = (field: string, fallback: number, min: number, max: number): number => {
     const v = data[field] ?? fallback;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new ConfigurationError(`field "${field}" must be an integer from ${min} to ${max}`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)
+      throw new ConfigurationError(`field "${field}" must be an integer from ${min} to ${max}`);
     return v;
   };
   const environment = data.environment === undefined ? undefined : str("environment");
@@ -142,7 +143,12 @@ export function parseConfig(raw: string | undefined): RecorderConfig {
       if (typeof c[f] !== "string" || c[f] === "") throw new ConfigurationError(`field "${at}.${f}" must be a non-empty string`);
       return c[f] as string;
     };
-    return { function: name("function"), repository: name("repository"), parameter: name("parameter"), teamPrincipals: list(c.teamPrincipals, `${at}.teamPrincipals`) };
+    return {
+      function: name("function"),
+      repository: name("repository"),
+      parameter: name("parameter"),
+      teamPrincipals: list(c.teamPrincipals, `${at}.teamPrincipals`),
+    };
   });
   return {
     bucket,

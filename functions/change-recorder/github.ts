@@ -114,7 +114,9 @@ export class GitHub {
       if (res.ok) return res.status === 204 ? undefined : res.json();
       const text = await res.text().catch(() => "");
       const message = `GitHub ${method} ${path.split("?")[0]} answered ${res.status}: ${text.slice(0, 300)}`;
-      const limited = res.status === 429 || (res.status === 403 && (res.headers.get("x-ratelimit-remaining") === "0" || res.headers.has("retry-after") || /rate limit/i.test(text)));
+      const limited =
+        res.status === 429 ||
+        (res.status === 403 && (res.headers.get("x-ratelimit-remaining") === "0" || res.headers.has("retry-after") || /rate limit/i.test(text)));
       if (res.status >= 500 || limited) {
         await this.retryOrThrow(method, path, attempt, res.status, this.waitFor(res, attempt), limited ? "rate limited" : "server error", message);
         continue;
@@ -124,11 +126,23 @@ export class GitHub {
     }
   }
 
-  private async retryOrThrow(method: string, path: string, attempt: number, status: number | undefined, waitMs: number, reason: string, message?: string): Promise<void> {
+  private async retryOrThrow(
+    method: string,
+    path: string,
+    attempt: number,
+    status: number | undefined,
+    waitMs: number,
+    reason: string,
+    message?: string,
+  ): Promise<void> {
     const what = message ?? `GitHub ${method} ${path.split("?")[0]}: ${reason}`;
     if (attempt >= this.o.maxAttempts) throw new GitHubError(`${what} (gave up after ${attempt} attempts)`, status, true);
     if (waitMs > this.o.maxRetryWaitSeconds * 1000)
-      throw new GitHubError(`${what} (GitHub asks to wait ${Math.ceil(waitMs / 1000)} s, more than maxRetryWaitSeconds; the invocation will be retried)`, status, true);
+      throw new GitHubError(
+        `${what} (GitHub asks to wait ${Math.ceil(waitMs / 1000)} s, more than maxRetryWaitSeconds; the invocation will be retried)`,
+        status,
+        true,
+      );
     this.o.onRetry?.({ method, path: path.split("?")[0], status, attempt, waitMs, reason });
     await this.sleep(waitMs);
   }

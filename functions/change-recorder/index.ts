@@ -44,12 +44,22 @@ export async function handler(event: unknown): Promise<RecorderResult> {
   try {
     record = normalize(event);
   } catch (err) {
-    log("error", { msg: "unreadable event; it will end in the dead-letter queue", error: (err as Error).message, eventBridgeId: (event as { id?: string })?.id });
+    log("error", {
+      msg: "unreadable event; it will end in the dead-letter queue",
+      error: (err as Error).message,
+      eventBridgeId: (event as { id?: string })?.id,
+    });
     throw err;
   }
   const classification = classify(record, config);
   const key = recordKey(config.prefix, record);
-  const base = { eventId: record.eventId, operation: record.operation, resource: record.resource, principal: record.actor.sessionIssuer ?? record.actor.principalArn, kind: classification.kind };
+  const base = {
+    eventId: record.eventId,
+    operation: record.operation,
+    resource: record.resource,
+    principal: record.actor.sessionIssuer ?? record.actor.principalArn,
+    kind: classification.kind,
+  };
 
   const stored = await storeRecord(s3, config.bucket, key, { ...record, classification });
   log("info", { msg: stored === "written" ? "change recorded" : "change already recorded (redelivery)", ...base, key, reason: classification.reason });
@@ -60,7 +70,13 @@ export async function handler(event: unknown): Promise<RecorderResult> {
     return { ...result, ...(await raise(config, record, key, stored)) };
   } catch (err) {
     if (err instanceof GitHubError && err.status === 401) forgetToken();
-    log("error", { msg: "GitHub issue not raised; the invocation fails and is retried (the record is kept)", ...base, key, error: (err as Error).message, httpStatus: (err as GitHubError).status });
+    log("error", {
+      msg: "GitHub issue not raised; the invocation fails and is retried (the record is kept)",
+      ...base,
+      key,
+      error: (err as Error).message,
+      httpStatus: (err as GitHubError).status,
+    });
     throw err;
   }
 }
@@ -83,7 +99,9 @@ async function raise(config: RecorderConfig, record: ChangeRecord, key: string, 
   const existing = await github.findOpenIssue(config.label, resourceMarker(resourceKey(record)));
   if (existing) {
     // Only a redelivery can have posted this event before: the record is written before any GitHub call.
-    const posted = stored === "already-recorded" && ((existing.body ?? "").includes(marker) || (await github.comments(existing.number)).some((c) => (c.body ?? "").includes(marker)));
+    const posted =
+      stored === "already-recorded" &&
+      ((existing.body ?? "").includes(marker) || (await github.comments(existing.number)).some((c) => (c.body ?? "").includes(marker)));
     if (posted) {
       log("info", { msg: "issue already reports this change", eventId: record.eventId, issueNumber: existing.number });
       return { issue: "already-posted", issueNumber: existing.number, issueUrl: existing.html_url };

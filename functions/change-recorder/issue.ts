@@ -37,10 +37,14 @@ export function describeResource(r: ChangeRecord): string {
 const WHOLE_RESOURCE_DELETIONS: Record<string, string> = {
   DeleteDistribution:
     "Terraform will create this resource again at the next apply: a distribution with a new id and *.cloudfront.net domain name (DNS records pointing at the old one break) unless it is removed from the code.",
-  DeleteBucket: "Terraform will create an empty bucket of the same name at the next apply (the objects are gone: deploy the site again) unless it is removed from the code.",
-  DeleteFunction: "Terraform will create this resource again at the next apply from the code in this repository (and publish it) unless it is removed from the code.",
-  DeleteRole: "Terraform will create the role again at the next apply, with the same name but a new unique id (policies elsewhere that named the old role stop matching) unless it is removed from the code.",
-  DeleteRepository: "Terraform will create an empty repository of the same name at the next apply (the images are gone: the function cannot be created again until an image is pushed) unless it is removed from the code.",
+  DeleteBucket:
+    "Terraform will create an empty bucket of the same name at the next apply (the objects are gone: deploy the site again) unless it is removed from the code.",
+  DeleteFunction:
+    "Terraform will create this resource again at the next apply from the code in this repository (and publish it) unless it is removed from the code.",
+  DeleteRole:
+    "Terraform will create the role again at the next apply, with the same name but a new unique id (policies elsewhere that named the old role stop matching) unless it is removed from the code.",
+  DeleteRepository:
+    "Terraform will create an empty repository of the same name at the next apply (the images are gone: the function cannot be created again until an image is pushed) unless it is removed from the code.",
   DeleteParameter: "Terraform will create the parameter again at the next apply with the initial tag, unless it is removed from the code.",
   DeletePolicy: "Terraform will create the policy again at the next apply and attach it where the code attaches it, unless it is removed from the code.",
 };
@@ -69,22 +73,29 @@ const PART_REMOVALS: Record<string, [part: string, meanwhile?: string]> = {
  */
 const CONTAINER_SHIPPING: Record<string, { appOwned: string; infraOwned: string }> = {
   UpdateFunctionCode: {
-    appOwned: "Terraform ignores this function's image (owned by the application team), so the new code stays and serves: the team must know and ship it from their pipeline.",
-    infraOwned: "Terraform will deploy the image tag the function's parameter names again at the next apply, reverting this code update, unless the parameter is changed through the code.",
+    appOwned:
+      "Terraform ignores this function's image (owned by the application team), so the new code stays and serves: the team must know and ship it from their pipeline.",
+    infraOwned:
+      "Terraform will deploy the image tag the function's parameter names again at the next apply, reverting this code update, unless the parameter is changed through the code.",
   },
   PutImage: {
-    appOwned: "Terraform manages no images: the pushed image stays in the repository and runs once the team's pipeline points the function at it; the team must know.",
-    infraOwned: "Terraform manages no images: the pushed image stays in the repository (until the lifecycle policy expires it) and runs only once the image-tag parameter names it and an apply deploys it.",
+    appOwned:
+      "Terraform manages no images: the pushed image stays in the repository and runs once the team's pipeline points the function at it; the team must know.",
+    infraOwned:
+      "Terraform manages no images: the pushed image stays in the repository (until the lifecycle policy expires it) and runs only once the image-tag parameter names it and an apply deploys it.",
   },
   PutParameter: {
-    appOwned: "Terraform ignores the image tag of this application-owned function, so the new value stays (and is used when the function is created again): the team must know.",
-    infraOwned: "The next apply deploys the image tag this parameter now names (for infrastructure-owned functions the parameter decides the image): review the value before the next apply.",
+    appOwned:
+      "Terraform ignores the image tag of this application-owned function, so the new value stays (and is used when the function is created again): the team must know.",
+    infraOwned:
+      "The next apply deploys the image tag this parameter now names (for infrastructure-owned functions the parameter decides the image): review the value before the next apply.",
   },
 };
 
 /** Resources this project's Terraform does not manage but watches because the environment lists them. */
 const LISTED_ONLY: Partial<Record<string, string>> = {
-  "hosted-zone": "This project's Terraform does not manage this zone's records, so nothing reverts the change: whoever owns the zone must confirm it (a wrong record sends viewers elsewhere).",
+  "hosted-zone":
+    "This project's Terraform does not manage this zone's records, so nothing reverts the change: whoever owns the zone must confirm it (a wrong record sends viewers elsewhere).",
   api: "This project's Terraform does not manage this API, so nothing reverts the change: the API's owners must confirm it.",
 };
 
@@ -99,15 +110,18 @@ export function consequence(r: ChangeRecord, appOwned = false): string {
   if (shipping && ["lambda-function", "ecr-repository", "ssm-parameter"].includes(r.resource.type)) return appOwned ? shipping.appOwned : shipping.infraOwned;
   if (r.resource.type === "lambda-function" && op === "DeleteFunction")
     return "Terraform will create the function again at the next apply, running the image tag its parameter names, unless it is removed from the code.";
-  if (op === "CreateInvalidation") return "No configuration changed, so Terraform has nothing to revert; invalidation paths beyond the monthly free 1,000 are billed.";
+  if (op === "CreateInvalidation")
+    return "No configuration changed, so Terraform has nothing to revert; invalidation paths beyond the monthly free 1,000 are billed.";
   if (r.resource.type === "function" && op === "PublishFunction")
     return "The published code now serves viewers; Terraform will publish the code in this repository again at the next apply unless the change is copied into it.";
   const whole = WHOLE_RESOURCE_DELETIONS[op];
   if (whole) return whole;
   const part = PART_REMOVALS[op];
-  if (part) return `Terraform will put back ${part[0]} of ${describeResource(r)} at the next apply unless it is removed from the code${part[1] ? `; until then ${part[1]}` : ""}.`;
+  if (part)
+    return `Terraform will put back ${part[0]} of ${describeResource(r)} at the next apply unless it is removed from the code${part[1] ? `; until then ${part[1]}` : ""}.`;
   if (/^(Delete|Detach|Remove)/.test(op)) return "Terraform will create what was deleted again at the next apply unless it is removed from the code.";
-  if (/^(Create|Copy)/.test(op)) return "Terraform does not know this resource: it stays as it is, unmanaged, until it is imported into or deleted from the code.";
+  if (/^(Create|Copy)/.test(op))
+    return "Terraform does not know this resource: it stays as it is, unmanaged, until it is imported into or deleted from the code.";
   return "Terraform will revert this at the next apply unless the code is changed.";
 }
 

@@ -61,8 +61,7 @@ export function parseConfig(raw: string | undefined): InvalidatorConfig {
   const buckets = links.map((l) => l.bucket);
   const duplicate = buckets.find((b, i) => buckets.indexOf(b) !== i);
   if (duplicate) throw new ConfigurationError(`field "links": bucket "${duplicate}" is listed twice`);
-  if (data.paths !== "wildcard" && data.paths !== "changed")
-    throw new ConfigurationError('field "paths" must be "wildcard" or "changed"');
+  if (data.paths !== "wildcard" && data.paths !== "changed") throw new ConfigurationError('field "paths" must be "wildcard" or "changed"');
   const maxPaths = data.maxPaths;
   if (typeof maxPaths !== "number" || !Number.isInteger(maxPaths) || maxPaths < 1 || maxPaths > MAX_PATHS_LIMIT)
     throw new ConfigurationError(`field "maxPaths" must be an integer from 1 to ${MAX_PATHS_LIMIT}`);

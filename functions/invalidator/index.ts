@@ -24,7 +24,16 @@ import { fitToBudget, invalidationPaths, usageOf } from "./paths";
 const cloudfront = new CloudFrontClient({});
 
 /** Error names worth retrying later; the SDK's own retries for them are already spent when we see them. */
-const RETRYABLE = new Set(["TooManyInvalidationsInProgress", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "ServiceUnavailable", "InternalError", "InternalFailure"]);
+const RETRYABLE = new Set([
+  "TooManyInvalidationsInProgress",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "ServiceUnavailable",
+  "InternalError",
+  "InternalFailure",
+]);
 
 /** What one distribution is asked to invalidate by one batch. */
 interface DistributionWork {
@@ -79,7 +88,12 @@ async function invalidate(distributionId: string, w: DistributionWork, config: I
       inspection = await inspect(cloudfront, distributionId, w.redeliveredSince);
     } catch (err) {
       // Sending anyway is safe: CloudFront enforces the quotas, and the fallback below handles its refusal.
-      log("warn", { msg: "could not read the invalidations in progress; fitting the paths to the full quota", ...base, error: (err as Error).name, errorMessage: (err as Error).message });
+      log("warn", {
+        msg: "could not read the invalidations in progress; fitting the paths to the full quota",
+        ...base,
+        error: (err as Error).name,
+        errorMessage: (err as Error).message,
+      });
     }
     const earlier = inspection && [reference(wanted), reference(EVERYTHING)].find((r) => inspection.references.has(r));
     if (earlier) {
@@ -89,7 +103,12 @@ async function invalidate(distributionId: string, w: DistributionWork, config: I
     if (inspection && !inspection.remaining) log("info", { msg: "quota use unknown; sending /*", ...base, reason: inspection.unknownBecause });
     paths = inspection && !inspection.remaining ? EVERYTHING : fitToBudget(wanted, inspection?.remaining ?? FULL_BUDGET);
     if (paths !== wanted && isEverything(paths))
-      log("info", { msg: "paths exceed what is left of the quotas; sending /*", ...base, wanted: usageOf(wanted), remaining: inspection?.remaining ?? FULL_BUDGET });
+      log("info", {
+        msg: "paths exceed what is left of the quotas; sending /*",
+        ...base,
+        wanted: usageOf(wanted),
+        remaining: inspection?.remaining ?? FULL_BUDGET,
+      });
   }
 
   const first = await create(distributionId, paths, reference(paths), base);
@@ -119,7 +138,14 @@ async function create(distributionId: string, paths: string[], callerReference: 
     const retryable = RETRYABLE.has(e.name) || (status !== undefined && status >= 500) || Boolean(e.$retryable);
     // Non-retryable errors (access denied, no such distribution) fail the messages too: after the configured
     // receives they wait in the DLQ for someone to fix the cause and replay them.
-    log("error", { msg: "invalidation failed; its messages will be retried", ...fields, error: e.name, errorMessage: e.message, httpStatus: status, retryable });
+    log("error", {
+      msg: "invalidation failed; its messages will be retried",
+      ...fields,
+      error: e.name,
+      errorMessage: e.message,
+      httpStatus: status,
+      retryable,
+    });
     return e;
   }
 }

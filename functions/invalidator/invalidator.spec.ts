@@ -85,7 +85,7 @@ describe("every record of every message, one CreateInvalidation per distribution
     });
   });
 
-  test("above maxPaths, \"changed\" falls back to /* (one billed path)", async () => {
+  test('above maxPaths, "changed" falls back to /* (one billed path)', async () => {
     process.env.INVALIDATOR_CONFIG = config("changed", { maxPaths: 8 });
     const keys = ["a/index.html", "b/index.html", "c/index.html"].map((key, i) => ({ key, sequencer: `00${i}` }));
     await handler(sqsEvent([s3Notification("mybucket", keys)]));
@@ -107,7 +107,10 @@ describe("what is not an object change", () => {
     const result = await handler(sqsEvent([fixture("aws-lambda-devguide-with-s3-example")]));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(cf.commandCalls(CreateInvalidationCommand)).toHaveLength(0);
-    expect(logs).toContainEqual({ level: "warn", fields: expect.objectContaining({ bucket: "DOC-EXAMPLE-BUCKET", key: "b21b84d653bb07b05b1e6b33684dc11b", messageId: "m0" }) });
+    expect(logs).toContainEqual({
+      level: "warn",
+      fields: expect.objectContaining({ bucket: "DOC-EXAMPLE-BUCKET", key: "b21b84d653bb07b05b1e6b33684dc11b", messageId: "m0" }),
+    });
   });
 
   test("a body that is not an S3 notification fails only its own message (it ends in the DLQ)", async () => {
@@ -128,9 +131,22 @@ describe("failures are retried, never lost, and only for the messages they conce
   // m0 -> mybucket -> EREPLICA1; m1 -> example-bucket -> EEXAMPLE1; m2 -> static-site-replica -> EREPLICA1, EREPLICA2
 
   const errors: [string, () => Error][] = [
-    ["TooManyInvalidationsInProgress", () => new TooManyInvalidationsInProgress({ message: "Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations.", $metadata: { httpStatusCode: 400 } })],
-    ["Throttling (after the SDK's own retries)", () => new CloudFrontServiceException({ name: "Throttling", $fault: "client", message: "Rate exceeded", $metadata: { httpStatusCode: 400 } })],
-    ["503 Service Unavailable", () => new CloudFrontServiceException({ name: "ServiceUnavailable", $fault: "server", message: "", $metadata: { httpStatusCode: 503 } })],
+    [
+      "TooManyInvalidationsInProgress",
+      () =>
+        new TooManyInvalidationsInProgress({
+          message: "Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations.",
+          $metadata: { httpStatusCode: 400 },
+        }),
+    ],
+    [
+      "Throttling (after the SDK's own retries)",
+      () => new CloudFrontServiceException({ name: "Throttling", $fault: "client", message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }),
+    ],
+    [
+      "503 Service Unavailable",
+      () => new CloudFrontServiceException({ name: "ServiceUnavailable", $fault: "server", message: "", $metadata: { httpStatusCode: 503 } }),
+    ],
   ];
 
   test.each(errors)("%s on one distribution fails exactly the messages linked to it", async (_name, error) => {
@@ -150,9 +166,14 @@ describe("failures are retried, never lost, and only for the messages they conce
   });
 
   test("a non-retryable error (access denied) is not swallowed either: the message fails and is logged", async () => {
-    cf.on(CreateInvalidationCommand, { DistributionId: "EEXAMPLE1" }).rejects(new AccessDenied({ message: "User is not authorized", $metadata: { httpStatusCode: 403 } }));
+    cf.on(CreateInvalidationCommand, { DistributionId: "EEXAMPLE1" }).rejects(
+      new AccessDenied({ message: "User is not authorized", $metadata: { httpStatusCode: 403 } }),
+    );
     expect(await handler(event())).toEqual({ batchItemFailures: [{ itemIdentifier: "m1" }] });
-    expect(logs).toContainEqual({ level: "error", fields: expect.objectContaining({ distributionId: "EEXAMPLE1", error: "AccessDenied", retryable: false, httpStatus: 403 }) });
+    expect(logs).toContainEqual({
+      level: "error",
+      fields: expect.objectContaining({ distributionId: "EEXAMPLE1", error: "AccessDenied", retryable: false, httpStatus: 403 }),
+    });
   });
 
   test("the redelivered message succeeds once CloudFront accepts again", async () => {
@@ -204,7 +225,15 @@ test("structured logs carry distribution, paths and invalidation id", async () =
   await handler(sqsEvent([fixture("aws-docs-put-v2.1")]));
   expect(logs).toContainEqual({
     level: "info",
-    fields: expect.objectContaining({ msg: "invalidation created", distributionId: "EREPLICA1", paths: ["/*"], invalidationId: "I1", callerReference: expect.any(String), messages: 1, objects: 1 }),
+    fields: expect.objectContaining({
+      msg: "invalidation created",
+      distributionId: "EREPLICA1",
+      paths: ["/*"],
+      invalidationId: "I1",
+      callerReference: expect.any(String),
+      messages: 1,
+      objects: 1,
+    }),
   });
 });
 
@@ -215,7 +244,7 @@ describe("paths", () => {
     ["docs/index.html.bak", ["/docs/index.html.bak"]],
     ["a b/c+d.html", ["/a%20b/c+d.html"]],
     ["q?x=1#frag", ["/q%3Fx=1%23frag"]],
-    ["100%/~user/[1]{2}|3^`\\\"<>", ["/100%25/%7Euser/%5B1%5D%7B2%7D%7C3%5E%60%5C%22%3C%3E"]],
+    ['100%/~user/[1]{2}|3^`\\"<>', ["/100%25/%7Euser/%5B1%5D%7B2%7D%7C3%5E%60%5C%22%3C%3E"]],
     ["日本語.html", ["/%E6%97%A5%E6%9C%AC%E8%AA%9E.html"]],
     ["img/logo*.png", ["/img/logo*"]],
     ["a&b=c;d@e$f!g'h(i),j:k", ["/a&b=c;d@e$f!g'h(i),j:k"]],
@@ -240,7 +269,10 @@ describe("INVALIDATOR_CONFIG", () => {
     ["{", "INVALIDATOR_CONFIG is not valid JSON"],
     ['{"links":{},"paths":"wildcard","maxPaths":1}', 'field "links" must be an array'],
     ['{"links":[{"bucket":"b","distributionIds":[]}],"paths":"wildcard","maxPaths":1}', 'field "links[0].distributionIds" must be a non-empty array'],
-    ['{"links":[{"bucket":"b","distributionIds":["E1"]},{"bucket":"b","distributionIds":["E2"]}],"paths":"wildcard","maxPaths":1}', 'bucket "b" is listed twice'],
+    [
+      '{"links":[{"bucket":"b","distributionIds":["E1"]},{"bucket":"b","distributionIds":["E2"]}],"paths":"wildcard","maxPaths":1}',
+      'bucket "b" is listed twice',
+    ],
     ['{"links":[],"paths":"changed","maxPaths":1001}', 'field "maxPaths" must be an integer from 1 to 1000'],
     ['{"links":[],"paths":"changed","maxPaths":5,"indexDocument":"a/b.html"}', 'field "indexDocument" must be a file name'],
   ])("%s -> %s", (raw, message) => {

@@ -94,11 +94,20 @@ interface Fake {
 
 function fake(release = "3f9c2ab"): Fake {
   const origin = { Id: "s3-origin", DomainName: "site.s3.ap-northeast-1.amazonaws.com", OriginPath: "", OriginAccessControlId: "OAC1" };
-  const config = (comment: string, extra: object = {}) => ({ Comment: comment, Enabled: true, Origins: { Quantity: 1, Items: [origin] }, DefaultRootObject: "index.html", ...extra });
+  const config = (comment: string, extra: object = {}) => ({
+    Comment: comment,
+    Enabled: true,
+    Origins: { Quantity: 1, Items: [origin] },
+    DefaultRootObject: "index.html",
+    ...extra,
+  });
   const f: Fake = {
     statuses: { [IDS.PrimaryDistributionId]: ["Deployed"], [IDS.StagingDistributionId]: ["Deployed"] },
     etags: { [IDS.PrimaryDistributionId]: 1, [IDS.StagingDistributionId]: 1 },
-    configs: { [IDS.PrimaryDistributionId]: config("shop", { ContinuousDeploymentPolicyId: "" }), [IDS.StagingDistributionId]: config("shop", { Staging: true }) },
+    configs: {
+      [IDS.PrimaryDistributionId]: config("shop", { ContinuousDeploymentPolicyId: "" }),
+      [IDS.StagingDistributionId]: config("shop", { Staging: true }),
+    },
     policy: { etag: 1, config: { Enabled: false, StagingDistributionDnsNames: { Quantity: 1, Items: ["d1.cloudfront.net"] }, TrafficConfig: TEST_ROUTE } },
     failures: {},
     invalidationStatuses: ["InProgress", "Completed"],
@@ -145,7 +154,11 @@ function fake(release = "3f9c2ab"): Fake {
           return {};
         }
         case "cloudfront:createInvalidation":
-          f.invalidations.push({ distributionId: p.DistributionId, callerReference: p.InvalidationBatch.CallerReference, paths: p.InvalidationBatch.Paths.Items });
+          f.invalidations.push({
+            distributionId: p.DistributionId,
+            callerReference: p.InvalidationBatch.CallerReference,
+            paths: p.InvalidationBatch.Paths.Items,
+          });
           return { Invalidation: { Id: `I${f.invalidations.length}`, Status: "InProgress", InvalidationBatch: p.InvalidationBatch } };
         case "cloudfront:getInvalidation": {
           const statuses = f.invalidationStatuses;
@@ -167,19 +180,29 @@ describe("Configure", () => {
     f.statuses[IDS.StagingDistributionId] = ["InProgress", "InProgress", "Deployed"];
     const run = runStateMachine(configure, f.handler);
     expect(run.status).toBe("SUCCEEDED");
-    expect(f.configs[IDS.StagingDistributionId].Origins.Items).toEqual([{ Id: "s3-origin", DomainName: "site.s3.ap-northeast-1.amazonaws.com", OriginPath: "/3f9c2ab", OriginAccessControlId: "OAC1" }]);
+    expect(f.configs[IDS.StagingDistributionId].Origins.Items).toEqual([
+      { Id: "s3-origin", DomainName: "site.s3.ap-northeast-1.amazonaws.com", OriginPath: "/3f9c2ab", OriginAccessControlId: "OAC1" },
+    ]);
     expect(f.configs[IDS.StagingDistributionId]).toMatchObject({ Comment: "shop", Staging: true, DefaultRootObject: "index.html" });
     expect(f.configs[IDS.PrimaryDistributionId]).toMatchObject({ ContinuousDeploymentPolicyId: IDS.PolicyId, Origins: { Items: [{ OriginPath: "" }] } });
     expect(f.policy.config).toEqual({ Enabled: true, StagingDistributionDnsNames: { Quantity: 1, Items: ["d1.cloudfront.net"] }, TrafficConfig: TEST_ROUTE });
     // The order that keeps stale and unapproved content from viewers.
     expect(actions(run.calls)).toEqual([
       "ssm:getParameter",
-      "getContinuousDeploymentPolicy", "updateContinuousDeploymentPolicy", // closed: disabled, test route
-      "getDistributionConfig", "updateDistribution", // staging repointed
-      "getDistribution", "getDistribution", "getDistribution", // until staging is Deployed
-      "createInvalidation", "getInvalidation", "getInvalidation", // staging invalidated, and waited for
-      "getDistributionConfig", "updateDistribution", // policy attached to the primary
-      "getContinuousDeploymentPolicy", "updateContinuousDeploymentPolicy", // header test route opened
+      "getContinuousDeploymentPolicy",
+      "updateContinuousDeploymentPolicy", // closed: disabled, test route
+      "getDistributionConfig",
+      "updateDistribution", // staging repointed
+      "getDistribution",
+      "getDistribution",
+      "getDistribution", // until staging is Deployed
+      "createInvalidation",
+      "getInvalidation",
+      "getInvalidation", // staging invalidated, and waited for
+      "getDistributionConfig",
+      "updateDistribution", // policy attached to the primary
+      "getContinuousDeploymentPolicy",
+      "updateContinuousDeploymentPolicy", // header test route opened
     ]);
     expect(f.invalidations).toEqual([{ distributionId: IDS.StagingDistributionId, callerReference: expect.stringMatching(/^[0-9a-f-]{36}$/), paths: ["/*"] }]);
     expect(run.waitedSeconds).toBe(60 + 20); // two staging polls, one invalidation poll
@@ -229,7 +252,10 @@ describe("Configure", () => {
     const staging = f.configs[IDS.StagingDistributionId];
     staging.Origins = { Quantity: 2, Items: [staging.Origins.Items[0], unversioned] };
     expect(runStateMachine(configure, f.handler).status).toBe("SUCCEEDED");
-    expect(f.configs[IDS.StagingDistributionId].Origins).toEqual({ Quantity: 2, Items: [expect.objectContaining({ Id: "s3-origin", OriginPath: "/3f9c2ab" }), unversioned] });
+    expect(f.configs[IDS.StagingDistributionId].Origins).toEqual({
+      Quantity: 2,
+      Items: [expect.objectContaining({ Id: "s3-origin", OriginPath: "/3f9c2ab" }), unversioned],
+    });
   });
 
   test("later releases leave the attached primary alone", () => {
@@ -287,19 +313,26 @@ describe("Promote", () => {
     const run = runStateMachine(promote, f.handler);
     expect(run.status).toBe("SUCCEEDED");
     expect(actions(run.calls)).toEqual([
-      "getDistribution", "getDistribution", // staging still deploying
-      "getDistribution", "getDistribution",
+      "getDistribution",
+      "getDistribution", // staging still deploying
+      "getDistribution",
+      "getDistribution",
       "updateDistributionWithStagingConfig",
-      "getDistribution", "getDistribution", // primary deploying the promoted configuration
+      "getDistribution",
+      "getDistribution", // primary deploying the promoted configuration
       "createInvalidation",
-      "getInvalidation", "getInvalidation",
+      "getInvalidation",
+      "getInvalidation",
     ]);
     expect(run.calls[4].parameters).toEqual({ Id: IDS.PrimaryDistributionId, StagingDistributionId: IDS.StagingDistributionId, IfMatch: "EP1, ES1" });
     expect(run.calls[7].parameters).toEqual({
       DistributionId: IDS.PrimaryDistributionId,
       InvalidationBatch: { CallerReference: expect.stringMatching(/^[0-9a-f-]{36}$/), Paths: { Quantity: 1, Items: ["/*"] } },
     });
-    expect(f.configs[IDS.PrimaryDistributionId]).toMatchObject({ ContinuousDeploymentPolicyId: IDS.PolicyId, Origins: { Items: [{ OriginPath: "/3f9c2ab" }] } });
+    expect(f.configs[IDS.PrimaryDistributionId]).toMatchObject({
+      ContinuousDeploymentPolicyId: IDS.PolicyId,
+      Origins: { Items: [{ OriginPath: "/3f9c2ab" }] },
+    });
     expect(f.policy.config.Enabled).toBe(false);
   });
 
@@ -308,7 +341,14 @@ describe("Promote", () => {
     f.failures["cloudfront:updateDistributionWithStagingConfig"] = ["CloudFront.PreconditionFailedException"];
     const once = runStateMachine(promote, f.handler);
     expect(once.status).toBe("SUCCEEDED");
-    expect(actions(once.calls).slice(0, 6)).toEqual(["getDistribution", "getDistribution", "updateDistributionWithStagingConfig", "getDistribution", "getDistribution", "updateDistributionWithStagingConfig"]);
+    expect(actions(once.calls).slice(0, 6)).toEqual([
+      "getDistribution",
+      "getDistribution",
+      "updateDistributionWithStagingConfig",
+      "getDistribution",
+      "getDistribution",
+      "updateDistributionWithStagingConfig",
+    ]);
 
     const g = fake();
     g.failures["cloudfront:updateDistributionWithStagingConfig"] = Array(6).fill("CloudFront.PreconditionFailedException");
@@ -362,7 +402,11 @@ describe("Rollback", () => {
     f.policy.config = { ...f.policy.config, Enabled: true, TrafficConfig: CANARY };
     const run = runStateMachine(rollback, f.handler);
     expect(run.status).toBe("SUCCEEDED");
-    expect(f.policy.config).toMatchObject({ Enabled: false, TrafficConfig: TEST_ROUTE, StagingDistributionDnsNames: { Quantity: 1, Items: ["d1.cloudfront.net"] } });
+    expect(f.policy.config).toMatchObject({
+      Enabled: false,
+      TrafficConfig: TEST_ROUTE,
+      StagingDistributionDnsNames: { Quantity: 1, Items: ["d1.cloudfront.net"] },
+    });
   });
 
   test("an already disabled policy is left alone (rollback may run after a promotion or twice)", () => {
@@ -378,7 +422,12 @@ describe("Rollback", () => {
     f.failures["cloudfront:updateContinuousDeploymentPolicy"] = ["CloudFront.PreconditionFailedException"];
     const run = runStateMachine(rollback, f.handler);
     expect(run.status).toBe("SUCCEEDED");
-    expect(actions(run.calls)).toEqual(["getContinuousDeploymentPolicy", "updateContinuousDeploymentPolicy", "getContinuousDeploymentPolicy", "updateContinuousDeploymentPolicy"]);
+    expect(actions(run.calls)).toEqual([
+      "getContinuousDeploymentPolicy",
+      "updateContinuousDeploymentPolicy",
+      "getContinuousDeploymentPolicy",
+      "updateContinuousDeploymentPolicy",
+    ]);
     expect(f.policy.config.Enabled).toBe(false);
   });
 });

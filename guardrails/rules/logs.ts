@@ -47,7 +47,9 @@ export const functionsHaveLogGroups: Rule = {
       });
   },
   examples: {
-    violating: { resource: { aws_cloudfront_function: { f: { ...FN, depends_on: [] } }, aws_cloudwatch_log_group: { g: { ...FN_GROUP, provider: undefined } } } },
+    violating: {
+      resource: { aws_cloudfront_function: { f: { ...FN, depends_on: [] } }, aws_cloudwatch_log_group: { g: { ...FN_GROUP, provider: undefined } } },
+    },
     passing: { resource: { aws_cloudfront_function: { f: FN }, aws_cloudwatch_log_group: { g: FN_GROUP } } },
   },
 };

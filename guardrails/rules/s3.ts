@@ -18,12 +18,18 @@ const BARE = { resource: { aws_s3_bucket: { b: { bucket: "x" } } } };
 const LOCKED_DOWN = {
   resource: {
     aws_s3_bucket: { b: { bucket: "x" } },
-    aws_s3_bucket_public_access_block: { p: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } },
-    aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: "${aws_s3_bucket.b.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] } },
+    aws_s3_bucket_public_access_block: {
+      p: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+    },
+    aws_s3_bucket_server_side_encryption_configuration: {
+      e: { bucket: "${aws_s3_bucket.b.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] },
+    },
     aws_s3_bucket_policy: {
       p: {
         bucket: "${aws_s3_bucket.b.id}",
-        policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }),
+        policy: JSON.stringify({
+          Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+        }),
       },
     },
   },
@@ -40,7 +46,9 @@ export const bucketsBlockPublicAccess: Rule = {
     "ACL nor a policy can ever open it.",
   check: (stack) =>
     eachBucket(stack, (name) =>
-      forBucket(stack, "aws_s3_bucket_public_access_block", name).some((p) => p.block_public_acls && p.block_public_policy && p.ignore_public_acls && p.restrict_public_buckets)
+      forBucket(stack, "aws_s3_bucket_public_access_block", name).some(
+        (p) => p.block_public_acls && p.block_public_policy && p.ignore_public_acls && p.restrict_public_buckets,
+      )
         ? undefined
         : "does not block all public access",
     ),

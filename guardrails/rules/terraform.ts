@@ -39,7 +39,10 @@ export const noUnescapedTemplates: Rule = {
       } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, address, `${attribute}[${i}]`));
       else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) if (k !== "//") walk(x, address, attribute ? `${attribute}.${k}` : k);
     };
-    for (const [section, prefix] of [["resource", ""], ["data", "data."]] as const)
+    for (const [section, prefix] of [
+      ["resource", ""],
+      ["data", "data."],
+    ] as const)
       for (const [type, byName] of Object.entries<StackJson>(stack[section] ?? {}))
         for (const [name, block] of Object.entries<StackJson>(byName)) walk(block, `${prefix}${type}.${name}`, "");
     for (const [name, output] of Object.entries<StackJson>(stack.output ?? {})) walk(output, `output.${name}`, "");

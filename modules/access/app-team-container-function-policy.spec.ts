@@ -1,7 +1,11 @@
 import { Testing, TerraformStack } from "cdktn";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { terraformLiteral } from "../../scripts/lib/synthesized-iam";
-import { AppTeamContainerFunctionPolicy, LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS, appTeamContainerFunctionPolicyDocument } from "./app-team-container-function-policy";
+import {
+  AppTeamContainerFunctionPolicy,
+  LAMBDA_INFRASTRUCTURE_ONLY_ACTIONS,
+  appTeamContainerFunctionPolicyDocument,
+} from "./app-team-container-function-policy";
 
 function synth() {
   const app = Testing.app();

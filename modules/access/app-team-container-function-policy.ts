@@ -27,7 +27,13 @@ export const REPOSITORY_ACTIONS = [
 export const FUNCTION_READ_ACTIONS = ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:ListTags"] as const;
 
 /** Reading the team's function logs (resource type `log-group`, GetLogEvents `log-stream`). */
-export const FUNCTION_LOG_ACTIONS = ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults"] as const;
+export const FUNCTION_LOG_ACTIONS = [
+  "logs:DescribeLogStreams",
+  "logs:GetLogEvents",
+  "logs:FilterLogEvents",
+  "logs:StartQuery",
+  "logs:GetQueryResults",
+] as const;
 
 /**
  * Everything structural stays with the infrastructure team, denied explicitly so that a broader policy attached
@@ -86,7 +92,13 @@ export function appTeamContainerFunctionPolicyDocument(accountId: string, region
       { Sid: "OwnRepositories", Effect: "Allow", Action: [...REPOSITORY_ACTIONS], Resource: ecrRepositoryArn(region, accountId, `${PRINCIPAL_PREFIX}-*`) },
       // GetAuthorizationToken has no resource type: `*` is its only possible resource.
       { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-      { Sid: "ReadOwnContainerFunctions", Effect: "Allow", Action: [...FUNCTION_READ_ACTIONS], Resource: fn, Condition: tagged([ImageOwner.APP, ImageOwner.INFRA]) },
+      {
+        Sid: "ReadOwnContainerFunctions",
+        Effect: "Allow",
+        Action: [...FUNCTION_READ_ACTIONS],
+        Resource: fn,
+        Condition: tagged([ImageOwner.APP, ImageOwner.INFRA]),
+      },
       { Sid: "DeployOwnAppImages", Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: fn, Condition: tagged([ImageOwner.APP]) },
       {
         Sid: "UpdateOwnImageTags",

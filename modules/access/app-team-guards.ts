@@ -44,9 +44,24 @@ export function consoleRestrictionDocument(accountId: string): PolicyDocument {
         Action: [...CONSOLE_DENIED_ACTIONS],
         Resource: cloudfrontFunctionArn(accountId, "*"),
       },
-      { Sid: "ContainerCodeOnlyThroughCicd", Effect: "Deny", Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.functions], Resource: `arn:aws:lambda:*:${accountId}:function:*` },
-      { Sid: "ImagesOnlyThroughCicd", Effect: "Deny", Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.repositories], Resource: `arn:aws:ecr:*:${accountId}:repository/*` },
-      { Sid: "ImageTagsOnlyThroughCicd", Effect: "Deny", Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.imageTags], Resource: `arn:aws:ssm:*:${accountId}:parameter/edge/*/image-tag` },
+      {
+        Sid: "ContainerCodeOnlyThroughCicd",
+        Effect: "Deny",
+        Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.functions],
+        Resource: `arn:aws:lambda:*:${accountId}:function:*`,
+      },
+      {
+        Sid: "ImagesOnlyThroughCicd",
+        Effect: "Deny",
+        Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.repositories],
+        Resource: `arn:aws:ecr:*:${accountId}:repository/*`,
+      },
+      {
+        Sid: "ImageTagsOnlyThroughCicd",
+        Effect: "Deny",
+        Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.imageTags],
+        Resource: `arn:aws:ssm:*:${accountId}:parameter/edge/*/image-tag`,
+      },
     ],
   };
 }

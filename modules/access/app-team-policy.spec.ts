@@ -46,7 +46,9 @@ test("the synthesized policy escapes the policy variables for Terraform and has 
 });
 
 test("infrastructure-owned functions get an explicit deny on update, publish and test, named one by one", () => {
-  const doc = appTeamPolicyDocument("123456789012", "dev-cf2-app-team", { infraOwnedFunctionNames: ["dev-shop-legacy-redirect", "dev-media-geo", "dev-shop-legacy-redirect"] });
+  const doc = appTeamPolicyDocument("123456789012", "dev-cf2-app-team", {
+    infraOwnedFunctionNames: ["dev-shop-legacy-redirect", "dev-media-geo", "dev-shop-legacy-redirect"],
+  });
   expect(doc.Statement.find((s) => s.Sid === "InfrastructureOwnedFunctions")).toEqual({
     Sid: "InfrastructureOwnedFunctions",
     Effect: "Deny",

@@ -4,7 +4,6 @@ import { infraFunctionDenyStatement } from "./app-team-guards";
 import { appTeamPolicyName, cf2LogGroupName, cloudfrontFunctionArn, iamPolicyArn, iamRoleArn, regionalArn } from "../../model/names";
 import { policyJson, type PolicyDocument } from "../blocks/policy";
 
-
 /**
  * The name prefix every application-team resource carries, written with the principal tags of the caller. Function
  * names are `<env>-<sid>-<name>` and log groups `/aws/cloudfront/function/<function name>`; env and sid contain no

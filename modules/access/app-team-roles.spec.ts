@@ -15,7 +15,9 @@ function synth(props: Partial<AppTeamRolesProps>, withProvider = false) {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
-  const provider = withProvider ? new IamOpenidConnectProvider(stack, "oidc", { url: "https://token.actions.githubusercontent.com", clientIdList: ["sts.amazonaws.com"] }) : undefined;
+  const provider = withProvider
+    ? new IamOpenidConnectProvider(stack, "oidc", { url: "https://token.actions.githubusercontent.com", clientIdList: ["sts.amazonaws.com"] })
+    : undefined;
   const cicd = props.cicd && { ...props.cicd, oidcProvider: provider };
   new AppTeamRoles(stack, "team", { ...base, ...props, cicd });
   const json = JSON.parse(Testing.synth(stack));
@@ -48,7 +50,19 @@ test("the maintenance role trusts the named permission sets by ArnLike on aws:Pr
 });
 
 test("the CI/CD role trusts one repository's jobs in one GitHub environment, after the provider exists", () => {
-  const { role } = synth({ cicd: { repository: "example-org/shop-edge", repositoryId: "712345601", ownerId: "81234567", environment: "production", maxSessionHours: 2, oidcProviderArn: OIDC_ARN } }, true);
+  const { role } = synth(
+    {
+      cicd: {
+        repository: "example-org/shop-edge",
+        repositoryId: "712345601",
+        ownerId: "81234567",
+        environment: "production",
+        maxSessionHours: 2,
+        oidcProviderArn: OIDC_ARN,
+      },
+    },
+    true,
+  );
   const r = role("dev-shop-cf2-cicd");
   expect(JSON.parse(r.assume_role_policy).Statement[0]).toMatchObject({
     Principal: { Federated: OIDC_ARN },
@@ -76,7 +90,20 @@ test("each role attaches the shared policy; a product gets only the roles it ask
 });
 
 test("role ARNs and the switch-role link are outputs with stable names", () => {
-  const { json } = synth({ maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 }, cicd: { repository: "example-org/shop-edge", repositoryId: "712345601", ownerId: "81234567", environment: "dev", maxSessionHours: 1, oidcProviderArn: OIDC_ARN } }, true);
+  const { json } = synth(
+    {
+      maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 },
+      cicd: {
+        repository: "example-org/shop-edge",
+        repositoryId: "712345601",
+        ownerId: "81234567",
+        environment: "dev",
+        maxSessionHours: 1,
+        oidcProviderArn: OIDC_ARN,
+      },
+    },
+    true,
+  );
   expect(json.output.shop_maintenance_role_arn.value).toBe("arn:aws:iam::123456789012:role/dev-shop-cf2-maintenance");
   expect(json.output.shop_cicd_role_arn.value).toBe("arn:aws:iam::123456789012:role/dev-shop-cf2-cicd");
   expect(json.output.shop_switch_role_url.value).toBe(
@@ -87,7 +114,17 @@ test("role ARNs and the switch-role link are outputs with stable names", () => {
 test("a pinned workflow adds job_workflow_ref to the trust; without a pin there is no such key", () => {
   const workflowRef = "example-org/shop-edge/.github/workflows/publish-cf2.yml@refs/heads/main";
   const trust = (pin?: string) => {
-    const { role } = synth({ cicd: { repository: "example-org/shop-edge", repositoryId: "712345601", ownerId: "81234567", environment: "production", workflowRef: pin, maxSessionHours: 1, oidcProviderArn: OIDC_ARN } });
+    const { role } = synth({
+      cicd: {
+        repository: "example-org/shop-edge",
+        repositoryId: "712345601",
+        ownerId: "81234567",
+        environment: "production",
+        workflowRef: pin,
+        maxSessionHours: 1,
+        oidcProviderArn: OIDC_ARN,
+      },
+    });
     return JSON.parse(role("dev-shop-cf2-cicd").assume_role_policy).Statement[0].Condition;
   };
   expect(trust(workflowRef).StringEquals["token.actions.githubusercontent.com:job_workflow_ref"]).toBe(workflowRef);
@@ -100,7 +137,14 @@ test("further maintenance policies (the console restriction) attach to the maint
   const { json } = synth({
     maintenance: { permissionSets: ["ShopDeveloper"], maxSessionHours: 1 },
     maintenancePolicies: [{ arn: extra }],
-    cicd: { repository: "example-org/shop-edge", repositoryId: "712345601", ownerId: "81234567", environment: "dev", maxSessionHours: 1, oidcProviderArn: OIDC_ARN },
+    cicd: {
+      repository: "example-org/shop-edge",
+      repositoryId: "712345601",
+      ownerId: "81234567",
+      environment: "dev",
+      maxSessionHours: 1,
+      oidcProviderArn: OIDC_ARN,
+    },
   });
   const attachments = Object.values<any>(json.resource.aws_iam_role_policy_attachment);
   expect(attachments.filter((a) => a.policy_arn === extra)).toEqual([expect.objectContaining({ role: expect.stringMatching(/team_maintenance_/) })]);

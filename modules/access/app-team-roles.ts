@@ -89,12 +89,13 @@ export class AppTeamRoles extends Construct {
         trust: maintenanceTrustPolicy(props.accountId, props.maintenance.permissionSets),
         maxSessionHours: props.maintenance.maxSessionHours,
       });
-      (props.maintenancePolicies ?? []).forEach((p, i) =>
-        new IamRolePolicyAttachment(this, `maintenance-extra-policy-${i}`, {
-          role: this.roles.get(AppTeamRoleKind.MAINTENANCE)!.name,
-          policyArn: p.arn,
-          dependsOn: p.resource ? [p.resource] : undefined,
-        }),
+      (props.maintenancePolicies ?? []).forEach(
+        (p, i) =>
+          new IamRolePolicyAttachment(this, `maintenance-extra-policy-${i}`, {
+            role: this.roles.get(AppTeamRoleKind.MAINTENANCE)!.name,
+            policyArn: p.arn,
+            dependsOn: p.resource ? [p.resource] : undefined,
+          }),
       );
     }
     if (props.cicd) {

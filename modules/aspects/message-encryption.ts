@@ -22,7 +22,11 @@ export class MessageEncryption implements IAspect {
     const provider = node.provider;
     const region = (provider instanceof AwsProvider ? provider.region : undefined) ?? this.defaultRegion;
     const key = this.keysByRegion[region];
-    if (!key) ConstructError.fail(node, `${node instanceof SqsQueue ? "queue" : "topic"} in ${region}: messageEncryption names no key in ${region}; add one to messageEncryption.keyArns`);
+    if (!key)
+      ConstructError.fail(
+        node,
+        `${node instanceof SqsQueue ? "queue" : "topic"} in ${region}: messageEncryption names no key in ${region}; add one to messageEncryption.keyArns`,
+      );
     node.kmsMasterKeyId = key;
     if (node instanceof SqsQueue) node.resetSqsManagedSseEnabled();
   }

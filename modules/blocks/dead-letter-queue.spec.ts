@@ -17,7 +17,15 @@ test("an encrypted queue keeping messages 14 days; no policy unless rules send t
 
 test("fromRules: the policy refuses plain HTTP and admits EventBridge for exactly those rules", () => {
   const rule = "arn:aws:events:ap-northeast-1:123456789012:rule/dev-x";
-  const json = synth((stack) => new DeadLetterQueue(stack, "dlq", { name: "dev-x-dlq", accountId: "123456789012", region: "ap-northeast-1", fromRules: { sid: "FromX", ruleArns: [rule] } }));
+  const json = synth(
+    (stack) =>
+      new DeadLetterQueue(stack, "dlq", {
+        name: "dev-x-dlq",
+        accountId: "123456789012",
+        region: "ap-northeast-1",
+        fromRules: { sid: "FromX", ruleArns: [rule] },
+      }),
+  );
   const policy = JSON.parse(Object.values<any>(json.resource.aws_sqs_queue_policy)[0].policy);
   expect(policy.Statement).toEqual([
     {
@@ -40,7 +48,13 @@ test("fromRules: the policy refuses plain HTTP and admits EventBridge for exactl
 });
 
 test("fromRules without a policy id is refused in scope", () => {
-  expect(() => synth((stack) => DeadLetterQueue.resources(stack, { queue: "q" }, { name: "q", accountId: "123456789012", region: "ap-northeast-1", fromRules: { sid: "S", ruleArns: "arn" } }))).toThrow(
-    "fromRules needs ids.policy",
-  );
+  expect(() =>
+    synth((stack) =>
+      DeadLetterQueue.resources(
+        stack,
+        { queue: "q" },
+        { name: "q", accountId: "123456789012", region: "ap-northeast-1", fromRules: { sid: "S", ruleArns: "arn" } },
+      ),
+    ),
+  ).toThrow("fromRules needs ids.policy");
 });

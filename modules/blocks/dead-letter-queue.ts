@@ -55,7 +55,12 @@ export class DeadLetterQueue extends Construct {
    */
   static resources(scope: Construct, ids: DeadLetterQueueIds, props: DeadLetterQueueProps): SqsQueue {
     const { provider } = props;
-    const queue = new SqsQueue(scope, ids.queue, { provider, name: props.name, sqsManagedSseEnabled: true, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
+    const queue = new SqsQueue(scope, ids.queue, {
+      provider,
+      name: props.name,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+    });
     if (props.fromRules) {
       if (!ids.policy) ConstructError.fail(scope, "DeadLetterQueue: fromRules needs ids.policy");
       new SqsQueuePolicy(scope, ids.policy, {

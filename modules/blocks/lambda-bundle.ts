@@ -87,8 +87,12 @@ export function bundleLambda(name: string, opts: { force?: boolean } = {}): Lamb
 }
 
 function inputsStamp(srcDir: string, options: BuildOptions): string {
-  const hash = createHash("sha256").update(esbuildVersion()).update(JSON.stringify({ ...options, entryPoints: undefined, outfile: undefined }));
-  for (const f of readdirSync(srcDir).filter((f) => f.endsWith(".ts") && !/\.(spec|test)\.ts$/.test(f)).sort())
+  const hash = createHash("sha256")
+    .update(esbuildVersion())
+    .update(JSON.stringify({ ...options, entryPoints: undefined, outfile: undefined }));
+  for (const f of readdirSync(srcDir)
+    .filter((f) => f.endsWith(".ts") && !/\.(spec|test)\.ts$/.test(f))
+    .sort())
     hash.update(f).update(readFileSync(path.join(srcDir, f)));
   // The SDK versions the bundle contains are pinned by the lock file.
   const lock = path.join(ROOT, "package-lock.json");

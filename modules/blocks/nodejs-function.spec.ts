@@ -38,7 +38,9 @@ test("the function logs JSON to its own log group, created first with retention,
   const fn = Object.values<any>(json.resource.aws_lambda_function)[0];
   expect(fn).toMatchObject({ function_name: "dev-x", runtime: "nodejs22.x", architectures: ["arm64"], timeout: 30, logging_config: { log_format: "JSON" } });
   expect(fn.depends_on).toEqual([`aws_cloudwatch_log_group.${logGroupId}`, `aws_iam_role_policy.${rolePolicyId}`]);
-  expect(JSON.parse(json.resource.aws_iam_role_policy[rolePolicyId].policy).Statement).toEqual([{ Sid: "S", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }]);
+  expect(JSON.parse(json.resource.aws_iam_role_policy[rolePolicyId].policy).Statement).toEqual([
+    { Sid: "S", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" },
+  ]);
 });
 
 test.each([

@@ -72,11 +72,12 @@ export class NodejsFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
-    ({ logGroup: this.logGroup, role: this.role, rolePolicy: this.rolePolicy, function: this.function } = NodejsFunction.resources(
-      this,
-      { logGroup: "logs", role: "role", rolePolicy: "role-policy", function: "function" },
-      props,
-    ));
+    ({
+      logGroup: this.logGroup,
+      role: this.role,
+      rolePolicy: this.rolePolicy,
+      function: this.function,
+    } = NodejsFunction.resources(this, { logGroup: "logs", role: "role", rolePolicy: "role-policy", function: "function" }, props));
   }
 
   /**
@@ -85,20 +86,28 @@ export class NodejsFunction extends Construct {
    */
   static resources(scope: Construct, ids: NodejsFunctionIds, props: NodejsFunctionProps): NodejsFunctionResources {
     const { provider } = props;
-    const logGroup = new CloudwatchLogGroup(scope, ids.logGroup, { provider, name: lambdaLogGroupName(props.functionName), retentionInDays: props.logRetentionDays });
-    const { role, policy: rolePolicy } = ServiceRole.resources(scope, { role: ids.role, policy: ids.rolePolicy }, {
+    const logGroup = new CloudwatchLogGroup(scope, ids.logGroup, {
       provider,
-      name: props.roleName,
-      suffix: "execution",
-      roleName: props.roleName,
-      service: "lambda.amazonaws.com",
-      accountId: props.accountId,
-      sourceAccountCondition: props.sourceAccountCondition,
-      description: props.roleDescription,
-      policyName: props.policyName,
-      policyRoleAttribute: "name",
-      statements: props.statements,
+      name: lambdaLogGroupName(props.functionName),
+      retentionInDays: props.logRetentionDays,
     });
+    const { role, policy: rolePolicy } = ServiceRole.resources(
+      scope,
+      { role: ids.role, policy: ids.rolePolicy },
+      {
+        provider,
+        name: props.roleName,
+        suffix: "execution",
+        roleName: props.roleName,
+        service: "lambda.amazonaws.com",
+        accountId: props.accountId,
+        sourceAccountCondition: props.sourceAccountCondition,
+        description: props.roleDescription,
+        policyName: props.policyName,
+        policyRoleAttribute: "name",
+        statements: props.statements,
+      },
+    );
     const fn = new LambdaFunction(scope, ids.function, {
       provider,
       functionName: props.functionName,

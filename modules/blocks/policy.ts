@@ -29,7 +29,14 @@ export interface PolicyDocument {
  * https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html).
  */
 export function denyInsecureTransport(service: "sqs" | "sns" | "s3", resource: string | string[]): PolicyStatement {
-  return { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: `${service}:*`, Resource: resource, Condition: { Bool: { "aws:SecureTransport": "false" } } };
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: `${service}:*`,
+    Resource: resource,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
 }
 
 /** Escapes Terraform template sequences in literal text, leaving cdktf tokens alone. */

@@ -10,7 +10,13 @@ function synth(build: (stack: TerraformStack) => void) {
 test("a private bucket construct: its resources below it, TLS-only policy first, then what others added", () => {
   const json = synth((stack) => {
     const bucket = new PrivateBucket(stack, "records", { bucket: "records-123", versioning: true });
-    bucket.addToResourcePolicy({ Sid: "ReadForSomeone", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `${bucket.arn}/*` });
+    bucket.addToResourcePolicy({
+      Sid: "ReadForSomeone",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: "s3:GetObject",
+      Resource: `${bucket.arn}/*`,
+    });
   });
   // Logical ids follow the construct path: records/bucket, records/versioning.
   expect(Object.keys(json.resource.aws_s3_bucket)).toEqual([expect.stringMatching(/^records_bucket_[0-9A-F]{8}$/)]);

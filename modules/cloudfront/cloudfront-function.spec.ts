@@ -26,7 +26,12 @@ function synth(props: Partial<CloudFrontFunctionProps> = {}) {
 
 test("a log group named after the function, in us-east-1, with retention and the ticket and sid tags; the function waits for it", () => {
   const { fn, group } = synth();
-  expect(group).toMatchObject({ name: "/aws/cloudfront/function/dev-shop-redirect", provider: "aws.us_east_1", retention_in_days: 30, tags: { ticket: "SHOP-1", sid: "shop" } });
+  expect(group).toMatchObject({
+    name: "/aws/cloudfront/function/dev-shop-redirect",
+    provider: "aws.us_east_1",
+    retention_in_days: 30,
+    tags: { ticket: "SHOP-1", sid: "shop" },
+  });
   expect(fn.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\.fn_log-group_/)]);
   expect(fn).toMatchObject({ name: "dev-shop-redirect", runtime: "cloudfront-js-2.0", comment: "SHOP-1 redirect", publish: true });
 });
@@ -36,7 +41,9 @@ test("infra-owned: nothing ignored, so Terraform reverts and republishes changes
 });
 
 test("app-owned: code, comment, runtime, publish and key value stores are ignored, so no later plan updates (and publishes) it", () => {
-  expect(synth({ ignoreChanges: APP_OWNED_IGNORED_ATTRIBUTES }).fn.lifecycle).toEqual({ ignore_changes: ["code", "comment", "runtime", "publish", "key_value_store_associations"] });
+  expect(synth({ ignoreChanges: APP_OWNED_IGNORED_ATTRIBUTES }).fn.lifecycle).toEqual({
+    ignore_changes: ["code", "comment", "runtime", "publish", "key_value_store_associations"],
+  });
 });
 
 test("${ and %{ in the code are escaped for Terraform", () => {
@@ -47,6 +54,9 @@ test("${ and %{ in the code are escaped for Terraform", () => {
 test("a key value store: associated when given (for app-owned functions, the association it is created with), absent otherwise", () => {
   const arn = "arn:aws:cloudfront::123456789012:key-value-store/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
   expect(synth({ keyValueStoreArn: arn }).fn.key_value_store_associations).toEqual([arn]);
-  expect(synth({ keyValueStoreArn: arn, ignoreChanges: APP_OWNED_IGNORED_ATTRIBUTES }).fn).toMatchObject({ key_value_store_associations: [arn], lifecycle: { ignore_changes: expect.arrayContaining(["key_value_store_associations"]) } });
+  expect(synth({ keyValueStoreArn: arn, ignoreChanges: APP_OWNED_IGNORED_ATTRIBUTES }).fn).toMatchObject({
+    key_value_store_associations: [arn],
+    lifecycle: { ignore_changes: expect.arrayContaining(["key_value_store_associations"]) },
+  });
   expect(synth().fn).not.toHaveProperty("key_value_store_associations");
 });

@@ -23,8 +23,10 @@ export class KeyValueStore extends Construct {
   constructor(scope: Construct, id: string, props: KeyValueStoreProps) {
     super(scope, id);
     // The manifest schema checks the parts; these hold for the names and comments the resolve step composes.
-    if (!KVS_NAME.test(props.name)) throw new ConstructError(this.node.path, `key value store name "${props.name}" must be 1-${KVS_MAX_NAME_LENGTH} of [a-zA-Z0-9-_]`);
-    if (props.comment.length > 128) throw new ConstructError(this.node.path, `key value store ${props.name}: comment is ${props.comment.length} characters; CloudFront allows at most 128`);
+    if (!KVS_NAME.test(props.name))
+      throw new ConstructError(this.node.path, `key value store name "${props.name}" must be 1-${KVS_MAX_NAME_LENGTH} of [a-zA-Z0-9-_]`);
+    if (props.comment.length > 128)
+      throw new ConstructError(this.node.path, `key value store ${props.name}: comment is ${props.comment.length} characters; CloudFront allows at most 128`);
     this.store = new CloudfrontKeyValueStore(this, "store", { name: props.name, comment: props.comment });
   }
 

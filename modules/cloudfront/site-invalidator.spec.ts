@@ -63,7 +63,13 @@ test("the bucket's notification sends the configured events and filters to the q
   const n = one(json, "aws_s3_bucket_notification");
   expect(n.bucket).toEqual(ref("aws_s3_bucket", "site-web_bucket", "id"));
   expect(n.queue).toEqual([
-    { id: "cloudfront-invalidation", queue_arn: ref("aws_sqs_queue", "invalidator-web_queue", "arn"), events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"], filter_prefix: "public/", filter_suffix: ".html" },
+    {
+      id: "cloudfront-invalidation",
+      queue_arn: ref("aws_sqs_queue", "invalidator-web_queue", "arn"),
+      events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+      filter_prefix: "public/",
+      filter_suffix: ".html",
+    },
   ]);
   expect(n.depends_on).toEqual([expect.stringMatching(/^aws_sqs_queue_policy\.invalidator-web_queue-policy_/)]);
 });
@@ -93,7 +99,10 @@ test("the queue admits only s3.amazonaws.com for this bucket and account; both q
   const dlq = one(json, "aws_sqs_queue", "invalidator-web_dlq");
   expect(queue.sqs_managed_sse_enabled).toBe(true);
   expect(dlq.sqs_managed_sse_enabled).toBe(true);
-  expect(JSON.parse(queue.redrive_policy)).toEqual({ deadLetterTargetArn: "arn:aws:sqs:ap-northeast-1:123456789012:dev-shop-web-invalidation-dlq", maxReceiveCount: 7 });
+  expect(JSON.parse(queue.redrive_policy)).toEqual({
+    deadLetterTargetArn: "arn:aws:sqs:ap-northeast-1:123456789012:dev-shop-web-invalidation-dlq",
+    maxReceiveCount: 7,
+  });
   expect(queue.visibility_timeout_seconds).toBe(6 * 60 + 60);
   expect(JSON.parse(one(json, "aws_sqs_queue_redrive_allow_policy").redrive_allow_policy)).toEqual({
     redrivePermission: "byQueue",
@@ -120,7 +129,12 @@ test("INVALIDATOR_CONFIG links the bucket to its own distribution and the linked
   const json = synth({ linkOther: true, paths: InvalidationPaths.CHANGED, maxPaths: 120 });
   const config = JSON.parse(one(json, "aws_lambda_function").environment.variables.INVALIDATOR_CONFIG);
   expect(config).toEqual({
-    links: [{ bucket: "dev-shop-web-123456789012", distributionIds: [ref("aws_cloudfront_distribution", "site-web_distribution", "id"), ref("aws_cloudfront_distribution", "site-lp_distribution", "id")] }],
+    links: [
+      {
+        bucket: "dev-shop-web-123456789012",
+        distributionIds: [ref("aws_cloudfront_distribution", "site-web_distribution", "id"), ref("aws_cloudfront_distribution", "site-lp_distribution", "id")],
+      },
+    ],
     paths: "changed",
     maxPaths: 120,
     indexDocument: "index.html",
@@ -136,14 +150,25 @@ test("the role may invalidate only the linked distributions, consume only its qu
     Resource: [ref("aws_cloudfront_distribution", "site-web_distribution", "arn")],
   });
   const linked = statements(synth({ linkOther: true }));
-  expect(linked[0].Resource).toEqual([ref("aws_cloudfront_distribution", "site-web_distribution", "arn"), ref("aws_cloudfront_distribution", "site-lp_distribution", "arn")]);
+  expect(linked[0].Resource).toEqual([
+    ref("aws_cloudfront_distribution", "site-web_distribution", "arn"),
+    ref("aws_cloudfront_distribution", "site-lp_distribution", "arn"),
+  ]);
   expect(linked.slice(1)).toEqual([
-    { Sid: "ConsumeOwnQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: "arn:aws:sqs:ap-northeast-1:123456789012:dev-shop-web-invalidation" },
+    {
+      Sid: "ConsumeOwnQueue",
+      Effect: "Allow",
+      Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+      Resource: "arn:aws:sqs:ap-northeast-1:123456789012:dev-shop-web-invalidation",
+    },
     {
       Sid: "WriteOwnLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: ["arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/dev-shop-web-invalidator", "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/dev-shop-web-invalidator:*"],
+      Resource: [
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/dev-shop-web-invalidator",
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/dev-shop-web-invalidator:*",
+      ],
     },
   ]);
 });
@@ -153,22 +178,42 @@ test("a replication role of another account is admitted by the bucket policy; wi
   const bucketPolicy = (json: any) => JSON.parse(one(json, "aws_s3_bucket_policy", "site-web").policy).Statement;
   const withRole = bucketPolicy(synth({ replicationSourceRoleArn: role }));
   expect(withRole.slice(2)).toEqual([
-    { Sid: "AllowReplicationFromSourceAccount", Effect: "Allow", Principal: { AWS: role }, Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: "arn:aws:s3:::dev-shop-web-123456789012/*" },
-    { Sid: "AllowReplicationVersioningCheck", Effect: "Allow", Principal: { AWS: role }, Action: "s3:GetBucketVersioning", Resource: "arn:aws:s3:::dev-shop-web-123456789012" },
+    {
+      Sid: "AllowReplicationFromSourceAccount",
+      Effect: "Allow",
+      Principal: { AWS: role },
+      Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+      Resource: "arn:aws:s3:::dev-shop-web-123456789012/*",
+    },
+    {
+      Sid: "AllowReplicationVersioningCheck",
+      Effect: "Allow",
+      Principal: { AWS: role },
+      Action: "s3:GetBucketVersioning",
+      Resource: "arn:aws:s3:::dev-shop-web-123456789012",
+    },
   ]);
   expect(bucketPolicy(synth())).toHaveLength(2);
 });
 
 test("with a replication prefix the source may write only that folder (one owner per key)", () => {
   const role = "arn:aws:iam::456789012345:role/vendor-replication";
-  const statements = JSON.parse(one(synth({ replicationSourceRoleArn: role, replicationPrefix: "vendor/" }), "aws_s3_bucket_policy", "site-web").policy).Statement;
+  const statements = JSON.parse(
+    one(synth({ replicationSourceRoleArn: role, replicationPrefix: "vendor/" }), "aws_s3_bucket_policy", "site-web").policy,
+  ).Statement;
   expect(statements.find((s: any) => s.Sid === "AllowReplicationFromSourceAccount").Resource).toBe("arn:aws:s3:::dev-shop-web-123456789012/vendor/*");
 });
 
 test("invalidators in one stack share one code asset (the bundle is copied once per stack, not per site)", () => {
   const json = synth({}, (stack, sites) => {
     new SiteInvalidator(stack, "invalidator-lp", {
-      envName: "dev", accountId: "123456789012", region: "ap-northeast-1", sid: "shop", siteName: "lp", site: sites.lp, config: config({}, "lp"),
+      envName: "dev",
+      accountId: "123456789012",
+      region: "ap-northeast-1",
+      sid: "shop",
+      siteName: "lp",
+      site: sites.lp,
+      config: config({}, "lp"),
     });
   });
   const filenames = all(json, "aws_lambda_function").map(([, f]) => f.filename);
@@ -178,5 +223,6 @@ test("invalidators in one stack share one code asset (the bundle is copied once 
 
 test("every taggable resource carries the sid tag", () => {
   const json = synth();
-  for (const type of ["aws_sqs_queue", "aws_lambda_function", "aws_iam_role", "aws_cloudwatch_log_group"]) expect(one(json, type).tags).toEqual({ sid: "shop" });
+  for (const type of ["aws_sqs_queue", "aws_lambda_function", "aws_iam_role", "aws_cloudwatch_log_group"])
+    expect(one(json, type).tags).toEqual({ sid: "shop" });
 });

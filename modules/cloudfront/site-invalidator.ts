@@ -20,7 +20,6 @@ import { SidTags } from "../aspects/sid-tags";
 import type { StaticSite } from "./static-site";
 import { queueKeyStatement } from "../aspects/message-encryption";
 
-
 export interface SiteInvalidatorProps {
   /** Environment name, the first part of every resource name. */
   readonly envName: string;
@@ -101,31 +100,47 @@ export class SiteInvalidator extends Construct {
     // is written, so the queue policy must exist first.
     this.notification = new S3BucketNotification(this, "notification", {
       bucket: props.site.bucket.id,
-      queue: [{ id: "cloudfront-invalidation", queueArn: this.queue.arn, events: c.events.map((e) => S3_EVENTS[e]), filterPrefix: c.prefix, filterSuffix: c.suffix }],
+      queue: [
+        { id: "cloudfront-invalidation", queueArn: this.queue.arn, events: c.events.map((e) => S3_EVENTS[e]), filterPrefix: c.prefix, filterSuffix: c.suffix },
+      ],
       dependsOn: [queuePolicy],
     });
 
-    const fn = NodejsFunction.resources(this, { logGroup: "logs", role: "role", rolePolicy: "role-policy", function: "function" }, {
-      functionName: c.functionName,
-      description: `CloudFront invalidation for ${props.site.bucketName} (modules/site-invalidator.ts)`,
-      code: codeAsset(this, props.bundle ?? bundleLambda("invalidator")),
-      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
-      environment: { INVALIDATOR_CONFIG: invalidatorConfig(props.site.bucketName, c, distributions.map((d) => d.id)) },
-      logRetentionDays: c.logRetentionDays,
-      accountId: props.accountId,
-      roleName: c.functionName,
-      roleDescription: `Invalidates ${base}'s CloudFront distributions when its bucket changes`,
-      // Lambda's documented trust policy for execution roles has no condition (ServiceRoleProps.sourceAccountCondition).
-      sourceAccountCondition: false,
-      policyName: "invalidate-linked-distributions",
-      statements: [
-        // With List: the handler reads what is in progress to fit its paths into the quotas (functions/invalidator/budget.ts).
-        invalidationStatement("InvalidateLinkedDistributions", distributions.map((d) => d.arn), { list: true }),
-        { Sid: "ConsumeOwnQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queueArn },
-        writeLogsStatement("WriteOwnLogs", props.region, props.accountId, lambdaLogGroupName(c.functionName)),
-        ...(props.queueKmsKeyArn ? [queueKeyStatement("DecryptOwnQueue", props.queueKmsKeyArn, props.region, "receive")] : []),
-      ],
-    });
+    const fn = NodejsFunction.resources(
+      this,
+      { logGroup: "logs", role: "role", rolePolicy: "role-policy", function: "function" },
+      {
+        functionName: c.functionName,
+        description: `CloudFront invalidation for ${props.site.bucketName} (modules/site-invalidator.ts)`,
+        code: codeAsset(this, props.bundle ?? bundleLambda("invalidator")),
+        timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+        environment: {
+          INVALIDATOR_CONFIG: invalidatorConfig(
+            props.site.bucketName,
+            c,
+            distributions.map((d) => d.id),
+          ),
+        },
+        logRetentionDays: c.logRetentionDays,
+        accountId: props.accountId,
+        roleName: c.functionName,
+        roleDescription: `Invalidates ${base}'s CloudFront distributions when its bucket changes`,
+        // Lambda's documented trust policy for execution roles has no condition (ServiceRoleProps.sourceAccountCondition).
+        sourceAccountCondition: false,
+        policyName: "invalidate-linked-distributions",
+        statements: [
+          // With List: the handler reads what is in progress to fit its paths into the quotas (functions/invalidator/budget.ts).
+          invalidationStatement(
+            "InvalidateLinkedDistributions",
+            distributions.map((d) => d.arn),
+            { list: true },
+          ),
+          { Sid: "ConsumeOwnQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queueArn },
+          writeLogsStatement("WriteOwnLogs", props.region, props.accountId, lambdaLogGroupName(c.functionName)),
+          ...(props.queueKmsKeyArn ? [queueKeyStatement("DecryptOwnQueue", props.queueKmsKeyArn, props.region, "receive")] : []),
+        ],
+      },
+    );
     ({ logGroup: this.logGroup, role: this.role, function: this.function } = fn);
 
     new LambdaEventSourceMapping(this, "source", {
@@ -147,7 +162,11 @@ export class SiteInvalidator extends Construct {
   private createQueues(props: SiteInvalidatorProps, names: { queue: string; deadLetterQueue: string }, queueArn: string) {
     const c = props.config;
     const dlqArn = sqsQueueArn(props.region, props.accountId, names.deadLetterQueue);
-    const deadLetterQueue = DeadLetterQueue.resources(this, { queue: "dlq" }, { name: names.deadLetterQueue, accountId: props.accountId, region: props.region });
+    const deadLetterQueue = DeadLetterQueue.resources(
+      this,
+      { queue: "dlq" },
+      { name: names.deadLetterQueue, accountId: props.accountId, region: props.region },
+    );
     const queue = new SqsQueue(this, "queue", {
       name: names.queue,
       // SSE-SQS: S3 can deliver to it without a KMS key policy (SSE-KMS with the AWS-managed key would refuse S3).
@@ -207,8 +226,14 @@ function allowReplication(site: StaticSite, roleArn: string, prefix: string | un
 }
 
 /** The function's INVALIDATOR_CONFIG: JSON with distribution ids that Terraform fills in. */
-export function invalidatorConfig(bucketName: string, c: Pick<ResolvedInvalidation, "paths" | "maxPaths" | "indexDocument">, distributionIds: string[]): string {
-  return escapeTerraformTemplates(JSON.stringify({ links: [{ bucket: bucketName, distributionIds }], paths: c.paths, maxPaths: c.maxPaths, indexDocument: c.indexDocument }));
+export function invalidatorConfig(
+  bucketName: string,
+  c: Pick<ResolvedInvalidation, "paths" | "maxPaths" | "indexDocument">,
+  distributionIds: string[],
+): string {
+  return escapeTerraformTemplates(
+    JSON.stringify({ links: [{ bucket: bucketName, distributionIds }], paths: c.paths, maxPaths: c.maxPaths, indexDocument: c.indexDocument }),
+  );
 }
 
 /** One asset per stack, shared by every invalidator in it: the zip is copied once per stack, not per site. */

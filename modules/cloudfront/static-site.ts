@@ -145,7 +145,11 @@ export class StaticSite extends Construct {
     );
     this.bucket = this.privateBucket.bucket;
     if (props.bucketAccessLogs)
-      new S3BucketLoggingA(this, "access-logs", { bucket: this.bucket.id, targetBucket: props.bucketAccessLogs.bucket, targetPrefix: props.bucketAccessLogs.prefix });
+      new S3BucketLoggingA(this, "access-logs", {
+        bucket: this.bucket.id,
+        targetBucket: props.bucketAccessLogs.bucket,
+        targetPrefix: props.bucketAccessLogs.prefix,
+      });
     this.privateBucket.addToResourcePolicy({
       Sid: "AllowCloudFrontRead",
       Effect: "Allow",
@@ -172,8 +176,13 @@ export class StaticSite extends Construct {
     if (props.adoptDistributionId) this.distribution.importFrom(props.adoptDistributionId);
     // The ids a ticket names and the domain DNS points at, by stable names (`cdktf output <env>`).
     const outputName = props.siteName.replace(/-/g, "_");
-    new TerraformOutput(this, "distribution-id", { value: this.distribution.id, description: `${name}: distribution id` }).overrideLogicalId(`${outputName}_distribution_id`);
-    new TerraformOutput(this, "distribution-domain-name", { value: this.distribution.domainName, description: `${name}: CloudFront domain name` }).overrideLogicalId(`${outputName}_distribution_domain_name`);
+    new TerraformOutput(this, "distribution-id", { value: this.distribution.id, description: `${name}: distribution id` }).overrideLogicalId(
+      `${outputName}_distribution_id`,
+    );
+    new TerraformOutput(this, "distribution-domain-name", {
+      value: this.distribution.domainName,
+      description: `${name}: CloudFront domain name`,
+    }).overrideLogicalId(`${outputName}_distribution_domain_name`);
     this.allowDistributionRead(this.distribution.arn);
 
     Aspects.of(this).add(new SidTags(props.sid));
@@ -198,9 +207,7 @@ export class StaticSite extends Construct {
 function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomainName: string, originAccessControlId: string): CloudfrontDistributionConfig {
   const routed = new Map((props.behaviorOrigins ?? []).map((o) => [o.pathPattern, o]));
   const associationsFor = (behavior: string) =>
-    (props.functionAssociations ?? [])
-      .filter((a) => a.behavior === behavior)
-      .map((a) => ({ eventType: a.eventType, functionArn: a.function.arn }));
+    (props.functionAssociations ?? []).filter((a) => a.behavior === behavior).map((a) => ({ eventType: a.eventType, functionArn: a.function.arn }));
 
   return {
     enabled: true,
@@ -217,9 +224,7 @@ function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomain
         domainName: bucketDomainName,
         originAccessControlId,
       },
-      ...(props.unversionedPrefix
-        ? [{ originId: UNVERSIONED_ORIGIN_ID, domainName: bucketDomainName, originAccessControlId }]
-        : []),
+      ...(props.unversionedPrefix ? [{ originId: UNVERSIONED_ORIGIN_ID, domainName: bucketDomainName, originAccessControlId }] : []),
       ...(props.behaviorOrigins ?? []).map((o) => ({
         originId: o.originId,
         domainName: o.domainName,
@@ -253,7 +258,7 @@ function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomain
               allowedMethods: ["GET", "HEAD", "OPTIONS"],
               cachedMethods: ["GET", "HEAD"],
               cachePolicyId: MANAGED_CACHE_POLICIES[props.defaultBehavior.cachePolicy],
-      responseHeadersPolicyId: props.responseHeadersPolicyId,
+              responseHeadersPolicyId: props.responseHeadersPolicyId,
               compress: props.defaultBehavior.compress,
             },
           ]
@@ -261,16 +266,16 @@ function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomain
       ...props.behaviors.map((b): CloudfrontDistributionOrderedCacheBehavior => {
         const other = routed.get(b.pathPattern!);
         return {
-        pathPattern: b.pathPattern!,
-        targetOriginId: other?.originId ?? S3_ORIGIN_ID,
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: other ? ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] : ["GET", "HEAD", "OPTIONS"],
-        cachedMethods: ["GET", "HEAD"],
-        cachePolicyId: MANAGED_CACHE_POLICIES[b.cachePolicy],
-        responseHeadersPolicyId: props.responseHeadersPolicyId,
-        originRequestPolicyId: other ? ALL_VIEWER_EXCEPT_HOST_HEADER : undefined,
-        compress: b.compress,
-        functionAssociation: associationsFor(b.pathPattern!),
+          pathPattern: b.pathPattern!,
+          targetOriginId: other?.originId ?? S3_ORIGIN_ID,
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: other ? ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] : ["GET", "HEAD", "OPTIONS"],
+          cachedMethods: ["GET", "HEAD"],
+          cachePolicyId: MANAGED_CACHE_POLICIES[b.cachePolicy],
+          responseHeadersPolicyId: props.responseHeadersPolicyId,
+          originRequestPolicyId: other ? ALL_VIEWER_EXCEPT_HOST_HEADER : undefined,
+          compress: b.compress,
+          functionAssociation: associationsFor(b.pathPattern!),
         };
       }),
     ],
@@ -278,9 +283,7 @@ function distributionConfigOf(props: StaticSiteProps, name: string, bucketDomain
     viewerCertificate: props.certificateArn
       ? { acmCertificateArn: props.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
       : { cloudfrontDefaultCertificate: true },
-    loggingConfig: props.logging
-      ? { bucket: `${props.logging.bucket}.s3.amazonaws.com`, prefix: props.logging.prefix, includeCookies: false }
-      : undefined,
+    loggingConfig: props.logging ? { bucket: `${props.logging.bucket}.s3.amazonaws.com`, prefix: props.logging.prefix, includeCookies: false } : undefined,
     // CloudFront takes the web ACL's ARN (WAFv2) in web_acl_id.
     webAclId: props.webAclArn,
   };
@@ -291,7 +294,8 @@ function checkBehaviorOrigins(scope: Construct, props: StaticSiteProps): void {
   const known = new Set(props.behaviors.map((b) => b.pathPattern!));
   const seen = new Set<string>();
   for (const o of props.behaviorOrigins ?? []) {
-    if (!known.has(o.pathPattern)) ConstructError.fail(scope, `no cache behavior "${o.pathPattern}" for origin ${o.originId}; declared: ${[...known].join(", ") || "(none)"}`);
+    if (!known.has(o.pathPattern))
+      ConstructError.fail(scope, `no cache behavior "${o.pathPattern}" for origin ${o.originId}; declared: ${[...known].join(", ") || "(none)"}`);
     if (seen.has(o.pathPattern)) ConstructError.fail(scope, `two origins for behavior "${o.pathPattern}"; a behavior has one origin`);
     seen.add(o.pathPattern);
   }

@@ -63,7 +63,12 @@ export class WebAcl extends Construct {
       ],
       visibilityConfig: visibility(name),
     });
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { provider, name: props.logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.logKmsKeyArn });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      provider,
+      name: props.logGroupName,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKmsKeyArn,
+    });
     new Wafv2WebAclLoggingConfiguration(this, "logging", { provider, resourceArn: this.webAcl.arn, logDestinationConfigs: [this.logGroup.arn] });
   }
 

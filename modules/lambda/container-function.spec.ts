@@ -28,7 +28,12 @@ function synth(over: Partial<ContainerFunctionProps> = {}, withOrigin = false) {
   new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
   const fn = new ContainerFunction(stack, "fn", { ...props, ...over });
   if (withOrigin) {
-    const origin = new FunctionUrlOrigin(fn, "origin", { functionName: fn.function.functionName, name: props.functionName, region: props.region, readTimeoutSeconds: 20 });
+    const origin = new FunctionUrlOrigin(fn, "origin", {
+      functionName: fn.function.functionName,
+      name: props.functionName,
+      region: props.region,
+      readTimeoutSeconds: 20,
+    });
     origin.allowDistribution("lp", "arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01");
   }
   const json = JSON.parse(Testing.synth(stack));
@@ -38,7 +43,11 @@ function synth(over: Partial<ContainerFunctionProps> = {}, withOrigin = false) {
 
 test("an immutable repository scanned on push; lifecycle keeps N tagged images by count and expires only untagged ones by age", () => {
   const { one } = synth({ imagesToKeep: 7 });
-  expect(one("aws_ecr_repository")).toMatchObject({ name: "dev-media-thumbnailer", image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } });
+  expect(one("aws_ecr_repository")).toMatchObject({
+    name: "dev-media-thumbnailer",
+    image_tag_mutability: "IMMUTABLE",
+    image_scanning_configuration: { scan_on_push: true },
+  });
   const rules = JSON.parse(one("aws_ecr_lifecycle_policy").policy).rules;
   expect(rules).toEqual(lifecyclePolicy(7).rules);
   const tagged = rules.filter((r: any) => r.selection.tagStatus !== "untagged");
@@ -55,19 +64,33 @@ test("the repository policy lets Lambda pull for this function only", () => {
     Effect: "Allow",
     Principal: { Service: "lambda.amazonaws.com" },
     Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-    Condition: { ArnLike: { "aws:SourceArn": ["arn:aws:lambda:ap-northeast-1:123456789012:function:dev-media-thumbnailer", "arn:aws:lambda:ap-northeast-1:123456789012:function:dev-media-thumbnailer:*"] } },
+    Condition: {
+      ArnLike: {
+        "aws:SourceArn": [
+          "arn:aws:lambda:ap-northeast-1:123456789012:function:dev-media-thumbnailer",
+          "arn:aws:lambda:ap-northeast-1:123456789012:function:dev-media-thumbnailer:*",
+        ],
+      },
+    },
   });
 });
 
 test("the tag parameter starts as 'initial' and Terraform never writes its value again", () => {
   const { one } = synth();
-  expect(one("aws_ssm_parameter")).toMatchObject({ name: "/edge/dev/media/thumbnailer/image-tag", type: "String", insecure_value: INITIAL_IMAGE_TAG, lifecycle: { ignore_changes: ["insecure_value"] } });
+  expect(one("aws_ssm_parameter")).toMatchObject({
+    name: "/edge/dev/media/thumbnailer/image-tag",
+    type: "String",
+    insecure_value: INITIAL_IMAGE_TAG,
+    lifecycle: { ignore_changes: ["insecure_value"] },
+  });
 });
 
 test("the image comes from the parameter resource (bootstrap image while it is 'initial'), never from a data source or 'latest'", () => {
   const { fn, json } = synth();
   expect(json.data).toBeUndefined();
-  expect(fn.image_uri).toMatch(/^\$\{lookup\(\{"initial" = "123456789012\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/edge-lambda-bootstrap:arm64-v1"\}, aws_ssm_parameter\.fn_image-tag_\w+\.insecure_value, "123456789012\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/dev-media-thumbnailer:\$\{aws_ssm_parameter\.fn_image-tag_\w+\.insecure_value\}"\)\}$/);
+  expect(fn.image_uri).toMatch(
+    /^\$\{lookup\(\{"initial" = "123456789012\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/edge-lambda-bootstrap:arm64-v1"\}, aws_ssm_parameter\.fn_image-tag_\w+\.insecure_value, "123456789012\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/dev-media-thumbnailer:\$\{aws_ssm_parameter\.fn_image-tag_\w+\.insecure_value\}"\)\}$/,
+  );
   expect(fn.image_uri).not.toContain("latest");
 });
 
@@ -100,7 +123,10 @@ test("the role writes its own log group and nothing else", () => {
       Sid: "WriteOwnLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: ["arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/dev-media-thumbnailer", "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/dev-media-thumbnailer:*"],
+      Resource: [
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/dev-media-thumbnailer",
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/dev-media-thumbnailer:*",
+      ],
     },
   ]);
 });
@@ -115,11 +141,22 @@ test("owner app: Terraform ignores the image; owner infra: nothing is ignored", 
 test("as an origin: an IAM-auth URL, an origin access control of type lambda, and both permissions for the distribution", () => {
   const { json, one } = synth({}, true);
   expect(one("aws_lambda_function_url")).toMatchObject({ authorization_type: "AWS_IAM" });
-  expect(one("aws_cloudfront_origin_access_control")).toMatchObject({ origin_access_control_origin_type: "lambda", signing_behavior: "always", signing_protocol: "sigv4" });
-  const permissions = Object.values<any>(json.resource.aws_lambda_permission).map(({ action, principal, source_arn, function_url_auth_type }) => ({ action, principal, source_arn, function_url_auth_type }));
+  expect(one("aws_cloudfront_origin_access_control")).toMatchObject({
+    origin_access_control_origin_type: "lambda",
+    signing_behavior: "always",
+    signing_protocol: "sigv4",
+  });
+  const permissions = Object.values<any>(json.resource.aws_lambda_permission).map(({ action, principal, source_arn, function_url_auth_type }) => ({
+    action,
+    principal,
+    source_arn,
+    function_url_auth_type,
+  }));
   const distribution = "arn:aws:cloudfront::123456789012:distribution/E1DEVMEDIALP01";
-  expect(permissions.sort((a, b) => a.action.localeCompare(b.action))).toEqual([
-    { action: "lambda:InvokeFunctionUrl", principal: "cloudfront.amazonaws.com", source_arn: distribution, function_url_auth_type: "AWS_IAM" },
-    { action: "lambda:InvokeFunction", principal: "cloudfront.amazonaws.com", source_arn: distribution, function_url_auth_type: undefined },
-  ].sort((a, b) => a.action.localeCompare(b.action)));
+  expect(permissions.sort((a, b) => a.action.localeCompare(b.action))).toEqual(
+    [
+      { action: "lambda:InvokeFunctionUrl", principal: "cloudfront.amazonaws.com", source_arn: distribution, function_url_auth_type: "AWS_IAM" },
+      { action: "lambda:InvokeFunction", principal: "cloudfront.amazonaws.com", source_arn: distribution, function_url_auth_type: undefined },
+    ].sort((a, b) => a.action.localeCompare(b.action)),
+  );
 });

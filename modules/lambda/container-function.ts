@@ -7,13 +7,7 @@ import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-poli
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import {
-  IMAGE_OWNER_TAG,
-  INITIAL_IMAGE_TAG,
-  ImageOwner,
-  registryHost,
-  type ResolvedContainerFunction,
-} from "../../model/container-function";
+import { IMAGE_OWNER_TAG, INITIAL_IMAGE_TAG, ImageOwner, registryHost, type ResolvedContainerFunction } from "../../model/container-function";
 import { policyJson } from "../blocks/policy";
 import { ServiceRole } from "../blocks/service-role";
 import { SidTags } from "../aspects/sid-tags";
@@ -103,25 +97,33 @@ export class ContainerFunction extends Construct {
     const logGroupName = lambdaLogGroupName(name);
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays, tags });
     this.serviceRoleNames = [name];
-    const { role, policy: rolePolicy } = ServiceRole.resources(this, { role: "role", policy: "role-policy" }, {
-      name,
-      suffix: "execution",
-      roleName: name,
-      description: `Execution role of ${name} (container image; writes its own log group only)`,
-      service: "lambda.amazonaws.com",
-      accountId: props.accountId,
-      // Lambda's documented trust policy for execution roles has no condition (ServiceRoleProps.sourceAccountCondition).
-      sourceAccountCondition: false,
-      tags,
-      policyName: "write-own-logs",
-      policyRoleAttribute: "name",
-      statements: [writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName)],
-    });
+    const { role, policy: rolePolicy } = ServiceRole.resources(
+      this,
+      { role: "role", policy: "role-policy" },
+      {
+        name,
+        suffix: "execution",
+        roleName: name,
+        description: `Execution role of ${name} (container image; writes its own log group only)`,
+        service: "lambda.amazonaws.com",
+        accountId: props.accountId,
+        // Lambda's documented trust policy for execution roles has no condition (ServiceRoleProps.sourceAccountCondition).
+        sourceAccountCondition: false,
+        tags,
+        policyName: "write-own-logs",
+        policyRoleAttribute: "name",
+        statements: [writeLogsStatement("WriteOwnLogs", props.region, props.accountId, logGroupName)],
+      },
+    );
     this.role = role;
 
     // While the parameter still says "initial" the team has shipped nothing: run the bootstrap image. lookup() keeps
     // this one function call (no literal template text); the default is the team's tag in this repository.
-    const imageUri = Fn.lookup({ [INITIAL_IMAGE_TAG]: props.bootstrapImageUri }, this.parameter.insecureValue, `${this.repositoryUrl}:${this.parameter.insecureValue}`);
+    const imageUri = Fn.lookup(
+      { [INITIAL_IMAGE_TAG]: props.bootstrapImageUri },
+      this.parameter.insecureValue,
+      `${this.repositoryUrl}:${this.parameter.insecureValue}`,
+    );
     const variables = props.environmentVariables;
     this.function = new LambdaFunction(this, "function", {
       functionName: name,

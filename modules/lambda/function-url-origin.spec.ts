@@ -6,7 +6,12 @@ function build(timeout = 20, admit: string[] = ["lp"]) {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
-  const origin = new FunctionUrlOrigin(stack, "o", { functionName: "dev-media-thumbnailer", name: "dev-media-thumbnailer", region: "ap-northeast-1", readTimeoutSeconds: timeout });
+  const origin = new FunctionUrlOrigin(stack, "o", {
+    functionName: "dev-media-thumbnailer",
+    name: "dev-media-thumbnailer",
+    region: "ap-northeast-1",
+    readTimeoutSeconds: timeout,
+  });
   for (const key of admit) origin.allowDistribution(key, `arn:aws:cloudfront::123456789012:distribution/E${key.toUpperCase()}`);
   return { origin, json: JSON.parse(Testing.synth(stack)) };
 }
@@ -24,7 +29,10 @@ test("each admitted distribution gets InvokeFunctionUrl (AWS_IAM) and InvokeFunc
   expect(permissions).toHaveLength(4);
   for (const key of ["LP", "WEB"]) {
     const mine = permissions.filter((p) => p.source_arn.endsWith(`/E${key}`));
-    expect(mine.map((p) => [p.action, p.function_url_auth_type]).sort()).toEqual([["lambda:InvokeFunction", undefined], ["lambda:InvokeFunctionUrl", "AWS_IAM"]]);
+    expect(mine.map((p) => [p.action, p.function_url_auth_type]).sort()).toEqual([
+      ["lambda:InvokeFunction", undefined],
+      ["lambda:InvokeFunctionUrl", "AWS_IAM"],
+    ]);
     expect(mine.every((p) => p.principal === "cloudfront.amazonaws.com")).toBe(true);
   }
 });

@@ -47,7 +47,12 @@ test("a function gets Errors and Throttles alarms; a state machine ExecutionsFai
     ["AWS/States", "ExecutionsFailed", "Sum", { StateMachineArn: "arn:aws:states:ap-northeast-1:345678901234:stateMachine:prod-shop-web-configure" }],
     ["AWS/States", "ExecutionsTimedOut", "Sum", { StateMachineArn: "arn:aws:states:ap-northeast-1:345678901234:stateMachine:prod-shop-web-configure" }],
   ]);
-  expect(alarms.alarms.map((a) => a.kind)).toEqual([AlarmKind.FUNCTION_ERRORS, AlarmKind.FUNCTION_THROTTLES, AlarmKind.EXECUTIONS_FAILED, AlarmKind.EXECUTIONS_TIMED_OUT]);
+  expect(alarms.alarms.map((a) => a.kind)).toEqual([
+    AlarmKind.FUNCTION_ERRORS,
+    AlarmKind.FUNCTION_THROTTLES,
+    AlarmKind.EXECUTIONS_FAILED,
+    AlarmKind.EXECUTIONS_TIMED_OUT,
+  ]);
 });
 
 test("the topic policy admits exactly the registered alarms and the pipeline rule, by source ARN and account", () => {
@@ -60,7 +65,10 @@ test("the topic policy admits exactly the registered alarms and the pipeline rul
   expect(publisher("CloudWatchAlarms")).toMatchObject({
     Principal: { Service: "cloudwatch.amazonaws.com" },
     Action: "sns:Publish",
-    Condition: { ArnEquals: { "aws:SourceArn": ["arn:aws:cloudwatch:ap-northeast-1:345678901234:alarm:q-dlq-depth"] }, StringEquals: { "aws:SourceAccount": "345678901234" } },
+    Condition: {
+      ArnEquals: { "aws:SourceArn": ["arn:aws:cloudwatch:ap-northeast-1:345678901234:alarm:q-dlq-depth"] },
+      StringEquals: { "aws:SourceAccount": "345678901234" },
+    },
   });
   expect(publisher("FailedPipelineRule")).toMatchObject({
     Principal: { Service: "events.amazonaws.com" },
@@ -101,7 +109,12 @@ test("e-mail addresses subscribe to the created topic", () => {
 test("an alarm in another region notifies a topic of that region (alarms cannot notify across regions)", () => {
   const { of } = synth({}, (a, stack) => {
     const usEast1 = new AwsProvider(stack, "us-east-1", { region: "us-east-1", alias: "us_east_1" });
-    a.watchQueue("recorder-dlq", "prod-change-recorder-dlq", { what: "the change recorder's DLQ", provider: usEast1, region: "us-east-1", runbook: "change-recorder-dlq" });
+    a.watchQueue("recorder-dlq", "prod-change-recorder-dlq", {
+      what: "the change recorder's DLQ",
+      provider: usEast1,
+      region: "us-east-1",
+      runbook: "change-recorder-dlq",
+    });
   });
   const topics = of("aws_sns_topic");
   expect(topics.map((t) => t.name).sort()).toEqual(["prod-edge-alarms", "prod-edge-alarms-us-east-1"]);
@@ -109,7 +122,9 @@ test("an alarm in another region notifies a topic of that region (alarms cannot 
   expect(alarm.provider).toBe("aws.us_east_1");
   expect(alarm.alarm_actions[0]).toMatch(/aws_sns_topic\.alarms_topic-us-east-1_\w+\.arn/);
   expect(alarm.alarm_description).toContain("(change-recorder-dlq)");
-  const regional = of("aws_sns_topic_policy").map((p) => JSON.parse(p.policy)).find((p) => p.Statement.some((s: any) => s.Sid === "CloudWatchAlarms"));
+  const regional = of("aws_sns_topic_policy")
+    .map((p) => JSON.parse(p.policy))
+    .find((p) => p.Statement.some((s: any) => s.Sid === "CloudWatchAlarms"));
   expect(regional.Statement.find((s: any) => s.Sid === "CloudWatchAlarms").Condition.ArnEquals["aws:SourceArn"]).toEqual([
     "arn:aws:cloudwatch:us-east-1:345678901234:alarm:prod-change-recorder-dlq-depth",
   ]);

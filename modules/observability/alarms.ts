@@ -70,7 +70,11 @@ export class Alarms extends Construct {
   private readonly topics = new Map<string, { arn: string; alarmArns: string[]; ruleArns: string[] }>();
   private readonly pipelines: string[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: AlarmsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: AlarmsProps,
+  ) {
     super(scope, id);
     this.topicArn = this.topicFor({}).arn;
   }
@@ -210,8 +214,8 @@ export class Alarms extends Construct {
       // Rendered at synth time, after every module has registered its alarms.
       policy: Lazy.stringValue({ produce: () => this.topicPolicy(topic.arn, entry) }),
     });
-    (this.props.emails ?? []).forEach((email, i) =>
-      new SnsTopicSubscription(this, `email${suffix}-${i}`, { provider: o.provider, topicArn: topic.arn, protocol: "email", endpoint: email }),
+    (this.props.emails ?? []).forEach(
+      (email, i) => new SnsTopicSubscription(this, `email${suffix}-${i}`, { provider: o.provider, topicArn: topic.arn, protocol: "email", endpoint: email }),
     );
     return entry;
   }

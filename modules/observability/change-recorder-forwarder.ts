@@ -48,26 +48,34 @@ export class ChangeRecorderForwarder extends Construct {
     const targetBus = eventBusArn(RECORDER_REGION, props.accountId, "default");
     this.deadLetterQueueName = names.forwarderDeadLetterQueueName;
 
-    this.deadLetterQueue = DeadLetterQueue.resources(this, { queue: "dlq", policy: "dlq-policy" }, {
-      provider,
-      name: names.forwarderDeadLetterQueueName,
-      accountId: props.accountId,
-      region: props.region,
-      fromRules: { sid: "AllowTheForwardingRule", ruleArns: ruleArn },
-    });
+    this.deadLetterQueue = DeadLetterQueue.resources(
+      this,
+      { queue: "dlq", policy: "dlq-policy" },
+      {
+        provider,
+        name: names.forwarderDeadLetterQueueName,
+        accountId: props.accountId,
+        region: props.region,
+        fromRules: { sid: "AllowTheForwardingRule", ruleArns: ruleArn },
+      },
+    );
 
-    const { role } = ServiceRole.resources(this, { role: "role", policy: "role-policy" }, {
-      provider,
-      name: names.forwarderRoleName,
-      suffix: props.region,
-      roleName: `${names.forwarderRoleName}-${props.region}`,
-      description: `Forwards ${props.envName}'s change events from ${props.region} to ${RECORDER_REGION}`,
-      service: "events.amazonaws.com",
-      accountId: props.accountId,
-      policyName: "forward-to-recorder-region",
-      policyRoleAttribute: "name",
-      statements: [{ Sid: "PutOnRecorderBus", Effect: "Allow", Action: "events:PutEvents", Resource: targetBus }],
-    });
+    const { role } = ServiceRole.resources(
+      this,
+      { role: "role", policy: "role-policy" },
+      {
+        provider,
+        name: names.forwarderRoleName,
+        suffix: props.region,
+        roleName: `${names.forwarderRoleName}-${props.region}`,
+        description: `Forwards ${props.envName}'s change events from ${props.region} to ${RECORDER_REGION}`,
+        service: "events.amazonaws.com",
+        accountId: props.accountId,
+        policyName: "forward-to-recorder-region",
+        policyRoleAttribute: "name",
+        statements: [{ Sid: "PutOnRecorderBus", Effect: "Allow", Action: "events:PutEvents", Resource: targetBus }],
+      },
+    );
 
     this.rule = new CloudwatchEventRule(this, "rule", {
       provider,

@@ -5,7 +5,14 @@ import { ChangeRecorderForwarder } from "./change-recorder-forwarder";
 import { bundleLambda } from "../blocks/lambda-bundle";
 
 const ACCOUNT = "123456789012";
-const WATCH = { distributionIds: ["E1DEVSHOPWEB01"], functionPrefixes: ["dev-"], buckets: ["dev-shop-web-123456789012"], iamNamePrefixes: ["dev-"], continuousDeploymentPolicyIds: [], keyValueStorePrefixes: ["dev-"] };
+const WATCH = {
+  distributionIds: ["E1DEVSHOPWEB01"],
+  functionPrefixes: ["dev-"],
+  buckets: ["dev-shop-web-123456789012"],
+  iamNamePrefixes: ["dev-"],
+  continuousDeploymentPolicyIds: [],
+  keyValueStorePrefixes: ["dev-"],
+};
 
 function synth(extra: Partial<ChangeRecorderProps> = {}) {
   const app = Testing.app();
@@ -74,14 +81,23 @@ test("makes no alarm itself and names what the environment's Alarms watch", () =
 test("RECORDER_CONFIG carries what the handler needs and parses back", () => {
   const { props } = synth();
   const { parseConfig } = require("../../functions/change-recorder/config");
-  expect(parseConfig(recorderConfig(props))).toMatchObject({ bucket: `dev-change-records-${ACCOUNT}`, owner: "example-org", repo: "edge-delivery", tokenParameter: "/edge/github-token", watch: WATCH, environment: "dev" });
+  expect(parseConfig(recorderConfig(props))).toMatchObject({
+    bucket: `dev-change-records-${ACCOUNT}`,
+    owner: "example-org",
+    repo: "edge-delivery",
+    tokenParameter: "/edge/github-token",
+    watch: WATCH,
+    environment: "dev",
+  });
 });
 
 test("a forwarder refuses us-east-1, where the recorder's own rules see the events", () => {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   const p = new AwsProvider(stack, "aws", { region: "us-east-1" });
-  expect(() => new ChangeRecorderForwarder(stack, "fwd", { envName: "dev", accountId: ACCOUNT, region: "us-east-1", provider: p, eventPattern: {} })).toThrow(/no forwarder is needed/);
+  expect(() => new ChangeRecorderForwarder(stack, "fwd", { envName: "dev", accountId: ACCOUNT, region: "us-east-1", provider: p, eventPattern: {} })).toThrow(
+    /no forwarder is needed/,
+  );
 });
 
 test("a configuration too large for Lambda's 4 KB of environment variables fails at synth with advice", () => {
@@ -115,23 +131,32 @@ describe("container functions, Route 53 zones and APIs", () => {
 
   test("one rule per watched service, each filtered to this project's names", () => {
     const { json } = synth({ watch });
-    expect(one(json, "aws_cloudwatch_event_rule").map((r) => r.name).sort()).toEqual(
-      ["apigateway", "cloudfront", "ecr", "iam", "lambda", "route53", "s3", "ssm"].map((s) => `dev-change-recorder-${s}`),
-    );
+    expect(
+      one(json, "aws_cloudwatch_event_rule")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["apigateway", "cloudfront", "ecr", "iam", "lambda", "route53", "s3", "ssm"].map((s) => `dev-change-recorder-${s}`));
     expect(one(json, "aws_lambda_permission")).toHaveLength(8);
     // Lambda names the function by name or ARN; its event names carry the API version.
     expect(patterns.lambda.detail.requestParameters.functionName).toEqual([{ prefix: "dev-" }, { wildcard: `arn:aws:lambda:*:${ACCOUNT}:function:dev-*` }]);
     expect(patterns.lambda.detail.eventName).toContainEqual({ prefix: "UpdateFunctionCode" });
     expect(patterns.ecr.detail).toMatchObject({ eventSource: ["ecr.amazonaws.com"], requestParameters: { repositoryName: [{ prefix: "dev-" }] } });
     expect(patterns.ecr.detail.eventName).toContain("PutImage");
-    expect(patterns.ssm.detail.$or).toEqual([{ requestParameters: { name: ["/edge/dev/shop/api/image-tag"] } }, { requestParameters: { names: ["/edge/dev/shop/api/image-tag"] } }]);
+    expect(patterns.ssm.detail.$or).toEqual([
+      { requestParameters: { name: ["/edge/dev/shop/api/image-tag"] } },
+      { requestParameters: { names: ["/edge/dev/shop/api/image-tag"] } },
+    ]);
     expect(patterns.route53.detail).toMatchObject({ eventSource: ["route53.amazonaws.com"], requestParameters: { hostedZoneId: ["Z0123456789ABCDEFGHIJ"] } });
     expect(patterns.apigateway.detail.$or).toEqual([{ requestParameters: { restApiId: ["a1b2c3d4e5"] } }, { requestParameters: { apiId: ["a1b2c3d4e5"] } }]);
   });
 
   test("nothing listed, no rule: the defaults watch only CloudFront, IAM and S3", () => {
     const { json } = synth();
-    expect(one(json, "aws_cloudwatch_event_rule").map((r) => r.name).sort()).toEqual(["cloudfront", "iam", "s3"].map((s) => `dev-change-recorder-${s}`));
+    expect(
+      one(json, "aws_cloudwatch_event_rule")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["cloudfront", "iam", "s3"].map((s) => `dev-change-recorder-${s}`));
   });
 
   test("a forwarder's pattern joins the regional services (S3, Lambda, ECR, SSM, API Gateway) with $or; one alone stays as it is", () => {
@@ -145,7 +170,14 @@ describe("container functions, Route 53 zones and APIs", () => {
   });
 
   test("RECORDER_CONFIG carries the app-owned container functions and parses back", () => {
-    const owned = [{ function: "dev-shop-api", repository: "dev-shop-api", parameter: "/edge/dev/shop/api/image-tag", teamPrincipals: [`arn:aws:iam::${ACCOUNT}:role/dev-shop-cf2-cicd`] }];
+    const owned = [
+      {
+        function: "dev-shop-api",
+        repository: "dev-shop-api",
+        parameter: "/edge/dev/shop/api/image-tag",
+        teamPrincipals: [`arn:aws:iam::${ACCOUNT}:role/dev-shop-cf2-cicd`],
+      },
+    ];
     const { props } = synth({ watch, appOwnedContainerFunctions: owned });
     const { parseConfig } = require("../../functions/change-recorder/config");
     expect(parseConfig(recorderConfig(props))).toMatchObject({ appOwnedContainerFunctions: owned, watch });

@@ -26,14 +26,14 @@ import {
   changeRecorderNames,
 } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
-import { eventRuleArn, iamPolicyArn,  s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
+import { eventRuleArn, iamPolicyArn, s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
 import { queueKeyStatement } from "../aspects/message-encryption";
 import { DeadLetterQueue } from "../blocks/dead-letter-queue";
 import { writeLogsStatement } from "../blocks/grants";
 import { bundleLambda, type LambdaBundle } from "../blocks/lambda-bundle";
 import { NodejsFunction, type NodejsFunctionResources } from "../blocks/nodejs-function";
 import { PrivateBucket } from "../blocks/private-bucket";
-import {  escapeTerraformTemplates,  type PolicyStatement } from "../blocks/policy";
+import { escapeTerraformTemplates, type PolicyStatement } from "../blocks/policy";
 
 /** What the recorder treats as this project's resources (functions/change-recorder/config.ts, `watch`). */
 export interface WatchedResources {
@@ -130,7 +130,10 @@ const FUNCTION_TIMEOUT_SECONDS = 180;
  * Prefix matching on eventName because CloudFront and Lambda append their API version (UpdateDistribution2020_05_31,
  * UpdateFunctionCode20150331v2). A service without anything to watch has no pattern (and no rule).
  */
-export function recorderEventPatterns(accountId: string, watch: Pick<WatchedResources, "buckets" | "iamNamePrefixes"> & Partial<WatchedResources>): Record<WatchedService, object | undefined> {
+export function recorderEventPatterns(
+  accountId: string,
+  watch: Pick<WatchedResources, "buckets" | "iamNamePrefixes"> & Partial<WatchedResources>,
+): Record<WatchedService, object | undefined> {
   const base = { "detail-type": [CLOUDTRAIL_DETAIL_TYPE] };
   const service = (source: string, eventSource: string, eventName: unknown[], requestParameters: object | undefined) =>
     requestParameters === undefined ? undefined : { ...base, source: [source], detail: { eventSource: [eventSource], eventName, ...requestParameters } };
@@ -150,7 +153,12 @@ export function recorderEventPatterns(accountId: string, watch: Pick<WatchedReso
         ],
       })),
     ),
-    [WatchedService.S3]: service("aws.s3", "s3.amazonaws.com", [...S3_EVENT_NAMES], some(watch.buckets, (b) => ({ requestParameters: { bucketName: [...b] } }))),
+    [WatchedService.S3]: service(
+      "aws.s3",
+      "s3.amazonaws.com",
+      [...S3_EVENT_NAMES],
+      some(watch.buckets, (b) => ({ requestParameters: { bucketName: [...b] } })),
+    ),
     // Lambda's requests name the function by name or by ARN (with or without a qualifier).
     [WatchedService.LAMBDA]: service(
       "aws.lambda",
@@ -160,7 +168,12 @@ export function recorderEventPatterns(accountId: string, watch: Pick<WatchedReso
         requestParameters: { functionName: [...prefixes(p), ...p.map((x) => ({ wildcard: `arn:aws:lambda:*:${accountId}:function:${x}*` }))] },
       })),
     ),
-    [WatchedService.ECR]: service("aws.ecr", "ecr.amazonaws.com", [...ECR_EVENT_NAMES], some(watch.repositoryPrefixes, (p) => ({ requestParameters: { repositoryName: prefixes(p) } }))),
+    [WatchedService.ECR]: service(
+      "aws.ecr",
+      "ecr.amazonaws.com",
+      [...ECR_EVENT_NAMES],
+      some(watch.repositoryPrefixes, (p) => ({ requestParameters: { repositoryName: prefixes(p) } })),
+    ),
     // DeleteParameters names several parameters: an array matches when one element does.
     [WatchedService.SSM]: service(
       "aws.ssm",
@@ -168,7 +181,12 @@ export function recorderEventPatterns(accountId: string, watch: Pick<WatchedReso
       [...SSM_EVENT_NAMES],
       some(watch.parameterNames, (n) => ({ $or: [{ requestParameters: { name: [...n] } }, { requestParameters: { names: [...n] } }] })),
     ),
-    [WatchedService.ROUTE53]: service("aws.route53", "route53.amazonaws.com", [...ROUTE53_EVENT_NAMES], some(watch.hostedZoneIds, (z) => ({ requestParameters: { hostedZoneId: [...z] } }))),
+    [WatchedService.ROUTE53]: service(
+      "aws.route53",
+      "route53.amazonaws.com",
+      [...ROUTE53_EVENT_NAMES],
+      some(watch.hostedZoneIds, (z) => ({ requestParameters: { hostedZoneId: [...z] } })),
+    ),
     // REST APIs are named restApiId, HTTP and WebSocket APIs apiId.
     [WatchedService.APIGATEWAY]: service(
       "aws.apigateway",
@@ -180,7 +198,13 @@ export function recorderEventPatterns(accountId: string, watch: Pick<WatchedReso
 }
 
 /** Services whose events arrive in the resource's region, so other regions forward them to us-east-1. */
-export const REGIONAL_SERVICES: readonly WatchedService[] = [WatchedService.S3, WatchedService.LAMBDA, WatchedService.ECR, WatchedService.SSM, WatchedService.APIGATEWAY];
+export const REGIONAL_SERVICES: readonly WatchedService[] = [
+  WatchedService.S3,
+  WatchedService.LAMBDA,
+  WatchedService.ECR,
+  WatchedService.SSM,
+  WatchedService.APIGATEWAY,
+];
 
 /**
  * One pattern for a forwarder: any of the regional services' patterns, joined with `$or`
@@ -292,13 +316,17 @@ export class ChangeRecorder extends Construct {
 
   /** The dead-letter queue for events EventBridge could not deliver and invocations Lambda gave up on. */
   private createDeadLetterQueue(props: ChangeRecorderProps, names: ChangeRecorderNames, services: WatchedService[]): SqsQueue {
-    return DeadLetterQueue.resources(this, { queue: "dlq", policy: "dlq-policy" }, {
-      provider: props.provider,
-      name: names.deadLetterQueueName,
-      accountId: props.accountId,
-      region: RECORDER_REGION,
-      fromRules: { sid: "AllowThisRecordersRules", ruleArns: services.map((s) => eventRuleArn(RECORDER_REGION, props.accountId, names.ruleName(s))) },
-    });
+    return DeadLetterQueue.resources(
+      this,
+      { queue: "dlq", policy: "dlq-policy" },
+      {
+        provider: props.provider,
+        name: names.deadLetterQueueName,
+        accountId: props.accountId,
+        region: RECORDER_REGION,
+        fromRules: { sid: "AllowThisRecordersRules", ruleArns: services.map((s) => eventRuleArn(RECORDER_REGION, props.accountId, names.ruleName(s))) },
+      },
+    );
   }
 
   /** The function, its log group (first, with retention), role and policy. */
@@ -335,22 +363,26 @@ export class ChangeRecorder extends Construct {
       );
 
     const bundle = props.bundle ?? bundleLambda("change-recorder");
-    return NodejsFunction.resources(this, { logGroup: "logs", role: "role", rolePolicy: "role-policy", function: "function" }, {
-      provider: props.provider,
-      functionName: names.functionName,
-      description: `Change recorder for ${props.envName} -> ${props.repository} (modules/change-recorder.ts)`,
-      code: new TerraformAsset(this, "code", { path: bundle.zip, type: AssetType.FILE, assetHash: bundle.hash }),
-      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
-      // One at a time: two edits of one resource a second apart must find each other's issue, not open two.
-      reservedConcurrentExecutions: 1,
-      environment: { RECORDER_CONFIG: config },
-      logRetentionDays: props.logRetentionDays,
-      accountId: props.accountId,
-      roleName: names.roleName,
-      roleDescription: `Records changes to ${props.envName}'s CloudFront, S3, IAM, Lambda, ECR and SSM resources and raises manual ones on GitHub`,
-      policyName: "record-changes",
-      statements,
-    });
+    return NodejsFunction.resources(
+      this,
+      { logGroup: "logs", role: "role", rolePolicy: "role-policy", function: "function" },
+      {
+        provider: props.provider,
+        functionName: names.functionName,
+        description: `Change recorder for ${props.envName} -> ${props.repository} (modules/change-recorder.ts)`,
+        code: new TerraformAsset(this, "code", { path: bundle.zip, type: AssetType.FILE, assetHash: bundle.hash }),
+        timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+        // One at a time: two edits of one resource a second apart must find each other's issue, not open two.
+        reservedConcurrentExecutions: 1,
+        environment: { RECORDER_CONFIG: config },
+        logRetentionDays: props.logRetentionDays,
+        accountId: props.accountId,
+        roleName: names.roleName,
+        roleDescription: `Records changes to ${props.envName}'s CloudFront, S3, IAM, Lambda, ECR and SSM resources and raises manual ones on GitHub`,
+        policyName: "record-changes",
+        statements,
+      },
+    );
   }
 
   /** One rule per watched service on the default bus, targeting the function with retries and the DLQ. */

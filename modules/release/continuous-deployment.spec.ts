@@ -28,12 +28,22 @@ const siteProps: StaticSiteProps = {
 
 const header: ContinuousDeploymentConfig = { traffic: { type: "header", header: "aws-cf-cd-release", value: "candidate" } };
 const weight: ContinuousDeploymentConfig = {
-  traffic: { type: "weight", weight: 0.05, sessionStickiness: { idleTtlSeconds: 600, maximumTtlSeconds: 3600 }, testRoute: { header: "aws-cf-cd-preview", value: "v2" } },
+  traffic: {
+    type: "weight",
+    weight: 0.05,
+    sessionStickiness: { idleTtlSeconds: 600, maximumTtlSeconds: 3600 },
+    testRoute: { header: "aws-cf-cd-preview", value: "v2" },
+  },
 };
 const codestar: ContinuousDeploymentConfig = {
   ...header,
   pipeline: {
-    source: { type: "codestar", connectionArn: "arn:aws:codestar-connections:ap-northeast-1:234567890123:connection/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", repository: "example-org/shop-web", branch: "main" },
+    source: {
+      type: "codestar",
+      connectionArn: "arn:aws:codestar-connections:ap-northeast-1:234567890123:connection/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+      repository: "example-org/shop-web",
+      branch: "main",
+    },
     buildspec: "buildspec.yml",
     buildImage: "aws/codebuild/amazonlinux-x86_64-standard:5.0",
     approvalTopicArn: "arn:aws:sns:ap-northeast-1:234567890123:approvals",
@@ -44,7 +54,15 @@ function synth(config: ContinuousDeploymentConfig, site: Partial<StaticSiteProps
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
   const staticSite = new StaticSite(stack, "site", { ...siteProps, ...site });
-  new ContinuousDeployment(stack, "cd", { envName: "stg", accountId: "234567890123", region: "ap-northeast-1", sid: "shop", site: staticSite, siteName: "web", config: { ...config, parameterNames: releaseParameterNames("stg", "shop", "web"), logRetentionDays: 30 } });
+  new ContinuousDeployment(stack, "cd", {
+    envName: "stg",
+    accountId: "234567890123",
+    region: "ap-northeast-1",
+    sid: "shop",
+    site: staticSite,
+    siteName: "web",
+    config: { ...config, parameterNames: releaseParameterNames("stg", "shop", "web"), logRetentionDays: 30 },
+  });
   return JSON.parse(Testing.synth(stack));
 }
 
@@ -54,7 +72,8 @@ const byPrefix = (json: any, type: string, prefix: string) => {
   return found[0][1];
 };
 /** A role's statements about the site; a state machine role's log delivery and tracing (no resource type) are checked on their own. */
-const rolePolicy = (json: any, prefix: string) => JSON.parse(byPrefix(json, "aws_iam_role_policy", prefix).policy).Statement.filter((s: any) => !["ExecutionLogs", "Tracing"].includes(s.Sid));
+const rolePolicy = (json: any, prefix: string) =>
+  JSON.parse(byPrefix(json, "aws_iam_role_policy", prefix).policy).Statement.filter((s: any) => !["ExecutionLogs", "Tracing"].includes(s.Sid));
 
 test("each state machine logs errors (without execution data) to its own retained /aws/vendedlogs/states/ group and is traced", () => {
   const json = synth(codestar);
@@ -92,7 +111,9 @@ describe("staging distribution and policy", () => {
     expect(staging.aliases).toBeUndefined();
     for (const key of ["default_cache_behavior", "ordered_cache_behavior", "viewer_certificate", "http_version", "comment", "default_root_object", "origin"])
       expect([key, staging[key]]).toEqual([key, primary[key]]);
-    expect(staging.default_cache_behavior.function_association).toEqual([{ event_type: "viewer-request", function_arn: "arn:aws:cloudfront::234567890123:function/stg-shop-rewrite" }]);
+    expect(staging.default_cache_behavior.function_association).toEqual([
+      { event_type: "viewer-request", function_arn: "arn:aws:cloudfront::234567890123:function/stg-shop-rewrite" },
+    ]);
     expect(staging.http_version).toBe("http2");
   });
 
@@ -109,7 +130,9 @@ describe("staging distribution and policy", () => {
 
   test("a header policy routes aws-cf-cd-* requests to the staging domain", () => {
     const policy = byPrefix(json, "aws_cloudfront_continuous_deployment_policy", "cd_policy");
-    expect(policy.staging_distribution_dns_names).toEqual([{ quantity: 1, items: [expect.stringMatching(/^\$\{aws_cloudfront_distribution\.cd_staging_\w+\.domain_name\}$/)] }]);
+    expect(policy.staging_distribution_dns_names).toEqual([
+      { quantity: 1, items: [expect.stringMatching(/^\$\{aws_cloudfront_distribution\.cd_staging_\w+\.domain_name\}$/)] },
+    ]);
     expect(policy.traffic_config).toEqual([{ type: "SingleHeader", single_header_config: [{ header: "aws-cf-cd-release", value: "candidate" }] }]);
   });
 
@@ -147,30 +170,62 @@ describe("least-privilege roles", () => {
   const json = synth(codestar);
   const PRIMARY = expect.stringMatching(/aws_cloudfront_distribution\.site_distribution_\w+\.arn/);
   const STAGING = expect.stringMatching(/aws_cloudfront_distribution\.cd_staging_\w+\.arn/);
-  const POLICY = expect.stringMatching(/^arn:aws:cloudfront::234567890123:continuous-deployment-policy\/\$\{aws_cloudfront_continuous_deployment_policy\.cd_policy_\w+\.id\}$/);
+  const POLICY = expect.stringMatching(
+    /^arn:aws:cloudfront::234567890123:continuous-deployment-policy\/\$\{aws_cloudfront_continuous_deployment_policy\.cd_policy_\w+\.id\}$/,
+  );
 
   test("Configure may touch only these distributions, this policy and this parameter", () => {
     expect(rolePolicy(json, "cd_state-machines_configure-role")).toEqual([
-      { Sid: "ReadReleaseVersion", Effect: "Allow", Action: "ssm:GetParameter", Resource: "arn:aws:ssm:ap-northeast-1:234567890123:parameter/edge/stg/shop/web/release-version" },
-      { Sid: "PointStagingAndAttachPolicy", Effect: "Allow", Action: ["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"], Resource: [STAGING, PRIMARY] },
+      {
+        Sid: "ReadReleaseVersion",
+        Effect: "Allow",
+        Action: "ssm:GetParameter",
+        Resource: "arn:aws:ssm:ap-northeast-1:234567890123:parameter/edge/stg/shop/web/release-version",
+      },
+      {
+        Sid: "PointStagingAndAttachPolicy",
+        Effect: "Allow",
+        Action: ["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"],
+        Resource: [STAGING, PRIMARY],
+      },
       { Sid: "WatchStaging", Effect: "Allow", Action: "cloudfront:GetDistribution", Resource: STAGING },
       { Sid: "InvalidateStaging", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: STAGING },
-      { Sid: "TestRouteOnly", Effect: "Allow", Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"], Resource: POLICY },
+      {
+        Sid: "TestRouteOnly",
+        Effect: "Allow",
+        Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"],
+        Resource: POLICY,
+      },
     ]);
   });
 
   test("Canary and Rollback may change only this policy; EventBridge may start only Rollback", () => {
     const weighted = synth({ ...weight, pipeline: codestar.pipeline });
-    for (const [prefix, sid] of [["cd_state-machines_canary-role", "StartCanary"], ["cd_state-machines_rollback-role", "DisablePolicy"]])
-      expect(rolePolicy(weighted, prefix)).toEqual([{ Sid: sid, Effect: "Allow", Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"], Resource: POLICY }]);
+    for (const [prefix, sid] of [
+      ["cd_state-machines_canary-role", "StartCanary"],
+      ["cd_state-machines_rollback-role", "DisablePolicy"],
+    ])
+      expect(rolePolicy(weighted, prefix)).toEqual([
+        { Sid: sid, Effect: "Allow", Action: ["cloudfront:GetContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy"], Resource: POLICY },
+      ]);
     expect(rolePolicy(weighted, "cd_rollback_events-role")).toEqual([
-      { Sid: "StartRollback", Effect: "Allow", Action: "states:StartExecution", Resource: expect.stringMatching(/^\$\{aws_sfn_state_machine\.cd_state-machines_rollback_\w+\.arn\}$/) },
+      {
+        Sid: "StartRollback",
+        Effect: "Allow",
+        Action: "states:StartExecution",
+        Resource: expect.stringMatching(/^\$\{aws_sfn_state_machine\.cd_state-machines_rollback_\w+\.arn\}$/),
+      },
     ]);
   });
 
   test("Promote may promote and invalidate only this site", () => {
     expect(rolePolicy(json, "cd_state-machines_promote-role")).toEqual([
-      { Sid: "Promote", Effect: "Allow", Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistribution", "cloudfront:UpdateDistributionWithStagingConfig"], Resource: [PRIMARY, STAGING] },
+      {
+        Sid: "Promote",
+        Effect: "Allow",
+        Action: ["cloudfront:GetDistribution", "cloudfront:UpdateDistribution", "cloudfront:UpdateDistributionWithStagingConfig"],
+        Resource: [PRIMARY, STAGING],
+      },
       { Sid: "Invalidate", Effect: "Allow", Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], Resource: PRIMARY },
     ]);
   });
@@ -185,8 +240,18 @@ describe("least-privilege roles", () => {
 
   test("the Deploy build may write only the site bucket and the release-version parameter", () => {
     const statements = rolePolicy(json, "cd_pipeline_deploy-role");
-    expect(statements.find((s: any) => s.Sid === "UploadRelease")).toEqual({ Sid: "UploadRelease", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::stg-shop-web-234567890123/*" });
-    expect(statements.find((s: any) => s.Sid === "RecordRelease")).toEqual({ Sid: "RecordRelease", Effect: "Allow", Action: "ssm:PutParameter", Resource: "arn:aws:ssm:ap-northeast-1:234567890123:parameter/edge/stg/shop/web/release-version" });
+    expect(statements.find((s: any) => s.Sid === "UploadRelease")).toEqual({
+      Sid: "UploadRelease",
+      Effect: "Allow",
+      Action: "s3:PutObject",
+      Resource: "arn:aws:s3:::stg-shop-web-234567890123/*",
+    });
+    expect(statements.find((s: any) => s.Sid === "RecordRelease")).toEqual({
+      Sid: "RecordRelease",
+      Effect: "Allow",
+      Action: "ssm:PutParameter",
+      Resource: "arn:aws:ssm:ap-northeast-1:234567890123:parameter/edge/stg/shop/web/release-version",
+    });
   });
 });
 
@@ -197,13 +262,33 @@ describe("pipeline", () => {
     expect(pipeline).toMatchObject({ pipeline_type: "V2", execution_mode: "QUEUED", name: "stg-shop-web-release" });
     expect(pipeline.stage.map((s: any) => s.name)).toEqual(["Source", "Build", "Deploy", "Configure", "Approve", "Promote"]);
     const action = (stage: string) => pipeline.stage.find((s: any) => s.name === stage).action[0];
-    expect(action("Source")).toMatchObject({ provider: "CodeStarSourceConnection", namespace: "SourceVariables", configuration: { BranchName: "main", FullRepositoryId: "example-org/shop-web" } });
-    expect(JSON.parse(action("Deploy").configuration.EnvironmentVariables)).toEqual([{ name: "RELEASE_VERSION", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" }]);
-    expect(action("Configure")).toMatchObject({ category: "Invoke", provider: "StepFunctions", configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_configure_\w+\.arn/) } });
-    expect(action("Approve")).toMatchObject({ category: "Approval", provider: "Manual", configuration: { NotificationArn: "arn:aws:sns:ap-northeast-1:234567890123:approvals" } });
+    expect(action("Source")).toMatchObject({
+      provider: "CodeStarSourceConnection",
+      namespace: "SourceVariables",
+      configuration: { BranchName: "main", FullRepositoryId: "example-org/shop-web" },
+    });
+    expect(JSON.parse(action("Deploy").configuration.EnvironmentVariables)).toEqual([
+      { name: "RELEASE_VERSION", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
+    ]);
+    expect(action("Configure")).toMatchObject({
+      category: "Invoke",
+      provider: "StepFunctions",
+      configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_configure_\w+\.arn/) },
+    });
+    expect(action("Approve")).toMatchObject({
+      category: "Approval",
+      provider: "Manual",
+      configuration: { NotificationArn: "arn:aws:sns:ap-northeast-1:234567890123:approvals" },
+    });
     expect(action("Approve").configuration.CustomData).toContain('with the header "aws-cf-cd-release: candidate" only');
-    expect(action("Promote")).toMatchObject({ category: "Invoke", provider: "StepFunctions", configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_promote_\w+\.arn/) } });
-    expect(rolePolicy(json, "cd_pipeline_pipeline-role").find((s: any) => s.Sid === "UseConnection")).toMatchObject({ Action: "codestar-connections:UseConnection" });
+    expect(action("Promote")).toMatchObject({
+      category: "Invoke",
+      provider: "StepFunctions",
+      configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_promote_\w+\.arn/) },
+    });
+    expect(rolePolicy(json, "cd_pipeline_pipeline-role").find((s: any) => s.Sid === "UseConnection")).toMatchObject({
+      Action: "codestar-connections:UseConnection",
+    });
   });
 
   test("an S3 source names the release by object version and may read only that object", () => {
@@ -224,7 +309,10 @@ describe("pipeline", () => {
     const pipeline = byPrefix(json, "aws_codepipeline", "cd_pipeline_");
     expect(pipeline.stage.map((s: any) => s.name)).toEqual(["Source", "Build", "Deploy", "Configure", "Approve", "Canary", "ApproveRelease", "Promote"]);
     const action = (stage: string) => pipeline.stage.find((s: any) => s.name === stage).action[0];
-    expect(action("Canary")).toMatchObject({ provider: "StepFunctions", configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_canary_\w+\.arn/) } });
+    expect(action("Canary")).toMatchObject({
+      provider: "StepFunctions",
+      configuration: { StateMachineArn: expect.stringMatching(/cd_state-machines_canary_\w+\.arn/) },
+    });
     expect(action("Approve").configuration.CustomData).toContain("Approve to start the canary (5% of viewers)");
     expect(action("ApproveRelease").configuration.CustomData).toContain("Approve to promote it");
     expect(rolePolicy(json, "cd_pipeline_pipeline-role").find((s: any) => s.Sid === "RunStateMachines").Resource).toHaveLength(3);
@@ -240,13 +328,22 @@ describe("pipeline", () => {
         "detail-type": ["Step Functions Execution Status Change"],
         detail: {
           status: ["FAILED", "TIMED_OUT", "ABORTED"],
-          stateMachineArn: ["configure", "canary", "promote"].map((step) => expect.stringMatching(new RegExp(`^\\$\\{aws_sfn_state_machine\\.cd_state-machines_${step}_\\w+\\.arn\\}$`))),
+          stateMachineArn: ["configure", "canary", "promote"].map((step) =>
+            expect.stringMatching(new RegExp(`^\\$\\{aws_sfn_state_machine\\.cd_state-machines_${step}_\\w+\\.arn\\}$`)),
+          ),
         },
       },
-      { source: ["aws.codepipeline"], "detail-type": ["CodePipeline Pipeline Execution State Change"], detail: { pipeline: ["stg-shop-web-release"], state: ["FAILED", "STOPPED"] } },
+      {
+        source: ["aws.codepipeline"],
+        "detail-type": ["CodePipeline Pipeline Execution State Change"],
+        detail: { pipeline: ["stg-shop-web-release"], state: ["FAILED", "STOPPED"] },
+      },
     ]);
     for (const target of Object.values<any>(json.resource.aws_cloudwatch_event_target))
-      expect(target).toMatchObject({ arn: expect.stringMatching(/cd_state-machines_rollback_\w+\.arn/), role_arn: expect.stringMatching(/cd_rollback_events-role/) });
+      expect(target).toMatchObject({
+        arn: expect.stringMatching(/cd_state-machines_rollback_\w+\.arn/),
+        role_arn: expect.stringMatching(/cd_rollback_events-role/),
+      });
   });
 
   test("the rules select the events AWS sends for a failure or a rejection, and nothing else", () => {
@@ -262,7 +359,12 @@ describe("pipeline", () => {
       version: "0",
       "detail-type": "Step Functions Execution Status Change",
       source: "aws.states",
-      detail: { executionArn: "arn:aws:states:ap-northeast-1:234567890123:execution:stg-shop-web-configure:1", stateMachineArn: configureArn, name: "1", status },
+      detail: {
+        executionArn: "arn:aws:states:ap-northeast-1:234567890123:execution:stg-shop-web-configure:1",
+        stateMachineArn: configureArn,
+        name: "1",
+        status,
+      },
     });
     const pipelineRun = (state: string, pipeline = "stg-shop-web-release") => ({
       version: "0",

@@ -35,7 +35,6 @@ export const RELEASE_OWNED_POLICY_ATTRIBUTES = ["enabled", "traffic_config"];
 /** Value of the release-version parameter until the first release writes a version. */
 export const UNRELEASED = "unreleased";
 
-
 export interface ContinuousDeploymentProps {
   /** Environment name, the first part of every resource name. */
   readonly envName: string;
@@ -83,7 +82,10 @@ export class ContinuousDeployment extends Construct {
     const name = siteBaseName(props.envName, props.sid, props.siteName);
     const primaryIgnores = props.site.distribution.lifecycle?.ignoreChanges;
     if (!Array.isArray(primaryIgnores) || !PROMOTION_OWNED_ATTRIBUTES.every((a) => primaryIgnores.includes(a)))
-      ConstructError.fail(this, `the primary distribution must ignore ${PROMOTION_OWNED_ATTRIBUTES.join(", ")} (StaticSite distributionIgnoreChanges), or every plan after a promote reverts it`);
+      ConstructError.fail(
+        this,
+        `the primary distribution must ignore ${PROMOTION_OWNED_ATTRIBUTES.join(", ")} (StaticSite distributionIgnoreChanges), or every plan after a promote reverts it`,
+      );
 
     // Same configuration as the primary, so promotion changes nothing but the origin path. Staging distributions
     // cannot have aliases; the certificate stays, so the primary keeps serving its aliases after a promote.

@@ -15,7 +15,6 @@ import { ServiceRole } from "../blocks/service-role";
 const ARTIFACT_RETENTION_DAYS = 90;
 const NONCURRENT_ARTIFACT_DAYS = 7;
 
-
 /**
  * The pipeline's stages, in order: the release flow of
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/continuous-deployment-workflow.html with a
@@ -103,7 +102,14 @@ export class ReleasePipeline extends Construct {
     // environments with security.protectFromDeletion the deletion-protection aspect takes force_destroy away).
     const artifacts = PrivateBucket.inScope(
       this,
-      { bucket: "artifacts", ownership: "artifacts-ownership", publicAccess: "artifacts-public-access", encryption: "artifacts-encryption", policy: "artifacts-policy", versioning: "artifacts-versioning" },
+      {
+        bucket: "artifacts",
+        ownership: "artifacts-ownership",
+        publicAccess: "artifacts-public-access",
+        encryption: "artifacts-encryption",
+        policy: "artifacts-policy",
+        versioning: "artifacts-versioning",
+      },
       { bucketPrefix: `${boundedName(name, "artifacts", 36)}-`, forceDestroy: true, versioning: true },
     );
     this.artifacts = artifacts.bucket;
@@ -162,7 +168,13 @@ export class ReleasePipeline extends Construct {
   }
 
   /** A CodeBuild project with its log group and role. */
-  private createProject(props: ReleasePipelineProps, step: "build" | "deploy", statements: PolicyStatement[], buildspec: string, env: Record<string, string>): CodebuildProject {
+  private createProject(
+    props: ReleasePipelineProps,
+    step: "build" | "deploy",
+    statements: PolicyStatement[],
+    buildspec: string,
+    env: Record<string, string>,
+  ): CodebuildProject {
     const { name, config } = props;
     const logGroupArn = (group: string) => regionalArn("logs", props.region, props.accountId, `log-group:${group}`);
     const projectName = `${name}-${step}`;
@@ -201,7 +213,12 @@ export class ReleasePipeline extends Construct {
   }
 
   /** The role CodePipeline runs the release with: artifacts, source, builds, state machines, approval topic. */
-  private createPipelineRole(props: ReleasePipelineProps, sourceStatements: PolicyStatement[], builds: CodebuildProject[], artifactObjects: string): ServiceRole {
+  private createPipelineRole(
+    props: ReleasePipelineProps,
+    sourceStatements: PolicyStatement[],
+    builds: CodebuildProject[],
+    artifactObjects: string,
+  ): ServiceRole {
     const canary = props.canaryStateMachine;
     const stateMachines = [props.configureStateMachine, ...(canary ? [canary] : []), props.promoteStateMachine];
     const executionArn = (sm: SfnStateMachine) => stateMachineExecutionsArn(props.region, props.accountId, sm.name);
@@ -213,10 +230,20 @@ export class ReleasePipeline extends Construct {
       accountId: props.accountId,
       statements: [
         { Sid: "Artifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], Resource: artifactObjects },
-        { Sid: "ArtifactsBucket", Effect: "Allow", Action: ["s3:GetBucketVersioning", "s3:GetBucketAcl", "s3:GetBucketLocation"], Resource: this.artifacts.arn },
+        {
+          Sid: "ArtifactsBucket",
+          Effect: "Allow",
+          Action: ["s3:GetBucketVersioning", "s3:GetBucketAcl", "s3:GetBucketLocation"],
+          Resource: this.artifacts.arn,
+        },
         ...sourceStatements,
         { Sid: "RunBuilds", Effect: "Allow", Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], Resource: builds.map((b) => b.arn) },
-        { Sid: "RunStateMachines", Effect: "Allow", Action: ["states:StartExecution", "states:DescribeStateMachine"], Resource: stateMachines.map((sm) => sm.arn) },
+        {
+          Sid: "RunStateMachines",
+          Effect: "Allow",
+          Action: ["states:StartExecution", "states:DescribeStateMachine"],
+          Resource: stateMachines.map((sm) => sm.arn),
+        },
         { Sid: "WatchStateMachines", Effect: "Allow", Action: "states:DescribeExecution", Resource: stateMachines.map(executionArn) },
         ...(approvalTopicArn ? [{ Sid: "NotifyApprovers", Effect: "Allow" as const, Action: "sns:Publish", Resource: approvalTopicArn }] : []),
       ],
@@ -257,7 +284,18 @@ function pipelineStages(props: ReleasePipelineProps, source: ReturnType<typeof s
     { name: ReleaseStage.SOURCE, action: [source.action] },
     {
       name: ReleaseStage.BUILD,
-      action: [{ name: ReleaseStage.BUILD, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", inputArtifacts: ["source"], outputArtifacts: ["site"], configuration: { ProjectName: buildProject } }],
+      action: [
+        {
+          name: ReleaseStage.BUILD,
+          category: "Build",
+          owner: "AWS",
+          provider: "CodeBuild",
+          version: "1",
+          inputArtifacts: ["source"],
+          outputArtifacts: ["site"],
+          configuration: { ProjectName: buildProject },
+        },
+      ],
     },
     {
       name: ReleaseStage.DEPLOY,
@@ -298,7 +336,12 @@ function sourceAction(source: PipelineConfig["source"]): { action: CodepipelineS
       action: {
         ...common,
         provider: "CodeStarSourceConnection",
-        configuration: { ConnectionArn: source.connectionArn, FullRepositoryId: source.repository, BranchName: source.branch, OutputArtifactFormat: "CODE_ZIP" },
+        configuration: {
+          ConnectionArn: source.connectionArn,
+          FullRepositoryId: source.repository,
+          BranchName: source.branch,
+          OutputArtifactFormat: "CODE_ZIP",
+        },
       },
       statements: [{ Sid: "UseConnection", Effect: "Allow", Action: `${service}:UseConnection`, Resource: source.connectionArn }],
       releaseVersion: `#{${SOURCE_NAMESPACE}.CommitId}`,

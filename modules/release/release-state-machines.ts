@@ -13,7 +13,6 @@ import { ServiceRole } from "../blocks/service-role";
 
 const DEFINITIONS_DIR = path.join(projectRoot(), "functions", "state-machines");
 
-
 const sources = new Map<ReleaseStep, string>();
 /** The definition file's text, read once per process however many sites use it. */
 export function definitionSource(step: ReleaseStep): string {
@@ -47,7 +46,8 @@ export function renderDefinition(step: ReleaseStep, substitutions: Record<string
       return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => {
         if (!(key in substitutions)) throw new ConstructError(file, `no value for placeholder \${${key}}; known: ${Object.keys(substitutions).join(", ")}`);
         const v = substitutions[key];
-        if (typeof v === "object") throw new ConstructError(file, `placeholder \${${key}} holds JSON data, so it must be a whole string value ("\${${key}}"), not part of one`);
+        if (typeof v === "object")
+          throw new ConstructError(file, `placeholder \${${key}} holds JSON data, so it must be a whole string value ("\${${key}}"), not part of one`);
         used.add(key);
         return String(v);
       });
@@ -101,10 +101,24 @@ const LOG_AND_TRACE_STATEMENTS: PolicyStatement[] = [
   {
     Sid: "ExecutionLogs",
     Effect: "Allow",
-    Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+    Action: [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ],
     Resource: "*",
   },
-  { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: "*" },
+  {
+    Sid: "Tracing",
+    Effect: "Allow",
+    Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+    Resource: "*",
+  },
 ];
 
 /**
@@ -144,7 +158,13 @@ export class ReleaseStateMachines extends Construct {
       Resource: policyArn,
     });
     const machine = (step: ReleaseStep, statements: PolicyStatement[], substitutions: Record<string, Substitution>) => {
-      const role = new ServiceRole(this, `${step}-role`, { name: props.name, suffix: `cd-${step}`, service: "states.amazonaws.com", accountId: props.accountId, statements: [...statements, ...LOG_AND_TRACE_STATEMENTS] });
+      const role = new ServiceRole(this, `${step}-role`, {
+        name: props.name,
+        suffix: `cd-${step}`,
+        service: "states.amazonaws.com",
+        accountId: props.accountId,
+        statements: [...statements, ...LOG_AND_TRACE_STATEMENTS],
+      });
       this.serviceRoleNames.push(role.name);
       // Step Functions delivers execution logs to groups whose name starts with /aws/vendedlogs/ without a size limit
       // on the log group's resource policy (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).

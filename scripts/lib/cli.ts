@@ -60,8 +60,10 @@ export function parseCli<O extends CliOptions>(spec: CliSpec<O>, argv: readonly 
   }
   const [min, max] = spec.positionals ?? [0, 0];
   const n = parsed.positionals.length;
-  if (n < min) throw new UsageError(spec.missing ?? (min === 1 && max === 1 ? "one argument is needed" : `at least ${min} argument${min === 1 ? "" : "s"} needed`));
-  if (n > max) throw new UsageError(max === 0 ? `unexpected argument "${parsed.positionals[0]}"` : `unexpected argument "${parsed.positionals[max]}" (at most ${max})`);
+  if (n < min)
+    throw new UsageError(spec.missing ?? (min === 1 && max === 1 ? "one argument is needed" : `at least ${min} argument${min === 1 ? "" : "s"} needed`));
+  if (n > max)
+    throw new UsageError(max === 0 ? `unexpected argument "${parsed.positionals[0]}"` : `unexpected argument "${parsed.positionals[max]}" (at most ${max})`);
   return parsed as unknown as ParsedArgs<O>;
 }
 
@@ -97,7 +99,11 @@ export function reportFailure(command: string, usage: string, err: unknown): num
  * Runs a command: parses argv, answers --help, calls `main` and sets the exit code from what it returns (default 0)
  * or throws.
  */
-export async function runCli<O extends CliOptions>(spec: CliSpec<O>, argv: readonly string[], main: (args: ParsedArgs<O>) => number | void | Promise<number | void>): Promise<number> {
+export async function runCli<O extends CliOptions>(
+  spec: CliSpec<O>,
+  argv: readonly string[],
+  main: (args: ParsedArgs<O>) => number | void | Promise<number | void>,
+): Promise<number> {
   let code: number;
   try {
     const args = parseCli(spec, argv);

@@ -24,7 +24,6 @@ import {
 } from "./terraform";
 import { placeholder } from "./placeholders";
 
-
 let providerSchemaCache: Json | undefined;
 
 /** The aws provider's schema (`terraform providers schema -json`), cached on disk per provider version. */
@@ -60,7 +59,8 @@ function fillUnknown(value: Json | null, unknown: Json | boolean | undefined, bl
   const unset = UNSET_BY_AWS[address.split(".")[0]] ?? {};
   for (const [name, attr] of Object.entries<Json>(block.attributes ?? {})) {
     const u = unknown && typeof unknown === "object" ? unknown[name] : undefined;
-    if (u === true) out[name] = name in unset && !(value && value[name] !== null && value[name] !== undefined) ? unset[name] : placeholder(attr.type, name, address);
+    if (u === true)
+      out[name] = name in unset && !(value && value[name] !== null && value[name] !== undefined) ? unset[name] : placeholder(attr.type, name, address);
     else if (!(name in out)) out[name] = null;
   }
   for (const [name, nested] of Object.entries<Json>(block.block_types ?? {})) {
@@ -145,7 +145,9 @@ function outputsFromPlan(plan: Json): Json {
 }
 
 function lineageOf(resources: Map<string, Json>): string {
-  const h = createHash("sha256").update(JSON.stringify([...resources.values()])).digest("hex");
+  const h = createHash("sha256")
+    .update(JSON.stringify([...resources.values()]))
+    .digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -198,7 +200,15 @@ function resolveReferences(state: Json, config: Json): Json {
   const stored = (value: string | undefined, name: string, address: string): string | undefined => {
     if (value === undefined || name !== "event_pattern" || !address.startsWith("aws_cloudwatch_event_rule.")) return value;
     const sorted = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Json)[k])])) : v;
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === "object"
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Json)[k])]),
+            )
+          : v;
     try {
       return JSON.stringify(sorted(JSON.parse(value)));
     } catch {
@@ -292,7 +302,8 @@ export function planAgainstState(name: string, stackJson: Json, mutate: (address
 
 /** Applies `mutate` to every resource instance of a state, by address (`type.name` or `type.name[key]`). */
 function mutated(state: Json, mutate: (address: string, attributes: Json) => void): Json {
-  for (const r of state.resources) for (const i of r.instances) mutate(`${r.type}.${r.name}${i.index_key !== undefined ? `[${JSON.stringify(i.index_key)}]` : ""}`, i.attributes);
+  for (const r of state.resources)
+    for (const i of r.instances) mutate(`${r.type}.${r.name}${i.index_key !== undefined ? `[${JSON.stringify(i.index_key)}]` : ""}`, i.attributes);
   return state;
 }
 
@@ -318,7 +329,11 @@ const SETTLES = "craftedStateSettles";
  * plan after the empty-state one. When it does not, the state is built round by round (appliedState) and the batch
  * planned again. `casesFor` gets a copy of the state per call.
  */
-export function planAgainstAppliedState<K extends string>(name: string, stackJson: Json, casesFor: (applied: () => Json) => Record<K, BatchCase>): Record<K, PlanResult> {
+export function planAgainstAppliedState<K extends string>(
+  name: string,
+  stackJson: Json,
+  casesFor: (applied: () => Json) => Record<K, BatchCase>,
+): Record<K, PlanResult> {
   const cacheFile = appliedStateFile(name, stackJson);
   if (!existsSync(cacheFile)) {
     const { dir } = prepareWorkdir(name, stackJson);
@@ -335,7 +350,10 @@ export function planAgainstAppliedState<K extends string>(name: string, stackJso
     }
   }
   const applied = JSON.stringify(appliedState(name, stackJson));
-  return terraformPlanBatch(`${name}-batch`, casesFor(() => JSON.parse(applied)));
+  return terraformPlanBatch(
+    `${name}-batch`,
+    casesFor(() => JSON.parse(applied)),
+  );
 }
 
 /**
@@ -345,15 +363,18 @@ export function planAgainstAppliedState<K extends string>(name: string, stackJso
  * batch plans in `<name>-batch`.
  */
 export function planAgainstStates<K extends string>(name: string, stackJson: Json, cases: Record<K, CraftedCase>): Record<K, PlanResult> {
-  return planAgainstAppliedState(name, stackJson, (applied) =>
-    Object.fromEntries(
-      Object.entries<CraftedCase>(cases).map(([key, c]) => {
-        const spec = typeof c === "function" ? { mutate: c } : c;
-        let state = applied();
-        if (spec.state) state = spec.state(state);
-        if (spec.mutate) state = mutated(state, spec.mutate);
-        return [key, { config: spec.config ?? stackJson, state }];
-      }),
-    ) as Record<K, BatchCase>,
+  return planAgainstAppliedState(
+    name,
+    stackJson,
+    (applied) =>
+      Object.fromEntries(
+        Object.entries<CraftedCase>(cases).map(([key, c]) => {
+          const spec = typeof c === "function" ? { mutate: c } : c;
+          let state = applied();
+          if (spec.state) state = spec.state(state);
+          if (spec.mutate) state = mutated(state, spec.mutate);
+          return [key, { config: spec.config ?? stackJson, state }];
+        }),
+      ) as Record<K, BatchCase>,
   );
 }

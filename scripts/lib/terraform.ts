@@ -82,8 +82,7 @@ export function offlineUnavailableReason(): string | undefined {
   const mirrorError = providerMirrorError();
   if (mirrorError) return mirrorError;
   if (!findTerraform()) return "terraform is not on PATH (set TERRAFORM_BIN or install Terraform >= 1.10)";
-  if (!findProviderMirror())
-    return `no provider mirror with ${AWS_SOURCE} ${AWS_PROVIDER_VERSION} for ${platform()} (set TF_PROVIDER_MIRROR to its root)`;
+  if (!findProviderMirror()) return `no provider mirror with ${AWS_SOURCE} ${AWS_PROVIDER_VERSION} for ${platform()} (set TF_PROVIDER_MIRROR to its root)`;
   return undefined;
 }
 
@@ -246,7 +245,14 @@ function initWorkdir(dir: string, config: Json): void {
   const onlyAws = Object.keys(config.terraform?.required_providers ?? {}).every((p) => p === "aws");
   const localBackend = JSON.stringify(config.terraform?.backend) === JSON.stringify({ local: { path: "terraform.tfstate" } });
   const hasModules = Object.keys(config.module ?? {}).length > 0;
-  if (dir !== warm && onlyAws && localBackend && !hasModules && existsSync(path.join(warm, ".terraform", "providers")) && existsSync(path.join(warm, ".terraform.lock.hcl"))) {
+  if (
+    dir !== warm &&
+    onlyAws &&
+    localBackend &&
+    !hasModules &&
+    existsSync(path.join(warm, ".terraform", "providers")) &&
+    existsSync(path.join(warm, ".terraform.lock.hcl"))
+  ) {
     cpSync(path.join(warm, ".terraform"), path.join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
     copyFileSync(path.join(warm, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
     return;
@@ -295,9 +301,14 @@ export function terraformPlan(dir: string, opts: { refresh?: boolean } = {}): Pl
     summary = JSON.parse(readFileSync(`${cacheBase}.json`, "utf8"));
   } else {
     const r = terraform(dir, args);
-    const messages = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Json);
+    const messages = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Json);
     if (r.status !== 0 && r.status !== 2) {
-      const errors = messages.filter((m) => m.type === "diagnostic" && m.diagnostic.severity === "error").map((m) => `${m.diagnostic.summary}: ${m.diagnostic.detail ?? ""}${m.diagnostic.address ? ` (${m.diagnostic.address})` : ""}`);
+      const errors = messages
+        .filter((m) => m.type === "diagnostic" && m.diagnostic.severity === "error")
+        .map((m) => `${m.diagnostic.summary}: ${m.diagnostic.detail ?? ""}${m.diagnostic.address ? ` (${m.diagnostic.address})` : ""}`);
       throw new Error(`terraform plan in ${dir} failed (exit ${r.status}):\n${errors.join("\n") || r.stderr || r.stdout}`);
     }
     const changes = messages
@@ -341,7 +352,9 @@ function planKey(dir: string, args: string[]): string {
   const hash = createHash("sha256").update(`${AWS_PROVIDER_VERSION}\n${findTerraform()}\n${args.join(" ")}\n`);
   hash.update(readFileSync(path.join(dir, "main.tf.json")));
   // A batch's cases are local modules in subdirectories (terraformPlanBatch): their configurations are inputs too.
-  for (const sub of readdirSync(dir).filter((d) => d.startsWith(MODULE_DIR_PREFIX)).sort()) {
+  for (const sub of readdirSync(dir)
+    .filter((d) => d.startsWith(MODULE_DIR_PREFIX))
+    .sort()) {
     hash.update(`\n${sub}\n`);
     hash.update(readFileSync(path.join(dir, sub, "main.tf.json")));
   }
@@ -414,10 +427,22 @@ function caseView(plan: Json, key: string): Json {
       if (address === undefined) return [];
       const moduleAddress = rc.module_address === `module.${key}` ? undefined : caseAddress(rc.module_address ?? "", key);
       const { module_address: _m, ...rest } = rc;
-      return [{ ...rest, address, ...(moduleAddress ? { module_address: moduleAddress } : {}), ...(rc.previous_address ? { previous_address: caseAddress(rc.previous_address, key) } : {}) }];
+      return [
+        {
+          ...rest,
+          address,
+          ...(moduleAddress ? { module_address: moduleAddress } : {}),
+          ...(rc.previous_address ? { previous_address: caseAddress(rc.previous_address, key) } : {}),
+        },
+      ];
     });
   const prefix = `${key}${OUTPUT_SEPARATOR}`;
-  const outputs = (o: Json | undefined) => Object.fromEntries(Object.entries<Json>(o ?? {}).filter(([n]) => n.startsWith(prefix)).map(([n, v]) => [n.slice(prefix.length), v]));
+  const outputs = (o: Json | undefined) =>
+    Object.fromEntries(
+      Object.entries<Json>(o ?? {})
+        .filter(([n]) => n.startsWith(prefix))
+        .map(([n, v]) => [n.slice(prefix.length), v]),
+    );
   const call = plan.configuration?.root_module?.module_calls?.[key];
   return {
     ...plan,
@@ -440,7 +465,9 @@ function caseView(plan: Json, key: string): Json {
 export function terraformPlanBatch(name: string, cases: Record<string, BatchCase>): Record<string, PlanResult> {
   const keys = Object.keys(cases);
   if (keys.length === 0) return {};
-  for (const key of keys) if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(key) || key.includes(OUTPUT_SEPARATOR)) throw new Error(`batch case "${key}": a Terraform module name: a letter, then letters, digits, "-" and single "_"`);
+  for (const key of keys)
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(key) || key.includes(OUTPUT_SEPARATOR))
+      throw new Error(`batch case "${key}": a Terraform module name: a letter, then letters, digits, "-" and single "_"`);
   const dir = path.join(VALIDATE_DIR, name);
   mkdirSync(dir, { recursive: true });
   claimWorkdir(dir, name);
@@ -449,9 +476,13 @@ export function terraformPlanBatch(name: string, cases: Record<string, BatchCase
   // The cases share the root's provider configurations: cases configured otherwise (another region) plan in
   // batches of their own, in work directories `<name>-2`, `<name>-3`...
   const groups = new Map<string, string[]>();
-  for (const key of keys) groups.set(JSON.stringify(offline[key].provider ?? null), [...(groups.get(JSON.stringify(offline[key].provider ?? null)) ?? []), key]);
+  for (const key of keys)
+    groups.set(JSON.stringify(offline[key].provider ?? null), [...(groups.get(JSON.stringify(offline[key].provider ?? null)) ?? []), key]);
   if (groups.size > 1)
-    return Object.assign({}, ...[...groups.values()].map((group, i) => terraformPlanBatch(i ? `${name}-${i + 1}` : name, Object.fromEntries(group.map((k) => [k, cases[k]])))));
+    return Object.assign(
+      {},
+      ...[...groups.values()].map((group, i) => terraformPlanBatch(i ? `${name}-${i + 1}` : name, Object.fromEntries(group.map((k) => [k, cases[k]])))),
+    );
   // One module directory per distinct configuration: cases planned against different states share it.
   const moduleDirs = new Map<string, string>();
   for (const key of keys) {
@@ -508,10 +539,12 @@ export function terraformPlanBatch(name: string, cases: Record<string, BatchCase
     keys.map((key) => {
       const changes = batch.changes.flatMap((c) => caseAddress(c, key) ?? []);
       const prefix = `${key}${OUTPUT_SEPARATOR}`;
-      const allOutputs = batch.outputs ?? Object.entries<Json>(whole().output_changes ?? {}).filter(([, o]) => o.actions.join() !== "no-op").map(([n]) => n);
-      const changedOutputs = allOutputs
-        .filter((n) => n.startsWith(prefix))
-        .map((n) => n.slice(prefix.length));
+      const allOutputs =
+        batch.outputs ??
+        Object.entries<Json>(whole().output_changes ?? {})
+          .filter(([, o]) => o.actions.join() !== "no-op")
+          .map(([n]) => n);
+      const changedOutputs = allOutputs.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
       let view: Json | undefined;
       const result: PlanResult = {
         exitCode: changes.length || changedOutputs.length ? 2 : 0,

@@ -52,7 +52,9 @@ export function ticketToFunction(ticketFile: string, opts: TicketOptions = {}): 
   if (FUNCTION_NAME.test(manifest.name) && existsSync(path.join(dir, manifest.name))) {
     const owner = existing.find((s) => s.dirName === manifest.name);
     const key = owner && !(owner.input instanceof Error) ? (owner.input as { ticket?: string }).ticket : undefined;
-    found.problems.push(`function name "${manifest.name}" is already taken by ${shownDir}/${manifest.name}${key ? ` (ticket ${key})` : ""}; choose another name`);
+    found.problems.push(
+      `function name "${manifest.name}" is already taken by ${shownDir}/${manifest.name}${key ? ` (ticket ${key})` : ""}; choose another name`,
+    );
   }
 
   const staging = mkdtempSync(path.join(os.tmpdir(), "cf2-ticket-"));
@@ -70,7 +72,11 @@ export function ticketToFunction(ticketFile: string, opts: TicketOptions = {}): 
     const ignored = parsed.ignored.map((x) => ({ line: `${source.lineWord} ${x.line}`, text: x.text }));
     // A missing field may be one of the ignored lines, written in a way the template does not read: show them.
     if (found.problems.length > 0)
-      throw new TicketError(shownTicket, inTicketOrder(found.problems, source.lineWord), found.problems.some((p) => p.startsWith("no ")) ? ignoredLine(ignored) : []);
+      throw new TicketError(
+        shownTicket,
+        inTicketOrder(found.problems, source.lineWord),
+        found.problems.some((p) => p.startsWith("no ")) ? ignoredLine(ignored) : [],
+      );
 
     mkdirSync(dir, { recursive: true });
     cpSync(stagedDir, path.join(dir, manifest.name), { recursive: true, errorOnExist: true, force: false });
@@ -99,7 +105,8 @@ function stage(staging: string, manifest: TicketManifest): { stagedDir: string; 
  */
 function addManifestProblems(manifestProblems: string[], found: TicketProblems, parsed: Ticket, stagedPrefix: string, ownerFromCli: boolean): void {
   const { problems, settled } = found;
-  const settledField = (p: string) => [...settled].some((f) => (f === "associations" ? p.includes(`field "associations":`) : p.includes(`field "${f}"`) || p.includes(`entry ${f}[`)));
+  const settledField = (p: string) =>
+    [...settled].some((f) => (f === "associations" ? p.includes(`field "associations":`) : p.includes(`field "${f}"`) || p.includes(`entry ${f}[`)));
   const reportedLines = new Set(problems.map((p) => Number(/^line (\d+):/.exec(p)?.[1])).filter(Boolean));
   const assocLines = parsed.rows.flatMap((r) => r.events.map(() => r.line));
   for (const p of manifestProblems.filter((x) => !settledField(x))) {
@@ -112,6 +119,9 @@ function addManifestProblems(manifestProblems: string[], found: TicketProblems, 
 /** Problems at a line by line, then those about the ticket as a whole; in issue JSON the lines are the description's. */
 function inTicketOrder(problems: string[], lineWord: string): string[] {
   const lineOf = (p: string) => Number(/^line (\d+)/.exec(p)?.[1] ?? Number.MAX_SAFE_INTEGER);
-  const ordered = problems.map((p, i) => [p, i] as const).sort((a, b) => lineOf(a[0]) - lineOf(b[0]) || a[1] - b[1]).map(([p]) => p);
+  const ordered = problems
+    .map((p, i) => [p, i] as const)
+    .sort((a, b) => lineOf(a[0]) - lineOf(b[0]) || a[1] - b[1])
+    .map(([p]) => p);
   return lineWord === "line" ? ordered : ordered.map((p) => p.replace(/^line (\d+)/, `${lineWord} $1`));
 }

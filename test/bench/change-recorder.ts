@@ -24,7 +24,9 @@ function coldInit(file: string, label = "cold module initialisation"): void {
   });
   const wall = runs.map((r) => r[0]);
   const cpu = runs.map((r) => r[1]);
-  console.log(`  ${label}, ${RUNS} fresh node processes: median ${median(wall).toFixed(0)} ms   min ${Math.min(...wall).toFixed(0)} ms   CPU median ${median(cpu).toFixed(0)} ms   (goal 150 ms)`);
+  console.log(
+    `  ${label}, ${RUNS} fresh node processes: median ${median(wall).toFixed(0)} ms   min ${Math.min(...wall).toFixed(0)} ms   CPU median ${median(cpu).toFixed(0)} ms   (goal 150 ms)`,
+  );
 }
 
 async function burst(file: string): Promise<void> {
@@ -76,7 +78,9 @@ async function burst(file: string): Promise<void> {
 
 async function main(): Promise<void> {
   const b = bundleLambda("change-recorder", { force: true });
-  process.stdout.write(`change recorder: bundle dist/change-recorder/index.js ${(b.bytes / 1024).toFixed(0)} KiB (zip ${(statSync(b.zip).size / 1024).toFixed(0)} KiB; goal well under 1024 KiB)\n`);
+  process.stdout.write(
+    `change recorder: bundle dist/change-recorder/index.js ${(b.bytes / 1024).toFixed(0)} KiB (zip ${(statSync(b.zip).size / 1024).toFixed(0)} KiB; goal well under 1024 KiB)\n`,
+  );
   coldInit(b.file);
   // The same probe on the invalidator's bundle (one SDK client), as a reference on a machine that may be busy.
   coldInit(bundleLambda("invalidator").file, "reference: the invalidator's bundle");

@@ -72,8 +72,7 @@ function outcome(cf: FakeCloudFront, lost: number): Outcome {
  * distribution (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-invalidations),
  * so such a handler loses invalidations during a large deployment.
  */
-async function naive
-(): Promise<Outcome> {
+async function naive(): Promise<Outcome> {
   clock = 0;
   const cf = await new FakeCloudFront({ now: () => clock, completesAfterSeconds: COMPLETES_AFTER }).start();
   const client = new CloudFrontClient({ region: "us-east-1", endpoint: cf.url, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
@@ -83,7 +82,12 @@ async function naive
     const record = (d.body as any).Records[0];
     if (!record.s3.object.key.includes("index.html")) continue;
     try {
-      await client.send(new CreateInvalidationCommand({ DistributionId: DISTRIBUTION, InvalidationBatch: { CallerReference: String(Date.now()), Paths: { Items: ["/*"], Quantity: 1 } } }));
+      await client.send(
+        new CreateInvalidationCommand({
+          DistributionId: DISTRIBUTION,
+          InvalidationBatch: { CallerReference: String(Date.now()), Paths: { Items: ["/*"], Quantity: 1 } },
+        }),
+      );
     } catch {
       lost++; // logged and swallowed: the invocation succeeds, so Lambda never retries
     }
@@ -97,13 +101,23 @@ let clock = 0;
 /** One server for every run of the bundle: its SDK client keeps the endpoint it resolved first. */
 const server = new FakeCloudFront({ now: () => clock, completesAfterSeconds: COMPLETES_AFTER });
 
-async function run(paths: "wildcard" | "changed", opts: { redeliverBatch?: number; wild?: boolean; heldWildcards?: number; maxPaths?: number } = {}): Promise<Outcome & { batches: number }> {
+async function run(
+  paths: "wildcard" | "changed",
+  opts: { redeliverBatch?: number; wild?: boolean; heldWildcards?: number; maxPaths?: number } = {},
+): Promise<Outcome & { batches: number }> {
   clock = 0;
   const cf = server;
   cf.reset();
   // Other writers' invalidations (a Promote, a person in the console) holding wildcard paths when the deployment starts.
   for (let i = 0; i < (opts.heldWildcards ?? 0); i++)
-    cf.invalidations.push({ id: `IHELD${i}`, distributionId: DISTRIBUTION, callerReference: `held-${i}`, paths: [`/held${i}/*`], status: "InProgress", createdAt: 0 });
+    cf.invalidations.push({
+      id: `IHELD${i}`,
+      distributionId: DISTRIBUTION,
+      callerReference: `held-${i}`,
+      paths: [`/held${i}/*`],
+      status: "InProgress",
+      createdAt: 0,
+    });
   process.env.AWS_ENDPOINT_URL_CLOUDFRONT = cf.url;
   process.env.INVALIDATOR_CONFIG = JSON.stringify({ links: [{ bucket: BUCKET, distributionIds: [DISTRIBUTION] }], paths, maxPaths: opts.maxPaths ?? 50 });
   const { handler } = require(bundleLambda("invalidator").file) as { handler: (e: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }> };
@@ -118,13 +132,18 @@ async function run(paths: "wildcard" | "changed", opts: { redeliverBatch?: numbe
     if (batch.length === 0) continue;
     const receives = Math.max(...batch.map((d) => d.receives ?? 1));
     maxReceives = Math.max(maxReceives, receives);
-    const event = sqsEvent(batch.map((d) => d.body), `w${windowEnd}-`, receives);
+    const event = sqsEvent(
+      batch.map((d) => d.body),
+      `w${windowEnd}-`,
+      receives,
+    );
     const runs = batches === opts.redeliverBatch ? 2 : 1; // e.g. the function timed out after CloudFront accepted
     for (let r = 0; r < runs; r++) {
       const { batchItemFailures } = await handler(event);
       const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
       // Failed messages come back after the visibility timeout (390 s) in a later batch.
-      if (r === runs - 1) event.Records.forEach((m, i) => failed.has(m.messageId) && pending.push({ ...batch[i], at: windowEnd + 390, receives: (batch[i].receives ?? 1) + 1 }));
+      if (r === runs - 1)
+        event.Records.forEach((m, i) => failed.has(m.messageId) && pending.push({ ...batch[i], at: windowEnd + 390, receives: (batch[i].receives ?? 1) + 1 }));
     }
     batches++;
   }
@@ -150,7 +169,9 @@ async function main(): Promise<void> {
   ];
   await server.stop();
   const out = process.stdout;
-  out.write(`  deployment: ${OBJECTS} objects (${INDEX_FILES} index.html) over ${DEPLOY_SECONDS} s, 1% delivered twice; ${WINDOW} s batching window; invalidations complete after ${COMPLETES_AFTER} s; 1 distribution\n`);
+  out.write(
+    `  deployment: ${OBJECTS} objects (${INDEX_FILES} index.html) over ${DEPLOY_SECONDS} s, 1% delivered twice; ${WINDOW} s batching window; invalidations complete after ${COMPLETES_AFTER} s; 1 distribution\n`,
+  );
   for (const [label, o] of rows)
     out.write(
       `  ${label.padEnd(44)} CreateInvalidation calls ${String(o.calls).padStart(3)}   invalidations ${String(o.created).padStart(3)}   billed paths ${String(o.billedPaths).padStart(4)}   rejected ${String(o.rejected).padStart(2)}   lost ${o.lost}${o.batches !== undefined ? `   batches ${o.batches}   max receives ${o.maxReceives}` : ""}\n`,

@@ -85,7 +85,10 @@ export function describePlan(planOf: () => PlanResult): void {
       };
       expect(JSON.parse(after("aws_cloudwatch_event_rule.change-recorder-forward-ap-northeast-1").event_pattern)).toEqual({
         "detail-type": ["AWS API Call via CloudTrail"],
-        $or: [withoutDetailType("aws_cloudwatch_event_rule.change-recorder_rule-s3"), withoutDetailType("aws_cloudwatch_event_rule.change-recorder_rule-lambda")],
+        $or: [
+          withoutDetailType("aws_cloudwatch_event_rule.change-recorder_rule-s3"),
+          withoutDetailType("aws_cloudwatch_event_rule.change-recorder_rule-lambda"),
+        ],
       });
       expect(JSON.parse(after("aws_cloudwatch_event_rule.change-recorder_rule-lambda").event_pattern).detail.requestParameters).toEqual({
         functionName: [{ prefix: "dev-" }, { wildcard: `arn:aws:lambda:*:${ACCOUNT}:function:dev-*` }],

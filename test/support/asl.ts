@@ -112,7 +112,9 @@ export function unproducedReads(definition: States, where = "definition", known:
     const knownPaths = [...inSet].map(pathSegments);
     for (const read of readsOf(state)) {
       if (!knownPaths.some((k) => isPrefix(k, pathSegments(read))))
-        problems.push(`${where}: state "${name}" reads ${read}, which no earlier state writes on every path to it (known: ${[...inSet].join(", ") || "nothing"})`);
+        problems.push(
+          `${where}: state "${name}" reads ${read}, which no earlier state writes on every path to it (known: ${[...inSet].join(", ") || "nothing"})`,
+        );
     }
     for (const [i, branch] of (state.Branches ?? []).entries()) problems.push(...unproducedReads(branch, `${where} > ${name}[${i}]`, [...inSet]));
   }
@@ -123,7 +125,10 @@ export function unproducedReads(definition: States, where = "definition", known:
 // Interpreter
 
 export class StatesError extends Error {
-  constructor(readonly error: string, readonly cause_?: string) {
+  constructor(
+    readonly error: string,
+    readonly cause_?: string,
+  ) {
     super(`${error}${cause_ ? `: ${cause_}` : ""}`);
   }
 }
@@ -237,9 +242,7 @@ function intrinsic(name: string, args: Json[]): Json {
 function shape(template: Json, data: Json): Json {
   if (Array.isArray(template)) return template.map((t) => shape(t, data));
   if (!template || typeof template !== "object") return template;
-  return Object.fromEntries(
-    Object.entries(template).map(([k, v]) => (k.endsWith(".$") ? [k.slice(0, -2), evaluate(v as string, data)] : [k, shape(v, data)])),
-  );
+  return Object.fromEntries(Object.entries(template).map(([k, v]) => (k.endsWith(".$") ? [k.slice(0, -2), evaluate(v as string, data)] : [k, shape(v, data)])));
 }
 
 function matches(rule: Json, data: Json): boolean {
@@ -314,7 +317,9 @@ export function runStateMachine(definition: States, sdk: SdkHandler, input: Json
           break;
         } catch (err) {
           if (!(err instanceof StatesError)) throw err;
-          const retrier = (state.Retry ?? []).find((r: Json) => r.ErrorEquals.includes(err.error) || (r.ErrorEquals.includes("States.ALL") && err.error !== "States.Timeout"));
+          const retrier = (state.Retry ?? []).find(
+            (r: Json) => r.ErrorEquals.includes(err.error) || (r.ErrorEquals.includes("States.ALL") && err.error !== "States.Timeout"),
+          );
           const used = attempts.get(retrier) ?? 0;
           if (!retrier || used >= (retrier.MaxAttempts ?? 3)) throw err;
           attempts.set(retrier, used + 1);

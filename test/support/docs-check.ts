@@ -23,7 +23,12 @@ export interface DocsCheckOptions {
 /** README.md and every Markdown file directly in docs/, relative to `root`. */
 export function markdownFiles(root: string): string[] {
   const docs = path.join(root, "docs");
-  const topics = existsSync(docs) ? readdirSync(docs).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`) : [];
+  const topics = existsSync(docs)
+    ? readdirSync(docs)
+        .filter((f) => f.endsWith(".md"))
+        .sort()
+        .map((f) => `docs/${f}`)
+    : [];
   return ["README.md", ...topics];
 }
 
@@ -135,7 +140,9 @@ function defaultCliCommands(root: string): (cli: string) => ReadonlySet<string> 
         const re = new RegExp(`^\\s+${cli}\\s+([a-z][\\w-]*)`, "gm");
         commands = new Set([...`${r.stdout}`.matchAll(re)].map((m) => m[1]));
         if (r.status !== 0 || commands.size === 0) {
-          console.warn(`SKIPPED checking "${cli} <command>" in the docs: ${cli} --help failed on node ${process.version} (${`${r.stderr}`.trim().split("\n")[0] || `exit ${r.status}`}); see docs/versions.md`);
+          console.warn(
+            `SKIPPED checking "${cli} <command>" in the docs: ${cli} --help failed on node ${process.version} (${`${r.stderr}`.trim().split("\n")[0] || `exit ${r.status}`}); see docs/versions.md`,
+          );
           commands = null;
         }
       }
@@ -169,13 +176,14 @@ export function checkDocs(repositoryRoot: string, options: DocsCheckOptions): st
     const lines = linesOf(text);
     const count = lines.length - (text.endsWith("\n") ? 1 : 0);
     if (file === "README.md" && count > options.maxReadmeLines)
-      problems.push(`README.md:${options.maxReadmeLines + 1}: README.md has ${count} lines; keep it at most ${options.maxReadmeLines} and move topics to docs/`);
+      problems.push(
+        `README.md:${options.maxReadmeLines + 1}: README.md has ${count} lines; keep it at most ${options.maxReadmeLines} and move topics to docs/`,
+      );
 
     for (const line of lines) {
       const spans = line.code ? [] : [...line.text.matchAll(CODE_SPAN)].map((m) => m[1]);
 
-      for (const m of line.text.matchAll(NPM_RUN))
-        if (!scripts.has(m[1])) at(line, `"npm run ${m[1]}": package.json has no script "${m[1]}"`);
+      for (const m of line.text.matchAll(NPM_RUN)) if (!scripts.has(m[1])) at(line, `"npm run ${m[1]}": package.json has no script "${m[1]}"`);
 
       const cliUses = line.code
         ? [...line.text.matchAll(CLI_IN_CODE)]

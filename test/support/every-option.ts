@@ -29,7 +29,14 @@ export function everyOptionInput(): EnvironmentInput {
     region: "eu-west-1",
     repository: "example-org/edge-delivery",
     logRetentionDays: 30,
-    backend: { type: "s3", bucket: "example-org-tfstate-every", key: "edge/every.tfstate", region: "eu-west-1", kmsKeyId: `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/tfstate`, dynamodbTable: "example-org-tfstate-lock" },
+    backend: {
+      type: "s3",
+      bucket: "example-org-tfstate-every",
+      key: "edge/every.tfstate",
+      region: "eu-west-1",
+      kmsKeyId: `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/tfstate`,
+      dynamodbTable: "example-org-tfstate-lock",
+    },
     tags: { "cost-center": "platform-every" },
     products: [
       {
@@ -37,7 +44,13 @@ export function everyOptionInput(): EnvironmentInput {
         description: "Shop",
         access: {
           maintenance: { permissionSets: ["ShopOperator"], maxSessionHours: 2 },
-          cicd: { repository: "example-org/shop-edge-functions", repositoryId: "712345601", ownerId: "81234567", environment: "production", maxSessionHours: 2 },
+          cicd: {
+            repository: "example-org/shop-edge-functions",
+            repositoryId: "712345601",
+            ownerId: "81234567",
+            environment: "production",
+            maxSessionHours: 2,
+          },
         },
       },
       { sid: "media", description: "Media", access: { maintenance: { permissionSets: ["MediaOperator"] } } },
@@ -46,7 +59,12 @@ export function everyOptionInput(): EnvironmentInput {
     deployRoles: { repositoryId: "812345678", ownerId: "91234567" },
     security: { requireCertificate: true, requireLogging: true, protectFromDeletion: true, liveChangesOnlyThroughCicd: true },
     alarms: { emails: ["edge-oncall@example.com"] },
-    messageEncryption: { keyArns: [`arn:aws:kms:eu-west-1:${ACCOUNT}:key/5e5e5e5e-5e5e-4e5e-8e5e-5e5e5e5e5e5e`, `arn:aws:kms:us-east-1:${ACCOUNT}:key/6f6f6f6f-6f6f-4f6f-8f6f-6f6f6f6f6f6f`] },
+    messageEncryption: {
+      keyArns: [
+        `arn:aws:kms:eu-west-1:${ACCOUNT}:key/5e5e5e5e-5e5e-4e5e-8e5e-5e5e5e5e5e5e`,
+        `arn:aws:kms:us-east-1:${ACCOUNT}:key/6f6f6f6f-6f6f-4f6f-8f6f-6f6f6f6f6f6f`,
+      ],
+    },
     changeRecorder: {
       repository: "example-org/edge-delivery",
       tokenParameter: "/edge/change-recorder/github-token",
@@ -88,7 +106,15 @@ export function everyOptionInput(): EnvironmentInput {
           certificateArn: certificate("1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9"),
           logging: { bucket: "example-org-every-cloudfront-logs" },
         },
-        invalidation: { events: ["created"], prefix: "guides/", suffix: ".html", paths: "changed", maxPaths: 20, batchingWindowSeconds: 60, maxReceiveCount: 3 },
+        invalidation: {
+          events: ["created"],
+          prefix: "guides/",
+          suffix: ".html",
+          paths: "changed",
+          maxPaths: 20,
+          batchingWindowSeconds: 60,
+          maxReceiveCount: 3,
+        },
       },
       {
         name: "lp",
@@ -105,10 +131,21 @@ export function everyOptionInput(): EnvironmentInput {
       {
         name: "beta",
         sid: "media",
-        distribution: { aliases: ["beta.example.org"], certificateArn: certificate("2c3d4e5f-6071-4829-93a4-b5c6d7e8f9a0"), logging: { bucket: "example-org-every-cloudfront-logs" } },
+        distribution: {
+          aliases: ["beta.example.org"],
+          certificateArn: certificate("2c3d4e5f-6071-4829-93a4-b5c6d7e8f9a0"),
+          logging: { bucket: "example-org-every-cloudfront-logs" },
+        },
         continuousDeployment: {
           traffic: { type: "header", header: "aws-cf-cd-release", value: "candidate" },
-          pipeline: { source: { type: "codestar", connectionArn: `arn:aws:codeconnections:eu-west-1:${ACCOUNT}:connection/0d3f8a1e-5b7c-4e2a-9c61-2f4b8e7a9d10`, repository: "example-org/lp-site", branch: "main" } },
+          pipeline: {
+            source: {
+              type: "codestar",
+              connectionArn: `arn:aws:codeconnections:eu-west-1:${ACCOUNT}:connection/0d3f8a1e-5b7c-4e2a-9c61-2f4b8e7a9d10`,
+              repository: "example-org/lp-site",
+              branch: "main",
+            },
+          },
         },
       },
     ],
@@ -127,18 +164,59 @@ export function functionSources(functions: { manifest: EnvironmentInput; code?: 
 }
 
 export const PASS_THROUGH = "function handler(event) {\n  return event.request;\n}\n";
-export const KVS_READER = "import cf from 'cloudfront';\nconst kvs = cf.kvs();\nasync function handler(event) {\n  const r = event.request;\n  if (await kvs.exists(r.uri)) r.uri = await kvs.get(r.uri);\n  return r;\n}\n";
+export const KVS_READER =
+  "import cf from 'cloudfront';\nconst kvs = cf.kvs();\nasync function handler(event) {\n  const r = event.request;\n  if (await kvs.exists(r.uri)) r.uri = await kvs.get(r.uri);\n  return r;\n}\n";
 
 /** The every-option environment with its functions, synthesized: `{ every: cdk.tf.json }`. */
-export function synthesizeEveryOption(input: EnvironmentInput = everyOptionInput(), extraFunctions: { manifest: EnvironmentInput; code?: string }[] = []): Record<string, StackJson> {
+export function synthesizeEveryOption(
+  input: EnvironmentInput = everyOptionInput(),
+  extraFunctions: { manifest: EnvironmentInput; code?: string }[] = [],
+): Record<string, StackJson> {
   const env = validateEnvironments([{ file: `environments/${input.name}.json`, input }])[0];
   const cf2 = functionSources([
-    { manifest: { ticket: "SHOP-1", name: "redirects", sid: "shop", environments: [input.name], runtime: "cloudfront-js-2.0", owner: "infra", comment: "redirects", keyValueStore: { name: "redirects" }, associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }] }, code: KVS_READER },
-    { manifest: { ticket: "SHOP-2", name: "headers", sid: "shop", environments: [input.name], runtime: "cloudfront-js-2.0", owner: "app", associations: [{ site: "web", behavior: "/assets/*", eventType: "viewer-response" }] }, code: "function handler(event) {\n  return event.response;\n}\n" },
+    {
+      manifest: {
+        ticket: "SHOP-1",
+        name: "redirects",
+        sid: "shop",
+        environments: [input.name],
+        runtime: "cloudfront-js-2.0",
+        owner: "infra",
+        comment: "redirects",
+        keyValueStore: { name: "redirects" },
+        associations: [{ site: "web", behavior: "default", eventType: "viewer-request" }],
+      },
+      code: KVS_READER,
+    },
+    {
+      manifest: {
+        ticket: "SHOP-2",
+        name: "headers",
+        sid: "shop",
+        environments: [input.name],
+        runtime: "cloudfront-js-2.0",
+        owner: "app",
+        associations: [{ site: "web", behavior: "/assets/*", eventType: "viewer-response" }],
+      },
+      code: "function handler(event) {\n  return event.response;\n}\n",
+    },
     ...extraFunctions,
   ]);
   const lambda = functionSources([
-    { manifest: { ticket: "MEDIA-1", name: "thumbs", sid: "media", environments: [input.name], owner: "app", memory: 1024, timeout: 20, imagesToKeep: 10, environmentVariables: { MAX_WIDTH: "1200" }, origin: { site: "lp", pathPattern: "/thumbnails/*" } } },
+    {
+      manifest: {
+        ticket: "MEDIA-1",
+        name: "thumbs",
+        sid: "media",
+        environments: [input.name],
+        owner: "app",
+        memory: 1024,
+        timeout: 20,
+        imagesToKeep: 10,
+        environmentVariables: { MAX_WIDTH: "1200" },
+        origin: { site: "lp", pathPattern: "/thumbnails/*" },
+      },
+    },
     { manifest: { ticket: "MEDIA-2", name: "resizer", sid: "media", environments: [input.name], owner: "infra", architecture: "x86_64" } },
   ]);
   return synthesize([env], validateFunctions(readManifestSources(cf2), [env]), validateContainerFunctions(readContainerFunctionManifestSources(lambda), [env]));

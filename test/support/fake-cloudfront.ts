@@ -155,9 +155,21 @@ export class FakeCloudFront {
     const total = inProgress.reduce((n, i) => n + i.paths.length, 0) + paths.length;
     if (wildcards > WILDCARD_QUOTA || total > PATH_QUOTA) {
       log(400, "TooManyInvalidationsInProgress");
-      return this.error(res, 400, "TooManyInvalidationsInProgress", "Processing your request will cause you to exceed the maximum number of in-progress invalidations.");
+      return this.error(
+        res,
+        400,
+        "TooManyInvalidationsInProgress",
+        "Processing your request will cause you to exceed the maximum number of in-progress invalidations.",
+      );
     }
-    const inv: FakeInvalidation = { id: `I${String(this.nextId++).padStart(13, "0")}`, distributionId, callerReference, paths, status: "InProgress", createdAt: this.opts.now?.() ?? 0 };
+    const inv: FakeInvalidation = {
+      id: `I${String(this.nextId++).padStart(13, "0")}`,
+      distributionId,
+      callerReference,
+      paths,
+      status: "InProgress",
+      createdAt: this.opts.now?.() ?? 0,
+    };
     this.invalidations.push(inv);
     log(201);
     return this.created(res, inv);
@@ -197,7 +209,9 @@ export class FakeCloudFront {
     const maxItems = Number(query.get("MaxItems") ?? 100);
     const page = newestFirst.slice(start, start + maxItems);
     const truncated = start + maxItems < newestFirst.length;
-    const items = page.map((i) => `<InvalidationSummary><Id>${i.id}</Id><CreateTime>${this.createTime(i)}</CreateTime><Status>${this.status(i)}</Status></InvalidationSummary>`).join("");
+    const items = page
+      .map((i) => `<InvalidationSummary><Id>${i.id}</Id><CreateTime>${this.createTime(i)}</CreateTime><Status>${this.status(i)}</Status></InvalidationSummary>`)
+      .join("");
     res.writeHead(200, { "content-type": "text/xml", "x-amz-request-id": randomUUID() });
     res.end(
       `<?xml version="1.0" encoding="UTF-8"?>\n<InvalidationList xmlns="${NS}"><Marker>${marker ?? ""}</Marker>` +
@@ -221,7 +235,9 @@ export class FakeCloudFront {
   private error(res: ServerResponse, status: number, code: string, message: string): void {
     const type = status >= 500 ? "Receiver" : "Sender";
     res.writeHead(status, { "content-type": "text/xml", "x-amz-request-id": randomUUID() });
-    res.end(`<?xml version="1.0"?>\n<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+    res.end(
+      `<?xml version="1.0"?>\n<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+    );
   }
 }
 

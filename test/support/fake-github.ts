@@ -95,7 +95,14 @@ export class FakeGitHub {
     if (url.pathname === base && method === "POST") {
       const input = JSON.parse(raw);
       if (typeof input.title !== "string" || input.title === "") return send(422, { message: "Validation Failed" });
-      const issue: FakeIssue = { number: this.nextId++, title: input.title, body: input.body ?? "", labels: this.dropLabels ? [] : (input.labels ?? []), state: "open", comments: [] };
+      const issue: FakeIssue = {
+        number: this.nextId++,
+        title: input.title,
+        body: input.body ?? "",
+        labels: this.dropLabels ? [] : (input.labels ?? []),
+        state: "open",
+        comments: [],
+      };
       this.issues.push(issue);
       return send(201, view(issue));
     }
@@ -105,7 +112,12 @@ export class FakeGitHub {
     if (issue && method === "GET") {
       const perPage = Number(url.searchParams.get("per_page") ?? 30);
       const page = Number(url.searchParams.get("page") ?? 1);
-      return send(200, issue.comments.slice((page - 1) * perPage, page * perPage).map((c) => ({ id: c.id, body: c.body, html_url: `https://github.com/x#issuecomment-${c.id}` })));
+      return send(
+        200,
+        issue.comments
+          .slice((page - 1) * perPage, page * perPage)
+          .map((c) => ({ id: c.id, body: c.body, html_url: `https://github.com/x#issuecomment-${c.id}` })),
+      );
     }
     if (issue && method === "POST") {
       const c = { id: 1000 + this.nextId++, body: JSON.parse(raw).body };

@@ -75,7 +75,13 @@ export class FakeS3 extends LocalServer {
     }
     if (ifNoneMatch === "*" && versions.length > 0) {
       log(412);
-      return this.error(res, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", "<Condition>If-None-Match</Condition>");
+      return this.error(
+        res,
+        412,
+        "PreconditionFailed",
+        "At least one of the pre-conditions you specified did not hold",
+        "<Condition>If-None-Match</Condition>",
+      );
     }
     const versionId = randomUUID().replace(/-/g, "");
     versions.push({ body: body.toString("utf8"), contentType: req.headers["content-type"], versionId });
@@ -87,7 +93,9 @@ export class FakeS3 extends LocalServer {
 
   private error(res: ServerResponse, status: number, code: string, message: string, extra = ""): void {
     res.writeHead(status, { "content-type": "application/xml", "x-amz-request-id": randomUUID() });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>${randomUUID()}</RequestId></Error>`);
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>${randomUUID()}</RequestId></Error>`,
+    );
   }
 }
 
@@ -108,7 +116,15 @@ export class FakeSsm extends LocalServer {
     if (!p) return reply(400, { __type: "ParameterNotFound", message: `Parameter ${input.Name} not found.` });
     const value = p.type === "SecureString" && !input.WithDecryption ? Buffer.from(`kms-ciphertext:${p.value}`).toString("base64") : p.value;
     return reply(200, {
-      Parameter: { Name: input.Name, Type: p.type, Value: value, Version: 1, LastModifiedDate: 1764547200, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${input.Name}`, DataType: "text" },
+      Parameter: {
+        Name: input.Name,
+        Type: p.type,
+        Value: value,
+        Version: 1,
+        LastModifiedDate: 1764547200,
+        ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${input.Name}`,
+        DataType: "text",
+      },
     });
   }
 }

@@ -31,23 +31,21 @@ export function s3Notification(bucket: string, keys: { key: string; sequencer: s
  */
 export function sqsEvent(bodies: (object | string)[], idPrefix = "m", receiveCount = 1): SQSEvent {
   return {
-    Records: bodies.map(
-      (body, i): SQSRecord => ({
-        messageId: `${idPrefix}${i}`,
-        receiptHandle: `receipt-${idPrefix}${i}`,
-        body: typeof body === "string" ? body : JSON.stringify(body),
-        attributes: {
-          ApproximateReceiveCount: String(receiveCount),
-          SentTimestamp: "1735689600000",
-          SenderId: "AIDAEXAMPLE",
-          ApproximateFirstReceiveTimestamp: "1735689600000",
-        },
-        messageAttributes: {},
-        md5OfBody: "",
-        eventSource: "aws:sqs",
-        eventSourceARN: "arn:aws:sqs:ap-northeast-1:123456789012:dev-shop-web-invalidation",
-        awsRegion: "ap-northeast-1",
-      }),
-    ),
+    Records: bodies.map((body, i): SQSRecord => ({
+      messageId: `${idPrefix}${i}`,
+      receiptHandle: `receipt-${idPrefix}${i}`,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      attributes: {
+        ApproximateReceiveCount: String(receiveCount),
+        SentTimestamp: "1735689600000",
+        SenderId: "AIDAEXAMPLE",
+        ApproximateFirstReceiveTimestamp: "1735689600000",
+      },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:ap-northeast-1:123456789012:dev-shop-web-invalidation",
+      awsRegion: "ap-northeast-1",
+    })),
   };
 }

@@ -18,9 +18,7 @@ export function synthesize(envs: Environment[], functions: Cf2Function[] = [], c
     const { app } = buildApp(resolveEnvironments(envs, functions, containerFunctions), { outdir });
     app.synth();
     const stacksDir = path.join(outdir, "stacks");
-    return Object.fromEntries(
-      readdirSync(stacksDir).map((s) => [s, JSON.parse(readFileSync(path.join(stacksDir, s, "cdk.tf.json"), "utf8"))]),
-    );
+    return Object.fromEntries(readdirSync(stacksDir).map((s) => [s, JSON.parse(readFileSync(path.join(stacksDir, s, "cdk.tf.json"), "utf8"))]));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

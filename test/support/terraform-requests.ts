@@ -38,29 +38,82 @@ const queueArn = (c: ResourceContext, url: unknown) => `arn:aws:sqs:${c.region}:
 
 /** Per resource type: the create, update and delete calls (the provider's CRUD functions) on the resource's ARN. */
 export const REQUESTS: Record<string, Builder> = {
-  aws_cloudfront_distribution: (_r, c) => each(["cloudfront:CreateDistribution", "cloudfront:UpdateDistribution", "cloudfront:GetDistribution", "cloudfront:DeleteDistribution", "cloudfront:TagResource"], cf(c, "distribution")),
-  aws_cloudfront_function: (r, c) => each(["cloudfront:CreateFunction", "cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:DescribeFunction", "cloudfront:DeleteFunction"], `arn:aws:cloudfront::${c.account}:function/${r.name}`),
-  aws_cloudfront_origin_access_control: (_r, c) => each(["cloudfront:CreateOriginAccessControl", "cloudfront:UpdateOriginAccessControl", "cloudfront:DeleteOriginAccessControl"], cf(c, "origin-access-control")),
-  aws_cloudfront_continuous_deployment_policy: (_r, c) => each(["cloudfront:CreateContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy", "cloudfront:DeleteContinuousDeploymentPolicy"], cf(c, "continuous-deployment-policy")),
-  aws_cloudfront_key_value_store: (_r, c) => each(["cloudfront:CreateKeyValueStore", "cloudfront:UpdateKeyValueStore", "cloudfront:DescribeKeyValueStore", "cloudfront:DeleteKeyValueStore"], cf(c, "key-value-store")),
-  aws_cloudfront_response_headers_policy: (_r, c) => each(["cloudfront:CreateResponseHeadersPolicy", "cloudfront:UpdateResponseHeadersPolicy", "cloudfront:DeleteResponseHeadersPolicy"], cf(c, "response-headers-policy")),
-  aws_cloudwatch_event_rule: (r, c) => each(["events:PutRule", "events:DeleteRule", "events:TagResource"], `arn:aws:events:${c.region}:${c.account}:rule/${r.name}`),
+  aws_cloudfront_distribution: (_r, c) =>
+    each(
+      [
+        "cloudfront:CreateDistribution",
+        "cloudfront:UpdateDistribution",
+        "cloudfront:GetDistribution",
+        "cloudfront:DeleteDistribution",
+        "cloudfront:TagResource",
+      ],
+      cf(c, "distribution"),
+    ),
+  aws_cloudfront_function: (r, c) =>
+    each(
+      ["cloudfront:CreateFunction", "cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:DescribeFunction", "cloudfront:DeleteFunction"],
+      `arn:aws:cloudfront::${c.account}:function/${r.name}`,
+    ),
+  aws_cloudfront_origin_access_control: (_r, c) =>
+    each(
+      ["cloudfront:CreateOriginAccessControl", "cloudfront:UpdateOriginAccessControl", "cloudfront:DeleteOriginAccessControl"],
+      cf(c, "origin-access-control"),
+    ),
+  aws_cloudfront_continuous_deployment_policy: (_r, c) =>
+    each(
+      ["cloudfront:CreateContinuousDeploymentPolicy", "cloudfront:UpdateContinuousDeploymentPolicy", "cloudfront:DeleteContinuousDeploymentPolicy"],
+      cf(c, "continuous-deployment-policy"),
+    ),
+  aws_cloudfront_key_value_store: (_r, c) =>
+    each(
+      ["cloudfront:CreateKeyValueStore", "cloudfront:UpdateKeyValueStore", "cloudfront:DescribeKeyValueStore", "cloudfront:DeleteKeyValueStore"],
+      cf(c, "key-value-store"),
+    ),
+  aws_cloudfront_response_headers_policy: (_r, c) =>
+    each(
+      ["cloudfront:CreateResponseHeadersPolicy", "cloudfront:UpdateResponseHeadersPolicy", "cloudfront:DeleteResponseHeadersPolicy"],
+      cf(c, "response-headers-policy"),
+    ),
+  aws_cloudwatch_event_rule: (r, c) =>
+    each(["events:PutRule", "events:DeleteRule", "events:TagResource"], `arn:aws:events:${c.region}:${c.account}:rule/${r.name}`),
   aws_cloudwatch_event_target: (r, c) => each(["events:PutTargets", "events:RemoveTargets"], `arn:aws:events:${c.region}:${c.account}:rule/${c.lit(r.rule)}`),
-  aws_cloudwatch_log_group: (r, c) => each(["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:DeleteLogGroup"], `arn:aws:logs:${c.region}:${c.account}:log-group:${r.name}`),
-  aws_cloudwatch_metric_alarm: (r, c) => each(["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:DeleteAlarms"], `arn:aws:cloudwatch:${c.region}:${c.account}:alarm:${r.alarm_name}`),
+  aws_cloudwatch_log_group: (r, c) =>
+    each(
+      ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:DeleteLogGroup"],
+      `arn:aws:logs:${c.region}:${c.account}:log-group:${r.name}`,
+    ),
+  aws_cloudwatch_metric_alarm: (r, c) =>
+    each(
+      ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:DeleteAlarms"],
+      `arn:aws:cloudwatch:${c.region}:${c.account}:alarm:${r.alarm_name}`,
+    ),
   aws_codebuild_project: (r, c) => [
     ...each(["codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:DeleteProject"], `arn:aws:codebuild:${c.region}:${c.account}:project/${r.name}`),
     { action: "iam:PassRole", resource: c.arn(r.service_role), context: { "iam:PassedToService": "codebuild.amazonaws.com" } },
   ],
   aws_codepipeline: (r, c) => [
-    ...each(["codepipeline:CreatePipeline", "codepipeline:UpdatePipeline", "codepipeline:DeletePipeline", "codepipeline:TagResource"], `arn:aws:codepipeline:${c.region}:${c.account}:${r.name}`),
+    ...each(
+      ["codepipeline:CreatePipeline", "codepipeline:UpdatePipeline", "codepipeline:DeletePipeline", "codepipeline:TagResource"],
+      `arn:aws:codepipeline:${c.region}:${c.account}:${r.name}`,
+    ),
     { action: "iam:PassRole", resource: c.arn(r.role_arn), context: { "iam:PassedToService": "codepipeline.amazonaws.com" } },
   ],
-  aws_ecr_repository: (r, c) => each(["ecr:CreateRepository", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:TagResource", "ecr:DeleteRepository"], `arn:aws:ecr:${c.region}:${c.account}:repository/${r.name}`),
-  aws_ecr_lifecycle_policy: (r, c) => each(["ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy"], `arn:aws:ecr:${c.region}:${c.account}:repository/${c.lit(r.repository)}`),
-  aws_ecr_repository_policy: (r, c) => each(["ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"], `arn:aws:ecr:${c.region}:${c.account}:repository/${c.lit(r.repository)}`),
-  aws_iam_openid_connect_provider: (_r, c) => each(["iam:CreateOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:DeleteOpenIDConnectProvider"], `arn:aws:iam::${c.account}:oidc-provider/token.actions.githubusercontent.com`),
-  aws_iam_policy: (r, c) => each(["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"], `arn:aws:iam::${c.account}:policy/${r.name}`),
+  aws_ecr_repository: (r, c) =>
+    each(
+      ["ecr:CreateRepository", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:TagResource", "ecr:DeleteRepository"],
+      `arn:aws:ecr:${c.region}:${c.account}:repository/${r.name}`,
+    ),
+  aws_ecr_lifecycle_policy: (r, c) =>
+    each(["ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy"], `arn:aws:ecr:${c.region}:${c.account}:repository/${c.lit(r.repository)}`),
+  aws_ecr_repository_policy: (r, c) =>
+    each(["ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"], `arn:aws:ecr:${c.region}:${c.account}:repository/${c.lit(r.repository)}`),
+  aws_iam_openid_connect_provider: (_r, c) =>
+    each(
+      ["iam:CreateOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:DeleteOpenIDConnectProvider"],
+      `arn:aws:iam::${c.account}:oidc-provider/token.actions.githubusercontent.com`,
+    ),
+  aws_iam_policy: (r, c) =>
+    each(["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"], `arn:aws:iam::${c.account}:policy/${r.name}`),
   aws_iam_role: (r, c) => [
     ...each(["iam:CreateRole", "iam:PutRolePermissionsBoundary"], roleArn(c, r.name), { "iam:PermissionsBoundary": r.permissions_boundary ?? "" }),
     ...each(["iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:TagRole", "iam:DeleteRole"], roleArn(c, r.name)),
@@ -70,21 +123,39 @@ export const REQUESTS: Record<string, Builder> = {
     { action: "iam:DeleteRolePolicy", resource: roleArn(c, c.lit(r.role)) },
   ],
   aws_iam_role_policy_attachment: (r, c) => [
-    { action: "iam:AttachRolePolicy", resource: roleArn(c, c.lit(r.role)), context: { "iam:PermissionsBoundary": c.boundaryOf(r.role), "iam:PolicyARN": c.arn(r.policy_arn) } },
+    {
+      action: "iam:AttachRolePolicy",
+      resource: roleArn(c, c.lit(r.role)),
+      context: { "iam:PermissionsBoundary": c.boundaryOf(r.role), "iam:PolicyARN": c.arn(r.policy_arn) },
+    },
     { action: "iam:DetachRolePolicy", resource: roleArn(c, c.lit(r.role)), context: { "iam:PolicyARN": c.arn(r.policy_arn) } as Record<string, string> },
   ],
   aws_lambda_function: (r, c) => [
-    ...each(["lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:TagResource", "lambda:DeleteFunction"], fnArn(c, r.function_name)),
+    ...each(
+      ["lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:TagResource", "lambda:DeleteFunction"],
+      fnArn(c, r.function_name),
+    ),
     { action: "iam:PassRole", resource: c.arn(r.role), context: { "iam:PassedToService": "lambda.amazonaws.com" } },
   ],
   aws_lambda_event_source_mapping: (r, c) => [
     { action: "lambda:CreateEventSourceMapping", resource: "*", context: { "lambda:FunctionArn": fnArn(c, c.lit(r.function_name)) } },
-    ...each(["lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"], `arn:aws:lambda:${c.region}:${c.account}:event-source-mapping:00000000-0000-0000-0000-000000000000`),
+    ...each(
+      ["lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"],
+      `arn:aws:lambda:${c.region}:${c.account}:event-source-mapping:00000000-0000-0000-0000-000000000000`,
+    ),
   ],
-  aws_lambda_function_event_invoke_config: (r, c) => each(["lambda:PutFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig"], fnArn(c, c.lit(r.function_name))),
-  aws_lambda_function_url: (r, c) => each(["lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig"], fnArn(c, c.lit(r.function_name))),
+  aws_lambda_function_event_invoke_config: (r, c) =>
+    each(
+      ["lambda:PutFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig"],
+      fnArn(c, c.lit(r.function_name)),
+    ),
+  aws_lambda_function_url: (r, c) =>
+    each(["lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig"], fnArn(c, c.lit(r.function_name))),
   aws_lambda_permission: (r, c) => each(["lambda:AddPermission", "lambda:RemovePermission"], fnArn(c, c.lit(r.function_name))),
-  aws_s3_bucket: (r, c) => each(["s3:CreateBucket", "s3:PutBucketTagging", "s3:DeleteBucket"], `arn:aws:s3:::${r.bucket ?? `${r.bucket_prefix}20260101000000000000000001`}`, { "s3:ResourceAccount": c.account }),
+  aws_s3_bucket: (r, c) =>
+    each(["s3:CreateBucket", "s3:PutBucketTagging", "s3:DeleteBucket"], `arn:aws:s3:::${r.bucket ?? `${r.bucket_prefix}20260101000000000000000001`}`, {
+      "s3:ResourceAccount": c.account,
+    }),
   aws_s3_bucket_lifecycle_configuration: s3(["s3:PutLifecycleConfiguration"]),
   aws_s3_bucket_logging: s3(["s3:PutBucketLogging"]),
   aws_s3_bucket_notification: s3(["s3:PutBucketNotification"]),
@@ -95,17 +166,27 @@ export const REQUESTS: Record<string, Builder> = {
   aws_s3_bucket_server_side_encryption_configuration: s3(["s3:PutEncryptionConfiguration"]),
   aws_s3_bucket_versioning: s3(["s3:PutBucketVersioning"]),
   aws_sfn_state_machine: (r, c) => [
-    ...each(["states:CreateStateMachine", "states:UpdateStateMachine", "states:TagResource", "states:DeleteStateMachine"], `arn:aws:states:${c.region}:${c.account}:stateMachine:${r.name}`),
+    ...each(
+      ["states:CreateStateMachine", "states:UpdateStateMachine", "states:TagResource", "states:DeleteStateMachine"],
+      `arn:aws:states:${c.region}:${c.account}:stateMachine:${r.name}`,
+    ),
     { action: "iam:PassRole", resource: c.arn(r.role_arn), context: { "iam:PassedToService": "states.amazonaws.com" } },
   ],
-  aws_sns_topic: (r, c) => each(["sns:CreateTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:DeleteTopic"], `arn:aws:sns:${c.region}:${c.account}:${r.name}`),
+  aws_sns_topic: (r, c) =>
+    each(["sns:CreateTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:DeleteTopic"], `arn:aws:sns:${c.region}:${c.account}:${r.name}`),
   aws_sns_topic_policy: (r, c) => each(["sns:SetTopicAttributes"], c.arn(r.arn)),
   aws_sns_topic_subscription: (r, c) => each(["sns:Subscribe", "sns:Unsubscribe"], c.arn(r.topic_arn)),
-  aws_sqs_queue: (r, c) => each(["sqs:CreateQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:DeleteQueue"], `arn:aws:sqs:${c.region}:${c.account}:${r.name}`),
+  aws_sqs_queue: (r, c) =>
+    each(["sqs:CreateQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:DeleteQueue"], `arn:aws:sqs:${c.region}:${c.account}:${r.name}`),
   aws_sqs_queue_policy: (r, c) => each(["sqs:SetQueueAttributes"], queueArn(c, r.queue_url)),
   aws_sqs_queue_redrive_allow_policy: (r, c) => each(["sqs:SetQueueAttributes"], queueArn(c, r.queue_url)),
-  aws_ssm_parameter: (r, c) => each(["ssm:PutParameter", "ssm:AddTagsToResource", "ssm:DeleteParameter"], `arn:aws:ssm:${c.region}:${c.account}:parameter${r.name}`),
-  aws_wafv2_web_acl: (r, c) => each(["wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:TagResource"], `arn:aws:wafv2:us-east-1:${c.account}:global/webacl/${r.name}/${PLACEHOLDER_ID}`),
+  aws_ssm_parameter: (r, c) =>
+    each(["ssm:PutParameter", "ssm:AddTagsToResource", "ssm:DeleteParameter"], `arn:aws:ssm:${c.region}:${c.account}:parameter${r.name}`),
+  aws_wafv2_web_acl: (r, c) =>
+    each(
+      ["wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:TagResource"],
+      `arn:aws:wafv2:us-east-1:${c.account}:global/webacl/${r.name}/${PLACEHOLDER_ID}`,
+    ),
   // WAF logging to CloudWatch Logs also asks for these (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html).
   aws_wafv2_web_acl_logging_configuration: (r, c) => [
     ...each(["wafv2:PutLoggingConfiguration", "wafv2:DeleteLoggingConfiguration"], c.arn(r.resource_arn)),
@@ -125,7 +206,10 @@ const REF = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}$/;
 export function stackRequests(stack: StackJson): (ApiRequest & { type: string; resourceName: string })[] {
   const account = accountOf(stack);
   const providers: StackJson[] = [stack.provider.aws].flat();
-  const regionOf = (provider: string | undefined) => (provider ? providers.find((p) => `aws.${p.alias}` === provider) ?? providers.find((p) => !p.alias && provider === "aws") : providers.find((p) => !p.alias))!.region as string;
+  const regionOf = (provider: string | undefined) =>
+    (provider
+      ? (providers.find((p) => `aws.${p.alias}` === provider) ?? providers.find((p) => !p.alias && provider === "aws"))
+      : providers.find((p) => !p.alias))!.region as string;
   const resources: Record<string, Record<string, StackJson>> = stack.resource ?? {};
   const target = (value: unknown): [string, StackJson] | undefined => {
     const m = typeof value === "string" ? REF.exec(value) : null;
@@ -163,7 +247,11 @@ export function stackRequests(stack: StackJson): (ApiRequest & { type: string; r
           throw new Error(`no ARN for a reference to ${ty}`);
         },
         boundaryOf: (role) => {
-          const t = target(role) ?? Object.entries(resources.aws_iam_role ?? {}).map(([, x]) => ["aws_iam_role", x] as [string, StackJson]).find(([, x]) => x.name === role);
+          const t =
+            target(role) ??
+            Object.entries(resources.aws_iam_role ?? {})
+              .map(([, x]) => ["aws_iam_role", x] as [string, StackJson])
+              .find(([, x]) => x.name === role);
           return t?.[1].permissions_boundary ?? "";
         },
       };

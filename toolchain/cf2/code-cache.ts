@@ -27,16 +27,22 @@ function builderVersion(): string {
   if (checkerHash) return checkerHash;
   const hash = createHash("sha256");
   for (const file of checkerSources()) hash.update(readFileSync(file)).update("\0");
-  checkerHash = hash
-    .update(`\0esbuild ${version("esbuild")}\0acorn ${version("acorn")}`)
-    .digest("hex");
+  checkerHash = hash.update(`\0esbuild ${version("esbuild")}\0acorn ${version("acorn")}`).digest("hex");
   return checkerHash;
 }
 
 /** The files whose code decides what the builder answers. */
 function checkerSources(): string[] {
   const checks = path.join(__dirname, "checks");
-  return [require.resolve("./code"), require.resolve("./check"), require.resolve("./source-lines"), ...readdirSync(checks).filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.(spec|test)\./.test(f)).sort().map((f) => path.join(checks, f))];
+  return [
+    require.resolve("./code"),
+    require.resolve("./check"),
+    require.resolve("./source-lines"),
+    ...readdirSync(checks)
+      .filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.(spec|test)\./.test(f))
+      .sort()
+      .map((f) => path.join(checks, f)),
+  ];
 }
 
 /** The checker itself (code.ts), loaded on the first cache miss only. */

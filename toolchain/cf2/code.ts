@@ -50,7 +50,14 @@ export function buildFunctionCode(entryFile: string, runtime: Cf2Runtime, shownF
   try {
     source = readFileSync(entryFile, "utf8");
   } catch (err) {
-    return { code: "", problems: [`${shownFile}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`], bundled: false, minified: false, warnings: [], kvsCalls: [] };
+    return {
+      code: "",
+      problems: [`${shownFile}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`],
+      bundled: false,
+      minified: false,
+      warnings: [],
+      kvsCalls: [],
+    };
   }
   const analysis = analyzeFunctionCode(source, runtime, shownFile, { allowRelativeImports: true });
   const { warnings, kvsCalls } = analysis;
@@ -63,7 +70,8 @@ export function buildFunctionCode(entryFile: string, runtime: Cf2Runtime, shownF
   let sourceLines: SourceLines | undefined;
   if (/^\s*import\s[^;]*?from\s*["']\.\.?\//m.test(source)) {
     const result = esbuildOrProblem(shownFile, () => bundle(entryFile));
-    if (typeof result !== "object" || "problem" in result) return { code: source, problems: [(result as { problem: string }).problem], bundled: false, minified: false, warnings, kvsCalls };
+    if (typeof result !== "object" || "problem" in result)
+      return { code: source, problems: [(result as { problem: string }).problem], bundled: false, minified: false, warnings, kvsCalls };
     code = result.code;
     sourceLines = result.sourceLines;
     bundled = true;
@@ -79,14 +87,27 @@ export function buildFunctionCode(entryFile: string, runtime: Cf2Runtime, shownF
   if (what) problems.push(...checkFunctionCode(code, runtime, `${shownFile} (after esbuild ${what} it)`, { allowRelativeImports: false }));
   const size = byteLength(code);
   if (size > CF2_MAX_CODE_BYTES)
-    problems.push(`${shownFile}: is ${size} bytes${minified ? " even after minifying" : ""}; CloudFront Functions allow at most ${CF2_MAX_CODE_BYTES} bytes (10 KB)`);
+    problems.push(
+      `${shownFile}: is ${size} bytes${minified ? " even after minifying" : ""}; CloudFront Functions allow at most ${CF2_MAX_CODE_BYTES} bytes (10 KB)`,
+    );
   return { code, problems, bundled, minified, warnings, kvsCalls, ...(sourceLines ? { sourceLines } : {}) };
 }
 
 /** The entry with its relative imports in one file, and where each line came from (the source map stays here). */
 function bundle(entryFile: string): { code: string; sourceLines: SourceLines } {
   const dir = path.dirname(entryFile);
-  const out = buildSync({ ...ESBUILD_COMMON, entryPoints: [entryFile], bundle: true, write: false, format: "esm", treeShaking: false, external: [...CF2_IMPORTABLE_MODULES], sourcemap: "external", outfile: path.join(dir, "bundle.js"), absWorkingDir: dir });
+  const out = buildSync({
+    ...ESBUILD_COMMON,
+    entryPoints: [entryFile],
+    bundle: true,
+    write: false,
+    format: "esm",
+    treeShaking: false,
+    external: [...CF2_IMPORTABLE_MODULES],
+    sourcemap: "external",
+    outfile: path.join(dir, "bundle.js"),
+    absWorkingDir: dir,
+  });
   const js = out.outputFiles!.find((f) => f.path.endsWith(".js"))!;
   const map = out.outputFiles!.find((f) => f.path.endsWith(".map"))!;
   // esbuild ends the code with a sourceMappingURL comment for the external map: not part of what is uploaded.
@@ -100,7 +121,16 @@ const ESBUILD_COMMON: Pick<BuildOptions, "target" | "charset" | "legalComments" 
   legalComments: "none",
   logLevel: "silent",
   // Belt and braces: never let esbuild emit what neither runtime documents.
-  supported: { "object-rest-spread": false, destructuring: false, "default-argument": false, "for-of": false, class: false, "optional-chain": false, "nullish-coalescing": false, "logical-assignment": false },
+  supported: {
+    "object-rest-spread": false,
+    destructuring: false,
+    "default-argument": false,
+    "for-of": false,
+    class: false,
+    "optional-chain": false,
+    "nullish-coalescing": false,
+    "logical-assignment": false,
+  },
 };
 
 function esbuildOrProblem<T>(file: string, run: () => T): T | { problem: string } {
@@ -109,12 +139,14 @@ function esbuildOrProblem<T>(file: string, run: () => T): T | { problem: string 
   } catch (err) {
     const e = err as { errors?: { text: string; location?: { file: string; line: number } | null }[]; message: string };
     const first = e.errors?.[0];
-    if (first) return { problem: `${first.location ? `${path.basename(first.location.file) === first.location.file ? file : first.location.file}: line ${first.location.line}` : file}: esbuild: ${first.text}` };
+    if (first)
+      return {
+        problem: `${first.location ? `${path.basename(first.location.file) === first.location.file ? file : first.location.file}: line ${first.location.line}` : file}: esbuild: ${first.text}`,
+      };
     return { problem: `${file}: esbuild: ${e.message}` };
   }
 }
 
 const byteLength = (s: string) => Buffer.byteLength(s, "utf8");
-
 
 export { analyzeFunctionCode, checkFunctionCode, type CodeAnalysis } from "./check";

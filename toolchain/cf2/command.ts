@@ -94,7 +94,11 @@ function shownPath(cwd: string, p: string): string {
 function functionDirs(dir: string, shown: (p: string) => string): (string | Error)[] {
   if (!existsSync(dir)) return [new Error(`${shown(dir)}: no such directory`)];
   if (!statSync(dir).isDirectory())
-    return [new Error(`${shown(dir)}: is a file; name the function's directory (the one holding index.js)${path.basename(dir) === "index.js" ? `: ${shown(path.dirname(dir))}` : ""}`)];
+    return [
+      new Error(
+        `${shown(dir)}: is a file; name the function's directory (the one holding index.js)${path.basename(dir) === "index.js" ? `: ${shown(path.dirname(dir))}` : ""}`,
+      ),
+    ];
   if (existsSync(path.join(dir, "index.js"))) return [dir];
   const below = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "index.js")))
@@ -108,7 +112,8 @@ function readManifest(dir: string): { runtime?: Cf2Runtime; keyValueStore?: unkn
   if (!existsSync(file)) return undefined;
   try {
     const m = JSON.parse(readFileSync(file, "utf8"));
-    if (m.runtime !== undefined && !Object.values(Cf2Runtime).includes(m.runtime)) return new Error(`field "runtime": must be ${Object.values(Cf2Runtime).join(" or ")}`);
+    if (m.runtime !== undefined && !Object.values(Cf2Runtime).includes(m.runtime))
+      return new Error(`field "runtime": must be ${Object.values(Cf2Runtime).join(" or ")}`);
     return m;
   } catch (err) {
     return new Error(`is not valid JSON: ${(err as Error).message}`);

@@ -48,7 +48,17 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
   const logs: string[] = [];
   const eventType = ((event as { context?: { eventType?: string } })?.context?.eventType ?? "viewer-request") as EventType;
   let origin: OriginChange | undefined;
-  const modules: Record<string, unknown> = { crypto: cryptoModule(runtime), querystring: { decode: querystring.parse, encode: querystring.stringify, escape: querystring.escape, parse: querystring.parse, stringify: querystring.stringify, unescape: querystring.unescape } };
+  const modules: Record<string, unknown> = {
+    crypto: cryptoModule(runtime),
+    querystring: {
+      decode: querystring.parse,
+      encode: querystring.stringify,
+      escape: querystring.escape,
+      parse: querystring.parse,
+      stringify: querystring.stringify,
+      unescape: querystring.unescape,
+    },
+  };
   if (runtime === Cf2Runtime.JS_2_0)
     modules.cloudfront = cloudfrontModule(eventType, opts, (change) => {
       origin = change;
@@ -57,7 +67,10 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
   const context = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
   // Remove every global the runtime's page does not list ("eval" stays: calling it fails as dynamic code evaluation does).
   const allowed = new Set([...CF2_GLOBALS[runtime], "eval"]);
-  vm.runInContext(`(function (g) { for (const n of Object.getOwnPropertyNames(g)) if (!${JSON.stringify([...allowed])}.includes(n)) { try { delete g[n]; } catch (e) {} } })(globalThis)`, context);
+  vm.runInContext(
+    `(function (g) { for (const n of Object.getOwnPropertyNames(g)) if (!${JSON.stringify([...allowed])}.includes(n)) { try { delete g[n]; } catch (e) {} } })(globalThis)`,
+    context,
+  );
   const global = vm.runInContext("this", context) as Record<string, unknown>;
   if (runtime === Cf2Runtime.JS_1_0) {
     // String.bytesFrom(..., "base64"|"base64url") decodes to a byte string (one character per byte).
@@ -81,13 +94,16 @@ export async function runFunction(code: string, runtime: Cf2Runtime, event: unkn
   }
 
   hidden("__cf2_modules__", modules);
-  await new vm.Script(`"use strict";\n${importsToVariables(code)}`, { filename: opts.file ?? "index.js", lineOffset: -1 }).runInContext(context, { timeout: 1000 });
+  await new vm.Script(`"use strict";\n${importsToVariables(code)}`, { filename: opts.file ?? "index.js", lineOffset: -1 }).runInContext(context, {
+    timeout: 1000,
+  });
   delete global.__cf2_modules__;
 
   // The event is built inside the context, so the code sees its own realm's objects.
   const inContext = vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(event))})`, context) as { request?: Record<string, unknown> };
   if (runtime === Cf2Runtime.JS_2_0 && inContext.request) {
-    const raw = opts.rawQueryString ?? rawQueryStringOf(inContext.request.querystring as Record<string, { value: string; multiValue?: { value: string }[] }> | undefined);
+    const raw =
+      opts.rawQueryString ?? rawQueryStringOf(inContext.request.querystring as Record<string, { value: string; multiValue?: { value: string }[] }> | undefined);
     Object.defineProperty(inContext.request, "rawQueryString", { value: () => raw, enumerable: false });
   }
   hidden("__cf2_event__", inContext);
@@ -130,7 +146,8 @@ function rawQueryStringOf(qs: Record<string, { value: string; multiValue?: { val
 /** The crypto module: createHash/createHmac with md5, sha1, sha256; digest() without encoding is a byte string on 1.0 and a Buffer on 2.0. */
 function cryptoModule(runtime: Cf2Runtime) {
   const check = (what: string, alg: unknown) => {
-    if (!(CF2_HASH_ALGORITHMS as readonly unknown[]).includes(alg)) throw new Cf2RuntimeError(`crypto.${what}: unsupported algorithm "${String(alg)}"; ${runtime} supports ${CF2_HASH_ALGORITHMS.join(", ")}`);
+    if (!(CF2_HASH_ALGORITHMS as readonly unknown[]).includes(alg))
+      throw new Cf2RuntimeError(`crypto.${what}: unsupported algorithm "${String(alg)}"; ${runtime} supports ${CF2_HASH_ALGORITHMS.join(", ")}`);
   };
   const wrap = (h: nodeCrypto.Hash | nodeCrypto.Hmac) => {
     const api = {
@@ -141,7 +158,8 @@ function cryptoModule(runtime: Cf2Runtime) {
       },
       digest(encoding?: string) {
         if (encoding === undefined) return runtime === Cf2Runtime.JS_2_0 ? h.digest() : h.digest().toString("latin1");
-        if (!(CF2_DIGEST_ENCODINGS as readonly string[]).includes(encoding)) throw new Cf2RuntimeError(`digest: unsupported encoding "${encoding}"; use ${CF2_DIGEST_ENCODINGS.join(", ")}`);
+        if (!(CF2_DIGEST_ENCODINGS as readonly string[]).includes(encoding))
+          throw new Cf2RuntimeError(`digest: unsupported encoding "${encoding}"; use ${CF2_DIGEST_ENCODINGS.join(", ")}`);
         return h.digest(encoding as nodeCrypto.BinaryToTextEncoding);
       },
     };
@@ -184,14 +202,22 @@ const V1_STRING_METHODS = `
 /** `import x from "m"` / `import * as x from "m"` -> `var x = __cf2_modules__["m"]`, keeping line numbers. */
 function importsToVariables(code: string): string {
   const program = parse(code, { ecmaVersion: "latest", sourceType: "module" }) as unknown as {
-    body: { type: string; start: number; end: number; source?: { value: string }; specifiers?: { type: string; local: { name: string }; imported?: { name: string } }[] }[];
+    body: {
+      type: string;
+      start: number;
+      end: number;
+      source?: { value: string };
+      specifiers?: { type: string; local: { name: string }; imported?: { name: string } }[];
+    }[];
   };
   let out = "";
   let last = 0;
   for (const node of program.body) {
     if (node.type !== "ImportDeclaration") continue;
     const mod = `__cf2_modules__[${JSON.stringify(node.source!.value)}]`;
-    const bindings = (node.specifiers ?? []).map((s) => `var ${s.local.name} = ${s.type === "ImportSpecifier" ? `${mod}.${s.imported!.name}` : mod};`).join(" ");
+    const bindings = (node.specifiers ?? [])
+      .map((s) => `var ${s.local.name} = ${s.type === "ImportSpecifier" ? `${mod}.${s.imported!.name}` : mod};`)
+      .join(" ");
     out += code.slice(last, node.start) + bindings;
     last = node.end;
   }
@@ -231,10 +257,14 @@ export async function runTestCase(code: string, runtime: Cf2Runtime, t: TestCase
     result = await runFunction(code, runtime, buildEvent(t), { kvs: t.kvs, kvsId: t.kvsId, origins: t.origins, edgeLocation: t.edgeLocation, file });
   } catch (err) {
     const where = thrownAt(err, file, sourceLines);
-    const what = err instanceof Error || (err && typeof err === "object" && "message" in err) ? `${(err as Error).name ?? "Error"}: ${(err as Error).message}` : String(err);
+    const what =
+      err instanceof Error || (err && typeof err === "object" && "message" in err)
+        ? `${(err as Error).name ?? "Error"}: ${(err as Error).message}`
+        : String(err);
     return { description: t.description, failures: [`the handler threw${where ? ` at ${where}` : ""}: ${what}`] };
   }
-  if (result.output === undefined || result.output === null || typeof result.output !== "object") failures.push(`the handler returned ${JSON.stringify(result.output) ?? "nothing"}; CloudFront needs the request or a response object`);
+  if (result.output === undefined || result.output === null || typeof result.output !== "object")
+    failures.push(`the handler returned ${JSON.stringify(result.output) ?? "nothing"}; CloudFront needs the request or a response object`);
   if (t.hasExpected !== false && JSON.stringify(sortKeys(result.output)) !== JSON.stringify(sortKeys(t.expected)))
     failures.push(`returned ${JSON.stringify(result.output)}, expected ${JSON.stringify(t.expected)}`);
   if (t.expectedOrigin !== undefined && JSON.stringify(sortKeys(result.origin ?? null)) !== JSON.stringify(sortKeys(t.expectedOrigin)))
@@ -244,6 +274,11 @@ export async function runTestCase(code: string, runtime: Cf2Runtime, t: TestCase
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }

@@ -14,10 +14,26 @@ export type EventType = (typeof EVENT_TYPES)[number];
 const valueMap = z.record(z.string(), z.object({ value: z.string(), multiValue: z.array(z.object({ value: z.string() }).strict()).optional() }).strict());
 const cookieMap = z.record(
   z.string(),
-  z.object({ value: z.string(), attributes: z.string().optional(), multiValue: z.array(z.object({ value: z.string(), attributes: z.string().optional() }).strict()).optional() }).strict(),
+  z
+    .object({
+      value: z.string(),
+      attributes: z.string().optional(),
+      multiValue: z.array(z.object({ value: z.string(), attributes: z.string().optional() }).strict()).optional(),
+    })
+    .strict(),
 );
-const requestShape = z.object({ method: z.string().optional(), uri: z.string().optional(), querystring: valueMap.optional(), headers: valueMap.optional(), cookies: cookieMap.optional() }).strict();
-const responseShape = z.object({ statusCode: z.number().int(), statusDescription: z.string().optional(), headers: valueMap.optional(), cookies: cookieMap.optional() }).strict();
+const requestShape = z
+  .object({
+    method: z.string().optional(),
+    uri: z.string().optional(),
+    querystring: valueMap.optional(),
+    headers: valueMap.optional(),
+    cookies: cookieMap.optional(),
+  })
+  .strict();
+const responseShape = z
+  .object({ statusCode: z.number().int(), statusDescription: z.string().optional(), headers: valueMap.optional(), cookies: cookieMap.optional() })
+  .strict();
 
 /** What the runner needs besides the event: the function's surroundings at the edge. */
 const surroundings = {
@@ -53,7 +69,15 @@ export type TestCase = z.output<typeof testCaseSchema> & { expected?: unknown; h
 const testFunctionEventSchema = z
   .object({
     version: z.literal("1.0"),
-    context: z.object({ eventType: z.enum(EVENT_TYPES), distributionDomainName: z.string().optional(), distributionId: z.string().optional(), requestId: z.string().optional(), endpoint: z.string().optional() }).strict(),
+    context: z
+      .object({
+        eventType: z.enum(EVENT_TYPES),
+        distributionDomainName: z.string().optional(),
+        distributionId: z.string().optional(),
+        requestId: z.string().optional(),
+        endpoint: z.string().optional(),
+      })
+      .strict(),
     viewer: z.object({ ip: z.string() }).strict(),
     request: requestShape,
     response: responseShape.optional(),
@@ -65,7 +89,29 @@ export type TestFunctionEvent = z.output<typeof testFunctionEventSchema>;
 const wrappedSchema = z.object({ description: z.string().min(1), event: z.unknown(), ...surroundings, expected: z.unknown().optional() }).strict();
 
 /** Keys of the event format, for "did you mean" hints on a wrongly cased key such as `multivalue`. */
-const KNOWN_KEYS = ["version", "context", "viewer", "request", "response", "eventType", "distributionDomainName", "distributionId", "requestId", "endpoint", "ip", "method", "uri", "querystring", "headers", "cookies", "value", "multiValue", "attributes", "statusCode", "statusDescription"];
+const KNOWN_KEYS = [
+  "version",
+  "context",
+  "viewer",
+  "request",
+  "response",
+  "eventType",
+  "distributionDomainName",
+  "distributionId",
+  "requestId",
+  "endpoint",
+  "ip",
+  "method",
+  "uri",
+  "querystring",
+  "headers",
+  "cookies",
+  "value",
+  "multiValue",
+  "attributes",
+  "statusCode",
+  "statusDescription",
+];
 
 /**
  * Converts an event in the CloudFront console's / `aws cloudfront test-function`'s format (`version`, `context`,
@@ -88,7 +134,15 @@ export function testCaseFromTestFunctionEvent(raw: unknown, description: string)
   if (e.context.eventType === "viewer-response" && !e.response) return { problems: ['field "response": a viewer-response event needs the response'] };
   return {
     problems: [],
-    testCase: { description, eventType: e.context.eventType, request: e.request, ...(e.response ? { response: e.response } : {}), viewerIp: e.viewer.ip, expected: undefined, hasExpected: false },
+    testCase: {
+      description,
+      eventType: e.context.eventType,
+      request: e.request,
+      ...(e.response ? { response: e.response } : {}),
+      viewerIp: e.viewer.ip,
+      expected: undefined,
+      hasExpected: false,
+    },
   };
 }
 
@@ -112,7 +166,12 @@ function casingProblems(v: unknown, at: string[]): string[] {
 export function buildEvent(t: Pick<TestCase, "eventType" | "request" | "response" | "viewerIp">): Record<string, unknown> {
   const event: Record<string, unknown> = {
     version: "1.0",
-    context: { distributionDomainName: "d111111abcdef8.cloudfront.net", distributionId: "EDFDVBD6EXAMPLE", eventType: t.eventType, requestId: "local-test-request-id" },
+    context: {
+      distributionDomainName: "d111111abcdef8.cloudfront.net",
+      distributionId: "EDFDVBD6EXAMPLE",
+      eventType: t.eventType,
+      requestId: "local-test-request-id",
+    },
     viewer: { ip: t.viewerIp ?? "198.51.100.11" },
     request: { method: "GET", uri: "/", querystring: {}, headers: {}, cookies: {}, ...(t.request ?? {}) },
   };

@@ -37,7 +37,9 @@ export function ticketSource(raw: string): TicketSource | Error {
   if (typeof description === "string") return { text: description, key, lineWord: "description line" };
   if (description && typeof description === "object" && (description as { type?: unknown }).type === "doc")
     return { text: adfToText(description as AdfNode), key, lineWord: "description line" };
-  return new Error('is JSON but not a Jira issue with a description: expected { "key": "SHOP-1234", "fields": { "description": <wiki text or Atlassian Document Format> } }');
+  return new Error(
+    'is JSON but not a Jira issue with a description: expected { "key": "SHOP-1234", "fields": { "description": <wiki text or Atlassian Document Format> } }',
+  );
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);

@@ -33,16 +33,26 @@ const ARN = /^arn:aws:cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/;
  * Resolves what the ticket says against the configuration into a manifest. Problems that only the configuration
  * can decide (unknown environment, behavior of no site, taken event) are left to the manifest validation.
  */
-export function manifestFromTicket(t: Ticket, envs: readonly TicketEnvironment[], opts: { owner?: string; ticket?: string; file: string }, p: TicketProblems): TicketManifest {
+export function manifestFromTicket(
+  t: Ticket,
+  envs: readonly TicketEnvironment[],
+  opts: { owner?: string; ticket?: string; file: string },
+  p: TicketProblems,
+): TicketManifest {
   const ticket = ticketKey(t, opts, p);
   if (t.name && !FUNCTION_NAME.test(t.name)) {
     p.settled.add("name");
-    p.problems.push(`${at(t, "name", "function name")}CF2の命名 "${t.name}" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-${t.name})`);
+    p.problems.push(
+      `${at(t, "name", "function name")}CF2の命名 "${t.name}" is invalid: use lowercase letters, digits, '-' or '_', starting with a letter (the AWS name becomes <env>-<sid>-${t.name})`,
+    );
   }
   const site = siteOf(t, envs, p);
   const sid = envs.flatMap((e) => e.sites).find((s) => s.name === site)?.sid ?? "";
   if (!sid) p.settled.add("sid"); // the site's problem is reported (by the ticket or the manifest), not its missing product
-  const owner = (opts.owner ?? t.owner ?? FunctionOwner.APP).toLowerCase().replace(/^(アプリ|application)$/, "app").replace(/^(インフラ|infrastructure)$/, "infra");
+  const owner = (opts.owner ?? t.owner ?? FunctionOwner.APP)
+    .toLowerCase()
+    .replace(/^(アプリ|application)$/, "app")
+    .replace(/^(インフラ|infrastructure)$/, "infra");
   return {
     ticket: ticket ?? "",
     name: t.name ?? "",
@@ -59,7 +69,10 @@ export function manifestFromTicket(t: Ticket, envs: readonly TicketEnvironment[]
 function ticketKey(t: Ticket, opts: { ticket?: string; file: string }, p: TicketProblems): string | undefined {
   const ticket = opts.ticket ?? t.ticket ?? /([A-Z][A-Z0-9_]+-[1-9][0-9]*)/.exec(path.basename(opts.file))?.[1];
   if (!ticket) p.problems.push(`no Jira key: add "チケット: SHOP-1234" (Ticket), name the file after the key, or pass --ticket`);
-  else if (!TICKET_KEY.test(ticket)) p.problems.push(`${opts.ticket === undefined && t.ticket !== undefined ? at(t, "ticket", "ticket") : ""}"${ticket}" is not a Jira issue key like "SHOP-1234"`);
+  else if (!TICKET_KEY.test(ticket))
+    p.problems.push(
+      `${opts.ticket === undefined && t.ticket !== undefined ? at(t, "ticket", "ticket") : ""}"${ticket}" is not a Jira issue key like "SHOP-1234"`,
+    );
   if (!ticket || !TICKET_KEY.test(ticket)) p.settled.add("ticket");
   return ticket;
 }
@@ -73,7 +86,10 @@ function siteOf(t: Ticket, envs: readonly TicketEnvironment[], p: TicketProblems
     if ("problem" in found) p.problems.push(at(t, "distributions", "distribution") + found.problem);
     else sites.add(found.site);
   }
-  if (sites.size > 1) p.problems.push(`${at(t, "distributions", "distribution")}the distributions name different sites (${[...sites].join(", ")}); one ticket attaches a function to one site`);
+  if (sites.size > 1)
+    p.problems.push(
+      `${at(t, "distributions", "distribution")}the distributions name different sites (${[...sites].join(", ")}); one ticket attaches a function to one site`,
+    );
   if (p.problems.length > before) p.settled.add("sid").add("site");
   return [...sites][0] ?? "";
 }
@@ -88,7 +104,8 @@ function siteOfArn(d: string, envs: readonly TicketEnvironment[]): { site: strin
     return { problem: `distribution ${id} of "${d}" is not one of ours; distributions this project manages: ${known.join(", ") || "(none declare an id)"}` };
   }
   const { env, site } = owners[0];
-  if (env.accountId !== account) return { problem: `"${d}": distribution ${id} is site "${site.name}" of environment ${env.name}, whose account is ${env.accountId}, not ${account}` };
+  if (env.accountId !== account)
+    return { problem: `"${d}": distribution ${id} is site "${site.name}" of environment ${env.name}, whose account is ${env.accountId}, not ${account}` };
   return { site: site.name };
 }
 
@@ -117,7 +134,14 @@ const TICKET_FIELD: Record<string, { line: TicketField; label: string }> = {
  * A problem the manifest validation found, told at the ticket line it comes from: `line N (<field>): <what>`, or
  * `<field>: <what>` when the ticket has no line for it (a default, or --owner).
  */
-export function inTicketTerms(problem: string, stagedPrefix: string, t: Ticket, assocLines: number[], tableLine: number | undefined, ownerFromCli: boolean): { text: string; line?: number } {
+export function inTicketTerms(
+  problem: string,
+  stagedPrefix: string,
+  t: Ticket,
+  assocLines: number[],
+  tableLine: number | undefined,
+  ownerFromCli: boolean,
+): { text: string; line?: number } {
   if (!problem.startsWith(stagedPrefix)) return { text: problem };
   const m = /^manifest\.json: (?:entry ([a-zA-Z]+)\[(\d+)\](?:, field "([^"]+)")?|field "([^"]+)")?:? ?([\s\S]*)$/.exec(problem.slice(stagedPrefix.length));
   if (!m) return { text: problem.slice(stagedPrefix.length) };

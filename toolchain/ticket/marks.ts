@@ -4,11 +4,33 @@
  * (https://jira.atlassian.com/secure/WikiRendererHelpAction.jspa?section=all); an ADF emoji node carries
  * its character in attrs.text and its name in attrs.shortName.
  */
-const MARKED = ["○", "◯", "〇", "●", "✓", "✔", "✅", "☑", "(/)", "(y)", ":white_check_mark:", ":heavy_check_mark:", ":check_mark:", ":ballot_box_with_check:", ":thumbsup:", "yes", "y", "true", "on", "有", "あり"];
+const MARKED = [
+  "○",
+  "◯",
+  "〇",
+  "●",
+  "✓",
+  "✔",
+  "✅",
+  "☑",
+  "(/)",
+  "(y)",
+  ":white_check_mark:",
+  ":heavy_check_mark:",
+  ":check_mark:",
+  ":ballot_box_with_check:",
+  ":thumbsup:",
+  "yes",
+  "y",
+  "true",
+  "on",
+  "有",
+  "あり",
+];
 const NOT_MARKED = ["", "-", "－", "−", "ー", "—", "–", "×", "✕", "✗", "✘", "❌", "(x)", "(-)", ":x:", ":cross_mark:", "no", "n", "false", "off", "無", "なし"];
 
 /** What the error says is accepted. */
-export const ACCEPTED_MARKS = 'write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to';
+export const ACCEPTED_MARKS = "write ○, ✓, ✔, ✅, (/) or (y) to run the function there, and -, ×, (x) or nothing not to";
 
 /** A cell's mark: true (marked), false (not marked) or undefined (not a mark). */
 export function markOf(cell: string): boolean | undefined {

@@ -69,7 +69,8 @@ const LABELS: [TicketField, RegExp][] = [
   ["comment", /^(コメント|説明|Comment|Description)$/i],
 ];
 /** Words of the template's labels: a "<label>: <value>" line with one of them is a field, never prose. */
-const FIELD_WORDS = /CF2|関数|環境|ARN|cloud\s*f\w*ront|distribution|ディストリビューション|behaviou?r|ビヘイビア|チケット|ticket|runtime|ランタイム|owner|オーナー|retention|保持|命名/i;
+const FIELD_WORDS =
+  /CF2|関数|環境|ARN|cloud\s*f\w*ront|distribution|ディストリビューション|behaviou?r|ビヘイビア|チケット|ticket|runtime|ランタイム|owner|オーナー|retention|保持|命名/i;
 const TABLE_HEADER = /(cache\s*behaviou?r|キャッシュ\s*ビヘイビア)/i;
 const REQUEST_COLUMN = /(ビューワー\s*リクエスト|viewer[\s-]*request)/i;
 const RESPONSE_COLUMN = /(ビューワー\s*レスポンス|viewer[\s-]*response)/i;
@@ -107,7 +108,13 @@ interface Parse {
 
 /** Parses a ticket body; problems of the text itself are added to `p`. */
 export function parseTicket(text: string, p: TicketProblems = { problems: [], settled: new Set() }): Ticket {
-  const s: Parse = { t: { environments: [], distributions: [], rows: [], lines: {}, ignored: [] }, p, lines: text.replace(/\r\n?/g, "\n").split("\n"), seen: new Set(), tableLine: 0 };
+  const s: Parse = {
+    t: { environments: [], distributions: [], rows: [], lines: {}, ignored: [] },
+    p,
+    lines: text.replace(/\r\n?/g, "\n").split("\n"),
+    seen: new Set(),
+    tableLine: 0,
+  };
   for (let i = 0; i < s.lines.length; i++) i = readLine(s, i);
   finish(s);
   return s.t;
@@ -125,7 +132,10 @@ function readLine(s: Parse, i: number): number {
   const labelled = labelOf(line);
   if (labelled) return readField(s, i, labelled);
   if (s.columns) return readRow(s, i, s.columns);
-  if (looksLikeField(raw)) s.p.problems.push(`line ${i + 1}: "${line.slice(0, 60)}" looks like a template field but is not one; the fields are CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN (and チケット, オーナー, ランタイム, ログ保持期間, コメント) and the cache behavior table`);
+  if (looksLikeField(raw))
+    s.p.problems.push(
+      `line ${i + 1}: "${line.slice(0, 60)}" looks like a template field but is not one; the fields are CF2の命名, 構築する環境一覧, 関連づけるCloudfFrontのARN (and チケット, オーナー, ランタイム, ログ保持期間, コメント) and the cache behavior table`,
+    );
   else s.t.ignored.push({ line: i + 1, text: line });
   return i;
 }
@@ -155,7 +165,9 @@ function readHeader(s: Parse, i: number): number {
     [request, response] = requestFirst ? [1, 2] : [2, 1];
   }
   if (request < 0 || response < 0) {
-    s.p.problems.push(`line ${i + 1}: the cache behavior table needs the columns ビューワーリクエスト and ビューワーレスポンス (viewer request, viewer response)`);
+    s.p.problems.push(
+      `line ${i + 1}: the cache behavior table needs the columns ビューワーリクエスト and ビューワーレスポンス (viewer request, viewer response)`,
+    );
     return i;
   }
   s.columns = { request, response };
@@ -196,13 +208,18 @@ function readRow(s: Parse, i: number, columns: Columns): number {
   if (cells.every((c) => /^:?-{3,}:?$/.test(c))) return i; // Markdown separator row
   const delimited = raw.includes("|") || raw.includes("\t");
   if (!delimited && cells.length !== Math.max(columns.request, columns.response) + 1) {
-    s.p.problems.push(`line ${i + 1}: row "${raw.trim()}" needs one cell per column: cache behavior, ビューワーリクエスト, ビューワーレスポンス (use "-" for an empty cell)`);
+    s.p.problems.push(
+      `line ${i + 1}: row "${raw.trim()}" needs one cell per column: cache behavior, ビューワーリクエスト, ビューワーレスポンス (use "-" for an empty cell)`,
+    );
     return i;
   }
   const behavior = plain(cells[0] ?? "");
   const events: EventType[] = [];
   let invalidMark = false;
-  for (const [eventType, col] of [["viewer-request", columns.request], ["viewer-response", columns.response]] as const) {
+  for (const [eventType, col] of [
+    ["viewer-request", columns.request],
+    ["viewer-response", columns.response],
+  ] as const) {
     const cell = cells[col] ?? "";
     const mark = markOf(cell);
     if (mark) events.push(eventType);
@@ -226,14 +243,20 @@ function finish(s: Parse): void {
   if (problems.some((m) => / needs one cell per column/.test(m))) settled.add("associations");
   if (!t.name) problems.push(`no function name: add "CF2の命名: <name>" (Function name)`);
   if (t.environments.length === 0) problems.push(`no environments: add "構築する環境一覧: dev, stg, prod" (Environments)`);
-  if (t.distributions.length === 0) problems.push(`no distribution: add "関連づけるCloudfFrontのARN: arn:aws:cloudfront::<account>:distribution/<id>" (or the site name)`);
-  if (s.tableLine === 0) problems.push(`no cache behavior table: add a row per behavior under "関連づけるcache behavior | ビューワーリクエスト | ビューワーレスポンス"`);
+  if (t.distributions.length === 0)
+    problems.push(`no distribution: add "関連づけるCloudfFrontのARN: arn:aws:cloudfront::<account>:distribution/<id>" (or the site name)`);
+  if (s.tableLine === 0)
+    problems.push(`no cache behavior table: add a row per behavior under "関連づけるcache behavior | ビューワーリクエスト | ビューワーレスポンス"`);
   else if (t.rows.length === 0) problems.push(`line ${s.tableLine}: the cache behavior table has no rows`);
   for (const row of t.rows) {
     const patternProblem = row.behavior === "default" ? undefined : pathPatternProblem(row.behavior);
     if (!row.behavior) problems.push(`line ${row.line}: the cache behavior cell is empty; write "default" or a path pattern such as /api/*`);
-    else if (patternProblem) problems.push(`line ${row.line}: cache behavior "${row.behavior}" is not a path pattern: it ${patternProblem}; write "default" for the default behavior`);
-    if (row.behavior && row.events.length === 0 && !row.invalidMark) problems.push(`line ${row.line}: cache behavior "${row.behavior}": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス: ${ACCEPTED_MARKS}`);
+    else if (patternProblem)
+      problems.push(`line ${row.line}: cache behavior "${row.behavior}" is not a path pattern: it ${patternProblem}; write "default" for the default behavior`);
+    if (row.behavior && row.events.length === 0 && !row.invalidMark)
+      problems.push(
+        `line ${row.line}: cache behavior "${row.behavior}": no event type chosen; mark ビューワーリクエスト or ビューワーレスポンス: ${ACCEPTED_MARKS}`,
+      );
   }
 }
 
@@ -268,7 +291,11 @@ function spacedLabelOf(text: string): { field: TicketField; label: string; value
 /** Header cells: Jira (`||a||b||`), Markdown (`| a | b |`) or tab-separated; header cells are never empty. */
 function headerCells(line: string): string[] {
   if (line.includes("\t") && !line.includes("|")) return line.split("\t").map((c) => c.trim());
-  return line.trim().replace(/^\|+|\|+$/g, "").split(/\|+/).map((c) => c.trim());
+  return line
+    .trim()
+    .replace(/^\|+|\|+$/g, "")
+    .split(/\|+/)
+    .map((c) => c.trim());
 }
 
 /**
@@ -276,8 +303,17 @@ function headerCells(line: string): string[] {
  * would move to the wrong column). Tabs: a rendered Jira table or an ADF table, one tab between cells.
  */
 export function rowCells(line: string): string[] {
-  if (line.includes("\t") && !line.includes("|")) return line.replace(/^[ \r\n]+|[ \r\n]+$/g, "").split("\t").map((c) => c.trim());
+  if (line.includes("\t") && !line.includes("|"))
+    return line
+      .replace(/^[ \r\n]+|[ \r\n]+$/g, "")
+      .split("\t")
+      .map((c) => c.trim());
   const trimmed = line.trim();
-  if (trimmed.includes("|")) return trimmed.replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+  if (trimmed.includes("|"))
+    return trimmed
+      .replace(/^\|/, "")
+      .replace(/\|$/, "")
+      .split("|")
+      .map((c) => c.trim());
   return trimmed.split(/\s+/).map((c) => c.trim());
 }

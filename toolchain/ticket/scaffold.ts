@@ -10,7 +10,9 @@ export class TicketError extends Error {
     readonly problems: string[],
     readonly notes: readonly string[] = [],
   ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written:\n  - ${problems.join("\n  - ")}${notes.map((n) => `\n${n}`).join("")}`);
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written:\n  - ${problems.join("\n  - ")}${notes.map((n) => `\n${n}`).join("")}`,
+    );
     this.name = "TicketError";
   }
 }
@@ -46,7 +48,9 @@ export function passThroughCode(events: EventType[], runtime: Cf2Runtime, owner:
           `// The application team replaces it in the DEVELOPMENT stage, tests it with TestFunction and publishes it;`,
           `// Terraform never changes or publishes this function again (see docs/cloudfront-functions.md, "What the application team does and may do").`,
         ];
-  return [`// Pass-through created by the infrastructure team from the ticket (runtime ${runtime}).`, ...who, `function handler(event) {`, body, `}`, ``].join("\n");
+  return [`// Pass-through created by the infrastructure team from the ticket (runtime ${runtime}).`, ...who, `function handler(event) {`, body, `}`, ``].join(
+    "\n",
+  );
 }
 
 /** The test event the pass-through passes on `eventType`. */

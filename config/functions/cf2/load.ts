@@ -55,7 +55,13 @@ export function readManifestSources(dir: string = functionsDir()): ManifestSourc
 /** One function directory as a source; `shown` is how messages name the directory. */
 export function sourceOf(functionDir: string, shown: string): ManifestSource {
   const input = readManifestJson(functionDir, "functions/cf2");
-  return { file: `${shown}/${MANIFEST_FILE}`, dirName: path.basename(functionDir), input, codeFile: path.join(functionDir, CODE_FILE), shownCodeFile: `${shown}/${CODE_FILE}` };
+  return {
+    file: `${shown}/${MANIFEST_FILE}`,
+    dirName: path.basename(functionDir),
+    input,
+    codeFile: path.join(functionDir, CODE_FILE),
+    shownCodeFile: `${shown}/${CODE_FILE}`,
+  };
 }
 
 /**
@@ -88,7 +94,9 @@ export function validateFunctions(sources: ManifestSource[], envs: readonly Envi
       if (slots) partial.push({ file, ...slots });
       // The code's problems too, so one run lists everything (checked for the runtime the manifest names, if valid).
       const runtime = (input as { runtime?: unknown }).runtime;
-      problems.push(...buildFunctionCode(source.codeFile, runtime === Cf2Runtime.JS_1_0 ? Cf2Runtime.JS_1_0 : Cf2Runtime.JS_2_0, source.shownCodeFile).problems);
+      problems.push(
+        ...buildFunctionCode(source.codeFile, runtime === Cf2Runtime.JS_1_0 ? Cf2Runtime.JS_1_0 : Cf2Runtime.JS_2_0, source.shownCodeFile).problems,
+      );
       continue;
     }
     const manifest = result.data;
@@ -101,13 +109,22 @@ export function validateFunctions(sources: ManifestSource[], envs: readonly Envi
       );
     functions.push({ manifest, file, code: built.code, warnings: built.warnings });
   }
-  problems.push(...crossManifestProblems([...functions.map((f) => ({ file: f.file, environments: f.manifest.environments, associations: f.manifest.associations })), ...partial]));
+  problems.push(
+    ...crossManifestProblems([
+      ...functions.map((f) => ({ file: f.file, environments: f.manifest.environments, associations: f.manifest.associations })),
+      ...partial,
+    ]),
+  );
   if (problems.length > 0) throw new ConfigError(problems);
   return functions;
 }
 
 /** Loads every function for these validated environments (undefined: invalid, see validateFunctions); `warn` receives the checker's warnings. */
-export function loadFunctions(envs: readonly Environment[] | undefined, dir: string = functionsDir(), warn: (warning: string) => void = () => undefined): Cf2Function[] {
+export function loadFunctions(
+  envs: readonly Environment[] | undefined,
+  dir: string = functionsDir(),
+  warn: (warning: string) => void = () => undefined,
+): Cf2Function[] {
   const functions = validateFunctions(readManifestSources(dir), envs);
   for (const f of functions) for (const w of f.warnings ?? []) warn(w);
   return functions;

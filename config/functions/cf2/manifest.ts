@@ -36,8 +36,15 @@ const association = z
  * environment listed.
  */
 const keyValueStore = z.union([
-  z.object({ name: z.string().regex(KVS_LOCAL_NAME, "must be lowercase letters, digits, '-' or '_', starting with a letter"), comment: z.string().min(1).optional() }).strict(),
-  z.object({ arn: z.record(z.string(), z.string().regex(KVS_ARN, "must be a key value store ARN: arn:aws:cloudfront::<account>:key-value-store/<id>")) }).strict(),
+  z
+    .object({
+      name: z.string().regex(KVS_LOCAL_NAME, "must be lowercase letters, digits, '-' or '_', starting with a letter"),
+      comment: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({ arn: z.record(z.string(), z.string().regex(KVS_ARN, "must be a key value store ARN: arn:aws:cloudfront::<account>:key-value-store/<id>")) })
+    .strict(),
 ]);
 
 const manifestShape = z
@@ -75,24 +82,41 @@ export type FunctionManifest = z.output<typeof manifestShape>;
 export function manifestSchema(envs: readonly Environment[] | undefined) {
   const byName = new Map((envs ?? []).map((e) => [e.name, e]));
   return manifestShape
-    .superRefine((m, ctx) => {
-      const comment = functionComment(m);
-      if (comment.length > MAX_COMMENT_LENGTH)
-        ctx.addIssue({ code: "custom", path: ["comment"], message: `with the ticket key the function comment is ${comment.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}` });
-    }, whenParsed(["ticket"], ["name"], ["owner"], ["comment"]))
-    .superRefine((m, ctx) => {
-      if (envs) checkEnvironments(m, byName, ctx);
-    }, whenParsed(["environments"], ["sid"], ["name"], ["associations", "*", "site"], ["associations", "*", "behavior"]))
+    .superRefine(
+      (m, ctx) => {
+        const comment = functionComment(m);
+        if (comment.length > MAX_COMMENT_LENGTH)
+          ctx.addIssue({
+            code: "custom",
+            path: ["comment"],
+            message: `with the ticket key the function comment is ${comment.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}`,
+          });
+      },
+      whenParsed(["ticket"], ["name"], ["owner"], ["comment"]),
+    )
+    .superRefine(
+      (m, ctx) => {
+        if (envs) checkEnvironments(m, byName, ctx);
+      },
+      whenParsed(["environments"], ["sid"], ["name"], ["associations", "*", "site"], ["associations", "*", "behavior"]),
+    )
     .superRefine((m, ctx) => checkKeyValueStore(m, byName, ctx), whenParsed(["keyValueStore"], ["runtime"], ["ticket"], ["environments"], ["sid"]))
-    .superRefine((m, ctx) => {
-      const seen = new Set<string>();
-      m.associations.forEach((a, j) => {
-        const key = `${a.site} ${a.behavior} ${a.eventType}`;
-        if (seen.has(key))
-          ctx.addIssue({ code: "custom", path: ["associations", j], message: `${a.eventType} of behavior "${a.behavior}" of site "${a.site}" is listed twice` });
-        seen.add(key);
-      });
-    }, whenParsed(["associations", "*"]));
+    .superRefine(
+      (m, ctx) => {
+        const seen = new Set<string>();
+        m.associations.forEach((a, j) => {
+          const key = `${a.site} ${a.behavior} ${a.eventType}`;
+          if (seen.has(key))
+            ctx.addIssue({
+              code: "custom",
+              path: ["associations", j],
+              message: `${a.eventType} of behavior "${a.behavior}" of site "${a.site}" is listed twice`,
+            });
+          seen.add(key);
+        });
+      },
+      whenParsed(["associations", "*"]),
+    );
 }
 
 /** Each environment listed knows the product, the sites and the behaviors the function attaches to. */
@@ -100,18 +124,34 @@ function checkEnvironments(m: FunctionManifest, byName: ReadonlyMap<string, Envi
   checkManifestEnvironments(m, byName, ctx, ({ env, envName, sidKnown, envIssue }) => {
     const name = functionName(envName, m.sid, m.name);
     if (name.length > MAX_FUNCTION_NAME_LENGTH)
-      ctx.addIssue({ code: "custom", path: ["name"], message: `the function name "${name}" is ${name.length} characters; AWS allows at most ${MAX_FUNCTION_NAME_LENGTH}: shorten the name` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["name"],
+        message: `the function name "${name}" is ${name.length} characters; AWS allows at most ${MAX_FUNCTION_NAME_LENGTH}: shorten the name`,
+      });
     m.associations.forEach((a, j) => {
       const site = env.sites.find((s) => s.name === a.site);
       if (!site) {
-        envIssue(envName, ["associations", j, "site"], (e) => `"${a.site}" is not a site of ${e}; sites: ${env.sites.map((s) => s.name).join(", ") || "(none)"}`);
+        envIssue(
+          envName,
+          ["associations", j, "site"],
+          (e) => `"${a.site}" is not a site of ${e}; sites: ${env.sites.map((s) => s.name).join(", ") || "(none)"}`,
+        );
         return;
       }
       if (sidKnown && site.sid !== m.sid)
-        envIssue(envName, ["associations", j, "site"], (e) => `site "${a.site}" of ${e} belongs to product "${site.sid}", not "${m.sid}"; a function attaches only to its own product's sites`);
+        envIssue(
+          envName,
+          ["associations", j, "site"],
+          (e) => `site "${a.site}" of ${e} belongs to product "${site.sid}", not "${m.sid}"; a function attaches only to its own product's sites`,
+        );
       const behaviors = ["default", ...site.distribution.behaviors.map((b) => b.pathPattern)];
       if (!behaviors.includes(a.behavior))
-        envIssue(envName, ["associations", j, "behavior"], (e) => `site "${a.site}" of ${e} has no cache behavior "${a.behavior}"; its behaviors: ${behaviors.join(", ")}`);
+        envIssue(
+          envName,
+          ["associations", j, "behavior"],
+          (e) => `site "${a.site}" of ${e} has no cache behavior "${a.behavior}"; its behaviors: ${behaviors.join(", ")}`,
+        );
     });
   });
 }
@@ -122,21 +162,39 @@ function checkKeyValueStore(m: FunctionManifest, byName: ReadonlyMap<string, Env
   if (kvs && m.runtime !== Cf2Runtime.JS_2_0)
     ctx.addIssue({ code: "custom", path: ["keyValueStore"], message: `key value stores need runtime cloudfront-js-2.0 (this function uses ${m.runtime})` });
   if (kvs && "name" in kvs && kvs.comment && `${m.ticket} ${kvs.comment}`.length > MAX_COMMENT_LENGTH)
-    ctx.addIssue({ code: "custom", path: ["keyValueStore", "comment"], message: `with the ticket key the store comment is ${`${m.ticket} ${kvs.comment}`.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["keyValueStore", "comment"],
+      message: `with the ticket key the store comment is ${`${m.ticket} ${kvs.comment}`.length} characters; CloudFront allows at most ${MAX_COMMENT_LENGTH}`,
+    });
   if (kvs && "name" in kvs)
     for (const envName of m.environments) {
       const full = keyValueStoreName(envName, m.sid, kvs.name);
       if (full.length > KVS_MAX_NAME_LENGTH)
-        ctx.addIssue({ code: "custom", path: ["keyValueStore", "name"], message: `the store name "${full}" is ${full.length} characters; AWS allows at most ${KVS_MAX_NAME_LENGTH}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["keyValueStore", "name"],
+          message: `the store name "${full}" is ${full.length} characters; AWS allows at most ${KVS_MAX_NAME_LENGTH}`,
+        });
     }
   if (kvs && "arn" in kvs) {
     for (const envName of m.environments)
-      if (!(envName in kvs.arn)) ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn"], message: `no ARN for environment ${envName}; give one per environment listed` });
+      if (!(envName in kvs.arn))
+        ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn"], message: `no ARN for environment ${envName}; give one per environment listed` });
     for (const [envName, arn] of Object.entries(kvs.arn)) {
       const env = byName.get(envName);
-      if (!m.environments.includes(envName)) ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn", envName], message: `${envName} is not one of the function's environments (${m.environments.join(", ")})` });
+      if (!m.environments.includes(envName))
+        ctx.addIssue({
+          code: "custom",
+          path: ["keyValueStore", "arn", envName],
+          message: `${envName} is not one of the function's environments (${m.environments.join(", ")})`,
+        });
       else if (env && KVS_ARN.test(arn) && KVS_ARN.exec(arn)?.[1] !== env.accountId)
-        ctx.addIssue({ code: "custom", path: ["keyValueStore", "arn", envName], message: `the store is in account ${KVS_ARN.exec(arn)?.[1]}, but ${envName} deploys to ${env.accountId}; a function can only use stores of its own account` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["keyValueStore", "arn", envName],
+          message: `the store is in account ${KVS_ARN.exec(arn)?.[1]}, but ${envName} deploys to ${env.accountId}; a function can only use stores of its own account`,
+        });
     }
   }
 }

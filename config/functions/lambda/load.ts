@@ -36,7 +36,11 @@ export interface ContainerFunctionSpec {
 
 /** Reads every functions/lambda/<name>/manifest.json (files directly in the directory are ignored). */
 export function readContainerFunctionManifestSources(dir: string = containerFunctionsDir()): ContainerFunctionManifestSource[] {
-  return functionDirectories(dir).map((d) => ({ file: `${d.shown}/${CONTAINER_FUNCTION_MANIFEST_FILE}`, dirName: d.name, input: readManifestJson(d.dir, "functions/lambda") }));
+  return functionDirectories(dir).map((d) => ({
+    file: `${d.shown}/${CONTAINER_FUNCTION_MANIFEST_FILE}`,
+    dirName: d.name,
+    input: readManifestJson(d.dir, "functions/lambda"),
+  }));
 }
 
 /**

@@ -28,23 +28,18 @@ const range = (what: string, { min, max }: { min: number; max: number }, unit: s
     .min(min, `${what} must be ${min}-${max} ${unit}`)
     .max(max, `${what} must be ${min}-${max} ${unit}`);
 
-const environmentVariables = z
-  .record(
-    z.string(),
-    z.string({ message: "values are strings" }),
-  )
-  .superRefine((vars, ctx) => {
-    for (const k of Object.keys(vars)) {
-      if (!ENVIRONMENT_VARIABLE_NAME.test(k))
-        ctx.addIssue({ code: "custom", path: [k], message: "names start with a letter and hold only letters, digits and _" });
-      else if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(k))
-        ctx.addIssue({ code: "custom", path: [k], message: `"${k}" is reserved by the Lambda runtime` });
-    }
-    // Lambda measures the variables as the JSON it stores.
-    const bytes = Buffer.byteLength(JSON.stringify(vars));
-    if (bytes > CONTAINER_FUNCTION_LIMITS.environmentBytes)
-      ctx.addIssue({ code: "custom", message: `are ${bytes} bytes together; Lambda allows ${CONTAINER_FUNCTION_LIMITS.environmentBytes}` });
-  });
+const environmentVariables = z.record(z.string(), z.string({ message: "values are strings" })).superRefine((vars, ctx) => {
+  for (const k of Object.keys(vars)) {
+    if (!ENVIRONMENT_VARIABLE_NAME.test(k))
+      ctx.addIssue({ code: "custom", path: [k], message: "names start with a letter and hold only letters, digits and _" });
+    else if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(k))
+      ctx.addIssue({ code: "custom", path: [k], message: `"${k}" is reserved by the Lambda runtime` });
+  }
+  // Lambda measures the variables as the JSON it stores.
+  const bytes = Buffer.byteLength(JSON.stringify(vars));
+  if (bytes > CONTAINER_FUNCTION_LIMITS.environmentBytes)
+    ctx.addIssue({ code: "custom", message: `are ${bytes} bytes together; Lambda allows ${CONTAINER_FUNCTION_LIMITS.environmentBytes}` });
+});
 
 const origin = z
   .object({
@@ -99,17 +94,23 @@ export type ContainerFunctionManifest = z.output<typeof containerFunctionManifes
 export function containerFunctionManifestSchema(envs: readonly Environment[] | undefined) {
   const byName = new Map((envs ?? []).map((e) => [e.name, e]));
   return containerFunctionManifestShape
-    .superRefine((m, ctx) => {
-      if (m.origin && m.timeout > CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds)
-        ctx.addIssue({
-          code: "custom",
-          path: ["timeout"],
-          message: `is ${m.timeout} seconds, but CloudFront waits at most ${CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds} with an origin`,
-        });
-    }, whenParsed(["origin"], ["timeout"]))
-    .superRefine((m, ctx) => {
-      if (envs) checkEnvironments(m, byName, ctx);
-    }, whenParsed(["environments"], ["sid"], ["name"], ["origin"]));
+    .superRefine(
+      (m, ctx) => {
+        if (m.origin && m.timeout > CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds)
+          ctx.addIssue({
+            code: "custom",
+            path: ["timeout"],
+            message: `is ${m.timeout} seconds, but CloudFront waits at most ${CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds} seconds for an origin: at most ${CONTAINER_FUNCTION_LIMITS.originTimeoutSeconds} with an origin`,
+          });
+      },
+      whenParsed(["origin"], ["timeout"]),
+    )
+    .superRefine(
+      (m, ctx) => {
+        if (envs) checkEnvironments(m, byName, ctx);
+      },
+      whenParsed(["environments"], ["sid"], ["name"], ["origin"]),
+    );
 }
 
 /** Each environment listed knows the product, and the site and behavior the function is served from. */
@@ -122,7 +123,10 @@ function checkEnvironments(m: ContainerFunctionManifest, byName: ReadonlyMap<str
         path: ["name"],
         message: `the function name "${fn}" is ${fn.length} characters; Lambda allows at most ${CONTAINER_FUNCTION_LIMITS.functionNameLength}: shorten the name by ${fn.length - CONTAINER_FUNCTION_LIMITS.functionNameLength}`,
       });
-    const reserved = reservedContainerFunctionNameProblem(m.name, env.sites.filter((s) => s.sid === m.sid).map((s) => s.name));
+    const reserved = reservedContainerFunctionNameProblem(
+      m.name,
+      env.sites.filter((s) => s.sid === m.sid).map((s) => s.name),
+    );
     if (reserved) envIssue(envName, ["name"], (e) => `"${fn.slice(envName.length + 1)}" ${reserved} in ${e}; choose another name`);
     if (!m.origin) return;
     const site = env.sites.find((s) => s.name === m.origin!.site);
@@ -131,7 +135,11 @@ function checkEnvironments(m: ContainerFunctionManifest, byName: ReadonlyMap<str
       return;
     }
     if (sidKnown && site.sid !== m.sid)
-      envIssue(envName, ["origin", "site"], (e) => `site "${site.name}" of ${e} belongs to product "${site.sid}", not "${m.sid}"; a function serves only its own product's sites`);
+      envIssue(
+        envName,
+        ["origin", "site"],
+        (e) => `site "${site.name}" of ${e} belongs to product "${site.sid}", not "${m.sid}"; a function serves only its own product's sites`,
+      );
     if (site.continuousDeployment)
       envIssue(
         envName,

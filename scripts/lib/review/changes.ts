@@ -193,7 +193,9 @@ export function withoutEmpty(value: unknown): unknown {
     return items.every((i) => i === undefined) ? undefined : items.map((i) => (i === undefined ? null : i));
   }
   if (typeof value === "object") {
-    const entries = Object.entries(value as Json).map(([k, v]) => [k, withoutEmpty(v)] as const).filter(([, v]) => v !== undefined);
+    const entries = Object.entries(value as Json)
+      .map(([k, v]) => [k, withoutEmpty(v)] as const)
+      .filter(([, v]) => v !== undefined);
     return entries.length ? Object.fromEntries(entries) : undefined;
   }
   return value;
@@ -205,14 +207,22 @@ const isEmpty = (v: unknown) => withoutEmpty(v) === undefined;
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (value && typeof value === "object")
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Json)[k])}`).join(",")}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Json)[k])}`)
+      .join(",")}}`;
   return JSON.stringify(value) ?? "null";
 }
 
 /** A value with object keys sorted at every depth (documents are compared and printed this way). */
 export function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value && typeof value === "object") return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Json)[k])]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortedKeys((value as Json)[k])]),
+    );
   return value;
 }
 
@@ -236,7 +246,19 @@ export function parseDocument(value: unknown): Json | unknown[] | undefined {
  * Fields that identify an element of a nested block, most specific first: cache behaviors by path pattern, origins
  * by id, function associations by event type, custom error responses by code, policy statements by Sid.
  */
-export const ELEMENT_KEYS: readonly string[] = ["path_pattern", "origin_id", "event_type", "error_code", "Sid", "sid", "key", "name", "header_name", "id", "domain_name"];
+export const ELEMENT_KEYS: readonly string[] = [
+  "path_pattern",
+  "origin_id",
+  "event_type",
+  "error_code",
+  "Sid",
+  "sid",
+  "key",
+  "name",
+  "header_name",
+  "id",
+  "domain_name",
+];
 
 /** The field that tells the elements of both lists apart (present, scalar and unique on each side), if any. */
 function elementKey(before: unknown[], after: unknown[]): string | undefined {
@@ -262,7 +284,8 @@ class Differ {
   shown(value: unknown, sensitive: unknown, unknown?: unknown): Shown {
     if (unknown === true) return { kind: "unknown" };
     if (sensitive === true) return { kind: "sensitive" };
-    if (this.opts.placeholders && typeof value === "string" && (value === PLACEHOLDER_TIME || withoutPlaceholders(value) === COMPUTED_BY_AWS)) return { kind: "computed" };
+    if (this.opts.placeholders && typeof value === "string" && (value === PLACEHOLDER_TIME || withoutPlaceholders(value) === COMPUTED_BY_AWS))
+      return { kind: "computed" };
     let v = maskSensitive(value, sensitive);
     if (anyMarked(unknown)) v = markUnknown(v, unknown);
     if (this.opts.placeholders) v = cleanPlaceholders(v);
@@ -300,7 +323,8 @@ class Differ {
       return;
     }
     if (bs === true || as === true) {
-      if (stableJson(b) !== stableJson(a) || (bs === true) !== (as === true)) this.changes.push({ name, path, before: this.shown(b, bs), after: this.shown(a, as) });
+      if (stableJson(b) !== stableJson(a) || (bs === true) !== (as === true))
+        this.changes.push({ name, path, before: this.shown(b, bs), after: this.shown(a, as) });
       return;
     }
     const bDoc = parseDocument(b);
@@ -314,7 +338,8 @@ class Differ {
       const bo = (isObj(b) ? b : {}) as Json;
       const ao = (isObj(a) ? a : {}) as Json;
       const um = unknown && typeof unknown === "object" ? Object.keys(unknown) : [];
-      for (const k of [...new Set([...Object.keys(bo), ...Object.keys(ao), ...um])].sort()) this.diff(`${path}.${k}`, name, bo[k], ao[k], markOf(bs, k), markOf(as, k), markOf(unknown, k));
+      for (const k of [...new Set([...Object.keys(bo), ...Object.keys(ao), ...um])].sort())
+        this.diff(`${path}.${k}`, name, bo[k], ao[k], markOf(bs, k), markOf(as, k), markOf(unknown, k));
       return;
     }
     if (stableJson(withoutEmpty(b) ?? null) === stableJson(withoutEmpty(a) ?? null) && !anyMarked(unknown)) return;
@@ -353,7 +378,10 @@ class Differ {
       for (const v of added) this.changes.push({ name, path: `${path}[…]`, before: { kind: "absent" }, after: this.shown(v, undefined) });
       return;
     }
-    const key = elementKey(b.filter((v) => !isEmpty(v)), a.filter((v) => !isEmpty(v)));
+    const key = elementKey(
+      b.filter((v) => !isEmpty(v)),
+      a.filter((v) => !isEmpty(v)),
+    );
     const label = (v: unknown, i: number) => (key ? `[${JSON.stringify((v as Json)[key])}]` : `[${i}]`);
     const pairs: { bi?: number; ai?: number; label: string }[] = [];
     if (key) {
@@ -362,22 +390,32 @@ class Differ {
       b.forEach((v, i) => pairs.push({ bi: i, ai: afterIndex.get((v as Json)?.[key]), label: label(v, i) }));
       a.forEach((v, i) => !beforeKeys.has((v as Json)?.[key]) && pairs.push({ ai: i, label: label(v, i) }));
     } else {
-      for (let i = 0; i < Math.max(b.length, a.length); i++) pairs.push({ bi: i < b.length ? i : undefined, ai: i < a.length ? i : undefined, label: `[${i}]` });
+      for (let i = 0; i < Math.max(b.length, a.length); i++)
+        pairs.push({ bi: i < b.length ? i : undefined, ai: i < a.length ? i : undefined, label: `[${i}]` });
     }
     for (const { bi, ai, label: l } of pairs) {
       const p = `${path}${l}`;
       if (bi !== undefined && ai !== undefined) this.diff(p, name, b[bi], a[ai], markOf(bs, bi), markOf(as, ai), markOf(unknown, ai));
       else if (ai !== undefined) {
         const leaves = this.leaves(p, name, a[ai], markOf(as, ai), markOf(unknown, ai));
-        if (leaves.length) this.changes.push({ name, path: p, before: { kind: "absent" }, after: this.shown(a[ai], markOf(as, ai), markOf(unknown, ai)), leaves });
+        if (leaves.length)
+          this.changes.push({ name, path: p, before: { kind: "absent" }, after: this.shown(a[ai], markOf(as, ai), markOf(unknown, ai)), leaves });
       } else if (bi !== undefined) {
         const leaves = this.leaves(p, name, b[bi], markOf(bs, bi), undefined);
-        if (leaves.length) this.changes.push({ name, path: p, before: this.shown(b[bi], markOf(bs, bi)), after: { kind: "absent" }, leaves: leaves.map((l) => ({ ...l, before: l.after, after: { kind: "absent" } })) });
+        if (leaves.length)
+          this.changes.push({
+            name,
+            path: p,
+            before: this.shown(b[bi], markOf(bs, bi)),
+            after: { kind: "absent" },
+            leaves: leaves.map((l) => ({ ...l, before: l.after, after: { kind: "absent" } })),
+          });
       }
     }
     // Same elements in another order (cache behaviors are matched in order): that is a change of its own.
     if (key) {
-      const order = (side: unknown[]) => side.map((v) => (v as Json)?.[key]).filter((k) => a.some((x) => (x as Json)?.[key] === k) && b.some((x) => (x as Json)?.[key] === k));
+      const order = (side: unknown[]) =>
+        side.map((v) => (v as Json)?.[key]).filter((k) => a.some((x) => (x as Json)?.[key] === k) && b.some((x) => (x as Json)?.[key] === k));
       if (stableJson(order(b)) !== stableJson(order(a)) && name === "ordered_cache_behavior")
         this.changes.push({ name, path: `${path} (order)`, before: { kind: "known", value: order(b) }, after: { kind: "known", value: order(a) } });
     }
@@ -390,7 +428,8 @@ export function lineDiff(before: string[], after: string[], context = 2): string
   const m = after.length;
   if (n * m > 250_000) return [...before.map((l) => `- ${l}`), ...after.map((l) => `+ ${l}`)];
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = before[i] === after[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i][j] = before[i] === after[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const out: string[] = [];
   let i = 0;
   let j = 0;
@@ -474,7 +513,9 @@ export function uncounted(plan: Json): { unchanged: number; reads: number } {
   const list: Json[] = Array.isArray(plan.resource_changes) ? plan.resource_changes : [];
   const key = (rc: Json) => (rc.change?.actions ?? []).join("+");
   return {
-    unchanged: list.filter((rc) => rc.mode === "managed" && key(rc) === "no-op" && !rc.change?.importing && !(rc.previous_address && rc.previous_address !== rc.address)).length,
+    unchanged: list.filter(
+      (rc) => rc.mode === "managed" && key(rc) === "no-op" && !rc.change?.importing && !(rc.previous_address && rc.previous_address !== rc.address),
+    ).length,
     reads: list.filter((rc) => key(rc) === "read").length,
   };
 }

@@ -83,7 +83,8 @@ export function isAppOwnedFunction(c: ResourceChange, own: Ownership): boolean {
   return [c.before?.comment, c.after?.comment].some((v) => typeof v === "string" && v.includes(APP_OWNED_COMMENT));
 }
 
-const known = (v: unknown) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === "object" && v !== null && Object.keys(v).length === 0);
+const known = (v: unknown) =>
+  v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === "object" && v !== null && Object.keys(v).length === 0);
 
 /**
  * Whether a create has the shape of a delete: every attribute the create knows equals the deleted one's, with at
@@ -151,9 +152,17 @@ export function flagsOf(changes: ResourceChange[], own: Ownership): Flag[] {
     const destroys = c.action === ChangeAction.DELETE || c.action === ChangeAction.REPLACE;
     if (destroys && DATA_BEARING[c.type]) {
       const why = c.action === ChangeAction.REPLACE && c.forcedBy.length ? ` (forced by \`${c.forcedBy.join("`, `")}\`)` : "";
-      flags.push({ kind: FlagKind.DATA_LOSS, addresses: [c.address], message: `\`${c.address}\` is ${c.action === ChangeAction.DELETE ? "deleted" : "replaced"}${why}: ${DATA_BEARING[c.type]}.` });
+      flags.push({
+        kind: FlagKind.DATA_LOSS,
+        addresses: [c.address],
+        message: `\`${c.address}\` is ${c.action === ChangeAction.DELETE ? "deleted" : "replaced"}${why}: ${DATA_BEARING[c.type]}.`,
+      });
     } else if (destroys && ACCESS_BEARING[c.type]) {
-      flags.push({ kind: FlagKind.ACCESS_LOSS, addresses: [c.address], message: `\`${c.address}\`${nameOf(c)} is ${c.action === ChangeAction.DELETE ? "deleted" : "replaced"}: ${ACCESS_BEARING[c.type]}.` });
+      flags.push({
+        kind: FlagKind.ACCESS_LOSS,
+        addresses: [c.address],
+        message: `\`${c.address}\`${nameOf(c)} is ${c.action === ChangeAction.DELETE ? "deleted" : "replaced"}: ${ACCESS_BEARING[c.type]}.`,
+      });
     }
     if (c.action === ChangeAction.FORGET)
       flags.push({

@@ -20,7 +20,13 @@ describe("reading a plan", () => {
       plan(
         rc("aws_s3_bucket.a", ["no-op"], { bucket: "a" }, { bucket: "a" }),
         rc("aws_s3_bucket.b", ["delete", "create"], { bucket: "b" }, { bucket: "b2" }, { replace_paths: [["bucket"]] }),
-        rc("aws_cloudfront_distribution.d", ["create", "delete"], { origin: [{ domain_name: "x" }] }, { origin: [{ domain_name: "y" }] }, { replace_paths: [["origin", 0, "domain_name"]] }),
+        rc(
+          "aws_cloudfront_distribution.d",
+          ["create", "delete"],
+          { origin: [{ domain_name: "x" }] },
+          { origin: [{ domain_name: "y" }] },
+          { replace_paths: [["origin", 0, "domain_name"]] },
+        ),
       ),
     );
     expect(changes.map((c) => [c.address, c.action, c.forcedBy])).toEqual([
@@ -30,20 +36,37 @@ describe("reading a plan", () => {
   });
 
   test("provider defaults (null vs empty) are not changes; real changes are", () => {
-    const [c] = readPlan(plan(rc("aws_cloudfront_distribution.d", ["update"], { a: null, b: [{ x: null, y: 1 }], c: "on" }, { a: "", b: [{ x: "", y: 1 }], c: "off" })));
+    const [c] = readPlan(
+      plan(rc("aws_cloudfront_distribution.d", ["update"], { a: null, b: [{ x: null, y: 1 }], c: "on" }, { a: "", b: [{ x: "", y: 1 }], c: "off" })),
+    );
     expect(c.attributes.map((a) => a.name)).toEqual(["c"]);
     expect(withoutEmpty({ a: [{ b: null, c: "" }], d: 0, e: false, f: "x" })).toEqual({ f: "x" });
   });
 
   test("sensitive values are masked wherever the plan marks them, nested ones included", () => {
-    expect(maskSensitive({ a: "open", b: [{ secret: "s3cr3t", x: 1 }] }, { b: [{ secret: true }] })).toEqual({ a: "open", b: [{ secret: "(sensitive)", x: 1 }] });
+    expect(maskSensitive({ a: "open", b: [{ secret: "s3cr3t", x: 1 }] }, { b: [{ secret: true }] })).toEqual({
+      a: "open",
+      b: [{ secret: "(sensitive)", x: 1 }],
+    });
     expect(anyMarked({ b: [{}, { c: true }] })).toBe(true);
     const md = renderStack({
       env: "dev",
       source: PlanSource.AWS,
       plan: plan(
-        rc("aws_ssm_parameter.p", ["update"], { value: "old-secret", tags: {} }, { value: "new-secret", tags: {} }, { before_sensitive: { value: true }, after_sensitive: { value: true } }),
-        rc("aws_lambda_function.f", ["update"], { environment: [{ variables: { TOKEN: "t0ken", MODE: "a" } }] }, { environment: [{ variables: { TOKEN: "t0ken2", MODE: "b" } }] }, { before_sensitive: { environment: [{ variables: { TOKEN: true } }] }, after_sensitive: { environment: [{ variables: { TOKEN: true } }] } }),
+        rc(
+          "aws_ssm_parameter.p",
+          ["update"],
+          { value: "old-secret", tags: {} },
+          { value: "new-secret", tags: {} },
+          { before_sensitive: { value: true }, after_sensitive: { value: true } },
+        ),
+        rc(
+          "aws_lambda_function.f",
+          ["update"],
+          { environment: [{ variables: { TOKEN: "t0ken", MODE: "a" } }] },
+          { environment: [{ variables: { TOKEN: "t0ken2", MODE: "b" } }] },
+          { before_sensitive: { environment: [{ variables: { TOKEN: true } }] }, after_sensitive: { environment: [{ variables: { TOKEN: true } }] } },
+        ),
       ),
     }).markdown;
     expect(md).toContain("`value`: _(sensitive)_ → _(sensitive)_");
@@ -87,21 +110,41 @@ describe("rendering a stack", () => {
     const r = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(fn), headStack });
     expect(r.flags.map((f) => f.kind)).toEqual(["owned-update"]);
     expect(r.markdown).toContain("is owned by its application team, yet the plan updates it (`code`)");
-    const byComment = rc("aws_cloudfront_function.g", ["update"], { code: "a", comment: "X-1 g (code owned by the application team)" }, { code: "b", comment: "X-1 g (code owned by the application team)" });
+    const byComment = rc(
+      "aws_cloudfront_function.g",
+      ["update"],
+      { code: "a", comment: "X-1 g (code owned by the application team)" },
+      { code: "b", comment: "X-1 g (code owned by the application team)" },
+    );
     expect(renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(byComment) }).flags.map((f) => f.kind)).toEqual(["owned-update"]);
-    const infra = rc("aws_cloudfront_function.h", ["update"], { code: "a", comment: "X-1 h (code from the repository)" }, { code: "b", comment: "X-1 h (code from the repository)" });
+    const infra = rc(
+      "aws_cloudfront_function.h",
+      ["update"],
+      { code: "a", comment: "X-1 h (code from the repository)" },
+      { code: "b", comment: "X-1 h (code from the repository)" },
+    );
     expect(renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(infra) }).flags).toEqual([]);
   });
 
   test("an attribute the base left to the release flow, now set by the head, is flagged", () => {
     const d = rc("aws_cloudfront_distribution.d", ["update"], { origin: [{ origin_id: "green" }] }, { origin: [{ origin_id: "blue" }] });
     const baseStack = { resource: { aws_cloudfront_distribution: { d: { lifecycle: { ignore_changes: ["origin"] } } } } };
-    const r = renderStack({ env: "prod", source: PlanSource.OFFLINE, plan: plan(d), baseStack, headStack: { resource: { aws_cloudfront_distribution: { d: {} } } } });
-    expect(r.markdown).toContain("changes `origin`, which the release flow or an application team owns (ignored until now): applying reverts their last change.");
+    const r = renderStack({
+      env: "prod",
+      source: PlanSource.OFFLINE,
+      plan: plan(d),
+      baseStack,
+      headStack: { resource: { aws_cloudfront_distribution: { d: {} } } },
+    });
+    expect(r.markdown).toContain(
+      "changes `origin`, which the release flow or an application team owns (ignored until now): applying reverts their last change.",
+    );
   });
 
   test("a huge plan fits the comment limit: details go first, then resources, and it says so", () => {
-    const many = Array.from({ length: 3000 }, (_, i) => rc(`aws_sqs_queue.q${i}`, ["create"], null, { name: `queue-${i}`, policy: JSON.stringify({ Statement: [{ Sid: `s${i}`, Resource: "x".repeat(50) }] }) }));
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      rc(`aws_sqs_queue.q${i}`, ["create"], null, { name: `queue-${i}`, policy: JSON.stringify({ Statement: [{ Sid: `s${i}`, Resource: "x".repeat(50) }] }) }),
+    );
     const r = renderStack({ env: "big", source: PlanSource.AWS, plan: plan(...many) });
     expect(r.truncated).toBe(true);
     expect(r.markdown.length).toBeLessThanOrEqual(COMMENT_LIMIT);
@@ -169,8 +212,10 @@ describe("every action for what it is", () => {
     expect(r.markdown).toContain("- `aws_s3_bucket.kept`: removed from the state only; it stays in AWS and nobody manages it any more");
     expect(r.flags.find((f) => f.kind === "forgotten")?.message).toContain("`aws_s3_bucket.kept` leaves the state but stays in AWS");
     expect(r.markdown).toContain("- `aws_iam_role.adopted`: imported from AWS (id `r`), no changes");
-    expect(r.markdown).toContain("- `aws_iam_role.adopted2`: imported from AWS (id `r2`), then updated\n  - `description`: `\"a\"` → `\"b\"`");
-    expect(r.markdown).toContain("- `aws_lambda_function.cbd`: forced by `function_name` (create before destroy: the new one exists before the old one is deleted)");
+    expect(r.markdown).toContain('- `aws_iam_role.adopted2`: imported from AWS (id `r2`), then updated\n  - `description`: `"a"` → `"b"`');
+    expect(r.markdown).toContain(
+      "- `aws_lambda_function.cbd`: forced by `function_name` (create before destroy: the new one exists before the old one is deleted)",
+    );
     expect(r.markdown).toContain("- `aws_sqs_queue.dtc`: forced by `name` (delete, then create: nothing serves in between)");
     expect(r.markdown).toContain("- `aws_sqs_queue.tainted`: the plan names no attribute that forces it; Terraform's reason: the resource is tainted");
     expect(r.markdown).toContain("_Not counted: 1 unchanged · 1 data source read during apply._");
@@ -185,11 +230,19 @@ describe("the change is visible", () => {
     function_association: fn ? [{ event_type: "viewer-request", function_arn: fn }] : [],
   });
   test("nested blocks element by element: an added cache behavior with its function, unknown leaves unknown, known leaves shown", () => {
-    const before = { origin: [{ origin_id: "s3", domain_name: "b.s3.ap-northeast-1.amazonaws.com" }], ordered_cache_behavior: [behavior("/api/*")], default_cache_behavior: [behavior("*")] };
+    const before = {
+      origin: [{ origin_id: "s3", domain_name: "b.s3.ap-northeast-1.amazonaws.com" }],
+      ordered_cache_behavior: [behavior("/api/*")],
+      default_cache_behavior: [behavior("*")],
+    };
     const after = { ...before, ordered_cache_behavior: [behavior("/api/*"), behavior("/campaign/*", null as unknown as string)] };
     after.ordered_cache_behavior[1].function_association = [{ event_type: "viewer-request", function_arn: null as unknown as string }];
     const unknown = { ordered_cache_behavior: [{}, { function_association: [{ function_arn: true }] }] };
-    const r = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(rc("aws_cloudfront_distribution.d", ["update"], before, after, { after_unknown: unknown })) });
+    const r = renderStack({
+      env: "dev",
+      source: PlanSource.AWS,
+      plan: plan(rc("aws_cloudfront_distribution.d", ["update"], before, after, { after_unknown: unknown })),
+    });
     expect(r.markdown).toContain('- `aws_cloudfront_distribution.d`\n  - `ordered_cache_behavior["/campaign/*"]`: added\n');
     expect(r.markdown).toContain('    - `path_pattern`: `"/campaign/*"`');
     expect(r.markdown).toContain('    - `function_association["viewer-request"].function_arn`: _(known after apply)_');
@@ -211,10 +264,34 @@ describe("the change is visible", () => {
   });
 
   test("a block known only after apply is known after apply, never null", () => {
-    const md = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(rc("aws_lambda_function.f", ["update"], { logging_config: [{ log_group: "/aws/lambda/f" }] }, { logging_config: null }, { after_unknown: { logging_config: true } })) }).markdown;
+    const md = renderStack({
+      env: "dev",
+      source: PlanSource.AWS,
+      plan: plan(
+        rc(
+          "aws_lambda_function.f",
+          ["update"],
+          { logging_config: [{ log_group: "/aws/lambda/f" }] },
+          { logging_config: null },
+          { after_unknown: { logging_config: true } },
+        ),
+      ),
+    }).markdown;
     expect(md).toContain('`logging_config`: `[{"log_group":"/aws/lambda/f"}]` → _(known after apply)_');
     expect(md).not.toMatch(/\bnull\b/);
-    const created = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(rc("aws_lambda_function.g", ["create"], null, { function_name: "g", logging_config: [{ log_group: null, log_format: "JSON" }] }, { after_unknown: { logging_config: [{ log_group: true }] } })) }).markdown;
+    const created = renderStack({
+      env: "dev",
+      source: PlanSource.AWS,
+      plan: plan(
+        rc(
+          "aws_lambda_function.g",
+          ["create"],
+          null,
+          { function_name: "g", logging_config: [{ log_group: null, log_format: "JSON" }] },
+          { after_unknown: { logging_config: [{ log_group: true }] } },
+        ),
+      ),
+    }).markdown;
     expect(created).toMatch(/\| `logging_config` \| `\[\{.*"log_group":"\(known after apply\)".*\}\]` \|/);
     expect(created).toContain('"log_format":"JSON"');
     expect(created).not.toMatch(/\bnull\b/);
@@ -222,10 +299,26 @@ describe("the change is visible", () => {
 });
 
 describe("documents as documents", () => {
-  const policy = (bucket: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Read", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
-  const reordered = (bucket: string) => JSON.stringify({ Statement: [{ Resource: `arn:aws:s3:::${bucket}/*`, Action: "s3:GetObject", Principal: { Service: "cloudfront.amazonaws.com" }, Effect: "Allow", Sid: "Read" }], Version: "2012-10-17" });
+  const policy = (bucket: string) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "Read", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` },
+      ],
+    });
+  const reordered = (bucket: string) =>
+    JSON.stringify({
+      Statement: [
+        { Resource: `arn:aws:s3:::${bucket}/*`, Action: "s3:GetObject", Principal: { Service: "cloudfront.amazonaws.com" }, Effect: "Allow", Sid: "Read" },
+      ],
+      Version: "2012-10-17",
+    });
   test("a renamed bucket inside a policy is a two-line diff, keys sorted; a reordered document is no change", () => {
-    const r = renderStack({ env: "dev", source: PlanSource.AWS, plan: plan(rc("aws_s3_bucket_policy.p", ["update"], { policy: policy("old-bucket") }, { policy: reordered("new-bucket") })) });
+    const r = renderStack({
+      env: "dev",
+      source: PlanSource.AWS,
+      plan: plan(rc("aws_s3_bucket_policy.p", ["update"], { policy: policy("old-bucket") }, { policy: reordered("new-bucket") })),
+    });
     expect(r.markdown).toContain("- `aws_s3_bucket_policy.p`\n  - `policy` (document): 2 lines changed");
     const diff = r.markdown.split("\n").filter((l) => /^ {4}[-+] /.test(l));
     expect(r.markdown).toMatch(/^ {4}- {7}"Resource": "arn:aws:s3:::old-bucket\/\*",\n {4}\+ {7}"Resource": "arn:aws:s3:::new-bucket\/\*",$/m);
@@ -236,8 +329,14 @@ describe("documents as documents", () => {
 
   test("values the offline review cannot know are (computed by AWS), never the crafted placeholders", () => {
     const crafted = "arn:aws:cloudfront::000000000000:aws_cloudfront_distribution.site-web_distribution_1A2B.arn";
-    const before = { policy: JSON.stringify({ Statement: [{ Condition: { StringEquals: { "AWS:SourceArn": crafted } }, Resource: "arn:aws:s3:::a/*" }] }), versioning_configuration: [{ status: "Enabled", mfa_delete: "aws_s3_bucket_versioning.x_1.mfa_delete" }] };
-    const after = { policy: JSON.stringify({ Statement: [{ Condition: { StringEquals: { "AWS:SourceArn": crafted } }, Resource: "arn:aws:s3:::b/*" }] }), versioning_configuration: [{ status: "Suspended", mfa_delete: "Disabled" }] };
+    const before = {
+      policy: JSON.stringify({ Statement: [{ Condition: { StringEquals: { "AWS:SourceArn": crafted } }, Resource: "arn:aws:s3:::a/*" }] }),
+      versioning_configuration: [{ status: "Enabled", mfa_delete: "aws_s3_bucket_versioning.x_1.mfa_delete" }],
+    };
+    const after = {
+      policy: JSON.stringify({ Statement: [{ Condition: { StringEquals: { "AWS:SourceArn": crafted } }, Resource: "arn:aws:s3:::b/*" }] }),
+      versioning_configuration: [{ status: "Suspended", mfa_delete: "Disabled" }],
+    };
     const r = renderStack({ env: "dev", source: PlanSource.OFFLINE, baseRef: "main", plan: plan(rc("aws_s3_bucket_policy.x", ["update"], before, after)) });
     expect(r.markdown).toContain("(computed by AWS)");
     expect(r.markdown).toContain('`versioning_configuration[0].mfa_delete`: _(computed by AWS)_ → `"Disabled"`');

@@ -4,7 +4,21 @@
  * attributes whose values change). Each stack's section carries a hidden marker so CI updates its comment in place,
  * and fits in one GitHub comment. Pure functions.
  */
-import { ACTION_ORDER, ACTION_REASONS, ChangeAction, countByAction, isTagOnly, lineDiff, readPlan, ReplaceOrder, uncounted, type AttributeChange, type Json, type ResourceChange, type Shown } from "./changes";
+import {
+  ACTION_ORDER,
+  ACTION_REASONS,
+  ChangeAction,
+  countByAction,
+  isTagOnly,
+  lineDiff,
+  readPlan,
+  ReplaceOrder,
+  uncounted,
+  type AttributeChange,
+  type Json,
+  type ResourceChange,
+  type Shown,
+} from "./changes";
 import { COMPUTED_BY_AWS } from "../placeholders";
 import { distributionRoutes, ROUTING_ATTRIBUTES, routingDiagram } from "./routes";
 import { resourceConfig } from "./flags";
@@ -59,7 +73,8 @@ export function markerOf(env: string): string {
 }
 
 export function sourceLabel(s: Pick<StackPlan, "source" | "baseRef">): string {
-  if (s.source === PlanSource.VALIDATE) return "offline plan from `npm run validate` (dummy credentials and a local state, no AWS account read: not a plan against AWS)";
+  if (s.source === PlanSource.VALIDATE)
+    return "offline plan from `npm run validate` (dummy credentials and a local state, no AWS account read: not a plan against AWS)";
   return s.source === PlanSource.AWS
     ? "plan against AWS (real state, refreshed)"
     : `offline plan against the base branch${s.baseRef ? ` \`${s.baseRef}\`` : ""} (no AWS account read: the base's applied state is crafted, values only AWS knows are shown as (computed by AWS))`;
@@ -86,7 +101,7 @@ function code(text: string): string {
 /** A value pretty-printed for a diff block. */
 function pretty(v: Shown): string[] {
   if (v.kind !== "known") return [inline(v).replace(/_/g, "")];
-  return (typeof v.value === "string" ? v.value : JSON.stringify(v.value, null, 2) ?? "").split("\n");
+  return (typeof v.value === "string" ? v.value : (JSON.stringify(v.value, null, 2) ?? "")).split("\n");
 }
 
 export { lineDiff };
@@ -159,7 +174,9 @@ function attributeLines(attributes: AttributeChange[], ctx: Ctx): string {
 
 /** Whether a changed value is (inside) one of the paths that force a replacement. */
 function forces(a: AttributeChange, forcedBy: string[]): boolean {
-  return forcedBy.some((p) => p === a.path || p === a.name || a.path.startsWith(`${p}.`) || a.path.startsWith(`${p}[`) || p.startsWith(`${a.name}.`) || p.startsWith(`${a.name}[`));
+  return forcedBy.some(
+    (p) => p === a.path || p === a.name || a.path.startsWith(`${p}.`) || a.path.startsWith(`${p}[`) || p.startsWith(`${a.name}.`) || p.startsWith(`${a.name}[`),
+  );
 }
 
 function renderChange(c: ResourceChange, ctx: Ctx): string {
@@ -191,7 +208,8 @@ function renderChange(c: ResourceChange, ctx: Ctx): string {
     }
     case ChangeAction.UPDATE: {
       if (!c.attributes.length) return `- ${title(c, ctx)}: only values known after apply (${c.unknownAfter.map((n) => `\`${n}\``).join(", ")})`;
-      if (c.attributes.length === 1 && !c.attributes[0].leaves && !c.attributes[0].documentDiff) return `- ${title(c, ctx)}: ${attributeLine(c.attributes[0], ctx.withDetails)}${unknownNote(c)}`;
+      if (c.attributes.length === 1 && !c.attributes[0].leaves && !c.attributes[0].documentDiff)
+        return `- ${title(c, ctx)}: ${attributeLine(c.attributes[0], ctx.withDetails)}${unknownNote(c)}`;
       return `- ${title(c, ctx)}${unknownNote(c)}\n${attributeLines(c.attributes, ctx)}`;
     }
   }
@@ -257,7 +275,10 @@ function body(s: StackPlan, changes: ResourceChange[], flags: Flag[], ctx: Ctx, 
     if (diagrams.length) lines.push("**What a viewer's request goes through** (before → after)", ...diagrams, "");
   }
   const rest = uncounted(s.plan);
-  const notCounted = [rest.unchanged ? `${rest.unchanged} unchanged` : "", rest.reads ? `${rest.reads} data source${rest.reads === 1 ? "" : "s"} read during apply` : ""].filter(Boolean);
+  const notCounted = [
+    rest.unchanged ? `${rest.unchanged} unchanged` : "",
+    rest.reads ? `${rest.reads} data source${rest.reads === 1 ? "" : "s"} read during apply` : "",
+  ].filter(Boolean);
   if (notCounted.length) lines.push(`_Not counted: ${notCounted.join(" · ")}._`);
   return { text: lines.join("\n").trimEnd(), omitted };
 }
@@ -271,11 +292,16 @@ function routingChanges(changes: ResourceChange[], ctx: Ctx): string[] {
   const out: string[] = [];
   for (const c of changes) {
     if (c.type !== "aws_cloudfront_distribution") continue;
-    const touches = c.action !== ChangeAction.UPDATE || c.attributes.some((a) => ROUTING_ATTRIBUTES.includes(a.name)) || c.unknownAfter.some((p) => ROUTING_ATTRIBUTES.some((r) => p === r || p.startsWith(`${r}[`) || p.startsWith(`${r}.`)));
+    const touches =
+      c.action !== ChangeAction.UPDATE ||
+      c.attributes.some((a) => ROUTING_ATTRIBUTES.includes(a.name)) ||
+      c.unknownAfter.some((p) => ROUTING_ATTRIBUTES.some((r) => p === r || p.startsWith(`${r}[`) || p.startsWith(`${r}.`)));
     if (!touches || c.action === ChangeAction.MOVE || c.action === ChangeAction.FORGET) continue;
     const baseConfig = resourceConfig(ctx.baseStack, c.previousAddress ?? c.address);
     const headConfig = resourceConfig(ctx.headStack, c.address);
-    const before = c.before ? distributionRoutes(baseConfig ?? c.before, baseConfig ? ctx.baseStack : ctx.headStack) : { routes: [], continuousDeployment: false };
+    const before = c.before
+      ? distributionRoutes(baseConfig ?? c.before, baseConfig ? ctx.baseStack : ctx.headStack)
+      : { routes: [], continuousDeployment: false };
     const after = c.after ? distributionRoutes(headConfig ?? c.after, ctx.headStack) : undefined;
     out.push(`- \`${c.address}\``, routingDiagram(after, before));
   }
@@ -323,7 +349,15 @@ export function renderStack(s: StackPlan, limit = COMMENT_LIMIT): RenderedStack 
 function renderFailed(s: StackPlan, limit: number): RenderedStack {
   const counts = countByAction([]);
   const reason = fence("text", s.error!.split("\n"));
-  const markdown = [markerOf(s.env), `### ${s.env}: not reviewed ⚠`, `_${sourceLabel(s)}_`, "", "The plan of this stack failed, so nothing of it is shown; the other stacks are reviewed as usual. Terraform said:", "", reason].join("\n");
+  const markdown = [
+    markerOf(s.env),
+    `### ${s.env}: not reviewed ⚠`,
+    `_${sourceLabel(s)}_`,
+    "",
+    "The plan of this stack failed, so nothing of it is shown; the other stacks are reviewed as usual. Terraform said:",
+    "",
+    reason,
+  ].join("\n");
   return { env: s.env, marker: markerOf(s.env), counts, flags: [], markdown: markdown.slice(0, limit), truncated: markdown.length > limit, failed: true };
 }
 

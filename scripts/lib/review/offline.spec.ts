@@ -3,11 +3,15 @@ import { offlineReview, planAgainstBase, resolveRef, ReviewError } from "./offli
 
 test("an unknown base ref is a ReviewError that says what to try", () => {
   expect(() => resolveRef("no-such-ref-for-review")).toThrow(ReviewError);
-  expect(() => resolveRef("no-such-ref-for-review")).toThrow(/--base no-such-ref-for-review: not a commit in .*\(try origin\/main, main or a commit id; in CI fetch the base first\)/);
+  expect(() => resolveRef("no-such-ref-for-review")).toThrow(
+    /--base no-such-ref-for-review: not a commit in .*\(try origin\/main, main or a commit id; in CI fetch the base first\)/,
+  );
 });
 
 test("an unknown --env names the stacks there are, before anything is planned", () => {
-  expect(() => offlineReview({ base: { dev: {} }, head: { dev: {}, qa: {} }, envs: ["dev", "prod"] })).toThrow("--env prod: no such stack in the base or the head; stacks: dev, qa");
+  expect(() => offlineReview({ base: { dev: {} }, head: { dev: {}, qa: {} }, envs: ["dev", "prod"] })).toThrow(
+    "--env prod: no such stack in the base or the head; stacks: dev, qa",
+  );
 });
 
 test("a stack whose synthesized JSON did not change is not planned: its plan has no changes", () => {
@@ -18,8 +22,22 @@ test("a stack whose synthesized JSON did not change is not planned: its plan has
 
 test("one stack failing does not take the others' sections with it: it gets a section saying why", () => {
   const planner = (workdir: string) => {
-    if (workdir.endsWith("-prod")) throw new Error("terraform plan in .validate/review-prod failed (exit 1):\nFIFO throughput scope can only be set for FIFO topics:  (aws_sns_topic.alarms_topic_CB6504A9)");
-    return { format_version: "1.2", resource_changes: [{ address: "aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", name: "q", change: { actions: ["update"], before: { delay_seconds: 1 }, after: { delay_seconds: 2 } } }] };
+    if (workdir.endsWith("-prod"))
+      throw new Error(
+        "terraform plan in .validate/review-prod failed (exit 1):\nFIFO throughput scope can only be set for FIFO topics:  (aws_sns_topic.alarms_topic_CB6504A9)",
+      );
+    return {
+      format_version: "1.2",
+      resource_changes: [
+        {
+          address: "aws_sqs_queue.q",
+          mode: "managed",
+          type: "aws_sqs_queue",
+          name: "q",
+          change: { actions: ["update"], before: { delay_seconds: 1 }, after: { delay_seconds: 2 } },
+        },
+      ],
+    };
   };
   const plans = offlineReview({ base: { dev: {}, prod: {} }, head: { dev: {}, prod: {} }, baseRef: "main", planner });
   const review = renderReview(plans);

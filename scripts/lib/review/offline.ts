@@ -40,7 +40,8 @@ function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessE
 export async function synthesizeTree(root: string, env: NodeJS.ProcessEnv = process.env): Promise<Stacks> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "edge-review-synth-"));
   try {
-    if (!existsSync(path.join(root, "scripts", "app.mjs"))) throw new ReviewError(`${root} has no scripts/app.mjs: is it this project at a ref that predates it?`);
+    if (!existsSync(path.join(root, "scripts", "app.mjs")))
+      throw new ReviewError(`${root} has no scripts/app.mjs: is it this project at a ref that predates it?`);
     await runAsync(process.execPath, [path.join(root, "scripts", "app.mjs")], root, { ...env, CDKTF_OUTDIR: outdir });
     const dir = path.join(outdir, "stacks");
     if (!existsSync(dir)) return {};
@@ -172,12 +173,26 @@ export function offlineReviews<K extends string>(input: Omit<OfflineReviewInput,
   const unknown = envs.filter((e) => !all.includes(e));
   if (unknown.length) throw new ReviewError(`--env ${unknown.join(", ")}: no such stack in the base or the head; stacks: ${all.join(", ") || "(none)"}`);
   const byEnv = Object.fromEntries(
-    envs.map((env) => [env, planAgainstBaseBatch(`${input.workdirPrefix ?? "review"}-${env}`, input.base[env], Object.fromEntries(keys.map((k) => [k, input.heads[k][env]])) as Record<K, Json | undefined>)]),
+    envs.map((env) => [
+      env,
+      planAgainstBaseBatch(
+        `${input.workdirPrefix ?? "review"}-${env}`,
+        input.base[env],
+        Object.fromEntries(keys.map((k) => [k, input.heads[k][env]])) as Record<K, Json | undefined>,
+      ),
+    ]),
   );
   return Object.fromEntries(
     keys.map((k) => [
       k,
-      envs.map((env) => ({ env, plan: byEnv[env][k], source: PlanSource.OFFLINE, baseRef: input.baseRef, headStack: input.heads[k][env], baseStack: input.base[env] })),
+      envs.map((env) => ({
+        env,
+        plan: byEnv[env][k],
+        source: PlanSource.OFFLINE,
+        baseRef: input.baseRef,
+        headStack: input.heads[k][env],
+        baseStack: input.base[env],
+      })),
     ]),
   ) as Record<K, StackPlan[]>;
 }

@@ -16,11 +16,20 @@ export function planProblem(plan: unknown): string | undefined {
   if (!plan || typeof plan !== "object" || Array.isArray(plan)) return "not a Terraform plan: the JSON is not an object";
   const p = plan as Json;
   if (p.format_version === undefined) return "not a Terraform plan: no format_version (pass the output of terraform show -json <planfile>)";
-  if (typeof p.format_version !== "string" || !/^1\.\d+$/.test(p.format_version)) return `format_version ${JSON.stringify(p.format_version)} is not one this review reads (1.x)`;
-  if (p.resource_changes !== undefined && !Array.isArray(p.resource_changes)) return `resource_changes is ${typeof p.resource_changes === "object" ? (p.resource_changes === null ? "null" : "an object") : `a ${typeof p.resource_changes}`}, not an array`;
-  if (p.resource_changes === undefined && (p.values !== undefined || p.planned_values === undefined) && p.prior_state === undefined && p.configuration === undefined)
+  if (typeof p.format_version !== "string" || !/^1\.\d+$/.test(p.format_version))
+    return `format_version ${JSON.stringify(p.format_version)} is not one this review reads (1.x)`;
+  if (p.resource_changes !== undefined && !Array.isArray(p.resource_changes))
+    return `resource_changes is ${typeof p.resource_changes === "object" ? (p.resource_changes === null ? "null" : "an object") : `a ${typeof p.resource_changes}`}, not an array`;
+  if (
+    p.resource_changes === undefined &&
+    (p.values !== undefined || p.planned_values === undefined) &&
+    p.prior_state === undefined &&
+    p.configuration === undefined
+  )
     return "not a Terraform plan: no resource_changes, planned_values or configuration (a state file? pass terraform show -json <planfile>)";
-  const bad = ((p.resource_changes ?? []) as unknown[]).findIndex((rc) => !rc || typeof rc !== "object" || typeof (rc as Json).address !== "string" || !Array.isArray((rc as Json).change?.actions));
+  const bad = ((p.resource_changes ?? []) as unknown[]).findIndex(
+    (rc) => !rc || typeof rc !== "object" || typeof (rc as Json).address !== "string" || !Array.isArray((rc as Json).change?.actions),
+  );
   if (bad >= 0) return `resource_changes[${bad}] has no address or change.actions`;
   return undefined;
 }

@@ -19,7 +19,11 @@ const stack = {
         ],
         ordered_cache_behavior: [
           { path_pattern: "/thumbs/*", target_origin_id: "fn" },
-          { path_pattern: "/assets/*", target_origin_id: "s3", function_association: [{ event_type: "viewer-response", function_arn: "${aws_cloudfront_function.fn_headers.arn}" }] },
+          {
+            path_pattern: "/assets/*",
+            target_origin_id: "s3",
+            function_association: [{ event_type: "viewer-response", function_arn: "${aws_cloudfront_function.fn_headers.arn}" }],
+          },
         ],
         default_cache_behavior: {
           target_origin_id: "s3",
@@ -56,9 +60,16 @@ test("routes from a real plan's values: function names from their ARNs, buckets 
   const values = {
     origin: [{ origin_id: "s3", domain_name: "prod-shop-web.s3.ap-northeast-1.amazonaws.com" }],
     ordered_cache_behavior: [],
-    default_cache_behavior: [{ target_origin_id: "s3", function_association: [{ event_type: "viewer-request", function_arn: "arn:aws:cloudfront::345678901234:function/prod-shop-redirect" }] }],
+    default_cache_behavior: [
+      {
+        target_origin_id: "s3",
+        function_association: [{ event_type: "viewer-request", function_arn: "arn:aws:cloudfront::345678901234:function/prod-shop-redirect" }],
+      },
+    ],
   };
-  expect(distributionRoutes(values).routes).toEqual([{ pathPattern: "*", origin: "S3 bucket prod-shop-web", functions: [{ event: "viewer-request", name: "prod-shop-redirect", owner: undefined }] }]);
+  expect(distributionRoutes(values).routes).toEqual([
+    { pathPattern: "*", origin: "S3 bucket prod-shop-web", functions: [{ event: "viewer-request", name: "prod-shop-redirect", owner: undefined }] },
+  ]);
 });
 
 test("a before → after diagram is one Mermaid flowchart with both sides", () => {

@@ -9,7 +9,14 @@
 import type { Json } from "./changes";
 
 /** Attributes of aws_cloudfront_distribution that decide what a viewer's request goes through. */
-export const ROUTING_ATTRIBUTES: readonly string[] = ["ordered_cache_behavior", "default_cache_behavior", "origin", "origin_group", "continuous_deployment_policy_id", "staging"];
+export const ROUTING_ATTRIBUTES: readonly string[] = [
+  "ordered_cache_behavior",
+  "default_cache_behavior",
+  "origin",
+  "origin_group",
+  "continuous_deployment_policy_id",
+  "staging",
+];
 
 export interface RouteFunction {
   /** `viewer-request`, `viewer-response`, `origin-request`, `origin-response`. */
@@ -42,7 +49,9 @@ const list = (v: unknown): Json[] => (Array.isArray(v) ? v : v && typeof v === "
 function referenceOf(value: unknown): [string, string, string] | undefined {
   if (typeof value !== "string") return undefined;
   // Inside an interpolation, possibly wrapped in functions (`${replace(aws_lambda_function_url.x.function_url, ...)}`).
-  const m = (value.includes("${") ? /\b(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)/.exec(value) : null) ?? /::000000000000:([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/.exec(value);
+  const m =
+    (value.includes("${") ? /\b(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)/.exec(value) : null) ??
+    /::000000000000:([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/.exec(value);
   return m ? [m[1], m[2], m[3]] : undefined;
 }
 
@@ -52,7 +61,12 @@ const APP_OWNED_COMMENT = "code owned by the application team";
 function ownerOf(resource: Json): "app" | "infra" {
   const ignored = resource.lifecycle?.ignore_changes;
   const list = Array.isArray(ignored) ? ignored : ignored === "all" ? ["all"] : [];
-  return list.includes("code") || list.includes("all") || list.includes("image_uri") || (typeof resource.comment === "string" && resource.comment.includes(APP_OWNED_COMMENT)) ? "app" : "infra";
+  return list.includes("code") ||
+    list.includes("all") ||
+    list.includes("image_uri") ||
+    (typeof resource.comment === "string" && resource.comment.includes(APP_OWNED_COMMENT))
+    ? "app"
+    : "infra";
 }
 
 /** A function's name and owner from its ARN: a reference, a crafted placeholder, or a real ARN (`...:function/<name>`). */
@@ -67,7 +81,9 @@ function functionOf(arn: unknown, stack: Json | undefined): { name: string; owne
   if (typeof arn === "string") {
     const m = /:function[:/]([A-Za-z0-9_-]+)/.exec(arn);
     if (m) {
-      const byName = Object.values<Json>({ ...(stack?.resource?.aws_cloudfront_function ?? {}), ...(stack?.resource?.aws_lambda_function ?? {}) }).find((r) => r.name === m[1] || r.function_name === m[1]);
+      const byName = Object.values<Json>({ ...(stack?.resource?.aws_cloudfront_function ?? {}), ...(stack?.resource?.aws_lambda_function ?? {}) }).find(
+        (r) => r.name === m[1] || r.function_name === m[1],
+      );
       return { name: m[1], owner: byName ? ownerOf(byName) : undefined };
     }
   }
@@ -108,7 +124,10 @@ export function distributionRoutes(values: Json, stack?: Json): DistributionRout
     ].sort((x, y) => EVENTS.indexOf(x.event) - EVENTS.indexOf(y.event)),
   });
   return {
-    routes: [...list(values.ordered_cache_behavior).map((b) => behavior(b, String(b.path_pattern))), ...list(values.default_cache_behavior).map((b) => behavior(b, "*"))],
+    routes: [
+      ...list(values.ordered_cache_behavior).map((b) => behavior(b, String(b.path_pattern))),
+      ...list(values.default_cache_behavior).map((b) => behavior(b, "*")),
+    ],
     continuousDeployment: typeof values.continuous_deployment_policy_id === "string" && values.continuous_deployment_policy_id !== "",
     staging: values.staging === true,
   };
@@ -125,7 +144,9 @@ function text(s: string): string {
 function sideLines(prefix: string, d: DistributionRoutes): string[] {
   const lines: string[] = [];
   const origins = [...new Set(d.routes.map((r) => r.origin))];
-  const viewer = d.staging ? "viewer sent to staging by the continuous deployment policy" : `viewer${d.continuousDeployment ? "<br/>(continuous deployment: the policy sends some to staging)" : ""}`;
+  const viewer = d.staging
+    ? "viewer sent to staging by the continuous deployment policy"
+    : `viewer${d.continuousDeployment ? "<br/>(continuous deployment: the policy sends some to staging)" : ""}`;
   lines.push(`    ${prefix}v(["${viewer}"])`);
   d.routes.forEach((r, i) => {
     const fns = r.functions.map((f) => `<br/>${text(f.event)}: ${text(f.name)}${f.owner ? ` (${f.owner})` : ""}`).join("");

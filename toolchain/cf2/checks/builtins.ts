@@ -18,7 +18,8 @@ const staticMember: NodeCheck = (node, ctx) => {
   const listed = lists[owner.name];
   const member = node.property.name as string;
   if (!listed || listed.includes(member) || ALWAYS.has(member)) return;
-  if (owner.name === "String" && (CF2_V1_STRING_METHODS as readonly string[]).includes(member)) ctx.problem(node, removedStringMethodMessage(`String.${member}`));
+  if (owner.name === "String" && (CF2_V1_STRING_METHODS as readonly string[]).includes(member))
+    ctx.problem(node, removedStringMethodMessage(`String.${member}`));
   else ctx.problem(node, `${owner.name}.${member} is not in the feature list of ${ctx.runtime}; its ${owner.name} offers ${listed.join(", ")}`);
 };
 

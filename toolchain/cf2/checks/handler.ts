@@ -8,7 +8,9 @@ import type { Node } from "acorn";
 import type { AnyNode, CheckContext } from "./context";
 
 const topLevelFunction = (program: AnyNode, name: string): AnyNode | undefined =>
-  (program.body as AnyNode[]).map((s) => (s.type === "ExportNamedDeclaration" ? (s.declaration ?? s) : s)).find((s) => s.type === "FunctionDeclaration" && s.id?.name === name);
+  (program.body as AnyNode[])
+    .map((s) => (s.type === "ExportNamedDeclaration" ? (s.declaration ?? s) : s))
+    .find((s) => s.type === "FunctionDeclaration" && s.id?.name === name);
 
 export function checkHandler(program: AnyNode, ctx: CheckContext): void {
   // An exported handler is reported as "export", not also as missing.
@@ -30,7 +32,10 @@ export function checkHandler(program: AnyNode, ctx: CheckContext): void {
 function checkHandlerReturns(handler: AnyNode, ctx: CheckContext): void {
   for (const r of bareReturns(handler)) ctx.warning(r, `"return;" makes the handler return nothing; CloudFront needs the request or a response object back`);
   if (completesNormally(handler.body.body))
-    ctx.warning({ loc: { start: { line: handler.body.loc.end.line } } } as Node, `the handler can reach its end without returning; CloudFront needs the request or a response object back`);
+    ctx.warning(
+      { loc: { start: { line: handler.body.loc.end.line } } } as Node,
+      `the handler can reach its end without returning; CloudFront needs the request or a response object back`,
+    );
 }
 
 function bareReturns(handler: AnyNode): AnyNode[] {

@@ -30,10 +30,12 @@ function digestEncoding(node: AnyNode, member: string, ctx: CheckContext): void 
 /** The prototype methods; `String.bytesFrom` is a static member, reported by the built-in member check (builtins.ts). */
 function removedStringMethod(node: AnyNode, member: string, ctx: CheckContext): void {
   if (isGlobal(node.callee.object, "String", ctx)) return;
-  if (ctx.runtime === Cf2Runtime.JS_2_0 && (CF2_V1_STRING_METHODS as readonly string[]).includes(member)) ctx.problem(node, removedStringMethodMessage(`String.prototype.${member}`));
+  if (ctx.runtime === Cf2Runtime.JS_2_0 && (CF2_V1_STRING_METHODS as readonly string[]).includes(member))
+    ctx.problem(node, removedStringMethodMessage(`String.prototype.${member}`));
 }
 
-export const removedStringMethodMessage = (what: string) => `${what}() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder`;
+export const removedStringMethodMessage = (what: string) =>
+  `${what}() is not available in cloudfront-js-2.0 (only 1.0 has it); use Buffer or TextEncoder/TextDecoder`;
 
 function consoleLogArguments(node: AnyNode, member: string, ctx: CheckContext): void {
   if (isGlobal(node.callee.object, "console", ctx) && member === "log" && node.arguments.length > 1)
@@ -54,7 +56,8 @@ const call: NodeCheck = (node, ctx) => {
 const consoleMember: NodeCheck = (node, ctx) => {
   if (node.computed || !isGlobal(node.object, "console", ctx)) return;
   const member = node.property.name as string;
-  if (!(CF2_CONSOLE_MEMBERS as readonly string[]).includes(member)) ctx.problem(node, `console.${member} is not available in ${ctx.runtime}: console has log only`);
+  if (!(CF2_CONSOLE_MEMBERS as readonly string[]).includes(member))
+    ctx.problem(node, `console.${member} is not available in ${ctx.runtime}: console has log only`);
 };
 
 export const MEMBER_CHECKS: Readonly<Record<string, NodeCheck>> = {

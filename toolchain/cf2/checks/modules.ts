@@ -51,7 +51,10 @@ const requireCall: NodeCheck = (node, ctx) => {
   const name = arg?.type === "Literal" ? String(arg.value) : undefined;
   if (name === undefined) ctx.problem(node, `require() needs a literal module name (${CF2_REQUIRABLE_MODULES.join(" or ")})`);
   else if (!(CF2_REQUIRABLE_MODULES as readonly string[]).includes(name))
-    ctx.problem(node, `module "${name}" is not available through require; the runtime offers only ${CF2_REQUIRABLE_MODULES.join(", ")}${name === "cloudfront" ? ' (and, on cloudfront-js-2.0, import cf from "cloudfront")' : ""}`);
+    ctx.problem(
+      node,
+      `module "${name}" is not available through require; the runtime offers only ${CF2_REQUIRABLE_MODULES.join(", ")}${name === "cloudfront" ? ' (and, on cloudfront-js-2.0, import cf from "cloudfront")' : ""}`,
+    );
 };
 
 /** `mod.member` for a module: the member must exist; `cf.kvs()` is recorded (the function needs a store). */

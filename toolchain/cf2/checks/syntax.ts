@@ -27,9 +27,16 @@ function asyncFunction(node: AnyNode, ctx: CheckContext, ancestors: readonly Any
   if (ctx.runtime !== Cf2Runtime.JS_2_0) return v2only(ctx, node, '"async" functions');
   const parent = ancestors[ancestors.length - 2];
   if (parent && (parent.type === "CallExpression" || parent.type === "NewExpression") && parent.arguments.includes(node))
-    return ctx.problem(node, 'an async function passed as an argument is not supported by cloudfront-js-2.0 ("async arguments and closures are not supported"); declare a top-level async function and await it');
+    return ctx.problem(
+      node,
+      'an async function passed as an argument is not supported by cloudfront-js-2.0 ("async arguments and closures are not supported"); declare a top-level async function and await it',
+    );
   const topLevel = node.type === "FunctionDeclaration" && ancestors.length === 2;
-  if (!topLevel) ctx.problem(node, 'an async closure (async arrow function, function expression or nested function) is not supported by cloudfront-js-2.0 ("async arguments and closures are not supported"); only a top-level "async function" can be async');
+  if (!topLevel)
+    ctx.problem(
+      node,
+      'an async closure (async arrow function, function expression or nested function) is not supported by cloudfront-js-2.0 ("async arguments and closures are not supported"); only a top-level "async function" can be async',
+    );
 }
 
 const anyFunction: NodeCheck = (node, ctx, ancestors) => {
@@ -45,7 +52,8 @@ const assignment: NodeCheck = (node, ctx) => {
   if (["&&=", "||=", "??="].includes(node.operator)) ctx.problem(node, `logical assignment ("${node.operator}") is not in the feature list of ${BOTH}`);
 };
 
-const exported: NodeCheck = (node, ctx) => ctx.problem(node, `"export" is not supported by ${BOTH}: declare a top-level "function handler(event)" without export`);
+const exported: NodeCheck = (node, ctx) =>
+  ctx.problem(node, `"export" is not supported by ${BOTH}: declare a top-level "function handler(event)" without export`);
 
 /** Node type -> its syntax check. */
 export const SYNTAX_CHECKS: Readonly<Record<string, NodeCheck>> = {
