@@ -3,10 +3,11 @@
  * outcome a user gets: Jira REST issues with real ADF and wiki descriptions through `npm run ticket`, and public
  * CloudFront Functions through the checker and the runner.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Cf2Runtime } from "../model/vocabulary";
+import { snapshot } from "./support/tickets";
 import { ticketToFunction } from "../scripts/lib/ticket-to-function";
 import { analyzeFunctionCode } from "../toolchain/cf2/code";
 import { runTestCase } from "../toolchain/cf2/sandbox";
@@ -21,16 +22,6 @@ const FUNCTIONS = path.join(__dirname, "fixtures", "cf2-functions");
 const V1 = Cf2Runtime.JS_1_0;
 const V2 = Cf2Runtime.JS_2_0;
 const read = (p: string) => readFileSync(path.join(REAL, p), "utf8");
-
-function snapshot(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => {
-      const p = path.join(e.parentPath, e.name);
-      return `${path.relative(dir, p)} ${statSync(p).size} ${statSync(p).mtimeMs}`;
-    })
-    .sort();
-}
 
 /** Runs the ticket command's work on a copy of the fixture functions. */
 function runTicket(text: string, name: string): { problems?: string[]; dir: string; result?: ReturnType<typeof ticketToFunction> } {

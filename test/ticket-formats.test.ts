@@ -3,45 +3,19 @@
  * template, and ADF nodes that carry their text in attrs. Each case asserts the exact manifest, or the exact problems
  * with nothing written.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { FIXTURE_ENVIRONMENTS, functionsCopy, snapshot, ticketFile } from "./support/tickets";
 import { ticketToFunction } from "../scripts/lib/ticket-to-function";
 import { TicketError, ticketSummary, type TicketResult } from "../toolchain/ticket/scaffold";
 
-const ENVS = path.join(__dirname, "fixtures", "environments");
-const FUNCTIONS = path.join(__dirname, "fixtures", "cf2-functions");
+const ENVS = FIXTURE_ENVIRONMENTS;
 const DEV_WEB = "arn:aws:cloudfront::123456789012:distribution/E1DEVSHOPWEB01";
-
-function functionsCopy(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "cf2-ticket-fns-"));
-  cpSync(FUNCTIONS, dir, { recursive: true });
-  return dir;
-}
-
-function snapshot(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(`${path.relative(dir, p)} ${statSync(p).size} ${statSync(p).mtimeMs}`);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-function ticketFile(text: string, name = "SHOP-3000.txt"): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "ticket-")), name);
-  writeFileSync(file, text);
-  return file;
-}
 
 /** The ticket is accepted: the manifest's associations and what was ignored. */
 function accepted(text: string, name?: string): { associations: unknown; result: TicketResult } {
   const dir = functionsCopy();
-  const result = ticketToFunction(ticketFile(text, name), { envDir: ENVS, functionsDir: dir });
+  const result = ticketToFunction(ticketFile(text, name ?? "SHOP-3000.txt"), { envDir: ENVS, functionsDir: dir });
   const manifest = JSON.parse(readFileSync(path.join(dir, result.manifest.name, "manifest.json"), "utf8"));
   return { associations: manifest.associations, result };
 }
@@ -51,7 +25,7 @@ function refused(text: string, name?: string): string[] {
   const dir = functionsCopy();
   const before = snapshot(dir);
   try {
-    ticketToFunction(ticketFile(text, name), { envDir: ENVS, functionsDir: dir });
+    ticketToFunction(ticketFile(text, name ?? "SHOP-3000.txt"), { envDir: ENVS, functionsDir: dir });
   } catch (err) {
     if (!(err instanceof TicketError)) throw err;
     expect(snapshot(dir)).toEqual(before);

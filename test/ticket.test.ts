@@ -1,6 +1,6 @@
 /** `npm run ticket`: a ticket in the request template becomes functions/cf2/<name>/, or every problem and nothing written. */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readManifestSources, validateFunctions } from "../config/functions/cf2/load";
@@ -9,44 +9,17 @@ import { Cf2Runtime } from "../model/vocabulary";
 import { buildFunctionCode } from "../toolchain/cf2/code";
 import { runFunction } from "../toolchain/cf2/sandbox";
 import { buildEvent, readTestCases, type TestCase } from "../toolchain/cf2/test-cases";
+import { FIXTURE_ENVIRONMENTS, FIXTURE_FUNCTIONS as FUNCTIONS, functionsCopy, snapshot, ticketFile as writeTicket } from "./support/tickets";
 import { ticketToFunction } from "../scripts/lib/ticket-to-function";
 import { nextSteps, TicketError } from "../toolchain/ticket/scaffold";
 
 const ROOT = path.join(__dirname, "..");
 const TICKETS = path.join(__dirname, "fixtures", "tickets");
-// Frozen fixtures, never the repository's own environments and functions: a ticket someone adds to the repository
-// must not turn these tests red (test/fixtures/README.md).
-const ENVS = path.join(__dirname, "fixtures", "environments");
-const FUNCTIONS = path.join(__dirname, "fixtures", "cf2-functions");
-
-/** A copy of the fixture functions (legacy-redirect on web's default viewer-request, response-headers on its viewer-response). */
-function functionsCopy(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "cf2-ticket-fns-"));
-  cpSync(FUNCTIONS, dir, { recursive: true });
-  return dir;
-}
-
-/** Every file below a directory with its size and mtime: "nothing written" is this snapshot staying equal. */
-function snapshot(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(`${path.relative(dir, p)} ${statSync(p).size} ${statSync(p).mtimeMs}`);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-function ticketFile(text: string, name = "ticket.txt"): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "ticket-")), name);
-  writeFileSync(file, text);
-  return file;
-}
+const ENVS = FIXTURE_ENVIRONMENTS;
 
 const DEV_WEB = "arn:aws:cloudfront::123456789012:distribution/E1DEVSHOPWEB01";
+const ticketFile = (text: string, name = "ticket.txt") => writeTicket(text, name);
+
 /** The request template, filled in. */
 const ticket = (o: { key?: string | null; name?: string | null; envs?: string | null; arn?: string | null; table?: string | null; extra?: string } = {}) =>
   [
