@@ -7,7 +7,8 @@
  * change must render: the log retention changed, and a new cache behavior `/campaign/*` with a new CloudFront
  * Function, which must be visible by its path pattern and its function name.
  *
- * Plans: per stack, two to craft the base's applied state and one for the head (about 6 s each on 2 cores).
+ * Plans: per stack, one on an empty state to craft the base's applied state, and one batch that plans the head
+ * against it together with the proof that the crafted state is the applied one (planAgainstBase).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -16,7 +17,7 @@ import { readManifestSources, validateFunctions } from "../config/functions/cf2/
 import { LOG_RETENTION_DAYS } from "../model/limits";
 import { appliedState } from "../scripts/lib/crafted-state";
 import { showsCraftedValue } from "../scripts/lib/placeholders";
-import { renderReview, renderStack, type RenderedStack } from "../scripts/lib/review/markdown";
+import { renderReview, renderStack, type RenderedStack, type StackPlan } from "../scripts/lib/review/markdown";
 import { offlineReview, type Stacks } from "../scripts/lib/review/offline";
 import { EVERY_OPTION_ENV, everyOptionInput, functionSources, PASS_THROUGH, synthesizeEveryOption, type EnvironmentInput } from "./support/every-option";
 import { synthesize } from "./support/synth";
@@ -64,6 +65,11 @@ const base: Stacks = { ...frozenStacks(frozen, false), ...synthesizeEveryOption(
 const head: Stacks = { ...frozenStacks(frozen.map(changed), true), ...synthesizeEveryOption(changed(everyOptionInput()), campaign([everyOptionInput()])) };
 const envNames = Object.keys(base).sort();
 const typesOf = (stack: Stacks[string]) => Object.keys(stack.resource ?? {});
+let plans: StackPlan[] | undefined;
+let reviewed: { stacks: RenderedStack[]; markdown: string } | undefined;
+/** The change's plans (they craft and check every base's applied state, which the tests below read). */
+const planned = () => (plans ??= offlineReview({ base, head, baseRef: "main", workdirPrefix: "test-review-envs" }));
+const review = () => (reviewed ??= renderReview(planned()));
 
 describeWithTerraform("the offline review of every example environment and of every option", () => {
   test("the stacks hold every resource type the project synthesizes, prod and the every-option environment included", () => {
@@ -75,6 +81,7 @@ describeWithTerraform("the offline review of every example environment and of ev
   });
 
   test("every stack's crafted applied state is accepted by Terraform and holds every resource type of its configuration", () => {
+    review();
     const covered = new Set<string>();
     for (const env of envNames) {
       const state = appliedState(`test-review-envs-${env}`, base[env]);
@@ -87,13 +94,8 @@ describeWithTerraform("the offline review of every example environment and of ev
   });
 
   describe("a change to every environment: log retention, and a /campaign/* behavior with a new function", () => {
-    let review: { stacks: RenderedStack[]; markdown: string };
-    beforeAll(() => {
-      review = renderReview(offlineReview({ base, head, baseRef: "main", workdirPrefix: "test-review-envs" }));
-    });
-
     test.each(envNames)("%s: reviewed, with the new behavior, its function and the retention visible", (env) => {
-      const r = review.stacks.find((s) => s.env === env)!;
+      const r = review().stacks.find((s) => s.env === env)!;
       expect(r.failed).toBeFalsy();
       expect(r.markdown).toMatch(new RegExp(`^### ${env}: \\d+ create · \\d+ update`, "m"));
       // The new behavior, element by element, and the function that runs on it (created, and on the diagram).
@@ -120,7 +122,7 @@ describeWithTerraform("the offline review of every example environment and of ev
   });
 
   test("the new function's section renders on its own too (one stack, one comment)", () => {
-    const [plan] = offlineReview({ base, head, envs: ["prod"], baseRef: "main", workdirPrefix: "test-review-envs" });
+    const plan = planned().find((p) => p.env === "prod")!;
     expect(renderStack(plan).markdown.startsWith("<!-- edge-review:prod -->")).toBe(true);
   });
 });

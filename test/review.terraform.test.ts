@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { validateEnvironments } from "../config/load";
 import { readManifestSources, validateFunctions } from "../config/functions/cf2/load";
 import { renderStack, type RenderedStack } from "../scripts/lib/review/markdown";
-import { offlineReviews, type Stacks } from "../scripts/lib/review/offline";
+import { offlineReview, offlineReviews, type Stacks } from "../scripts/lib/review/offline";
 import { synthesize } from "./support/synth";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -162,5 +162,34 @@ describeWithTerraform("npm run review on pull-request-shaped changes (offline pl
     expect(r.markdown).toBe(
       `<!-- edge-review:${ENV} -->\n**${ENV}**: no changes · _offline plan against the base branch \`main\` (no AWS account read: the base's applied state is crafted, values only AWS knows are shown as (computed by AWS))_`,
     );
+  });
+});
+
+/**
+ * Several stacks are planned in one Terraform plan (planAgainstBases); a stack Terraform refuses fails that plan, so
+ * the review plans each stack on its own again and only the broken one says why. Two new environments of one queue
+ * each keep the plans small.
+ */
+describeWithTerraform("npm run review of several stacks when Terraform refuses one of them", () => {
+  const provider = (env: string) => ({ aws: [{ region: "ap-northeast-1", default_tags: [{ tags: { environment: env } }] }] });
+  const stack = (env: string, resource: Input) => ({
+    terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } },
+    provider: provider(env),
+    resource,
+  });
+  const good = stack("fa", { aws_sqs_queue: { queue: { name: "review-fallback-good" } } });
+  // The provider's own check refuses this while planning ("FIFO throughput scope can only be set for FIFO topics").
+  const broken = stack("fb", { aws_sns_topic: { topic: { name: "review-fallback-broken", fifo_throughput_scope: "Topic" } } });
+
+  test("the good stack is reviewed and the refused one gets a section with Terraform's reason", () => {
+    const plans = offlineReview({ base: {}, head: { fa: good, fb: broken }, baseRef: "main", workdirPrefix: "test-review-fallback" });
+    const [fa, fb] = plans.map((p) => renderStack(p));
+    expect(fa.failed).toBeFalsy();
+    expect(fa.markdown).toMatch(/^### fa: 1 create/m);
+    expect(fa.markdown).toContain("aws_sqs_queue.queue");
+    expect(fb.failed).toBe(true);
+    expect(fb.markdown).toContain("### fb: not reviewed ⚠");
+    expect(fb.markdown).toContain("FIFO throughput scope can only be set for FIFO topics");
+    expect(fb.markdown).toContain("(aws_sns_topic.topic)");
   });
 });

@@ -5,7 +5,7 @@
  * leaves the change alone; exit 2: Terraform would revert it). Test support only: no CLI uses it.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
   AWS_PROVIDER_VERSION,
@@ -233,6 +233,13 @@ function resolveReferences(state: Json, config: Json): Json {
       for (const [k, v] of entries) if (k in planned) planned[k] = resolve(v, planned[k], k, address);
       return planned;
     }
+    if (Array.isArray(planned) && planned.length === 0 && Array.isArray(configured) && configured.some(isTemplate)) {
+      // A set of strings with an unknown element is unknown as a whole (an alarm's actions, a function's key value
+      // stores, a WAF logging destination), so it was crafted as []: the configuration has elements, the plan none.
+      if (!configured.every((v) => typeof v === "string")) return planned;
+      const rendered = configured.map((v) => (isTemplate(v) ? render(v) : v));
+      return rendered.every((v) => v !== undefined) ? rendered : planned;
+    }
     if (Array.isArray(planned) && Array.isArray(configured) && configured.some(isTemplate) && configured.length === planned.length) {
       // A list of strings with unknown elements: the plan shows those as null.
       return planned.map((v, i) => (v === null && isTemplate(configured[i]) ? (render(configured[i]) ?? v) : v));
@@ -334,26 +341,98 @@ export function planAgainstAppliedState<K extends string>(
   stackJson: Json,
   casesFor: (applied: () => Json) => Record<K, BatchCase>,
 ): Record<K, PlanResult> {
-  const cacheFile = appliedStateFile(name, stackJson);
-  if (!existsSync(cacheFile)) {
-    const { dir } = prepareWorkdir(name, stackJson);
-    const state = JSON.stringify(resolveReferences(stateFromPlan(terraformPlan(dir).plan, dir), toOfflineConfig(stackJson).config));
-    const cases = casesFor(() => JSON.parse(state));
-    if (SETTLES in cases) throw new Error(`planAgainstAppliedState: "${SETTLES}" is the harness's own case name`);
-    const results = terraformPlanBatch(`${name}-batch`, { ...cases, [SETTLES]: { config: stackJson, state: JSON.parse(state) } }) as Record<string, PlanResult>;
-    const settles = results[SETTLES];
-    if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${name}: round 1 (in the batch): ${settles.changes.join(", ") || "settled"}\n`);
-    if (settles.exitCode === 0) {
-      writeAtomic(cacheFile, state);
-      delete results[SETTLES];
-      return results as Record<K, PlanResult>;
-    }
+  return planAgainstAppliedStates(name, { [name]: { stackJson, casesFor } })[name];
+}
+
+/**
+ * What a first apply of each stack would do: every stack planned on an empty state, in one batch
+ * (`<batchName>-empty`; one stack plans in its own work directory, where `npm run validate`'s plan of the same
+ * configuration is a cache hit). Keyed like `stacks`.
+ */
+export function emptyStatePlans<S extends string>(batchName: string, stacks: Record<S, Json>): Record<S, PlanResult> {
+  const names = Object.keys(stacks) as S[];
+  if (names.length === 1) {
+    const { dir } = prepareWorkdir(names[0], stacks[names[0]]);
+    return { [names[0]]: terraformPlan(dir) } as Record<S, PlanResult>;
   }
-  const applied = JSON.stringify(appliedState(name, stackJson));
-  return terraformPlanBatch(
-    `${name}-batch`,
-    casesFor(() => JSON.parse(applied)),
-  );
+  const plans = terraformPlanBatch(`${batchName}-empty`, Object.fromEntries(names.map((n, i) => [`stack${i}`, { config: stacks[n] }])));
+  return Object.fromEntries(names.map((n, i) => [n, plans[`stack${i}`]])) as Record<S, PlanResult>;
+}
+
+/** One stack of planAgainstAppliedStates: its configuration and the cases planned on its applied state. */
+export interface AppliedStateCases<K extends string> {
+  /** The stack as synthesized. */
+  readonly stackJson: Json;
+  /** The cases, built on copies of the stack's applied state (one copy per call). */
+  readonly casesFor: (applied: () => Json) => Record<K, BatchCase>;
+}
+
+/**
+ * planAgainstAppliedState for several stacks (each environment of a review, the drift suites of several features):
+ * the stacks are planned on empty states in one batch (emptyStatePlans) and every stack's cases and settle proofs
+ * in one more, so the whole set costs two plans and two shows instead of two of each per stack. A stack is keyed by
+ * the name of its applied state's work directory; the batches plan in `<batchName>-empty` and `<batchName>-batch`
+ * (with one stack, as planAgainstAppliedState always did: its own directory and `<name>-batch`). A stack whose
+ * first-round state does not settle is built round by round and its cases planned on their own.
+ */
+export function planAgainstAppliedStates<S extends string, K extends string>(
+  batchName: string,
+  stacks: Record<S, AppliedStateCases<K>>,
+): Record<S, Record<K, PlanResult>> {
+  const names = Object.keys(stacks) as S[];
+  const firstRound = new Map<S, string>();
+  const uncached = names.filter((n) => !existsSync(appliedStateFile(n, stacks[n].stackJson)));
+  if (uncached.length) {
+    // Every stack's empty-state plan, not only the uncached ones': the same batch a test reads (emptyStatePlans) is
+    // then one plan, cached by its inputs.
+    const empty = emptyStatePlans(batchName, Object.fromEntries(names.map((n) => [n, stacks[n].stackJson])) as Record<S, Json>);
+    const dir = path.join(VALIDATE_DIR, names.length === 1 ? names[0] : `${batchName}-empty`);
+    for (const n of uncached)
+      firstRound.set(n, JSON.stringify(resolveReferences(stateFromPlan(empty[n].plan, dir), toOfflineConfig(stacks[n].stackJson).config)));
+  }
+  const cases: Record<string, BatchCase> = {};
+  const caseKeys = new Map<S, Record<string, K>>();
+  names.forEach((n, i) => {
+    const crafted = firstRound.get(n);
+    const state = crafted ?? JSON.stringify(appliedState(n, stacks[n].stackJson));
+    const own = stacks[n].casesFor(() => JSON.parse(state));
+    if (SETTLES in own) throw new Error(`planAgainstAppliedState: "${SETTLES}" is the harness's own case name`);
+    const keys: Record<string, K> = {};
+    for (const [k, c] of Object.entries<BatchCase>({
+      ...own,
+      ...(crafted ? { [SETTLES]: { config: stacks[n].stackJson, state: JSON.parse(crafted) } } : {}),
+    })) {
+      const key = names.length === 1 ? k : `stack${i}-${k}`;
+      keys[key] = k as K;
+      cases[key] = c;
+    }
+    caseKeys.set(n, keys);
+  });
+  const results = terraformPlanBatch(`${batchName}-batch`, cases);
+  return Object.fromEntries(
+    names.map((n) => {
+      const own = Object.fromEntries(Object.entries(caseKeys.get(n)!).map(([key, k]) => [k, results[key]])) as Record<string, PlanResult>;
+      const settles = own[SETTLES];
+      if (!settles) return [n, own];
+      if (process.env.EDGE_TF_DEBUG) process.stderr.write(`appliedState ${n}: round 1 (in the batch): ${settles.changes.join(", ") || "settled"}\n`);
+      if (settles.exitCode === 0) {
+        const file = appliedStateFile(n, stacks[n].stackJson);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeAtomic(file, firstRound.get(n)!);
+        delete own[SETTLES];
+        return [n, own];
+      }
+      // Not settled in one round: the state round by round, then this stack's cases on their own.
+      const applied = JSON.stringify(appliedState(n, stacks[n].stackJson));
+      return [
+        n,
+        terraformPlanBatch(
+          `${n}-batch`,
+          stacks[n].casesFor(() => JSON.parse(applied)),
+        ),
+      ];
+    }),
+  ) as Record<S, Record<K, PlanResult>>;
 }
 
 /**
@@ -363,18 +442,35 @@ export function planAgainstAppliedState<K extends string>(
  * batch plans in `<name>-batch`.
  */
 export function planAgainstStates<K extends string>(name: string, stackJson: Json, cases: Record<K, CraftedCase>): Record<K, PlanResult> {
-  return planAgainstAppliedState(
-    name,
-    stackJson,
-    (applied) =>
-      Object.fromEntries(
-        Object.entries<CraftedCase>(cases).map(([key, c]) => {
-          const spec = typeof c === "function" ? { mutate: c } : c;
-          let state = applied();
-          if (spec.state) state = spec.state(state);
-          if (spec.mutate) state = mutated(state, spec.mutate);
-          return [key, { config: spec.config ?? stackJson, state }];
-        }),
-      ) as Record<K, BatchCase>,
-  );
+  return planAgainstStatesOf(name, { [name]: { stackJson, cases } })[name];
+}
+
+/**
+ * planAgainstStates for several stacks (the drift suites of several features): the stacks' empty-state plans in one
+ * batch and every case of every stack in one more (planAgainstAppliedStates). Keyed by each stack's work directory
+ * name, as planAgainstStates's `name`.
+ */
+export function planAgainstStatesOf<S extends string, K extends string>(
+  batchName: string,
+  stacks: Record<S, { readonly stackJson: Json; readonly cases: Record<K, CraftedCase> }>,
+): Record<S, Record<K, PlanResult>> {
+  const withCases = Object.entries<{ stackJson: Json; cases: Record<K, CraftedCase> }>(stacks).map(([n, s]) => [
+    n,
+    { stackJson: s.stackJson, casesFor: craftedCases(s.stackJson, s.cases) },
+  ]);
+  return planAgainstAppliedStates(batchName, Object.fromEntries(withCases) as Record<S, AppliedStateCases<K>>);
+}
+
+/** The batch cases of crafted cases: each on its own copy of the applied state. */
+function craftedCases<K extends string>(stackJson: Json, cases: Record<K, CraftedCase>): (applied: () => Json) => Record<K, BatchCase> {
+  return (applied) =>
+    Object.fromEntries(
+      Object.entries<CraftedCase>(cases).map(([key, c]) => {
+        const spec = typeof c === "function" ? { mutate: c } : c;
+        let state = applied();
+        if (spec.state) state = spec.state(state);
+        if (spec.mutate) state = mutated(state, spec.mutate);
+        return [key, { config: spec.config ?? stackJson, state }];
+      }),
+    ) as Record<K, BatchCase>;
 }

@@ -406,9 +406,38 @@ function asModule(config: Json): Json {
   return { ...rest, terraform: { ...terraformRest, required_providers: { ...required, aws } } };
 }
 
-/** The parts of a case's state under `module.<key>`, with its root outputs prefixed. */
-function stateInModule(state: Json, key: string): { resources: Json[]; outputs: Json } {
-  const resources = (state.resources ?? []).map((r: Json) => ({ ...r, module: r.module ? `module.${key}.${r.module}` : `module.${key}` }));
+/**
+ * The provider configurations of a batch's group of cases: the first group keeps the stacks' own names (`aws`,
+ * `aws.us_east_1`); another group's get aliases of their own (`aws.group2`, `aws.group2_us_east_1`).
+ */
+function groupAlias(group: number, name: string): string {
+  if (group === 0) return name;
+  const alias = name.includes(".") ? name.split(".")[1] : undefined;
+  return `aws.group${group + 1}${alias ? `_${alias}` : ""}`;
+}
+
+/** A provider configuration name (`aws`, `aws.us_east_1`) of a group as the case's own plan would spell it. */
+function caseProviderName(group: number, name: string): string | undefined {
+  if (group === 0) return name.startsWith("aws.group") ? undefined : name;
+  const prefix = `aws.group${group + 1}`;
+  if (name === prefix) return "aws";
+  return name.startsWith(`${prefix}_`) ? `aws.${name.slice(prefix.length + 1)}` : undefined;
+}
+
+/** The parts of a case's state under `module.<key>`, with its root outputs prefixed and its group's providers. */
+function stateInModule(state: Json, key: string, group: number): { resources: Json[]; outputs: Json } {
+  // State records a module's resources with the root provider configuration they were passed (`provider["..."].group2`).
+  const provider = (address: string) => {
+    const m = /^provider\["([^"]+)"\](?:\.(\w+))?$/.exec(address);
+    if (!m || group === 0) return address;
+    const name = groupAlias(group, m[2] ? `aws.${m[2]}` : "aws");
+    return `provider["${m[1]}"].${name.slice("aws.".length)}`;
+  };
+  const resources = (state.resources ?? []).map((r: Json) => ({
+    ...r,
+    ...(r.provider ? { provider: provider(r.provider) } : {}),
+    module: r.module ? `module.${key}.${r.module}` : `module.${key}`,
+  }));
   const outputs = Object.fromEntries(Object.entries<Json>(state.outputs ?? {}).map(([n, o]) => [`${key}${OUTPUT_SEPARATOR}${n}`, o]));
   return { resources, outputs };
 }
@@ -419,8 +448,25 @@ function caseAddress(address: string, key: string): string | undefined {
   return address.startsWith(prefix) ? address.slice(prefix.length) : undefined;
 }
 
+/** A module's configuration with its resources' provider keys as the case's own plan would spell them. */
+function moduleInCase(module: Json, group: number): Json {
+  const rename = (r: Json) =>
+    r.provider_config_key ? { ...r, provider_config_key: caseProviderName(group, r.provider_config_key) ?? r.provider_config_key } : r;
+  return {
+    ...module,
+    ...(module.resources ? { resources: module.resources.map(rename) } : {}),
+    ...(module.module_calls
+      ? {
+          module_calls: Object.fromEntries(
+            Object.entries<Json>(module.module_calls).map(([n, c]) => [n, { ...c, module: moduleInCase(c.module ?? {}, group) }]),
+          ),
+        }
+      : {}),
+  };
+}
+
 /** One case's view of the batch's `terraform show -json`: its resource and output changes and its configuration. */
-function caseView(plan: Json, key: string): Json {
+function caseView(plan: Json, key: string, group: number): Json {
   const own = (list: Json[] | undefined) =>
     (list ?? []).flatMap((rc) => {
       const address = caseAddress(rc.address, key);
@@ -444,12 +490,20 @@ function caseView(plan: Json, key: string): Json {
         .map(([n, v]) => [n.slice(prefix.length), v]),
     );
   const call = plan.configuration?.root_module?.module_calls?.[key];
+  // The group's provider configurations under the names the case's stack gives them; the other groups' are not its.
+  const providerConfig = Object.fromEntries(
+    Object.entries<Json>(plan.configuration?.provider_config ?? {}).flatMap(([name, p]) => {
+      const own = caseProviderName(group, name);
+      return own === undefined ? [] : [[own, { ...p, ...(own === "aws" ? { alias: undefined } : { alias: own.split(".")[1] }) }]];
+    }),
+  );
+  for (const p of Object.values<Json>(providerConfig)) if (p.alias === undefined) delete p.alias;
   return {
     ...plan,
     resource_changes: own(plan.resource_changes),
     resource_drift: own(plan.resource_drift),
     output_changes: outputs(plan.output_changes),
-    configuration: { ...plan.configuration, root_module: call?.module ?? {} },
+    configuration: { ...plan.configuration, provider_config: providerConfig, root_module: moduleInCase(call?.module ?? {}, group) },
   };
 }
 
@@ -473,16 +527,18 @@ export function terraformPlanBatch(name: string, cases: Record<string, BatchCase
   claimWorkdir(dir, name);
   const offline = Object.fromEntries(keys.map((k) => [k, toOfflineConfig(cases[k].config).config]));
   const first = offline[keys[0]];
-  // The cases share the root's provider configurations: cases configured otherwise (another region) plan in
-  // batches of their own, in work directories `<name>-2`, `<name>-3`...
-  const groups = new Map<string, string[]>();
-  for (const key of keys)
-    groups.set(JSON.stringify(offline[key].provider ?? null), [...(groups.get(JSON.stringify(offline[key].provider ?? null)) ?? []), key]);
-  if (groups.size > 1)
-    return Object.assign(
-      {},
-      ...[...groups.values()].map((group, i) => terraformPlanBatch(i ? `${name}-${i + 1}` : name, Object.fromEntries(group.map((k) => [k, cases[k]])))),
-    );
+  // Cases with the same provider configurations share the root's; cases configured otherwise (another environment's
+  // default tags, another region) form a group with aliased copies of theirs (groupAlias), in the same plan.
+  const groupKeys = [...new Set(keys.map((k) => JSON.stringify(offline[k].provider ?? null)))];
+  const groupOf = Object.fromEntries(keys.map((k) => [k, groupKeys.indexOf(JSON.stringify(offline[k].provider ?? null))]));
+  const groupProviders = groupKeys.map((_, group) => {
+    const config = offline[keys.find((k) => groupOf[k] === group)!];
+    const providers = config.provider?.aws ?? [];
+    return (Array.isArray(providers) ? providers : [providers]).map((p: Json) => {
+      const alias = groupAlias(group, p.alias ? `aws.${p.alias}` : "aws");
+      return alias === "aws" ? p : { ...p, alias: alias.slice("aws.".length) };
+    });
+  });
   // One module directory per distinct configuration: cases planned against different states share it.
   const moduleDirs = new Map<string, string>();
   for (const key of keys) {
@@ -496,20 +552,20 @@ export function terraformPlanBatch(name: string, cases: Record<string, BatchCase
   }
   const used = new Set(moduleDirs.values());
   for (const d of readdirSync(dir)) if (d.startsWith(MODULE_DIR_PREFIX) && !used.has(d)) rmSync(path.join(dir, d), { recursive: true, force: true });
-  const providers = Object.fromEntries(["aws", ...providerAliases(first)].map((p) => [p, p]));
+  const providersOf = (key: string) => Object.fromEntries(["aws", ...providerAliases(offline[key])].map((p) => [p, groupAlias(groupOf[key], p)]));
   const outputs: Json = {};
   for (const key of keys)
     for (const [n, o] of Object.entries<Json>(offline[key].output ?? {}))
       outputs[`${key}${OUTPUT_SEPARATOR}${n}`] = { value: `\${module.${key}.${n}}`, ...(o.sensitive ? { sensitive: true } : {}) };
   const root: Json = {
     terraform: first.terraform,
-    provider: first.provider,
-    module: Object.fromEntries(keys.map((k) => [k, { source: `./${moduleDirs.get(k)}`, providers }])),
+    provider: { ...first.provider, aws: groupProviders.flat() },
+    module: Object.fromEntries(keys.map((k) => [k, { source: `./${moduleDirs.get(k)}`, providers: providersOf(k) }])),
     ...(Object.keys(outputs).length ? { output: outputs } : {}),
   };
   writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(root, null, 2));
   for (const f of ["terraform.tfstate", "terraform.tfstate.backup", "plan.bin", "plan.json"]) rmSync(path.join(dir, f), { force: true });
-  const parts = keys.map((k) => stateInModule(cases[k].state ?? {}, k));
+  const parts = keys.map((k) => stateInModule(cases[k].state ?? {}, k, groupOf[k]));
   const resources = parts.flatMap((p) => p.resources);
   if (resources.length) {
     const content = JSON.stringify(parts);
@@ -532,7 +588,16 @@ export function terraformPlanBatch(name: string, cases: Record<string, BatchCase
   // The providers and backend as for any work directory; the module calls recorded by `get`, which installs nothing.
   initWorkdir(dir, { ...root, module: undefined });
   if (known.length !== keys.length + 1 || !known.every(current)) must(terraform(dir, ["get", "-no-color"]), `terraform get in ${dir}`);
-  const batch = terraformPlan(dir, { refresh: false });
+  let batch: PlanResult;
+  try {
+    batch = terraformPlan(dir, { refresh: false });
+  } catch (err) {
+    // Terraform names the batch's module (`module.<key>.aws_sns_topic.x`): say it as the case's own plan would.
+    const message = (err as Error).message.replace(/\bmodule\.([A-Za-z][A-Za-z0-9_-]*)\.(\S+?)(?=[)\s,]|$)/g, (whole, key: string, address: string) =>
+      key in cases ? (keys.length === 1 ? address : `${address} (case ${key})`) : whole,
+    );
+    throw new Error(message);
+  }
   let shown: Json | undefined;
   const whole = () => (shown ??= batch.plan);
   return Object.fromEntries(
@@ -551,7 +616,7 @@ export function terraformPlanBatch(name: string, cases: Record<string, BatchCase
         changes,
         outputs: changedOutputs,
         get plan() {
-          return (view ??= caseView(whole(), key));
+          return (view ??= caseView(whole(), key, groupOf[key]));
         },
         get text() {
           return batch.text;

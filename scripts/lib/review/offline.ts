@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { appliedState, planAgainstAppliedState } from "../crafted-state";
-import { PROJECT_ROOT, prepareWorkdir, terraformPlan, terraformPlanBatch, VALIDATE_DIR, type BatchCase, type PlanResult } from "../terraform";
+import { planAgainstAppliedState, planAgainstAppliedStates } from "../crafted-state";
+import { PROJECT_ROOT, terraformPlanBatch, VALIDATE_DIR, type BatchCase, type PlanResult } from "../terraform";
 import { stableJson, type Json } from "./changes";
 import { ReviewError } from "./errors";
 import { PlanSource, type StackPlan } from "./markdown";
@@ -96,16 +96,13 @@ function emptied(stack: Json): Json {
 
 /**
  * The head stack planned against the state an apply of the base stack would leave (empty when the environment is
- * new; every resource deleted when the head drops it). `workdir` names the harness's work directory.
+ * new; every resource deleted when the head drops it). `workdir` names the harness's work directory. The head is
+ * planned in the same Terraform plan as the proof that the crafted state is the applied one (planAgainstBaseBatch),
+ * so a first review of a base costs two plans per stack, not three.
  */
 export function planAgainstBase(workdir: string, base: Json | undefined, head: Json | undefined): Json {
   if (!base && !head) throw new Error("planAgainstBase: neither a base nor a head stack");
-  // The applied state is built until the base configuration plans no changes against it, so an unchanged stack
-  // needs no plan at all: a review of a one-environment change plans one environment.
-  if (base && head && stableJson(base) === stableJson(head)) return { format_version: "1.2", resource_changes: [] };
-  const state = base ? appliedState(workdir, base) : undefined;
-  const { dir } = prepareWorkdir(workdir, head ?? emptied(base!), state);
-  return terraformPlan(dir, { refresh: false }).plan;
+  return planAgainstBaseBatch(workdir, base, { head }).head;
 }
 
 /**
@@ -127,6 +124,39 @@ export function planAgainstBaseBatch<K extends string>(workdir: string, base: Js
     ? planAgainstAppliedState(workdir, base, (applied) => Object.fromEntries(planned.map(([key, config]) => [key, { config, state: applied() }])))
     : terraformPlanBatch(`${workdir}-batch`, Object.fromEntries(planned.map(([key, config]) => [key, { config } as BatchCase])));
   for (const [key, plan] of Object.entries<PlanResult>(plans)) results[key as K] = plan.plan;
+  return results;
+}
+
+/**
+ * planAgainstBase for several stacks at once (each environment of a review): every head that needs a plan is
+ * planned against its base's applied state in one Terraform plan (planAgainstAppliedStates), and the new
+ * environments' heads against empty states in one more. `workdirPrefix` names the work directories
+ * (`<prefix>-<env>`). A configuration error in one stack fails the whole call: offlineReview then plans each stack
+ * on its own, so only that stack shows the error.
+ */
+export function planAgainstBases(workdirPrefix: string, stacks: Record<string, { base?: Json; head?: Json }>): Record<string, Json> {
+  const results: Record<string, Json> = {};
+  const withBase: Record<string, { stackJson: Json; casesFor: (applied: () => Json) => Record<"head", BatchCase> }> = {};
+  const envOf = new Map<string, string>();
+  const created: Record<string, BatchCase> = {};
+  for (const [env, { base, head }] of Object.entries(stacks)) {
+    if (!base && !head) throw new Error(`planAgainstBase: neither a base nor a head stack (${env})`);
+    if (base && head && stableJson(base) === stableJson(head)) results[env] = { format_version: "1.2", resource_changes: [] };
+    else if (base) {
+      withBase[`${workdirPrefix}-${env}`] = { stackJson: base, casesFor: (applied) => ({ head: { config: head ?? emptied(base), state: applied() } }) };
+      envOf.set(`${workdirPrefix}-${env}`, env);
+    } else created[`env-${Object.keys(created).length}`] = { config: head! };
+  }
+  const names = Object.keys(withBase);
+  if (names.length) {
+    const plans = planAgainstAppliedStates(`${workdirPrefix}-stacks`, withBase);
+    for (const n of names) results[envOf.get(n)!] = plans[n].head.plan;
+  }
+  if (Object.keys(created).length) {
+    const plans = terraformPlanBatch(`${workdirPrefix}-new-batch`, created);
+    const newEnvs = Object.entries(stacks).filter(([, { base }]) => !base);
+    newEnvs.forEach(([env], i) => (results[env] = plans[`env-${i}`].plan));
+  }
   return results;
 }
 
@@ -152,6 +182,25 @@ export function offlineReview(input: OfflineReviewInput): StackPlan[] {
   const unknown = envs.filter((e) => !all.includes(e));
   if (unknown.length) throw new ReviewError(`--env ${unknown.join(", ")}: no such stack in the base or the head; stacks: ${all.join(", ") || "(none)"}`);
   const planner = input.planner ?? planAgainstBase;
+  if (!input.planner && envs.length > 1) {
+    try {
+      const plans = planAgainstBases(
+        input.workdirPrefix ?? "review",
+        Object.fromEntries(envs.map((env) => [env, { base: input.base[env], head: input.head[env] }])),
+      );
+      return envs.map((env) => ({
+        env,
+        source: PlanSource.OFFLINE,
+        baseRef: input.baseRef,
+        headStack: input.head[env],
+        baseStack: input.base[env],
+        plan: plans[env],
+      }));
+    } catch (err) {
+      if (process.env.EDGE_TF_DEBUG) process.stderr.write(`offlineReview: ${(err as Error).message}\n`);
+      // One stack's error failed the batch: each stack on its own below, so the others still render.
+    }
+  }
   return envs.map((env) => {
     const common = { env, source: PlanSource.OFFLINE, baseRef: input.baseRef, headStack: input.head[env], baseStack: input.base[env] };
     try {

@@ -1,9 +1,9 @@
-import { validateEnvironments } from "../config/load";
-import stg from "../environments/stg";
-import { planAgainstStates } from "../scripts/lib/crafted-state";
-import type { PlanResult } from "../scripts/lib/terraform";
-import { synthesize } from "./support/synth";
-import { describeWithTerraform } from "./support/terraform";
+import { validateEnvironments } from "../../config/load";
+import stg from "../../environments/stg";
+import type { CraftedCase } from "../../scripts/lib/crafted-state";
+import type { PlanResult } from "../../scripts/lib/terraform";
+import { synthesize } from "../support/synth";
+import { describeWithTerraform } from "../support/terraform";
 
 // One environment with one site that uses continuous deployment with a weight canary (so every release step applies),
 // without the pipeline, which the release flow does not change: only the resources under test, so each plan stays quick.
@@ -25,8 +25,8 @@ const env = validateEnvironments([
     },
   },
 ])[0];
-const stack = synthesize([env]).stg;
-const WORKDIR = "test-cd-drift";
+export const stack = synthesize([env]).stg;
+export const NAME = "test-cd-drift";
 
 type Attrs = Record<string, any>;
 const isPrimary = (address: string) => address.startsWith("aws_cloudfront_distribution.site-web_distribution_");
@@ -83,55 +83,56 @@ function afterRollback(address: string, attrs: Attrs): void {
  */
 let seenCanary = false;
 let touchedByPromote = 0;
-let stages: Record<string, PlanResult> | undefined;
-const plans = () =>
-  (stages ??= planAgainstStates(WORKDIR, stack, {
-    configured: afterConfigure,
-    canary: (address, attrs) => {
-      afterCanary(address, attrs);
-      if (isPolicy(address)) seenCanary = attrs.traffic_config[0].type === "SingleWeight";
-    },
-    rolledBack: afterRollback,
-    promoted: (address, attrs) => {
-      afterPromote(address, attrs);
-      if (isPrimary(address) || isStaging(address) || isPolicy(address) || isReleaseVersion(address)) touchedByPromote++;
-    },
-    consoleEdit: (address, attrs) => {
-      afterPromote(address, attrs);
-      if (isPrimary(address)) attrs.default_root_object = "home.html";
-    },
-  }));
+export const cases: Record<string, CraftedCase> = {
+  configured: afterConfigure,
+  canary: (address, attrs) => {
+    afterCanary(address, attrs);
+    if (isPolicy(address)) seenCanary = attrs.traffic_config[0].type === "SingleWeight";
+  },
+  rolledBack: afterRollback,
+  promoted: (address, attrs) => {
+    afterPromote(address, attrs);
+    if (isPrimary(address) || isStaging(address) || isPolicy(address) || isReleaseVersion(address)) touchedByPromote++;
+  },
+  consoleEdit: (address, attrs) => {
+    afterPromote(address, attrs);
+    if (isPrimary(address)) attrs.default_root_object = "home.html";
+  },
+};
 
-describeWithTerraform("continuous deployment: the release flow is not drift", () => {
-  test("after Configure (staging repointed, policy attached and enabled, new release version) the plan is empty", () => {
-    const plan = plans().configured;
-    expect(plan.changes).toEqual([]);
-    expect(plan.exitCode).toBe(0);
-  });
+/** The tests, on this stack's cases (`plans`) and its plan on an empty state (`emptyPlan`): test/drift-plans.terraform.test.ts. */
+export function describeDrift(plans: () => Record<string, PlanResult>): void {
+  describeWithTerraform("continuous deployment: the release flow is not drift", () => {
+    test("after Configure (staging repointed, policy attached and enabled, new release version) the plan is empty", () => {
+      const plan = plans().configured;
+      expect(plan.changes).toEqual([]);
+      expect(plan.exitCode).toBe(0);
+    });
 
-  test("after the canary starts (policy switched to the 5% weight) the plan is empty", () => {
-    const plan = plans().canary;
-    expect(seenCanary).toBe(true);
-    expect(plan.changes).toEqual([]);
-    expect(plan.exitCode).toBe(0);
-  });
+    test("after the canary starts (policy switched to the 5% weight) the plan is empty", () => {
+      const plan = plans().canary;
+      expect(seenCanary).toBe(true);
+      expect(plan.changes).toEqual([]);
+      expect(plan.exitCode).toBe(0);
+    });
 
-  test("after a rejection (Rollback disabled the policy) the plan is empty", () => {
-    const plan = plans().rolledBack;
-    expect(plan.changes).toEqual([]);
-    expect(plan.exitCode).toBe(0);
-  });
+    test("after a rejection (Rollback disabled the policy) the plan is empty", () => {
+      const plan = plans().rolledBack;
+      expect(plan.changes).toEqual([]);
+      expect(plan.exitCode).toBe(0);
+    });
 
-  test("after Promote (primary carries the staging configuration, policy disabled) the plan is empty", () => {
-    const plan = plans().promoted;
-    expect(touchedByPromote).toBe(4); // the mutation really reached the four resources the release flow changes
-    expect(plan.changes).toEqual([]);
-    expect(plan.exitCode).toBe(0);
-  });
+    test("after Promote (primary carries the staging configuration, policy disabled) the plan is empty", () => {
+      const plan = plans().promoted;
+      expect(touchedByPromote).toBe(4); // the mutation really reached the four resources the release flow changes
+      expect(plan.changes).toEqual([]);
+      expect(plan.exitCode).toBe(0);
+    });
 
-  test("a console edit of something the release flow does not own is still drift, and only that", () => {
-    const plan = plans().consoleEdit;
-    expect(plan.exitCode).toBe(2);
-    expect(plan.changes).toEqual([expect.stringMatching(/^aws_cloudfront_distribution\.site-web_distribution_\w+: update$/)]);
+    test("a console edit of something the release flow does not own is still drift, and only that", () => {
+      const plan = plans().consoleEdit;
+      expect(plan.exitCode).toBe(2);
+      expect(plan.changes).toEqual([expect.stringMatching(/^aws_cloudfront_distribution\.site-web_distribution_\w+: update$/)]);
+    });
   });
-});
+}
