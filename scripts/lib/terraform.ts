@@ -596,7 +596,7 @@ export function terraformPlanBatch(name: string, cases: Record<string, BatchCase
     const message = (err as Error).message.replace(/\bmodule\.([A-Za-z][A-Za-z0-9_-]*)\.(\S+?)(?=[)\s,]|$)/g, (whole, key: string, address: string) =>
       key in cases ? (keys.length === 1 ? address : `${address} (case ${key})`) : whole,
     );
-    throw new Error(message);
+    throw new Error(message, { cause: err });
   }
   let shown: Json | undefined;
   const whole = () => (shown ??= batch.plan);
