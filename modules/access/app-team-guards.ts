@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { CONSOLE_DENIED_ACTIONS, INFRA_FUNCTION_DENIED_ACTIONS, CONSOLE_DENIED_CONTAINER_ACTIONS } from "../../model/safeguards";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
-import { cloudfrontFunctionArn, iamPolicyArn } from "../../model/names";
+import { cloudfrontFunctionArn, ecrRepositoryArn, iamPolicyArn, lambdaFunctionArn, ssmParameterArn } from "../../model/names";
 
 /**
  * The explicit deny that keeps application teams off infrastructure-owned functions. The shared policy allows
@@ -48,19 +48,19 @@ export function consoleRestrictionDocument(accountId: string): PolicyDocument {
         Sid: "ContainerCodeOnlyThroughCicd",
         Effect: "Deny",
         Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.functions],
-        Resource: `arn:aws:lambda:*:${accountId}:function:*`,
+        Resource: lambdaFunctionArn("*", accountId, "*"),
       },
       {
         Sid: "ImagesOnlyThroughCicd",
         Effect: "Deny",
         Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.repositories],
-        Resource: `arn:aws:ecr:*:${accountId}:repository/*`,
+        Resource: ecrRepositoryArn("*", accountId, "*"),
       },
       {
         Sid: "ImageTagsOnlyThroughCicd",
         Effect: "Deny",
         Action: [...CONSOLE_DENIED_CONTAINER_ACTIONS.imageTags],
-        Resource: `arn:aws:ssm:*:${accountId}:parameter/edge/*/image-tag`,
+        Resource: ssmParameterArn("*", accountId, "/edge/*/image-tag"),
       },
     ],
   };

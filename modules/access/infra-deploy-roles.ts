@@ -4,7 +4,20 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InfraRoleKind, infraRoleName } from "../../model/deploy-roles";
 import { ConstructError } from "../../model/errors";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubSubject, iamRoleArn, s3BucketArn, s3ObjectArn } from "../../model/names";
+import {
+  connectionArnPatterns,
+  dynamodbTableArn,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  githubOidcProviderArn,
+  githubSubject,
+  globalArn,
+  iamPolicyArn,
+  iamRoleArn,
+  regionalArn,
+  s3BucketArn,
+  s3ObjectArn,
+} from "../../model/names";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
 import { boundaryGuardStatements, permissionsBoundaryArn } from "./permissions-boundary";
 
@@ -110,7 +123,7 @@ export function infraTrustPolicy(
 function scope(p: InfraDeployRolesProps) {
   const { envName: e, accountId: a } = p;
   const regions = [...new Set([p.region, "us-east-1", ...(p.regions ?? [])])];
-  const regional = (service: string, resource: string) => regions.map((r) => `arn:aws:${service}:${r}:${a}:${resource}`);
+  const regional = (service: string, resource: string) => regions.map((r) => regionalArn(service, r, a, resource));
   const logGroupPrefixes = [
     `/aws/lambda/${e}-`,
     `/aws/codebuild/${e}-`,
@@ -119,17 +132,17 @@ function scope(p: InfraDeployRolesProps) {
     `aws-waf-logs-${e}-`,
   ];
   return {
-    cloudfront: `arn:aws:cloudfront::${a}:*`,
+    cloudfront: globalArn("cloudfront", a, "*"),
     // Every bucket ARN the plan role may read (configuration only): the account's, by s3:ResourceAccount.
-    anyBucket: "arn:aws:s3:::*",
+    anyBucket: s3BucketArn("*"),
     // The buckets this project makes: `<env>-*` (site, artifact and records buckets) and sites' own bucketName.
-    buckets: [...new Set([`${e}-*`, ...(p.bucketNames ?? [])])].map((b) => `arn:aws:s3:::${b}`),
-    roles: `arn:aws:iam::${a}:role/${e}-*`,
-    policies: `arn:aws:iam::${a}:policy/${e}-*`,
-    oidcProvider: `arn:aws:iam::${a}:oidc-provider/${GITHUB_OIDC_HOST}`,
+    buckets: [...new Set([`${e}-*`, ...(p.bucketNames ?? [])])].map((b) => s3BucketArn(b)),
+    roles: iamRoleArn(a, `${e}-*`),
+    policies: iamPolicyArn(a, `${e}-*`),
+    oidcProvider: githubOidcProviderArn(a),
     // Read (plan): any group of the account's regions; write (apply): the groups this project names.
-    logGroups: regions.map((r) => `arn:aws:logs:${r}:${a}:log-group:*`),
-    ownLogGroups: regions.flatMap((r) => logGroupPrefixes.flatMap((g) => [`arn:aws:logs:${r}:${a}:log-group:${g}*`])),
+    logGroups: regions.map((r) => regionalArn("logs", r, a, "log-group:*")),
+    ownLogGroups: regions.flatMap((r) => logGroupPrefixes.flatMap((g) => [regionalArn("logs", r, a, `log-group:${g}*`)])),
     functions: regional("lambda", `function:${e}-*`),
     eventSourceMappings: regional("lambda", "event-source-mapping:*"),
     queues: regional("sqs", `${e}-*`),
@@ -143,11 +156,11 @@ function scope(p: InfraDeployRolesProps) {
     pipelines: regional("codepipeline", `${e}-*`),
     projects: regional("codebuild", `project/${e}-*`),
     webAcls: [
-      `arn:aws:wafv2:us-east-1:${a}:global/webacl/${e}-*`,
-      `arn:aws:wafv2:us-east-1:${a}:global/managedruleset/*`,
-      `arn:aws:wafv2:us-east-1:${a}:global/ipset/${e}-*`,
+      regionalArn("wafv2", "us-east-1", a, `global/webacl/${e}-*`),
+      regionalArn("wafv2", "us-east-1", a, "global/managedruleset/*"),
+      regionalArn("wafv2", "us-east-1", a, `global/ipset/${e}-*`),
     ],
-    connections: [`arn:aws:codestar-connections:*:${a}:connection/*`, `arn:aws:codeconnections:*:${a}:connection/*`],
+    connections: connectionArnPatterns(a),
   };
 }
 
@@ -160,9 +173,9 @@ const inAccount = (accountId: string) => ({ StringEquals: { "s3:ResourceAccount"
  */
 export function kmsKeyGrant(keyId: string, region: string, accountId: string): Pick<PolicyStatement, "Resource" | "Condition"> {
   const alias = /^(?:arn:aws:kms:([a-z0-9-]+):(\d{12}):)?(alias\/.+)$/.exec(keyId);
-  if (!alias) return { Resource: keyId.startsWith("arn:") ? keyId : `arn:aws:kms:${region}:${accountId}:key/${keyId}` };
+  if (!alias) return { Resource: keyId.startsWith("arn:") ? keyId : regionalArn("kms", region, accountId, `key/${keyId}`) };
   return {
-    Resource: `arn:aws:kms:${alias[1] ?? region}:${alias[2] ?? accountId}:key/*`,
+    Resource: regionalArn("kms", alias[1] ?? region, alias[2] ?? accountId, "key/*"),
     Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias[3] } },
   };
 }
@@ -191,7 +204,7 @@ function stateStatements(state: StateLocation | undefined, accountId: string, wr
       Sid: "StateLockTable",
       Effect: "Allow",
       Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-      Resource: `arn:aws:dynamodb:${state.region}:${accountId}:table/${state.dynamodbTable}`,
+      Resource: dynamodbTableArn(state.region, accountId, state.dynamodbTable),
     });
   if (state.kmsKeyId)
     statements.push({
@@ -675,7 +688,12 @@ export function applyPolicy(p: InfraDeployRolesProps): PolicyDocument {
         Resource: s.webAcls,
       },
       // CloudFront checks that the caller may read a web ACL it associates, which may be managed elsewhere.
-      { Sid: "ReadWebAclsToAssociate", Effect: "Allow", Action: ["wafv2:GetWebACL"], Resource: `arn:aws:wafv2:us-east-1:${p.accountId}:global/webacl/*` },
+      {
+        Sid: "ReadWebAclsToAssociate",
+        Effect: "Allow",
+        Action: ["wafv2:GetWebACL"],
+        Resource: regionalArn("wafv2", "us-east-1", p.accountId, "global/webacl/*"),
+      },
       {
         Sid: "PassSourceConnections",
         Effect: "Allow",

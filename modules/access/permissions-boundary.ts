@@ -16,7 +16,7 @@ import type { IConstruct } from "constructs";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { iamPolicyArn, iamRoleArn } from "../../model/names";
+import { githubOidcProviderArn, iamPolicyArn, iamRoleArn, s3BucketArn } from "../../model/names";
 import { permissionsBoundaryName } from "../../model/deploy-roles";
 import { policyJson, type PolicyDocument, type PolicyStatement } from "../blocks/policy";
 
@@ -137,37 +137,37 @@ export function boundaryGuardStatements(p: BoundaryGuardProps): PolicyStatement[
     });
   statements.push(
     { Sid: "DenyChangingTheBoundary", Effect: "Deny", Action: [...POLICY_WRITE_ACTIONS], Resource: boundary },
-    { Sid: "DenyRemovingABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: `arn:aws:iam::${p.accountId}:role/*` },
+    { Sid: "DenyRemovingABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: iamRoleArn(p.accountId, "*") },
     {
       Sid: "DenyRolesWithoutTheBoundary",
       Effect: "Deny",
       Action: [...BOUNDARY_CONDITIONED_ROLE_ACTIONS],
-      Resource: `arn:aws:iam::${p.accountId}:role/*`,
+      Resource: iamRoleArn(p.accountId, "*"),
       Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } },
     },
     {
       Sid: "DenyAttachingPoliciesFromOutsideTheEnvironment",
       Effect: "Deny",
       Action: ["iam:AttachRolePolicy"],
-      Resource: `arn:aws:iam::${p.accountId}:role/*`,
+      Resource: iamRoleArn(p.accountId, "*"),
       Condition: { ArnNotLike: { "iam:PolicyARN": [iamPolicyArn(p.accountId, `${p.envName}-*`), ...(p.allowedAwsManagedPolicyArns ?? [])] } },
     },
     {
       Sid: "DenyTheBoundaryAsAPermissionPolicy",
       Effect: "Deny",
       Action: ["iam:AttachRolePolicy"],
-      Resource: `arn:aws:iam::${p.accountId}:role/*`,
+      Resource: iamRoleArn(p.accountId, "*"),
       Condition: { ArnEquals: { "iam:PolicyARN": boundary } },
     },
   );
   if (p.stateBucket)
-    statements.push({ Sid: "DenyChangingTheStateBucket", Effect: "Deny", Action: [...STATE_BUCKET_DENIED_ACTIONS], Resource: `arn:aws:s3:::${p.stateBucket}` });
+    statements.push({ Sid: "DenyChangingTheStateBucket", Effect: "Deny", Action: [...STATE_BUCKET_DENIED_ACTIONS], Resource: s3BucketArn(p.stateBucket) });
   if (p.recordBuckets?.length)
     statements.push({
       Sid: "DenyShorteningTheRecords",
       Effect: "Deny",
       Action: [...RECORD_BUCKET_DENIED_ACTIONS],
-      Resource: p.recordBuckets.map((b) => `arn:aws:s3:::${b}`),
+      Resource: p.recordBuckets.map((b) => s3BucketArn(b)),
     });
   return statements;
 }
@@ -177,7 +177,7 @@ export function boundaryGuardStatements(p: BoundaryGuardProps): PolicyStatement[
  * creation and policy writes only for roles carrying this boundary); passing `<env>-*` roles; the guard denies.
  */
 export function permissionsBoundaryDocument(p: BoundaryGuardProps): PolicyDocument {
-  const roles = `arn:aws:iam::${p.accountId}:role/${p.envName}-*`;
+  const roles = iamRoleArn(p.accountId, `${p.envName}-*`);
   const boundary = permissionsBoundaryArn(p.accountId, p.envName);
   return {
     Version: "2012-10-17",
@@ -205,7 +205,7 @@ export function permissionsBoundaryDocument(p: BoundaryGuardProps): PolicyDocume
         Sid: "EnvironmentPolicies",
         Effect: "Allow",
         Action: ["iam:CreatePolicy", ...POLICY_WRITE_ACTIONS],
-        Resource: `arn:aws:iam::${p.accountId}:policy/${p.envName}-*`,
+        Resource: iamPolicyArn(p.accountId, `${p.envName}-*`),
       },
       {
         Sid: "GithubOidcProvider",
@@ -219,7 +219,7 @@ export function permissionsBoundaryDocument(p: BoundaryGuardProps): PolicyDocume
           "iam:RemoveClientIDFromOpenIDConnectProvider",
           "iam:UpdateOpenIDConnectProviderThumbprint",
         ],
-        Resource: `arn:aws:iam::${p.accountId}:oidc-provider/token.actions.githubusercontent.com`,
+        Resource: githubOidcProviderArn(p.accountId),
       },
       { Sid: "AssumeEnvironmentRoles", Effect: "Allow", Action: ["sts:AssumeRole", "sts:GetCallerIdentity"], Resource: "*" },
       ...boundaryGuardStatements(p),

@@ -26,7 +26,7 @@ import {
   changeRecorderNames,
 } from "../../model/change-recorder";
 import { ConstructError } from "../../model/errors";
-import { eventRuleArn, iamPolicyArn, s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
+import { eventRuleArn, iamPolicyArn, lambdaFunctionArn, s3ObjectArn, sqsQueueArn, ssmParameterArn } from "../../model/names";
 import { queueKeyStatement } from "../aspects/message-encryption";
 import { DeadLetterQueue } from "../blocks/dead-letter-queue";
 import { writeLogsStatement } from "../blocks/grants";
@@ -165,7 +165,7 @@ export function recorderEventPatterns(
       "lambda.amazonaws.com",
       prefixes([...LAMBDA_EVENT_PREFIXES]),
       some(watch.lambdaFunctionPrefixes, (p) => ({
-        requestParameters: { functionName: [...prefixes(p), ...p.map((x) => ({ wildcard: `arn:aws:lambda:*:${accountId}:function:${x}*` }))] },
+        requestParameters: { functionName: [...prefixes(p), ...p.map((x) => ({ wildcard: lambdaFunctionArn("*", accountId, `${x}*`) }))] },
       })),
     ),
     [WatchedService.ECR]: service(
