@@ -492,12 +492,11 @@ function caseView(plan: Json, key: string, group: number): Json {
   const call = plan.configuration?.root_module?.module_calls?.[key];
   // The group's provider configurations under the names the case's stack gives them; the other groups' are not its.
   const providerConfig = Object.fromEntries(
-    Object.entries<Json>(plan.configuration?.provider_config ?? {}).flatMap(([name, p]) => {
+    Object.entries<Json>(plan.configuration?.provider_config ?? {}).flatMap(([name, { alias: _alias, ...p }]) => {
       const own = caseProviderName(group, name);
-      return own === undefined ? [] : [[own, { ...p, ...(own === "aws" ? { alias: undefined } : { alias: own.split(".")[1] }) }]];
+      return own === undefined ? [] : [[own, own === "aws" ? p : { ...p, alias: own.split(".")[1] }]];
     }),
   );
-  for (const p of Object.values<Json>(providerConfig)) if (p.alias === undefined) delete p.alias;
   return {
     ...plan,
     resource_changes: own(plan.resource_changes),

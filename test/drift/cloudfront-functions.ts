@@ -75,8 +75,8 @@ export const NAME = "test-cf2";
 const isFunction = (kind: "app" | "infra") => (address: string) => address.startsWith(`aws_cloudfront_function.cf2-lp-${kind}_function_`);
 
 /**
- * The ownership cases, planned together (planAgainstStates: one Terraform plan, each case against its own copy of
- * the applied state); each test asserts its own case's part of that plan.
+ * The ownership cases, planned with the other drift suites' in one Terraform plan (test/drift-plans.terraform.test.ts),
+ * each against its own copy of the applied state; each test asserts its own case's part of that plan.
  */
 export const cases: Record<string, CraftedCase> = {
   appPublished: (address, attrs) => {

@@ -46,8 +46,9 @@ function parameterWritten(attrs: Attrs, tag: string, version = 2): void {
 }
 
 /**
- * Every drift case of this stack, planned together (planAgainstStates: one Terraform plan for all of them, each case
- * against its own copy of the applied state); each test below asserts its own case's part of that plan.
+ * Every drift case of this stack, planned with the other drift suites' in one Terraform plan
+ * (test/drift-plans.terraform.test.ts), each against its own copy of the applied state; each test below asserts its
+ * own case's part of that plan.
  */
 let touched = 0;
 export const cases: Record<string, CraftedCase> = {

@@ -78,8 +78,9 @@ function afterRollback(address: string, attrs: Attrs): void {
 }
 
 /**
- * Every stage of the release flow, planned together (planAgainstStates: one Terraform plan, each case against its own
- * copy of the applied state); each test asserts its own case's part of that plan.
+ * Every stage of the release flow, planned with the other drift suites' in one Terraform plan
+ * (test/drift-plans.terraform.test.ts), each against its own copy of the applied state; each test asserts its own
+ * case's part of that plan.
  */
 let seenCanary = false;
 let touchedByPromote = 0;

@@ -35,8 +35,9 @@ const withoutSite = synthesize([{ ...env, sites: [] }]).prod;
 const isSiteBucket = (address: string) => address.startsWith(`aws_s3_bucket.site-${site.name}_bucket_`);
 
 /**
- * The cases that plan, together (planAgainstStates: one Terraform plan, each against its own copy of the applied
- * state); each test asserts its own. The replacement that must fail to plan is planned on its own.
+ * The cases that plan, with the other drift suites' in one Terraform plan (test/drift-plans.terraform.test.ts), each
+ * against its own copy of the applied state; each test asserts its own. The replacement that must fail to plan is
+ * planned on its own.
  */
 export const cases: Record<string, CraftedCase> = { unchanged: () => {}, siteRemoved: { config: withoutSite } };
 
